@@ -1,0 +1,1 @@
+"""Data models: the deployment description, its fact catalogue, the audit result."""

@@ -1,0 +1,71 @@
+"""The catalogue of facts a deployment can state, derived from the models.
+
+Rules name facts by dotted path ("retention.max_days"); this catalogue is
+how the rule loader checks those paths exist and how plain-word sentences
+and information-gap questions are written without a second list to keep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from auditkit.model.deployment import SECTIONS, Deployment
+from auditkit.model.facts import Choice, Count, Fact, YesNo
+
+
+@dataclass(frozen=True)
+class FactInfo:
+    """What one fact is: its path, its statement, its question and its answers."""
+
+    path: str
+    section: str
+    label: str
+    question: str
+    kind: str  # "yesno" | "count" | "choice"
+    choices: tuple[tuple[str, str], ...] = ()
+
+    def describe(self, value: Any) -> str:
+        """A known value in plain words."""
+        if self.kind == "yesno":
+            return "yes" if value else "no"
+        if self.kind == "choice":
+            meaning = dict(self.choices).get(str(value))
+            return f"{value} ({meaning})" if meaning else str(value)
+        return str(value)
+
+
+def _kind(cls: type[Fact]) -> str:
+    if issubclass(cls, YesNo):
+        return "yesno"
+    if issubclass(cls, Count):
+        return "count"
+    if issubclass(cls, Choice):
+        return "choice"
+    raise TypeError(f"unknown fact type {cls!r}")
+
+
+@cache
+def catalogue() -> dict[str, FactInfo]:
+    """Every fact path, in the order of the deployment format."""
+    out: dict[str, FactInfo] = {}
+    for section in SECTIONS:
+        model = Deployment.model_fields[section].annotation
+        assert isinstance(model, type)
+        for name, info in model.model_fields.items():
+            fact_cls = next(a for a in getattr(info.annotation, "__args__", ()) if a is not type(None))
+            extra = info.json_schema_extra
+            assert isinstance(extra, dict)
+            choices = tuple(fact_cls.choices.items()) if issubclass(fact_cls, Choice) else ()
+            out[f"{section}.{name}"] = FactInfo(
+                path=f"{section}.{name}", section=section, label=str(extra["label"]),
+                question=info.description or "", kind=_kind(fact_cls), choices=choices)
+    return out
+
+
+def get_fact(deployment: Deployment, path: str) -> Fact | None:
+    """The Fact at ``path`` in ``deployment``, or None when it was left out."""
+    section, name = path.split(".", 1)
+    value = getattr(getattr(deployment, section), name)
+    return value if isinstance(value, Fact) else None

@@ -1,0 +1,384 @@
+"""The deployment description: what an auditor knows about one programme.
+
+These models are the single source of truth for the file format: the JSON
+Schema (``auditkit schema deployment``), the ``init`` template, the fact
+paths rules may read and the questions in a report's information-gaps
+section are all derived from them. Each field's description is the question
+the auditor answers; its ``label`` is the same thing as a short statement.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from auditkit.model.facts import Count, YesNo, choice
+
+FORMAT_VERSION = 1
+
+
+def ask(question: str, label: str) -> Any:
+    """A fact field: absent means unknown."""
+    return Field(default=None, description=question, json_schema_extra={"label": label})
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+InstrumentType = choice("InstrumentType", {
+    "statute": "a law passed by a legislature",
+    "government_decree": "a decree or resolution of the executive",
+    "agency_order": "an internal order of the operating agency",
+    "contract_only": "only procurement contracts, no legal act",
+    "none": "no legal basis at all",
+})
+Participation = choice("Participation", {
+    "voluntary": "people choose to take part",
+    "opt_out": "people take part unless they opt out",
+    "mandatory": "taking part is required, with penalties for refusal",
+    "unavoidable": "people cannot avoid it in public places",
+})
+ScanningMode = choice("ScanningMode", {
+    "targeted": "only named people under a specific authorisation are processed",
+    "untargeted": "everyone who passes in view is processed",
+})
+Identification = choice("Identification", {
+    "real_time": "live identification as people pass",
+    "retrospective": "searches run later on recorded footage",
+    "none": "no identification of individuals",
+})
+ReferenceDatabase = choice("ReferenceDatabase", {
+    "none": "no database of identities",
+    "watchlist_only": "only a watch-list of people sought under law",
+    "population_scale": "large population databases (passports, driving licences, social networks)",
+})
+ProportionalityAssessment = choice("ProportionalityAssessment", {
+    "per_search": "necessity and proportionality are assessed for each search",
+    "per_deployment": "assessed once for each deployment or area",
+    "none": "never assessed",
+})
+QueryLogging = choice("QueryLogging", {
+    "every_query_with_reason": "every query is logged with who ran it and why",
+    "partial": "some access is logged",
+    "none": "access is not logged",
+})
+BiasTesting = choice("BiasTesting", {
+    "independent": "tested across demographic groups by an independent body",
+    "vendor_only": "tested only by the vendor or the operator",
+    "none": "never tested",
+})
+Oversight = choice("Oversight", {
+    "independent_binding": "an independent body with powers to inspect and order changes",
+    "advisory": "an advisory or internal body without binding powers",
+    "none": "no oversight body",
+})
+
+
+class Legality(Section):
+    """P1: the legal basis for the programme."""
+
+    instrument_type: InstrumentType | None = ask(
+        "What kind of legal instrument does the programme rely on?", "the kind of legal instrument relied on")
+    competent_body: YesNo | None = ask(
+        "Was the instrument adopted by a body that has the power to authorise this surveillance?",
+        "the instrument was adopted by a competent body")
+    published: YesNo | None = ask(
+        "Is the full text of the instrument published and freely accessible?", "the legal instrument is published")
+    names_technology: YesNo | None = ask(
+        "Does the instrument explicitly name the technology (for example facial recognition or biometrics)?",
+        "the legal instrument names the technology explicitly")
+    defines_purposes: YesNo | None = ask(
+        "Does the instrument list the purposes the system may be used for?",
+        "the legal instrument lists the permitted purposes")
+    defines_users: YesNo | None = ask(
+        "Does the instrument say which bodies and officials may use the system?",
+        "the legal instrument says who may use the system")
+    defines_watchlist_criteria: YesNo | None = ask(
+        "Does the instrument set criteria for putting a person on a watch-list?",
+        "the legal instrument sets watch-list criteria")
+    defines_retention: YesNo | None = ask(
+        "Does the instrument fix how long data may be kept?", "the legal instrument fixes retention periods")
+    defines_oversight: YesNo | None = ask(
+        "Does the instrument set up oversight of the system?", "the legal instrument sets up oversight")
+
+
+class Consent(Section):
+    """P2: voluntariness and judicial authorisation."""
+
+    participation: Participation | None = ask(
+        "Can members of the public choose whether the system processes them?",
+        "how people come to be processed")
+    refusal_penalised: YesNo | None = ask(
+        "Are people fined or otherwise penalised for refusing or avoiding the system?",
+        "refusing or avoiding the system is penalised")
+    court_order_required: YesNo | None = ask(
+        "Does surveillance of a specific person require a prior court order?",
+        "targeting a specific person requires a prior court order")
+    court_order_reasoned: YesNo | None = ask(
+        "Must such a court order give reasons specific to the person?", "court orders must state reasons")
+    court_order_time_limited: YesNo | None = ask(
+        "Is such an order limited to a maximum duration?", "court orders are limited in time")
+    court_order_scope_limited: YesNo | None = ask(
+        "Is such an order limited in scope and in the methods it allows?",
+        "court orders are limited in scope and method")
+    emergency_use_reviewed: YesNo | None = ask(
+        "When the system is used on a person without a prior order (an emergency), must a court review "
+        "that use promptly afterwards?", "emergency use without an order is reviewed by a court afterwards")
+
+
+class Scope(Section):
+    """P3: how many people the system watches, and how."""
+
+    scanning: ScanningMode | None = ask(
+        "Does the system process everyone in view, or only specific people under authorisation?",
+        "who the system processes")
+    identification: Identification | None = ask(
+        "Does the system identify people live, on recorded footage afterwards, or not at all?",
+        "when identification happens")
+    reference_database: ReferenceDatabase | None = ask(
+        "Against what database are faces or other identifiers matched?", "the reference database matched against")
+    camera_count: Count | None = ask(
+        "How many cameras or sensors feed the system?", "the number of cameras or sensors")
+    watchlist_size: Count | None = ask(
+        "How many people are on the watch-list(s)?", "the number of people on watch-lists")
+    geographic_limits: YesNo | None = ask(
+        "Is the system limited to defined places rather than a whole city or region?",
+        "the system is limited to defined places")
+    time_limits: YesNo | None = ask(
+        "Is the system limited to defined periods or events?", "the system is limited to defined periods")
+    proportionality_assessment: ProportionalityAssessment | None = ask(
+        "Is the necessity and proportionality of use assessed case by case?",
+        "how necessity and proportionality are assessed")
+
+
+class Security(Section):
+    """P4: security and accountability."""
+
+    encryption: YesNo | None = ask(
+        "Is the data encrypted in storage and in transit?", "data is encrypted in storage and in transit")
+    access_restricted: YesNo | None = ask(
+        "Is access limited to named, authorised officials with individual accounts?",
+        "access is limited to named, authorised officials")
+    query_logging: QueryLogging | None = ask(
+        "Is every query of the system logged with who made it and why?", "how access is logged")
+    known_leaks: YesNo | None = ask(
+        "Have leaks of the data, or sales of access to it, been documented?",
+        "leaks or sales of access have been documented")
+    leaks_prosecuted: YesNo | None = ask(
+        "Were documented leaks investigated and those responsible held to account?",
+        "documented leaks were investigated and punished")
+    official_liability: YesNo | None = ask(
+        "Does the law make officials liable for unlawful disclosure or misuse of the data?",
+        "officials are liable in law for misuse")
+    breach_notification: YesNo | None = ask(
+        "Must affected people and a regulator be told about data breaches?",
+        "breaches must be notified to people and a regulator")
+    compensation_route: YesNo | None = ask(
+        "Can people harmed by misuse or leaks obtain compensation?", "victims can obtain compensation")
+
+
+class Deidentification(Section):
+    """P5: verifiable de-identification."""
+
+    claimed: YesNo | None = ask(
+        "Does the operator say that any of the data is anonymised, aggregated or de-identified?",
+        "the operator claims some data is de-identified")
+    method_published: YesNo | None = ask(
+        "Is the de-identification method published?", "the de-identification method is published")
+    reidentification_tested: YesNo | None = ask(
+        "Has the de-identified data been tested for re-identification?",
+        "the data has been tested for re-identification")
+    independently_verifiable: YesNo | None = ask(
+        "Can an independent body check at any time that the data cannot be linked to individuals?",
+        "an independent body can verify the de-identification at any time")
+    raw_data_deleted: YesNo | None = ask(
+        "Is the identifiable source data deleted once the de-identified data is produced?",
+        "identifiable source data is deleted after de-identification")
+
+
+class Minimisation(Section):
+    """P6: minimisation, purpose limitation, no sale."""
+
+    purposes_limited: YesNo | None = ask(
+        "Is the system's use limited to a short, closed list of stated purposes?",
+        "use is limited to a closed list of stated purposes")
+    used_beyond_purposes: YesNo | None = ask(
+        "Has the system been used for purposes beyond those stated (for example to police protests)?",
+        "the system has been used beyond its stated purposes")
+    punitive_use: YesNo | None = ask(
+        "Is the data used to fine or punish people for matters outside the stated purpose?",
+        "the data is used for punishment outside its purpose")
+    uses_population_photos: YesNo | None = ask(
+        "Are photos from passport, driving licence or other population registers used for matching?",
+        "population-register photos are used for matching")
+    uses_scraped_images: YesNo | None = ask(
+        "Are images collected from social networks or the internet used?",
+        "images scraped from social networks or the internet are used")
+    extra_biometrics: YesNo | None = ask(
+        "Does the system collect more than it needs, such as gait, emotion, voice or other biometrics?",
+        "the system collects extra biometrics (gait, emotion, voice)")
+    shared_with_others: YesNo | None = ask(
+        "Is the data shared with other public bodies or companies beyond the operator?",
+        "the data is shared with other bodies or companies")
+    sold: YesNo | None = ask(
+        "Is the data, or access to it, sold, anonymised or not?", "the data or access to it is sold")
+
+
+class Retention(Section):
+    """P7: deletion."""
+
+    max_days: Count | None = ask(
+        "How many days at most are recordings and biometric data kept before deletion?",
+        "the retention period in days")
+    deletion_trigger: YesNo | None = ask(
+        "Is data deleted automatically once its purpose is achieved (for example when a quarantine ends)?",
+        "data is deleted once its purpose is achieved")
+    secure_deletion: YesNo | None = ask(
+        "Is a secure deletion method used, so that deleted data cannot be recovered?",
+        "a secure deletion method is used")
+    deletion_verified: YesNo | None = ask(
+        "Is deletion checked and recorded by someone other than the operator?",
+        "deletion is verified by someone other than the operator")
+    sunset_clause: YesNo | None = ask(
+        "Does the programme end on a fixed date unless renewed by a new decision?",
+        "the programme ends on a fixed date unless renewed")
+
+
+class Fairness(Section):
+    """P8: non-discrimination."""
+
+    protected_grounds_targeting: YesNo | None = ask(
+        "Are people selected or watched on the basis of race, nationality, citizenship or origin?",
+        "people are targeted on protected grounds (race, nationality, citizenship, origin)")
+    bias_testing: BiasTesting | None = ask(
+        "Has the system's accuracy been tested across demographic groups, and by whom?",
+        "who tested accuracy across demographic groups")
+    accuracy_published: YesNo | None = ask(
+        "Are accuracy and error rates, by demographic group, published?",
+        "accuracy and error rates by group are published")
+    match_threshold_documented: YesNo | None = ask(
+        "Is the match threshold that triggers an alert documented?", "the match threshold is documented")
+    human_review: YesNo | None = ask(
+        "Does a trained person check every match before anyone acts on it?",
+        "a trained person checks every match before action")
+    misidentifications_documented: YesNo | None = ask(
+        "Have people been wrongly stopped or detained after a false match?",
+        "people have been wrongly stopped after false matches")
+    placement_disproportionate: YesNo | None = ask(
+        "Are cameras or checks concentrated in areas where particular ethnic or national groups live or work?",
+        "cameras are concentrated where particular groups live or work")
+
+
+class Transparency(Section):
+    """P9: transparency and independent audit."""
+
+    camera_register_published: YesNo | None = ask(
+        "Is there a public register of cameras or sensors and what they are used for?",
+        "a public register of cameras and uses exists")
+    policy_published: YesNo | None = ask(
+        "Is the operator's use policy published?", "the use policy is published")
+    statistics_published: YesNo | None = ask(
+        "Are usage statistics (searches, matches, arrests, false matches) published regularly?",
+        "usage statistics are published regularly")
+    oversight_body: Oversight | None = ask(
+        "Is there an independent body overseeing the system, and what powers does it have?",
+        "the kind of oversight body")
+    impact_assessment_published: YesNo | None = ask(
+        "Has a human-rights or data-protection impact assessment been published?",
+        "an impact assessment is published")
+    independent_audit_possible: YesNo | None = ask(
+        "Can independent researchers, journalists or NGOs audit the system's human-rights impact?",
+        "independent public audit is possible")
+    notice_to_identified: YesNo | None = ask(
+        "Are people who were identified or tracked told so afterwards?", "identified people are notified afterwards")
+    complaints_route: YesNo | None = ask(
+        "Is there a complaints route that can lead to redress?", "a complaints route with redress exists")
+    effective_court_review: YesNo | None = ask(
+        "Have courts reviewed the system on its merits when people challenged it?",
+        "courts review challenges on their merits")
+
+
+class Source(BaseModel):
+    """A document a fact rests on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(description="A short id that facts use to cite this source, such as 'novaya-2019'.",
+                    pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    publisher: str = Field(description="Who published it.", min_length=1)
+    title: str = Field(description="Its title.", min_length=1)
+    date: str = Field(description="When it was published: YYYY, YYYY-MM or YYYY-MM-DD.")
+    url: str | None = Field(default=None, description="Where to read it, if online.")
+    locator: str | None = Field(default=None, description="Page, section or paragraph, if useful.")
+    note: str | None = Field(default=None, description="Anything a reader should know about this source.")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        text = str(value) if isinstance(value, int) else value
+        if not isinstance(text, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+            raise ValueError("expected a date written YYYY, YYYY-MM or YYYY-MM-DD")
+        return text
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://\S+$", value):
+            raise ValueError("expected a web address starting with http:// or https://")
+        return value
+
+
+class About(BaseModel):
+    """What is audited, by whom, and when."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="The programme's name, as a reader would recognise it.", min_length=1,
+                      max_length=300)
+    jurisdiction: str | None = Field(default=None, description="The city, region or country.")
+    operator: str | None = Field(default=None, description="The body that runs the programme.")
+    technology: str | None = Field(default=None, description="The technology, in a few words.")
+    period: str | None = Field(default=None, description="When it ran or runs, in words.")
+    description: str | None = Field(default=None, description="A short description of the programme.")
+    hypothetical: bool = Field(default=False, description="True when the programme is invented for teaching "
+                               "or comparison; reports then say so on every page.")
+    auditor: str | None = Field(default=None, description="The person or organisation doing the audit.")
+    audit_date: str | None = Field(default=None, description="The date of the audit, YYYY-MM-DD; reports print "
+                                   "it instead of today's date.", pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Deployment(BaseModel):
+    """A described surveillance deployment."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="auditkit deployment description")
+
+    format_version: int = Field(description=f"The version of this file format; write {FORMAT_VERSION}.")
+    deployment: About
+    sources: tuple[Source, ...] = Field(default=(), description="Every document the facts cite, declared once.")
+    legality: Legality = Field(default_factory=Legality, description="P1 Legality: the legal basis.")
+    consent: Consent = Field(default_factory=Consent,
+                             description="P2 Voluntariness and judicial authorisation.")
+    scope: Scope = Field(default_factory=Scope, description="P3 No mass surveillance: who is watched and how.")
+    security: Security = Field(default_factory=Security, description="P4 Security and accountability.")
+    deidentification: Deidentification = Field(default_factory=Deidentification,
+                                               description="P5 Verifiable de-identification.")
+    minimisation: Minimisation = Field(default_factory=Minimisation,
+                                       description="P6 Minimisation, purpose limitation and no sale.")
+    retention: Retention = Field(default_factory=Retention, description="P7 Deletion.")
+    fairness: Fairness = Field(default_factory=Fairness, description="P8 Non-discrimination.")
+    transparency: Transparency = Field(default_factory=Transparency,
+                                       description="P9 Transparency and independent audit.")
+
+    @field_validator("format_version")
+    @classmethod
+    def _version(cls, value: int) -> int:
+        if value != FORMAT_VERSION:
+            raise ValueError(f"this auditkit reads format_version {FORMAT_VERSION}")
+        return value
+
+
+SECTIONS: tuple[str, ...] = ("legality", "consent", "scope", "security", "deidentification",
+                             "minimisation", "retention", "fairness", "transparency")

@@ -1,0 +1,72 @@
+"""A readable terminal summary: the principles table, then the worst gaps."""
+
+from __future__ import annotations
+
+import textwrap
+
+from auditkit.model.result import AuditResult
+from auditkit.render import RenderOptions
+from auditkit.render.labels import status_label, verdict_label, worst_gaps
+
+WIDTH = 88
+
+
+def _score(value: float | None) -> str:
+    return "  -" if value is None else f"{value:3.0f}"
+
+
+def lines(result: AuditResult, gaps: int = 8) -> list[str]:
+    d = result.deployment
+    out = [f"auditkit {result.auditkit_version} audit of {d.name}"]
+    if d.hypothetical:
+        out.append("HYPOTHETICAL programme, invented for comparison: not a real deployment.")
+    where = ", ".join(x for x in (d.jurisdiction, d.operator) if x)
+    if where:
+        out.append(where)
+    frameworks = ", ".join(f"{f.id} {f.version}" for f in result.frameworks)
+    out.append(f"Framework: {frameworks}    Input: {result.input_file} (sha256 {result.input_sha256[:12]})")
+    out.append("")
+    score = "-" if result.score is None else f"{result.score:.0f}/100"
+    capped = " (capped: a red line is crossed)" if result.grade_capped else ""
+    out.append(f"Overall: grade {result.grade}, score {score}{capped}")
+    if result.red_lines_crossed:
+        out.append("Red lines crossed: " + ", ".join(result.red_lines_crossed))
+    out.append("")
+    out.append(f"{'Principle':<48} {'Score':>5}  Verdict")
+    for p in result.principles:
+        name = f"{p.id} {p.title}"
+        out.append(f"{name[:48]:<48} {_score(p.score):>5}  {verdict_label(p.verdict)}")
+    worst = worst_gaps(result.findings)
+    if worst:
+        out.append("")
+        out.append(f"Most serious gaps ({min(gaps, len(worst))} of {len(worst)}):")
+        for f in worst[:gaps]:
+            head = f"- {f.rule} [{status_label(f.status)}, {f.severity}{', red line' if f.red_line else ''}] "
+            out.extend(textwrap.wrap(head + f.explanation, WIDTH, subsequent_indent="    "))
+            out.extend(textwrap.wrap("Remedy: " + f.remedy, WIDTH, initial_indent="    ",
+                                     subsequent_indent="    "))
+    unknown = len(result.information_gaps)
+    if unknown:
+        out.append("")
+        out.append(f"{unknown} facts could not be established; 'auditkit audit FILE --format md' lists them "
+                   "as questions for the operator.")
+    return out
+
+
+def render(result: AuditResult, options: RenderOptions) -> bytes:
+    return ("\n".join(lines(result)) + "\n").encode("utf-8")
+
+
+def render_batch(results: list[AuditResult]) -> bytes:
+    out: list[str] = []
+    for result in results:
+        out.extend(lines(result, gaps=3))
+        out.append("")
+        out.append("=" * WIDTH)
+        out.append("")
+    out.append(f"Summary of {len(results)} audits")
+    out.append(f"{'File':<36} {'Grade':<10} {'Score':>5}  Red lines")
+    for r in results:
+        score = "-" if r.score is None else f"{r.score:.0f}"
+        out.append(f"{r.input_file[:36]:<36} {r.grade:<10} {score:>5}  {', '.join(r.red_lines_crossed) or '-'}")
+    return ("\n".join(out) + "\n").encode("utf-8")
