@@ -273,9 +273,10 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
         state.err.write(exc.format_message() + "\n")
         return EXIT_BAD_INPUT
     except click.UsageError as exc:
-        hint = f"; see 'auditkit {exc.ctx.info_name} --help'" if exc.ctx and exc.ctx.parent else \
-            "; see 'auditkit --help'"
-        state.err.write(f"auditkit: {exc.format_message()}{hint}\n")
+        command = f"auditkit {exc.ctx.info_name}" if exc.ctx and exc.ctx.parent else "auditkit"
+        message = exc.format_message()
+        end = "" if message.endswith((".", "?")) else "."
+        state.err.write(f"auditkit: {message}{end} See '{command} --help'.\n")
         return EXIT_BAD_INPUT
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)

@@ -1,0 +1,167 @@
+"""The CLI's working paths, driven in-process through auditkit.cli.main."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from auditkit.cli import main
+from auditkit.template import template
+
+MINI = str(Path(__file__).parent / "fixtures" / "frameworks" / "mini")
+
+FILLED = """\
+format_version: 1
+deployment:
+  name: Riverside camera pilot
+  jurisdiction: Riverside
+sources:
+  - {id: council-2024, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03}
+retention:
+  max_days: {value: 400, sources: [council-2024]}
+  sunset_clause: {value: yes, sources: [council-2024]}
+scope:
+  scanning: {value: untargeted, sources: [council-2024]}
+deidentification:
+  claimed: {value: no, sources: [council-2024]}
+"""
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture()
+def filled(tmp_path: Path) -> Path:
+    path = tmp_path / "riverside.yaml"
+    path.write_text(FILLED, encoding="utf-8")
+    return path
+
+
+def test_validate_accepts_a_valid_file(filled: Path) -> None:
+    assert cli("validate", str(filled)) == (0, f"{filled}: valid\n", "")
+
+
+def test_audit_text_shows_principles_red_lines_and_gaps(filled: Path) -> None:
+    code, out, err = cli("audit", str(filled), "-f", MINI)
+    assert (code, err) == (0, "")
+    assert "audit of Riverside camera pilot" in out
+    assert "Overall: grade F, score 17/100\n" in out
+    assert "Red lines crossed: M2-01" in out
+    assert "M1 Retention" in out and "M2 Scope" in out
+    assert "- M2-01 [Not met, critical, red line] Everyone in view is scanned." in out
+    assert "Remedy: The operator shall not scan people not named in a prior authorisation." in out
+
+
+def test_audit_json_matches_the_published_result_schema(filled: Path) -> None:
+    code, out, _ = cli("audit", str(filled), "-f", MINI, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    _, schema_text, _ = cli("schema", "result")
+    jsonschema.Draft202012Validator(json.loads(schema_text)).validate(data)
+    assert data["frameworks"] == [{"id": "mini", "title": "Mini test framework", "version": "0.1"}]
+    assert data["deployment"]["name"] == "Riverside camera pilot"
+    assert data["grade"] == "F" and data["red_lines_crossed"] == ["M2-01"]
+    finding = next(f for f in data["findings"] if f["rule"] == "M1-01")
+    assert (finding["status"], finding["sources"], finding["missing"]) == ("not_met", ["council-2024"], [])
+    assert len(data["input_sha256"]) == 64
+
+
+def test_batch_json_and_text(filled: Path, tmp_path: Path) -> None:
+    second = tmp_path / "second.yaml"
+    second.write_text(FILLED.replace("untargeted", "targeted").replace("Riverside camera", "Second"))
+    code, out, _ = cli("audit", str(filled), str(second), "-f", MINI, "--format", "json")
+    assert code == 0
+    batch = json.loads(out)
+    assert [r["deployment"]["name"] for r in batch["results"]] == ["Riverside camera pilot", "Second pilot"]
+    _, schema_text, _ = cli("schema", "result")
+    jsonschema.Draft202012Validator(json.loads(schema_text)).validate(batch)
+    code, out, _ = cli("audit", str(filled), str(second), "-f", MINI)
+    assert "Summary of 2 audits" in out
+    assert out.splitlines()[-2].startswith("riverside.yaml") and "M2-01" in out.splitlines()[-2]
+    assert out.splitlines()[-1].startswith("second.yaml")
+
+
+def test_fail_under_exits_1_only_below_the_threshold(filled: Path) -> None:
+    # M1 scores 33.3 and M2 0: overall 16.7
+    assert cli("audit", str(filled), "-f", MINI, "--fail-under", "17")[0] == 1
+    assert cli("audit", str(filled), "-f", MINI, "--fail-under", "16")[0] == 0
+
+
+def test_output_file_is_written(filled: Path, tmp_path: Path) -> None:
+    target = tmp_path / "result.json"
+    code, out, err = cli("audit", str(filled), "-f", MINI, "--format", "json", "-o", str(target))
+    assert (code, out) == (0, "")
+    assert json.loads(target.read_text())["deployment"]["name"] == "Riverside camera pilot"
+    assert err == f"wrote {target}\n"
+
+
+def test_audit_date_flag_overrides_the_file(filled: Path) -> None:
+    _, out, _ = cli("audit", str(filled), "-f", MINI, "--format", "json", "--audit-date", "2026-01-02")
+    assert json.loads(out)["deployment"]["audit_date"] == "2026-01-02"
+
+
+def test_init_template_validates_and_audits_to_insufficient_information(tmp_path: Path) -> None:
+    target = tmp_path / "new.yaml"
+    assert cli("init", str(target))[0] == 0
+    assert target.read_text() == template()
+    assert cli("validate", str(target))[0] == 0
+    code, out, _ = cli("audit", str(target), "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert {p["verdict"] for p in data["principles"]} == {"insufficient_information"}
+    assert data["grade"] == "incomplete"
+    assert cli("init", str(target))[0] == 2  # never overwrites without --force
+
+
+def test_template_asks_every_question() -> None:
+    from auditkit.model.catalog import catalogue
+    text = template()
+    for info in catalogue().values():
+        name = info.path.split(".", 1)[1]
+        assert f"  {name}: unknown\n" in text
+
+
+@pytest.mark.parametrize("kind", ["deployment", "ruleset", "framework", "result"])
+def test_schemas_are_valid_draft_2020_12(kind: str) -> None:
+    code, out, _ = cli("schema", kind)
+    schema = json.loads(out)
+    assert code == 0 and schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_deployment_schema_accepts_the_filled_example(filled: Path) -> None:
+    import yaml
+    _, out, _ = cli("schema", "deployment")
+    document = yaml.safe_load(FILLED.replace("value: yes", "value: true").replace("value: no", "value: false"))
+    document["sources"][0]["date"] = "2024-03"
+    jsonschema.Draft202012Validator(json.loads(out)).validate(document)
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in ("audit", "validate", "init", "principles", "schema"):
+        assert f"  {command}" in out
+
+
+def test_unknown_option_is_a_one_line_usage_error() -> None:
+    code, _, err = cli("audit", "--formt", "json")
+    assert code == 2
+    assert err == "auditkit: No such option '--formt'. Did you mean '--format'? See 'auditkit audit --help'.\n"
+
+
+def test_text_path_does_not_import_weasyprint(filled: Path) -> None:
+    code = ("import sys; from auditkit.cli import main; "
+            f"main(['audit', {str(filled)!r}, '-f', {MINI!r}], stdout=open('/dev/null', 'w')); "
+            "print('weasyprint' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
