@@ -10,8 +10,17 @@ from auditkit.model.catalog import catalogue, get_fact
 from auditkit.model.deployment import Deployment
 from auditkit.model.facts import Missing
 from auditkit.model.load import LoadedDeployment
-from auditkit.model.result import (AuditResult, DeploymentInfo, FactUsed, Finding, FrameworkRef,
-                                   InformationGap, PrincipleResult, SourceInfo, Status)
+from auditkit.model.result import (
+    AuditResult,
+    DeploymentInfo,
+    FactUsed,
+    Finding,
+    FrameworkRef,
+    InformationGap,
+    PrincipleResult,
+    SourceInfo,
+    Status,
+)
 from auditkit.rules.loader import Framework, Rule
 from auditkit.rules.logic import Outcome, evaluate, words
 

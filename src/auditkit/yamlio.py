@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from auditkit.errors import Problem, InputError, single
+from auditkit.errors import InputError, Problem, single
 
 # Limits on what one input may cost; documented in docs/limits.md.
 MAX_BYTES = 2 * 1024 * 1024

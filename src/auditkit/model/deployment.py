@@ -10,11 +10,11 @@ the auditor answers; its ``label`` is the same thing as a short statement.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from auditkit.model.facts import Count, YesNo, choice
+from auditkit.model.facts import Choice, Count, YesNo
 
 FORMAT_VERSION = 1
 
@@ -28,53 +28,71 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-InstrumentType = choice("InstrumentType", {
-    "statute": "a law passed by a legislature",
-    "government_decree": "a decree or resolution of the executive",
-    "agency_order": "an internal order of the operating agency",
-    "contract_only": "only procurement contracts, no legal act",
-    "none": "no legal basis at all",
-})
-Participation = choice("Participation", {
-    "voluntary": "people choose to take part",
-    "opt_out": "people take part unless they opt out",
-    "mandatory": "taking part is required, with penalties for refusal",
-    "unavoidable": "people cannot avoid it in public places",
-})
-ScanningMode = choice("ScanningMode", {
-    "targeted": "only named people under a specific authorisation are processed",
-    "untargeted": "everyone who passes in view is processed",
-})
-Identification = choice("Identification", {
-    "real_time": "live identification as people pass",
-    "retrospective": "searches run later on recorded footage",
-    "none": "no identification of individuals",
-})
-ReferenceDatabase = choice("ReferenceDatabase", {
-    "none": "no database of identities",
-    "watchlist_only": "only a watch-list of people sought under law",
-    "population_scale": "large population databases (passports, driving licences, social networks)",
-})
-ProportionalityAssessment = choice("ProportionalityAssessment", {
-    "per_search": "necessity and proportionality are assessed for each search",
-    "per_deployment": "assessed once for each deployment or area",
-    "none": "never assessed",
-})
-QueryLogging = choice("QueryLogging", {
-    "every_query_with_reason": "every query is logged with who ran it and why",
-    "partial": "some access is logged",
-    "none": "access is not logged",
-})
-BiasTesting = choice("BiasTesting", {
-    "independent": "tested across demographic groups by an independent body",
-    "vendor_only": "tested only by the vendor or the operator",
-    "none": "never tested",
-})
-Oversight = choice("Oversight", {
-    "independent_binding": "an independent body with powers to inspect and order changes",
-    "advisory": "an advisory or internal body without binding powers",
-    "none": "no oversight body",
-})
+class InstrumentType(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "statute": "a law passed by a legislature",
+        "government_decree": "a decree or resolution of the executive",
+        "agency_order": "an internal order of the operating agency",
+        "contract_only": "only procurement contracts, no legal act",
+        "none": "no legal basis at all",
+    }
+
+class Participation(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "voluntary": "people choose to take part",
+        "opt_out": "people take part unless they opt out",
+        "mandatory": "taking part is required, with penalties for refusal",
+        "unavoidable": "people cannot avoid it in public places",
+    }
+
+class ScanningMode(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "targeted": "only named people under a specific authorisation are processed",
+        "untargeted": "everyone who passes in view is processed",
+    }
+
+class Identification(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "real_time": "live identification as people pass",
+        "retrospective": "searches run later on recorded footage",
+        "none": "no identification of individuals",
+    }
+
+class ReferenceDatabase(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "none": "no database of identities",
+        "watchlist_only": "only a watch-list of people sought under law",
+        "population_scale": "large population databases (passports, driving licences, social networks)",
+    }
+
+class ProportionalityAssessment(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "per_search": "necessity and proportionality are assessed for each search",
+        "per_deployment": "assessed once for each deployment or area",
+        "none": "never assessed",
+    }
+
+class QueryLogging(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "every_query_with_reason": "every query is logged with who ran it and why",
+        "partial": "some access is logged",
+        "none": "access is not logged",
+    }
+
+class BiasTesting(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "independent": "tested across demographic groups by an independent body",
+        "vendor_only": "tested only by the vendor or the operator",
+        "none": "never tested",
+    }
+
+class Oversight(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "independent_binding": "an independent body with powers to inspect and order changes",
+        "advisory": "an advisory or internal body without binding powers",
+        "none": "no oversight body",
+    }
+
 
 
 class Legality(Section):
@@ -270,6 +288,9 @@ class Fairness(Section):
     placement_disproportionate: YesNo | None = ask(
         "Are cameras or checks concentrated in areas where particular ethnic or national groups live or work?",
         "cameras are concentrated where particular groups live or work")
+    infers_protected_traits: YesNo | None = ask(
+        "Does the system estimate or sort people by race, ethnicity, nationality or origin from their appearance?",
+        "the system infers race, ethnicity, nationality or origin from appearance")
 
 
 class Transparency(Section):

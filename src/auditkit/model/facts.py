@@ -51,7 +51,7 @@ class Fact(BaseModel):
         return data
 
     @model_validator(mode="after")
-    def _check(self) -> "Fact":
+    def _check(self) -> Fact:
         raw = self.value
         if isinstance(raw, str) and raw.strip().lower() in ("unknown", "undisclosed"):
             object.__setattr__(self, "value", Missing(raw.strip().lower()))
@@ -135,6 +135,11 @@ class Choice(Fact):
     expected: ClassVar[str] = "one of the listed answers"
 
     @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.expected = "one of: " + ", ".join(cls.choices)
+
+    @classmethod
     def value_schema(cls) -> dict[str, Any]:
         return {"enum": list(cls.choices)}
 
@@ -145,9 +150,3 @@ class Choice(Fact):
         allowed = ", ".join(cls.choices)
         raise PydanticCustomError("fact_value", "'{raw}' is not one of the allowed answers; expected one "
                                   "of: {allowed}", {"raw": str(raw), "allowed": allowed})
-
-
-def choice(name: str, choices: dict[str, str]) -> type[Choice]:
-    """A Choice subclass with the given answers (value -> plain-words meaning)."""
-    return type(name, (Choice,), {"choices": choices, "expected": "one of: " + ", ".join(choices),
-                                  "__doc__": "One of: " + "; ".join(f"{k} ({v})" for k, v in choices.items())})

@@ -13,10 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from auditkit.engine import rule_status
+from auditkit.engine import lookup_for, rule_status
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
-from auditkit.engine import lookup_for
 from auditkit.rules.loader import Framework, Rule
 
 CASE_SOURCE = "rule-case"

@@ -9,8 +9,9 @@ and, when undecided, exactly the facts whose absence left it open.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from auditkit.model.catalog import catalogue
 from auditkit.model.facts import Missing
