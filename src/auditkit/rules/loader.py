@@ -156,7 +156,8 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return ("not a valid condition; expected one of {all: [...]}, {any: [...]}, {not: ...}, or "
                 "{fact: section.name, is|in|at_most|at_least|disclosed: ...}")
     if error.validator == "enum":
-        return f"{error.instance!r} is not allowed; expected one of: " + ", ".join(map(str, error.validator_value))
+        allowed: list[Any] = list(error.validator_value)  # type: ignore[arg-type]
+        return f"{error.instance!r} is not allowed; expected one of: " + ", ".join(map(str, allowed))
     return error.message
 
 
