@@ -167,3 +167,10 @@ def test_sources_are_numbered_in_order_of_first_use() -> None:
 
 def test_same_input_gives_equal_results() -> None:
     assert run(GOOD) == run(GOOD)
+
+
+def test_partial_explanation_names_the_lower_bar_reached() -> None:
+    result = run({**GOOD, "retention.max_days": 60})
+    finding = next(f for f in result.findings if f.rule == "M1-01")
+    assert finding.explanation == ("Only partly met: the facts reach the lower bar "
+                                   "(the retention period in days: 90 or less), not the full requirement.")

@@ -58,8 +58,9 @@ def rule_status(rule: Rule, lookup: Any) -> tuple[Status, Outcome]:
 def _explanation(rule: Rule, status: Status) -> str:
     if status is Status.MET:
         return "The facts show the requirement is met."
-    if status is Status.PARTIAL:
-        return "The requirement is only partly met. " + rule.failure_reason
+    if status is Status.PARTIAL and rule.partial_when is not None:
+        shown = "; ".join(line.strip() for line in words(rule.partial_when))
+        return f"Only partly met: the facts reach the lower bar ({shown}), not the full requirement."
     if status is Status.NOT_MET:
         return rule.failure_reason
     if status is Status.UNKNOWN:
