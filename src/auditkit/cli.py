@@ -199,9 +199,11 @@ def _emit(fmt: Any, results: list[Any], loaded: list[Any], options: Any, output:
 @click.option("--framework", "-f", "frameworks", multiple=True, metavar="ID|FOLDER",
               help="Rule set(s) to list or check. Default: every bundled one.")
 @click.option("--check", is_flag=True, help="Lint the rule set(s): schema, facts, and every rule's test cases.")
-def principles(rule_id: str | None, frameworks: tuple[str, ...], check: bool) -> None:
+@click.option("--markdown", is_flag=True, help="Print the whole rule catalogue as Markdown (docs/rules.md).")
+def principles(rule_id: str | None, frameworks: tuple[str, ...], check: bool, markdown: bool) -> None:
     """List frameworks, principles and rules; with a RULE_ID, explain that rule."""
     from auditkit.explain import explain_rule, listing
+    from auditkit.explain import markdown as catalogue_markdown
     from auditkit.rules.lint import lint
     from auditkit.rules.loader import builtin_ids, load_framework
 
@@ -215,6 +217,9 @@ def principles(rule_id: str | None, frameworks: tuple[str, ...], check: bool) ->
             raise InputError([])
         count = sum(len(fw.rules) for fw in loaded)
         streams.out.write(f"{count} rules in {len(loaded)} framework(s): all checks passed\n")
+        return
+    if markdown:
+        streams.out.write(catalogue_markdown(loaded))
         return
     if rule_id is None:
         streams.out.write(listing(loaded))

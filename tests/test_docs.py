@@ -1,0 +1,43 @@
+"""Docs generated from data stay in step with the data."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import yaml
+
+from auditkit.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_rules_page_is_regenerated_from_the_rule_files() -> None:
+    out = io.StringIO()
+    assert main(["principles", "--markdown"], stdout=out, stderr=io.StringIO()) == 0
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == out.getvalue(), (
+        "docs/rules.md is stale: run 'auditkit principles --markdown > docs/rules.md'")
+    assert "### P3-01: The system does not scan everyone who passes in view (red line)" in out.getvalue()
+
+
+def test_scoring_page_states_the_default_thresholds() -> None:
+    manifest = yaml.safe_load((ROOT / "principles" / "agora-2020" / "framework.yaml").read_text())
+    scoring = manifest["scoring"]
+    page = " ".join((ROOT / "docs" / "scoring.md").read_text(encoding="utf-8").split())
+    assert f"score is {scoring['met_at']} or more" in page
+    assert f"score is {scoring['partially_met_at']} or more" in page
+    assert f"coverage is below {scoring['min_coverage']}" in page
+    (a, b, c, d) = scoring["grades"].items()
+    assert f"{a[0]} at {a[1]} or more, {b[0]} at {b[1]}, {c[0]} at {c[1]}, {d[0]} at {d[1]}, otherwise F" in page
+    assert f"caps the overall grade at {scoring['red_line_grade']}" in page
+
+
+def test_readme_quickstart_has_exactly_the_two_commands_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = [line for line in quickstart.splitlines() if line.startswith("python3 -m venv")]
+    assert len(commands) == 2
+    assert "auditkit audit examples/moscow-safe-city-frt.yaml --format pdf" in commands[0]
+    assert commands[1].endswith("pytest -q")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "grep -m1 -E '^python3 -m venv \\.venv && .*auditkit audit ' README.md" in ci
