@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from auditkit.model.result import AuditResult
+from auditkit.model.result import AuditResult, Verdict
 from auditkit.render import RenderOptions
 from auditkit.render.labels import status_label, verdict_label, worst_gaps
 
@@ -32,10 +32,12 @@ def lines(result: AuditResult, gaps: int = 8) -> list[str]:
     if result.red_lines_crossed:
         out.append("Red lines crossed: " + ", ".join(result.red_lines_crossed))
     out.append("")
-    out.append(f"{'Principle':<48} {'Score':>5}  Verdict")
+    out.append(f"{'Principle':<44} {'Score':>5} {'Decided':>7}  Verdict")
     for p in result.principles:
         name = f"{p.id} {p.title}"
-        out.append(f"{name[:48]:<48} {_score(p.score):>5}  {verdict_label(p.verdict)}")
+        decided = "-" if p.verdict is Verdict.NOT_APPLICABLE else f"{p.coverage:.0%}"
+        out.append(f"{name[:44]:<44} {_score(p.score):>5} {decided:>7}  {verdict_label(p.verdict)}")
+    out.append("(Decided: the share of the principle's rule weight the known facts could decide.)")
     worst = worst_gaps(result.findings)
     if worst:
         out.append("")
