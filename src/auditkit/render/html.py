@@ -1,0 +1,254 @@
+"""The full report as one HTML page; the same template feeds the PDF.
+
+``report_view`` turns an AuditResult into plain dictionaries (the view the
+template, the Markdown renderer and the PDF renderer share), so the three
+formats cannot drift apart in what they say. The page produced by
+``render`` is standalone: its CSS is inlined, it needs no font files and it
+refers to nothing outside itself except the sources' own web addresses.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from auditkit.model.catalog import catalogue
+from auditkit.model.result import AuditResult, Finding, PrincipleResult, Status, Verdict
+from auditkit.render import RenderOptions
+from auditkit.render.labels import status_label, verdict_colour, verdict_label, worst_gaps
+
+SUMMARY_GAPS = 6
+NO_DATE = "date not given"
+# Statuses whose remedy is worth printing: a met rule needs no amendment.
+REMEDY_STATUSES = (Status.NOT_MET, Status.PARTIAL, Status.UNKNOWN)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment over the package's templates (autoescaped, strict)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("auditkit", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def asset_text(name: str) -> str:
+    """A text file from the templates folder (CSS)."""
+    return resources.files("auditkit").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def score_text(score: float | None) -> str:
+    """A score for print: '72', or 'no score' when nothing could be decided."""
+    return "no score" if score is None else f"{score:.0f}"
+
+
+def _cover(result: AuditResult) -> dict[str, Any]:
+    d = result.deployment
+    frameworks = "; ".join(f"{f.title} ({f.id}, version {f.version})" for f in result.frameworks)
+    return {
+        "name": d.name, "jurisdiction": d.jurisdiction, "operator": d.operator, "technology": d.technology,
+        "period": d.period, "description": d.description, "hypothetical": d.hypothetical,
+        "auditor": d.auditor or "not named", "audit_date": d.audit_date or NO_DATE,
+        "frameworks": frameworks, "grade": result.grade, "score": score_text(result.score),
+        "grade_capped": result.grade_capped, "version": result.auditkit_version,
+        "input_file": result.input_file, "sha256": result.input_sha256,
+        "header": d.name if len(d.name) <= 80 else d.name[:79] + "…",
+    }
+
+
+def _anchor(p: PrincipleResult) -> str:
+    return f"principle-{p.framework}-{p.id}"
+
+
+def _citation(result: AuditResult, p: PrincipleResult) -> str:
+    """Where the principle's demand comes from (the framework's source and locator when the result has them)."""
+    framework = next((f for f in result.frameworks if f.id == p.framework), None)
+    source = getattr(framework, "source", None) or {}
+    title = source.get("title") if isinstance(source, dict) else None
+    locator = getattr(p, "source_locator", None) or f"principle {p.id}"
+    work = f"{source.get('publisher')}, {title}" if title and source.get("publisher") else title
+    return f"{work or (framework.title if framework else p.framework)}, {locator}"
+
+
+def _refs(ids: list[str], numbers: dict[str, int]) -> list[int]:
+    return sorted(numbers[i] for i in ids if i in numbers)
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only web addresses become links; anything else is shown as text, never followed."""
+    return url if url and url.startswith(("https://", "http://")) else None
+
+
+def _requirement(lines: list[str]) -> list[dict[str, Any]]:
+    """Requirement lines with their nesting depth (the engine indents sub-conditions by two spaces)."""
+    return [{"text": line.strip(), "depth": min((len(line) - len(line.lstrip(" "))) // 2, 4)} for line in lines]
+
+
+def _finding(f: Finding, numbers: dict[str, int]) -> dict[str, Any]:
+    facts = catalogue()
+    return {
+        "rule": f.rule, "anchor": f"rule-{f.rule}", "title": f.title, "status": f.status.value,
+        "status_label": status_label(f.status), "severity": f.severity, "red_line": f.red_line,
+        "weight": f.weight, "explanation": f.explanation, "rationale": f.rationale,
+        "requirement": _requirement(f.requirement),
+        "facts": [{"label": u.label, "label_cap": u.label[:1].upper() + u.label[1:], "path": u.path, "display": u.display, "note": u.note,
+                   "refs": _refs(u.sources, numbers)} for u in f.facts],
+        "missing": [{"path": m, "label": facts[m].label if m in facts else m,
+                     "question": facts[m].question if m in facts else m} for m in f.missing],
+        "refs": _refs(f.sources, numbers),
+        "remedy": f.remedy if f.status in REMEDY_STATUSES else None,
+        "references": [{"text": ", ".join(x for x in (r.get("instrument"), r.get("locator")) if x),
+                        "url": _safe_url(r.get("url"))} for r in f.references],
+    }
+
+
+def _principles(result: AuditResult, numbers: dict[str, int]) -> list[dict[str, Any]]:
+    out = []
+    for p in result.principles:
+        counts = ", ".join(f"{n} {status_label(Status(s)).lower()}" for s, n in p.counts.items() if n)
+        findings = [_finding(f, numbers) for f in result.findings
+                    if f.principle == p.id and f.framework == p.framework]
+        out.append({
+            "id": p.id, "title": p.title, "anchor": _anchor(p), "demand": p.demand,
+            "citation": _citation(result, p), "score": score_text(p.score), "verdict": p.verdict.value,
+            "verdict_label": verdict_label(p.verdict), "colour": verdict_colour(p.verdict),
+            "coverage": f"{p.coverage * 100:.0f}%", "counts": counts or "no rules", "findings": findings})
+    return out
+
+
+def _summary(result: AuditResult) -> dict[str, Any]:
+    by_rule = {f.rule: f for f in result.findings}
+    crossed = set(result.red_lines_crossed)
+    # Red lines get their own list; the gaps list goes on with the next most serious ones.
+    gaps = [f for f in worst_gaps(result.findings) if f.rule not in crossed]
+    return {
+        "red_lines": [{"rule": r, "anchor": f"rule-{r}", "title": by_rule[r].title if r in by_rule else "",
+                       "sentence": by_rule[r].explanation if r in by_rule else ""}
+                      for r in result.red_lines_crossed],
+        "gaps": [{"rule": f.rule, "anchor": f"rule-{f.rule}", "title": f.title, "status_label": status_label(
+            f.status), "status": f.status.value, "red_line": f.red_line, "severity": f.severity,
+                  "sentence": f.explanation} for f in gaps[:SUMMARY_GAPS]],
+        "gaps_total": len(gaps),
+        "decided": sum(1 for f in result.findings if f.status not in (Status.UNKNOWN, Status.NOT_APPLICABLE)),
+        "total": len(result.findings),
+    }
+
+
+def _information_gaps(result: AuditResult) -> list[dict[str, Any]]:
+    """Questions for the operator, grouped under the first principle each one serves."""
+    titles = {p.id: p.title for p in result.principles}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for number, gap in enumerate(result.information_gaps, start=1):
+        first = gap.principles[0] if gap.principles else "other"
+        groups.setdefault(first, []).append({
+            "number": number, "question": gap.question, "fact": gap.fact, "undisclosed": gap.undisclosed,
+            "rules": gap.rules, "also": gap.principles[1:]})
+    order = [p.id for p in result.principles]
+    keys = sorted(groups, key=lambda k: order.index(k) if k in order else len(order))
+    return [{"id": k, "title": titles.get(k, "Other"), "questions": groups[k]} for k in keys]
+
+
+def _methodology(result: AuditResult) -> dict[str, Any]:
+    scoring = result.scoring
+    method = str(scoring.get("method", "")).strip()
+    paragraphs = [block.strip() for block in method.split("\n\n") if block.strip()]
+    grades = scoring.get("grades") or {}
+    return {
+        "paragraphs": [_method_block(block) for block in paragraphs],
+        "explanation": scoring.get("explanation"),
+        "met_at": scoring.get("met_at"), "partially_met_at": scoring.get("partially_met_at"),
+        "min_coverage": f"{float(scoring.get('min_coverage', 0)) * 100:.0f}%",
+        "grades": ", ".join(f"{g} from {t}" for g, t in grades.items()),
+        "red_line_grade": scoring.get("red_line_grade"),
+    }
+
+
+def _method_block(block: str) -> dict[str, Any]:
+    """A paragraph of the scoring docstring, or a bullet list when its lines start with '- '."""
+    lines = [line.strip().replace("``", "") for line in block.splitlines()]
+    if lines and lines[0].startswith("- "):
+        items: list[str] = []
+        for line in lines:
+            if line.startswith("- "):
+                items.append(line[2:])
+            elif items:
+                items[-1] += " " + line
+        return {"bullets": items, "text": None}
+    return {"bullets": None, "text": " ".join(lines)}
+
+
+def _sources(result: AuditResult) -> list[dict[str, Any]]:
+    return [{"number": s.number, "publisher": s.publisher, "title": s.title, "date": s.date,
+             "url": _safe_url(s.url), "url_text": s.url, "locator": s.locator, "note": s.note}
+            for s in result.sources]
+
+
+CHART_WIDTH, CHART_LABEL, CHART_BAR, CHART_ROW, CHART_TOP = 640, 292, 310, 20, 18
+
+
+def score_chart(principles: list[PrincipleResult], scoring: dict[str, Any]) -> dict[str, Any]:
+    """Geometry of the horizontal bar chart of principle scores (drawn as inline SVG by the template)."""
+    rows = []
+    for i, p in enumerate(principles):
+        y = CHART_TOP + i * CHART_ROW
+        width = 0.0 if p.score is None else round(CHART_BAR * p.score / 100, 1)
+        label = f"{p.id} {p.title}"
+        rows.append({"y": y, "text_y": y + 13, "width": width, "colour": verdict_colour(p.verdict),
+                     "label": label if len(label) <= 48 else label[:47] + "…", "full": label,
+                     "score": score_text(p.score), "value_x": CHART_LABEL + width + 6})
+    height = CHART_TOP + len(principles) * CHART_ROW + 16
+    lines = []
+    for key, name in (("partially_met_at", "partly met"), ("met_at", "met")):
+        value = scoring.get(key)
+        if isinstance(value, int | float):
+            lines.append({"x": round(CHART_LABEL + CHART_BAR * value / 100, 1), "label": f"{name} {value:g}"})
+    ticks = [{"x": CHART_LABEL + CHART_BAR * t / 100, "label": str(t)} for t in (0, 50, 100)]
+    return {"width": CHART_WIDTH, "height": height, "label_x": CHART_LABEL - 8, "bar_x": CHART_LABEL,
+            "bar_height": CHART_ROW - 6, "rows": rows, "thresholds": lines, "ticks": ticks,
+            "bottom": height - 14, "threshold_y": height - 3}
+
+
+def report_view(result: AuditResult) -> dict[str, Any]:
+    """Everything the report says, as plain data shared by the HTML, PDF and Markdown renderers."""
+    numbers = {s.id: s.number for s in result.sources}
+    principles = _principles(result, numbers)
+    return {
+        "cover": _cover(result), "summary": _summary(result), "principles": principles,
+        "chart": score_chart(result.principles, result.scoring),
+        "gaps": _information_gaps(result), "gaps_count": len(result.information_gaps),
+        "undisclosed_count": sum(1 for g in result.information_gaps if g.undisclosed),
+        "methodology": _methodology(result), "sources": _sources(result),
+        "frameworks": [{"id": f.id, "title": f.title, "version": f.version} for f in result.frameworks],
+        "statuses": [{"value": s.value, "label": status_label(s)} for s in Status],
+        "verdicts": [{"label": verdict_label(v), "colour": verdict_colour(v)} for v in Verdict],
+    }
+
+
+def _keywords(result: AuditResult) -> str:
+    parts = ["surveillance", "human rights", "audit", *(f.id for f in result.frameworks)]
+    parts += [x for x in (result.deployment.jurisdiction, result.deployment.technology) if x]
+    return ", ".join(p.replace(",", " ") for p in parts)
+
+
+def render_document(result: AuditResult, options: RenderOptions, *, pdf: bool) -> str:
+    """The report's HTML text: standalone for the browser, or with print assets for WeasyPrint."""
+    css = asset_text("report.css")
+    if pdf:
+        css = asset_text("fonts.css") + css
+    page = "letter" if options.page_size.lower() == "letter" else "A4"
+    d = result.deployment
+    created = f"{d.audit_date}T00:00:00Z" if d.audit_date else None
+    subject = f"Audit of {d.name} against {', '.join(f.title for f in result.frameworks)}"
+    return environment().get_template("report.html.j2").render(
+        view=report_view(result), css=Markup(css), pdf=pdf, page_size=page, created=created,
+        title=f"Human-rights audit: {d.name}", author=d.auditor or "", subject=subject,
+        keywords=_keywords(result), generator=f"auditkit {result.auditkit_version}")
+
+
+def render(result: AuditResult, options: RenderOptions) -> bytes:
+    """The standalone HTML report."""
+    return render_document(result, options, pdf=False).encode("utf-8")

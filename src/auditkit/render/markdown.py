@@ -1,0 +1,176 @@
+"""The full report in Markdown: the same content as the HTML and PDF, from the same view.
+
+Text from the deployment file is escaped so that it shows literally: table
+cells lose their pipes and newlines, and Markdown or HTML markup in a field
+is backslash-escaped rather than interpreted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from auditkit.model.result import AuditResult
+from auditkit.render import RenderOptions
+from auditkit.render.html import report_view
+
+# Characters that can start markup anywhere in a line ('(' needs no escape once '[' and ']' are escaped).
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+# Characters that start a block (heading, list, quote, rule) when they open a line.
+_LEADING = re.compile(r"^([#+\-=>]|\d+[.)])")
+
+
+def text(value: object) -> str:
+    """Inline text with Markdown/HTML specials escaped, on one line."""
+    flat = _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    return _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], flat)
+
+
+def cell(value: object) -> str:
+    """A table cell: escaped, no newlines, and '|' escaped so it cannot split the row."""
+    return text(value)
+
+
+def _url(url: str) -> str:
+    """A web address in angle brackets, unless it holds characters that would end them early."""
+    return f"<{url}>" if not re.search(r"[<>\s]", url) else text(url)
+
+
+def _refs(numbers: list[int]) -> str:
+    return "".join(f" \\[{n}\\]" for n in numbers)
+
+
+def _cover(view: dict[str, Any]) -> list[str]:
+    c = view["cover"]
+    out = [f"# Human-rights audit: {text(c['name'])}", ""]
+    if c["hypothetical"]:
+        out += ["> **HYPOTHETICAL PROGRAMME**: invented for teaching or comparison; it describes no real "
+                "deployment.", ""]
+    capped = " (capped: a red line is crossed)" if c["grade_capped"] else ""
+    score = c["score"] + ("/100" if c["score"] != "no score" else "")
+    out += [f"**Overall grade {text(c['grade'])}**, score {score}{capped}", "", "| | |", "|---|---|"]
+    rows = [("Jurisdiction", c["jurisdiction"] or "not given"), ("Operator", c["operator"] or "not given"),
+            ("Technology", c["technology"]), ("Period", c["period"]), ("Audit date", c["audit_date"]),
+            ("Framework", c["frameworks"]), ("Auditor", c["auditor"]),
+            ("Input", f"{c['input_file']} (SHA-256 {c['sha256']})")]
+    out += [f"| {k} | {cell(v)} |" for k, v in rows if v]
+    if c["description"]:
+        out += ["", text(c["description"])]
+    return out + [""]
+
+
+def _summary(view: dict[str, Any]) -> list[str]:
+    c, s = view["cover"], view["summary"]
+    score = f" with an overall score of {c['score']} out of 100" if c["score"] != "no score" else ""
+    out = ["## Executive summary", "",
+           f"{text(c['name'])} receives grade **{text(c['grade'])}**{score}. {s['decided']} of {s['total']} "
+           "rules could be decided from the facts.", "",
+           "| Principle | Score | Verdict | Decided |", "|---|---:|---|---:|"]
+    out += [f"| {cell(p['id'] + ' ' + p['title'])} | {p['score']} | {p['verdict_label']} | {p['coverage']} |"
+            for p in view["principles"]]
+    out += ["", "### Red lines crossed", ""]
+    out += [f"- **{r['rule']}** (red line) {text(r['sentence'])}" for r in s["red_lines"]] or \
+        ["None of the red-line rules is shown to be broken."]
+    title = "Other serious gaps" if s["red_lines"] else "Most serious gaps"
+    out += ["", f"### {title}", ""]
+    out += [f"{i}. **{g['rule']}** ({g['status_label']}{', red line' if g['red_line'] else ''}) "
+            f"{text(g['sentence'])}" for i, g in enumerate(s["gaps"], start=1)] or ["No rule is shown to be unmet."]
+    return out + [""]
+
+
+def _finding(f: dict[str, Any]) -> list[str]:
+    red = ", **red line**" if f["red_line"] else ""
+    out = [f"### {f['rule']} {text(f['title'])}", "",
+           f"**{f['status_label']}**, severity {f['severity']}, weight {f['weight']}{red}", "",
+           text(f["explanation"]) + _refs(f["refs"]), ""]
+    if f["facts"]:
+        out += ["Decided by:", ""]
+        out += [f"- {text(u['label_cap'])}: **{text(u['display'])}**{_refs(u['refs'])}"
+                + (f" ({text(u['note'])})" if u["note"] else "") for u in f["facts"]]
+        out.append("")
+    if f["missing"]:
+        out += ["Missing facts:", ""]
+        out += [f"- {text(m['question'])} (`{m['path']}`)" for m in f["missing"]]
+        out.append("")
+    out += ["Requirement:", ""]
+    out += ["  " * line["depth"] + f"- {text(line['text'])}" for line in f["requirement"]]
+    out.append("")
+    if f["remedy"]:
+        label = "Proposed amendment" if f["status"] != "unknown" else \
+            "Proposed amendment (should the facts show the rule is not met)"
+        out += [f"> **{label}**", ">", f"> {text(f['remedy'])}", ""]
+    if f["references"]:
+        refs = "; ".join(f"[{text(r['text'])}]({_url(r['url'])})" if r["url"] else text(r["text"])
+                         for r in f["references"])
+        out += [f"References: {refs}", ""]
+    return out
+
+
+def _principles(view: dict[str, Any]) -> list[str]:
+    out = ["## Findings by principle", ""]
+    for p in view["principles"]:
+        out += [f"## {p['id']} {text(p['title'])}", "", f"> {text(p['demand'])}", ">",
+                f"> — {text(p['citation'])}", "",
+                f"**{p['verdict_label']}**: score {p['score']}, {p['coverage']} of the rule weight decided "
+                f"({p['counts']}).", ""]
+        for f in p["findings"]:
+            out += _finding(f)
+    return out
+
+
+def _gaps(view: dict[str, Any]) -> list[str]:
+    out = ["## Information gaps: questions for the operator", ""]
+    if not view["gaps"]:
+        return out + ["Every fact the rules need was established.", ""]
+    out += ["These facts could not be established, so the rules that need them stay undecided. Each is "
+            "worded as a question to put to the operator, for example in a freedom-of-information request. "
+            "Questions marked **undisclosed** concern facts the operator is known to keep secret.", ""]
+    for group in view["gaps"]:
+        out += [f"### {group['id']} {text(group['title'])}", ""]
+        for q in group["questions"]:
+            mark = " **(undisclosed)**" if q["undisclosed"] else ""
+            also = f"; also concerns {', '.join(q['also'])}" if q["also"] else ""
+            out.append(f"- **Q{q['number']}.** {text(q['question'])}{mark} "
+                       f"(fact `{q['fact']}`; needed by {', '.join(q['rules'])}{also})")
+        out.append("")
+    return out
+
+
+def _methodology(view: dict[str, Any]) -> list[str]:
+    m, c = view["methodology"], view["cover"]
+    out = ["## Methodology", ""]
+    for block in m["paragraphs"]:
+        out += [f"- {text(item)}" for item in block["bullets"]] if block["bullets"] else [text(block["text"])]
+        out.append("")
+    if m["explanation"]:
+        out += [text(m["explanation"]), ""]
+    rows = [("Principle met at", f"{m['met_at']} or more"), ("Partially met at", f"{m['partially_met_at']} or more"),
+            ("Insufficient information below", f"{m['min_coverage']} of the applicable rule weight decided"),
+            ("Grades", f"{m['grades']}; F below"), ("Grade when a red line is crossed", f"at most {m['red_line_grade']}"),
+            *(("Rule set", f"{f['title']} ({f['id']}), version {f['version']}") for f in view["frameworks"]),
+            ("auditkit version", c["version"]), ("Input file", c["input_file"]), ("Input SHA-256", c["sha256"])]
+    out += ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows), ""]
+    out += [f"The full audit result as JSON is produced by `auditkit audit {c['input_file']} --format json`; "
+            "the SHA-256 above identifies the exact input file audited.", ""]
+    return out
+
+
+def _sources(view: dict[str, Any]) -> list[str]:
+    out = ["## Sources", ""]
+    for s in view["sources"]:
+        parts = [f"\\[{s['number']}\\] {text(s['publisher'])}. *{text(s['title'])}*. {s['date']}."]
+        if s["locator"]:
+            parts.append(f"{text(s['locator'])}.")
+        if s["url"]:
+            parts.append(_url(s["url"]))
+        if s["note"]:
+            parts.append(text(s["note"]))
+        out += [" ".join(parts), ""]
+    return out if view["sources"] else out + ["The deployment file declares no sources.", ""]
+
+
+def render(result: AuditResult, options: RenderOptions) -> bytes:
+    """The Markdown report."""
+    view = report_view(result)
+    parts = [_cover(view), _summary(view), _principles(view), _gaps(view), _methodology(view), _sources(view)]
+    return ("\n".join(line for part in parts for line in part).rstrip("\n") + "\n").encode("utf-8")
