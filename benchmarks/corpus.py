@@ -1,0 +1,100 @@
+"""A deterministic corpus of varied, valid deployment documents for benchmarks and differential tests.
+
+Documents are generated from the fact catalogue (so every fact the format
+knows can appear) with a seeded random generator: each document answers a
+random subset of facts, in every written form the format accepts (the
+``{value, sources, note}`` mapping, yes/no as booleans or words, the
+``unknown`` / ``undisclosed`` shorthands in any case, those words inside a
+mapping, explicit nulls, whole sections left out). Counts cluster around
+the thresholds the rules compare with, so boundary cases are common.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+from auditkit.model.catalog import FactInfo, catalogue
+
+# Counts often met in real deployments; thresholds from the rules are added around these.
+_COMMON_COUNTS = (0, 1, 2, 7, 14, 30, 31, 60, 90, 91, 180, 365, 1000, 5000, 100_000, 200_000)
+
+
+def thresholds(conditions: Iterable[dict[str, Any] | None]) -> set[int]:
+    """Every at_most / at_least number in the given condition trees, with its neighbours."""
+    out: set[int] = set()
+    stack = [c for c in conditions if c is not None]
+    while stack:
+        cond = stack.pop()
+        stack.extend(cond.get("all", []) + cond.get("any", []))
+        if "not" in cond:
+            stack.append(cond["not"])
+        for key in ("at_most", "at_least"):
+            if key in cond:
+                n = int(cond[key])
+                out.update(v for v in (n - 1, n, n + 1) if v >= 0)
+    return out
+
+
+def _known(info: FactInfo, rng: random.Random, counts: list[int]) -> Any:
+    """A valid known value for one fact, in one of the forms a person might write it."""
+    if info.kind == "yesno":
+        answer = rng.random() < 0.5
+        return answer if rng.random() < 0.8 else rng.choice(["yes", "Yes", "true"] if answer else ["no", "No", "false"])
+    if info.kind == "count":
+        return rng.choice(counts) if rng.random() < 0.8 else rng.randrange(0, 2_000)
+    return rng.choice([value for value, _ in info.choices])
+
+
+def _fact(info: FactInfo, rng: random.Random, source_ids: list[str], counts: list[int]) -> Any:
+    """One fact entry: a known value most of the time, otherwise one of the missing forms."""
+    roll = rng.random()
+    if roll < 0.62:
+        entry: dict[str, Any] = {"value": _known(info, rng, counts),
+                                 "sources": rng.sample(source_ids, k=rng.randint(1, len(source_ids)))}
+        if rng.random() < 0.3:
+            entry["note"] = f"Read from the operator's reply about {info.path}."
+        return entry
+    if roll < 0.74:
+        return rng.choice(["unknown", "unknown", "Unknown", " unknown "])
+    if roll < 0.86:
+        return rng.choice(["undisclosed", "undisclosed", "UNDISCLOSED"])
+    if roll < 0.94:
+        return {"value": rng.choice(["unknown", "undisclosed"]), "note": "The operator did not answer."}
+    return None  # an empty 'key:' line, read as left out
+
+
+def document(index: int, rng: random.Random, counts: list[int]) -> dict[str, Any]:
+    """One deployment document as plain data (what YAML parsing yields)."""
+    source_ids = [f"src-{index}-{n}" for n in range(rng.randint(1, 4))]
+    doc: dict[str, Any] = {
+        "format_version": 1,
+        "deployment": {"name": f"Generated deployment {index}", "jurisdiction": rng.choice(["Moscow", "London",
+                       "Nice", "Hypothetical city"]), "hypothetical": True, "audit_date": "2026-01-15"},
+        "sources": [{"id": sid, "publisher": "Benchmark press", "title": f"Report {sid}",
+                     "date": rng.choice(["2020", "2021-03", "2022-11-04"]),
+                     **({"url": f"https://example.org/{sid}"} if rng.random() < 0.5 else {})}
+                    for sid in source_ids],
+    }
+    density = rng.choice([0.1, 0.3, 0.6, 0.9, 1.0])
+    for path, info in catalogue().items():
+        if rng.random() >= density:
+            continue
+        section, name = path.split(".", 1)
+        doc.setdefault(section, {})[name] = _fact(info, rng, source_ids, counts)
+    return doc
+
+
+def generate(n: int, seed: int = 2020, extra_counts: Iterable[int] = ()) -> list[dict[str, Any]]:
+    """``n`` varied valid documents, the same for the same arguments."""
+    rng = random.Random(seed)
+    counts = sorted(set(_COMMON_COUNTS) | set(extra_counts))
+    return [document(i, rng, counts) for i in range(n)]
+
+
+def to_yaml(doc: dict[str, Any]) -> bytes:
+    """A document as YAML bytes, in the block style people write."""
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True).encode("utf-8")

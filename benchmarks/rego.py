@@ -1,0 +1,188 @@
+"""Generate a Rego policy from a loaded framework, so the Rego baseline cannot drift from the rules.
+
+The policy reads the *parsed* deployment document (plain data, as YAML
+parsing yields it, before any validation) as ``input`` and defines
+``data.auditkit.statuses``: rule id -> status, with the same three-valued
+logic as ``auditkit.rules.logic``:
+
+* a fact is *known* (a value), *unknown*, *undisclosed* or *absent*
+  (left out, or an empty line); the shorthands and ``{value: ...}`` forms
+  are normalised the way ``auditkit.model.facts`` does (case and spaces
+  ignored, yes/no words read as booleans);
+* a leaf over a fact that is not known is ``u`` (undecided), except
+  ``disclosed``, which is ``f`` for an undisclosed fact;
+* ``all`` is ``f`` if any part is ``f``, else ``u`` if any part is ``u``,
+  else ``t``; ``any`` is the dual; ``not`` swaps ``t`` and ``f``.
+
+The policy does not validate; it is only run on documents auditkit accepts.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from auditkit.model.catalog import catalogue
+from auditkit.rules.loader import Framework, Rule
+from auditkit.rules.logic import facts_read
+
+PACKAGE = "auditkit"
+QUERY = f"x = data.{PACKAGE}.statuses"
+
+# Shared helpers. Every fact and every node of every condition becomes a complete rule of its own
+# (evaluated once per query): rego-cpp is much faster at that than at calling functions that read input.
+_PRELUDE = """\
+package auditkit
+
+import rego.v1
+
+yes_words := {"yes": true, "true": true, "no": false, "false": false}
+
+missing_words := {"unknown", "undisclosed"}
+"""
+
+_COERCE = {
+    "yesno": "{v} if is_boolean({v}) else := yes_words[lower(trim_space({v}))]",
+    "count": "{v}",
+    "choice": "{v}",
+}
+
+
+def _fact_var(path: str) -> str:
+    return "f_" + path.replace(".", "__")
+
+
+def _rule_var(rule: Rule) -> str:
+    return "r_" + "".join(c if c.isalnum() else "_" for c in rule.id)
+
+
+def _fact(path: str, kind: str) -> str:
+    """Rules giving a fact's state (known, unknown, undisclosed, absent) and its known value."""
+    f = _fact_var(path)
+    section, name = path.split(".", 1)
+    return "\n".join([
+        f"default {f}_raw := null",
+        f"{f}_raw := input.{section}.{name}",
+        f"{f}_v := {f}_raw.value if is_object({f}_raw) else := {f}_raw",
+        f'{f}_s := "absent" if {f}_v == null else := w if {{',
+        f"\tis_string({f}_v)",
+        f"\tw := lower(trim_space({f}_v))",
+        "\tw in missing_words",
+        '} else := "known"',
+        f"{f} := " + _COERCE[kind].format(v=f"{f}_v"),
+    ])
+
+
+class _Emitter:
+    """Turns condition trees into named complete rules whose value is "t", "f" or "u"."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.count = 0
+
+    def node(self, cond: dict[str, Any]) -> str:
+        self.count += 1
+        name = f"c{self.count}"
+        for key, first, second, last in (("all", "f", "u", "t"), ("any", "t", "u", "f")):
+            if key in cond:
+                parts = "[" + ", ".join(self.node(c) for c in cond[key]) + "]"
+                self.lines.append(f'{name} := "{first}" if "{first}" in {parts} else := "{second}" '
+                                  f'if "{second}" in {parts} else := "{last}"')
+                return name
+        if "not" in cond:
+            self.lines.append(f'{name} := {{"t": "f", "f": "t", "u": "u"}}[{self.node(cond["not"])}]')
+            return name
+        f = _fact_var(cond["fact"])
+        if "disclosed" in cond:
+            self.lines.append(f'{name} := "u" if {f}_s in {{"absent", "unknown"}} '
+                              f'else := "f" if {f}_s == "undisclosed" else := "t"')
+            return name
+        for op, test in (("is", "{f} == {x}"), ("in", "{f} in {x}"), ("at_most", "{f} <= {x}"),
+                         ("at_least", "{f} >= {x}")):
+            if op in cond:
+                check = test.format(f=f, x=json.dumps(cond[op]))
+                self.lines.append(f'{name} := "u" if {f}_s != "known" else := "t" if {check} else := "f"')
+                return name
+        raise ValueError(f"unknown condition {cond!r}")
+
+
+def _status(rule: Rule, emit: _Emitter) -> str:
+    """The status rule for one rule: the same decision order as engine.rule_status."""
+    var = _rule_var(rule)
+    emit.lines = [f"# {rule.id}: {rule.title}"]
+    steps: list[str] = []
+    if rule.applies_when is not None:
+        applies = emit.node(rule.applies_when)
+        steps += [f'"not_applicable" if {applies} == "f"', f'"unknown" if {applies} == "u"']
+    met = emit.node(rule.met_when)
+    steps += [f'"met" if {met} == "t"', f'"unknown" if {met} == "u"']
+    if rule.partial_when is not None:
+        partial = emit.node(rule.partial_when)
+        steps += [f'"partial" if {partial} == "t"', f'"unknown" if {partial} == "u"']
+    emit.lines.append(f"{var} := " + "\nelse := ".join(steps) + '\nelse := "not_met"')
+    return "\n".join(emit.lines)
+
+
+def policy(framework: Framework) -> str:
+    """The whole Rego module for a framework's rules."""
+    rules = framework.rules
+    paths = facts_read(*(c for r in rules for c in (r.applies_when, r.met_when, r.partial_when)))
+    info = catalogue()
+    emit = _Emitter()
+    table = ",\n".join(f"\t{json.dumps(r.id)}: {_rule_var(r)}" for r in rules)
+    return "\n\n".join([_PRELUDE.rstrip(), *(_fact(p, info[p].kind) for p in paths),
+                        *(_status(r, emit) for r in rules), "statuses := {\n" + table + ",\n}"]) + "\n"
+
+
+class RegoAuditor:
+    """The generated policy compiled once into a bundle, evaluated per document."""
+
+    def __init__(self, framework: Framework) -> None:
+        import regopy  # optional: only the benchmark and the differential test need it
+
+        self.source = policy(framework)
+        builder = regopy.Interpreter()
+        builder.add_module(f"{PACKAGE}.rego", self.source)
+        self.bundle = builder.build(QUERY, [])
+        self.interpreter = regopy.Interpreter()
+
+    def statuses(self, document: dict[str, Any]) -> dict[str, str]:
+        """Rule id -> status value (as in auditkit.model.result.Status) for one parsed document."""
+        self.interpreter.set_input(document)
+        output = self.interpreter.query_bundle(self.bundle)
+        if not output.ok():
+            raise RuntimeError(f"Rego evaluation failed: {output}")
+        result: dict[str, str] = json.loads(output.binding("x").json())
+        return result
+
+
+def default_framework() -> tuple[Framework, str]:
+    """The default rule set, and a note when only part of it could be loaded.
+
+    While a rule set is being written some principles may have no rules yet,
+    which the loader rightly refuses; the benchmark then runs on a copy of the
+    framework that lists only the principles that do have rules, and says so.
+    """
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    import yaml
+
+    from auditkit.errors import InputError
+    from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework, resolve
+
+    try:
+        return load_framework(DEFAULT_FRAMEWORK), ""
+    except InputError:
+        pass
+    source = resolve(DEFAULT_FRAMEWORK)
+    target = Path(tempfile.mkdtemp(prefix="auditkit-bench-")) / DEFAULT_FRAMEWORK
+    shutil.copytree(source, target)
+    manifest = yaml.safe_load((target / "framework.yaml").read_text(encoding="utf-8"))
+    with_rules = {yaml.safe_load(p.read_text(encoding="utf-8")).get("principle")
+                  for p in (target / "rules").glob("*.yaml")}
+    manifest["principles"] = [p for p in manifest["principles"] if p["id"] in with_rules]
+    (target / "framework.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
+    kept = ", ".join(p["id"] for p in manifest["principles"])
+    return load_framework(str(target)), f"partial rule set: only principles {kept} have rules so far"

@@ -1,0 +1,451 @@
+"""auditkit benchmarks: audit throughput against a Rego baseline, report overhead, start-up, batch, memory.
+
+Run from the repository root (with the 'bench' extra installed):
+
+    python benchmarks/run.py            # full run, a few minutes on two cores
+    python benchmarks/run.py --quick    # smoke run, well under a minute
+
+Prints one table of figures and ratios and exits 1 when a target is missed
+(or when auditkit and the Rego baseline disagree on any rule status), so CI
+can run it. benchmarks/README.md explains every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402  (a sibling module, found through the path above)
+import rego  # noqa: E402
+
+from auditkit.engine import audit, lookup_for, rule_status  # noqa: E402
+from auditkit.model.deployment import Deployment  # noqa: E402
+from auditkit.model.load import LoadedDeployment, parse_deployment  # noqa: E402
+from auditkit.rules.loader import Framework, Rule  # noqa: E402
+
+# Targets (see README.md): ratio >= for "more is better", <= for "less is better".
+TARGET_THROUGHPUT_RATIO = 5.0
+TARGET_PDF_OVERHEAD = 1.15
+TARGET_STARTUP_S = 0.25
+# Modules the validate command must never import (they belong to the PDF path or to benchmarks).
+HEAVY_MODULES = ("weasyprint", "pydyf", "fontTools", "PIL", "tinycss2", "cssselect2", "jinja2", "regopy")
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    section: str
+    name: str
+    value: str
+    target: str = ""
+    ok: bool | None = None  # None: informational, no target
+
+
+@dataclass(frozen=True)
+class Settings:
+    quick: bool
+    docs: int
+    seed: int
+    repeats: int
+    cli_samples: int
+    batch_json: int
+    batch_pdf: int
+    pdf_cli_samples: int
+
+
+def settings(quick: bool, docs: int | None, seed: int) -> Settings:
+    """Sizes for a quick smoke run or the full run."""
+    if quick:
+        return Settings(quick, docs or 150, seed, repeats=1, cli_samples=3, batch_json=100, batch_pdf=4,
+                        pdf_cli_samples=2)
+    return Settings(quick, docs or 1000, seed, repeats=3, cli_samples=20, batch_json=1000, batch_pdf=50,
+                    pdf_cli_samples=4)
+
+
+def fmt_rate(per_second: float) -> str:
+    return f"{per_second:,.0f} docs/s"
+
+
+def best_time(fn: Callable[[], Any], repeats: int) -> float:
+    """The fastest of ``repeats`` wall-clock timings of ``fn`` (the least disturbed by other load)."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+# --- 1. audit throughput and the Rego differential check -------------------------------------------
+
+
+def auditkit_statuses(deployment: Deployment, rules: Iterable[Rule]) -> dict[str, str]:
+    """Rule id -> status for one validated deployment, through the engine's own rule_status."""
+    lookup = lookup_for(deployment)
+    return {rule.id: rule_status(rule, lookup)[0].value for rule in rules}
+
+
+def differences(left: list[dict[str, str]], right: list[dict[str, str]]) -> list[str]:
+    """Human-readable lines for every (document, rule) where two status lists disagree."""
+    out = []
+    for index, (a, b) in enumerate(zip(left, right, strict=True)):
+        for rule_id in sorted(set(a) | set(b)):
+            if a.get(rule_id) != b.get(rule_id):
+                out.append(f"document {index}, rule {rule_id}: auditkit {a.get(rule_id)}, rego {b.get(rule_id)}")
+    return out
+
+
+def throughput(framework: Framework, cfg: Settings) -> list[Row]:
+    """Docs/s for auditkit (parsed and YAML) and for the compiled Rego bundle; statuses must agree."""
+    import regopy
+
+    rules = framework.rules
+    docs = corpus.generate(cfg.docs, seed=cfg.seed, extra_counts=corpus.thresholds(
+        c for r in rules for c in (r.applies_when, r.met_when, r.partial_when)))
+    texts = [corpus.to_yaml(d) for d in docs]
+    results: dict[str, list[dict[str, str]]] = {}
+
+    def parsed() -> None:
+        results["parsed"] = [auditkit_statuses(Deployment.model_validate(d), rules) for d in docs]
+
+    def from_yaml() -> None:
+        results["yaml"] = [auditkit_statuses(parse_deployment(t, f"doc-{i}.yaml").deployment, rules)
+                           for i, t in enumerate(texts)]
+
+    loaded = [LoadedDeployment(deployment=Deployment.model_validate(d), file=f"doc-{i}.yaml", raw=t)
+              for i, (d, t) in enumerate(zip(docs, texts))]
+
+    def full_audit() -> None:
+        for item in loaded:
+            audit(item, [framework])
+
+    auditor = rego.RegoAuditor(framework)
+
+    def with_rego() -> None:
+        results["rego"] = [auditor.statuses(d) for d in docs]
+
+    inputs = [regopy.Input(d) for d in docs]
+
+    def rego_query_only() -> None:
+        for item in inputs:
+            auditor.interpreter.set_input(item)
+            auditor.interpreter.query_bundle(auditor.bundle)
+
+    n = len(docs)
+    t_parsed = best_time(parsed, cfg.repeats)
+    t_yaml = best_time(from_yaml, cfg.repeats)
+    t_audit = best_time(full_audit, cfg.repeats)
+    t_rego = best_time(with_rego, 1)  # slow: one pass, which is also the differential check
+    t_rego_query = best_time(rego_query_only, 1)
+    mismatches = differences(results["parsed"], results["rego"]) + differences(results["parsed"], results["yaml"])
+    for line in mismatches[:20]:
+        print("MISMATCH", line, file=sys.stderr)
+    ratio = t_rego / t_parsed
+    counts: dict[str, int] = {}
+    for statuses in results["parsed"]:
+        for status in statuses.values():
+            counts[status] = counts.get(status, 0) + 1
+    mix = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    s = "1 throughput"
+    return [
+        Row(s, "corpus", f"{n} docs x {len(rules)} rules ({mix})"),
+        Row(s, "auditkit validate+evaluate, parsed docs", fmt_rate(n / t_parsed)),
+        Row(s, "auditkit load+validate+evaluate, YAML text", fmt_rate(n / t_yaml)),
+        Row(s, "auditkit engine.audit (full findings), validated docs", fmt_rate(n / t_audit)),
+        Row(s, "regopy compiled bundle, parsed docs", fmt_rate(n / t_rego)),
+        Row(s, "regopy query only (input pre-converted)", fmt_rate(n / t_rego_query)),
+        Row(s, "ratio auditkit parsed / regopy", f"{ratio:.1f}x", f">= {TARGET_THROUGHPUT_RATIO:g}x",
+            ratio >= TARGET_THROUGHPUT_RATIO),
+        Row(s, "identical statuses auditkit vs Rego vs YAML path",
+            f"{n * len(rules) * 2 - len(mismatches)} / {n * len(rules) * 2} agree", "all", not mismatches),
+    ]
+
+
+# --- 2. report overhead ------------------------------------------------------------------------------
+
+
+def examples() -> list[Path]:
+    return sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def largest_case(framework: Framework) -> tuple[Path, Any, LoadedDeployment] | None:
+    """The bundled case study whose audit result is largest (most facts, findings text and sources)."""
+    from auditkit.model.load import load_deployment
+    from auditkit.render import RenderOptions
+    from auditkit.render.jsonout import render as to_json
+
+    best = None
+    for path in examples():
+        loaded = load_deployment(path)
+        result = audit(loaded, [framework])
+        size = len(to_json(result, RenderOptions()))
+        if best is None or size > best[0]:
+            best = (size, path, result, loaded)
+    return None if best is None else best[1:]
+
+
+def report_overhead(framework: Framework, cfg: Settings) -> list[Row]:
+    """End-to-end PDF of the largest case study against WeasyPrint alone on the same HTML."""
+    s = "2 report overhead"
+    try:
+        from auditkit.render import RenderOptions
+        from auditkit.render.html import render_document
+        from auditkit.render.pdf import render as render_pdf, templates_folder
+    except ImportError as exc:
+        return [Row(s, "PDF renderer", f"not available yet ({exc})", f"<= {TARGET_PDF_OVERHEAD}x", False)]
+    import weasyprint
+    from auditkit.model.load import load_deployment
+
+    found = largest_case(framework)
+    if found is None:
+        return [Row(s, "case study", "no examples/*.yaml", f"<= {TARGET_PDF_OVERHEAD}x", False)]
+    path, result, loaded = found
+    options = RenderOptions(input_bytes=loaded.raw)
+    html = render_document(result, options, pdf=True)
+    base = templates_folder().as_uri() + "/"
+
+    def end_to_end() -> bytes:
+        item = load_deployment(path)
+        return render_pdf(audit(item, [framework]), RenderOptions(input_bytes=item.raw))
+
+    def weasy_alone() -> bytes:
+        data: bytes = weasyprint.HTML(string=html, base_url=base).write_pdf()
+        return data
+
+    end_to_end(), weasy_alone()  # warm: fonts, caches and imports are loaded once per process
+    reps = max(cfg.repeats, 3)
+    ours, theirs = [], []
+    for _ in range(reps):  # interleaved, so that load from other processes hits both alike
+        for fn, times in ((end_to_end, ours), (weasy_alone, theirs)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    t_ours, t_theirs = statistics.median(ours), statistics.median(theirs)
+    ratio = t_ours / t_theirs
+    return [
+        Row(s, "case study", f"{path.name} ({len(result.findings)} findings, {len(result.sources)} sources)"),
+        Row(s, "auditkit end-to-end PDF (load+audit+HTML+PDF)", f"{t_ours:.3f} s (median of {reps})"),
+        Row(s, "WeasyPrint alone, same HTML", f"{t_theirs:.3f} s (median of {reps})"),
+        Row(s, "ratio end-to-end / WeasyPrint", f"{ratio:.2f}x", f"<= {TARGET_PDF_OVERHEAD}x",
+            ratio <= TARGET_PDF_OVERHEAD),
+    ]
+
+
+# --- 3. CLI start-up ---------------------------------------------------------------------------------
+
+
+def auditkit_command() -> list[str]:
+    """The installed console script next to this Python, or the same entry point through -c."""
+    script = Path(sys.executable).parent / "auditkit"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from auditkit.cli import entry; sys.argv[0] = 'auditkit'; entry()"]
+
+
+def wall(cmd: list[str], runs: int) -> list[float]:
+    """Wall-clock seconds of ``runs`` runs of a command (which must succeed)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def imported_modules(target: Path) -> tuple[list[str], list[tuple[int, str]]]:
+    """Top-level packages that ``auditkit validate`` imports, and the slowest ones (us, name)."""
+    code = ("import sys; from auditkit.cli import main; "
+            f"sys.exit(main(['validate', {str(target)!r}], open('/dev/null', 'w')))")
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True)
+    names, top = set(), []
+    for line in proc.stderr.splitlines():
+        # "import time: <self us> | <cumulative us> | <indent><module>"; the indent shows nesting.
+        parts = line.removeprefix("import time:").split("|")
+        if not line.startswith("import time:") or len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        name = parts[2].removeprefix(" ")
+        names.add(name.strip().split(".")[0])
+        if not name.startswith(" "):  # a top-level import, not one nested inside another
+            top.append((int(parts[1]), name.strip()))
+    return sorted(names), sorted(top, reverse=True)[:5]
+
+
+def startup(cfg: Settings) -> list[Row]:
+    """`auditkit validate FILE` minus `python -c pass`, medians of several runs."""
+    s = "3 start-up"
+    target = examples()[0] if examples() else None
+    if target is None:
+        return [Row(s, "auditkit validate", "no example file to validate", f"<= {TARGET_STARTUP_S} s", False)]
+    runs = 5 if cfg.quick else 11
+    cmd = auditkit_command() + ["validate", str(target)]
+    wall(cmd, 1)  # warm the file cache and .pyc files
+    ours = statistics.median(wall(cmd, runs))
+    bare = statistics.median(wall([sys.executable, "-c", "pass"], runs))
+    overhead = ours - bare
+    names, top = imported_modules(target)
+    heavy = [m for m in HEAVY_MODULES if m in names]
+    slowest = ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in top[:4])
+    return [
+        Row(s, "python -c pass", f"{bare:.3f} s (median of {runs})"),
+        Row(s, "auditkit validate FILE", f"{ours:.3f} s (median of {runs})"),
+        Row(s, "start-up overhead", f"{overhead:.3f} s", f"<= {TARGET_STARTUP_S} s", overhead <= TARGET_STARTUP_S),
+        Row(s, "heavy modules imported by validate", ", ".join(heavy) or "none", "none", not heavy),
+        Row(s, "slowest imports (-X importtime)", slowest),
+    ]
+
+
+# --- 4. batch ----------------------------------------------------------------------------------------
+
+
+def write_corpus(folder: Path, count: int, seed: int) -> list[Path]:
+    paths = []
+    for index, doc in enumerate(corpus.generate(count, seed=seed)):
+        path = folder / f"deployment-{index:04d}.yaml"
+        path.write_bytes(corpus.to_yaml(doc))
+        paths.append(path)
+    return paths
+
+
+def batch(cfg: Settings) -> list[Row]:
+    """Many deployments in one process against the same work as one CLI run per file (sampled)."""
+    s = "4 batch"
+    cmd = auditkit_command()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="auditkit-batch-") as tmp:
+        folder = Path(tmp)
+        paths = write_corpus(folder, max(cfg.batch_json, cfg.batch_pdf), cfg.seed + 1)
+        out = folder / "out"
+        out.mkdir()
+        for fmt, count, samples in (("json", cfg.batch_json, cfg.cli_samples),
+                                    ("pdf", cfg.batch_pdf, cfg.pdf_cli_samples)):
+            chosen = paths[:count]
+            target = out / "batch.json" if fmt == "json" else out
+            start = time.perf_counter()
+            subprocess.run(cmd + ["audit", *map(str, chosen), "--format", fmt, "-o", str(target)], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            one_process = time.perf_counter() - start
+            if fmt == "json":
+                produced = len(json.loads((out / "batch.json").read_text(encoding="utf-8"))["results"])
+            else:
+                produced = len(list(out.glob("*.pdf")))
+            per_run = []
+            for path in chosen[:samples]:
+                single = out / f"single-{path.stem}.{fmt}"
+                start = time.perf_counter()
+                subprocess.run(cmd + ["audit", str(path), "--format", fmt, "-o", str(single)], check=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                per_run.append(time.perf_counter() - start)
+            separate = statistics.median(per_run) * count
+            rows += [
+                Row(s, f"{count} to {fmt.upper()}, one process", f"{one_process:.1f} s "
+                    f"({count / one_process:,.1f} docs/s, {produced} results)"),
+                Row(s, f"{count} to {fmt.upper()}, one CLI run each (est.)", f"{separate:.1f} s "
+                    f"(median of {samples} runs x {count}, extrapolated)"),
+                Row(s, f"speed-up of one process ({fmt})", f"{separate / one_process:.1f}x"),
+            ]
+    return rows
+
+
+# --- 5. memory ---------------------------------------------------------------------------------------
+
+_MEMORY_SCRIPT = """
+import resource, sys
+from auditkit.cli import main
+code = main(['audit', sys.argv[1], '--format', 'pdf', '-o', sys.argv[2]], open('/dev/null', 'w'),
+            open('/dev/null', 'w'))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, code)
+"""
+
+
+def peak_rss(args: list[str]) -> int:
+    """Peak resident set size in KiB of a fresh Python process running _MEMORY_SCRIPT (Linux units)."""
+    proc = subprocess.run([sys.executable, "-c", _MEMORY_SCRIPT, *args], capture_output=True, text=True, check=True)
+    kib, code = proc.stdout.split()
+    if code != "0":
+        raise RuntimeError(f"the PDF render failed: {proc.stderr}")
+    return int(kib)
+
+
+def memory(framework: Framework) -> list[Row]:
+    """Peak RSS while rendering the largest case study's PDF, in a fresh process."""
+    s = "5 memory"
+    found = largest_case(framework)
+    if found is None:
+        return [Row(s, "peak RSS", "no examples/*.yaml")]
+    with tempfile.TemporaryDirectory(prefix="auditkit-mem-") as tmp:
+        kib = peak_rss([str(found[0]), str(Path(tmp) / "report.pdf")])
+    return [Row(s, f"peak RSS, PDF of {found[0].name}", f"{kib / 1024:.0f} MiB")]
+
+
+# --- table and main ----------------------------------------------------------------------------------
+
+
+def table(rows: list[Row]) -> str:
+    """The results as an aligned plain-text (and Markdown-compatible) table."""
+    head = ("section", "measure", "figure", "target", "met")
+    body = [(r.section, r.name, r.value, r.target, "" if r.ok is None else ("yes" if r.ok else "NO")) for r in rows]
+    widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+
+    return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, body)])
+
+
+def machine() -> str:
+    return (f"{platform.machine()}, {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), "
+            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every benchmark, print the table; 0 when every target is met, 1 otherwise."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run, not figures to quote")
+    parser.add_argument("--docs", type=int, help="corpus size for the throughput test (default 1000, quick 150)")
+    parser.add_argument("--seed", type=int, default=2020, help="corpus seed (default 2020)")
+    parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory"], action="append",
+                        help="run only these sections (repeatable)")
+    args = parser.parse_args(argv)
+    cfg = settings(args.quick, args.docs, args.seed)
+    framework, note = rego.default_framework()
+    started = time.perf_counter()
+    sections: list[tuple[str, Callable[[], list[Row]]]] = [
+        ("throughput", lambda: throughput(framework, cfg)),
+        ("report", lambda: report_overhead(framework, cfg)),
+        ("startup", lambda: startup(cfg)),
+        ("batch", lambda: batch(cfg)),
+        ("memory", lambda: memory(framework)),
+    ]
+    rows: list[Row] = []
+    for name, run in sections:
+        if args.only and name not in args.only:
+            continue
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        rows += run()
+    print(f"auditkit benchmarks{' (quick)' if cfg.quick else ''}: {machine()}")
+    print(f"rule set: {framework.id}, {len(framework.rules)} rules" + (f" ({note})" if note else ""))
+    print(table(rows))
+    missed = [r for r in rows if r.ok is False]
+    print(f"took {time.perf_counter() - started:.0f} s; "
+          + ("every target met" if not missed else "MISSED: " + "; ".join(r.name for r in missed)))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
