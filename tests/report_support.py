@@ -22,6 +22,7 @@ from auditkit.rules.loader import DEFAULT_FRAMEWORK, builtin_root, load_framewor
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "report"
 EXAMPLES = ROOT / "examples"
+SMALL_FRAMEWORK = str(FIXTURES / "framework")
 
 
 def framework_spec(tmp: Path) -> str:
@@ -59,3 +60,34 @@ def audit_file(path: Path, spec: str) -> tuple[AuditResult, bytes]:
     """A fresh audit of one deployment file, and the file's bytes."""
     loaded = load_deployment(path, display=str(path))
     return audit(loaded, [load_framework(spec)]), loaded.raw
+
+
+HOSTILE_IMG = '<img src="file:///etc/passwd">'
+HOSTILE_CSS = "</style><style>body{display:none}</style>"
+LONG_WORD = "x" * 200
+
+
+def hostile_deployment(folder: Path) -> Path:
+    """A deployment whose free-text fields hold HTML, CSS, Markdown, a 200-character word and 10,000 characters."""
+    filler = ("Surveillance | without limits " * 400)[:10_000]
+    data = {
+        "format_version": 1,
+        "deployment": {
+            "name": f"Hostile {HOSTILE_IMG} | programme **bold** # {LONG_WORD}"[:300],
+            "jurisdiction": "Наблюдение <b>не</b> законно",
+            "operator": HOSTILE_CSS,
+            "technology": "<script>alert(1)</script> `code` [link](http://example.org)",
+            "description": f"{HOSTILE_IMG} {LONG_WORD} {filler}\nsecond | line",
+            "hypothetical": True,
+            "auditor": "<i>Auditor</i> & Co",
+        },
+        "sources": [{"id": "evil-1", "publisher": f"{HOSTILE_CSS} Publisher", "title": f"Title {HOSTILE_IMG}",
+                     "date": "2020-01", "url": "https://example.org/a?b=<c>", "locator": "p. <5>",
+                     "note": LONG_WORD}],
+        "legality": {"published": {"value": False, "sources": ["evil-1"], "note": f"{HOSTILE_IMG} {filler}"}},
+        "scope": {"scanning": {"value": "untargeted", "sources": ["evil-1"], "note": LONG_WORD}},
+        "retention": {"max_days": "undisclosed"},
+    }
+    path = folder / "hostile.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path

@@ -97,7 +97,7 @@ def _finding(f: dict[str, Any]) -> list[str]:
     out.append("")
     if f["remedy"]:
         label = "Proposed amendment" if f["status"] != "unknown" else \
-            "Proposed amendment (should the facts show the rule is not met)"
+            "Proposed amendment, should the facts show the rule is not met"
         out += [f"> **{label}**", ">", f"> {text(f['remedy'])}", ""]
     if f["references"]:
         refs = "; ".join(f"[{text(r['text'])}]({_url(r['url'])})" if r["url"] else text(r["text"])

@@ -1,0 +1,284 @@
+"""The PDF report: read back with pypdf, it must cite every gap, carry its inputs and be reproducible.
+
+Each PDF is rendered once per module (a render takes seconds); every record
+WeasyPrint logs while rendering fails the tests.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from report_support import EXAMPLES, SMALL_FRAMEWORK, audit_file, framework_spec, hostile_deployment
+
+from auditkit.model.result import AuditResult, Status
+from auditkit.render import RenderOptions, jsonout
+from auditkit.render import pdf as pdf_render
+
+CASE = EXAMPLES / "moscow-safe-city-frt.yaml"
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@dataclass
+class Rendered:
+    result: AuditResult
+    raw: bytes
+    data: bytes
+    reader: PdfReader
+    text: str
+    logs: list[str]
+
+    def squeezed(self) -> str:
+        """The text with all whitespace removed (line breaks fall anywhere)."""
+        return "".join(self.text.split())
+
+
+def squeeze(value: str) -> str:
+    return "".join(value.split())
+
+
+def _render(result: AuditResult, raw: bytes, page_size: str = "A4") -> Rendered:
+    """Render once, collecting every weasyprint log record (caplog is per test; this fixture is per module)."""
+    handler = _Records()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    old_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    try:
+        data = pdf_render.render(result, RenderOptions(input_bytes=raw, page_size=page_size))
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+    reader = PdfReader(io.BytesIO(data))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    # 'weasyprint.progress' (a child logger) only reports layout steps; the main logger's records are problems.
+    logs = [f"{r.levelname}: {r.getMessage()}" for r in handler.records if r.name == "weasyprint"]
+    return Rendered(result, raw, data, reader, text, logs)
+
+
+@pytest.fixture(scope="module")
+def spec(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return framework_spec(tmp_path_factory.mktemp("framework"))
+
+
+@pytest.fixture(scope="module")
+def case(spec: str) -> Rendered:
+    if not CASE.is_file():
+        pytest.skip("the bundled case study is not there yet")
+    result, raw = audit_file(CASE, spec)
+    return _render(result, raw)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Rendered, list[str]]]:
+    # A two-principle framework keeps this report short: it tests escaping and fetching, not rules.
+    path = hostile_deployment(tmp_path_factory.mktemp("hostile"))
+    result, raw = audit_file(path, SMALL_FRAMEWORK)
+    fetched: list[str] = []
+    real = pdf_render.asset_fetcher
+
+    def spy() -> Any:
+        fetcher = real()
+        original = fetcher.fetch
+
+        def fetch(url: str, headers: Any = None) -> Any:
+            fetched.append(url)
+            return original(url, headers)
+        fetcher.fetch = fetch
+        return fetcher
+
+    pdf_render.asset_fetcher = spy
+    try:
+        yield _render(result, raw, page_size="Letter"), fetched
+    finally:
+        pdf_render.asset_fetcher = real
+
+
+def test_weasyprint_logs_nothing(case: Rendered) -> None:
+    assert case.logs == []
+
+
+def test_every_not_met_finding_is_cited_with_sources_and_remedy(case: Rendered) -> None:
+    text = case.squeezed()
+    sources = {s.id: s for s in case.result.sources}
+    not_met = [f for f in case.result.findings if f.status is Status.NOT_MET]
+    assert not_met, "the case study should have unmet rules"
+    for finding in not_met:
+        assert finding.rule in case.text, finding.rule
+        assert squeeze(finding.remedy) in text, f"remedy of {finding.rule} missing"
+        assert squeeze(finding.explanation) in text, f"explanation of {finding.rule} missing"
+        for source_id in finding.sources:
+            source = sources[source_id]
+            assert f"[{source.number}]" in case.text
+            assert squeeze(source.title) in text, source.title
+
+
+def test_every_fact_value_and_source_reference_is_printed(case: Rendered) -> None:
+    text = case.squeezed()
+    numbers = {s.id: s.number for s in case.result.sources}
+    for finding in case.result.findings:
+        for fact in finding.facts:
+            refs = "".join(f"[{numbers[s]}]" for s in sorted(fact.sources, key=numbers.__getitem__))
+            assert squeeze(f"{fact.display}{refs}") in text, (finding.rule, fact.path)
+
+
+def test_cover_and_summary(case: Rendered) -> None:
+    first = case.reader.pages[0].extract_text()
+    d = case.result.deployment
+    assert squeeze(d.name) in squeeze(first)
+    assert d.audit_date and d.audit_date in first
+    assert f"OVERALLGRADE{case.result.grade}" in squeeze(first)  # the label is set in capitals by CSS
+    assert "HYPOTHETICAL" not in case.text
+    summary = squeeze(case.reader.pages[2].extract_text())
+    assert "Executivesummary" in summary
+    for principle in case.result.principles:
+        assert squeeze(principle.title) in summary
+
+
+def test_outline_lists_every_section_and_principle(case: Rendered) -> None:
+    outline = case.reader.outline
+    top = [item.title for item in outline if not isinstance(item, list)]
+    assert top == ["Cover", "Contents", "Executive summary", "Findings by principle",
+                   "Information gaps: questions for the operator", "Methodology", "Sources"]
+    nested = outline[top.index("Findings by principle") + 1]
+    assert isinstance(nested, list)
+    principles = [item.title for item in nested if not isinstance(item, list)]
+    assert principles == [f"{p.id} {p.title}" for p in case.result.principles]
+
+
+def test_pages_are_numbered_n_of_n_and_a4(case: Rendered) -> None:
+    count = len(case.reader.pages)
+    assert 8 <= count <= 80
+    assert f"Page 1 of {count}" in case.reader.pages[0].extract_text()
+    assert f"Page {count} of {count}" in case.reader.pages[-1].extract_text()
+    box = case.reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_contents_has_page_numbers(case: Rendered) -> None:
+    contents = case.reader.pages[1].extract_text()
+    assert "Contents" in contents
+    # 'Executive summary ....... 3': the leader and the page number come from target-counter().
+    assert any(line.startswith("Executive summary") and line.rstrip().endswith(" 3")
+               for line in contents.splitlines()), contents
+
+
+def test_metadata(case: Rendered) -> None:
+    meta = case.reader.metadata
+    d = case.result.deployment
+    assert meta is not None
+    assert meta.title == f"Human-rights audit: {d.name}"
+    assert meta.author == d.auditor
+    assert meta.subject and d.name in meta.subject
+    assert "surveillance" in str(meta.get("/Keywords"))
+    assert meta.creation_date is not None and meta.creation_date.date().isoformat() == d.audit_date
+
+
+def test_attachments_are_the_input_and_a_fresh_json_result(case: Rendered, spec: str) -> None:
+    files = case.reader.attachments
+    name = case.result.input_file
+    assert sorted(files) == sorted([name, pdf_render.json_attachment_name(case.result)])
+    assert files[name] == [case.raw]
+    fresh, _ = audit_file(CASE, spec)
+    attached = files[pdf_render.json_attachment_name(case.result)][0]
+    assert attached == jsonout.render(fresh, RenderOptions())
+    assert json.loads(attached)["input_sha256"] == case.result.input_sha256
+
+
+def test_tagged_for_accessibility(case: Rendered) -> None:
+    root = case.reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+
+
+def test_same_input_gives_the_same_bytes(hostile: tuple[Rendered, list[str]]) -> None:
+    first = hostile[0]
+    again = pdf_render.render(first.result, RenderOptions(input_bytes=first.raw, page_size="Letter"))
+    assert again == first.data
+
+
+def test_hostile_fields_render_literally_and_fetch_nothing_outside(hostile: tuple[Rendered, list[str]]) -> None:
+    rendered, fetched = hostile
+    assert rendered.logs == []
+    root = pdf_render.templates_folder()
+    assert fetched, "the bundled fonts should have been fetched through auditkit's fetcher"
+    for url in fetched:
+        assert url.startswith(root.as_uri() + "/fonts/"), url
+    text = rendered.squeezed()
+    assert squeeze('<img src="file:///etc/passwd">') in text
+    assert squeeze("</style><style>body{display:none}</style>") in text
+    assert squeeze("Наблюдение <b>не</b> законно") in text
+    assert "HYPOTHETICALPROGRAMME" in text
+    assert "date not given" in rendered.text
+    box = rendered.reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_hostile_long_words_stay_on_the_page(hostile: tuple[Rendered, list[str]]) -> None:
+    """Lay the hostile report out and check that no box reaches past the page's right edge."""
+    import weasyprint
+
+    from auditkit.render.html import render_document
+    result = hostile[0].result
+    text = render_document(result, RenderOptions(), pdf=True)
+    document = weasyprint.HTML(string=text, base_url=pdf_render.templates_folder().as_uri() + "/",
+                               url_fetcher=pdf_render.asset_fetcher()).render()
+    for page in document.pages:
+        right = page.width - page._page_box.margin_right  # noqa: SLF001 - layout boxes have no public API
+        for box in _descendants(page._page_box):  # noqa: SLF001
+            if getattr(box, "element_tag", None) in ("html", "body") or not hasattr(box, "margin_width"):
+                continue
+            assert box.position_x + box.margin_width() <= right + 1, (box, box.position_x, box.margin_width())
+
+
+def _descendants(box: Any) -> Iterator[Any]:
+    for child in getattr(box, "children", []):
+        if type(child).__name__ in ("MarginBox",):
+            continue
+        yield child
+        yield from _descendants(child)
+
+
+def test_the_fetcher_refuses_everything_outside_the_templates() -> None:
+    from weasyprint.urls import FatalURLFetchingError
+    fetcher = pdf_render.asset_fetcher()
+    root = pdf_render.templates_folder()
+    font = fetcher.fetch((root / "fonts" / "NotoSans-Regular.ttf").as_uri())
+    assert font.read()[:4] == b"\x00\x01\x00\x00"
+    for url in ["file:///etc/passwd", "https://example.org/font.ttf", "http://127.0.0.1/x.css",
+                "data:text/css,body{}", (root / "report.html.j2").as_uri(),
+                root.as_uri() + "/fonts/../../render/pdf.py", "file://evil.example/" + str(root) + "/report.css"]:
+        with pytest.raises(FatalURLFetchingError):
+            fetcher.fetch(url)
+
+
+def test_an_external_reference_stops_the_render(monkeypatch: pytest.MonkeyPatch, case: Rendered) -> None:
+    from weasyprint.urls import FatalURLFetchingError
+    monkeypatch.setattr(pdf_render, "render_document",
+                        lambda *a, **k: '<html><body><img src="file:///etc/passwd"></body></html>')
+    with pytest.raises(FatalURLFetchingError):
+        pdf_render.render(case.result, RenderOptions())
+
+
+def test_the_text_path_does_not_import_weasyprint() -> None:
+    code = "import sys, auditkit.cli, auditkit.render.text; print('weasyprint' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
