@@ -1,15 +1,29 @@
 """Load YAML (and JSON, which YAML reads too) into plain data, remembering
 where every value stood so that validation errors can name a line.
 
-We compose nodes with PyYAML's safe composer and build the Python values
-ourselves rather than calling ``safe_load``: that is where line marks come
-from, and it lets us refuse duplicate keys, foreign tags and alias bombs,
-and keep YAML 1.1 words such as ``no`` or ``on`` as the text the author
-typed (fields that want a yes/no answer accept them; text fields keep them).
+Reading happens in three bounded steps, each stopping at the first sign of
+abuse so that no input can cost more than a fraction of a second:
+
+1. bytes: size cap, binary and encoding checks (UTF-8, with or without a
+   byte-order mark; UTF-16 with a byte-order mark is accepted as well);
+2. a pre-scan of libyaml's event stream (an iterative C parser, so deep
+   nesting cannot exhaust the Python stack) that refuses too many values,
+   too deep nesting and several documents before anything is built;
+3. composing nodes with the safe composer and building the Python values
+   ourselves rather than calling ``safe_load``: that is where line marks
+   come from, and it lets us refuse duplicate keys, foreign tags (such as
+   ``!!python/object``) and alias bombs, and keep YAML 1.1 words such as
+   ``no`` or ``on`` as the text the author typed (fields that want a yes/no
+   answer accept them; text fields keep them).
+
+Nothing here ever constructs an object from a tag: only plain mappings,
+lists, text, numbers, booleans and null come out. See docs/limits.md.
 """
 
 from __future__ import annotations
 
+import codecs
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +33,15 @@ import yaml
 
 from auditkit.errors import InputError, Problem, single
 
-# Limits on what one input may cost; documented in docs/limits.md.
-MAX_BYTES = 2 * 1024 * 1024
-MAX_NODES = 50_000
-MAX_DEPTH = 40
-MAX_SCALAR_CHARS = 20_000
+# Limits on what one input may cost; documented (with measured times) in docs/limits.md.
+MAX_BYTES = 2 * 1024 * 1024      # a full deployment description is ~30 KB
+MAX_NODES = 50_000               # values after expanding aliases; a deployment has ~1,000
+MAX_DEPTH = 40                   # nesting levels; a deployment needs 5, a rule condition ~10
+MAX_SCALAR_CHARS = 20_000        # one text value: about eight pages
 
 PathKey = tuple[str | int, ...]
 
+_SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
 _FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9]+([eE][-+]?[0-9]+)?")
 _STANDARD_TAGS = {
@@ -34,16 +49,43 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
 }
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF document", b"PK\x03\x04": "a Word, OpenDocument, Excel or zip file",
+    b"\xd0\xcf\x11\xe0": "an old Word or Excel document", b"{\\rtf": "a rich-text (RTF) document",
+    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+}
+
+
+def dotted(path: PathKey) -> str:
+    """A field path as a reader sees it: ``sources[1].id`` (list positions count from 1)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
 
 
 @dataclass
 class Loaded:
-    """A parsed document and the 1-based (line, column) of each value in it."""
+    """A parsed document and the 1-based (line, column) of each value in it.
+
+    ``problems`` holds what was wrong with the structure but did not stop
+    reading (duplicate keys, refused tags, over-long text); ``broken`` holds
+    the paths whose values were dropped because of them, so that validation
+    does not report a second, confusing problem at the same place.
+    ``plain`` keeps the text as typed of unquoted scalars that were read as
+    numbers, booleans or null, so a text field can take them back as text.
+    """
 
     file: str
     data: Any
     marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     text: bytes = b""
+    problems: list[Problem] = field(default_factory=list)
+    broken: set[PathKey] = field(default_factory=set)
+    plain: dict[PathKey, str] = field(default_factory=dict)
 
     def locate(self, path: PathKey) -> tuple[int, int] | None:
         """The mark of the longest prefix of ``path`` that we saw in the file."""
@@ -56,14 +98,22 @@ class Loaded:
     def problem(self, path: PathKey, message: str) -> Problem:
         """A Problem located at ``path`` (or its nearest present ancestor)."""
         mark = self.locate(path)
-        dotted = ".".join(str(p) for p in path)
         if mark is None:
-            return Problem(file=self.file, message=message, path=dotted)
-        return Problem(file=self.file, message=message, line=mark[0], column=mark[1], path=dotted)
+            return Problem(file=self.file, message=message, path=dotted(path))
+        return Problem(file=self.file, message=message, line=mark[0], column=mark[1], path=dotted(path))
+
+    def is_broken(self, path: PathKey) -> bool:
+        """True when ``path`` or one of its ancestors was dropped while reading."""
+        return any(tuple(path[:end]) in self.broken for end in range(len(path) + 1))
 
 
-def read_file(path: Path, display: str | None = None) -> Loaded:
-    """Read and parse ``path``; raise InputError with a located message when it is unusable."""
+def read_file(path: Path, display: str | None = None, *, keep_problems: bool = False) -> Loaded:
+    """Read and parse ``path``; raise InputError with located messages when it is unusable.
+
+    With ``keep_problems`` the structural problems that did not stop reading
+    are returned in ``Loaded.problems`` instead of raised, so that the caller
+    can report them together with its own.
+    """
     name = display or str(path)
     if path.is_dir():
         raise single(name, "this is a folder, not a file; give the path of a .yaml or .json file")
@@ -72,111 +122,277 @@ def read_file(path: Path, display: str | None = None) -> Loaded:
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise single(name, "no such file; check the path and spelling") from None
+    except PermissionError:
+        raise single(name, "auditkit may not read this file; check its permissions") from None
     except OSError as exc:
-        raise single(name, f"cannot be read ({exc.strerror or exc}); check its permissions") from None
+        raise single(name, f"the file cannot be read ({exc.strerror or exc})") from None
+    return parse_bytes(raw, name, keep_problems=keep_problems)
+
+
+def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False) -> Loaded:
+    """Parse YAML or JSON bytes into a Loaded document (see ``read_file``)."""
     if len(raw) > MAX_BYTES:
         raise single(name, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
-                     "a deployment description should be far smaller")
-    return parse_bytes(raw, name)
-
-
-def parse_bytes(raw: bytes, name: str) -> Loaded:
-    """Parse YAML or JSON bytes into a Loaded document."""
-    if b"\x00" in raw:
-        raise single(name, "this looks like a binary file; give a YAML or JSON text file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise single(name, "the file is not UTF-8 text; save it as UTF-8", line=line,
-                     column=exc.start - raw.rfind(b"\n", 0, exc.start)) from None
+                     "a deployment description or rule is far smaller, so this is probably the wrong file")
+    text = _decode(raw, name)
     if not text.strip():
         raise single(name, "the file is empty; run 'auditkit init' for a template to fill in")
+    text = _json_text(text, name)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        _prescan(text, name)
+        node = yaml.compose(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = (exc.problem or "invalid YAML").strip()
-        hint = _syntax_hint(what)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise single(name, f"YAML syntax error: {what}{hint}", line=line, column=col) from None
+        raise _syntax_error(exc, text, name) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        raise single(name, f"the file contains a control character (code {exc.character!r}) that YAML "
+                     "does not allow; delete it or retype the text around it", line=line, column=col) from None
     except yaml.YAMLError as exc:
-        raise single(name, f"YAML syntax error: {exc}") from None
-    except RecursionError:
+        raise single(name, f"the file is not valid YAML ({exc}); check the indentation and quoting") from None
+    except RecursionError:  # unreachable after the pre-scan; kept so no traceback can ever escape
         raise single(name, f"the document is nested too deeply (more than {MAX_DEPTH} levels)") from None
     if node is None:
-        raise single(name, "the file holds no data; run 'auditkit init' for a template to fill in")
+        raise single(name, "the file holds no data, only comments; run 'auditkit init' for a template")
     builder = _Builder(name)
     data = builder.build(node, (), 0)
-    return Loaded(file=name, data=data, marks=builder.marks, text=raw)
+    loaded = Loaded(file=name, data=data, marks=builder.marks, text=raw, problems=builder.problems,
+                    broken=builder.broken, plain=builder.plain)
+    if loaded.problems and not keep_problems:
+        raise InputError(loaded.problems)
+    return loaded
 
 
-def _syntax_hint(problem: str) -> str:
-    if "\\t" in problem or "tab" in problem:
-        return "; indent with spaces, not tabs"
+def _decode(raw: bytes, name: str) -> str:
+    """The text of ``raw``, or an InputError saying in plain words why it is not text."""
+    for magic, kind in _BINARY_MAGIC.items():
+        if raw.startswith(magic):
+            raise single(name, f"this is {kind}, not a text file; auditkit reads YAML or JSON text "
+                         "(run 'auditkit init' for a template)")
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):  # Windows editors save "Unicode" text like this; it is still text
+            try:
+                return raw.decode(codec)
+            except UnicodeDecodeError:
+                raise single(name, "the file says it is UTF-16 text but is damaged; save it again "
+                             "as UTF-8") from None
+    if b"\x00" in raw:
+        raise single(name, "this looks like a binary file, not text; give a YAML or JSON text file")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[start:exc.start].decode("utf-8", errors="replace")) + 1
+        raise single(name, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X} here; it may have "
+                     "been saved as Latin-1 or Windows-1252); save it with the UTF-8 encoding",
+                     line=line, column=column) from None
+
+
+def _json_text(text: str, name: str) -> str:
+    """For JSON input: report JSON syntax errors in JSON terms, and let tab-indented JSON through.
+
+    YAML forbids tabs for indentation but JSON allows them between tokens; a
+    valid JSON document has no raw tab inside a string, so turning its tabs
+    into spaces changes nothing but lets the YAML reader keep line marks.
+    """
+    stripped = text.lstrip()
+    is_json_name = name.lower().endswith(".json")
+    if not (is_json_name or stripped.startswith(("{", "["))):
+        return text
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        if is_json_name:
+            raise single(name, f"JSON syntax error: {_json_words(exc.msg)}", line=exc.lineno,
+                         column=exc.colno) from None
+        return text  # YAML flow style such as {a: b}; the YAML reader reports real errors
+    except RecursionError:
+        raise single(name, f"the document is nested too deeply (more than {MAX_DEPTH} levels)") from None
+    return text.replace("\t", " ")
+
+
+def _json_words(msg: str) -> str:
+    hints = {
+        "Expecting property name enclosed in double quotes":
+            "expected a key in double quotes; remove a trailing ',' before '}' or put the key in \"quotes\"",
+        "Expecting ',' delimiter": "a ',' is missing between two entries, or a bracket is not closed",
+        "Expecting ':' delimiter": "a ':' is missing between a key and its value",
+        "Expecting value": "a value is missing here (or a trailing ',' before ']' or '}')",
+        "Extra data": "there is more text after the end of the JSON document",
+        "Unterminated string starting at": "a text in quotes is not closed; add the closing '\"'",
+        "Invalid control character at": "a text in quotes runs over a line end or holds a tab; "
+                                        "write \\n or \\t instead",
+        "Invalid \\escape": "a backslash starts an unknown escape; write \\\\ for a backslash",
+    }
+    return hints.get(msg, msg[:1].lower() + msg[1:] + "; check the brackets, quotes and commas")
+
+
+def _prescan(text: str, name: str) -> None:
+    """Walk libyaml's event stream (no recursion, stops early) and refuse abusive structure."""
+    depth = events = documents = 0
+    for event in yaml.parse(text, Loader=_SafeLoader):
+        events += 1
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise single(name, f"the document is nested too deeply (more than {MAX_DEPTH} levels "
+                             "of lists or sections); a deployment needs about five",
+                             line=mark.line + 1, column=mark.column + 1)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                mark = event.start_mark
+                raise single(name, "the file holds more than one YAML document (a second '---'); "
+                             "keep one document per file", line=mark.line + 1, column=mark.column + 1)
+        if events > 2 * MAX_NODES:
+            mark = event.start_mark
+            raise single(name, f"the document holds more than {MAX_NODES} values; a deployment "
+                         "description has about a thousand", line=mark.line + 1, column=mark.column + 1)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, name: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    char = text[mark.index] if mark and 0 <= mark.index < len(text) else ""
+    what = _syntax_words((exc.problem or "").strip(), (exc.context or "").strip(), char, exc.context_mark)
+    return single(name, f"YAML syntax error: {what}", line=line, column=col)
+
+
+def _syntax_words(problem: str, context: str, char: str, opened: Any) -> str:
+    """libyaml's terse messages in plain words: what is wrong; what to do."""
+    where = f" opened on line {opened.line + 1}" if opened is not None else ""
+    if char == "\t" or "tab" in problem:
+        return "a tab character is used for indentation; indent with spaces, not tabs"
+    if "cannot start any token" in problem:
+        return (f"the character '{char}' cannot start a value; put the text in quotes"
+                if char.strip() else "unexpected character; put the text in quotes")
     if "mapping values are not allowed" in problem:
-        return "; put a space after each ':' and quote text that contains ': '"
-    if "could not find expected ':'" in problem:
-        return "; every line inside a section needs 'key: value'"
-    return "; check the indentation and quoting on this line"
+        return "a ':' appears where it is not expected; put a space after each ':' and quote text that contains ': '"
+    if "expected ',' or ']'" in problem:
+        return f"the list{where} with '[' is not closed, or a ',' is missing between its items; add the ']' or ','"
+    if "expected ',' or '}'" in problem:
+        return f"the section{where} with '{{' is not closed, or a ',' is missing between its entries; " \
+               "add the '}' or ','"
+    if "expected key" in problem:
+        return "this line is not indented like the lines above it, or a ':' is missing; line up keys " \
+               "of the same section and write 'key: value'"
+    if "expected '-' indicator" in problem:
+        return "this line is not indented like the list items above it; start each item with '- ' " \
+               "at the same indentation"
+    if "could not find expected ':'" in problem or "expected ':'" in problem:
+        return "every line inside a section needs 'key: value'; add the ':'"
+    if "end of stream" in problem and "quoted" in context:
+        return f"a text in quotes{where} is not closed; add the closing quote"
+    if "unknown escape" in problem:
+        return "a backslash in double quotes starts an unknown escape; use single quotes, or write \\\\"
+    if "undefined alias" in problem:
+        return "'*' refers to an anchor ('&name') that is not defined above; write the value out"
+    if "duplicate anchor" in context or "second occurrence" in problem:
+        return "the same anchor ('&name') is defined twice; rename one"
+    if "expected node content" in problem:
+        return "a value is missing or starts with a character that needs quotes; put the value in quotes"
+    return f"{problem or 'the file is not valid YAML'}; check the indentation and quoting on this line"
 
 
 class _Builder:
+    """Builds Python values from composed nodes, recording marks and problems."""
+
     def __init__(self, name: str) -> None:
         self.name = name
         self.marks: dict[PathKey, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.broken: set[PathKey] = set()
+        self.plain: dict[PathKey, str] = {}
         self.count = 0
 
-    def fail(self, node: yaml.Node, message: str) -> InputError:
+    def _problem(self, node: yaml.Node, path: PathKey, message: str) -> Problem:
         mark = node.start_mark
-        return single(self.name, message, line=mark.line + 1, column=mark.column + 1)
+        return Problem(file=self.name, message=message, line=mark.line + 1, column=mark.column + 1,
+                       path=dotted(path))
+
+    def fail(self, node: yaml.Node, path: PathKey, message: str) -> InputError:
+        """A problem that stops reading (limits): raised with those found so far."""
+        return InputError([*self.problems, self._problem(node, path, message)])
+
+    def drop(self, node: yaml.Node, path: PathKey, message: str) -> None:
+        """Record a problem, drop the value at ``path`` and keep reading."""
+        self.problems.append(self._problem(node, path, message))
+        self.broken.add(path)
 
     def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(node, f"the document expands to more than {MAX_NODES} values "
-                            "(repeated YAML aliases?); write the values out plainly")
-        if depth > MAX_DEPTH:
-            raise self.fail(node, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
-        if node.tag not in _STANDARD_TAGS:
-            raise self.fail(node, f"the tag '{node.tag}' is not allowed; remove it "
-                            "(auditkit reads plain YAML values only)")
+            raise self.fail(node, path, f"the document expands to more than {MAX_NODES} values "
+                            "(repeated YAML aliases '*'?); write the values out plainly")
+        if depth > MAX_DEPTH:  # aliases can nest what the pre-scan saw as shallow
+            raise self.fail(node, path, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag not in _STANDARD_TAGS:
+            self.drop(node, path, f"the tag '{_short_tag(node.tag)}' is not allowed; remove it "
+                      "(auditkit reads plain values only and never runs code from a file)")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        return self.scalar(node)
+        return self.scalar(node, path)
 
     def mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, "YAML merge keys ('<<') are not supported; write the keys out")
+                self.drop(key_node, path, "YAML merge keys ('<<') are not supported; write the keys out")
+                continue
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, "a key must be plain text")
+                self.drop(key_node, path, "a key must be plain text, not a list or section")
+                continue
             key = str(key_node.value)
-            if key in out:
+            if key in out or (*path, key) in self.broken:
                 first = self.marks.get((*path, key), (0, 0))[0]
-                raise self.fail(key_node, f"duplicate key '{key}' (first given on line {first}); "
-                                "keep one of them")
+                self.problems.append(self._problem(key_node, (*path, key), f"the key '{key}' is given twice "
+                                                   f"(first on line {first}); keep one of them"))
+                continue
             self.marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
+    def scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
         value = node.value
         if len(value) > MAX_SCALAR_CHARS:
-            raise self.fail(node, f"this value is longer than {MAX_SCALAR_CHARS} characters; shorten it")
-        if node.style is not None:  # quoted or block text is always text
-            return value
-        lowered = value.lower()
-        if lowered in ("true", "false"):
-            return lowered == "true"
-        if lowered in ("null", "~", ""):
+            self.drop(node, path, f"this text is {len(value)} characters long, more than the "
+                      f"{MAX_SCALAR_CHARS} allowed; shorten it")
             return None
-        if _INT.fullmatch(value):
-            return int(value.replace("_", ""))
-        if _FLOAT.fullmatch(value):
-            return float(value.replace("_", ""))
-        return value
+        if node.style:  # quoted or block text is always text ('' is libyaml's plain style)
+            return value
+        converted = _plain_scalar(value)
+        if not isinstance(converted, str):
+            self.plain[path] = value
+        return converted
+
+
+def _plain_scalar(value: str) -> Any:
+    """An unquoted scalar: YAML 1.2 core booleans, null and numbers; everything else stays text."""
+    lowered = value.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("null", "~", ""):
+        return None
+    if _INT.fullmatch(value):
+        return int(value.replace("_", ""))
+    if _FLOAT.fullmatch(value):
+        return float(value.replace("_", ""))
+    return value
+
+
+def _short_tag(tag: str) -> str:
+    """'tag:yaml.org,2002:python/object' as the author wrote it: '!!python/object'."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
