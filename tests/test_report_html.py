@@ -61,7 +61,7 @@ def test_every_finding_with_status_remedy_and_sources(case: tuple[AuditResult, s
 def test_summary_table_and_chart(case: tuple[AuditResult, str]) -> None:
     result, page = case
     summary = page.split('id="summary"', 1)[1].split('id="findings"', 1)[0]
-    assert summary.count("<rect ") == sum(1 for p in result.principles if p.score)
+    assert summary.count("<rect ") == sum(1 for p in result.principles if p.score is not None)
     assert "<svg" in summary and 'role="img"' in summary
     for principle in result.principles:
         assert f'href="#principle-{principle.framework}-{principle.id}">{principle.id} ' in summary

@@ -195,7 +195,8 @@ def score_chart(principles: list[PrincipleResult], scoring: dict[str, Any]) -> d
     rows = []
     for i, p in enumerate(principles):
         y = CHART_TOP + i * CHART_ROW
-        width = 0.0 if p.score is None else round(CHART_BAR * p.score / 100, 1)
+        # A score of 0 still gets a sliver, so its verdict colour shows.
+        width = 0.0 if p.score is None else max(2.0, round(CHART_BAR * p.score / 100, 1))
         label = f"{p.id} {p.title}"
         rows.append({"y": y, "text_y": y + 13, "width": width, "colour": verdict_colour(p.verdict),
                      "label": label if len(label) <= 48 else label[:47] + "…", "full": label,
