@@ -8,8 +8,16 @@ from pathlib import Path
 
 import pytest
 from markupsafe import escape
-from report_support import (EXAMPLES, HOSTILE_CSS, HOSTILE_IMG, LONG_WORD, SMALL_FRAMEWORK, audit_file,
-                            framework_spec, hostile_deployment)
+from report_support import (
+    EXAMPLES,
+    HOSTILE_CSS,
+    HOSTILE_IMG,
+    LONG_WORD,
+    SMALL_FRAMEWORK,
+    audit_file,
+    framework_spec,
+    hostile_deployment,
+)
 
 from auditkit.cli import main
 from auditkit.model.result import AuditResult, Status

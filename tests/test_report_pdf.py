@@ -13,7 +13,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -232,9 +231,12 @@ def test_hostile_fields_render_literally_and_fetch_nothing_outside(hostile: tupl
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
-def test_hostile_long_words_stay_on_the_page(hostile: tuple[Rendered, list[str]]) -> None:
+def test_hostile_long_words_stay_on_the_page(hostile: tuple[Rendered, list[str]],
+                                            caplog: pytest.LogCaptureFixture) -> None:
     """Lay the hostile report out and check that no box reaches past the page's right edge."""
     import weasyprint
+
+    caplog.set_level(logging.DEBUG, logger="weasyprint")
 
     from auditkit.render.html import render_document
     result = hostile[0].result
@@ -242,11 +244,12 @@ def test_hostile_long_words_stay_on_the_page(hostile: tuple[Rendered, list[str]]
     document = weasyprint.HTML(string=text, base_url=pdf_render.templates_folder().as_uri() + "/",
                                url_fetcher=pdf_render.asset_fetcher()).render()
     for page in document.pages:
-        right = page.width - page._page_box.margin_right  # noqa: SLF001 - layout boxes have no public API
-        for box in _descendants(page._page_box):  # noqa: SLF001
+        right = page.width - page._page_box.margin_right  # layout boxes have no public API
+        for box in _descendants(page._page_box):
             if getattr(box, "element_tag", None) in ("html", "body") or not hasattr(box, "margin_width"):
                 continue
             assert box.position_x + box.margin_width() <= right + 1, (box, box.position_x, box.margin_width())
+    assert [r.getMessage() for r in caplog.records if r.name == "weasyprint"] == []
 
 
 def _descendants(box: Any) -> Iterator[Any]:

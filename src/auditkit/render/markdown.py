@@ -44,8 +44,8 @@ def _cover(view: dict[str, Any]) -> list[str]:
     c = view["cover"]
     out = [f"# Human-rights audit: {text(c['name'])}", ""]
     if c["hypothetical"]:
-        out += ["> **HYPOTHETICAL PROGRAMME**: invented for teaching or comparison; it describes no real "
-                "deployment.", ""]
+        out += [("> **HYPOTHETICAL PROGRAMME**: invented for teaching or comparison; it describes no real "
+                 "deployment."), ""]
     capped = " (capped: a red line is crossed)" if c["grade_capped"] else ""
     score = c["score"] + ("/100" if c["score"] != "no score" else "")
     out += [f"**Overall grade {text(c['grade'])}**, score {score}{capped}", "", "| | |", "|---|---|"]
@@ -63,8 +63,8 @@ def _summary(view: dict[str, Any]) -> list[str]:
     c, s = view["cover"], view["summary"]
     score = f" with an overall score of {c['score']} out of 100" if c["score"] != "no score" else ""
     out = ["## Executive summary", "",
-           f"{text(c['name'])} receives grade **{text(c['grade'])}**{score}. {s['decided']} of {s['total']} "
-           "rules could be decided from the facts.", "",
+           (f"{text(c['name'])} receives grade **{text(c['grade'])}**{score}. {s['decided']} of {s['total']} "
+            "rules could be decided from the facts."), "",
            "| Principle | Score | Verdict | Decided |", "|---|---:|---|---:|"]
     out += [f"| {cell(p['id'] + ' ' + p['title'])} | {p['score']} | {p['verdict_label']} | {p['coverage']} |"
             for p in view["principles"]]
@@ -111,8 +111,8 @@ def _principles(view: dict[str, Any]) -> list[str]:
     for p in view["principles"]:
         out += [f"## {p['id']} {text(p['title'])}", "", f"> {text(p['demand'])}", ">",
                 f"> — {text(p['citation'])}", "",
-                f"**{p['verdict_label']}**: score {p['score']}, {p['coverage']} of the rule weight decided "
-                f"({p['counts']}).", ""]
+                (f"**{p['verdict_label']}**: score {p['score']}, {p['coverage']} of the rule weight decided "
+                 f"({p['counts']})."), ""]
         for f in p["findings"]:
             out += _finding(f)
     return out
@@ -122,9 +122,9 @@ def _gaps(view: dict[str, Any]) -> list[str]:
     out = ["## Information gaps: questions for the operator", ""]
     if not view["gaps"]:
         return out + ["Every fact the rules need was established.", ""]
-    out += ["These facts could not be established, so the rules that need them stay undecided. Each is "
+    out += [("These facts could not be established, so the rules that need them stay undecided. Each is "
             "worded as a question to put to the operator, for example in a freedom-of-information request. "
-            "Questions marked **undisclosed** concern facts the operator is known to keep secret.", ""]
+            "Questions marked **undisclosed** concern facts the operator is known to keep secret."), ""]
     for group in view["gaps"]:
         out += [f"### {group['id']} {text(group['title'])}", ""]
         for q in group["questions"]:
@@ -150,8 +150,8 @@ def _methodology(view: dict[str, Any]) -> list[str]:
             *(("Rule set", f"{f['title']} ({f['id']}), version {f['version']}") for f in view["frameworks"]),
             ("auditkit version", c["version"]), ("Input file", c["input_file"]), ("Input SHA-256", c["sha256"])]
     out += ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows), ""]
-    out += [f"The full audit result as JSON is produced by `auditkit audit {c['input_file']} --format json`; "
-            "the SHA-256 above identifies the exact input file audited.", ""]
+    out += [(f"The full audit result as JSON is produced by `auditkit audit {c['input_file']} --format json`; "
+             "the SHA-256 above identifies the exact input file audited."), ""]
     return out
 
 

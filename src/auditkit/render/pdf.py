@@ -21,8 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from auditkit.model.result import AuditResult
-from auditkit.render import RenderOptions
-from auditkit.render import jsonout
+from auditkit.render import RenderOptions, jsonout
 from auditkit.render.html import render_document
 
 # Tagged for accessibility (PDF/UA-1): headings, lists, tables and the reading order are marked up for
@@ -48,7 +47,7 @@ def fixed_date(result: AuditResult) -> datetime:
 
 def asset_fetcher() -> Any:
     """A WeasyPrint URL fetcher that serves the package's own fonts and CSS, and refuses everything else."""
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
     root = templates_folder()
 
@@ -96,7 +95,7 @@ def json_attachment_name(result: AuditResult) -> str:
 
 
 def _attachments(result: AuditResult, options: RenderOptions, when: datetime, fetcher: Any) -> list[Any]:
-    from weasyprint import Attachment
+    from weasyprint import Attachment  # type: ignore[import-untyped]
 
     files = [(result.input_file, options.input_bytes, "The deployment description that was audited", "Source"),
              (json_attachment_name(result), jsonout.render(result, options),
@@ -109,7 +108,7 @@ def _attachments(result: AuditResult, options: RenderOptions, when: datetime, fe
 def _fast_subsetting() -> bool:
     """True when HarfBuzz's subsetter is there; without it WeasyPrint falls back to slow fontTools subsetting
     with a warning, so the fonts are then embedded whole instead (a larger file, the same pages)."""
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # type: ignore[import-untyped]
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
