@@ -25,7 +25,8 @@ def ask(question: str, label: str) -> Any:
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: no validator is built at import; Deployment builds one on first use (start-up time).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class InstrumentType(Choice):
@@ -325,7 +326,7 @@ class Transparency(Section):
 class Source(BaseModel):
     """A document a fact rests on."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(description="A short id that facts use to cite this source, such as 'novaya-2019'.",
                     pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -355,7 +356,7 @@ class Source(BaseModel):
 class About(BaseModel):
     """What is audited, by whom, and when."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     name: str = Field(description="The programme's name, as a reader would recognise it.", min_length=1,
                       max_length=300)
@@ -374,7 +375,7 @@ class About(BaseModel):
 class Deployment(BaseModel):
     """A described surveillance deployment."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, title="auditkit deployment description")
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, title="auditkit deployment description")
 
     format_version: int = Field(description=f"The version of this file format; write {FORMAT_VERSION}.")
     deployment: About

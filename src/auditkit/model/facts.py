@@ -28,7 +28,8 @@ _YES = {"true": True, "yes": True, "false": False, "no": False}
 class Fact(BaseModel):
     """Base of every fact type; subclasses say what a known value may be."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: no validator is built at import; Deployment builds one on first use (start-up time).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     value: Any = Field(description="The answer, or 'unknown', or 'undisclosed'.")
     sources: tuple[str, ...] = Field(
