@@ -149,6 +149,8 @@ def test_cover_and_summary(case: Rendered) -> None:
     assert "Executivesummary" in summary
     for principle in case.result.principles:
         assert squeeze(principle.title) in summary
+    # The executive summary fits on one page: the next page opens the findings.
+    assert "Findingsbyprinciple" in squeeze(case.reader.pages[3].extract_text())
 
 
 def test_outline_lists_every_section_and_principle(case: Rendered) -> None:
