@@ -35,15 +35,17 @@ from auditkit.errors import InputError, Problem, single
 
 # Limits on what one input may cost; documented (with measured times) in docs/limits.md.
 MAX_BYTES = 2 * 1024 * 1024      # a full deployment description is ~30 KB
-MAX_NODES = 50_000               # values after expanding aliases; a deployment has ~1,000
+MAX_NODES = 20_000               # values after expanding aliases; a deployment has ~1,000
 MAX_DEPTH = 40                   # nesting levels; a deployment needs 5, a rule condition ~10
 MAX_SCALAR_CHARS = 20_000        # one text value: about eight pages
+MAX_PROBLEMS = 100               # problems listed for one file; past that, fixing the first ones comes first
 
 PathKey = tuple[str | int, ...]
 
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
-_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9]+([eE][-+]?[0-9]+)?")
+# Numbers longer than this stay text: Python refuses to convert very long digit strings.
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]{0,30})")
+_FLOAT = re.compile(r"[-+]?([0-9][0-9_]{0,30})?\.[0-9]{1,30}([eE][-+]?[0-9]{1,3})?")
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
@@ -232,8 +234,10 @@ def _prescan(text: str, name: str) -> None:
     """Walk libyaml's event stream (no recursion, stops early) and refuse abusive structure."""
     depth = events = documents = 0
     for event in yaml.parse(text, Loader=_SafeLoader):
-        events += 1
+        if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            events += 1
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            events += 1
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
@@ -250,8 +254,17 @@ def _prescan(text: str, name: str) -> None:
                              "keep one document per file", line=mark.line + 1, column=mark.column + 1)
         if events > 2 * MAX_NODES:
             mark = event.start_mark
-            raise single(name, f"the document holds more than {MAX_NODES} values; a deployment "
+            raise single(name, f"the document holds more than {2 * MAX_NODES} keys and values; a deployment "
                          "description has about a thousand", line=mark.line + 1, column=mark.column + 1)
+
+
+def cap_problems(problems: list[Problem]) -> list[Problem]:
+    """At most MAX_PROBLEMS problems, and a last line saying how many were left out."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    return [*problems[:MAX_PROBLEMS],
+            Problem(file=problems[0].file, message=f"more problems follow but only the first {MAX_PROBLEMS} "
+                    "are listed; fix these, then run again")]
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -325,8 +338,14 @@ class _Builder:
 
     def drop(self, node: yaml.Node, path: PathKey, message: str) -> None:
         """Record a problem, drop the value at ``path`` and keep reading."""
-        self.problems.append(self._problem(node, path, message))
+        self.add(self._problem(node, path, message))
         self.broken.add(path)
+
+    def add(self, problem: Problem) -> None:
+        """Record a problem; stop reading when there are too many to be useful."""
+        self.problems.append(problem)
+        if len(self.problems) > MAX_PROBLEMS:
+            raise InputError(cap_problems(self.problems))
 
     def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.count += 1
@@ -358,7 +377,7 @@ class _Builder:
             key = str(key_node.value)
             if key in out or (*path, key) in self.broken:
                 first = self.marks.get((*path, key), (0, 0))[0]
-                self.problems.append(self._problem(key_node, (*path, key), f"the key '{key}' is given twice "
+                self.add(self._problem(key_node, (*path, key), f"the key '{key}' is given twice "
                                                    f"(first on line {first}); keep one of them"))
                 continue
             self.marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)

@@ -1,7 +1,15 @@
-"""Read a deployment file into a validated Deployment, or report every problem."""
+"""Read a deployment file into a validated Deployment, or report every problem.
+
+Every message follows one pattern, for readers who are not programmers:
+``file:line:col: field.path: what is wrong; what is expected``. Pydantic's
+own wording never reaches the user: each error type it can raise for the
+deployment models is translated here, and anything unforeseen falls back to
+a neutral sentence rather than a developer message.
+"""
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 from dataclasses import dataclass
@@ -11,9 +19,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from auditkit.errors import InputError, Problem
-from auditkit.model.catalog import catalogue, get_fact
-from auditkit.model.deployment import Deployment
-from auditkit.yamlio import Loaded, parse_bytes, read_file
+from auditkit.model.catalog import FactInfo, catalogue
+from auditkit.model.deployment import FORMAT_VERSION, SECTIONS, Deployment
+from auditkit.yamlio import Loaded, PathKey, MAX_PROBLEMS, cap_problems, parse_bytes, read_file
+
+_MISSING_WORDS = ("unknown", "undisclosed")
+_SHOWN_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -31,54 +42,131 @@ class LoadedDeployment:
 
 def load_deployment(path: Path, display: str | None = None) -> LoadedDeployment:
     """Load and validate one deployment file; raise InputError listing every problem."""
-    return validate_document(read_file(path, display))
+    return validate_document(read_file(path, display, keep_problems=True))
 
 
 def parse_deployment(raw: bytes, name: str) -> LoadedDeployment:
     """Validate a deployment given as bytes (used by tests and benchmarks)."""
-    return validate_document(parse_bytes(raw, name))
+    return validate_document(parse_bytes(raw, name, keep_problems=True))
 
 
 def validate_document(doc: Loaded) -> LoadedDeployment:
-    """Validate parsed data against the Deployment model and cross-check source ids."""
+    """Validate parsed data against the Deployment model and cross-check source ids.
+
+    Problems found while reading (duplicate keys, refused tags), by the
+    model, and in the source ids are reported together, one line each.
+    """
     if not isinstance(doc.data, dict):
-        raise InputError([doc.problem((), "the file must be a mapping of keys to values "
-                                      "(start with 'format_version: 1'); run 'auditkit init' for a template")])
+        found = "a list" if isinstance(doc.data, list) else f"the single value {shown(doc.data)}"
+        raise InputError([*doc.problems, doc.problem((), f"the file holds {found}, but a deployment is a set "
+                                                     "of 'key: value' lines starting with 'format_version: 1'; "
+                                                     "run 'auditkit init' for a template")])
+    problems = list(doc.problems)
+    deployment = None
     try:
         deployment = Deployment.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError(pydantic_problems(exc, doc, Deployment)) from None
-    problems = _source_problems(deployment, doc)
+        retried = _numbers_as_text(doc, exc)
+        if retried is not None:
+            try:
+                deployment = Deployment.model_validate(retried)
+            except ValidationError as again:
+                exc = again
+        if deployment is None:
+            problems += pydantic_problems(exc, doc, Deployment)
+    problems += source_problems(doc)
     if problems:
-        raise InputError(problems)
+        raise InputError(_ordered(problems))
+    assert deployment is not None
     return LoadedDeployment(deployment=deployment, file=doc.file, raw=doc.text)
 
 
-def _source_problems(deployment: Deployment, doc: Loaded) -> list[Problem]:
-    declared: dict[str, int] = {}
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    unique = {str(p): p for p in problems}
+    return cap_problems(sorted(unique.values(), key=lambda p: (p.line or 0, p.column or 0, p.path, p.message)))
+
+
+def _numbers_as_text(doc: Loaded, exc: ValidationError) -> Any | None:
+    """The data with unquoted numbers/booleans put back as typed where text was expected.
+
+    ``period: 2019`` or ``name: true`` are text to the author; YAML reads
+    them as a number and a boolean. Returns None when there is nothing to fix.
+    """
+    fixes = [tuple(e["loc"]) for e in exc.errors(include_url=False)
+             if e["type"] == "string_type" and tuple(e["loc"]) in doc.plain and e["input"] is not None]
+    if not fixes:
+        return None
+    data = copy.deepcopy(doc.data)
+    for loc in fixes:
+        parent = data
+        for part in loc[:-1]:
+            parent = parent[part]
+        parent[loc[-1]] = doc.plain[loc]
+    return data
+
+
+def source_problems(doc: Loaded) -> list[Problem]:
+    """Source ids cited by facts but never declared, and ids declared twice (on the raw data).
+
+    Checked on the raw data so that these are reported even when other parts
+    of the file are wrong too.
+    """
+    data = doc.data
+    entries = data.get("sources", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("id"), str)
+                                                for e in entries):
+        return []  # the model reports a malformed sources list; guessing ids from it would mislead
     problems: list[Problem] = []
-    for index, source in enumerate(deployment.sources):
-        if source.id in declared:
-            problems.append(doc.problem(("sources", index, "id"), f"the source id '{source.id}' is declared "
-                                        f"twice; give each source its own id"))
-        declared.setdefault(source.id, index)
-    for path in catalogue():
-        fact = get_fact(deployment, path)
-        if fact is None:
+    declared: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        if entry["id"] in declared:
+            problems.append(doc.problem(("sources", index, "id"), f"the source id '{shown(entry['id'], quote=False)}' "
+                                        f"is declared twice (also source {declared[entry['id']] + 1}); give each "
+                                        "source its own id"))
+        declared.setdefault(entry["id"], index)
+    for section in SECTIONS:
+        facts = data.get(section)
+        if not isinstance(facts, dict):
             continue
-        section, name = path.split(".", 1)
-        for i, ref in enumerate(fact.sources):
-            if ref not in declared:
-                hint = _did_you_mean(ref, list(declared))
-                problems.append(doc.problem((section, name, "sources", i),
-                                            f"no source has the id '{ref}'{hint}; declare it under the "
-                                            f"top-level 'sources' list"))
-    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
+        for name, fact in facts.items():
+            refs = fact.get("sources") if isinstance(fact, dict) else None
+            if not isinstance(refs, list) or doc.is_broken((section, name)):
+                continue
+            for i, ref in enumerate(refs):
+                if isinstance(ref, str) and ref not in declared:
+                    problems.append(doc.problem((section, name, "sources", i), _undeclared(ref, list(declared))))
+    return problems
 
 
-def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+def _undeclared(ref: str, declared: list[str]) -> str:
+    hint = did_you_mean(ref, declared)
+    if not declared:
+        return (f"no source has the id '{shown(ref, quote=False)}'; the file declares no sources yet: add one "
+                "under the top-level 'sources' list with this id")
+    return (f"no source has the id '{shown(ref, quote=False)}'{hint}; declare it under the top-level 'sources' "
+            "list, or cite one of: " + ", ".join(declared[:8]) + (", ..." if len(declared) > 8 else ""))
+
+
+def did_you_mean(word: str, options: list[str]) -> str:
+    """' (did you mean 'x'?)' for the closest option, or ''."""
+    close = difflib.get_close_matches(word.lower(), options, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def shown(value: Any, *, quote: bool = True) -> str:
+    """A value from the input as it may be echoed in a message: short, one line, no control characters."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a section of 'key: value' lines"
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(value))
+    if len(text) > _SHOWN_CHARS:
+        text = text[:_SHOWN_CHARS] + "..."
+    return f"'{text}'" if quote and isinstance(value, str) else text
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -102,33 +190,129 @@ def pydantic_problems(exc: ValidationError, doc: Loaded, model: type[BaseModel])
     """Turn pydantic's errors into located, plain-words Problems, one per place."""
     problems: dict[tuple[Any, ...], Problem] = {}
     for error in exc.errors(include_url=False):
+        if len(problems) > MAX_PROBLEMS:
+            break  # cap_problems says that more follow; translating thousands would only cost time
         loc = tuple(error["loc"])
-        kind = error["type"]
-        if kind == "extra_forbidden":
-            allowed = _fields_at(model, loc[:-1])
-            hint = _did_you_mean(str(loc[-1]), allowed)
-            listing = f"; expected one of: {', '.join(allowed)}" if allowed and not hint else ""
-            message = f"unknown field '{loc[-1]}'{hint}{listing}"
-        elif kind == "missing":
-            message = "this required field is missing; add it"
-        elif kind in ("fact_shape", "fact_value", "fact_unsourced"):
-            message = error["msg"]
-        elif kind == "value_error":
-            message = str(error["msg"]).removeprefix("Value error, ")
-        elif kind == "string_type":
-            message = "expected text here"
-        elif kind in ("model_type", "dict_type"):
-            message = "expected a section of 'key: value' lines here"
-        elif kind in ("tuple_type", "list_type"):
-            message = "expected a list here (lines starting with '- ')"
-        elif kind == "string_pattern_mismatch":
-            message = "this text is not in the expected form"
-            if loc and loc[-1] == "id":
-                message += "; use letters, digits, '-', '_' or '.'"
-            elif loc and loc[-1] == "audit_date":
-                message += "; write the date as YYYY-MM-DD"
-        else:
-            message = f"{error['msg']}"
-        key = loc if kind != "missing" else loc
-        problems.setdefault(key, doc.problem(loc, message))
+        if doc.is_broken(loc):
+            continue  # already reported while reading (a refused tag, an over-long text)
+        for where, message in _messages(error, loc, model):
+            problems.setdefault(where, doc.problem(where, message))
     return sorted(problems.values(), key=lambda p: (p.line or 0, p.column or 0, p.path))
+
+
+def _fact_at(loc: PathKey) -> FactInfo | None:
+    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], str):
+        return catalogue().get(f"{loc[0]}.{loc[1]}")
+    return None
+
+
+def _messages(error: Any, loc: PathKey, model: type[BaseModel]) -> list[tuple[PathKey, str]]:
+    """(where, message) pairs for one pydantic error; usually one, two for an unsourced bad value."""
+    kind, value = error["type"], error.get("input")
+    fact = _fact_at(loc)
+    if fact is not None and len(loc) == 2 and kind in ("fact_shape", "fact_value", "fact_unsourced"):
+        return _fact_messages(kind, value, loc, fact)
+    return [(loc, _field_message(kind, value, loc, error, model))]
+
+
+def _fact_messages(kind: str, value: Any, loc: PathKey, fact: FactInfo) -> list[tuple[PathKey, str]]:
+    expected = _expected(fact)
+    form = "{value: ..., sources: [source-id]}"
+    if kind == "fact_unsourced":
+        answer = shown(value.get("value") if isinstance(value, dict) else value, quote=False)
+        return [(loc, f"the answer {answer} has no source; add 'sources: [source-id]' naming an entry of "
+                      "the top-level 'sources' list, or write unknown if you cannot source it")]
+    if kind == "fact_shape":
+        if not isinstance(value, (list, dict)) and _fits(fact, value):
+            answer = shown(value, quote=False)
+            return [(loc, f"the answer {answer} needs its source; write {{value: {answer}, sources: "
+                          f"[source-id]}} naming an entry of the 'sources' list, or write unknown")]
+        return [(loc, f"{shown(value)} is not an answer here; expected {expected}, written {form}, "
+                      "or unknown or undisclosed")]
+    raw = value.get("value") if isinstance(value, dict) else value
+    hint = did_you_mean(str(raw), [k for k, _ in fact.choices]) if fact.kind == "choice" else ""
+    out: list[tuple[PathKey, str]] = [((*loc, "value"), f"{shown(raw)} is not an answer here{hint}; expected "
+                                                        f"{expected}, or unknown or undisclosed")]
+    if isinstance(value, dict) and not value.get("sources"):
+        out.append(((*loc, "sources"), "this answer has no source either; add 'sources: [source-id]'"))
+    return out
+
+
+def _fits(fact: FactInfo, value: Any) -> bool:
+    """Would ``value`` be a valid known answer for ``fact``?"""
+    if fact.kind == "yesno":
+        return isinstance(value, bool) or str(value).strip().lower() in ("yes", "no", "true", "false")
+    if fact.kind == "count":
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return value in dict(fact.choices)
+
+
+def _expected(fact: FactInfo) -> str:
+    if fact.kind == "yesno":
+        return "yes or no"
+    if fact.kind == "count":
+        return "a whole number of zero or more, such as 30"
+    return "one of: " + ", ".join(k for k, _ in fact.choices)
+
+
+def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[BaseModel]) -> str:
+    """Plain words for every pydantic error type the deployment models can raise."""
+    name = str(loc[-1]) if loc else ""
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return _unknown_field(loc, model)
+    if kind == "missing":
+        if name == "value":
+            return "this fact has sources but no 'value'; add 'value: ...' or write unknown"
+        return f"the required field '{name}' is missing; add it" + (
+            f" (write 'format_version: {FORMAT_VERSION}')" if name == "format_version" else "")
+    if loc == ("format_version",):
+        return (f"this file says format_version {shown(value, quote=False)}, but this auditkit reads format_version "
+                f"{FORMAT_VERSION}; write 'format_version: {FORMAT_VERSION}' (or upgrade auditkit if the "
+                "file was made by a newer version)")
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{shown(value)} is not a yes/no answer; expected yes or no"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{shown(value)} is not a whole number; expected a number such as 1"
+    if kind == "string_type":
+        if value is None:
+            return "this is empty; write the text here"
+        return f"expected text here, not {shown(value)}; write the text on the same line, in quotes " \
+               "if it contains ': ' or starts with a symbol"
+    if kind == "string_too_short":
+        return "this is empty; write the text here"
+    if kind == "string_too_long":
+        return f"this text is longer than {ctx.get('max_length')} characters; shorten it"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"expected a section of 'key: value' lines here, not {shown(value)}"
+    if kind in ("tuple_type", "list_type"):
+        example = f"[{shown(value, quote=False)}]" if isinstance(value, str) else "[a, b]"
+        return f"expected a list here, not {shown(value)}; write {example}, or one '- item' per line"
+    if kind == "string_pattern_mismatch":
+        if name == "id":
+            return f"{shown(value)} cannot be a source id; use up to 64 letters, digits, '-', '_' or '.', " \
+                   "starting with a letter or digit"
+        if name == "audit_date":
+            return f"{shown(value)} is not a date; write it as YYYY-MM-DD"
+        return f"{shown(value)} is not in the expected form"
+    if kind == "value_error" and name == "date":
+        return f"{shown(value)} is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD"
+    if kind == "value_error" and name == "url":
+        return f"{shown(value)} is not a web address; write it in full, starting with https:// or http://"
+    if kind in ("value_error", "assertion_error"):
+        reason = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        return f"{shown(value)} is not valid here; {reason}"
+    return f"{shown(value)} is not valid here ({str(error['msg']).lower()})"
+
+
+def _unknown_field(loc: PathKey, model: type[BaseModel]) -> str:
+    key = str(loc[-1])
+    allowed = _fields_at(model, loc[:-1])
+    home = [info.section for info in catalogue().values() if info.path.split(".", 1)[1] == key]
+    if home and (len(loc) == 1 or loc[0] != home[0]):
+        return f"unknown field '{shown(key, quote=False)}' here; it is a question of the '{home[0]}' section, " \
+               "so move it there"
+    hint = did_you_mean(key, allowed)
+    if hint or not allowed:
+        return f"unknown field '{shown(key, quote=False)}'{hint}; check its spelling or remove it"
+    return f"unknown field '{shown(key, quote=False)}'; expected one of: {', '.join(allowed)}"
