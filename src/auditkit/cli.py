@@ -160,7 +160,12 @@ def _check_output(fmt: Any, output: Path | None, paths: list[Path]) -> None:
         if output is None or not output.is_dir():
             raise single("--output", f"several files to {fmt.value} need -o FOLDER (an existing folder), "
                          "one report per file")
+        seen: dict[str, Path] = {}
         for path in paths:
+            if path.stem in seen:  # both reports would get the same name and the second would replace the first
+                raise single(str(path), f"this file and {seen[path.stem]} would both be reported as "
+                             f"{path.stem}.{fmt.value}; rename one of them")
+            seen[path.stem] = path
             check_target(output / (path.stem + "." + fmt.value), paths)
     elif output is not None:
         check_target(output, paths)
@@ -184,8 +189,9 @@ def _emit(fmt: Any, results: list[Any], loaded: list[Any], options: Any, output:
             write_atomic(output, data)
         return
     render = renderer(fmt)
-    for result, item, path in zip(results, loaded, paths):
-        data = render(result, replace(options, input_bytes=item.raw))
+    # Render every report before writing any, so that a failure leaves no partial set of files.
+    rendered = [render(result, replace(options, input_bytes=item.raw)) for result, item in zip(results, loaded)]
+    for data, path in zip(rendered, paths):
         if output is None:
             streams.write_bytes(data)
             continue
@@ -272,7 +278,7 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
         cli.main(args=args, prog_name="auditkit", standalone_mode=False, obj=state)
     except AuditkitError as exc:
         for problem in exc.problems:
-            state.err.write(f"{problem}\n")
+            state.err.write(_one_line(str(problem)) + "\n")
         return EXIT_BAD_INPUT
     except click.exceptions.NoArgsIsHelpError as exc:
         state.err.write(exc.format_message() + "\n")
@@ -294,10 +300,15 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
-        state.err.write(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it with the "
-                        "input file\n")
+        state.err.write(_one_line(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it "
+                                  "with the input file") + "\n")
         return EXIT_INTERNAL
     return state.exit_code
+
+
+def _one_line(text: str) -> str:
+    """Text from files or exceptions made safe for a terminal: one line, no control characters."""
+    return "".join(ch if ch.isprintable() else " " if ch in "\n\r\t" else "?" for ch in text)
 
 
 def entry() -> None:

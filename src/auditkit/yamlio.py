@@ -64,8 +64,9 @@ def dotted(path: PathKey) -> str:
     for part in path:
         if isinstance(part, int):
             out += f"[{part + 1}]"
-        else:
-            out += ("." if out else "") + str(part)
+        else:  # keys come from the file: never let one put control characters on a terminal
+            key = "".join(ch if ch.isprintable() else "?" for ch in str(part)[:60])
+            out += ("." if out else "") + key
     return out
 
 
@@ -305,8 +306,9 @@ def _syntax_words(problem: str, context: str, char: str, opened: Any) -> str:
         return "every line inside a section needs 'key: value'; add the ':'"
     if "end of stream" in problem and "quoted" in context:
         return f"a text in quotes{where} is not closed; add the closing quote"
-    if "unknown escape" in problem:
-        return "a backslash in double quotes starts an unknown escape; use single quotes, or write \\\\"
+    if "escape" in problem or "hexdecimal" in problem:
+        return "a backslash inside double quotes starts a special code such as \\n; write each backslash " \
+               "twice, or put the text in single quotes instead"
     if "undefined alias" in problem:
         return "'*' refers to an anchor ('&name') that is not defined above; write the value out"
     if "duplicate anchor" in context or "second occurrence" in problem:
@@ -332,9 +334,9 @@ class _Builder:
         return Problem(file=self.name, message=message, line=mark.line + 1, column=mark.column + 1,
                        path=dotted(path))
 
-    def fail(self, node: yaml.Node, path: PathKey, message: str) -> InputError:
+    def fail(self, node: yaml.Node, message: str) -> InputError:
         """A problem that stops reading (limits): raised with those found so far."""
-        return InputError([*self.problems, self._problem(node, path, message)])
+        return InputError([*self.problems, self._problem(node, (), message)])
 
     def drop(self, node: yaml.Node, path: PathKey, message: str) -> None:
         """Record a problem, drop the value at ``path`` and keep reading."""
@@ -350,10 +352,10 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(node, path, f"the document expands to more than {MAX_NODES} values "
-                            "(repeated YAML aliases '*'?); write the values out plainly")
+            raise self.fail(node, f"the document expands to more than {MAX_NODES} values, because "
+                            "'*name' aliases repeat other parts of it; write the values out plainly")
         if depth > MAX_DEPTH:  # aliases can nest what the pre-scan saw as shallow
-            raise self.fail(node, path, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
+            raise self.fail(node, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _STANDARD_TAGS:
             self.drop(node, path, f"the tag '{_short_tag(node.tag)}' is not allowed; remove it "

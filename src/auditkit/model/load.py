@@ -56,6 +56,8 @@ def validate_document(doc: Loaded) -> LoadedDeployment:
     Problems found while reading (duplicate keys, refused tags), by the
     model, and in the source ids are reported together, one line each.
     """
+    if doc.is_broken(()):
+        raise InputError(doc.problems)  # the whole document was refused (a tag on it); nothing else to say
     if not isinstance(doc.data, dict):
         found = "a list" if isinstance(doc.data, list) else f"the single value {shown(doc.data)}"
         raise InputError([*doc.problems, doc.problem((), f"the file holds {found}, but a deployment is a set "
@@ -227,7 +229,9 @@ def _fact_messages(kind: str, value: Any, loc: PathKey, fact: FactInfo) -> list[
             answer = shown(value, quote=False)
             return [(loc, f"the answer {answer} needs its source; write {{value: {answer}, sources: "
                           f"[source-id]}} naming an entry of the 'sources' list, or write unknown")]
-        return [(loc, f"{shown(value)} is not an answer here; expected {expected}, written {form}, "
+        hint = did_you_mean(value, [*_MISSING_WORDS, *(k for k, _ in fact.choices)]) \
+            if isinstance(value, str) else ""
+        return [(loc, f"{shown(value)} is not an answer here{hint}; expected {expected}, written {form}, "
                       "or unknown or undisclosed")]
     raw = value.get("value") if isinstance(value, dict) else value
     hint = did_you_mean(str(raw), [k for k, _ in fact.choices]) if fact.kind == "choice" else ""
