@@ -67,7 +67,8 @@ def test_audit_json_matches_the_published_result_schema(filled: Path) -> None:
     data = json.loads(out)
     _, schema_text, _ = cli("schema", "result")
     jsonschema.Draft202012Validator(json.loads(schema_text)).validate(data)
-    assert data["frameworks"] == [{"id": "mini", "title": "Mini test framework", "version": "0.1"}]
+    assert data["frameworks"] == [{"id": "mini", "title": "Mini test framework", "version": "0.1",
+                                   "source": {"title": "auditkit tests", "publisher": "auditkit", "date": "2026"}}]
     assert data["deployment"]["name"] == "Riverside camera pilot"
     assert data["grade"] == "F" and data["red_lines_crossed"] == ["M2-01"]
     finding = next(f for f in data["findings"] if f["rule"] == "M1-01")

@@ -98,13 +98,14 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
             counts = {s.value: sum(1 for t in triples if t[0] is s) for s in Status}
             principles.append(PrincipleResult(
                 framework=framework.id, id=principle.id, title=principle.title, demand=principle.demand,
-                score=score, verdict=verdict, coverage=coverage, counts=counts))
+                source_locator=principle.source_locator, score=score, verdict=verdict, coverage=coverage, counts=counts))
     method = frameworks[0].scoring
     total, grade, capped = scoring.overall([p.score for p in principles], bool(red_lines), method)
     info = deployment.deployment
     return AuditResult(
         auditkit_version=__version__, input_file=loaded.file.rsplit("/", 1)[-1], input_sha256=loaded.sha256,
-        frameworks=[FrameworkRef(id=f.id, title=f.title, version=f.version) for f in frameworks],
+        frameworks=[FrameworkRef(id=f.id, title=f.title, version=f.version, source=dict(f.source))
+                    for f in frameworks],
         deployment=DeploymentInfo(**info.model_dump()),
         score=total, grade=grade, grade_capped=capped, red_lines_crossed=red_lines,
         principles=principles, findings=findings,

@@ -12,8 +12,8 @@
   so each principle counts the same. The grade follows the ``grades``
   thresholds; a crossed red line caps it at ``red_line_grade``.
 
-The thresholds live in each framework's manifest; this text is printed in
-the methodology section of every report.
+Each framework sets its own thresholds; those used in an audit are listed
+beside this text in its report.
 """
 
 from __future__ import annotations

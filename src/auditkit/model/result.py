@@ -45,6 +45,8 @@ class FrameworkRef(_Frozen):
     id: str
     title: str
     version: str
+    source: dict[str, str] = Field(default_factory=dict,
+                                   description="The document the framework encodes (title, publisher, date, url).")
 
 
 class DeploymentInfo(_Frozen):
@@ -94,6 +96,7 @@ class PrincipleResult(_Frozen):
     id: str
     title: str
     demand: str
+    source_locator: str | None = Field(default=None, description="Where the principle stands in the source.")
     score: float | None = Field(description="0-100 over the rules that could be decided; null when none.")
     verdict: Verdict
     coverage: float = Field(description="Share (0-1) of the applicable rule weight that could be decided.")

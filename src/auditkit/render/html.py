@@ -65,11 +65,11 @@ def _anchor(p: PrincipleResult) -> str:
 
 
 def _citation(result: AuditResult, p: PrincipleResult) -> str:
-    """Where the principle's demand comes from (the framework's source and locator when the result has them)."""
+    """Where the principle's demand comes from: the framework's source and the principle's place in it."""
     framework = next((f for f in result.frameworks if f.id == p.framework), None)
-    source = getattr(framework, "source", None) or {}
-    title = source.get("title") if isinstance(source, dict) else None
-    locator = getattr(p, "source_locator", None) or f"principle {p.id}"
+    source = framework.source if framework else {}
+    title = source.get("title")
+    locator = p.source_locator or f"principle {p.id}"
     work = f"{source.get('publisher')}, {title}" if title and source.get("publisher") else title
     return f"{work or (framework.title if framework else p.framework)}, {locator}"
 
