@@ -1,23 +1,16 @@
 """Shared fixtures for the report tests (HTML, Markdown, PDF).
-
-While other work is still adding rules, the bundled framework may not load
-(a principle without rules). ``framework_spec`` then builds a copy in a
-temporary folder with one placeholder rule per empty principle, so the
-report tests exercise the real rules that exist.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import yaml
 
 from auditkit.engine import audit
-from auditkit.errors import InputError
 from auditkit.model.load import load_deployment
 from auditkit.model.result import AuditResult
-from auditkit.rules.loader import DEFAULT_FRAMEWORK, builtin_root, load_framework
+from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "report"
@@ -26,34 +19,11 @@ SMALL_FRAMEWORK = str(FIXTURES / "framework")
 
 
 def framework_spec(tmp: Path) -> str:
-    """The default framework's id if it loads, else a patched copy's folder."""
-    try:
-        load_framework(DEFAULT_FRAMEWORK)
-        return DEFAULT_FRAMEWORK
-    except InputError:
-        pass
-    target = tmp / DEFAULT_FRAMEWORK
-    shutil.copytree(builtin_root() / DEFAULT_FRAMEWORK, target)
-    manifest = yaml.safe_load((target / "framework.yaml").read_text(encoding="utf-8"))
-    have = {yaml.safe_load(p.read_text(encoding="utf-8"))["principle"] for p in (target / "rules").glob("*.yaml")}
-    for principle in manifest["principles"]:
-        if principle["id"] not in have:
-            _placeholder_rule(target / "rules", principle["id"])
-    return str(target)
+    """The framework the report tests audit against: the bundled default.
 
-
-def _placeholder_rule(folder: Path, principle: str) -> None:
-    rule = {
-        "id": f"{principle}-99", "title": "Placeholder rule for report tests", "principle": principle,
-        "severity": "low", "weight": 1, "rationale": "A stand-in rule so that every principle has one while the real rules are being written.",
-        "failure_reason": "The use policy is not published.", "met_when": {"fact": "transparency.policy_published",
-                                                                           "is": True},
-        "remedy": "The operator shall publish its use policy.",
-        "references": [{"instrument": "Test"}],
-        "cases": [{"name": "policy published", "facts": {"transparency.policy_published": True}, "expect": "met"},
-                  {"name": "policy kept private", "facts": {"transparency.policy_published": False}, "expect": "not_met"}],
-    }
-    (folder / f"{principle}-99-placeholder.yaml").write_text(yaml.safe_dump(rule), encoding="utf-8")
+    (``tmp`` is kept for the callers' fixtures; the default framework is complete.)
+    """
+    return DEFAULT_FRAMEWORK
 
 
 def audit_file(path: Path, spec: str) -> tuple[AuditResult, bytes]:

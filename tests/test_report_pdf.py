@@ -79,8 +79,6 @@ def spec(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def case(spec: str) -> Rendered:
-    if not CASE.is_file():
-        pytest.skip("the bundled case study is not there yet")
     result, raw = audit_file(CASE, spec)
     return _render(result, raw)
 
@@ -287,3 +285,15 @@ def test_the_text_path_does_not_import_weasyprint() -> None:
     code = "import sys, auditkit.cli, auditkit.render.text; print('weasyprint' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_without_harfbuzz_subsetting_whole_fonts_are_embedded_reproducibly(
+        hostile: tuple[Rendered, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Machines without libharfbuzz-subset0 take this path: no warning, same bytes twice, larger file.
+    first = hostile[0]
+    monkeypatch.setattr(pdf_render, "_fast_subsetting", lambda: False)
+    again = _render(first.result, first.raw, page_size="Letter")
+    assert again.logs == []
+    assert pdf_render.render(first.result, RenderOptions(input_bytes=first.raw, page_size="Letter")) == again.data
+    assert len(again.data) > len(first.data)
+    assert squeeze("Наблюдение <b>не</b> законно") in again.squeezed()
