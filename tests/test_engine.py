@@ -172,5 +172,5 @@ def test_same_input_gives_equal_results() -> None:
 def test_partial_explanation_names_the_lower_bar_reached() -> None:
     result = run({**GOOD, "retention.max_days": 60})
     finding = next(f for f in result.findings if f.rule == "M1-01")
-    assert finding.explanation == ("Only partly met: the facts reach the lower bar "
-                                   "(the retention period in days: 90 or less), not the full requirement.")
+    assert finding.explanation == ("Partly met: the retention period in days: 90 or less; "
+                                   "the full requirement is not reached.")

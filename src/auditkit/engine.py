@@ -60,7 +60,7 @@ def _explanation(rule: Rule, status: Status) -> str:
         return "The facts show the requirement is met."
     if status is Status.PARTIAL and rule.partial_when is not None:
         shown = "; ".join(line.strip() for line in words(rule.partial_when))
-        return f"Only partly met: the facts reach the lower bar ({shown}), not the full requirement."
+        return f"Partly met: {shown}; the full requirement is not reached."
     if status is Status.NOT_MET:
         return rule.failure_reason
     if status is Status.UNKNOWN:
