@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import dataclasses
 import json
 import os
 import platform
@@ -33,13 +34,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-import corpus  # noqa: E402  (a sibling module, found through the path above)
-import rego  # noqa: E402
+import corpus
+import rego
 
-from auditkit.engine import audit, lookup_for, rule_status  # noqa: E402
-from auditkit.model.deployment import Deployment  # noqa: E402
-from auditkit.model.load import LoadedDeployment, parse_deployment  # noqa: E402
-from auditkit.rules.loader import Framework, Rule  # noqa: E402
+from auditkit.engine import audit, lookup_for, rule_status
+from auditkit.model.deployment import Deployment
+from auditkit.model.load import LoadedDeployment, parse_deployment
+from auditkit.rules.loader import Framework, Rule
 
 # Targets (see README.md): ratio >= for "more is better", <= for "less is better".
 TARGET_THROUGHPUT_RATIO = 5.0
@@ -214,10 +215,12 @@ def report_overhead(framework: Framework, cfg: Settings) -> list[Row]:
     try:
         from auditkit.render import RenderOptions
         from auditkit.render.html import render_document
-        from auditkit.render.pdf import render as render_pdf, templates_folder
+        from auditkit.render.pdf import render as render_pdf
+        from auditkit.render.pdf import templates_folder
     except ImportError as exc:
         return [Row(s, "PDF renderer", f"not available yet ({exc})", f"<= {TARGET_PDF_OVERHEAD}x", False)]
     import weasyprint
+
     from auditkit.model.load import load_deployment
 
     found = largest_case(framework)
@@ -230,7 +233,8 @@ def report_overhead(framework: Framework, cfg: Settings) -> list[Row]:
 
     def end_to_end() -> bytes:
         item = load_deployment(path)
-        return render_pdf(audit(item, [framework]), RenderOptions(input_bytes=item.raw))
+        data: bytes = render_pdf(audit(item, [framework]), RenderOptions(input_bytes=item.raw))
+        return data
 
     def weasy_alone() -> bytes:
         data: bytes = weasyprint.HTML(string=html, base_url=base).write_pdf()
@@ -238,7 +242,8 @@ def report_overhead(framework: Framework, cfg: Settings) -> list[Row]:
 
     end_to_end(), weasy_alone()  # warm: fonts, caches and imports are loaded once per process
     reps = max(cfg.repeats, 3)
-    ours, theirs = [], []
+    ours: list[float] = []
+    theirs: list[float] = []
     for _ in range(reps):  # interleaved, so that load from other processes hits both alike
         for fn, times in ((end_to_end, ours), (weasy_alone, theirs)):
             start = time.perf_counter()
@@ -292,7 +297,7 @@ def imported_modules(target: Path) -> tuple[list[str], list[tuple[int, str]]]:
     code = ("import sys; from auditkit.cli import main; "
             f"sys.exit(main(['validate', {str(target)!r}], open('/dev/null', 'w')))")
     proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
-                          env=CHILD_ENV)
+                          check=True, env=CHILD_ENV)
     names, top = set(), []
     for line in proc.stderr.splitlines():
         # "import time: <self us> | <cumulative us> | <indent><module>"; the indent shows nesting.
@@ -325,7 +330,8 @@ def startup(cfg: Settings) -> list[Row]:
     return [
         Row(s, "python -c pass", f"{bare:.3f} s (median of {runs})"),
         Row(s, "auditkit validate FILE", f"{ours:.3f} s (median of {runs})"),
-        Row(s, "start-up overhead (wall)", f"{overhead:.3f} s", f"<= {TARGET_STARTUP_S} s", overhead <= TARGET_STARTUP_S),
+        Row(s, "start-up overhead (wall)", f"{overhead:.3f} s", f"<= {TARGET_STARTUP_S} s",
+            overhead <= TARGET_STARTUP_S),
         Row(s, "start-up overhead (CPU, user+sys)", f"{ours_cpu - bare_cpu:.3f} s (python -c pass: {bare_cpu:.3f} s)"),
         Row(s, "heavy modules imported by validate", ", ".join(heavy) or "none", "none", not heavy),
         Row(s, "slowest imports (-X importtime)", slowest),
@@ -443,10 +449,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run, not figures to quote")
     parser.add_argument("--docs", type=int, help="corpus size for the throughput test (default 1000, quick 150)")
     parser.add_argument("--seed", type=int, default=2020, help="corpus seed (default 2020)")
+    parser.add_argument("--batch-pdf", type=int, help="PDFs in the batch test (default 50, quick 4)")
     parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory"], action="append",
                         help="run only these sections (repeatable)")
     args = parser.parse_args(argv)
     cfg = settings(args.quick, args.docs, args.seed)
+    if args.batch_pdf is not None:
+        cfg = dataclasses.replace(cfg, batch_pdf=args.batch_pdf)
     framework, note = rego.default_framework()
     started = time.perf_counter()
     sections: list[tuple[str, Callable[[], list[Row]]]] = [

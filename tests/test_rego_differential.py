@@ -21,20 +21,21 @@ pytest.importorskip("regopy", reason="the Rego differential test needs regopy: p
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-import corpus  # noqa: E402
-import rego  # noqa: E402
+import corpus
+import rego
 
-from auditkit.engine import lookup_for, rule_status  # noqa: E402
-from auditkit.model.deployment import Deployment  # noqa: E402
-from auditkit.rules.loader import Framework, load_framework  # noqa: E402
+from auditkit.engine import lookup_for, rule_status
+from auditkit.model.deployment import Deployment
+from auditkit.rules.loader import Framework, load_framework
 
 DOCS = 100
 
 # Conditions chosen to reach every operator and nesting the schema allows.
 OPERATOR_RULES: dict[str, dict[str, Any]] = {
     "X-01": {
-        "met_when": {"not": {"any": [{"fact": "scope.scanning", "is": "untargeted"},
-                                     {"fact": "scope.reference_database", "in": ["population_scale", "watchlist_only"]}]}},
+        "met_when": {"not": {"any": [
+            {"fact": "scope.scanning", "is": "untargeted"},
+            {"fact": "scope.reference_database", "in": ["population_scale", "watchlist_only"]}]}},
         "partial_when": {"not": {"fact": "retention.max_days", "disclosed": True}},
     },
     "X-02": {
