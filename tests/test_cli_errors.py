@@ -160,8 +160,8 @@ def test_two_inputs_with_one_name_cannot_share_a_report(tmp_path: Path) -> None:
     for path in (first, second):
         path.write_text(VALID, encoding="utf-8")
     code, _, err = cli("audit", str(first), str(second), "-f", MINI, "--format", "md", "-o", str(tmp_path))
-    assert (code, err) == (2, f"{second}: this file and {first} would both be reported as city.md; "
-                              "rename one of them\n")
+    assert (code, err) == (2, (f"{second}: this file and {first} would both be reported as city.md; "
+                              "rename one of them\n"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
 
 

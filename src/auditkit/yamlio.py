@@ -23,6 +23,7 @@ lists, text, numbers, booleans and null come out. See docs/limits.md.
 from __future__ import annotations
 
 import codecs
+import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ MAX_SCALAR_CHARS = 20_000        # one text value: about eight pages
 MAX_PROBLEMS = 100               # problems listed for one file; past that, fixing the first ones comes first
 
 PathKey = tuple[str | int, ...]
+TEMPLATE_HINT = "run 'auditkit init' for a template to fill in"
+_SHOWN_CHARS = 60
 
 _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Numbers longer than this stay text: Python refuses to convert very long digit strings.
@@ -110,12 +113,36 @@ class Loaded:
         return any(tuple(path[:end]) in self.broken for end in range(len(path) + 1))
 
 
-def read_file(path: Path, display: str | None = None, *, keep_problems: bool = False) -> Loaded:
+def shown(value: Any, *, quote: bool = True) -> str:
+    """A value from the input as it may be echoed in a message: short, one line, no control characters."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a section of 'key: value' lines"
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(value)[: _SHOWN_CHARS + 1])
+    if len(text) > _SHOWN_CHARS:
+        text = text[:_SHOWN_CHARS] + "..."
+    return f"'{text}'" if quote and isinstance(value, str) else text
+
+
+def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
+    """' (did you mean 'x'?)' for the closest option, or ''."""
+    close = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def read_file(path: Path, display: str | None = None, *, keep_problems: bool = False,
+              hint: str = TEMPLATE_HINT) -> Loaded:
     """Read and parse ``path``; raise InputError with located messages when it is unusable.
 
     With ``keep_problems`` the structural problems that did not stop reading
     are returned in ``Loaded.problems`` instead of raised, so that the caller
-    can report them together with its own.
+    can report them together with its own. ``hint`` tells the reader of an
+    empty file what to put in it.
     """
     name = display or str(path)
     if path.is_dir():
@@ -129,17 +156,17 @@ def read_file(path: Path, display: str | None = None, *, keep_problems: bool = F
         raise single(name, "auditkit may not read this file; check its permissions") from None
     except OSError as exc:
         raise single(name, f"the file cannot be read ({exc.strerror or exc})") from None
-    return parse_bytes(raw, name, keep_problems=keep_problems)
+    return parse_bytes(raw, name, keep_problems=keep_problems, hint=hint)
 
 
-def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False) -> Loaded:
+def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False, hint: str = TEMPLATE_HINT) -> Loaded:
     """Parse YAML or JSON bytes into a Loaded document (see ``read_file``)."""
     if len(raw) > MAX_BYTES:
         raise single(name, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
                      "a deployment description or rule is far smaller, so this is probably the wrong file")
     text = _decode(raw, name)
     if not text.strip():
-        raise single(name, "the file is empty; run 'auditkit init' for a template to fill in")
+        raise single(name, f"the file is empty; {hint}")
     text = _json_text(text, name)
     try:
         _prescan(text, name)
@@ -155,7 +182,7 @@ def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False) -> Loaded
     except RecursionError:  # unreachable after the pre-scan; kept so no traceback can ever escape
         raise single(name, f"the document is nested too deeply (more than {MAX_DEPTH} levels)") from None
     if node is None:
-        raise single(name, "the file holds no data, only comments; run 'auditkit init' for a template")
+        raise single(name, f"the file holds no data, only comments; {hint}")
     builder = _Builder(name)
     data = builder.build(node, (), 0)
     loaded = Loaded(file=name, data=data, marks=builder.marks, text=raw, problems=builder.problems,
@@ -169,8 +196,7 @@ def _decode(raw: bytes, name: str) -> str:
     """The text of ``raw``, or an InputError saying in plain words why it is not text."""
     for magic, kind in _BINARY_MAGIC.items():
         if raw.startswith(magic):
-            raise single(name, f"this is {kind}, not a text file; auditkit reads YAML or JSON text "
-                         "(run 'auditkit init' for a template)")
+            raise single(name, f"this is {kind}, not a text file; auditkit reads YAML or JSON text")
     for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):  # Windows editors save "Unicode" text like this; it is still text
@@ -241,22 +267,25 @@ def _prescan(text: str, name: str) -> None:
             events += 1
             depth += 1
             if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise single(name, f"the document is nested too deeply (more than {MAX_DEPTH} levels "
-                             "of lists or sections); a deployment needs about five",
-                             line=mark.line + 1, column=mark.column + 1)
+                raise _refuse(name, event, f"the document is nested too deeply (more than {MAX_DEPTH} levels "
+                              "of lists or sections); a deployment needs about five")
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
         elif isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                mark = event.start_mark
-                raise single(name, "the file holds more than one YAML document (a second '---'); "
-                             "keep one document per file", line=mark.line + 1, column=mark.column + 1)
+                raise _refuse(name, event, "the file holds more than one YAML document (a second '---'); "
+                              "keep one document per file")
         if events > 2 * MAX_NODES:
-            mark = event.start_mark
-            raise single(name, f"the document holds more than {2 * MAX_NODES} keys and values; a deployment "
-                         "description has about a thousand", line=mark.line + 1, column=mark.column + 1)
+            raise _refuse(name, event, f"the document holds more than {2 * MAX_NODES} keys and values; a "
+                          "deployment description has about a thousand")
+
+
+def _refuse(name: str, event: yaml.Event, message: str) -> InputError:
+    mark = event.start_mark
+    if mark is None:
+        return single(name, message)
+    return single(name, message, line=mark.line + 1, column=mark.column + 1)
 
 
 def cap_problems(problems: list[Problem]) -> list[Problem]:
@@ -365,6 +394,7 @@ class _Builder:
             return self.mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node, path)
 
     def mapping(self, node: yaml.MappingNode, path: PathKey, depth: int) -> dict[str, Any]:

@@ -10,7 +10,6 @@ a neutral sentence rather than a developer message.
 from __future__ import annotations
 
 import copy
-import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +20,9 @@ from pydantic import BaseModel, ValidationError
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
 from auditkit.model.deployment import FORMAT_VERSION, SECTIONS, Deployment
-from auditkit.yamlio import Loaded, PathKey, MAX_PROBLEMS, cap_problems, parse_bytes, read_file
+from auditkit.yamlio import MAX_PROBLEMS, Loaded, PathKey, cap_problems, did_you_mean, parse_bytes, read_file, shown
 
 _MISSING_WORDS = ("unknown", "undisclosed")
-_SHOWN_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -149,28 +147,6 @@ def _undeclared(ref: str, declared: list[str]) -> str:
             "list, or cite one of: " + ", ".join(declared[:8]) + (", ..." if len(declared) > 8 else ""))
 
 
-def did_you_mean(word: str, options: list[str]) -> str:
-    """' (did you mean 'x'?)' for the closest option, or ''."""
-    close = difflib.get_close_matches(word.lower(), options, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def shown(value: Any, *, quote: bool = True) -> str:
-    """A value from the input as it may be echoed in a message: short, one line, no control characters."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a section of 'key: value' lines"
-    text = "".join(ch if ch.isprintable() else "?" for ch in str(value))
-    if len(text) > _SHOWN_CHARS:
-        text = text[:_SHOWN_CHARS] + "..."
-    return f"'{text}'" if quote and isinstance(value, str) else text
-
-
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """The field names a model accepts at ``loc`` (for did-you-mean hints)."""
     current: Any = model
@@ -222,21 +198,21 @@ def _fact_messages(kind: str, value: Any, loc: PathKey, fact: FactInfo) -> list[
     form = "{value: ..., sources: [source-id]}"
     if kind == "fact_unsourced":
         answer = shown(value.get("value") if isinstance(value, dict) else value, quote=False)
-        return [(loc, f"the answer {answer} has no source; add 'sources: [source-id]' naming an entry of "
-                      "the top-level 'sources' list, or write unknown if you cannot source it")]
+        return [(loc, (f"the answer {answer} has no source; add 'sources: [source-id]' naming an entry of "
+                      "the top-level 'sources' list, or write unknown if you cannot source it"))]
     if kind == "fact_shape":
         if not isinstance(value, (list, dict)) and _fits(fact, value):
             answer = shown(value, quote=False)
-            return [(loc, f"the answer {answer} needs its source; write {{value: {answer}, sources: "
-                          f"[source-id]}} naming an entry of the 'sources' list, or write unknown")]
+            return [(loc, (f"the answer {answer} needs its source; write {{value: {answer}, sources: "
+                          f"[source-id]}} naming an entry of the 'sources' list, or write unknown"))]
         hint = did_you_mean(value, [*_MISSING_WORDS, *(k for k, _ in fact.choices)]) \
             if isinstance(value, str) else ""
-        return [(loc, f"{shown(value)} is not an answer here{hint}; expected {expected}, written {form}, "
-                      "or unknown or undisclosed")]
+        return [(loc, (f"{shown(value)} is not an answer here{hint}; expected {expected}, written {form}, "
+                      "or unknown or undisclosed"))]
     raw = value.get("value") if isinstance(value, dict) else value
     hint = did_you_mean(str(raw), [k for k, _ in fact.choices]) if fact.kind == "choice" else ""
-    out: list[tuple[PathKey, str]] = [((*loc, "value"), f"{shown(raw)} is not an answer here{hint}; expected "
-                                                        f"{expected}, or unknown or undisclosed")]
+    out: list[tuple[PathKey, str]] = [((*loc, "value"), (f"{shown(raw)} is not an answer here{hint}; expected "
+                                                        f"{expected}, or unknown or undisclosed"))]
     if isinstance(value, dict) and not value.get("sources"):
         out.append(((*loc, "sources"), "this answer has no source either; add 'sources: [source-id]'"))
     return out

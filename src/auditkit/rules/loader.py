@@ -12,6 +12,7 @@ its folder is read.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -22,11 +23,23 @@ import jsonschema
 
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
-from auditkit.rules.logic import facts_read, leaves
-from auditkit.yamlio import Loaded, read_file
+from auditkit.rules.logic import facts_read
+from auditkit.yamlio import Loaded, PathKey, did_you_mean, read_file, shown
 
 DEFAULT_FRAMEWORK = "agora-2020"
 MAX_RULE_FILES = 2000
+RULE_HINT = "a rule is 'key: value' lines (id, title, principle, met_when, ...); copy a bundled rule to start"
+MANIFEST_HINT = "framework.yaml is 'key: value' lines (id, title, version, source, scoring, principles)"
+_TESTS = ("is", "in", "at_most", "at_least", "disclosed")
+_CONDITION_KEYS = ("all", "any", "not", "fact", *_TESTS)
+_CONDITION_FORM = ("expected {all: [...]}, {any: [...]}, {not: ...} or "
+                   "{fact: section.name, is|in|at_most|at_least|disclosed: ...}")
+_TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
+               "array": "a list", "object": "a section of 'key: value' lines", "null": "empty"}
+_PATTERN_WORDS = {"id": "use capital letters, digits and '-', such as P7-01",
+                  "framework_id": "use lowercase letters, digits and '-', such as agora-2020",
+                  "version": "write it like \"1.0\", in quotes", "url": "write a web address starting with https://",
+                  "fact": "write section.name, such as retention.max_days"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,31 +152,97 @@ def _load_cached(folder: str) -> Framework:
 
 
 def _schema_problems(doc: Loaded, schema: str) -> list[Problem]:
+    if not isinstance(doc.data, dict):
+        found = "a list" if isinstance(doc.data, list) else f"the single value {shown(doc.data)}"
+        what = "a rule" if schema == "rule.schema.json" else "framework.yaml"
+        return [doc.problem((), f"the file holds {found}, but {what} is a set of 'key: value' lines")]
     problems = []
-    for error in sorted(_schema(schema).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))):
-        path = tuple(error.absolute_path)
-        message = _schema_message(error)
+    for error in _schema(schema).iter_errors(doc.data):
+        path, message = _schema_message(error, tuple(error.absolute_path))
         problems.append(doc.problem(path, message))
-    return problems
+    return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))
 
 
-def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        return f"{error.message}; remove it or check its spelling"
-    if error.validator == "required":
-        return f"{error.message}; add it"
-    if error.validator == "oneOf":
-        return ("not a valid condition; expected one of {all: [...]}, {any: [...]}, {not: ...}, or "
-                "{fact: section.name, is|in|at_most|at_least|disclosed: ...}")
-    if error.validator == "enum":
-        allowed: list[Any] = list(error.validator_value)  # type: ignore[arg-type]
-        return f"{error.instance!r} is not allowed; expected one of: " + ", ".join(map(str, allowed))
-    return error.message
+def _schema_message(error: jsonschema.ValidationError, path: PathKey) -> tuple[PathKey, str]:
+    """Where and what, in plain words, for one JSON Schema error (jsonschema's wording never leaks)."""
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    if kind == "oneOf":
+        return _condition_problem(instance, path) or (path, f"not a valid condition; {_CONDITION_FORM}")
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = list(error.schema.get("properties", {}))  # type: ignore[union-attr]
+        extra = [str(k) for k in instance if k not in allowed]
+        return (*path, extra[0]), (f"unknown field '{shown(extra[0], quote=False)}'{did_you_mean(extra[0], allowed)}; "
+                                   "check its spelling or remove it")
+    if kind == "required":
+        found = re.match(r"'(.+)' is a required property", error.message)
+        return path, f"the required field '{found[1] if found else value}' is missing; add it"
+    if kind == "type":
+        wanted = value if isinstance(value, list) else [value]
+        quote = "; put it in quotes" if wanted == ["string"] and isinstance(instance, (int, float, bool)) else ""
+        return path, f"{shown(instance)} is not {' or '.join(_TYPE_WORDS.get(str(t), str(t)) for t in wanted)}{quote}"
+    if kind == "enum":
+        allowed_values: list[Any] = list(value)  # type: ignore[arg-type]
+        return path, f"{shown(instance)} is not allowed; expected one of: " + ", ".join(map(str, allowed_values))
+    if kind in ("minimum", "maximum"):
+        return path, f"{shown(instance)} is too {'small' if kind == 'minimum' else 'large'}; the {kind} is {value}"
+    if kind == "minLength":
+        return path, f"this text is too short; write at least {value} characters"
+    if kind == "minItems":
+        return path, f"this list is empty or too short; give at least {value}"
+    if kind == "pattern":
+        last = str(path[-1]) if path else ""
+        last = "framework_id" if last == "id" and "a-z" in str(value) else last
+        words = _PATTERN_WORDS.get(last, "write section.name, such as retention.max_days"
+                                   if isinstance(instance, str) and "." in instance else "check its form")
+        return path, f"{shown(instance)} is not in the expected form; {words}"
+    if kind == "const":
+        return path, f"{shown(instance)} is not allowed here; write {json.dumps(value)}"
+    return path, f"{shown(instance)} is not valid here"
+
+
+def _condition_problem(cond: Any, path: PathKey) -> tuple[PathKey, str] | None:
+    """The first thing wrong in a condition tree, located at the innermost place; None when it is well formed."""
+    if not isinstance(cond, dict):
+        return path, f"{shown(cond)} is not a condition; {_CONDITION_FORM}"
+    unknown = [str(k) for k in cond if k not in _CONDITION_KEYS]
+    if unknown:
+        return (*path, unknown[0]), (f"unknown key '{shown(unknown[0], quote=False)}' in a condition"
+                                     f"{did_you_mean(unknown[0], _CONDITION_KEYS)}; {_CONDITION_FORM}")
+    heads = [k for k in ("all", "any", "not", "fact") if k in cond]
+    if len(heads) != 1 or (heads[0] != "fact" and len(cond) > 1):
+        return path, f"a condition has exactly one of all, any, not or fact; this one has {', '.join(cond) or 'none'}"
+    head = heads[0]
+    if head in ("all", "any"):
+        items = cond[head]
+        if not isinstance(items, list) or not items:
+            return (*path, head), f"'{head}' needs a list of one or more conditions"
+        return next((p for i, c in enumerate(items) if (p := _condition_problem(c, (*path, head, i)))), None)
+    if head == "not":
+        return _condition_problem(cond["not"], (*path, "not"))
+    tests = [k for k in _TESTS if k in cond]
+    if len(tests) != 1:
+        return path, ("a fact condition needs exactly one test (is, in, at_most, at_least or disclosed); "
+                      f"this one has {', '.join(tests) or 'none'}")
+    if not isinstance(cond["fact"], str) or not re.fullmatch(r"[a-z_]+\.[a-z_]+", cond["fact"]):
+        return (*path, "fact"), f"{shown(cond['fact'])} is not a fact; {_PATTERN_WORDS['fact']}"
+    op, value = tests[0], cond[tests[0]]
+    if op in ("at_most", "at_least") and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        return (*path, op), f"'{op}' needs a whole number of zero or more, not {shown(value)}"
+    if op == "in" and (not isinstance(value, list) or not value or any(isinstance(v, (list, dict)) for v in value)):
+        return (*path, op), "'in' needs a list of one or more values, such as [a, b]"
+    if op == "is" and isinstance(value, (list, dict)) or value is None:
+        return (*path, op), f"'{op}' needs one value (text, a number, true or false), not {shown(value)}"
+    if op == "disclosed" and value is not True:
+        return (*path, op), "'disclosed' can only be true; for 'not disclosed' write {not: {fact: ..., disclosed: true}}"
+    return None
 
 
 def _load(folder: Path) -> Framework:
     root = folder.resolve()
-    manifest = read_file(root / "framework.yaml", display=str(folder / "framework.yaml"))
+    if not (root / "framework.yaml").resolve().is_relative_to(root):
+        raise InputError([Problem(file=str(folder / "framework.yaml"), message="framework.yaml is a link to a file "
+                                  "outside the framework folder; a pack may only use files inside its folder")])
+    manifest = read_file(root / "framework.yaml", display=str(folder / "framework.yaml"), hint=MANIFEST_HINT)
     problems = _schema_problems(manifest, "framework.schema.json")
     if problems:
         raise InputError(problems)
@@ -171,7 +250,11 @@ def _load(folder: Path) -> Framework:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for path in _rule_files(root, folder):
-        doc = read_file(path, display=str(folder / path.relative_to(root)))
+        try:
+            doc = read_file(path, display=str(folder / path.relative_to(root)), hint=RULE_HINT)
+        except InputError as exc:  # report every broken file, not only the first
+            problems += exc.problems
+            continue
         file_problems = _schema_problems(doc, "rule.schema.json")
         if not file_problems:
             file_problems = _semantic_problems(doc, principle_ids)
@@ -205,12 +288,12 @@ def _rule_files(root: Path, shown: Path) -> list[Path]:
                                   "one YAML file per rule")])
     files = []
     for path in sorted(rules_dir.rglob("*")):
-        if path.suffix not in (".yaml", ".yml") or not path.is_file():
-            continue
         if path.is_symlink() or not path.resolve().is_relative_to(root):
             raise InputError([Problem(file=str(shown / path.relative_to(root)),
                                       message="rule files must be plain files inside the framework folder, "
                                       "not links")])
+        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+            continue
         files.append(path)
         if len(files) > MAX_RULE_FILES:
             raise InputError([Problem(file=str(shown), message=f"more than {MAX_RULE_FILES} rule files")])
@@ -235,11 +318,12 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
     for key in ("applies_when", "met_when", "partial_when"):
         if key not in data:
             continue
-        for leaf in leaves(data[key]):
+        for leaf, where in _located_leaves(data[key], (key,)):
             info = facts.get(leaf["fact"])
             if info is None:
-                problems.append(doc.problem((key,), f"no fact '{leaf['fact']}' in the deployment format; "
-                                            "run 'auditkit schema deployment' for the list"))
+                hint = did_you_mean(leaf["fact"], list(facts))
+                problems.append(doc.problem((*where, "fact"), f"no fact '{leaf['fact']}' in the deployment format"
+                                            f"{hint}; run 'auditkit schema deployment' for the list"))
                 continue
             for op in ("is", "in", "at_most", "at_least"):
                 values = leaf.get(op)
@@ -248,13 +332,24 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
                 if op in ("at_most", "at_least") and op in leaf and info.kind != "count":
                     bad = values
                 if bad:
-                    problems.append(doc.problem((key,), f"{leaf['fact']} cannot be {bad[0]!r}; "
+                    problems.append(doc.problem((*where, op), f"{leaf['fact']} cannot be {shown(bad[0])}; "
                                                 f"expected {_expected(info)}"))
     for i, case in enumerate(data["cases"]):
         for path in case["facts"]:
             if path not in facts:
-                problems.append(doc.problem(("cases", i, "facts", path), f"no fact '{path}' in the deployment format"))
+                problems.append(doc.problem(("cases", i, "facts", path), f"no fact '{path}' in the deployment format"
+                                            f"{did_you_mean(path, list(facts))}"))
     return problems
+
+
+def _located_leaves(cond: dict[str, Any], path: PathKey) -> list[tuple[dict[str, Any], PathKey]]:
+    """The fact tests of a (schema-valid) condition, each with its place in the file."""
+    if "all" in cond or "any" in cond:
+        head = "all" if "all" in cond else "any"
+        return [leaf for i, c in enumerate(cond[head]) for leaf in _located_leaves(c, (*path, head, i))]
+    if "not" in cond:
+        return _located_leaves(cond["not"], (*path, "not"))
+    return [(cond, path)]
 
 
 def _expected(info: FactInfo) -> str:
