@@ -57,7 +57,8 @@ def validate_document(doc: Loaded) -> LoadedDeployment:
     if doc.is_broken(()):
         raise InputError(doc.problems)  # the whole document was refused (a tag on it); nothing else to say
     if not isinstance(doc.data, dict):
-        found = "a list" if isinstance(doc.data, list) else f"the single value {shown(doc.data)}"
+        found = ("a list" if isinstance(doc.data, list) else "only an empty value" if doc.data is None
+                 else f"the single value {shown(doc.data)}")
         raise InputError([*doc.problems, doc.problem((), f"the file holds {found}, but a deployment is a set "
                                                      "of 'key: value' lines starting with 'format_version: 1'; "
                                                      "run 'auditkit init' for a template")])
