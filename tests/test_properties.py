@@ -62,7 +62,9 @@ def run_on(text: str, suffix: str, *args: str) -> tuple[int, str, str]:
 
 # --- strategies ---------------------------------------------------------------------------------
 
-PLAIN_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60)
+PLAIN_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"),
+                                   blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
+                     min_size=1, max_size=60)
 SOURCE_IDS = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True), min_size=1, max_size=4, unique=True)
 
 

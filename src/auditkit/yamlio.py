@@ -54,6 +54,10 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
 }
+# Characters a text value may not hold: C0/C1 controls (YAML allows them through "\e" or "\x1b" escapes;
+# in a report or a terminal they can hide or rewrite text) and the bidirectional overrides and isolates
+# that make text display in another order than it is written ("Trojan Source").
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BINARY_MAGIC = {
     b"%PDF": "a PDF document", b"PK\x03\x04": "a Word, OpenDocument, Excel or zip file",
     b"\xd0\xcf\x11\xe0": "an old Word or Excel document", b"{\\rtf": "a rich-text (RTF) document",
@@ -421,6 +425,11 @@ class _Builder:
         if len(value) > MAX_SCALAR_CHARS:
             self.drop(node, path, f"this text is {len(value)} characters long, more than the "
                       f"{MAX_SCALAR_CHARS} allowed; shorten it")
+            return None
+        hidden = _HIDDEN.search(value)
+        if hidden:
+            self.drop(node, path, f"this text holds an invisible control character (U+{ord(hidden[0]):04X}) that "
+                      "could hide or reorder what a report shows; remove it")
             return None
         if node.style:  # quoted or block text is always text ('' is libyaml's plain style)
             return value
