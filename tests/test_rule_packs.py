@@ -249,3 +249,13 @@ def test_a_pack_reusing_a_bundled_rule_id_is_refused(tmp_path: Path) -> None:
     code, _, err = cli("audit", str(deployment), "-f", "agora-2020", "-f", str(pack))
     assert (code, err) == (2, (f"{pack}/rules/M1-01.yaml: id: the rule id 'P7-01' is also used by framework "
                               "'agora-2020'; rename one of them\n"))
+
+
+def test_a_framework_given_twice_or_unknown_is_a_clear_error(tmp_path: Path) -> None:
+    deployment = tmp_path / "riverside.yaml"
+    deployment.write_text(DEPLOYMENT, encoding="utf-8")
+    code, out, err = cli("audit", str(deployment), "-f", "agora-2020", "-f", "agora-2020")
+    assert (code, out) == (2, "")
+    assert err.endswith(": the framework 'agora-2020' is given twice; give it once\n") and err.count("\n") == 1
+    assert cli("audit", str(deployment), "-f", "agora-2021") == (
+        2, "", "agora-2021: no framework with this id or folder; bundled: agora-2020\n")
