@@ -187,7 +187,7 @@ def test_a_folder_without_framework_yaml_or_rules(tmp_path: Path) -> None:
         2, "", f"{other}: this framework has no rules/ folder; add one with one YAML file per rule\n")
     missing = tmp_path / "nowhere"
     code, _, err = cli("principles", "-f", str(missing))
-    assert code == 2 and err.startswith(f"{missing}: no framework with this id or folder; bundled: agora-2020")
+    assert code == 2 and err.startswith(f"{missing}: no framework with this id or folder; bundled: ")
 
 
 def test_a_pack_cannot_read_files_outside_its_folder(tmp_path: Path) -> None:
@@ -257,5 +257,6 @@ def test_a_framework_given_twice_or_unknown_is_a_clear_error(tmp_path: Path) -> 
     code, out, err = cli("audit", str(deployment), "-f", "agora-2020", "-f", "agora-2020")
     assert (code, out) == (2, "")
     assert err.endswith(": the framework 'agora-2020' is given twice; give it once\n") and err.count("\n") == 1
-    assert cli("audit", str(deployment), "-f", "agora-2021") == (
-        2, "", "agora-2021: no framework with this id or folder; bundled: agora-2020\n")
+    code, out, err = cli("audit", str(deployment), "-f", "agora-2021")
+    assert (code, out) == (2, "")
+    assert err.startswith("agora-2021: no framework with this id or folder; bundled: ") and "agora-2020" in err
