@@ -52,7 +52,7 @@ def hostile_deployment(folder: Path) -> Path:
             "auditor": "<i>Auditor</i> & Co",
         },
         "sources": [{"id": "evil-1", "publisher": f"{HOSTILE_CSS} Publisher", "title": f"Title {HOSTILE_IMG}",
-                     "date": "2020-01", "url": "https://example.org/a?b=<c>", "locator": "p. <5>",
+                     "date": "2020-01", "url": "https://example.org/a?b=c&d='onmouseover=alert(1)'", "locator": "p. <5>",
                      "note": LONG_WORD}],
         "legality": {"published": {"value": False, "sources": ["evil-1"], "note": f"{HOSTILE_IMG} {filler}"}},
         "scope": {"scanning": {"value": "untargeted", "sources": ["evil-1"], "note": LONG_WORD}},

@@ -174,3 +174,14 @@ def test_partial_explanation_names_the_lower_bar_reached() -> None:
     finding = next(f for f in result.findings if f.rule == "M1-01")
     assert finding.explanation == ("Partly met: the retention period in days: 90 or less; "
                                    "the full requirement is not reached.")
+
+
+def test_rule_files_may_answer_yes_no_facts_with_yes_and_no(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(MINI, pack)
+    rule = pack / "rules" / "M1-02.yaml"
+    rule.write_text(rule.read_text().replace("is: true}", "is: yes}"))
+    assert "is: yes}" in rule.read_text()
+    framework = load_framework(str(pack))
+    assert next(r for r in framework.rules if r.id == "M1-02").met_when == {"fact": "retention.sunset_clause",
+                                                                           "is": True}

@@ -77,9 +77,9 @@ BROKEN: dict[str, tuple[Callable[[str], str], str]] = {
     "a value the fact cannot hold": (
         replace(MET_WHEN, "met_when: {fact: scope.scanning, in: [targeted, everyone]}"),
         f"{RULE}:8:34: met_when.in: scope.scanning cannot be 'everyone'; expected one of: targeted, untargeted"),
-    "yes for a true/false fact": (
-        replace(MET_WHEN, "met_when: {fact: retention.sunset_clause, is: yes}"),
-        f"{RULE}:8:43: met_when.is: retention.sunset_clause cannot be 'yes'; expected true or false"),
+    "a word that is not yes or no for a yes/no fact": (
+        replace(MET_WHEN, "met_when: {fact: retention.sunset_clause, is: maybe}"),
+        f"{RULE}:8:43: met_when.is: retention.sunset_clause cannot be 'maybe'; expected true or false"),
     "an unknown principle": (
         replace("principle: M1", "principle: M9"),
         f"{RULE}:3:1: principle: no principle 'M9' in framework.yaml; expected one of: M1, M2"),

@@ -163,7 +163,7 @@ def _sources(deployment: Deployment, cited: dict[str, None]) -> list[SourceInfo]
 
 def _check_unique_ids(frameworks: list[Framework]) -> None:
     ids = [f.id for f in frameworks]
-    problems = [Problem(file=f.folder, message=f"the framework '{f.id}' is given twice; give it once")
+    problems = [Problem(file="--framework", message=f"the framework '{f.id}' is given twice; give it once")
                 for i, f in enumerate(frameworks) if f.id in ids[:i]]
     owner: dict[str, str] = {}
     for framework in frameworks:

@@ -348,7 +348,7 @@ class Source(BaseModel):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://\S+$", value):
+        if value is not None and not re.fullmatch(r"https?://[^\s\"<>]+", value):
             raise ValueError("expected a web address starting with http:// or https://")
         return value
 

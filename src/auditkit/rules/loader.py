@@ -23,7 +23,7 @@ import jsonschema
 
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
-from auditkit.rules.logic import facts_read
+from auditkit.rules.logic import facts_read, leaves
 from auditkit.yamlio import Loaded, PathKey, did_you_mean, read_file, shown
 
 DEFAULT_FRAMEWORK = "agora-2020"
@@ -257,6 +257,7 @@ def _load(folder: Path) -> Framework:
             continue
         file_problems = _schema_problems(doc, "rule.schema.json")
         if not file_problems:
+            _yes_no_answers(doc.data)
             file_problems = _semantic_problems(doc, principle_ids)
         for name in [doc.data.get("id")] + list(doc.data.get("aliases", [])) if not file_problems else []:
             if name in seen:
@@ -298,6 +299,25 @@ def _rule_files(root: Path, shown: Path) -> list[Path]:
         if len(files) > MAX_RULE_FILES:
             raise InputError([Problem(file=str(shown), message=f"more than {MAX_RULE_FILES} rule files")])
     return files
+
+
+_YES_NO = {"yes": True, "no": False, "true": True, "false": False}
+
+
+def _yes_no_answers(data: dict[str, Any]) -> None:
+    """Let rule files say ``is: yes`` / ``is: no`` for yes/no facts, as deployment files do."""
+    facts = catalogue()
+    conditions = [data[k] for k in ("applies_when", "met_when", "partial_when") if isinstance(data.get(k), dict)]
+    for leaf in (leaf for cond in conditions for leaf in leaves(cond)):
+        info = facts.get(str(leaf.get("fact")))
+        if info is None or info.kind != "yesno":
+            continue
+        for op in ("is", "in"):
+            values = leaf.get(op)
+            if isinstance(values, str) and values.lower() in _YES_NO:
+                leaf[op] = _YES_NO[values.lower()]
+            elif isinstance(values, list):
+                leaf[op] = [_YES_NO.get(v.lower(), v) if isinstance(v, str) else v for v in values]
 
 
 def _value_fits(info: FactInfo, value: Any) -> bool:
