@@ -116,7 +116,10 @@ def _principles(result: AuditResult, numbers: dict[str, int]) -> list[dict[str, 
             "id": p.id, "title": p.title, "anchor": _anchor(p), "demand": p.demand,
             "citation": _citation(result, p), "score": score_text(p.score), "verdict": p.verdict.value,
             "verdict_label": verdict_label(p.verdict), "colour": verdict_colour(p.verdict),
-            "coverage": f"{p.coverage * 100:.0f}%", "counts": counts or "no rules", "findings": findings})
+            "coverage": "–" if p.verdict is Verdict.NOT_APPLICABLE else f"{p.coverage * 100:.0f}%",
+            "decided": "" if p.verdict is Verdict.NOT_APPLICABLE else
+            f"{p.coverage * 100:.0f}% of the rule weight decided",
+            "counts": counts or "no rules", "findings": findings})
     return out
 
 
