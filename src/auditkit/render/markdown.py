@@ -111,7 +111,9 @@ def _principles(view: dict[str, Any]) -> list[str]:
     for p in view["principles"]:
         out += [f"## {p['id']} {text(p['title'])}", "", f"> {text(p['demand'])}", ">",
                 f"> — {text(p['citation'])}", "",
-                f"**{p['verdict_label']}**: score {p['score']}" + (f", {p['decided']}" if p["decided"] else "")
+                f"**{p['verdict_label']}**: "
+                + ("no score" if p["score"] == "no score" else f"score {p['score']}")
+                + (f", {p['decided']}" if p["decided"] else "")
                 + f" ({p['counts']}).", ""]
         for f in p["findings"]:
             out += _finding(f)
