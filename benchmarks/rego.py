@@ -20,6 +20,7 @@ The policy does not validate; it is only run on documents auditkit accepts.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from auditkit.model.catalog import catalogue
@@ -132,6 +133,11 @@ def policy(framework: Framework) -> str:
     table = ",\n".join(f"\t{json.dumps(r.id)}: {_rule_var(r)}" for r in rules)
     return "\n\n".join([_PRELUDE.rstrip(), *(_fact(p, info[p].kind) for p in paths),
                         *(_status(r, emit) for r in rules), "statuses := {\n" + table + ",\n}"]) + "\n"
+
+
+def rule_count(source: str) -> int:
+    """How many rules (not counting defaults and else branches) a generated policy defines."""
+    return sum(1 for line in source.splitlines() if re.match(r"[a-z_][a-z0-9_]* := ", line))
 
 
 class RegoAuditor:

@@ -159,12 +159,22 @@ def throughput(framework: Framework, cfg: Settings) -> list[Row]:
             auditor.interpreter.set_input(item)
             auditor.interpreter.query_bundle(auditor.bundle)
 
+    trivial = regopy.Interpreter()
+    trivial.add_module("trivial.rego", "package trivial\n\nx := 1\n")
+    trivial_bundle = trivial.build("x = data.trivial.x", [])
+
+    def rego_floor() -> None:  # a policy that reads nothing: regopy's per-document cost for these inputs
+        for doc in docs[: len(inputs)]:
+            auditor.interpreter.set_input(doc)
+            auditor.interpreter.query_bundle(trivial_bundle)
+
     n = len(docs)
     t_parsed = best_time(parsed, cfg.repeats)
     t_yaml = best_time(from_yaml, cfg.repeats)
     t_audit = best_time(full_audit, cfg.repeats)
     t_rego = best_time(with_rego, 1)  # slow: one pass, which is also the differential check
     t_rego_query = best_time(rego_query_only, 1) * n / len(inputs)
+    t_rego_floor = best_time(rego_floor, 1) * n / len(inputs)
     mismatches = differences(results["parsed"], results["rego"]) + differences(results["parsed"], results["yaml"])
     for line in mismatches[:20]:
         print("MISMATCH", line, file=sys.stderr)
@@ -182,6 +192,9 @@ def throughput(framework: Framework, cfg: Settings) -> list[Row]:
         Row(s, "auditkit engine.audit (full findings), validated docs", fmt_rate(n / t_audit)),
         Row(s, "regopy compiled bundle, parsed docs", fmt_rate(n / t_rego)),
         Row(s, f"regopy query only (input pre-converted; first {len(inputs)} docs)", fmt_rate(n / t_rego_query)),
+        Row(s, f"regopy trivial policy, same inputs (floor; first {len(inputs)} docs)", fmt_rate(n / t_rego_floor)),
+        Row(s, "generated Rego policy size", f"{auditor.source.count(chr(10))} lines, {rego.rule_count(auditor.source)} "
+            "rules"),
         Row(s, "ratio auditkit parsed / regopy", f"{ratio:.1f}x", f">= {TARGET_THROUGHPUT_RATIO:g}x",
             ratio >= TARGET_THROUGHPUT_RATIO),
         Row(s, "identical statuses auditkit vs Rego vs YAML path",
@@ -274,6 +287,14 @@ def auditkit_command() -> list[str]:
     return [sys.executable, "-c", "import sys; from auditkit.cli import entry; sys.argv[0] = 'auditkit'; entry()"]
 
 
+def run_quietly(cmd: list[str]) -> None:
+    """Run a command that must succeed; on failure, stop with its error output (the last lines)."""
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=CHILD_ENV)
+    if proc.returncode != 0:
+        tail = "\n".join(proc.stderr.splitlines()[-5:])
+        raise SystemExit(f"benchmark command failed (exit {proc.returncode}): {' '.join(cmd)[:300]}\n{tail}")
+
+
 def wall(cmd: list[str], runs: int) -> list[float]:
     """Wall-clock seconds of ``runs`` runs of a command (which must succeed)."""
     return [pair[0] for pair in timed_runs(cmd, runs)]
@@ -288,7 +309,7 @@ def timed_runs(cmd: list[str], runs: int) -> list[tuple[float, float]]:
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
+        run_quietly(cmd)
         elapsed = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         out.append((elapsed, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime))
@@ -372,8 +393,7 @@ def batch(cfg: Settings) -> list[Row]:
             chosen = paths[:count]
             target = out / "batch.json" if fmt == "json" else out
             start = time.perf_counter()
-            subprocess.run(cmd + ["audit", *map(str, chosen), "--format", fmt, "-o", str(target)], check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
+            run_quietly(cmd + ["audit", *map(str, chosen), "--format", fmt, "-o", str(target)])
             one_process = time.perf_counter() - start
             if fmt == "json":
                 produced = len(json.loads((out / "batch.json").read_text(encoding="utf-8"))["results"])
@@ -383,8 +403,7 @@ def batch(cfg: Settings) -> list[Row]:
             for path in chosen[:samples]:
                 single = out / f"single-{path.stem}.{fmt}"
                 start = time.perf_counter()
-                subprocess.run(cmd + ["audit", str(path), "--format", fmt, "-o", str(single)], check=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
+                run_quietly(cmd + ["audit", str(path), "--format", fmt, "-o", str(single)])
                 per_run.append(time.perf_counter() - start)
             separate = statistics.median(per_run) * count
             rows += [
