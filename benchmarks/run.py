@@ -65,6 +65,7 @@ class Row:
     value: str
     target: str = ""
     ok: bool | None = None  # None: informational, no target
+    timing: bool = True  # a timing target: shown but not enforced by --quick, whose sizes are too small
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,8 @@ class Settings:
 def settings(quick: bool, docs: int | None, seed: int) -> Settings:
     """Sizes for a quick smoke run or the full run."""
     if quick:
-        return Settings(quick, docs or 150, seed, repeats=1, cli_samples=3, batch_json=100, batch_pdf=4,
-                        pdf_cli_samples=2)
+        return Settings(quick, docs or 150, seed, repeats=1, cli_samples=3, batch_json=100, batch_pdf=2,
+                        pdf_cli_samples=1)
     # 12 PDFs, not 50, keep the full run near five minutes: a 60-finding report is ~30 pages, several
     # seconds of WeasyPrint layout each. --batch-pdf 50 gives the larger run.
     return Settings(quick, docs or 1000, seed, repeats=3, cli_samples=20, batch_json=1000, batch_pdf=12,
@@ -198,7 +199,8 @@ def throughput(framework: Framework, cfg: Settings) -> list[Row]:
         Row(s, "ratio auditkit parsed / regopy", f"{ratio:.1f}x", f">= {TARGET_THROUGHPUT_RATIO:g}x",
             ratio >= TARGET_THROUGHPUT_RATIO),
         Row(s, "identical statuses auditkit vs Rego vs YAML path",
-            f"{n * len(rules) * 2 - len(mismatches)} / {n * len(rules) * 2} agree", "all", not mismatches),
+            f"{n * len(rules) * 2 - len(mismatches)} / {n * len(rules) * 2} agree", "all", not mismatches,
+            timing=False),
     ]
 
 
@@ -257,7 +259,7 @@ def report_overhead(framework: Framework, cfg: Settings) -> list[Row]:
         return data
 
     end_to_end(), weasy_alone()  # warm: fonts, caches and imports are loaded once per process
-    reps = 2 if cfg.quick else 5
+    reps = 1 if cfg.quick else 5
     ours: list[float] = []
     theirs: list[float] = []
     for _ in range(reps):  # interleaved, so that load from other processes hits both alike
@@ -362,7 +364,7 @@ def startup(cfg: Settings) -> list[Row]:
             overhead <= TARGET_STARTUP_S),
         Row(s, "of which dependencies' imports alone", f"{floor:.3f} s ({FLOOR_IMPORTS.removeprefix('import ')})"),
         Row(s, "start-up overhead (CPU, user+sys)", f"{ours_cpu - bare_cpu:.3f} s (python -c pass: {bare_cpu:.3f} s)"),
-        Row(s, "heavy modules imported by validate", ", ".join(heavy) or "none", "none", not heavy),
+        Row(s, "heavy modules imported by validate", ", ".join(heavy) or "none", "none", not heavy, timing=False),
         Row(s, "slowest imports (-X importtime)", slowest),
     ]
 
@@ -482,10 +484,11 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run every benchmark, print the table; 0 when every target is met, 1 otherwise."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run, not figures to quote")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run, not figures to quote; "
+                        "fails only on disagreeing statuses or heavy imports, not on timing targets")
     parser.add_argument("--docs", type=int, help="corpus size for the throughput test (default 1000, quick 150)")
     parser.add_argument("--seed", type=int, default=2020, help="corpus seed (default 2020)")
-    parser.add_argument("--batch-pdf", type=int, help="PDFs in the batch test (default 12, quick 4)")
+    parser.add_argument("--batch-pdf", type=int, help="PDFs in the batch test (default 12, quick 2)")
     parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory"], action="append",
                         help="run only these sections (repeatable)")
     args = parser.parse_args(argv)
@@ -510,9 +513,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"auditkit benchmarks{' (quick)' if cfg.quick else ''}: {machine()}")
     print(f"rule set: {framework.id}, {len(framework.rules)} rules" + (f" ({note})" if note else ""))
     print(table(rows))
-    missed = [r for r in rows if r.ok is False]
-    print(f"took {time.perf_counter() - started:.0f} s; "
-          + ("every target met" if not missed else "MISSED: " + "; ".join(r.name for r in missed)))
+    missed = [r for r in rows if r.ok is False and not (cfg.quick and r.timing)]
+    verdict = "every target met" if not missed else "MISSED: " + "; ".join(r.name for r in missed)
+    if cfg.quick and any(r.ok is False for r in rows):
+        verdict += " (timing targets are not enforced by --quick)"
+    print(f"took {time.perf_counter() - started:.0f} s; {verdict}")
     return 1 if missed else 0
 
 
