@@ -169,6 +169,7 @@ def default_framework() -> tuple[Framework, str]:
     which the loader rightly refuses; the benchmark then runs on a copy of the
     framework that lists only the principles that do have rules, and says so.
     """
+    import atexit
     import shutil
     import tempfile
     from pathlib import Path
@@ -183,7 +184,9 @@ def default_framework() -> tuple[Framework, str]:
     except InputError:
         pass
     source = resolve(DEFAULT_FRAMEWORK)
-    target = Path(tempfile.mkdtemp(prefix="auditkit-bench-")) / DEFAULT_FRAMEWORK
+    scratch = tempfile.mkdtemp(prefix="auditkit-bench-")
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    target = Path(scratch) / DEFAULT_FRAMEWORK
     shutil.copytree(source, target)
     manifest = yaml.safe_load((target / "framework.yaml").read_text(encoding="utf-8"))
     with_rules = {yaml.safe_load(p.read_text(encoding="utf-8")).get("principle")
