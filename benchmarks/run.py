@@ -87,7 +87,7 @@ def settings(quick: bool, docs: int | None, seed: int) -> Settings:
                         pdf_cli_samples=1)
     # 12 PDFs, not 50, keep the full run near five minutes: a 60-finding report is ~30 pages, several
     # seconds of WeasyPrint layout each. --batch-pdf 50 gives the larger run.
-    return Settings(quick, docs or 1000, seed, repeats=3, cli_samples=20, batch_json=1000, batch_pdf=12,
+    return Settings(quick, docs or 1000, seed, repeats=3, cli_samples=20, batch_json=1000, batch_pdf=50,
                     pdf_cli_samples=3)
 
 
@@ -488,7 +488,7 @@ def main(argv: list[str] | None = None) -> int:
                         "fails only on disagreeing statuses or heavy imports, not on timing targets")
     parser.add_argument("--docs", type=int, help="corpus size for the throughput test (default 1000, quick 150)")
     parser.add_argument("--seed", type=int, default=2020, help="corpus seed (default 2020)")
-    parser.add_argument("--batch-pdf", type=int, help="PDFs in the batch test (default 12, quick 2)")
+    parser.add_argument("--batch-pdf", type=int, help="PDFs in the batch test (default 50, quick 2)")
     parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory"], action="append",
                         help="run only these sections (repeatable)")
     args = parser.parse_args(argv)

@@ -10,7 +10,6 @@ a neutral sentence rather than a developer message.
 from __future__ import annotations
 
 import copy
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ class LoadedDeployment:
 
     @property
     def sha256(self) -> str:
+        import hashlib  # only audits need it; validate's start-up does not
         return hashlib.sha256(self.raw).hexdigest()
 
 
