@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -10,11 +9,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from cli_support import MINI as MINI_PATH
+from cli_support import cli
 
 from auditkit.cli import main
 from auditkit.template import template
 
-MINI = str(Path(__file__).parent / "fixtures" / "frameworks" / "mini")
+MINI = str(MINI_PATH)
 
 FILLED = """\
 format_version: 1
@@ -31,12 +32,6 @@ scope:
 deidentification:
   claimed: {value: no, sources: [council-2024]}
 """
-
-
-def cli(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture()

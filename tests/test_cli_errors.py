@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import pytest
+from cli_support import MINI as MINI_PATH
+from cli_support import cli
 
 from auditkit import outputs
-from auditkit.cli import main
 
-MINI = str(Path(__file__).parent / "fixtures" / "frameworks" / "mini")
+MINI = str(MINI_PATH)
 VALID = """\
 format_version: 1
 deployment:
@@ -21,12 +21,6 @@ sources:
 retention:
   max_days: {value: 400, sources: [council-2024]}
 """
-
-
-def cli(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture()

@@ -9,15 +9,14 @@ refused quickly (see docs/limits.md).
 from __future__ import annotations
 
 import codecs
-import io
 import re
 import time
 from pathlib import Path
 
 import pytest
+from cli_support import cli
 
 from auditkit import yamlio
-from auditkit.cli import main
 from auditkit.errors import InputError
 from auditkit.model.load import load_deployment, parse_deployment
 
@@ -37,12 +36,6 @@ sources:
 legality:
   published: {value: yes, sources: [decree-2019]}
 """
-
-
-def cli(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_there_is_a_fixture_for_every_kind_of_bad_input() -> None:

@@ -5,7 +5,6 @@ Packs are built in tmp_path from the mini fixture framework, broken one way each
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import socket
@@ -13,12 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_support import MINI as MINI_PATH
+from cli_support import cli
 
-from auditkit.cli import main
 from auditkit.errors import InputError
 from auditkit.rules.loader import load_framework
 
-MINI = Path(__file__).parent / "fixtures" / "frameworks" / "mini"
+MINI = MINI_PATH
 MET_WHEN = "met_when: {fact: retention.max_days, at_most: 30}"
 DEPLOYMENT = """\
 format_version: 1
@@ -31,12 +31,6 @@ retention:
 scope:
   scanning: {value: targeted, sources: [council-2024]}
 """
-
-
-def cli(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(args), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def make_pack(root: Path, edit: Callable[[str], str] = lambda text: text, name: str = "my-pack") -> Path:
@@ -79,7 +73,7 @@ BROKEN: dict[str, tuple[Callable[[str], str], str]] = {
         f"{RULE}:8:34: met_when.in: scope.scanning cannot be 'everyone'; expected one of: targeted, untargeted"),
     "a word that is not yes or no for a yes/no fact": (
         replace(MET_WHEN, "met_when: {fact: retention.sunset_clause, is: maybe}"),
-        f"{RULE}:8:43: met_when.is: retention.sunset_clause cannot be 'maybe'; expected true or false"),
+        f"{RULE}:8:43: met_when.is: retention.sunset_clause cannot be 'maybe'; expected yes or no"),
     "an unknown principle": (
         replace("principle: M1", "principle: M9"),
         f"{RULE}:3:1: principle: no principle 'M9' in framework.yaml; expected one of: M1, M2"),

@@ -26,6 +26,14 @@ class FactInfo:
     kind: str  # "yesno" | "count" | "choice"
     choices: tuple[tuple[str, str], ...] = ()
 
+    def expected(self) -> str:
+        """What a known answer to this fact looks like, for error messages."""
+        if self.kind == "yesno":
+            return "yes or no"
+        if self.kind == "count":
+            return "a whole number of zero or more, such as 30"
+        return "one of: " + ", ".join(k for k, _ in self.choices)
+
     def describe(self, value: Any) -> str:
         """A known value in plain words."""
         if self.kind == "yesno":

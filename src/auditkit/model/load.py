@@ -195,7 +195,7 @@ def _messages(error: Any, loc: PathKey, model: type[BaseModel]) -> list[tuple[Pa
 
 
 def _fact_messages(kind: str, value: Any, loc: PathKey, fact: FactInfo) -> list[tuple[PathKey, str]]:
-    expected = _expected(fact)
+    expected = fact.expected()
     form = "{value: ..., sources: [source-id]}"
     if kind == "fact_unsourced":
         answer = shown(value.get("value") if isinstance(value, dict) else value, quote=False)
@@ -226,14 +226,6 @@ def _fits(fact: FactInfo, value: Any) -> bool:
     if fact.kind == "count":
         return isinstance(value, int) and not isinstance(value, bool) and value >= 0
     return value in dict(fact.choices)
-
-
-def _expected(fact: FactInfo) -> str:
-    if fact.kind == "yesno":
-        return "yes or no"
-    if fact.kind == "count":
-        return "a whole number of zero or more, such as 30"
-    return "one of: " + ", ".join(k for k, _ in fact.choices)
 
 
 def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[BaseModel]) -> str:

@@ -353,7 +353,7 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
                     bad = values
                 if bad:
                     problems.append(doc.problem((*where, op), f"{leaf['fact']} cannot be {shown(bad[0])}; "
-                                                f"expected {_expected(info)}"))
+                                                f"expected {info.expected()}"))
     for i, case in enumerate(data["cases"]):
         for path in case["facts"]:
             if path not in facts:
@@ -370,14 +370,6 @@ def _located_leaves(cond: dict[str, Any], path: PathKey) -> list[tuple[dict[str,
     if "not" in cond:
         return _located_leaves(cond["not"], (*path, "not"))
     return [(cond, path)]
-
-
-def _expected(info: FactInfo) -> str:
-    if info.kind == "yesno":
-        return "true or false"
-    if info.kind == "count":
-        return "a whole number"
-    return "one of: " + ", ".join(k for k, _ in info.choices)
 
 
 def _rule(doc: Loaded) -> Rule:
