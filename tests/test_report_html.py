@@ -29,8 +29,6 @@ CASE = EXAMPLES / "moscow-safe-city-frt.yaml"
 
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[AuditResult, str]:
-    if not CASE.is_file():
-        pytest.skip("the bundled case study is not there yet")
     result, raw = audit_file(CASE, framework_spec(tmp_path_factory.mktemp("framework")))
     return result, render(result, RenderOptions(input_bytes=raw)).decode("utf-8")
 
@@ -111,8 +109,6 @@ def test_template_environment_is_strict_and_escaping() -> None:
 
 
 def test_cli_writes_html(tmp_path: Path) -> None:
-    if not CASE.is_file():
-        pytest.skip("the bundled case study is not there yet")
     out = tmp_path / "r.html"
     spec = framework_spec(tmp_path)
     code = main(["audit", str(CASE), "-f", spec, "--format", "html", "-o", str(out), "--audit-date", "2001-02-03"])

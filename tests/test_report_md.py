@@ -17,8 +17,6 @@ CASE = EXAMPLES / "moscow-safe-city-frt.yaml"
 
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[AuditResult, str]:
-    if not CASE.is_file():
-        pytest.skip("the bundled case study is not there yet")
     result, raw = audit_file(CASE, framework_spec(tmp_path_factory.mktemp("framework")))
     return result, render(result, RenderOptions(input_bytes=raw)).decode("utf-8")
 
@@ -80,3 +78,11 @@ def test_hostile_deployment_cannot_break_tables_or_inject_markup(tmp_path: Path)
         assert not re.search(r"(?<!\\)<(img|script|b|style)", line), line[:120]
     assert "HYPOTHETICAL PROGRAMME" in page
     assert "| Audit date | date not given |" in page
+
+
+def test_a_fact_kept_secret_is_marked_where_it_is_missing(case: tuple[AuditResult, str]) -> None:
+    # The Moscow case study records encryption as undisclosed (7x7, 2025).
+    _, page = case
+    assert ("- Is the data encrypted in storage and in transit? (`security.encryption`) "
+            "**Kept secret by the operator.**") in page
+    assert "(`legality.published`) **Kept secret" not in page

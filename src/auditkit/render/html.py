@@ -88,7 +88,7 @@ def _requirement(lines: list[str]) -> list[dict[str, Any]]:
     return [{"text": line.strip(), "depth": min((len(line) - len(line.lstrip(" "))) // 2, 4)} for line in lines]
 
 
-def _finding(f: Finding, numbers: dict[str, int]) -> dict[str, Any]:
+def _finding(f: Finding, numbers: dict[str, int], secret: set[str]) -> dict[str, Any]:
     facts = catalogue()
     return {
         "rule": f.rule, "anchor": f"rule-{f.rule}", "title": f.title, "status": f.status.value,
@@ -98,7 +98,8 @@ def _finding(f: Finding, numbers: dict[str, int]) -> dict[str, Any]:
         "facts": [{"label": u.label, "label_cap": u.label[:1].upper() + u.label[1:], "path": u.path, "display": u.display, "note": u.note,
                    "refs": _refs(u.sources, numbers)} for u in f.facts],
         "missing": [{"path": m, "label": facts[m].label if m in facts else m,
-                     "question": facts[m].question if m in facts else m} for m in f.missing],
+                     "question": facts[m].question if m in facts else m,
+                     "undisclosed": m in secret} for m in f.missing],
         "refs": _refs(f.sources, numbers),
         "remedy": f.remedy if f.status in REMEDY_STATUSES else None,
         "references": [{"text": ", ".join(x for x in (r.get("instrument"), r.get("locator")) if x),
@@ -108,9 +109,10 @@ def _finding(f: Finding, numbers: dict[str, int]) -> dict[str, Any]:
 
 def _principles(result: AuditResult, numbers: dict[str, int]) -> list[dict[str, Any]]:
     out = []
+    secret = {g.fact for g in result.information_gaps if g.undisclosed}
     for p in result.principles:
         counts = ", ".join(f"{n} {status_label(Status(s)).lower()}" for s, n in p.counts.items() if n)
-        findings = [_finding(f, numbers) for f in result.findings
+        findings = [_finding(f, numbers, secret) for f in result.findings
                     if f.principle == p.id and f.framework == p.framework]
         out.append({
             "id": p.id, "title": p.title, "anchor": _anchor(p), "demand": p.demand,

@@ -90,7 +90,8 @@ def _finding(f: dict[str, Any]) -> list[str]:
         out.append("")
     if f["missing"]:
         out += ["Missing facts:", ""]
-        out += [f"- {text(m['question'])} (`{m['path']}`)" for m in f["missing"]]
+        out += [f"- {text(m['question'])} (`{m['path']}`)" + (" **Kept secret by the operator.**"
+                                                              if m["undisclosed"] else "") for m in f["missing"]]
         out.append("")
     out += ["Requirement:", ""]
     out += ["  " * line["depth"] + f"- {text(line['text'])}" for line in f["requirement"]]
