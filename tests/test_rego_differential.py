@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-pytest.importorskip("regopy", reason="the Rego differential test needs regopy: pip install -e '.[bench]'")
+pytest.importorskip("regopy", reason="the Rego differential test needs regopy: pip install -e '.[test]'")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
