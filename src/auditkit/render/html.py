@@ -158,32 +158,33 @@ def _information_gaps(result: AuditResult) -> list[dict[str, Any]]:
 
 
 def _methodology(result: AuditResult) -> dict[str, Any]:
+    """The scoring method in plain sentences, with the thresholds this audit used."""
     scoring = result.scoring
-    method = str(scoring.get("method", "")).strip()
-    paragraphs = [block.strip() for block in method.split("\n\n") if block.strip()]
     grades = scoring.get("grades") or {}
+    grade_text = ", ".join(f"{g} from {t}" for g, t in grades.items())
+    coverage = f"{float(scoring.get('min_coverage', 0)) * 100:.0f}%"
+    met_at, partial_at, cap = scoring.get("met_at"), scoring.get("partially_met_at"), scoring.get("red_line_grade")
+    bullets = [
+        "A rule that is met earns its full weight, a partly met rule half of it, and a rule not met nothing. "
+        "Unknown and not-applicable rules are left out of the score.",
+        "A principle's score (0-100) is the weight earned over the weight of the rules the facts could decide; "
+        "the share of the weight decided is shown beside it.",
+        f"A principle is not applicable when none of its rules applies, and not met when one of its red-line "
+        f"rules is not met. Otherwise it has insufficient information when less than {coverage} of its "
+        f"applicable rule weight could be decided, and is met at a score of {met_at} or more, partially met at "
+        f"{partial_at} or more, and not met below that.",
+        f"The overall score is the plain mean of the principle scores, so every principle counts the same. "
+        f"Grades: {grade_text}, F below. A crossed red line caps the grade at {cap}, whatever the score.",
+    ]
+    intro = ("The deployment was described in a structured file: each fact is an answer to one audit question, "
+             "with the sources it rests on, or is marked unknown or undisclosed. Each rule of the framework is a "
+             "condition over those facts, evaluated in three-valued logic: a rule is decided only when the facts "
+             "it needs are known, and an unknown or undisclosed fact never counts for or against the programme.")
     return {
-        "paragraphs": [_method_block(block) for block in paragraphs],
-        "explanation": scoring.get("explanation"),
-        "met_at": scoring.get("met_at"), "partially_met_at": scoring.get("partially_met_at"),
-        "min_coverage": f"{float(scoring.get('min_coverage', 0)) * 100:.0f}%",
-        "grades": ", ".join(f"{g} from {t}" for g, t in grades.items()),
-        "red_line_grade": scoring.get("red_line_grade"),
+        "intro": intro, "bullets": bullets,
+        "met_at": met_at, "partially_met_at": partial_at, "min_coverage": coverage,
+        "grades": grade_text, "red_line_grade": cap,
     }
-
-
-def _method_block(block: str) -> dict[str, Any]:
-    """A paragraph of the scoring docstring, or a bullet list when its lines start with '- '."""
-    lines = [line.strip().replace("``", "") for line in block.splitlines()]
-    if lines and lines[0].startswith("- "):
-        items: list[str] = []
-        for line in lines:
-            if line.startswith("- "):
-                items.append(line[2:])
-            elif items:
-                items[-1] += " " + line
-        return {"bullets": items, "text": None}
-    return {"bullets": None, "text": " ".join(lines)}
 
 
 def _sources(result: AuditResult) -> list[dict[str, Any]]:

@@ -142,11 +142,7 @@ def _gaps(view: dict[str, Any]) -> list[str]:
 def _methodology(view: dict[str, Any]) -> list[str]:
     m, c = view["methodology"], view["cover"]
     out = ["## Methodology", ""]
-    for block in m["paragraphs"]:
-        out += [f"- {text(item)}" for item in block["bullets"]] if block["bullets"] else [text(block["text"])]
-        out.append("")
-    if m["explanation"]:
-        out += [text(m["explanation"]), ""]
+    out += [text(m["intro"]), ""] + [f"- {text(item)}" for item in m["bullets"]] + [""]
     rows = [("Principle met at", f"{m['met_at']} or more"), ("Partially met at", f"{m['partially_met_at']} or more"),
             ("Insufficient information below", f"{m['min_coverage']} of the applicable rule weight decided"),
             ("Grades", f"{m['grades']}; F below"), ("Grade when a red line is crossed", f"at most {m['red_line_grade']}"),
