@@ -165,16 +165,16 @@ def _methodology(result: AuditResult) -> dict[str, Any]:
     coverage = f"{float(scoring.get('min_coverage', 0)) * 100:.0f}%"
     met_at, partial_at, cap = scoring.get("met_at"), scoring.get("partially_met_at"), scoring.get("red_line_grade")
     bullets = [
-        "A rule that is met earns its full weight, a partly met rule half of it, and a rule not met nothing. "
-        "Unknown and not-applicable rules are left out of the score.",
-        "A principle's score (0-100) is the weight earned over the weight of the rules the facts could decide; "
-        "the share of the weight decided is shown beside it.",
-        f"A principle is not applicable when none of its rules applies, and not met when one of its red-line "
+        ("A rule that is met earns its full weight, a partly met rule half of it, and a rule not met nothing. "
+        "Unknown and not-applicable rules are left out of the score."),
+        ("A principle's score (0-100) is the weight earned over the weight of the rules the facts could decide; "
+        "the share of the weight decided is shown beside it."),
+        (f"A principle is not applicable when none of its rules applies, and not met when one of its red-line "
         f"rules is not met. Otherwise it has insufficient information when less than {coverage} of its "
         f"applicable rule weight could be decided, and is met at a score of {met_at} or more, partially met at "
-        f"{partial_at} or more, and not met below that.",
-        f"The overall score is the plain mean of the principle scores, so every principle counts the same. "
-        f"Grades: {grade_text}, F below. A crossed red line caps the grade at {cap}, whatever the score.",
+        f"{partial_at} or more, and not met below that."),
+        (f"The overall score is the plain mean of the principle scores, so every principle counts the same. "
+        f"Grades: {grade_text}, F below. A crossed red line caps the grade at {cap}, whatever the score."),
     ]
     intro = ("The deployment was described in a structured file: each fact is an answer to one audit question, "
              "with the sources it rests on, or is marked unknown or undisclosed. Each rule of the framework is a "
