@@ -32,6 +32,8 @@ def audit_file(path: Path, spec: str) -> tuple[AuditResult, bytes]:
     return audit(loaded, [load_framework(spec)]), loaded.raw
 
 
+RTL_TEXT = "المراقبة الجماعية غير قانونية — מעקב המוני אסור"
+EMOJI_TEXT = "cameras 📷🚨 everywhere 👁️"
 HOSTILE_IMG = '<img src="file:///etc/passwd">'
 HOSTILE_CSS = "</style><style>body{display:none}</style>"
 LONG_WORD = "x" * 200
@@ -59,5 +61,19 @@ def hostile_deployment(folder: Path) -> Path:
         "retention": {"max_days": "undisclosed"},
     }
     path = folder / "hostile.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def scripts_deployment(folder: Path) -> Path:
+    """A deployment written in right-to-left scripts and emoji, beside Latin text."""
+    data = {
+        "format_version": 1,
+        "deployment": {"name": f"{RTL_TEXT} {EMOJI_TEXT}", "jurisdiction": RTL_TEXT, "period": EMOJI_TEXT,
+                       "description": f"{RTL_TEXT} {LONG_WORD} {EMOJI_TEXT} " * 20},
+        "sources": [{"id": "rtl-1", "publisher": RTL_TEXT, "title": EMOJI_TEXT, "date": "2021"}],
+        "scope": {"scanning": {"value": "untargeted", "sources": ["rtl-1"], "note": RTL_TEXT}},
+    }
+    path = folder / "scripts.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

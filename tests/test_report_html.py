@@ -9,14 +9,17 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 from report_support import (
+    EMOJI_TEXT,
     EXAMPLES,
     HOSTILE_CSS,
     HOSTILE_IMG,
     LONG_WORD,
+    RTL_TEXT,
     SMALL_FRAMEWORK,
     audit_file,
     framework_spec,
     hostile_deployment,
+    scripts_deployment,
 )
 
 from auditkit.cli import main
@@ -114,3 +117,10 @@ def test_cli_writes_html(tmp_path: Path) -> None:
     code = main(["audit", str(CASE), "-f", spec, "--format", "html", "-o", str(out), "--audit-date", "2001-02-03"])
     assert code == 0
     assert "2001-02-03" in plain(out.read_text(encoding="utf-8"))
+
+
+def test_right_to_left_scripts_and_emoji_appear_as_written(tmp_path: Path) -> None:
+    result, raw = audit_file(scripts_deployment(tmp_path), SMALL_FRAMEWORK)
+    text = plain(render(result, RenderOptions(input_bytes=raw)).decode("utf-8"))
+    assert f"{RTL_TEXT} {EMOJI_TEXT}" in text
+    assert LONG_WORD in text

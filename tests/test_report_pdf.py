@@ -9,15 +9,24 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from report_support import EXAMPLES, SMALL_FRAMEWORK, audit_file, framework_spec, hostile_deployment
+from report_support import (
+    EXAMPLES,
+    SMALL_FRAMEWORK,
+    audit_file,
+    framework_spec,
+    hostile_deployment,
+    scripts_deployment,
+)
 
 from auditkit.model.result import AuditResult, Status
 from auditkit.render import RenderOptions, jsonout
@@ -214,9 +223,21 @@ def test_same_input_gives_the_same_bytes(hostile: tuple[Rendered, list[str]]) ->
     assert again == first.data
 
 
+def problems(logs: list[str]) -> list[str]:
+    """WeasyPrint's records, less the one known limit: emoji that no installed font draws.
+
+    Such a character is still real text in the PDF (searchable, copyable); it is drawn as a box.
+    """
+    def emoji_only(line: str) -> bool:
+        points = [int(p, 16) for p in re.findall(r"U\+([0-9A-F]{4,6})", line)]
+        return (".notdef glyph rendered" in line and bool(points)
+                and all(p >= 0x1F000 or 0x2600 <= p <= 0x27BF or p in (0x200D, 0xFE0F) for p in points))
+    return [line for line in logs if not emoji_only(line)]
+
+
 def test_hostile_fields_render_literally_and_fetch_nothing_outside(hostile: tuple[Rendered, list[str]]) -> None:
     rendered, fetched = hostile
-    assert rendered.logs == []
+    assert problems(rendered.logs) == []
     root = pdf_render.templates_folder()
     assert fetched, "the bundled fonts should have been fetched through auditkit's fetcher"
     for url in fetched:
@@ -231,25 +252,55 @@ def test_hostile_fields_render_literally_and_fetch_nothing_outside(hostile: tupl
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
 
 
-def test_hostile_long_words_stay_on_the_page(hostile: tuple[Rendered, list[str]],
-                                            caplog: pytest.LogCaptureFixture) -> None:
-    """Lay the hostile report out and check that no box reaches past the page's right edge."""
+def overflowing_boxes(result: AuditResult) -> tuple[list[Any], list[str]]:
+    """Lay a report out; return the boxes reaching past a page's right margin, and WeasyPrint's records."""
     import weasyprint
 
-    caplog.set_level(logging.DEBUG, logger="weasyprint")
-
     from auditkit.render.html import render_document
-    result = hostile[0].result
-    text = render_document(result, RenderOptions(), pdf=True)
-    document = weasyprint.HTML(string=text, base_url=pdf_render.templates_folder().as_uri() + "/",
-                               url_fetcher=pdf_render.asset_fetcher()).render()
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        text = render_document(result, RenderOptions(), pdf=True)
+        document = weasyprint.HTML(string=text, base_url=pdf_render.templates_folder().as_uri() + "/",
+                                   url_fetcher=pdf_render.asset_fetcher()).render()
+    finally:
+        logger.removeHandler(handler)
+    out = []
     for page in document.pages:
         right = page.width - page._page_box.margin_right  # layout boxes have no public API
         for box in _descendants(page._page_box):
             if getattr(box, "element_tag", None) in ("html", "body") or not hasattr(box, "margin_width"):
                 continue
-            assert box.position_x + box.margin_width() <= right + 1, (box, box.position_x, box.margin_width())
-    assert [r.getMessage() for r in caplog.records if r.name == "weasyprint"] == []
+            if box.position_x + box.margin_width() > right + 1:
+                out.append((box, box.position_x, box.margin_width()))
+    return out, [r.getMessage() for r in handler.records if r.name == "weasyprint"]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_hostile_long_words_stay_on_the_page(hostile: tuple[Rendered, list[str]]) -> None:
+    overflowing, logs = overflowing_boxes(hostile[0].result)
+    assert overflowing == []
+    assert problems(logs) == []
+
+
+def test_right_to_left_scripts_and_emoji_render_and_stay_on_the_page(tmp_path: Path) -> None:
+    result, raw = audit_file(scripts_deployment(tmp_path), SMALL_FRAMEWORK)
+    overflowing, logs = overflowing_boxes(result)
+    assert overflowing == []
+    rendered = _render(result, raw)
+    # Emoji that no bundled font draws become boxes (a warning we allow); nothing else may go wrong.
+    assert problems(logs + rendered.logs) == []
+    assert len(rendered.reader.pages) >= 2
+    assert rendered.reader.attachments["scripts.yaml"] == [raw]
 
 
 def _descendants(box: Any) -> Iterator[Any]:
@@ -293,7 +344,7 @@ def test_without_harfbuzz_subsetting_whole_fonts_are_embedded_reproducibly(
     first = hostile[0]
     monkeypatch.setattr(pdf_render, "_fast_subsetting", lambda: False)
     again = _render(first.result, first.raw, page_size="Letter")
-    assert again.logs == []
+    assert problems(again.logs) == []
     assert pdf_render.render(first.result, RenderOptions(input_bytes=first.raw, page_size="Letter")) == again.data
     assert len(again.data) > len(first.data)
     assert squeeze("Наблюдение <b>не</b> законно") in again.squeezed()
