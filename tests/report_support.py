@@ -10,20 +10,12 @@ import yaml
 from auditkit.engine import audit
 from auditkit.model.load import load_deployment
 from auditkit.model.result import AuditResult
-from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
+from auditkit.rules.loader import load_framework
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "report"
 EXAMPLES = ROOT / "examples"
 SMALL_FRAMEWORK = str(FIXTURES / "framework")
-
-
-def framework_spec(tmp: Path) -> str:
-    """The framework the report tests audit against: the bundled default.
-
-    (``tmp`` is kept for the callers' fixtures; the default framework is complete.)
-    """
-    return DEFAULT_FRAMEWORK
 
 
 def audit_file(path: Path, spec: str) -> tuple[AuditResult, bytes]:

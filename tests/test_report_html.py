@@ -17,7 +17,6 @@ from report_support import (
     RTL_TEXT,
     SMALL_FRAMEWORK,
     audit_file,
-    framework_spec,
     hostile_deployment,
     scripts_deployment,
 )
@@ -26,13 +25,14 @@ from auditkit.cli import main
 from auditkit.model.result import AuditResult, Status
 from auditkit.render import RenderOptions
 from auditkit.render.html import environment, render
+from auditkit.rules.loader import DEFAULT_FRAMEWORK
 
 CASE = EXAMPLES / "moscow-safe-city-frt.yaml"
 
 
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[AuditResult, str]:
-    result, raw = audit_file(CASE, framework_spec(tmp_path_factory.mktemp("framework")))
+    result, raw = audit_file(CASE, DEFAULT_FRAMEWORK)
     return result, render(result, RenderOptions(input_bytes=raw)).decode("utf-8")
 
 
@@ -113,8 +113,7 @@ def test_template_environment_is_strict_and_escaping() -> None:
 
 def test_cli_writes_html(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    spec = framework_spec(tmp_path)
-    code = main(["audit", str(CASE), "-f", spec, "--format", "html", "-o", str(out), "--audit-date", "2001-02-03"])
+    code = main(["audit", str(CASE), "-f", DEFAULT_FRAMEWORK, "--format", "html", "-o", str(out), "--audit-date", "2001-02-03"])
     assert code == 0
     assert "2001-02-03" in plain(out.read_text(encoding="utf-8"))
 

@@ -23,7 +23,6 @@ from report_support import (
     EXAMPLES,
     SMALL_FRAMEWORK,
     audit_file,
-    framework_spec,
     hostile_deployment,
     scripts_deployment,
 )
@@ -31,6 +30,7 @@ from report_support import (
 from auditkit.model.result import AuditResult, Status
 from auditkit.render import RenderOptions, jsonout
 from auditkit.render import pdf as pdf_render
+from auditkit.rules.loader import DEFAULT_FRAMEWORK
 
 CASE = EXAMPLES / "moscow-safe-city-frt.yaml"
 
@@ -82,13 +82,8 @@ def _render(result: AuditResult, raw: bytes, page_size: str = "A4") -> Rendered:
 
 
 @pytest.fixture(scope="module")
-def spec(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return framework_spec(tmp_path_factory.mktemp("framework"))
-
-
-@pytest.fixture(scope="module")
-def case(spec: str) -> Rendered:
-    result, raw = audit_file(CASE, spec)
+def case() -> Rendered:
+    result, raw = audit_file(CASE, DEFAULT_FRAMEWORK)
     return _render(result, raw)
 
 
@@ -199,12 +194,12 @@ def test_metadata(case: Rendered) -> None:
     assert meta.creation_date is not None and meta.creation_date.date().isoformat() == d.audit_date
 
 
-def test_attachments_are_the_input_and_a_fresh_json_result(case: Rendered, spec: str) -> None:
+def test_attachments_are_the_input_and_a_fresh_json_result(case: Rendered) -> None:
     files = case.reader.attachments
     name = case.result.input_file
     assert sorted(files) == sorted([name, pdf_render.json_attachment_name(case.result)])
     assert files[name] == [case.raw]
-    fresh, _ = audit_file(CASE, spec)
+    fresh, _ = audit_file(CASE, DEFAULT_FRAMEWORK)
     attached = files[pdf_render.json_attachment_name(case.result)][0]
     assert attached == jsonout.render(fresh, RenderOptions())
     assert json.loads(attached)["input_sha256"] == case.result.input_sha256
