@@ -12,7 +12,7 @@ import pytest
 from cli_support import MINI as MINI_PATH
 from cli_support import cli
 
-from auditkit.cli import main
+from auditkit.cli import main, parse
 from auditkit.template import template
 
 MINI = str(MINI_PATH)
@@ -153,6 +153,48 @@ def test_unknown_option_is_a_one_line_usage_error() -> None:
     code, _, err = cli("audit", "--formt", "json")
     assert code == 2
     assert err == "auditkit: No such option '--formt'. Did you mean '--format'? See 'auditkit audit --help'.\n"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("audti",), "No such command 'audti'. Did you mean 'audit'? See 'auditkit --help'."),
+    (("--verison",), "No such option '--verison'. Did you mean '--version'? See 'auditkit --help'."),
+    (("validate",), "Missing argument FILE. See 'auditkit validate --help'."),
+    (("audit", "-o"), "Option '--output' needs a value. See 'auditkit audit --help'."),
+    (("audit", "--format", "jsn"),
+     "Invalid value for '--format': 'jsn' is not one of text, json, md, html, pdf. See 'auditkit audit --help'."),
+    (("audit", "--fail-under", "150"),
+     "Invalid value for '--fail-under': '150' is not a score from 0 to 100. See 'auditkit audit --help'."),
+    (("audit", "--fail-under", "nan"),
+     "Invalid value for '--fail-under': 'nan' is not a score from 0 to 100. See 'auditkit audit --help'."),
+    (("schema", "rules"), ("Invalid value for 'KIND': 'rules' is not one of deployment, ruleset, framework, "
+                           "result. See 'auditkit schema --help'.")),
+    (("init", "a.yaml", "b.yaml"), "Got unexpected extra argument (b.yaml). See 'auditkit init --help'."),
+    (("audit", "--form", "json"), "No such option '--form'. Did you mean '--format'? See 'auditkit audit --help'."),
+])
+def test_usage_errors_say_what_to_fix_in_one_line(args: tuple[str, ...], message: str) -> None:
+    assert cli(*args) == (2, "", f"auditkit: {message}\n")
+
+
+def test_bare_command_shows_help_on_stderr_and_fails() -> None:
+    code, out, err = cli()
+    assert (code, out) == (2, "")
+    assert err.startswith("usage: auditkit [-h] [--version] COMMAND [ARGS]...")
+    assert "Run 'auditkit COMMAND --help'" in err
+
+
+def test_help_and_version_go_to_the_given_stream(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli("--version")
+    assert (code, out, err) == (0, "auditkit 0.1.0\n", "")
+    code, out, err = cli("validate", "--help")
+    assert (code, err) == (0, "")
+    assert out.startswith("usage: auditkit validate [-h] FILE [FILE ...]")
+    assert "Exit 0 when every file is valid, 2 otherwise." in out
+    assert capsys.readouterr() == ("", "")  # nothing leaked to the real stdout or stderr
+
+
+@pytest.mark.parametrize(("given", "meant"), [("LETTER", "letter"), ("a4", "A4"), ("Letter", "letter")])
+def test_page_size_ignores_case(given: str, meant: str) -> None:
+    assert parse(["audit", "--page-size", given]).page_size == meant
 
 
 def test_text_path_does_not_import_weasyprint(filled: Path) -> None:

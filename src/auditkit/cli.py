@@ -3,17 +3,21 @@
 Exit codes: 0 the command did its job; 1 an audit scored below --fail-under;
 2 bad input (every problem is printed, one line each); 3 an internal error
 (a bug: one line asking for a report, never a traceback); 130 interrupted.
+
+The parser is the standard library's argparse: it costs 2 ms to import where
+click cost 15 ms, and ``auditkit validate`` is meant to answer at once (see
+benchmarks/). Its messages are reworded here into one line that says what to
+fix, with a "did you mean" for mistyped commands and options.
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
-
-import click
+from typing import IO, Any, NoReturn
 
 from auditkit import __version__
 from auditkit.errors import AuditkitError, InputError, single
@@ -25,12 +29,15 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
+FORMATS = ("text", "json", "md", "html", "pdf")
+SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
 
 
 @dataclass
 class Streams:
     out: IO[str]
     err: IO[str]
+    exit_code: int = EXIT_OK
 
     def write_bytes(self, data: bytes) -> None:
         buffer = getattr(self.out, "buffer", None)
@@ -42,12 +49,6 @@ class Streams:
             self.out.write(data.decode("utf-8"))
 
 
-def _streams() -> Streams:
-    obj = click.get_current_context().obj
-    assert isinstance(obj, Streams)
-    return obj
-
-
 def examples_root() -> Path:
     """The folder of bundled case studies."""
     from importlib import resources
@@ -57,31 +58,15 @@ def examples_root() -> Path:
     return Path(__file__).resolve().parents[2] / "examples"
 
 
-class _Group(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return ["audit", "validate", "init", "principles", "schema"]
+# --- commands ----------------------------------------------------------------------------------------
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="auditkit")
-def cli() -> None:
-    """Audit a public surveillance programme against human-rights principles.
-
-    Describe the programme in a YAML file (start with 'auditkit init'), check it
-    with 'auditkit validate', then 'auditkit audit' it to get a scored report.
-    With no file, 'auditkit audit' shows the audit of a bundled case study.
-    """
-
-
-@cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(files: tuple[Path, ...]) -> None:
+def validate(streams: Streams, files: list[Path]) -> None:
     """Check deployment files; print every problem as file:line:col: field: message.
 
     Exit 0 when every file is valid, 2 otherwise.
     """
-    _load_all(list(files))
-    streams = _streams()
+    _load_all(files)
     for path in files:
         streams.out.write(f"{path}: valid\n")
 
@@ -99,24 +84,7 @@ def _load_all(files: list[Path]) -> list[Any]:
     return loaded
 
 
-def _formats() -> list[str]:
-    return ["text", "json", "md", "html", "pdf"]
-
-
-@cli.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--framework", "-f", "frameworks", multiple=True, metavar="ID|FOLDER",
-              help="Rule set to audit against, by id or folder; repeat for several. Default: agora-2020.")
-@click.option("--format", "fmt", type=click.Choice(_formats()), default="text", show_default=True,
-              help="Output format.")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Write to this file (a folder when auditing several files to md, html or pdf).")
-@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="SCORE",
-              help="Exit 1 when any audited file scores below SCORE (0-100).")
-@click.option("--audit-date", metavar="YYYY-MM-DD", help="Date printed on the report (overrides the file's).")
-@click.option("--page-size", type=click.Choice(["A4", "letter"], case_sensitive=False), default="A4",
-              show_default=True, help="Paper size of PDF reports.")
-def audit(files: tuple[Path, ...], frameworks: tuple[str, ...], fmt: str, output: Path | None,
+def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str, output: Path | None,
           fail_under: float | None, audit_date: str | None, page_size: str) -> None:
     """Audit deployment files and print or write the result.
 
@@ -134,7 +102,7 @@ def audit(files: tuple[Path, ...], frameworks: tuple[str, ...], fmt: str, output
     paths = list(files) or [examples_root() / DEFAULT_EXAMPLE]
     chosen = Format(fmt)
     _check_output(chosen, output, paths)
-    rule_sets = [load_framework(spec) for spec in (frameworks or (DEFAULT_FRAMEWORK,))]
+    rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
     loaded = _load_all(paths)
     results = []
     for item in loaded:
@@ -143,11 +111,10 @@ def audit(files: tuple[Path, ...], frameworks: tuple[str, ...], fmt: str, output
             result = result.model_copy(update={"deployment": result.deployment.model_copy(
                 update={"audit_date": audit_date})})
         results.append(result)
-    options = RenderOptions(page_size="Letter" if page_size.lower() == "letter" else "A4")
-    _emit(chosen, results, loaded, options, output, paths)
+    options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4")
+    _emit(streams, chosen, results, loaded, options, output, paths)
     if fail_under is not None and any(r.score is None or r.score < fail_under for r in results):
-        ctx = click.get_current_context()
-        ctx.obj.exit_code = EXIT_BELOW_THRESHOLD
+        streams.exit_code = EXIT_BELOW_THRESHOLD
 
 
 def _check_output(fmt: Any, output: Path | None, paths: list[Path]) -> None:
@@ -171,12 +138,11 @@ def _check_output(fmt: Any, output: Path | None, paths: list[Path]) -> None:
         check_target(output, paths)
 
 
-def _emit(fmt: Any, results: list[Any], loaded: list[Any], options: Any, output: Path | None,
-          paths: list[Path]) -> None:
+def _emit(streams: Streams, fmt: Any, results: list[Any], loaded: list[Any], options: Any,
+          output: Path | None, paths: list[Path]) -> None:
     from auditkit.outputs import write_atomic
     from auditkit.render import Format, renderer
 
-    streams = _streams()
     if len(results) > 1 and fmt in (Format.TEXT, Format.JSON):
         if fmt is Format.TEXT:
             from auditkit.render.text import render_batch
@@ -200,21 +166,15 @@ def _emit(fmt: Any, results: list[Any], loaded: list[Any], options: Any, output:
         streams.err.write(f"wrote {target}\n")
 
 
-@cli.command()
-@click.argument("rule_id", required=False)
-@click.option("--framework", "-f", "frameworks", multiple=True, metavar="ID|FOLDER",
-              help="Rule set(s) to list or check. Default: every bundled one.")
-@click.option("--check", is_flag=True, help="Lint the rule set(s): schema, facts, and every rule's test cases.")
-@click.option("--markdown", is_flag=True, help="Print the whole rule catalogue as Markdown (docs/rules.md).")
-def principles(rule_id: str | None, frameworks: tuple[str, ...], check: bool, markdown: bool) -> None:
+def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
+               markdown: bool) -> None:
     """List frameworks, principles and rules; with a RULE_ID, explain that rule."""
     from auditkit.explain import explain_rule, listing
     from auditkit.explain import markdown as catalogue_markdown
     from auditkit.rules.lint import lint
     from auditkit.rules.loader import builtin_ids, load_framework
 
-    loaded = [load_framework(spec) for spec in (frameworks or tuple(builtin_ids()))]
-    streams = _streams()
+    loaded = [load_framework(spec) for spec in (frameworks or builtin_ids())]
     if check:
         failures = [line for fw in loaded for line in lint(fw)]
         for line in failures:
@@ -233,10 +193,7 @@ def principles(rule_id: str | None, frameworks: tuple[str, ...], check: bool, ma
     streams.out.write(explain_rule(loaded, rule_id))
 
 
-@cli.command()
-@click.argument("file", required=False, type=click.Path(path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-def init(file: Path | None, force: bool) -> None:
+def init(streams: Streams, file: Path | None, force: bool) -> None:
     """Write a commented template deployment file (to FILE, or print it).
 
     Every question is there, grouped by principle, answered 'unknown'; the
@@ -246,64 +203,242 @@ def init(file: Path | None, force: bool) -> None:
     from auditkit.template import template
     text = template()
     if file is None:
-        _streams().out.write(text)
+        streams.out.write(text)
         return
     if file.exists() and not force:
         raise single(str(file), "this file exists; choose another name or add --force to overwrite it")
     if not file.parent.resolve().is_dir():
         raise single(str(file), "the folder for this file does not exist; create it first")
     write_atomic(file, text.encode("utf-8"))
-    _streams().err.write(f"wrote {file}; fill it in, then run: auditkit validate {file}\n")
+    streams.err.write(f"wrote {file}; fill it in, then run: auditkit validate {file}\n")
 
 
-@cli.command()
-@click.argument("kind", type=click.Choice(["deployment", "ruleset", "framework", "result"]),
-                default="deployment")
-def schema(kind: str) -> None:
+def schema(streams: Streams, kind: str) -> None:
     """Print a JSON Schema (draft 2020-12): deployment, ruleset (one rule file), framework or result."""
+    import json
+
     from auditkit.schemas import schema_json
-    _streams().out.write(json.dumps(schema_json(kind), indent=2, sort_keys=True) + "\n")
+    streams.out.write(json.dumps(schema_json(kind), indent=2, sort_keys=True) + "\n")
 
 
-@dataclass
-class _State(Streams):
-    exit_code: int = EXIT_OK
+# --- the parser --------------------------------------------------------------------------------------
+
+DESCRIPTION = """\
+Audit a public surveillance programme against human-rights principles.
+
+Describe the programme in a YAML file (start with 'auditkit init'), check it
+with 'auditkit validate', then 'auditkit audit' it to get a scored report.
+With no file, 'auditkit audit' shows the audit of a bundled case study."""
+
+
+class UsageError(Exception):
+    """The command line itself is wrong; ``command`` names the help to read."""
+
+    def __init__(self, message: str, command: str = "auditkit") -> None:
+        super().__init__(message)
+        self.command = command
+
+
+class _Done(Exception):
+    """Help or version was asked for: print ``text`` and exit 0."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing and exiting, so that main() decides what is shown."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(_reword(message), self.prog)
+
+
+class _Show(argparse.Action):
+    """-h/--help and --version: stop parsing and have main() print a text to its stream and exit 0.
+
+    (argparse's own actions print to sys.stdout and call sys.exit, which in-process callers would not want.)
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, text: str = "", help: str | None = None) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help)
+        self.text = text
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        raise _Done(self.text or parser.format_help())
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=30, width=100)
+
+
+def _choice(allowed: Sequence[str], *, fold_case: bool = False) -> Callable[[str], str]:
+    """An argparse type that accepts one of ``allowed`` and says which ones when it is not."""
+    def check(text: str) -> str:
+        for value in allowed:
+            if text == value or (fold_case and text.lower() == value.lower()):
+                return value
+        raise argparse.ArgumentTypeError(f"'{text}' is not one of {', '.join(allowed)}")
+    return check
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")  # fails the range check below, which says what is wanted
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a score from 0 to 100")
+    return value
+
+
+def _summary(function: Callable[..., Any]) -> str:
+    return (function.__doc__ or "").strip().splitlines()[0]
+
+
+def _description(function: Callable[..., Any]) -> str:
+    import inspect
+    return inspect.cleandoc(function.__doc__ or "")
+
+
+def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
+    """The whole command line, and its sub-parser for each command by name."""
+    parser = _Parser(prog="auditkit", usage="auditkit [-h] [--version] COMMAND [ARGS]...", description=DESCRIPTION,
+                     add_help=False, allow_abbrev=False, formatter_class=_formatter)
+    parser.add_argument("-h", "--help", action=_Show, help="Show this message and exit.")
+    parser.add_argument("--version", action=_Show, text=f"auditkit {__version__}\n",
+                        help="Show the version and exit.")
+    # The commands are listed in the epilog, written below, rather than by argparse (which wraps long names).
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", help=argparse.SUPPRESS,
+                                     parser_class=_Parser)
+    subs: dict[str, _Parser] = {}
+
+    def command(function: Callable[..., Any]) -> _Parser:
+        sub: _Parser = commands.add_parser(function.__name__, prog=f"auditkit {function.__name__}", add_help=False,
+                                           help=_summary(function),
+                                           description=_description(function), allow_abbrev=False,
+                                           formatter_class=_formatter)
+        sub.add_argument("-h", "--help", action=_Show, help="Show this message and exit.")
+        sub.set_defaults(run=function)
+        subs[function.__name__] = sub
+        return sub
+
+    sub = command(audit)
+    sub.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                     help="Deployment files (YAML or JSON). Default: the bundled Moscow case study.")
+    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
+                     help="Rule set to audit against, by id or folder; repeat for several. Default: agora-2020.")
+    sub.add_argument("--format", dest="fmt", type=_choice(FORMATS), default="text",
+                     metavar="{" + ",".join(FORMATS) + "}", help="Output format. Default: text.")
+    sub.add_argument("-o", "--output", type=Path, metavar="PATH",
+                     help="Write to this file (a folder when auditing several files to md, html or pdf).")
+    sub.add_argument("--fail-under", type=_score, metavar="SCORE",
+                     help="Exit 1 when any audited file scores below SCORE (0-100).")
+    sub.add_argument("--audit-date", metavar="YYYY-MM-DD", help="Date printed on the report (overrides the file's).")
+    sub.add_argument("--page-size", type=_choice(("A4", "letter"), fold_case=True), default="A4",
+                     metavar="{A4,letter}", help="Paper size of PDF reports. Default: A4.")
+
+    sub = command(validate)
+    sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Deployment files (YAML or JSON).")
+
+    sub = command(init)
+    sub.add_argument("file", nargs="?", type=Path, metavar="FILE", help="Where to write the template.")
+    sub.add_argument("--force", action="store_true", help="Overwrite FILE if it exists.")
+
+    sub = command(principles)
+    sub.add_argument("rule_id", nargs="?", metavar="RULE_ID", help="A rule to explain, such as P3-01.")
+    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
+                     help="Rule set(s) to list or check. Default: every bundled one.")
+    sub.add_argument("--check", action="store_true",
+                     help="Lint the rule set(s): schema, facts, and every rule's test cases.")
+    sub.add_argument("--markdown", action="store_true",
+                     help="Print the whole rule catalogue as Markdown (docs/rules.md).")
+
+    sub = command(schema)
+    sub.add_argument("kind", nargs="?", type=_choice(SCHEMA_KINDS), default="deployment", metavar="KIND",
+                     help=f"One of {', '.join(SCHEMA_KINDS)}. Default: deployment.")
+    width = max(map(len, subs)) + 2
+    parser.epilog = "commands:\n" + "".join(
+        f"  {name:<{width}}{_summary(sub.get_default('run'))}\n" for name, sub in subs.items())
+    parser.epilog += "\nRun 'auditkit COMMAND --help' for the options of a command."
+    return parser, subs
+
+
+def _reword(message: str) -> str:
+    """argparse's messages, as one sentence that starts with a capital."""
+    prefix = "the following arguments are required: "
+    if message.startswith(prefix):
+        return f"Missing argument {message.removeprefix(prefix)}"
+    if message.startswith("argument "):  # "argument --format: 'x' is not one of ..."
+        message = message.removeprefix("argument ")
+        if message.startswith("COMMAND: invalid choice"):
+            return "Missing command"
+        name, _, detail = message.partition(": ")
+        if detail.startswith("expected one argument"):
+            return f"Option '{name.split('/')[-1]}' needs a value"
+        return f"Invalid value for '{name.split('/')[-1]}': {detail}"
+    return message[:1].upper() + message[1:]
+
+
+def _suggest(word: str, candidates: Sequence[str]) -> str:
+    import difflib
+    close = difflib.get_close_matches(word, candidates, n=1)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Parse ``argv``; raise UsageError for anything argparse would not take, or extra words."""
+    parser, subs = build_parser()
+    if argv and not argv[0].startswith("-") and argv[0] not in subs:
+        raise UsageError(f"No such command '{argv[0]}'.{_suggest(argv[0], list(subs))}")
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        where, word = ("auditkit", extra[0]) if args.command is None else (f"auditkit {args.command}", extra[0])
+        if word.startswith("-") and word != "-":
+            name = word.split("=")[0]
+            known = parser if args.command is None else subs[args.command]
+            options = [o for action in known._actions for o in action.option_strings]
+            raise UsageError(f"No such option '{name}'.{_suggest(name, options)}", where)
+        raise UsageError(f"Got unexpected extra argument ({' '.join(extra)})", where)
+    if args.command is None:
+        raise UsageError("Missing command")
+    return args
 
 
 def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     """Run the CLI with ``argv``; return the exit code (tests call this in-process)."""
-    state = _State(out=stdout or sys.stdout, err=stderr or sys.stderr)
-    args = sys.argv[1:] if argv is None else argv
+    streams = Streams(out=stdout or sys.stdout, err=stderr or sys.stderr)
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        cli.main(args=args, prog_name="auditkit", standalone_mode=False, obj=state)
+        if not args:  # a bare 'auditkit' is a usage error that shows the help
+            streams.err.write(build_parser()[0].format_help())
+            return EXIT_BAD_INPUT
+        options = vars(parse(args))
+        del options["command"]
+        options.pop("run")(streams, **options)
+    except _Done as done:
+        streams.out.write(done.text)
+        return EXIT_OK
+    except UsageError as exc:
+        message = str(exc)
+        end = "" if message.endswith((".", "?")) else "."
+        streams.err.write(_one_line(f"auditkit: {message}{end} See '{exc.command} --help'.") + "\n")
+        return EXIT_BAD_INPUT
     except AuditkitError as exc:
         for problem in exc.problems:
-            state.err.write(_one_line(str(problem)) + "\n")
+            streams.err.write(_one_line(str(problem)) + "\n")
         return EXIT_BAD_INPUT
-    except click.exceptions.NoArgsIsHelpError as exc:
-        state.err.write(exc.format_message() + "\n")
-        return EXIT_BAD_INPUT
-    except click.UsageError as exc:
-        command = f"auditkit {exc.ctx.info_name}" if exc.ctx and exc.ctx.parent else "auditkit"
-        message = exc.format_message()
-        end = "" if message.endswith((".", "?")) else "."
-        state.err.write(f"auditkit: {message}{end} See '{command} --help'.\n")
-        return EXIT_BAD_INPUT
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except click.Abort:
-        state.err.write("auditkit: interrupted\n")
-        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
-        state.err.write("auditkit: interrupted; no output file was written\n")
+        streams.err.write("auditkit: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
-        state.err.write(_one_line(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it "
-                                  "with the input file") + "\n")
+        streams.err.write(_one_line(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it "
+                                    "with the input file") + "\n")
         return EXIT_INTERNAL
-    return state.exit_code
+    return streams.exit_code
 
 
 def _one_line(text: str) -> str:
