@@ -23,8 +23,6 @@ lists, text, numbers, booleans and null come out. See docs/limits.md.
 from __future__ import annotations
 
 import codecs
-import difflib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,6 +133,7 @@ def shown(value: Any, *, quote: bool = True) -> str:
 
 def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
     """' (did you mean 'x'?)' for the closest option, or ''."""
+    import difflib  # only a mistake needs it; start-up does not (benchmarks/, section 3)
     close = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
@@ -233,6 +232,7 @@ def _json_text(text: str, name: str) -> str:
     is_json_name = name.lower().endswith(".json")
     if not (is_json_name or stripped.startswith(("{", "["))):
         return text
+    import json  # YAML files, the common case, do not need it: start-up (benchmarks/, section 3)
     try:
         json.loads(text)
     except json.JSONDecodeError as exc:
