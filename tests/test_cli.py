@@ -197,6 +197,43 @@ def test_page_size_ignores_case(given: str, meant: str) -> None:
     assert parse(["audit", "--page-size", given]).page_size == meant
 
 
+def test_validate_imports_nothing_it_does_not_need(filled: Path) -> None:
+    """Start-up (benchmarks/, section 3): validate reads YAML and runs pydantic, nothing else of weight."""
+    heavy = ["weasyprint", "jinja2", "jsonschema", "click", "importlib.metadata"]
+    code = ("import json, sys; from auditkit.cli import main; "
+            f"code = main(['validate', {str(filled)!r}], stdout=open('/dev/null', 'w')); "
+            f"print(json.dumps([code, [m for m in {heavy!r} if m in sys.modules]]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == [0, []]  # importlib.metadata: see skip_pydantic_plugin_scan
+
+
+def test_the_console_script_collects_garbage_again_after_loading(filled: Path) -> None:
+    """The collector is held off while loading (start-up), then runs again for rendering, in that process only."""
+    code = ("import gc, sys; from auditkit.cli import main; "
+            f"main(['validate', {str(filled)!r}], stdout=open('/dev/null', 'w'), own_process=True); "
+            "print(gc.isenabled(), gc.get_freeze_count() > 1000)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True"]
+    import gc
+    frozen = gc.get_freeze_count()
+    assert cli("validate", str(filled))[0] == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen  # in-process callers are left as they were
+
+
+def test_the_plugin_stub_is_all_pydantic_asks_of_its_loader() -> None:
+    """skip_pydantic_plugin_scan replaces pydantic.plugin._loader with get_plugins() -> (). If a pydantic
+    upgrade imports anything else from that module, or from elsewhere, this fails before users do."""
+    import pydantic
+    root = Path(pydantic.__file__).parent
+    users = {str(path.relative_to(root)): [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+                                           if "_loader" in line and "import" in line]
+             for path in root.rglob("*.py")}
+    users = {name: lines for name, lines in users.items() if lines}
+    assert users == {"plugin/_schema_validator.py": ["from ._loader import get_plugins"]}
+    from pydantic.plugin import _schema_validator
+    assert "get_plugins()" in Path(_schema_validator.__file__).read_text(encoding="utf-8")
+
+
 def test_text_path_does_not_import_weasyprint(filled: Path) -> None:
     code = ("import sys; from auditkit.cli import main; "
             f"main(['audit', {str(filled)!r}, '-f', {MINI!r}], stdout=open('/dev/null', 'w')); "

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -38,6 +39,7 @@ class Streams:
     out: IO[str]
     err: IO[str]
     exit_code: int = EXIT_OK
+    own_process: bool = False  # the console script, which exits when the command is done (see _loading)
 
     def write_bytes(self, data: bytes) -> None:
         buffer = getattr(self.out, "buffer", None)
@@ -66,22 +68,46 @@ def validate(streams: Streams, files: list[Path]) -> None:
 
     Exit 0 when every file is valid, 2 otherwise.
     """
-    _load_all(files)
+    _load_all(streams, files)
     for path in files:
         streams.out.write(f"{path}: valid\n")
 
 
-def _load_all(files: list[Path]) -> list[Any]:
-    from auditkit.model.load import load_deployment
-    loaded, problems = [], []
-    for path in files:
-        try:
-            loaded.append(load_deployment(path, display=str(path)))
-        except InputError as exc:
-            problems.extend(exc.problems)
+def _load_all(streams: Streams, files: list[Path]) -> list[Any]:
+    with _loading(streams.own_process):
+        from auditkit.model.load import load_deployment
+        loaded, problems = [], []
+        for path in files:
+            try:
+                loaded.append(load_deployment(path, display=str(path)))
+            except InputError as exc:
+                problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
     return loaded
+
+
+@contextmanager
+def _loading(own_process: bool) -> Iterator[None]:
+    """In the console script, hold the garbage collector off while modules load and files are validated.
+
+    That phase makes tens of thousands of objects (pydantic's validators, the
+    models) that live until the process exits: the collector would walk them
+    again and again for nothing, then once more at exit, a tenth of
+    'auditkit validate' (benchmarks/, section 3). Afterwards they are frozen
+    out of its sight and it runs again, for rendering, which does make
+    garbage. In-process callers (tests, libraries) keep the collector as it is.
+    """
+    if not own_process:
+        yield
+        return
+    import gc
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str, output: Path | None,
@@ -103,7 +129,7 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str, 
     chosen = Format(fmt)
     _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
-    loaded = _load_all(paths)
+    loaded = _load_all(streams, paths)
     results = []
     for item in loaded:
         result = run_audit(item, rule_sets)
@@ -406,9 +432,34 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
-    """Run the CLI with ``argv``; return the exit code (tests call this in-process)."""
-    streams = Streams(out=stdout or sys.stdout, err=stderr or sys.stderr)
+def skip_pydantic_plugin_scan() -> None:
+    """Tell pydantic there are no plugins, sparing the CLI a tenth of its start-up.
+
+    The first time pydantic builds a validator it imports ``importlib.metadata``
+    (about 25 ms, a tenth of 'auditkit validate') to look for plugins among
+    the installed packages' entry points. auditkit uses no pydantic plugin, so
+    the command line, which is a process of its own, answers "none" the way
+    ``PYDANTIC_DISABLE_PLUGINS=__all__`` would, without that import. When
+    pydantic has looked already (auditkit used as a library, in a process that
+    may want its plugins) this does nothing. tests/test_cli.py checks the
+    module still has the one function pydantic asks of it, and that
+    validation then imports no ``importlib.metadata``.
+    """
+    import types
+    if "pydantic.plugin._loader" not in sys.modules:
+        loader = types.ModuleType("pydantic.plugin._loader", "auditkit: no pydantic plugins in the CLI")
+        loader.get_plugins = tuple  # type: ignore[attr-defined]  # get_plugins() -> () : no plugins
+        sys.modules["pydantic.plugin._loader"] = loader
+
+
+def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None, *,
+         own_process: bool = False) -> int:
+    """Run the CLI with ``argv``; return the exit code (tests call this in-process).
+
+    ``own_process``: the process ends with this command (the console script); see _loading.
+    """
+    skip_pydantic_plugin_scan()
+    streams = Streams(out=stdout or sys.stdout, err=stderr or sys.stderr, own_process=own_process)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         if not args:  # a bare 'auditkit' is a usage error that shows the help
@@ -447,4 +498,4 @@ def _one_line(text: str) -> str:
 
 
 def entry() -> None:
-    sys.exit(main())
+    sys.exit(main(own_process=True))
