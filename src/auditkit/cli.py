@@ -416,14 +416,21 @@ def _suggest(word: str, candidates: Sequence[str]) -> str:
 def parse(argv: list[str]) -> argparse.Namespace:
     """Parse ``argv``; raise UsageError for anything argparse would not take, or extra words."""
     parser, subs = build_parser()
-    if argv and not argv[0].startswith("-") and argv[0] not in subs:
+    if argv and argv[0] in subs:
+        command, known = argv[0], subs[argv[0]]
+        # Options and files in any order, as click and most tools take them: 'audit a.yaml -o out b.yaml'.
+        args, extra = known.parse_known_intermixed_args(argv[1:])
+        args.command = command
+    elif argv and not argv[0].startswith("-"):
         raise UsageError(f"No such command '{argv[0]}'.{_suggest(argv[0], list(subs))}")
-    args, extra = parser.parse_known_args(argv)
+    else:  # an option before any command: --help, --version, or a mistake
+        command, known = None, parser
+        args, extra = parser.parse_known_args(argv)
+    where = f"auditkit {command}" if command else "auditkit"
     if extra:
-        where, word = ("auditkit", extra[0]) if args.command is None else (f"auditkit {args.command}", extra[0])
+        word = extra[0]
         if word.startswith("-") and word != "-":
             name = word.split("=")[0]
-            known = parser if args.command is None else subs[args.command]
             options = [o for action in known._actions for o in action.option_strings]
             raise UsageError(f"No such option '{name}'.{_suggest(name, options)}", where)
         raise UsageError(f"Got unexpected extra argument ({' '.join(extra)})", where)
