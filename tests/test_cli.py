@@ -86,6 +86,16 @@ def test_batch_json_and_text(filled: Path, tmp_path: Path) -> None:
     assert out.splitlines()[-1].startswith("second.yaml")
 
 
+def test_options_and_files_come_in_any_order(filled: Path, tmp_path: Path) -> None:
+    second = tmp_path / "second.yaml"
+    second.write_text(FILLED.replace("Riverside camera", "Second"))
+    code, out, err = cli("audit", str(filled), "--format", "json", str(second), "-f", MINI)
+    assert (code, err) == (0, "")
+    assert [r["deployment"]["name"] for r in json.loads(out)["results"]] == ["Riverside camera pilot", "Second pilot"]
+    assert cli("validate", str(filled), "--help")[1].startswith("usage: auditkit validate")
+    assert cli("audit", "-f", MINI, "--", str(filled))[0] == 0  # '--' ends the options, for a file named '-x'
+
+
 def test_fail_under_exits_1_only_below_the_threshold(filled: Path) -> None:
     # M1 scores 33.3 and M2 0: overall 16.7
     assert cli("audit", str(filled), "-f", MINI, "--fail-under", "17")[0] == 1
