@@ -335,16 +335,12 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     parser.add_argument("-h", "--help", action=_Show, help="Show this message and exit.")
     parser.add_argument("--version", action=_Show, text=f"auditkit {__version__}\n",
                         help="Show the version and exit.")
-    # The commands are listed in the epilog, written below, rather than by argparse (which wraps long names).
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", help=argparse.SUPPRESS,
-                                     parser_class=_Parser)
+    # One parser per command; parse() picks it by the first word. The epilog below lists them.
     subs: dict[str, _Parser] = {}
 
     def command(function: Callable[..., Any]) -> _Parser:
-        sub: _Parser = commands.add_parser(function.__name__, prog=f"auditkit {function.__name__}", add_help=False,
-                                           help=_summary(function),
-                                           description=_description(function), allow_abbrev=False,
-                                           formatter_class=_formatter)
+        sub = _Parser(prog=f"auditkit {function.__name__}", description=_description(function), add_help=False,
+                      allow_abbrev=False, formatter_class=_formatter)
         sub.add_argument("-h", "--help", action=_Show, help="Show this message and exit.")
         sub.set_defaults(run=function)
         subs[function.__name__] = sub
@@ -398,8 +394,6 @@ def _reword(message: str) -> str:
         return f"Missing argument {message.removeprefix(prefix)}"
     if message.startswith("argument "):  # "argument --format: 'x' is not one of ..."
         message = message.removeprefix("argument ")
-        if message.startswith("COMMAND: invalid choice"):
-            return "Missing command"
         name, _, detail = message.partition(": ")
         if detail.startswith("expected one argument"):
             return f"Option '{name.split('/')[-1]}' needs a value"
@@ -417,16 +411,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
     """Parse ``argv``; raise UsageError for anything argparse would not take, or extra words."""
     parser, subs = build_parser()
     if argv and argv[0] in subs:
-        command, known = argv[0], subs[argv[0]]
+        where, known = f"auditkit {argv[0]}", subs[argv[0]]
         # Options and files in any order, as click and most tools take them: 'audit a.yaml -o out b.yaml'.
         args, extra = known.parse_known_intermixed_args(argv[1:])
-        args.command = command
     elif argv and not argv[0].startswith("-"):
         raise UsageError(f"No such command '{argv[0]}'.{_suggest(argv[0], list(subs))}")
-    else:  # an option before any command: --help, --version, or a mistake
-        command, known = None, parser
+    else:  # an option before any command: --help and --version stop here; anything else is left over
+        where, known = "auditkit", parser
         args, extra = parser.parse_known_args(argv)
-    where = f"auditkit {command}" if command else "auditkit"
     if extra:
         word = extra[0]
         if word.startswith("-") and word != "-":
@@ -434,7 +426,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
             options = [o for action in known._actions for o in action.option_strings]
             raise UsageError(f"No such option '{name}'.{_suggest(name, options)}", where)
         raise UsageError(f"Got unexpected extra argument ({' '.join(extra)})", where)
-    if args.command is None:
+    if "run" not in args:
         raise UsageError("Missing command")
     return args
 
@@ -473,7 +465,6 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
             streams.err.write(build_parser()[0].format_help())
             return EXIT_BAD_INPUT
         options = vars(parse(args))
-        del options["command"]
         options.pop("run")(streams, **options)
     except _Done as done:
         streams.out.write(done.text)
