@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -10,18 +11,26 @@ import yaml
 from auditkit.engine import audit
 from auditkit.model.load import load_deployment
 from auditkit.model.result import AuditResult
-from auditkit.rules.loader import load_framework
+from auditkit.render import RenderOptions
+from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "report"
 EXAMPLES = ROOT / "examples"
 SMALL_FRAMEWORK = str(FIXTURES / "framework")
+CASE = EXAMPLES / "moscow-safe-city-frt.yaml"  # the largest case study
 
 
 def audit_file(path: Path, spec: str) -> tuple[AuditResult, bytes]:
     """A fresh audit of one deployment file, and the file's bytes."""
     loaded = load_deployment(path, display=str(path))
     return audit(loaded, [load_framework(spec)]), loaded.raw
+
+
+def rendered_case(render: Callable[[AuditResult, RenderOptions], bytes]) -> tuple[AuditResult, str]:
+    """The largest case study audited with the default rules, and its report from ``render`` as text."""
+    result, raw = audit_file(CASE, DEFAULT_FRAMEWORK)
+    return result, render(result, RenderOptions(input_bytes=raw)).decode("utf-8")
 
 
 RTL_TEXT = "المراقبة الجماعية غير قانونية — מעקב המוני אסור"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 from report_support import (
+    CASE,
     EMOJI_TEXT,
-    EXAMPLES,
     HOSTILE_CSS,
     HOSTILE_IMG,
     LONG_WORD,
@@ -18,6 +18,7 @@ from report_support import (
     SMALL_FRAMEWORK,
     audit_file,
     hostile_deployment,
+    rendered_case,
     scripts_deployment,
 )
 
@@ -27,13 +28,10 @@ from auditkit.render import RenderOptions
 from auditkit.render.html import environment, render
 from auditkit.rules.loader import DEFAULT_FRAMEWORK
 
-CASE = EXAMPLES / "moscow-safe-city-frt.yaml"
-
 
 @pytest.fixture(scope="module")
-def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[AuditResult, str]:
-    result, raw = audit_file(CASE, DEFAULT_FRAMEWORK)
-    return result, render(result, RenderOptions(input_bytes=raw)).decode("utf-8")
+def case() -> tuple[AuditResult, str]:
+    return rendered_case(render)
 
 
 def plain(page: str) -> str:

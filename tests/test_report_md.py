@@ -6,20 +6,16 @@ import re
 from pathlib import Path
 
 import pytest
-from report_support import EXAMPLES, HOSTILE_IMG, SMALL_FRAMEWORK, audit_file, hostile_deployment
+from report_support import HOSTILE_IMG, SMALL_FRAMEWORK, audit_file, hostile_deployment, rendered_case
 
 from auditkit.model.result import AuditResult, Status
 from auditkit.render import RenderOptions
 from auditkit.render.markdown import cell, render, text
-from auditkit.rules.loader import DEFAULT_FRAMEWORK
-
-CASE = EXAMPLES / "moscow-safe-city-frt.yaml"
 
 
 @pytest.fixture(scope="module")
-def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[AuditResult, str]:
-    result, raw = audit_file(CASE, DEFAULT_FRAMEWORK)
-    return result, render(result, RenderOptions(input_bytes=raw)).decode("utf-8")
+def case() -> tuple[AuditResult, str]:
+    return rendered_case(render)
 
 
 def unescape(value: str) -> str:

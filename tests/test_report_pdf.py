@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from report_support import (
-    EXAMPLES,
+    CASE,
     SMALL_FRAMEWORK,
     audit_file,
     hostile_deployment,
@@ -31,8 +31,6 @@ from auditkit.model.result import AuditResult, Status
 from auditkit.render import RenderOptions, jsonout
 from auditkit.render import pdf as pdf_render
 from auditkit.rules.loader import DEFAULT_FRAMEWORK
-
-CASE = EXAMPLES / "moscow-safe-city-frt.yaml"
 
 
 class _Records(logging.Handler):
