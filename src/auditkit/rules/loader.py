@@ -60,6 +60,7 @@ class Rule:
     severity: str
     weight: int
     red_line: bool
+    decisive: bool
     rationale: str
     failure_reason: str
     remedy: str
@@ -376,7 +377,8 @@ def _rule(doc: Loaded) -> Rule:
     d = doc.data
     return Rule(
         id=d["id"], title=d["title"].strip(), principle=d["principle"], severity=d["severity"],
-        weight=d["weight"], red_line=d.get("red_line", False), rationale=" ".join(d["rationale"].split()),
+        weight=d["weight"], red_line=d.get("red_line", False), decisive=d.get("decisive", False),
+        rationale=" ".join(d["rationale"].split()),
         failure_reason=" ".join(d["failure_reason"].split()), remedy=" ".join(d["remedy"].split()),
         references=tuple(Reference(**r) for r in d["references"]), met_when=d["met_when"],
         applies_when=d.get("applies_when"), partial_when=d.get("partial_when"),
