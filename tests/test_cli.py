@@ -250,3 +250,40 @@ def test_text_path_does_not_import_weasyprint(filled: Path) -> None:
             "print('weasyprint' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize(("name", "start"), [("report.json", b"{"), ("report.md", b"# Human-rights audit"),
+                                             ("report.html", b"<!DOCTYPE html>"), ("report.txt", b"auditkit ")])
+def test_the_format_follows_the_output_extension(filled: Path, tmp_path: Path, name: str, start: bytes) -> None:
+    target = tmp_path / name
+    code, out, err = cli("audit", str(filled), "-f", MINI, "-o", str(target))
+    assert (code, out, err) == (0, "", f"wrote {target}\n")
+    assert target.read_bytes().startswith(start)
+
+
+def test_a_pdf_extension_without_format_writes_a_pdf(filled: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.pdf"
+    assert cli("audit", str(filled), "-f", MINI, "-o", str(target))[0] == 0
+    assert target.read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(("fmt", "name", "message"), [
+    ("text", "x.pdf", ("--format text does not match the .pdf extension; drop --format to write pdf, or name the "
+     "file with .txt")),
+    ("json", "x.HTML", ("--format json does not match the .HTML extension; drop --format to write html, or name "
+     "the file with .json")),
+])
+def test_a_format_that_contradicts_the_extension_is_refused(filled: Path, tmp_path: Path, fmt: str, name: str,
+                                                            message: str) -> None:
+    target = tmp_path / name
+    code, out, err = cli("audit", str(filled), "-f", MINI, "--format", fmt, "-o", str(target))
+    assert (code, out, err) == (2, "", f"{target}: {message}\n")
+    assert not target.exists()
+
+
+def test_an_unknown_extension_keeps_the_given_or_default_format(filled: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.out"
+    assert cli("audit", str(filled), "-f", MINI, "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("auditkit ")
+    assert cli("audit", str(filled), "-f", MINI, "--format", "json", "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("{")

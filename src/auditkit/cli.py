@@ -31,6 +31,9 @@ EXIT_INTERRUPTED = 130
 
 DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
 FORMATS = ("text", "json", "md", "html", "pdf")
+# The format an output file's extension stands for, when --format is not given (see infer_format).
+EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html",
+              ".htm": "html", ".pdf": "pdf", ".csv": "csv"}
 SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
 
 
@@ -110,7 +113,30 @@ def _loading(own_process: bool) -> Iterator[None]:
         gc.enable()
 
 
-def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str, output: Path | None,
+def infer_format(fmt: str | None, output: Path | None, formats: Sequence[str] = FORMATS,
+                 default: str = "text") -> str:
+    """The output format: --format when given, else the output file's extension, else ``default``.
+
+    A --format that contradicts a known extension ('--format text -o report.pdf') is refused, so that plain
+    text is never written into a file every program will open as a PDF.
+    """
+    if output is None or output.is_dir():
+        return fmt or default
+    implied = EXTENSIONS.get(output.suffix.lower())
+    if fmt is None:
+        if implied is None:
+            return default
+        if implied not in formats:
+            raise single(str(output), f"this command cannot write {implied} ({output.suffix} files); "
+                         f"use one of: {', '.join(formats)}")
+        return implied
+    if implied is not None and implied != fmt:
+        raise single(str(output), f"--format {fmt} does not match the {output.suffix} extension; drop --format "
+                     f"to write {implied}, or name the file with .{'txt' if fmt == 'text' else fmt}")
+    return fmt
+
+
+def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str | None, output: Path | None,
           fail_under: float | None, audit_date: str | None, page_size: str) -> None:
     """Audit deployment files and print or write the result.
 
@@ -126,7 +152,7 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str, 
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", audit_date):
             raise single("--audit-date", f"'{audit_date}' is not a date; write it as YYYY-MM-DD")
     paths = list(files) or [examples_root() / DEFAULT_EXAMPLE]
-    chosen = Format(fmt)
+    chosen = Format(infer_format(fmt, output))
     _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
     loaded = _load_all(streams, paths)
@@ -351,8 +377,9 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      help="Deployment files (YAML or JSON). Default: the bundled Moscow case study.")
     sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
                      help="Rule set to audit against, by id or folder; repeat for several. Default: agora-2020.")
-    sub.add_argument("--format", dest="fmt", type=_choice(FORMATS), default="text",
-                     metavar="{" + ",".join(FORMATS) + "}", help="Output format. Default: text.")
+    sub.add_argument("--format", dest="fmt", type=_choice(FORMATS), default=None,
+                     metavar="{" + ",".join(FORMATS) + "}",
+                     help="Output format. Default: from the -o file's extension, else text.")
     sub.add_argument("-o", "--output", type=Path, metavar="PATH",
                      help="Write to this file (a folder when auditing several files to md, html or pdf).")
     sub.add_argument("--fail-under", type=_score, metavar="SCORE",
