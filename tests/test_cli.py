@@ -80,10 +80,11 @@ def test_batch_json_and_text(filled: Path, tmp_path: Path) -> None:
     assert [r["deployment"]["name"] for r in batch["results"]] == ["Riverside camera pilot", "Second pilot"]
     _, schema_text, _ = cli("schema", "result")
     jsonschema.Draft202012Validator(json.loads(schema_text)).validate(batch)
-    code, out, _ = cli("audit", str(filled), str(second), "-f", MINI)
-    assert "Summary of 2 audits" in out
-    assert out.splitlines()[-2].startswith("riverside.yaml") and "M2-01" in out.splitlines()[-2]
-    assert out.splitlines()[-1].startswith("second.yaml")
+    code, out, _ = cli("audit", str(filled), str(second), "-f", MINI, "--sort", "file")
+    lines = out.splitlines()
+    assert lines[0] == "League table of 2 programmes, sorted by file"
+    assert lines[2].startswith("Riverside camera pilot") and lines[2].endswith("M2-01")
+    assert lines[3].startswith("Second pilot")
 
 
 def test_options_and_files_come_in_any_order(filled: Path, tmp_path: Path) -> None:
@@ -171,7 +172,7 @@ def test_unknown_option_is_a_one_line_usage_error() -> None:
     (("validate",), "Missing argument FILE. See 'auditkit validate --help'."),
     (("audit", "-o"), "Option '--output' needs a value. See 'auditkit audit --help'."),
     (("audit", "--format", "jsn"),
-     "Invalid value for '--format': 'jsn' is not one of text, json, md, html, pdf. See 'auditkit audit --help'."),
+     "Invalid value for '--format': 'jsn' is not one of text, json, md, html, pdf, csv. See 'auditkit audit --help'."),
     (("audit", "--fail-under", "150"),
      "Invalid value for '--fail-under': '150' is not a score from 0 to 100. See 'auditkit audit --help'."),
     (("audit", "--fail-under", "nan"),
