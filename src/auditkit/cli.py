@@ -35,6 +35,7 @@ FORMATS = ("text", "json", "md", "html", "pdf", "csv")
 EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html",
               ".htm": "html", ".pdf": "pdf", ".csv": "csv"}
 SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
+COMPARE_FORMATS = ("text", "json", "md", "html", "pdf")
 
 
 @dataclass
@@ -298,6 +299,75 @@ def _emit(streams: Streams, fmt: str, results: list[Any], loaded: list[Any], opt
         streams.err.write(f"wrote {target}\n")
 
 
+def _audit_one(streams: Streams, path: Path, frameworks: list[Any]) -> tuple[Any, Any]:
+    """(loaded description, audit result) of one file; InputError with every problem when it is invalid."""
+    from auditkit.engine import audit as run_audit
+    loaded = _load_all(streams, [path])[0]
+    return loaded, run_audit(loaded, frameworks)
+
+
+def _frameworks(specs: list[str]) -> list[Any]:
+    from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
+    return [load_framework(spec) for spec in (specs or [DEFAULT_FRAMEWORK])]
+
+
+def _write(streams: Streams, output: Path | None, data: bytes, inputs: list[Path]) -> None:
+    """Print ``data``, or write it to ``output`` all or nothing and say so."""
+    from auditkit.outputs import write_atomic
+    if output is None:
+        streams.write_bytes(data)
+        return
+    write_atomic(output, data)
+    streams.err.write(f"wrote {output}\n")
+
+
+def _document_output(fmt: str | None, output: Path | None, inputs: list[Path], formats: Sequence[str]) -> str:
+    from auditkit.outputs import check_target
+    chosen = infer_format(fmt, output, formats)
+    if chosen in ("pdf", "docx") and output is None:
+        raise single("--output", f"a {chosen.upper()} file needs a name; add -o FILE.{chosen}")
+    if output is not None:
+        check_target(output, inputs)
+    return chosen
+
+
+def compare(streams: Streams, before: Path, after: Path, frameworks: list[str], before_frameworks: list[str],
+            fmt: str | None, output: Path | None) -> None:
+    """Compare two descriptions of a programme: before and after an amendment, or two years apart.
+
+    Shows each principle's verdict and score before and after, every rule whose
+    status changed with the facts behind the change and their sources, what
+    still caps the grade, and the facts added, removed and changed. The two
+    files may be in different format versions; --before-framework audits
+    BEFORE against another rule set (an older version), and the comparison
+    says when the rule sets differ.
+    """
+    from auditkit import compare as comparing
+    from auditkit.document import render
+
+    chosen = _document_output(fmt, output, [before, after], COMPARE_FORMATS)
+    after_rules = _frameworks(frameworks)
+    before_rules = _frameworks(before_frameworks) if before_frameworks else after_rules
+    problems = []
+    try:
+        old_loaded, old = _audit_one(streams, before, before_rules)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        new_loaded, new = _audit_one(streams, after, after_rules)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    result = comparing.compare(old, new, old_loaded.deployment, new_loaded.deployment, before_rules, after_rules)
+    if chosen == "json":
+        from auditkit.render.jsonout import dumps
+        data = dumps({"comparison_version": 1, **comparing.view(result)})
+    else:
+        data = render(comparing.document(result), chosen)
+    _write(streams, output, data, [before, after])
+
+
 def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
                markdown: bool) -> None:
     """List frameworks, principles and rules; with a RULE_ID, explain that rule."""
@@ -478,6 +548,18 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      "red-lines or a principle such as P3, best first; --sort=-COLUMN reverses. Default: grade.")
     sub.add_argument("-j", "--jobs", type=_jobs, metavar="N",
                      help="Render several PDFs in N processes at once. Default: the number of cores.")
+
+    sub = command(compare)
+    sub.add_argument("before", type=Path, metavar="BEFORE", help="The description before (YAML or JSON).")
+    sub.add_argument("after", type=Path, metavar="AFTER", help="The description after.")
+    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
+                     help="Rule set(s) to audit both against. Default: agora-2020.")
+    sub.add_argument("--before-framework", dest="before_frameworks", action="append", default=[],
+                     metavar="ID|FOLDER", help="Audit BEFORE against this rule set instead (an older version).")
+    sub.add_argument("--format", dest="fmt", type=_choice(COMPARE_FORMATS), default=None,
+                     metavar="{" + ",".join(COMPARE_FORMATS) + "}",
+                     help="Output format. Default: from the -o file's extension, else text.")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write to this file.")
 
     sub = command(validate)
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Deployment files (YAML or JSON).")
