@@ -189,8 +189,12 @@ def test_metadata(case: Rendered) -> None:
     assert meta is not None
     assert meta.title == f"Human-rights audit: {d.name}"
     assert meta.author == d.auditor
-    assert meta.subject and d.name in meta.subject
-    assert "surveillance" in str(meta.get("/Keywords"))
+    assert meta.subject == (f"Human-rights audit of {d.name} against the agora-2020 rule set, version "
+                            f"{case.result.frameworks[0].version} ({case.result.frameworks[0].title})")
+    keywords = str(meta.get("/Keywords")).split(", ")
+    assert keywords[:4] == ["surveillance", "human rights", "audit", "agora-2020"]
+    assert d.jurisdiction == "Moscow, Russia" and {"Moscow", "Russia"} <= set(keywords)
+    assert all(k and k == " ".join(k.split()) for k in keywords), keywords  # no empty or doubled-space keyword
     assert meta.creation_date is not None and meta.creation_date.date().isoformat() == d.audit_date
 
 

@@ -93,11 +93,26 @@ def _load_each(streams: Streams, files: list[Path], tick: Callable[[], None] = l
         for path in files:
             try:
                 loaded.append(load_deployment(path, display=str(path)))
+                _warn_placeholders(streams, loaded[-1])
             except InputError as exc:
                 problems.extend(exc.problems)
                 invalid.append(path)
             tick()
     return loaded, problems, invalid
+
+
+def _warn_placeholders(streams: Streams, item: Any) -> None:
+    """One warning line (file:line:col) for each of 'auditkit init's placeholder texts left in a file."""
+    from auditkit.template import placeholders
+    found = placeholders(item.deployment)
+    if not found:
+        return
+    from auditkit.yamlio import parse_bytes
+    doc = parse_bytes(item.raw, item.file)
+    for path, text in found:
+        problem = doc.problem(path, f"warning: still the template's placeholder '{text}'; replace it with the "
+                              "real value")
+        streams.err.write(_one_line(str(problem)) + "\n")
 
 
 @contextmanager
@@ -370,8 +385,8 @@ def compare(streams: Streams, before: Path, after: Path, frameworks: list[str], 
 
 def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
                markdown: bool) -> None:
-    """List frameworks, principles and rules; with a RULE_ID, explain that rule."""
-    from auditkit.explain import explain_rule, listing
+    """List frameworks, principles and rules; with an ID, explain that principle (P3) or rule (P3-01)."""
+    from auditkit.explain import explain, listing
     from auditkit.explain import markdown as catalogue_markdown
     from auditkit.rules.lint import lint
     from auditkit.rules.loader import builtin_ids, load_framework
@@ -392,7 +407,7 @@ def principles(streams: Streams, rule_id: str | None, frameworks: list[str], che
     if rule_id is None:
         streams.out.write(listing(loaded))
         return
-    streams.out.write(explain_rule(loaded, rule_id))
+    streams.out.write(explain(loaded, rule_id))
 
 
 def init(streams: Streams, file: Path | None, force: bool) -> None:
@@ -569,7 +584,7 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub.add_argument("--force", action="store_true", help="Overwrite FILE if it exists.")
 
     sub = command(principles)
-    sub.add_argument("rule_id", nargs="?", metavar="RULE_ID", help="A rule to explain, such as P3-01.")
+    sub.add_argument("rule_id", nargs="?", metavar="ID", help="A principle (P3) or a rule (P3-01) to explain.")
     sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
                      help="Rule set(s) to list or check. Default: every bundled one.")
     sub.add_argument("--check", action="store_true",
