@@ -2,7 +2,8 @@
 
 Exit codes: 0 the command did its job; 1 an audit scored below --fail-under;
 2 bad input (every problem is printed, one line each); 3 an internal error
-(a bug: one line asking for a report, never a traceback); 130 interrupted.
+(a bug: one line asking for a report, never a traceback); 130 interrupted
+(Ctrl-C); 143 terminated (SIGTERM). A closed output pipe changes none of them.
 
 The parser is the standard library's argparse: it costs 2 ms to import where
 click cost 15 ms, and ``auditkit validate`` is meant to answer at once (see
@@ -13,6 +14,8 @@ fix, with a "did you mean" for mistyped commands and options.
 from __future__ import annotations
 
 import argparse
+import io
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,26 +25,73 @@ from typing import IO, Any, NoReturn
 
 from auditkit import __version__
 from auditkit.errors import AuditkitError, InputError, single
+from auditkit.escape import file_label, terminal
+from auditkit.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, ignore_more, received
 
 EXIT_OK = 0
 EXIT_BELOW_THRESHOLD = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
 
 DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
 FORMATS = ("text", "json", "md", "html", "pdf")
 SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
 
 
+class _Guarded(io.TextIOBase):
+    """A text stream whose reader may go away (``auditkit ... | head``, ``2>&1 | true``).
+
+    A broken pipe must not turn into another exit code or a traceback: once a
+    write fails that way, later writes are dropped and the command carries on
+    to the exit code it would have had.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+        return len(text)
+
+    def write_binary(self, data: bytes) -> None:
+        buffer = getattr(self.stream, "buffer", None)
+        if buffer is None:
+            self.write(data.decode("utf-8"))
+            return
+        if not self.gone:
+            try:
+                self.stream.flush()
+                buffer.write(data)
+                buffer.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+
+
 @dataclass
 class Streams:
-    out: IO[str]
-    err: IO[str]
+    out: IO[str] | _Guarded
+    err: IO[str] | _Guarded
     exit_code: int = EXIT_OK
     own_process: bool = False  # the console script, which exits when the command is done (see _loading)
 
     def write_bytes(self, data: bytes) -> None:
+        if isinstance(self.out, _Guarded):
+            self.out.write_binary(data)
+            return
         buffer = getattr(self.out, "buffer", None)
         if buffer is not None:
             self.out.flush()
@@ -70,7 +120,7 @@ def validate(streams: Streams, files: list[Path]) -> None:
     """
     _load_all(streams, files)
     for path in files:
-        streams.out.write(f"{path}: valid\n")
+        streams.out.write(terminal(f"{file_label(path)}: valid") + "\n")
 
 
 def _load_all(streams: Streams, files: list[Path]) -> list[Any]:
@@ -79,7 +129,7 @@ def _load_all(streams: Streams, files: list[Path]) -> list[Any]:
         loaded, problems = [], []
         for path in files:
             try:
-                loaded.append(load_deployment(path, display=str(path)))
+                loaded.append(load_deployment(path, display=file_label(path)))
             except InputError as exc:
                 problems.extend(exc.problems)
     if problems:
@@ -122,12 +172,20 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str, 
     from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
     if audit_date is not None:
-        import re
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", audit_date):
-            raise single("--audit-date", f"'{audit_date}' is not a date; write it as YYYY-MM-DD")
+        from auditkit.dates import check_date
+        try:
+            check_date(audit_date)
+        except ValueError as exc:
+            raise single("--audit-date", f"'{audit_date}' is not a date; {exc}") from None
     paths = list(files) or [examples_root() / DEFAULT_EXAMPLE]
     chosen = Format(fmt)
-    _check_output(chosen, output, paths)
+    to_stdout = output is not None and str(output) == "-"  # '-o -': standard output, for any format
+    if to_stdout and len(paths) > 1 and chosen in (Format.MD, Format.HTML, Format.PDF):
+        raise single("--output", f"several files to {chosen.value} need -o FOLDER (an existing folder), one "
+                     "report per file; '-o -' takes one file")
+    output = None if to_stdout else output
+    if not to_stdout:
+        _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
     loaded = _load_all(streams, paths)
     results = []
@@ -148,15 +206,15 @@ def _check_output(fmt: Any, output: Path | None, paths: list[Path]) -> None:
     from auditkit.render import Format
     many = len(paths) > 1 and fmt in (Format.MD, Format.HTML, Format.PDF)
     if fmt is Format.PDF and output is None:
-        raise single("--output", "a PDF report needs a file name; add -o REPORT.pdf")
+        raise single("--output", "a PDF report needs a file name; add -o REPORT.pdf (or -o - for standard output)")
     if many:
-        if output is None or not output.is_dir():
+        if output is None or output.is_symlink() or not output.is_dir():
             raise single("--output", f"several files to {fmt.value} need -o FOLDER (an existing folder), "
                          "one report per file")
         seen: dict[str, Path] = {}
         for path in paths:
             if path.stem in seen:  # both reports would get the same name and the second would replace the first
-                raise single(str(path), f"this file and {seen[path.stem]} would both be reported as "
+                raise single(file_label(path), f"this file and {file_label(seen[path.stem])} would both be reported as "
                              f"{path.stem}.{fmt.value}; rename one of them")
             seen[path.stem] = path
             check_target(output / (path.stem + "." + fmt.value), paths)
@@ -189,7 +247,7 @@ def _emit(streams: Streams, fmt: Any, results: list[Any], loaded: list[Any], opt
             continue
         target = output / (path.stem + "." + fmt.value) if output.is_dir() else output
         write_atomic(target, data)
-        streams.err.write(f"wrote {target}\n")
+        streams.err.write(terminal(f"wrote {file_label(target)}") + "\n")
 
 
 def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
@@ -236,7 +294,8 @@ def init(streams: Streams, file: Path | None, force: bool) -> None:
     if not file.parent.resolve().is_dir():
         raise single(str(file), "the folder for this file does not exist; create it first")
     write_atomic(file, text.encode("utf-8"))
-    streams.err.write(f"wrote {file}; fill it in, then run: auditkit validate {file}\n")
+    streams.err.write(terminal(f"wrote {file_label(file)}; fill it in, then run: auditkit validate {file_label(file)}")
+                      + "\n")
 
 
 def schema(streams: Streams, kind: str) -> None:
@@ -354,7 +413,8 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub.add_argument("--format", dest="fmt", type=_choice(FORMATS), default="text",
                      metavar="{" + ",".join(FORMATS) + "}", help="Output format. Default: text.")
     sub.add_argument("-o", "--output", type=Path, metavar="PATH",
-                     help="Write to this file (a folder when auditing several files to md, html or pdf).")
+                     help="Write to this file (a folder when auditing several files to md, html or pdf); "
+                     "'-' for standard output. Only a regular file or a new name is replaced.")
     sub.add_argument("--fail-under", type=_score, metavar="SCORE",
                      help="Exit 1 when any audited file scores below SCORE (0-100).")
     sub.add_argument("--audit-date", metavar="YYYY-MM-DD", help="Date printed on the report (overrides the file's).")
@@ -458,7 +518,8 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
     ``own_process``: the process ends with this command (the console script); see _loading.
     """
     skip_pydantic_plugin_scan()
-    streams = Streams(out=stdout or sys.stdout, err=stderr or sys.stderr, own_process=own_process)
+    streams = Streams(out=_Guarded(stdout or sys.stdout), err=_Guarded(stderr or sys.stderr),
+                      own_process=own_process)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         if not args:  # a bare 'auditkit' is a usage error that shows the help
@@ -479,11 +540,22 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
             streams.err.write(_one_line(str(problem)) + "\n")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        if own_process:
+            ignore_more()
         streams.err.write("auditkit: interrupted\n")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
+    except Terminated:
+        if own_process:
+            ignore_more()
+        streams.err.write("auditkit: terminated\n")
+        return EXIT_TERMINATED
+    except BrokenPipeError:  # a write outside the guarded streams; the reader has gone, the outcome stands
+        return streams.exit_code
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
+        if received:  # a library turned the interrupt into an error of its own: it is still an interrupt
+            term = received[0] == signal.SIGTERM
+            streams.err.write("auditkit: terminated\n" if term else "auditkit: interrupted\n")
+            return EXIT_TERMINATED if term else EXIT_INTERRUPTED
         streams.err.write(_one_line(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it "
                                     "with the input file") + "\n")
         return EXIT_INTERNAL
@@ -492,8 +564,10 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
 
 def _one_line(text: str) -> str:
     """Text from files or exceptions made safe for a terminal: one line, no control characters."""
-    return "".join(ch if ch.isprintable() else " " if ch in "\n\r\t" else "?" for ch in text)
+    return terminal(text)
 
 
 def entry() -> None:
-    sys.exit(main(own_process=True))
+    """The console script (kept here for callers of ``auditkit.cli:entry``): see auditkit.entry."""
+    from auditkit.entry import entry as console
+    console()
