@@ -368,6 +368,51 @@ def compare(streams: Streams, before: Path, after: Path, frameworks: list[str], 
     _write(streams, output, data, [before, after])
 
 
+def plan(streams: Streams, file: Path, targets: list[str], frameworks: list[str], fmt: str | None,
+         output: Path | None, write_after: Path | None) -> None:
+    """Plan an amendment: the fewest fact changes, from the rules' conditions, that reach a target grade.
+
+    Each step names the rule, the facts it changes and the amendment clause (the
+    rule's remedy), in order of effect; the plan is proved by auditing the
+    changed description again, which --write-after saves for 'auditkit
+    compare'. Targets: a grade (--target B) and/or principles (--target P3=met).
+    Exit 0 when the target is reached, 1 when no set of changes reaches it (the
+    rules that block it are named), 2 on bad input.
+    """
+    from auditkit import plan as planning
+    from auditkit.document import render
+    from auditkit.outputs import check_target, write_atomic
+
+    if not targets:
+        raise UsageError("Missing option --target GRADE (such as --target C, or --target P3=met)", "auditkit plan")
+    try:
+        target = planning.parse_target(targets)
+    except ValueError as exc:
+        raise UsageError(f"Invalid value for '--target': {exc}", "auditkit plan") from None
+    chosen = _document_output(fmt, output, [file], COMPARE_FORMATS)
+    if write_after is not None:
+        check_target(write_after, [file])
+    rule_sets = _frameworks(frameworks)
+    known = {p.id for fw in rule_sets for p in fw.principles}
+    unknown = [pid for pid, _ in target.principles if pid not in known]
+    if unknown:
+        raise single("--target", f"no principle {unknown[0]} in the rule set; expected one of: {', '.join(sorted(known))}")
+    loaded = _load_all(streams, [file])[0]
+    result = planning.make_plan(loaded.deployment, rule_sets, target)
+    name = loaded.deployment.deployment.name
+    if chosen == "json":
+        from auditkit.render.jsonout import dumps
+        data = dumps({"plan_version": 1, **planning.view(result, name)})
+    else:
+        data = render(planning.document(result, name, loaded.deployment.deployment.audit_date), chosen)
+    _write(streams, output, data, [file])
+    if write_after is not None:
+        write_atomic(write_after, result.after_yaml)
+        streams.err.write(f"wrote {write_after}\n")
+    if not result.reached:
+        streams.exit_code = EXIT_BELOW_THRESHOLD
+
+
 def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
                markdown: bool) -> None:
     """List frameworks, principles and rules; with a RULE_ID, explain that rule."""
@@ -560,6 +605,19 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      metavar="{" + ",".join(COMPARE_FORMATS) + "}",
                      help="Output format. Default: from the -o file's extension, else text.")
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write to this file.")
+
+    sub = command(plan)
+    sub.add_argument("file", type=Path, metavar="FILE", help="The deployment description (YAML or JSON).")
+    sub.add_argument("-t", "--target", dest="targets", action="append", default=[], metavar="GRADE|P=VERDICT",
+                     help="The grade to reach (A-E), or a principle's verdict (P3=met, P7=partially_met); repeatable.")
+    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
+                     help="Rule set(s) to audit against. Default: agora-2020.")
+    sub.add_argument("--format", dest="fmt", type=_choice(COMPARE_FORMATS), default=None,
+                     metavar="{" + ",".join(COMPARE_FORMATS) + "}",
+                     help="Output format. Default: from the -o file's extension, else text.")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write the plan to this file.")
+    sub.add_argument("--write-after", type=Path, metavar="FILE",
+                     help="Write the description as it would be after the plan (YAML), for 'auditkit compare'.")
 
     sub = command(validate)
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Deployment files (YAML or JSON).")
