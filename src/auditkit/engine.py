@@ -210,6 +210,15 @@ class _Open:
         return sorted(out, key=lambda f: (-f.narrows, not f.changes_verdict, order[f.fact]))
 
 
+def possible_statuses(rule: Rule, lookup: Any, frameworks: list[Framework]) -> frozenset[Status]:
+    """Every status ``rule`` could take given the facts ``lookup`` gives (one when they decide it)."""
+    status = rule_status(rule, lookup)[0]
+    if status is not Status.UNKNOWN:
+        return frozenset({status})
+    candidates = _candidates(tuple(frameworks))
+    return possible(rule, {p: bounds_states(lookup(p), candidates[p]) for p in rule.facts}).statuses
+
+
 def _fact_states(deployment: Deployment, frameworks: list[Framework]) -> dict[str, tuple[State, ...]]:
     """Every fact the rules read, with the states it could be in given what the deployment says."""
     candidates = _candidates(tuple(frameworks))

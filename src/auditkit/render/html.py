@@ -75,18 +75,14 @@ def _cover(result: AuditResult) -> dict[str, Any]:
     }
 
 
-BAR_WIDTH = 120
-
-
 def _range_bar(score: ScoreRange | None) -> dict[str, Any] | None:
-    """Geometry of the small 0-100 bar on the cover: solid up to the low end, open from low to high."""
+    """The small 0-100 bar on the cover, in percent: solid up to the low end, open from low to high.
+
+    Drawn with CSS as a decoration (the score is written out beside it), so screen readers skip it.
+    """
     if score is None:
         return None
-    low = round(BAR_WIDTH * score.low / 100, 1)
-    high = round(BAR_WIDTH * score.high / 100, 1)
-    return {"width": BAR_WIDTH, "low": low, "open": max(round(high - low, 1), 0.0 if score.low == score.high
-                                                         else 2.0), "high": high,
-            "text": f"score {score_text(score, DASH)} of 100"}
+    return {"low": score.low, "open": round(max(score.high - score.low, 0.0 if score.low == score.high else 1.5), 1)}
 
 
 def _anchor(p: PrincipleResult) -> str:
@@ -281,10 +277,37 @@ def report_view(result: AuditResult) -> dict[str, Any]:
     }
 
 
-def _keywords(result: AuditResult) -> str:
+def css_string(value: str) -> Markup:
+    """A CSS string literal that shows ``value`` as text: every character but letters, digits and a few
+    punctuation marks is written as a hex escape (its trailing space is part of the escape, so that a space
+    after it stays), so no input can end the string, the rule or the style."""
+    safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;-_()")
+    return Markup('"' + "".join(ch if ch in safe else f"\\{ord(ch):06x} " for ch in value) + '"')
+
+
+def _running(result: AuditResult) -> dict[str, Markup]:
+    """The PDF's running header (the programme's name) and footer, as CSS strings for the page margins."""
+    d = result.deployment
+    name = d.name if len(d.name) <= 80 else d.name[:79] + "…"
+    frameworks = ", ".join(f"{f.id} {f.version}" for f in result.frameworks)
+    footer = f"auditkit {result.auditkit_version} · {frameworks} · audit date {d.audit_date or NO_DATE}"
+    return {"header": css_string(" ".join(name.split())), "footer": css_string(footer)}
+
+
+def keywords(result: AuditResult) -> str:
+    """The PDF's and page's keywords: fixed subject words, the rule sets, and each part of the place and the
+    technology ('Moscow, Russia' gives 'Moscow' and 'Russia'), comma-separated, each once."""
+    d = result.deployment
     parts = ["surveillance", "human rights", "audit", *(f.id for f in result.frameworks)]
-    parts += [x for x in (result.deployment.jurisdiction, result.deployment.technology) if x]
-    return ", ".join(p.replace(",", " ") for p in parts)
+    for field in (d.jurisdiction, d.technology):
+        parts += [" ".join(piece.split()) for piece in (field or "").replace(";", ",").split(",")]
+    return ", ".join(dict.fromkeys(p for p in parts if p))
+
+
+def subject(result: AuditResult) -> str:
+    """The PDF's subject line: what was audited against which rule set, in one sentence."""
+    sets = "; ".join(f"the {f.id} rule set, version {f.version} ({f.title})" for f in result.frameworks)
+    return f"Human-rights audit of {result.deployment.name} against {sets}"
 
 
 def render_document(result: AuditResult, options: RenderOptions, *, pdf: bool) -> str:
@@ -295,11 +318,10 @@ def render_document(result: AuditResult, options: RenderOptions, *, pdf: bool) -
     page = "letter" if options.page_size.lower() == "letter" else "A4"
     d = result.deployment
     created = f"{d.audit_date}T00:00:00Z" if d.audit_date else None
-    subject = f"Audit of {d.name} against {', '.join(f.title for f in result.frameworks)}"
     return environment().get_template("report.html.j2").render(
-        view=report_view(result), css=Markup(css), pdf=pdf, page_size=page, created=created,
-        title=f"Human-rights audit: {d.name}", author=d.auditor or "", subject=subject,
-        keywords=_keywords(result), generator=f"auditkit {result.auditkit_version}")
+        view=report_view(result), css=Markup(css), pdf=pdf, page_size=page, created=created, running=_running(result),
+        title=f"Human-rights audit: {d.name}", author=d.auditor or "", subject=subject(result),
+        keywords=keywords(result), generator=f"auditkit {result.auditkit_version}")
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:

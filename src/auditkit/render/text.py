@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from auditkit.escape import terminal
 from auditkit.model.result import AuditResult, Verdict
 from auditkit.render import RenderOptions
 from auditkit.render.labels import (
@@ -67,7 +68,7 @@ def lines(result: AuditResult, gaps: int = 8) -> list[str]:
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    return ("\n".join(lines(result)) + "\n").encode("utf-8")
+    return ("\n".join(map(terminal, lines(result))) + "\n").encode("utf-8")
 
 
 def render_batch(results: list[AuditResult]) -> bytes:
@@ -83,4 +84,4 @@ def render_batch(results: list[AuditResult]) -> bytes:
         score = "-" if r.score is None else score_text(r.score)
         out.append(f"{r.input_file[:36]:<36} {grade_text(r):<10} {score:>9}  {', '.join(r.red_lines_crossed) or '-'}")
     out.append("(A grade or score shown as a range, such as B-F or 31-96, is not settled by the known facts.)")
-    return ("\n".join(out) + "\n").encode("utf-8")
+    return ("\n".join(map(terminal, out)) + "\n").encode("utf-8")
