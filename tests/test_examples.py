@@ -41,7 +41,7 @@ VERDICTS: dict[str, dict[str, Verdict]] = {
         "P1": NOT_MET,       # only a government decree; no law names FRT or sets purposes, users, watch-list criteria
         "P2": NOT_MET,       # participation unavoidable; no court order required; no after-the-fact review
         "P3": NOT_MET,       # red lines: untargeted scanning, live matching vs ID photos, no proportionality test
-        "P4": NOT_MET,       # access not restricted in practice; leaks/sales documented, none prosecuted
+        "P4": INSUFFICIENT,  # access not restricted, leaks unpunished; too little of P4's weight (11 rules in 2.0) known
         "P5": NA,            # deidentification.claimed is no: the system exists to identify people
         "P6": NOT_MET,       # all eight minimisation facts breached: protests, fines, ID + VKontakte photos, sale
         "P7": INSUFFICIENT,  # the sources give no retention period, deletion trigger or sunset
@@ -86,7 +86,7 @@ VERDICTS: dict[str, dict[str, Verdict]] = {
 GRADES = {FRT: "F", QUARANTINE: "F", NIZHNY: "F", HYPOTHETICAL: "A"}
 
 RED_LINES = {
-    FRT: ["P3-01", "P3-02", "P3-03"],  # untargeted; real_time + population_scale; proportionality none
+    FRT: ["P3-01"],                    # untargeted (P3-02, P3-03 also fail but are no longer red lines, 2.0)
     QUARANTINE: ["P3-01"],             # untargeted; matched against a patient watch-list; assessment unknown
     NIZHNY: ["P3-01"],                 # untargeted; identification mode and database unknown
     HYPOTHETICAL: [],

@@ -103,7 +103,7 @@ def _finding(f: Finding, numbers: dict[str, int], secret: set[str]) -> dict[str,
         "refs": _refs(f.sources, numbers),
         "remedy": f.remedy if f.status in REMEDY_STATUSES else None,
         "references": [{"text": ", ".join(x for x in (r.get("instrument"), r.get("locator")) if x),
-                        "url": _safe_url(r.get("url"))} for r in f.references],
+                        "url": _safe_url(r.get("url")), "quote": r.get("quote")} for r in f.references],
     }
 
 
