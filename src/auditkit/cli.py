@@ -30,8 +30,12 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
-FORMATS = ("text", "json", "md", "html", "pdf")
+FORMATS = ("text", "json", "md", "html", "pdf", "csv")
+# The format an output file's extension stands for, when --format is not given (see infer_format).
+EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html",
+              ".htm": "html", ".pdf": "pdf", ".csv": "csv"}
 SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
+COMPARE_FORMATS = ("text", "json", "md", "html", "pdf")
 
 
 @dataclass
@@ -74,17 +78,26 @@ def validate(streams: Streams, files: list[Path]) -> None:
 
 
 def _load_all(streams: Streams, files: list[Path]) -> list[Any]:
+    loaded, problems, _ = _load_each(streams, files)
+    if problems:
+        raise InputError(problems)
+    return loaded
+
+
+def _load_each(streams: Streams, files: list[Path], tick: Callable[[], None] = lambda: None
+               ) -> tuple[list[Any], list[Any], list[Path]]:
+    """(valid deployments, every problem of the others, the files that were invalid), in input order."""
     with _loading(streams.own_process):
         from auditkit.model.load import load_deployment
-        loaded, problems = [], []
+        loaded, problems, invalid = [], [], []
         for path in files:
             try:
                 loaded.append(load_deployment(path, display=str(path)))
             except InputError as exc:
                 problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    return loaded
+                invalid.append(path)
+            tick()
+    return loaded, problems, invalid
 
 
 @contextmanager
@@ -110,86 +123,249 @@ def _loading(own_process: bool) -> Iterator[None]:
         gc.enable()
 
 
-def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str, output: Path | None,
-          fail_under: float | None, audit_date: str | None, page_size: str) -> None:
+def infer_format(fmt: str | None, output: Path | None, formats: Sequence[str] = FORMATS,
+                 default: str = "text") -> str:
+    """The output format: --format when given, else the output file's extension, else ``default``.
+
+    A --format that contradicts a known extension ('--format text -o report.pdf') is refused, so that plain
+    text is never written into a file every program will open as a PDF.
+    """
+    if output is None or output.is_dir():
+        return fmt or default
+    implied = EXTENSIONS.get(output.suffix.lower())
+    if fmt is None:
+        if implied is None:
+            return default
+        if implied not in formats:
+            raise single(str(output), f"this command cannot write {implied} ({output.suffix} files); "
+                         f"use one of: {', '.join(formats)}")
+        return implied
+    if implied is not None and implied != fmt:
+        raise single(str(output), f"--format {fmt} does not match the {output.suffix} extension; drop --format "
+                     f"to write {implied}, or name the file with .{'txt' if fmt == 'text' else fmt}")
+    return fmt
+
+
+def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str | None, output: Path | None,
+          fail_under: float | None, audit_date: str | None, page_size: str, sort: str, jobs: int | None) -> None:
     """Audit deployment files and print or write the result.
 
     With no FILE, audits the bundled Moscow facial-recognition case study.
+    Several files: every valid file is audited and written, with a league table
+    (text, md and html index pages, csv); invalid files are reported one line
+    per problem, and the exit code is then 2.
     Exit 0 on a completed audit, 1 when a score is below --fail-under, 2 on bad input.
     """
+    from auditkit import batch
     from auditkit.engine import audit as run_audit
-    from auditkit.render import Format, RenderOptions
+    from auditkit.render import RenderOptions
     from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
     if audit_date is not None:
         import re
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", audit_date):
             raise single("--audit-date", f"'{audit_date}' is not a date; write it as YYYY-MM-DD")
+    batch.check_sort(sort)
     paths = list(files) or [examples_root() / DEFAULT_EXAMPLE]
-    chosen = Format(fmt)
+    chosen = infer_format(fmt, output)
     _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
-    loaded = _load_all(streams, paths)
-    results = []
-    for item in loaded:
-        result = run_audit(item, rule_sets)
-        if audit_date is not None:
-            result = result.model_copy(update={"deployment": result.deployment.model_copy(
-                update={"audit_date": audit_date})})
-        results.append(result)
+    with _progress(streams, len(paths), "auditing") as tick:
+        loaded, problems, invalid = _load_each(streams, paths, tick)
+        if problems and (len(paths) == 1 or not loaded):
+            raise InputError(problems)
+        results = []
+        for item in loaded:
+            result = run_audit(item, rule_sets)
+            if audit_date is not None:
+                result = result.model_copy(update={"deployment": result.deployment.model_copy(
+                    update={"audit_date": audit_date})})
+            results.append(result)
+    valid = [path for path in paths if path not in invalid]
     options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4")
-    _emit(streams, chosen, results, loaded, options, output, paths)
-    if fail_under is not None and any(r.score is None or r.score < fail_under for r in results):
+    _emit(streams, chosen, results, loaded, options, output, valid, sort, jobs, several=len(paths) > 1)
+    if problems:  # after the output, so that the problems are the last thing a reader sees
+        for problem in problems:
+            streams.err.write(_one_line(str(problem)) + "\n")
+        streams.err.write(_one_line(f"auditkit: {len(invalid)} of {len(paths)} files not audited because of the "
+                                    f"problems above: {', '.join(map(str, invalid))}; the other {len(results)} were audited") + "\n")
+        streams.exit_code = EXIT_BAD_INPUT
+    elif fail_under is not None and any(r.score is None or r.score < fail_under for r in results):
         streams.exit_code = EXIT_BELOW_THRESHOLD
 
 
-def _check_output(fmt: Any, output: Path | None, paths: list[Path]) -> None:
+@contextmanager
+def _progress(streams: Streams, total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on standard error for long batches, shown only on a terminal (never in pipes, files or
+    CI logs); yields the function to call once per item done."""
+    import os
+    shown = total > 1 and streams.err.isatty() and os.environ.get("CI", "").lower() in ("", "0", "false")
+    if not shown:
+        yield lambda: None
+        return
+    from tqdm import tqdm  # type: ignore[import-untyped]
+    with tqdm(total=total, desc=label, unit="file", file=streams.err, leave=False, dynamic_ncols=True) as bar:
+        yield lambda: bar.update(1)
+
+
+INDEX_NAMES = {"md": "index.md", "html": "index.html", "pdf": "index.html"}
+
+
+def _check_output(fmt: str, output: Path | None, paths: list[Path]) -> None:
     from auditkit.outputs import check_target
-    from auditkit.render import Format
-    many = len(paths) > 1 and fmt in (Format.MD, Format.HTML, Format.PDF)
-    if fmt is Format.PDF and output is None:
+    if fmt == "pdf" and output is None:
         raise single("--output", "a PDF report needs a file name; add -o REPORT.pdf")
-    if many:
+    if fmt == "csv" and output is not None:
+        for target in _csv_targets(output):
+            check_target(target, paths)
+        return
+    if len(paths) > 1 and fmt in INDEX_NAMES:
         if output is None or not output.is_dir():
-            raise single("--output", f"several files to {fmt.value} need -o FOLDER (an existing folder), "
-                         "one report per file")
+            raise single("--output", f"several files to {fmt} need -o FOLDER (an existing folder), "
+                         "one report per file and an index page")
         seen: dict[str, Path] = {}
         for path in paths:
             if path.stem in seen:  # both reports would get the same name and the second would replace the first
                 raise single(str(path), f"this file and {seen[path.stem]} would both be reported as "
-                             f"{path.stem}.{fmt.value}; rename one of them")
+                             f"{path.stem}.{fmt}; rename one of them")
+            if f"{path.stem}.{fmt}" == INDEX_NAMES[fmt]:
+                raise single(str(path), f"its report would replace the index page {INDEX_NAMES[fmt]}; rename the file")
             seen[path.stem] = path
-            check_target(output / (path.stem + "." + fmt.value), paths)
+            check_target(output / (path.stem + "." + fmt), paths)
+        check_target(output / INDEX_NAMES[fmt], paths)
     elif output is not None:
         check_target(output, paths)
 
 
-def _emit(streams: Streams, fmt: Any, results: list[Any], loaded: list[Any], options: Any,
-          output: Path | None, paths: list[Path]) -> None:
+def _csv_targets(output: Path) -> tuple[Path, Path]:
+    """Where --format csv writes the programmes table and the findings table."""
+    if output.is_dir():
+        return output / "programmes.csv", output / "findings.csv"
+    return output, output.with_name(output.stem + "-findings" + (output.suffix or ".csv"))
+
+
+def _emit(streams: Streams, fmt: str, results: list[Any], loaded: list[Any], options: Any,
+          output: Path | None, paths: list[Path], sort: str, jobs: int | None, *, several: bool) -> None:
+    from auditkit import batch
     from auditkit.outputs import write_atomic
     from auditkit.render import Format, renderer
 
-    if len(results) > 1 and fmt in (Format.TEXT, Format.JSON):
-        if fmt is Format.TEXT:
-            from auditkit.render.text import render_batch
+    files = [str(p) for p in paths]
+    writes: list[tuple[Path, bytes]] = []
+    if fmt == "csv":
+        table = batch.rows(results, files)
+        programmes, findings = batch.programmes_csv(table, sort), batch.findings_csv(table, sort)
+        if output is None:
+            streams.write_bytes(programmes)
+            return
+        writes = list(zip(_csv_targets(output), (programmes, findings)))
+    elif several and fmt in ("text", "json"):
+        if fmt == "text":
+            data = batch.text(batch.rows(results, files), sort)
         else:
             from auditkit.render.jsonout import render_batch
-        data = render_batch(results)
+            data = render_batch(results)
         if output is None:
             streams.write_bytes(data)
+            return
+        writes = [(output, data)]
+    else:
+        chosen = Format(fmt)
+        inputs = [replace(options, input_bytes=item.raw) for item in loaded]
+        # Render every report before writing any, so that a failure leaves no partial set of files.
+        with _progress(streams, len(results), f"writing {fmt}") as tick:
+            if chosen is Format.PDF and len(results) > 1 and (jobs is None or jobs > 1):
+                rendered = batch.render_parallel(results, inputs, jobs, tick)
+            else:
+                render = renderer(chosen)
+                rendered = []
+                for result, item_options in zip(results, inputs):
+                    rendered.append(render(result, item_options))
+                    tick()
+        if output is None:
+            for data in rendered:
+                streams.write_bytes(data)
+            return
+        if several:
+            names = [p.stem + "." + fmt for p in paths]
+            writes = [(output / name, data) for name, data in zip(names, rendered)]
+            table = batch.rows(results, files, reports=names)
+            index = batch.markdown(table, sort) if fmt == "md" else batch.html(table, sort)
+            writes.append((output / INDEX_NAMES[fmt], index))
         else:
-            write_atomic(output, data)
-        return
-    render = renderer(fmt)
-    # Render every report before writing any, so that a failure leaves no partial set of files.
-    rendered = [render(result, replace(options, input_bytes=item.raw)) for result, item in zip(results, loaded)]
-    for data, path in zip(rendered, paths):
-        if output is None:
-            streams.write_bytes(data)
-            continue
-        target = output / (path.stem + "." + fmt.value) if output.is_dir() else output
+            writes = [(output, rendered[0])]
+    for target, data in writes:
         write_atomic(target, data)
         streams.err.write(f"wrote {target}\n")
+
+
+def _audit_one(streams: Streams, path: Path, frameworks: list[Any]) -> tuple[Any, Any]:
+    """(loaded description, audit result) of one file; InputError with every problem when it is invalid."""
+    from auditkit.engine import audit as run_audit
+    loaded = _load_all(streams, [path])[0]
+    return loaded, run_audit(loaded, frameworks)
+
+
+def _frameworks(specs: list[str]) -> list[Any]:
+    from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
+    return [load_framework(spec) for spec in (specs or [DEFAULT_FRAMEWORK])]
+
+
+def _write(streams: Streams, output: Path | None, data: bytes, inputs: list[Path]) -> None:
+    """Print ``data``, or write it to ``output`` all or nothing and say so."""
+    from auditkit.outputs import write_atomic
+    if output is None:
+        streams.write_bytes(data)
+        return
+    write_atomic(output, data)
+    streams.err.write(f"wrote {output}\n")
+
+
+def _document_output(fmt: str | None, output: Path | None, inputs: list[Path], formats: Sequence[str]) -> str:
+    from auditkit.outputs import check_target
+    chosen = infer_format(fmt, output, formats)
+    if chosen in ("pdf", "docx") and output is None:
+        raise single("--output", f"a {chosen.upper()} file needs a name; add -o FILE.{chosen}")
+    if output is not None:
+        check_target(output, inputs)
+    return chosen
+
+
+def compare(streams: Streams, before: Path, after: Path, frameworks: list[str], before_frameworks: list[str],
+            fmt: str | None, output: Path | None) -> None:
+    """Compare two descriptions of a programme: before and after an amendment, or two years apart.
+
+    Shows each principle's verdict and score before and after, every rule whose
+    status changed with the facts behind the change and their sources, what
+    still caps the grade, and the facts added, removed and changed. The two
+    files may be in different format versions; --before-framework audits
+    BEFORE against another rule set (an older version), and the comparison
+    says when the rule sets differ.
+    """
+    from auditkit import compare as comparing
+    from auditkit.document import render
+
+    chosen = _document_output(fmt, output, [before, after], COMPARE_FORMATS)
+    after_rules = _frameworks(frameworks)
+    before_rules = _frameworks(before_frameworks) if before_frameworks else after_rules
+    problems = []
+    try:
+        old_loaded, old = _audit_one(streams, before, before_rules)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        new_loaded, new = _audit_one(streams, after, after_rules)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    result = comparing.compare(old, new, old_loaded.deployment, new_loaded.deployment, before_rules, after_rules)
+    if chosen == "json":
+        from auditkit.render.jsonout import dumps
+        data = dumps({"comparison_version": 1, **comparing.view(result)})
+    else:
+        data = render(comparing.document(result), chosen)
+    _write(streams, output, data, [before, after])
 
 
 def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
@@ -319,6 +495,12 @@ def _score(text: str) -> float:
     return value
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes; give 1 or more")
+    return int(text)
+
+
 def _summary(function: Callable[..., Any]) -> str:
     return (function.__doc__ or "").strip().splitlines()[0]
 
@@ -351,8 +533,9 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      help="Deployment files (YAML or JSON). Default: the bundled Moscow case study.")
     sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
                      help="Rule set to audit against, by id or folder; repeat for several. Default: agora-2020.")
-    sub.add_argument("--format", dest="fmt", type=_choice(FORMATS), default="text",
-                     metavar="{" + ",".join(FORMATS) + "}", help="Output format. Default: text.")
+    sub.add_argument("--format", dest="fmt", type=_choice(FORMATS), default=None,
+                     metavar="{" + ",".join(FORMATS) + "}",
+                     help="Output format. Default: from the -o file's extension, else text.")
     sub.add_argument("-o", "--output", type=Path, metavar="PATH",
                      help="Write to this file (a folder when auditing several files to md, html or pdf).")
     sub.add_argument("--fail-under", type=_score, metavar="SCORE",
@@ -360,6 +543,23 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub.add_argument("--audit-date", metavar="YYYY-MM-DD", help="Date printed on the report (overrides the file's).")
     sub.add_argument("--page-size", type=_choice(("A4", "letter"), fold_case=True), default="A4",
                      metavar="{A4,letter}", help="Paper size of PDF reports. Default: A4.")
+    sub.add_argument("--sort", default="grade", metavar="COLUMN",
+                     help="Sort the league table of several files by file, name, grade, score, coverage, "
+                     "red-lines or a principle such as P3, best first; --sort=-COLUMN reverses. Default: grade.")
+    sub.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                     help="Render several PDFs in N processes at once. Default: the number of cores.")
+
+    sub = command(compare)
+    sub.add_argument("before", type=Path, metavar="BEFORE", help="The description before (YAML or JSON).")
+    sub.add_argument("after", type=Path, metavar="AFTER", help="The description after.")
+    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
+                     help="Rule set(s) to audit both against. Default: agora-2020.")
+    sub.add_argument("--before-framework", dest="before_frameworks", action="append", default=[],
+                     metavar="ID|FOLDER", help="Audit BEFORE against this rule set instead (an older version).")
+    sub.add_argument("--format", dest="fmt", type=_choice(COMPARE_FORMATS), default=None,
+                     metavar="{" + ",".join(COMPARE_FORMATS) + "}",
+                     help="Output format. Default: from the -o file's extension, else text.")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write to this file.")
 
     sub = command(validate)
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Deployment files (YAML or JSON).")
