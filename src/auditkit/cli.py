@@ -2,7 +2,8 @@
 
 Exit codes: 0 the command did its job; 1 an audit scored below --fail-under;
 2 bad input (every problem is printed, one line each); 3 an internal error
-(a bug: one line asking for a report, never a traceback); 130 interrupted.
+(a bug: one line asking for a report, never a traceback); 130 interrupted
+(Ctrl-C); 143 terminated (SIGTERM). A closed output pipe changes none of them.
 
 The parser is the standard library's argparse: it costs 2 ms to import where
 click cost 15 ms, and ``auditkit validate`` is meant to answer at once (see
@@ -13,6 +14,8 @@ fix, with a "did you mean" for mistyped commands and options.
 from __future__ import annotations
 
 import argparse
+import io
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,12 +25,13 @@ from typing import IO, Any, NoReturn
 
 from auditkit import __version__
 from auditkit.errors import AuditkitError, InputError, single
+from auditkit.escape import file_label, terminal
+from auditkit.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, ignore_more, received
 
 EXIT_OK = 0
 EXIT_BELOW_THRESHOLD = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
 
 DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
 FORMATS = ("text", "json", "md", "html", "pdf", "csv")
@@ -38,14 +42,63 @@ SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
 COMPARE_FORMATS = ("text", "json", "md", "html", "pdf")
 
 
+class _Guarded(io.TextIOBase):
+    """A text stream whose reader may go away (``auditkit ... | head``, ``2>&1 | true``).
+
+    A broken pipe must not turn into another exit code or a traceback: once a
+    write fails that way, later writes are dropped and the command carries on
+    to the exit code it would have had.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+        return len(text)
+
+    def write_binary(self, data: bytes) -> None:
+        buffer = getattr(self.stream, "buffer", None)
+        if buffer is None:
+            self.write(data.decode("utf-8"))
+            return
+        if not self.gone:
+            try:
+                self.stream.flush()
+                buffer.write(data)
+                buffer.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+
+    def isatty(self) -> bool:
+        return not self.gone and bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+
+
 @dataclass
 class Streams:
-    out: IO[str]
-    err: IO[str]
+    out: IO[str] | _Guarded
+    err: IO[str] | _Guarded
     exit_code: int = EXIT_OK
     own_process: bool = False  # the console script, which exits when the command is done (see _loading)
 
     def write_bytes(self, data: bytes) -> None:
+        if isinstance(self.out, _Guarded):
+            self.out.write_binary(data)
+            return
         buffer = getattr(self.out, "buffer", None)
         if buffer is not None:
             self.out.flush()
@@ -74,7 +127,7 @@ def validate(streams: Streams, files: list[Path]) -> None:
     """
     _load_all(streams, files)
     for path in files:
-        streams.out.write(f"{path}: valid\n")
+        streams.out.write(terminal(f"{file_label(path)}: valid") + "\n")
 
 
 def _load_all(streams: Streams, files: list[Path]) -> list[Any]:
@@ -92,12 +145,27 @@ def _load_each(streams: Streams, files: list[Path], tick: Callable[[], None] = l
         loaded, problems, invalid = [], [], []
         for path in files:
             try:
-                loaded.append(load_deployment(path, display=str(path)))
+                loaded.append(load_deployment(path, display=file_label(path)))
+                _warn_placeholders(streams, loaded[-1])
             except InputError as exc:
                 problems.extend(exc.problems)
                 invalid.append(path)
             tick()
     return loaded, problems, invalid
+
+
+def _warn_placeholders(streams: Streams, item: Any) -> None:
+    """One warning line (file:line:col) for each of 'auditkit init's placeholder texts left in a file."""
+    from auditkit.template import placeholders
+    found = placeholders(item.deployment)
+    if not found:
+        return
+    from auditkit.yamlio import parse_bytes
+    doc = parse_bytes(item.raw, item.file)
+    for path, text in found:
+        problem = doc.problem(path, f"warning: still the template's placeholder '{text}'; replace it with the "
+                              "real value")
+        streams.err.write(_one_line(str(problem)) + "\n")
 
 
 @contextmanager
@@ -162,13 +230,21 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
     if audit_date is not None:
-        import re
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", audit_date):
-            raise single("--audit-date", f"'{audit_date}' is not a date; write it as YYYY-MM-DD")
+        from auditkit.dates import check_date
+        try:
+            check_date(audit_date)
+        except ValueError as exc:
+            raise single("--audit-date", f"'{audit_date}' is not a date; {exc}") from None
     batch.check_sort(sort)
     paths = list(files) or [examples_root() / DEFAULT_EXAMPLE]
+    to_stdout = output is not None and str(output) == "-"  # '-o -': standard output, for any format
+    output = None if to_stdout else output
     chosen = infer_format(fmt, output)
-    _check_output(chosen, output, paths)
+    if to_stdout and len(paths) > 1 and chosen in INDEX_NAMES:
+        raise single("--output", f"several files to {chosen} need -o FOLDER (an existing folder), one report "
+                     "per file; '-o -' takes one file")
+    if not to_stdout:
+        _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
     with _progress(streams, len(paths), "auditing") as tick:
         loaded, problems, invalid = _load_each(streams, paths, tick)
@@ -214,22 +290,23 @@ INDEX_NAMES = {"md": "index.md", "html": "index.html", "pdf": "index.html"}
 def _check_output(fmt: str, output: Path | None, paths: list[Path]) -> None:
     from auditkit.outputs import check_target
     if fmt == "pdf" and output is None:
-        raise single("--output", "a PDF report needs a file name; add -o REPORT.pdf")
+        raise single("--output", "a PDF report needs a file name; add -o REPORT.pdf (or -o - for standard output)")
     if fmt == "csv" and output is not None:
         for target in _csv_targets(output):
             check_target(target, paths)
         return
     if len(paths) > 1 and fmt in INDEX_NAMES:
-        if output is None or not output.is_dir():
+        if output is None or output.is_symlink() or not output.is_dir():
             raise single("--output", f"several files to {fmt} need -o FOLDER (an existing folder), "
                          "one report per file and an index page")
         seen: dict[str, Path] = {}
         for path in paths:
             if path.stem in seen:  # both reports would get the same name and the second would replace the first
-                raise single(str(path), f"this file and {seen[path.stem]} would both be reported as "
-                             f"{path.stem}.{fmt}; rename one of them")
+                raise single(file_label(path), f"this file and {file_label(seen[path.stem])} would both be "
+                             f"reported as {path.stem}.{fmt}; rename one of them")
             if f"{path.stem}.{fmt}" == INDEX_NAMES[fmt]:
-                raise single(str(path), f"its report would replace the index page {INDEX_NAMES[fmt]}; rename the file")
+                raise single(file_label(path), f"its report would replace the index page {INDEX_NAMES[fmt]}; "
+                             "rename the file")
             seen[path.stem] = path
             check_target(output / (path.stem + "." + fmt), paths)
         check_target(output / INDEX_NAMES[fmt], paths)
@@ -296,7 +373,7 @@ def _emit(streams: Streams, fmt: str, results: list[Any], loaded: list[Any], opt
             writes = [(output, rendered[0])]
     for target, data in writes:
         write_atomic(target, data)
-        streams.err.write(f"wrote {target}\n")
+        streams.err.write(terminal(f"wrote {file_label(target)}") + "\n")
 
 
 def _audit_one(streams: Streams, path: Path, frameworks: list[Any]) -> tuple[Any, Any]:
@@ -368,10 +445,55 @@ def compare(streams: Streams, before: Path, after: Path, frameworks: list[str], 
     _write(streams, output, data, [before, after])
 
 
+def plan(streams: Streams, file: Path, targets: list[str], frameworks: list[str], fmt: str | None,
+         output: Path | None, write_after: Path | None) -> None:
+    """Plan an amendment: the fewest fact changes, from the rules' conditions, that reach a target grade.
+
+    Each step names the rule, the facts it changes and the amendment clause (the
+    rule's remedy), in order of effect; the plan is proved by auditing the
+    changed description again, which --write-after saves for 'auditkit
+    compare'. Targets: a grade (--target B) and/or principles (--target P3=met).
+    Exit 0 when the target is reached, 1 when no set of changes reaches it (the
+    rules that block it are named), 2 on bad input.
+    """
+    from auditkit import plan as planning
+    from auditkit.document import render
+    from auditkit.outputs import check_target, write_atomic
+
+    if not targets:
+        raise UsageError("Missing option --target GRADE (such as --target C, or --target P3=met)", "auditkit plan")
+    try:
+        target = planning.parse_target(targets)
+    except ValueError as exc:
+        raise UsageError(f"Invalid value for '--target': {exc}", "auditkit plan") from None
+    chosen = _document_output(fmt, output, [file], COMPARE_FORMATS)
+    if write_after is not None:
+        check_target(write_after, [file])
+    rule_sets = _frameworks(frameworks)
+    known = {p.id for fw in rule_sets for p in fw.principles}
+    unknown = [pid for pid, _ in target.principles if pid not in known]
+    if unknown:
+        raise single("--target", f"no principle {unknown[0]} in the rule set; expected one of: {', '.join(sorted(known))}")
+    loaded = _load_all(streams, [file])[0]
+    result = planning.make_plan(loaded.deployment, rule_sets, target)
+    name = loaded.deployment.deployment.name
+    if chosen == "json":
+        from auditkit.render.jsonout import dumps
+        data = dumps({"plan_version": 1, **planning.view(result, name)})
+    else:
+        data = render(planning.document(result, name, loaded.deployment.deployment.audit_date), chosen)
+    _write(streams, output, data, [file])
+    if write_after is not None:
+        write_atomic(write_after, result.after_yaml)
+        streams.err.write(f"wrote {write_after}\n")
+    if not result.reached:
+        streams.exit_code = EXIT_BELOW_THRESHOLD
+
+
 def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
                markdown: bool) -> None:
-    """List frameworks, principles and rules; with a RULE_ID, explain that rule."""
-    from auditkit.explain import explain_rule, listing
+    """List frameworks, principles and rules; with an ID, explain that principle (P3) or rule (P3-01)."""
+    from auditkit.explain import explain, listing
     from auditkit.explain import markdown as catalogue_markdown
     from auditkit.rules.lint import lint
     from auditkit.rules.loader import builtin_ids, load_framework
@@ -392,7 +514,7 @@ def principles(streams: Streams, rule_id: str | None, frameworks: list[str], che
     if rule_id is None:
         streams.out.write(listing(loaded))
         return
-    streams.out.write(explain_rule(loaded, rule_id))
+    streams.out.write(explain(loaded, rule_id))
 
 
 def init(streams: Streams, file: Path | None, force: bool) -> None:
@@ -412,7 +534,8 @@ def init(streams: Streams, file: Path | None, force: bool) -> None:
     if not file.parent.resolve().is_dir():
         raise single(str(file), "the folder for this file does not exist; create it first")
     write_atomic(file, text.encode("utf-8"))
-    streams.err.write(f"wrote {file}; fill it in, then run: auditkit validate {file}\n")
+    streams.err.write(terminal(f"wrote {file_label(file)}; fill it in, then run: auditkit validate {file_label(file)}")
+                      + "\n")
 
 
 def schema(streams: Streams, kind: str) -> None:
@@ -537,7 +660,8 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      metavar="{" + ",".join(FORMATS) + "}",
                      help="Output format. Default: from the -o file's extension, else text.")
     sub.add_argument("-o", "--output", type=Path, metavar="PATH",
-                     help="Write to this file (a folder when auditing several files to md, html or pdf).")
+                     help="Write to this file (a folder when auditing several files to md, html or pdf); "
+                     "'-' for standard output. Only a regular file or a new name is replaced.")
     sub.add_argument("--fail-under", type=_score, metavar="SCORE",
                      help="Exit 1 when any audited file scores below SCORE (0-100).")
     sub.add_argument("--audit-date", metavar="YYYY-MM-DD", help="Date printed on the report (overrides the file's).")
@@ -561,6 +685,19 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      help="Output format. Default: from the -o file's extension, else text.")
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write to this file.")
 
+    sub = command(plan)
+    sub.add_argument("file", type=Path, metavar="FILE", help="The deployment description (YAML or JSON).")
+    sub.add_argument("-t", "--target", dest="targets", action="append", default=[], metavar="GRADE|P=VERDICT",
+                     help="The grade to reach (A-E), or a principle's verdict (P3=met, P7=partially_met); repeatable.")
+    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
+                     help="Rule set(s) to audit against. Default: agora-2020.")
+    sub.add_argument("--format", dest="fmt", type=_choice(COMPARE_FORMATS), default=None,
+                     metavar="{" + ",".join(COMPARE_FORMATS) + "}",
+                     help="Output format. Default: from the -o file's extension, else text.")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write the plan to this file.")
+    sub.add_argument("--write-after", type=Path, metavar="FILE",
+                     help="Write the description as it would be after the plan (YAML), for 'auditkit compare'.")
+
     sub = command(validate)
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Deployment files (YAML or JSON).")
 
@@ -569,7 +706,7 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub.add_argument("--force", action="store_true", help="Overwrite FILE if it exists.")
 
     sub = command(principles)
-    sub.add_argument("rule_id", nargs="?", metavar="RULE_ID", help="A rule to explain, such as P3-01.")
+    sub.add_argument("rule_id", nargs="?", metavar="ID", help="A principle (P3) or a rule (P3-01) to explain.")
     sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
                      help="Rule set(s) to list or check. Default: every bundled one.")
     sub.add_argument("--check", action="store_true",
@@ -658,7 +795,8 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
     ``own_process``: the process ends with this command (the console script); see _loading.
     """
     skip_pydantic_plugin_scan()
-    streams = Streams(out=stdout or sys.stdout, err=stderr or sys.stderr, own_process=own_process)
+    streams = Streams(out=_Guarded(stdout or sys.stdout), err=_Guarded(stderr or sys.stderr),
+                      own_process=own_process)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         if not args:  # a bare 'auditkit' is a usage error that shows the help
@@ -679,11 +817,22 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
             streams.err.write(_one_line(str(problem)) + "\n")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        if own_process:
+            ignore_more()
         streams.err.write("auditkit: interrupted\n")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
+    except Terminated:
+        if own_process:
+            ignore_more()
+        streams.err.write("auditkit: terminated\n")
+        return EXIT_TERMINATED
+    except BrokenPipeError:  # a write outside the guarded streams; the reader has gone, the outcome stands
+        return streams.exit_code
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
+        if received:  # a library turned the interrupt into an error of its own: it is still an interrupt
+            term = received[0] == signal.SIGTERM
+            streams.err.write("auditkit: terminated\n" if term else "auditkit: interrupted\n")
+            return EXIT_TERMINATED if term else EXIT_INTERRUPTED
         streams.err.write(_one_line(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it "
                                     "with the input file") + "\n")
         return EXIT_INTERNAL
@@ -692,8 +841,10 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
 
 def _one_line(text: str) -> str:
     """Text from files or exceptions made safe for a terminal: one line, no control characters."""
-    return "".join(ch if ch.isprintable() else " " if ch in "\n\r\t" else "?" for ch in text)
+    return terminal(text)
 
 
 def entry() -> None:
-    sys.exit(main(own_process=True))
+    """The console script (kept here for callers of ``auditkit.cli:entry``): see auditkit.entry."""
+    from auditkit.entry import entry as console
+    console()
