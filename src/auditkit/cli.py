@@ -113,10 +113,10 @@ def _loading(own_process: bool) -> Iterator[None]:
     out of its sight and it runs again, for rendering, which does make
     garbage. In-process callers (tests, libraries) keep the collector as it is.
     """
-    if not own_process:
+    import gc
+    if not own_process or not gc.isenabled():  # a library caller, or already inside this context
         yield
         return
-    import gc
     gc.disable()
     try:
         yield
@@ -172,7 +172,10 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     chosen = infer_format(fmt, output)
     _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
-    with _progress(streams, len(paths), "auditing") as tick:
+    # Loading and auditing make the objects every output is rendered from, which live until the process ends:
+    # the collector is held off while they are made and then frozen out of its sight (see _loading), so that
+    # rendering many PDFs afterwards does not walk them again at every collection.
+    with _progress(streams, len(paths), "auditing") as tick, _loading(streams.own_process):
         loaded, problems, invalid = _load_each(streams, paths, tick)
         if problems and (len(paths) == 1 or not loaded):
             raise InputError(problems)
@@ -262,11 +265,12 @@ def _emit(streams: Streams, fmt: str, results: list[Any], loaded: list[Any], opt
             return
         writes = list(zip(_csv_targets(output), (programmes, findings)))
     elif several and fmt in ("text", "json"):
-        if fmt == "text":
-            data = batch.text(batch.rows(results, files), sort)
-        else:
-            from auditkit.render.jsonout import render_batch
-            data = render_batch(results)
+        with _loading(streams.own_process):  # a big tree of dicts and no cyclic garbage: nothing to collect
+            if fmt == "text":
+                data = batch.text(batch.rows(results, files), sort)
+            else:
+                from auditkit.render.jsonout import render_batch
+                data = render_batch(results)
         if output is None:
             streams.write_bytes(data)
             return
