@@ -619,7 +619,7 @@ def plans(framework: Framework, cfg: Settings) -> list[Row]:
     from auditkit import plan
     from auditkit.model.load import load_deployment
 
-    s = "6 plan"
+    s = "7 plan"
     worst, worst_case, count = 0.0, "", 0
     for path in examples():
         deployment = load_deployment(path).deployment
