@@ -401,7 +401,7 @@ def auditkit_command() -> list[str]:
     script = Path(sys.executable).parent / "auditkit"
     if script.is_file():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from auditkit.cli import entry; sys.argv[0] = 'auditkit'; entry()"]
+    return [sys.executable, "-c", "import sys; from auditkit.entry import entry; sys.argv[0] = 'auditkit'; entry()"]
 
 
 def run_quietly(cmd: list[str]) -> None:

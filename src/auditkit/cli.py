@@ -2,7 +2,8 @@
 
 Exit codes: 0 the command did its job; 1 an audit scored below --fail-under;
 2 bad input (every problem is printed, one line each); 3 an internal error
-(a bug: one line asking for a report, never a traceback); 130 interrupted.
+(a bug: one line asking for a report, never a traceback); 130 interrupted
+(Ctrl-C); 143 terminated (SIGTERM). A closed output pipe changes none of them.
 
 The parser is the standard library's argparse: it costs 2 ms to import where
 click cost 15 ms, and ``auditkit validate`` is meant to answer at once (see
@@ -13,6 +14,8 @@ fix, with a "did you mean" for mistyped commands and options.
 from __future__ import annotations
 
 import argparse
+import io
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,12 +25,13 @@ from typing import IO, Any, NoReturn
 
 from auditkit import __version__
 from auditkit.errors import AuditkitError, InputError, single
+from auditkit.escape import file_label, terminal
+from auditkit.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, ignore_more, received
 
 EXIT_OK = 0
 EXIT_BELOW_THRESHOLD = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
 
 DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
 FORMATS = ("text", "json", "md", "html", "pdf", "csv")
@@ -40,14 +44,63 @@ COMPARE_FORMATS = ("text", "json", "md", "html", "pdf")
 ANNEX_FORMATS = ("md", "html", "pdf", "docx", "text")
 
 
+class _Guarded(io.TextIOBase):
+    """A text stream whose reader may go away (``auditkit ... | head``, ``2>&1 | true``).
+
+    A broken pipe must not turn into another exit code or a traceback: once a
+    write fails that way, later writes are dropped and the command carries on
+    to the exit code it would have had.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+        return len(text)
+
+    def write_binary(self, data: bytes) -> None:
+        buffer = getattr(self.stream, "buffer", None)
+        if buffer is None:
+            self.write(data.decode("utf-8"))
+            return
+        if not self.gone:
+            try:
+                self.stream.flush()
+                buffer.write(data)
+                buffer.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+
+    def isatty(self) -> bool:
+        return not self.gone and bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+
+
 @dataclass
 class Streams:
-    out: IO[str]
-    err: IO[str]
+    out: IO[str] | _Guarded
+    err: IO[str] | _Guarded
     exit_code: int = EXIT_OK
     own_process: bool = False  # the console script, which exits when the command is done (see _loading)
 
     def write_bytes(self, data: bytes) -> None:
+        if isinstance(self.out, _Guarded):
+            self.out.write_binary(data)
+            return
         buffer = getattr(self.out, "buffer", None)
         if buffer is not None:
             self.out.flush()
@@ -76,7 +129,7 @@ def validate(streams: Streams, files: list[Path]) -> None:
     """
     _load_all(streams, files)
     for path in files:
-        streams.out.write(f"{path}: valid\n")
+        streams.out.write(terminal(f"{file_label(path)}: valid") + "\n")
 
 
 def _load_all(streams: Streams, files: list[Path]) -> list[Any]:
@@ -94,12 +147,27 @@ def _load_each(streams: Streams, files: list[Path], tick: Callable[[], None] = l
         loaded, problems, invalid = [], [], []
         for path in files:
             try:
-                loaded.append(load_deployment(path, display=str(path)))
+                loaded.append(load_deployment(path, display=file_label(path)))
+                _warn_placeholders(streams, loaded[-1])
             except InputError as exc:
                 problems.extend(exc.problems)
                 invalid.append(path)
             tick()
     return loaded, problems, invalid
+
+
+def _warn_placeholders(streams: Streams, item: Any) -> None:
+    """One warning line (file:line:col) for each of 'auditkit init's placeholder texts left in a file."""
+    from auditkit.template import placeholders
+    found = placeholders(item.deployment)
+    if not found:
+        return
+    from auditkit.yamlio import parse_bytes
+    doc = parse_bytes(item.raw, item.file)
+    for path, text in found:
+        problem = doc.problem(path, f"warning: still the template's placeholder '{text}'; replace it with the "
+                              "real value")
+        streams.err.write(_one_line(str(problem)) + "\n")
 
 
 @contextmanager
@@ -164,13 +232,21 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
     if audit_date is not None:
-        import re
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", audit_date):
-            raise single("--audit-date", f"'{audit_date}' is not a date; write it as YYYY-MM-DD")
+        from auditkit.dates import check_date
+        try:
+            check_date(audit_date)
+        except ValueError as exc:
+            raise single("--audit-date", f"'{audit_date}' is not a date; {exc}") from None
     batch.check_sort(sort)
     paths = list(files) or [examples_root() / DEFAULT_EXAMPLE]
+    to_stdout = output is not None and str(output) == "-"  # '-o -': standard output, for any format
+    output = None if to_stdout else output
     chosen = infer_format(fmt, output)
-    _check_output(chosen, output, paths)
+    if to_stdout and len(paths) > 1 and chosen in INDEX_NAMES:
+        raise single("--output", f"several files to {chosen} need -o FOLDER (an existing folder), one report "
+                     "per file; '-o -' takes one file")
+    if not to_stdout:
+        _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
     # Loading and auditing make the objects every output is rendered from, which live until the process ends:
     # the collector is held off while they are made and then frozen out of its sight (see _loading), so that
@@ -219,22 +295,23 @@ INDEX_NAMES = {"md": "index.md", "html": "index.html", "pdf": "index.html"}
 def _check_output(fmt: str, output: Path | None, paths: list[Path]) -> None:
     from auditkit.outputs import check_target
     if fmt == "pdf" and output is None:
-        raise single("--output", "a PDF report needs a file name; add -o REPORT.pdf")
+        raise single("--output", "a PDF report needs a file name; add -o REPORT.pdf (or -o - for standard output)")
     if fmt == "csv" and output is not None:
         for target in _csv_targets(output):
             check_target(target, paths)
         return
     if len(paths) > 1 and fmt in INDEX_NAMES:
-        if output is None or not output.is_dir():
+        if output is None or output.is_symlink() or not output.is_dir():
             raise single("--output", f"several files to {fmt} need -o FOLDER (an existing folder), "
                          "one report per file and an index page")
         seen: dict[str, Path] = {}
         for path in paths:
             if path.stem in seen:  # both reports would get the same name and the second would replace the first
-                raise single(str(path), f"this file and {seen[path.stem]} would both be reported as "
-                             f"{path.stem}.{fmt}; rename one of them")
+                raise single(file_label(path), f"this file and {file_label(seen[path.stem])} would both be "
+                             f"reported as {path.stem}.{fmt}; rename one of them")
             if f"{path.stem}.{fmt}" == INDEX_NAMES[fmt]:
-                raise single(str(path), f"its report would replace the index page {INDEX_NAMES[fmt]}; rename the file")
+                raise single(file_label(path), f"its report would replace the index page {INDEX_NAMES[fmt]}; "
+                             "rename the file")
             seen[path.stem] = path
             check_target(output / (path.stem + "." + fmt), paths)
         check_target(output / INDEX_NAMES[fmt], paths)
@@ -302,7 +379,7 @@ def _emit(streams: Streams, fmt: str, results: list[Any], loaded: list[Any], opt
             writes = [(output, rendered[0])]
     for target, data in writes:
         write_atomic(target, data)
-        streams.err.write(f"wrote {target}\n")
+        streams.err.write(terminal(f"wrote {file_label(target)}") + "\n")
 
 
 def _audit_one(streams: Streams, path: Path, frameworks: list[Any]) -> tuple[Any, Any]:
@@ -453,8 +530,8 @@ def annex(streams: Streams, file: Path, frameworks: list[str], targets: list[str
 
 def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
                markdown: bool) -> None:
-    """List frameworks, principles and rules; with a RULE_ID, explain that rule."""
-    from auditkit.explain import explain_rule, listing
+    """List frameworks, principles and rules; with an ID, explain that principle (P3) or rule (P3-01)."""
+    from auditkit.explain import explain, listing
     from auditkit.explain import markdown as catalogue_markdown
     from auditkit.rules.lint import lint
     from auditkit.rules.loader import builtin_ids, load_framework
@@ -475,7 +552,7 @@ def principles(streams: Streams, rule_id: str | None, frameworks: list[str], che
     if rule_id is None:
         streams.out.write(listing(loaded))
         return
-    streams.out.write(explain_rule(loaded, rule_id))
+    streams.out.write(explain(loaded, rule_id))
 
 
 def init(streams: Streams, file: Path | None, force: bool) -> None:
@@ -495,7 +572,8 @@ def init(streams: Streams, file: Path | None, force: bool) -> None:
     if not file.parent.resolve().is_dir():
         raise single(str(file), "the folder for this file does not exist; create it first")
     write_atomic(file, text.encode("utf-8"))
-    streams.err.write(f"wrote {file}; fill it in, then run: auditkit validate {file}\n")
+    streams.err.write(terminal(f"wrote {file_label(file)}; fill it in, then run: auditkit validate {file_label(file)}")
+                      + "\n")
 
 
 def schema(streams: Streams, kind: str) -> None:
@@ -620,7 +698,8 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      metavar="{" + ",".join(FORMATS) + "}",
                      help="Output format. Default: from the -o file's extension, else text.")
     sub.add_argument("-o", "--output", type=Path, metavar="PATH",
-                     help="Write to this file (a folder when auditing several files to md, html or pdf).")
+                     help="Write to this file (a folder when auditing several files to md, html or pdf); "
+                     "'-' for standard output. Only a regular file or a new name is replaced.")
     sub.add_argument("--fail-under", type=_score, metavar="SCORE",
                      help="Exit 1 when any audited file scores below SCORE (0-100).")
     sub.add_argument("--audit-date", metavar="YYYY-MM-DD", help="Date printed on the report (overrides the file's).")
@@ -678,7 +757,7 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub.add_argument("--force", action="store_true", help="Overwrite FILE if it exists.")
 
     sub = command(principles)
-    sub.add_argument("rule_id", nargs="?", metavar="RULE_ID", help="A rule to explain, such as P3-01.")
+    sub.add_argument("rule_id", nargs="?", metavar="ID", help="A principle (P3) or a rule (P3-01) to explain.")
     sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
                      help="Rule set(s) to list or check. Default: every bundled one.")
     sub.add_argument("--check", action="store_true",
@@ -767,7 +846,8 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
     ``own_process``: the process ends with this command (the console script); see _loading.
     """
     skip_pydantic_plugin_scan()
-    streams = Streams(out=stdout or sys.stdout, err=stderr or sys.stderr, own_process=own_process)
+    streams = Streams(out=_Guarded(stdout or sys.stdout), err=_Guarded(stderr or sys.stderr),
+                      own_process=own_process)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         if not args:  # a bare 'auditkit' is a usage error that shows the help
@@ -788,11 +868,22 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
             streams.err.write(_one_line(str(problem)) + "\n")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        if own_process:
+            ignore_more()
         streams.err.write("auditkit: interrupted\n")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
+    except Terminated:
+        if own_process:
+            ignore_more()
+        streams.err.write("auditkit: terminated\n")
+        return EXIT_TERMINATED
+    except BrokenPipeError:  # a write outside the guarded streams; the reader has gone, the outcome stands
+        return streams.exit_code
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
+        if received:  # a library turned the interrupt into an error of its own: it is still an interrupt
+            term = received[0] == signal.SIGTERM
+            streams.err.write("auditkit: terminated\n" if term else "auditkit: interrupted\n")
+            return EXIT_TERMINATED if term else EXIT_INTERRUPTED
         streams.err.write(_one_line(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it "
                                     "with the input file") + "\n")
         return EXIT_INTERNAL
@@ -801,8 +892,10 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
 
 def _one_line(text: str) -> str:
     """Text from files or exceptions made safe for a terminal: one line, no control characters."""
-    return "".join(ch if ch.isprintable() else " " if ch in "\n\r\t" else "?" for ch in text)
+    return terminal(text)
 
 
 def entry() -> None:
-    sys.exit(main(own_process=True))
+    """The console script (kept here for callers of ``auditkit.cli:entry``): see auditkit.entry."""
+    from auditkit.entry import entry as console
+    console()
