@@ -16,7 +16,7 @@ def reference(data: Any) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-@pytest.mark.parametrize("value", ["\x00\x1f\x7f", "\u2028", "é漢字🙂", '"\\/', "\t\n\r\b\f", 0.1, 16.65, 1e16, 1e-7,
+@pytest.mark.parametrize("value", ["\x00\x1f\x7f", "\u2028", "é漢字🙂", '"\\/', "\t\n\r\b\f", 0.1, 16.65, 1e16, 1e-7, 1e-05, 5e-324, 1.5e300,
                                    -0.0, 2**63, 2**70, -(2**70), True, None, {}, [], [[]], {"b": 1, "a": {}}])
 def test_awkward_values(value: Any) -> None:
     assert jsonout.dumps({"k": value, "list": [value]}) == reference({"k": value, "list": [value]})
@@ -28,7 +28,7 @@ json_values = st.recursive(
     max_leaves=20)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(json_values)
 def test_any_json_value(value: Any) -> None:
     assert jsonout.dumps(value) == reference(value)

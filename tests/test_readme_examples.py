@@ -29,7 +29,7 @@ def test_the_readme_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     for command in readme_commands():
-        code, out, err = cli(*shlex.split(command)[1:])
+        code, _, err = cli(*shlex.split(command)[1:])
         assert code == 0, (command, err)
     assert "Red line P3-01 no longer crossed." in " ".join(cli("compare", "examples/moscow-safe-city-frt.yaml",
                                                                "after.yaml")[1].split())

@@ -9,8 +9,19 @@ from typing import Any
 from auditkit.model.result import AuditResult, BatchResult
 from auditkit.render import RenderOptions
 
-# orjson writes 1e-7 where the json module writes 1e-07; output that has such a number is made by json instead.
-_SHORT_EXPONENT = re.compile(rb"[0-9]e-[0-9]")
+# A number that is a whole line's value: '"key": 1.5' or an array item, with its comma. JSON output has no raw
+# newline inside a string, so these are never inside a string.
+_NUMBER = re.compile(rb"(?m)(?:: |^ *)(-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?),?$")
+
+
+def _floats_as_python_writes_them(text: bytes) -> bool:
+    """True when every non-integer number is written as Python's repr writes it (orjson writes 1e-05 as
+    0.00001 and 1e-07 as 1e-7); the json module's output is the reference."""
+    for match in _NUMBER.finditer(text):
+        token = match.group(1)
+        if (b"." in token or b"e" in token or b"E" in token) and repr(float(token)).encode() != token:
+            return False
+    return True
 
 
 def dumps(data: Any) -> bytes:
@@ -20,7 +31,7 @@ def dumps(data: Any) -> bytes:
     ensure_ascii=False)``; orjson writes them about fifteen times faster
     (with an indent, the json module falls back to pure Python), which is
     most of the time a batch of a thousand results takes to encode. Where
-    orjson would differ (integers beyond 64 bits, short exponents) or is
+    orjson would differ (integers beyond 64 bits, some float forms) or is
     not installed, the json module writes them.
     """
     try:
@@ -28,7 +39,7 @@ def dumps(data: Any) -> bytes:
         fast = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
     except (ImportError, TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
         fast = None
-    if fast is not None and not _SHORT_EXPONENT.search(fast):
+    if fast is not None and _floats_as_python_writes_them(fast):
         return fast + b"\n"
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
