@@ -387,6 +387,12 @@ class Deployment(BaseModel):
     transparency: Transparency = Field(default_factory=Transparency,
                                        description="P9 Transparency and independent audit.")
 
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _no_sources_yet(cls, value: Any) -> Any:
+        """'sources:' with only commented examples under it (as 'auditkit init' writes it) is an empty list."""
+        return () if value is None else value
+
     @field_validator("format_version")
     @classmethod
     def _version(cls, value: int) -> int:

@@ -277,10 +277,20 @@ def _running(result: AuditResult) -> dict[str, Markup]:
     return {"header": css_string(" ".join(name.split())), "footer": css_string(footer)}
 
 
-def _keywords(result: AuditResult) -> str:
+def keywords(result: AuditResult) -> str:
+    """The PDF's and page's keywords: fixed subject words, the rule sets, and each part of the place and the
+    technology ('Moscow, Russia' gives 'Moscow' and 'Russia'), comma-separated, each once."""
+    d = result.deployment
     parts = ["surveillance", "human rights", "audit", *(f.id for f in result.frameworks)]
-    parts += [x for x in (result.deployment.jurisdiction, result.deployment.technology) if x]
-    return ", ".join(p.replace(",", " ") for p in parts)
+    for field in (d.jurisdiction, d.technology):
+        parts += [" ".join(piece.split()) for piece in (field or "").replace(";", ",").split(",")]
+    return ", ".join(dict.fromkeys(p for p in parts if p))
+
+
+def subject(result: AuditResult) -> str:
+    """The PDF's subject line: what was audited against which rule set, in one sentence."""
+    sets = "; ".join(f"the {f.id} rule set, version {f.version} ({f.title})" for f in result.frameworks)
+    return f"Human-rights audit of {result.deployment.name} against {sets}"
 
 
 def render_document(result: AuditResult, options: RenderOptions, *, pdf: bool) -> str:
@@ -291,11 +301,10 @@ def render_document(result: AuditResult, options: RenderOptions, *, pdf: bool) -
     page = "letter" if options.page_size.lower() == "letter" else "A4"
     d = result.deployment
     created = f"{d.audit_date}T00:00:00Z" if d.audit_date else None
-    subject = f"Audit of {d.name} against {', '.join(f.title for f in result.frameworks)}"
     return environment().get_template("report.html.j2").render(
         view=report_view(result), css=Markup(css), pdf=pdf, page_size=page, created=created, running=_running(result),
-        title=f"Human-rights audit: {d.name}", author=d.auditor or "", subject=subject,
-        keywords=_keywords(result), generator=f"auditkit {result.auditkit_version}")
+        title=f"Human-rights audit: {d.name}", author=d.auditor or "", subject=subject(result),
+        keywords=keywords(result), generator=f"auditkit {result.auditkit_version}")
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:

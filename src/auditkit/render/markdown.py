@@ -75,7 +75,7 @@ def _summary(view: dict[str, Any]) -> list[str]:
 
 def _finding(f: dict[str, Any]) -> list[str]:
     red = ", **red line**" if f["red_line"] else ""
-    out = [f"### {f['rule']} {text(f['title'])}", "",
+    out = [f"#### {f['rule']} {text(f['title'])}", "",
            f"**{f['status_label']}**, severity {f['severity']}, weight {f['weight']}{red}", "",
            text(f["explanation"]) + _refs(f["refs"]), ""]
     if f["facts"]:
@@ -105,7 +105,7 @@ def _finding(f: dict[str, Any]) -> list[str]:
 def _principles(view: dict[str, Any]) -> list[str]:
     out = ["## Findings by principle", ""]
     for p in view["principles"]:
-        out += [f"## {p['id']} {text(p['title'])}", "", f"> {text(p['demand'])}", ">",
+        out += [f"### {p['id']} {text(p['title'])}", "", f"> {text(p['demand'])}", ">",
                 f"> — {text(p['citation'])}", "",
                 f"**{p['verdict_label']}**: "
                 + ("no score" if p["score"] == "no score" else f"score {p['score']}")
