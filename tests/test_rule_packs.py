@@ -87,7 +87,7 @@ BROKEN: dict[str, tuple[Callable[[str], str], str]] = {
         f"{RULE}:10:1: remedies: unknown field 'remedies' (did you mean 'remedy'?); check its spelling or remove it")),
     "a test case on an unknown fact": (
         replace("{retention.max_days: 10}", "{retention.max_dys: 10}"),
-        (f"{RULE}:13:27: cases[1].facts.retention.max_dys: no fact 'retention.max_dys' in the deployment format "
+        (f"{RULE}:15:27: cases[1].facts.retention.max_dys: no fact 'retention.max_dys' in the deployment format "
         "(did you mean 'retention.max_days'?)")),
     "a YAML syntax error": (
         replace("title: Data is", "title: Data: is"),
