@@ -151,7 +151,9 @@ def test_cover_and_summary(case: Rendered) -> None:
     # The label is set in capitals by CSS; the score range and the coverage stand beside the grade.
     assert squeeze(f"OVERALL GRADE {r.grade.low} score {r.score.low:g}–{r.score.high:g} of 100 "
                    f"{decided} of {len(r.findings)} rules decided") in squeeze(first)
-    assert squeeze(f"capped at F: red lines {', '.join(r.red_lines_crossed)} crossed") in squeeze(first)
+    lines = r.red_lines_crossed
+    assert lines and squeeze(f"capped at F: red line{'s' if len(lines) > 1 else ''} {', '.join(lines)} crossed") \
+        in squeeze(first)
     assert "HYPOTHETICAL" not in case.text
     summary = squeeze(case.reader.pages[2].extract_text())
     assert "Executivesummary" in summary

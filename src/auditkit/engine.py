@@ -299,6 +299,9 @@ def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deplo
     if rule.applies_when is not None:
         requirement = ["applies when:", *("  " + w for w in words(rule.applies_when)), "requires:",
                        *("  " + w for w in requirement)]
+    requirement += [str(threshold) for threshold in rule.thresholds]
+    orders = deployment.deployment.legal_orders
+    bound = frozenset(orders) if orders is not None else None
     return Finding(
         rule=rule.id, framework=framework, principle=rule.principle, title=rule.title, status=status,
         severity=rule.severity, weight=rule.weight, red_line=rule.red_line, decisive=rule.decisive or rule.red_line,
@@ -306,7 +309,7 @@ def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deplo
         possible=sorted(can, key=RANK.__getitem__), rationale=rule.rationale,
         requirement=requirement, explanation=_explanation(rule, status), facts=facts, missing=missing,
         sources=list(sources), remedy=rule.remedy,
-        references=[{k: v for k, v in vars(r).items() if v is not None} for r in rule.references])
+        references=[{k: v for k, v in vars(r).items() if v is not None} for r in rule.references if r.binds(bound)])
 
 
 def _gaps(gaps: dict[str, dict[str, dict[str, None]]], deployment: Deployment, opened: list[_Open],
