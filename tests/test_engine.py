@@ -302,7 +302,8 @@ def test_sold_and_scraped_fail_minimisation_even_with_everything_else_unknown() 
     result = agora({"minimisation.sold": True, "minimisation.uses_scraped_images": True})
     p6 = next(p for p in result.principles if p.id == "P6")
     assert p6.verdict is Verdict.NOT_MET
-    assert p6.verdict_reason.startswith("Not met: P6-04 is not met")
+    assert p6.verdict_reason == ("Not met: decisive rule P6-04 is not met, which fails the principle whatever its "
+                                 "other rules say.")
     assert p6.score is not None and p6.score.high < 85
     assert result.grade.high != "F" and result.red_lines_crossed == []  # a decisive rule does not cap the grade
 

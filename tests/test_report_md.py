@@ -85,6 +85,9 @@ def test_open_principles_say_what_would_settle_them(case: tuple[AuditResult, str
         if p.to_settle:
             assert f"- To settle **{p.id}** ({verdict_label(p.verdict).lower()}), establish: " in summary
         assert text(p.verdict_reason) in page
+    for f in result.findings:
+        if f.decisive and not f.red_line:
+            assert f"### {f.rule} " in page and f"weight {f.weight}, **decisive**" in page, f.rule
 
 
 def test_questions_for_the_operator(case: tuple[AuditResult, str]) -> None:

@@ -121,7 +121,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
             item = _Open(principle.id, framework.scoring, views, chances, bounds, states, list(missing))
             opened.append(item)
             counts = {s.value: statuses.count(s) for s in Status}
-            breaches = [r.id for r, (_, can, breaks) in zip(principle.rules, views, strict=True)
+            breaches = [f"red line {r.id}" if r.red_line else f"decisive rule {r.id}"
+                        for r, (_, can, breaks) in zip(principle.rules, views, strict=True)
                         if breaks and can == {Status.NOT_MET}]
             principles.append(PrincipleResult(
                 framework=framework.id, id=principle.id, title=principle.title, demand=principle.demand,
@@ -260,8 +261,8 @@ def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, m
     assert low is not None and high is not None
     shown = _num(low) if low == high else f"between {_num(low)} and {_num(high)}"
     if breaches:
-        return f"Not met: {', '.join(breaches)} {'is' if len(breaches) == 1 else 'are'} not met, and " \
-               "not meeting it fails the principle whatever its other rules say."
+        return (f"Not met: {', '.join(breaches)} {'is' if len(breaches) == 1 else 'are'} not met, which fails the "
+                "principle whatever its other rules say.")
     if verdict is Verdict.MET:
         return f"Met: the score is {shown}, at least {_num(method['met_at'])} whatever the unknown facts are." \
             if low != high else f"Met: the score is {shown}."

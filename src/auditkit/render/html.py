@@ -139,6 +139,7 @@ def _finding(f: Finding, numbers: dict[str, int], secret: set[str]) -> dict[str,
     return {
         "rule": f.rule, "anchor": f"rule-{f.rule}", "title": clip(f.title), "status": f.status.value,
         "status_label": status_label(f.status), "severity": f.severity, "red_line": f.red_line,
+        "decisive": f.decisive and not f.red_line,
         "weight": f.weight, "explanation": clip(f.explanation, REPORT_RULE_TEXT),
         "rationale": clip(f.rationale, REPORT_RULE_TEXT),
         "requirement": _requirement(f.requirement),

@@ -80,7 +80,7 @@ def _summary(view: dict[str, Any]) -> list[str]:
 
 
 def _finding(f: dict[str, Any]) -> list[str]:
-    red = ", **red line**" if f["red_line"] else ""
+    red = ", **red line**" if f["red_line"] else ", **decisive**" if f["decisive"] else ""
     out = [f"#### {f['rule']} {text(f['title'])}", "",
            f"**{f['status_label']}**, severity {f['severity']}, weight {f['weight']}{red}", "",
            text(f["explanation"]) + _refs(f["refs"]), ""]
