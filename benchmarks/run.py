@@ -1,4 +1,4 @@
-"""auditkit benchmarks: audit throughput against a Rego baseline, report overhead, start-up, batch, memory.
+"""auditkit benchmarks: audit throughput against a Rego baseline, report overhead, start-up, batch, memory, web.
 
 Run from the repository root (with the 'bench' extra installed):
 
@@ -46,6 +46,7 @@ from auditkit.rules.loader import Framework, Rule
 TARGET_THROUGHPUT_RATIO = 5.0
 TARGET_PDF_OVERHEAD = 1.15
 TARGET_STARTUP_S = 0.25
+TARGET_ANSWER_P95_MS = 100.0
 # Child processes run as an installed CLI would: with a bytecode cache (kept in a temporary folder, so the
 # tree is untouched), even where the environment sets PYTHONDONTWRITEBYTECODE.
 _PYCACHE = tempfile.mkdtemp(prefix="auditkit-bench-pycache-")
@@ -470,6 +471,25 @@ def memory(framework: Framework) -> list[Row]:
     return [Row(s, f"peak RSS, PDF of {found[0].name}", f"{peak / 1024:.0f} MiB ({how}, fresh process)")]
 
 
+# --- 6. web questionnaire ----------------------------------------------------------------------------
+
+
+def web_section(cfg: Settings) -> list[Row]:
+    """auditkit serve: an answer to its updated verdict panel, and the PDF download against the CLI's PDF."""
+    import web
+
+    s = "6 web"
+    f = web.measure(auditkit_command(), CHILD_ENV, cfg.quick)
+    ratio = f.pdf_web_s / f.pdf_cli_s
+    return [
+        Row(s, f"answer -> verdict panel, server side ({f.answers} answers)",
+            f"p50 {f.p50_ms:.1f} ms, p95 {f.p95_ms:.1f} ms, max {f.max_ms:.1f} ms",
+            f"p95 <= {TARGET_ANSWER_P95_MS:.0f} ms", f.p95_ms <= TARGET_ANSWER_P95_MS),
+        Row(s, f"PDF download vs 'auditkit audit --format pdf' ({web.CASE}, best of {f.pdf_runs})",
+            f"{f.pdf_web_s:.2f} s vs {f.pdf_cli_s:.2f} s, {ratio:.2f}x", "<= 1.00x", ratio <= 1.0),
+    ]
+
+
 # --- table and main ----------------------------------------------------------------------------------
 
 
@@ -513,7 +533,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, help="corpus size for the throughput test (default 1000, quick 150)")
     parser.add_argument("--seed", type=int, default=2020, help="corpus seed (default 2020)")
     parser.add_argument("--batch-pdf", type=int, help="PDFs in the batch test (default 50, quick 2)")
-    parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory"], action="append",
+    parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory", "web"],
+                        action="append",
                         help="run only these sections (repeatable)")
     args = parser.parse_args(argv)
     cfg = settings(args.quick, args.docs, args.seed)
@@ -527,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
         ("startup", lambda: startup(cfg)),
         ("batch", lambda: batch(cfg)),
         ("memory", lambda: memory(framework)),
+        ("web", lambda: web_section(cfg)),
     ]
     rows: list[Row] = []
     speeds: list[str] = []

@@ -11,50 +11,12 @@ broken setup: there they fail.
 from __future__ import annotations
 
 import os
-import shutil
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-@dataclass
-class Served:
-    url: str
-    port: int
-    root: Path
-    app: Any
-
-
-def serve_folder(root: Path) -> Iterator[Served]:
-    import uvicorn
-
-    from auditkit.web.app import create_app, loopback_hosts
-    from auditkit.web.server import bind
-
-    sock = bind("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    app = create_app(root, loopback_hosts("127.0.0.1", port))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.02)
-    try:
-        yield Served(url=f"http://127.0.0.1:{port}", port=port, root=root, app=app)
-    finally:
-        server.should_exit = True
-        thread.join(10)
+from web_support import CHROMIUM, CHROMIUM_FLAGS, Served, serve_folder
 
 
 @pytest.fixture(scope="session")
@@ -87,7 +49,3 @@ def page(browser: Any) -> Iterator[Any]:
         yield tab
     finally:
         context.close()
-
-
-def have_chromium() -> bool:
-    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None

@@ -4,12 +4,51 @@ from __future__ import annotations
 
 import http.client
 import io
+import threading
+import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from auditkit.cli import main
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@dataclass
+class Served:
+    url: str
+    port: int
+    root: Path
+    app: Any
+
+
+def serve_folder(root: Path) -> Iterator[Served]:
+    import uvicorn
+
+    from auditkit.web.app import create_app, loopback_hosts
+    from auditkit.web.server import bind
+
+    sock = bind("127.0.0.1", 0)
+    port = sock.getsockname()[1]
+    app = create_app(root, loopback_hosts("127.0.0.1", port))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.02)
+    try:
+        yield Served(url=f"http://127.0.0.1:{port}", port=port, root=root, app=app)
+    finally:
+        server.should_exit = True
+        thread.join(10)
 
 
 def request(served: Any, method: str, path: str, body: bytes | None = None, *, host: str | None = None,

@@ -83,12 +83,14 @@ def _typed(w: Widget, text: Any) -> Any:
 def read_fact(q: Question, form: Form, old: Any) -> Any:
     """The fact as the form now states it (None: leave it out of the file, which means unknown)."""
     path = q.info.path
-    before = shown(q, old)
     answer = form.get(path)
+    if answer is None and form.get(path + ".shown") is None:
+        return old  # the form did not carry this question at all: the fact stays as it was
+    before = shown(q, old)
     number = str(form.get(path + ".number") or "").strip()
     missing = _missing_words(q)
-    if answer is None:
-        value: Any = old.get("value") if isinstance(old, dict) else old
+    if answer is None:  # no answer button is ticked (the file holds a value none of them means): keep it
+        value: Any = old.get("value") if isinstance(old, dict) else "unknown" if old is None else old
     elif q.is_number and (answer == KNOWN_NUMBER or (
             answer in missing and answer == before.answer and number and number != before.number)):
         value = _number(number)  # a number typed without ticking its button still counts as the answer

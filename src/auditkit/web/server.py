@@ -54,5 +54,10 @@ def serve(out: IO[str], root: Path, host: str, port: int | None, open_browser: b
     if open_browser:
         import webbrowser
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    import gc
+
+    from auditkit.web.app import default_frameworks
+    default_frameworks()  # the rule set is read once, before the first page
+    gc.freeze()  # what start-up made lives until exit: keep the collector from walking it again during each PDF
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False, server_header=False)
     uvicorn.Server(config).run(sockets=[sock])
