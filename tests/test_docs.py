@@ -41,3 +41,18 @@ def test_readme_quickstart_has_exactly_the_two_commands_ci_runs() -> None:
     assert commands[1].endswith("pytest -q")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "grep -m1 -E '^python3 -m venv \\.venv && .*auditkit audit ' README.md" in ci
+
+
+def test_the_quickstart_report_lands_where_git_ignores_it() -> None:
+    import shlex
+    import subprocess
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if line.startswith("python3 -m venv") and " audit " in line)
+    words = shlex.split(command.split("auditkit audit", 1)[1])
+    target = words[words.index("-o") + 1]
+    assert "/" in target, f"the quickstart writes {target} into the repository root"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert f"test -s {target}" in ci, ".ci/run checks another file than the README's command writes"
+    ignored = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", target], check=False)
+    if ignored.returncode != 128:  # 128: not a git checkout (an unpacked release); nothing to ask
+        assert ignored.returncode == 0, f"git does not ignore {target}"

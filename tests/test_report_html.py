@@ -121,3 +121,27 @@ def test_right_to_left_scripts_and_emoji_appear_as_written(tmp_path: Path) -> No
     text = plain(render(result, RenderOptions(input_bytes=raw)).decode("utf-8"))
     assert f"{RTL_TEXT} {EMOJI_TEXT}" in text
     assert LONG_WORD in text
+
+
+def test_answer_values_are_shown_by_their_meaning_in_every_format() -> None:
+    from report_support import CASE, audit_file
+
+    from auditkit.model.catalog import catalogue
+    from auditkit.render import html as html_render
+    from auditkit.render import markdown, text
+    from auditkit.rules.loader import DEFAULT_FRAMEWORK
+
+    result, raw = audit_file(CASE, DEFAULT_FRAMEWORK)
+    facts = catalogue()
+    keys = {key for info in facts.values() for key, _ in info.choices if "_" in key}
+    used = {str(f.value) for finding in result.findings for f in finding.facts} & keys
+    assert used, "the case study should answer some choice facts with two-word values"
+    options = RenderOptions(input_bytes=raw)
+    pages = {"text": text.render(result, options).decode(), "md": markdown.render(result, options).decode(),
+             "html": html_render.render(result, options).decode()}
+    for name, page in pages.items():
+        for key in keys:
+            assert key not in page and key.replace("_", "\\_") not in page, (name, key)
+    meaning = facts["legality.instrument_type"].describe("government_decree")
+    assert meaning == "a decree or resolution of the executive"
+    assert all(meaning in page for page in pages.values() if page is not pages["text"])

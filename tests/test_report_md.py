@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -25,9 +26,17 @@ def unescape(value: str) -> str:
 def test_sections_in_reading_order(case: tuple[AuditResult, str]) -> None:
     result, page = case
     headings = [line for line in page.splitlines() if line.startswith("## ")]
-    principles = [f"## {p.id} {text(p.title)}" for p in result.principles]
-    assert headings == ["## Executive summary", "## Findings by principle", *principles,
+    assert headings == ["## Executive summary", "## Findings by principle",
                         "## Information gaps: questions for the operator", "## Methodology", "## Sources"]
+    findings = page.split("## Findings by principle\n", 1)[1].split("\n## ", 1)[0]
+    principles = [line for line in findings.splitlines() if line.startswith("### ")]
+    assert principles == [f"### {p.id} {text(p.title)}" for p in result.principles]
+
+
+def test_headings_nest_without_skipping_a_level(case: tuple[AuditResult, str]) -> None:
+    levels = [len(line) - len(line.lstrip("#")) for line in case[1].splitlines() if re.match(r"#+ ", line)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(after <= before + 1 for before, after in itertools.pairwise(levels)), levels
 
 
 def test_findings_remedies_and_sources(case: tuple[AuditResult, str]) -> None:
@@ -35,7 +44,7 @@ def test_findings_remedies_and_sources(case: tuple[AuditResult, str]) -> None:
     flat = unescape(" ".join(page.split()))
     numbers = {s.id: s.number for s in result.sources}
     for finding in result.findings:
-        assert f"### {finding.rule} {text(finding.title)}" in page
+        assert f"#### {finding.rule} {text(finding.title)}" in page
         if finding.status in (Status.NOT_MET, Status.PARTIAL):
             assert f"> {text(finding.remedy)}" in page, finding.rule
         for fact in finding.facts:
@@ -62,7 +71,7 @@ def test_cells_escape_pipes_and_newlines() -> None:
     assert cell("a | b\nc") == "a \\| b c"
     assert text("# not a heading") == "\\# not a heading"
     assert text("1. not a list") == "1\\. not a list"
-    assert text(HOSTILE_IMG) == '\\<img src="file:///etc/passwd"\\>'
+    assert text(HOSTILE_IMG) == '\\<img src="file\\:///etc/passwd"\\>'
 
 
 def test_hostile_deployment_cannot_break_tables_or_inject_markup(tmp_path: Path) -> None:

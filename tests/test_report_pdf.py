@@ -189,8 +189,12 @@ def test_metadata(case: Rendered) -> None:
     assert meta is not None
     assert meta.title == f"Human-rights audit: {d.name}"
     assert meta.author == d.auditor
-    assert meta.subject and d.name in meta.subject
-    assert "surveillance" in str(meta.get("/Keywords"))
+    assert meta.subject == (f"Human-rights audit of {d.name} against the agora-2020 rule set, version "
+                            f"{case.result.frameworks[0].version} ({case.result.frameworks[0].title})")
+    keywords = str(meta.get("/Keywords")).split(", ")
+    assert keywords[:4] == ["surveillance", "human rights", "audit", "agora-2020"]
+    assert d.jurisdiction == "Moscow, Russia" and {"Moscow", "Russia"} <= set(keywords)
+    assert all(k and k == " ".join(k.split()) for k in keywords), keywords  # no empty or doubled-space keyword
     assert meta.creation_date is not None and meta.creation_date.date().isoformat() == d.audit_date
 
 
@@ -347,3 +351,43 @@ def test_without_harfbuzz_subsetting_whole_fonts_are_embedded_reproducibly(
     else:  # this machine took the whole-font path already: the same bytes
         assert again.data == first.data
     assert squeeze("Наблюдение <b>не</b> законно") in again.squeezed()
+
+
+def _struct_elements(node: Any, seen: set[int] | None = None) -> Iterator[Any]:
+    """Every structure element under ``node`` (a pypdf object), depth first."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+    seen = set() if seen is None else seen
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, ArrayObject):
+        for item in node:
+            yield from _struct_elements(item, seen)
+    elif isinstance(node, DictionaryObject) and id(node) not in seen:
+        seen.add(id(node))
+        if "/S" in node:
+            yield node
+        if "/K" in node:
+            yield from _struct_elements(node["/K"], seen)
+
+
+def test_tables_are_tagged_with_rows_and_scoped_headers(case: Rendered) -> None:
+    elements = list(_struct_elements(case.reader.trailer["/Root"]["/StructTreeRoot"]))
+    tables = [e for e in elements if e["/S"] == "/Table"]
+    assert len(tables) >= 3  # the cover facts, the verdicts, the methodology
+    for table in tables:
+        roles = [e["/S"] for e in _struct_elements(table["/K"])]
+        assert "/TR" in roles, "a /Table with no rows"
+        assert "/Table" not in roles, "a /Table nested in a /Table"
+    headers = [e for e in elements if e["/S"] == "/TH"]
+    assert headers
+    scopes = {str(h["/A"].get_object()["/Scope"]) for h in headers}
+    assert scopes == {"/Row", "/Column"}  # row headers on the cover and in the methodology, column heads above
+
+
+def test_the_pdfua_checker_finds_nothing(case: Rendered, tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(case.data)
+    done = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
+                          capture_output=True, text=True, check=False, timeout=300)
+    report = json.loads(done.stdout)
+    assert report["summary"]["findings"] == 0, report["findings"]
+    assert report["summary"]["rules_run"] >= 11

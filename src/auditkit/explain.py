@@ -6,14 +6,17 @@ import textwrap
 
 from auditkit.errors import single
 from auditkit.model.catalog import catalogue
-from auditkit.rules.loader import Framework
+from auditkit.rules.loader import Framework, Principle
 from auditkit.rules.logic import words
 
 WIDTH = 88
 
 
-def _wrap(text: str, indent: str = "  ") -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+def _wrap(text: str, indent: str = "  ", hang: str = "") -> list[str]:
+    """Lines of at most WIDTH characters, broken only at spaces: a web address or an id is never split.
+    ``hang`` further indents the lines after the first."""
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + hang,
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def listing(frameworks: list[Framework]) -> str:
@@ -27,7 +30,7 @@ def listing(frameworks: list[Framework]) -> str:
                 mark = " [red line]" if rule.red_line else ""
                 out.append(f"    {rule.id:<8} {rule.title}{mark}")
         out.append("")
-    out.append("Explain a rule with: auditkit principles RULE_ID")
+    out.append("Explain a principle or a rule with: auditkit principles P3  or  auditkit principles P3-01")
     return "\n".join(out) + "\n"
 
 
@@ -57,9 +60,60 @@ def explain_rule(frameworks: list[Framework], rule_id: str) -> str:
             out += ["", f"Severity: {severity}.", "", "Remedy (amendment-ready):"] + _wrap(rule.remedy)
             out += ["", "References:"]
             for ref in rule.references:
-                out += _wrap(f"- {ref}" + (f" <{ref.url}>" if ref.url else ""))
+                out += _wrap(f"- {ref}", hang="  ") + ([f"    <{ref.url}>"] if ref.url else [])
             return "\n".join(out) + "\n"
-    raise single(rule_id, "no rule with this id; 'auditkit principles' lists them all")
+    raise single(rule_id, "no principle or rule with this id; 'auditkit principles' lists them all")
+
+
+def find_principle(frameworks: list[Framework], wanted: str) -> tuple[Framework, Principle] | None:
+    """The principle with this id (such as 'P3', in any case), in the first framework that has one."""
+    for fw in frameworks:
+        for principle in fw.principles:
+            if principle.id.upper() == wanted.upper():
+                return fw, principle
+    return None
+
+
+def explain_principle(fw: Framework, principle: Principle) -> str:
+    """A whole principle for a reader: its demand, its rules and their weights, its red lines, how it scores."""
+    total = sum(rule.weight for rule in principle.rules)
+    where = fw.source.get("title") or fw.title
+    locator = principle.source_locator or f"principle {principle.id}"
+    out = [f"{principle.id}: {principle.title}", "",
+           f"A principle of {fw.title} ({fw.id}, version {fw.version}).", "", "What it demands:"]
+    out += _wrap(principle.demand)
+    out += _wrap(f"(Source: {fw.source.get('publisher', '')}, {where}, {locator}.)".replace("(Source: , ", "(Source: "))
+    out += ["", f"Its {len(principle.rules)} rules, with their weight out of {total}:"]
+    width = max((len(rule.id) for rule in principle.rules), default=0)
+    for rule in principle.rules:
+        mark = ", RED LINE" if rule.red_line else ""
+        out += _wrap(f"{rule.id:<{width}}  {rule.title} (weight {rule.weight}, severity {rule.severity}{mark})",
+                     hang=" " * (width + 2))
+    red = [rule.id for rule in principle.rules if rule.red_line]
+    cap = fw.scoring.get("red_line_grade")
+    out += ["", "Red lines:"]
+    if red:
+        out += _wrap(f"{', '.join(red)}. If any of them is not met, the principle is not met whatever its score, "
+                     + (f"and the overall grade is at most {cap}." if cap else "and the overall grade is capped."))
+    else:
+        out += _wrap("none: no single rule of this principle decides it alone.")
+    met_at, partial_at = fw.scoring.get("met_at"), fw.scoring.get("partially_met_at")
+    out += ["", "How it is scored:"]
+    out += _wrap("A rule that is met earns its full weight, a partly met rule half of it, a rule not met nothing; "
+                 "unknown and not-applicable rules are left out. The principle's score (0-100) is the weight "
+                 "earned over the weight of the rules the facts could decide"
+                 + (f"; it is met at {met_at} or more and partially met at {partial_at} or more."
+                    if met_at is not None and partial_at is not None else "."))
+    out += ["", f"Explain one rule with: auditkit principles {principle.rules[0].id if principle.rules else 'RULE_ID'}"]
+    return "\n".join(out) + "\n"
+
+
+def explain(frameworks: list[Framework], wanted: str) -> str:
+    """A principle ('P3') or a rule ('P3-01') explained; an error naming what exists otherwise."""
+    found = find_principle(frameworks, wanted)
+    if found is not None:
+        return explain_principle(*found)
+    return explain_rule(frameworks, wanted)
 
 
 def _md(text: str) -> str:

@@ -35,12 +35,12 @@ class FactInfo:
         return "one of: " + ", ".join(k for k, _ in self.choices)
 
     def describe(self, value: Any) -> str:
-        """A known value in plain words."""
+        """A known value in plain words: a choice by its meaning ('a decree or resolution of the executive'),
+        never its file spelling ('government_decree'), which reports would otherwise print as prose."""
         if self.kind == "yesno":
             return "yes" if value else "no"
         if self.kind == "choice":
-            meaning = dict(self.choices).get(str(value))
-            return f"{value} ({meaning})" if meaning else str(value)
+            return dict(self.choices).get(str(value)) or str(value)
         return str(value)
 
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from auditkit.dates import FullDate, PartialDate
 from auditkit.model.facts import Choice, Count, YesNo
 
 FORMAT_VERSION = 1
@@ -332,18 +333,10 @@ class Source(BaseModel):
                     pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
     publisher: str = Field(description="Who published it.", min_length=1)
     title: str = Field(description="Its title.", min_length=1)
-    date: str = Field(description="When it was published: YYYY, YYYY-MM or YYYY-MM-DD.")
+    date: PartialDate = Field(description="When it was published: YYYY, YYYY-MM or YYYY-MM-DD.")
     url: str | None = Field(default=None, description="Where to read it, if online.")
     locator: str | None = Field(default=None, description="Page, section or paragraph, if useful.")
     note: str | None = Field(default=None, description="Anything a reader should know about this source.")
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        text = str(value) if isinstance(value, int) else value
-        if not isinstance(text, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
-            raise ValueError("expected a date written YYYY, YYYY-MM or YYYY-MM-DD")
-        return text
 
     @field_validator("url")
     @classmethod
@@ -368,8 +361,8 @@ class About(BaseModel):
     hypothetical: bool = Field(default=False, description="True when the programme is invented for teaching "
                                "or comparison; reports then say so on every page.")
     auditor: str | None = Field(default=None, description="The person or organisation doing the audit.")
-    audit_date: str | None = Field(default=None, description="The date of the audit, YYYY-MM-DD; reports print "
-                                   "it instead of today's date.", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    audit_date: FullDate | None = Field(default=None, description="The date of the audit, YYYY-MM-DD; reports "
+                                        "print it instead of today's date.")
 
 
 class Deployment(BaseModel):
@@ -393,6 +386,12 @@ class Deployment(BaseModel):
     fairness: Fairness = Field(default_factory=Fairness, description="P8 Non-discrimination.")
     transparency: Transparency = Field(default_factory=Transparency,
                                        description="P9 Transparency and independent audit.")
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _no_sources_yet(cls, value: Any) -> Any:
+        """'sources:' with only commented examples under it (as 'auditkit init' writes it) is an empty list."""
+        return () if value is None else value
 
     @field_validator("format_version")
     @classmethod

@@ -10,20 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from auditkit.escape import markdown, markdown_code
 from auditkit.model.result import AuditResult
 from auditkit.render import RenderOptions
 from auditkit.render.html import report_view
 
-# Characters that can start markup anywhere in a line ('(' needs no escape once '[' and ']' are escaped).
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
-# Characters that start a block (heading, list, quote, rule) when they open a line.
-_LEADING = re.compile(r"^([#+\-=>]|\d+[.)])")
-
 
 def text(value: object) -> str:
-    """Inline text with Markdown/HTML specials escaped, on one line."""
-    flat = _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-    return _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], flat)
+    """Inline text with Markdown/HTML specials escaped, on one line (auditkit.escape.markdown)."""
+    return markdown(value)
 
 
 def cell(value: object) -> str:
@@ -36,8 +31,8 @@ def _url(url: str) -> str:
     return f"<{url}>" if not re.search(r"[<>\s]", url) else text(url)
 
 
-def _refs(numbers: list[int]) -> str:
-    return "".join(f" \\[{n}\\]" for n in numbers)
+def _refs(numbers: list[int | str]) -> str:
+    return "".join(f" \\[{n}\\]" if isinstance(n, int) else f" {text(n)}" for n in numbers)
 
 
 def _cover(view: dict[str, Any]) -> list[str]:
@@ -80,7 +75,7 @@ def _summary(view: dict[str, Any]) -> list[str]:
 
 def _finding(f: dict[str, Any]) -> list[str]:
     red = ", **red line**" if f["red_line"] else ""
-    out = [f"### {f['rule']} {text(f['title'])}", "",
+    out = [f"#### {f['rule']} {text(f['title'])}", "",
            f"**{f['status_label']}**, severity {f['severity']}, weight {f['weight']}{red}", "",
            text(f["explanation"]) + _refs(f["refs"]), ""]
     if f["facts"]:
@@ -90,7 +85,7 @@ def _finding(f: dict[str, Any]) -> list[str]:
         out.append("")
     if f["missing"]:
         out += ["Missing facts:", ""]
-        out += [f"- {text(m['question'])} (`{m['path']}`)" + (" **Kept secret by the operator.**"
+        out += [f"- {text(m['question'])} ({markdown_code(m['path'])})" + (" **Kept secret by the operator.**"
                                                               if m["undisclosed"] else "") for m in f["missing"]]
         out.append("")
     out += ["Requirement:", ""]
@@ -110,7 +105,7 @@ def _finding(f: dict[str, Any]) -> list[str]:
 def _principles(view: dict[str, Any]) -> list[str]:
     out = ["## Findings by principle", ""]
     for p in view["principles"]:
-        out += [f"## {p['id']} {text(p['title'])}", "", f"> {text(p['demand'])}", ">",
+        out += [f"### {p['id']} {text(p['title'])}", "", f"> {text(p['demand'])}", ">",
                 f"> — {text(p['citation'])}", "",
                 f"**{p['verdict_label']}**: "
                 + ("no score" if p["score"] == "no score" else f"score {p['score']}")
@@ -134,7 +129,7 @@ def _gaps(view: dict[str, Any]) -> list[str]:
             mark = " **(undisclosed)**" if q["undisclosed"] else ""
             also = f"; also concerns {', '.join(q['also'])}" if q["also"] else ""
             out.append(f"- **Q{q['number']}.** {text(q['question'])}{mark} "
-                       f"(fact `{q['fact']}`; needed by {', '.join(q['rules'])}{also})")
+                       f"(fact {markdown_code(q['fact'])}; needed by {', '.join(q['rules'])}{also})")
         out.append("")
     return out
 
@@ -149,7 +144,8 @@ def _methodology(view: dict[str, Any]) -> list[str]:
             *(("Rule set", f"{f['title']} ({f['id']}), version {f['version']}") for f in view["frameworks"]),
             ("auditkit version", c["version"]), ("Input file", c["input_file"]), ("Input SHA-256", c["sha256"])]
     out += ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows), ""]
-    out += [(f"The full audit result as JSON is produced by `auditkit audit {c['input_file']} --format json`; "
+    command = markdown_code(f"auditkit audit {c['input_file']} --format json")
+    out += [(f"The full audit result as JSON is produced by {command}; "
              "the SHA-256 above identifies the exact input file audited."), ""]
     return out
 
@@ -165,6 +161,9 @@ def _sources(view: dict[str, Any]) -> list[str]:
         if s["note"]:
             parts.append(text(s["note"]))
         out += [" ".join(parts), ""]
+    if view["sources_more"]:
+        out += [(f"… and {view['sources_more']} more sources, not listed here; the full list is in the audit's "
+                 "JSON result."), ""]
     return out if view["sources"] else out + ["The deployment file declares no sources.", ""]
 
 

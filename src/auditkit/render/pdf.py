@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from auditkit.model.result import AuditResult
 from auditkit.render import RenderOptions, jsonout
 from auditkit.render.html import render_document
+from auditkit.render.libraries import import_weasyprint
 
 # Tagged for accessibility (PDF/UA-1): headings, lists, tables and the reading order are marked up for
 # screen readers. Checked to work together with the attachments and with reproducible bytes.
@@ -47,6 +48,7 @@ def fixed_date(result: AuditResult) -> datetime:
 
 def asset_fetcher() -> Any:
     """A WeasyPrint URL fetcher that serves the package's own fonts and CSS, and refuses everything else."""
+    import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
     root = templates_folder()
@@ -95,6 +97,7 @@ def json_attachment_name(result: AuditResult) -> str:
 
 
 def _attachments(result: AuditResult, options: RenderOptions, when: datetime, fetcher: Any) -> list[Any]:
+    import_weasyprint()
     from weasyprint import Attachment  # type: ignore[import-untyped]
 
     files = [(result.input_file, options.input_bytes, "The deployment description that was audited", "Source"),
@@ -108,13 +111,37 @@ def _attachments(result: AuditResult, options: RenderOptions, when: datetime, fe
 def _fast_subsetting() -> bool:
     """True when HarfBuzz's subsetter is there; without it WeasyPrint falls back to slow fontTools subsetting
     with a warning, so the fonts are then embedded whole instead (a larger file, the same pages)."""
+    import_weasyprint()
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # type: ignore[import-untyped]
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
+def scope_table_headers(document: Any, pdf: Any) -> None:
+    """A write_pdf finisher: give every table header cell (/TH) a /Scope, Column or Row.
+
+    WeasyPrint (70) tags header cells with an /ID and lists it in the data cells' /Headers, but writes no
+    /Scope, so PDF/UA checkers cannot tell which cells a header labels. Here a header in a row of headers
+    labels its column, and a header in a row that also holds data cells labels its row (the template's
+    <th scope="row">), which is how every table of the report is built.
+    """
+    import pydyf  # type: ignore[import-untyped]
+
+    elements = {obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)}
+    for row in list(elements.values()):
+        if row.get("Type") != "/StructElem" or row.get("S") != "/TR":
+            continue
+        cells = [elements[kid] for kid in row["K"] if isinstance(kid, bytes) and kid in elements]
+        scope = "/Column" if all(cell.get("S") == "/TH" for cell in cells) else "/Row"
+        for cell in cells:
+            if cell.get("S") == "/TH":
+                attributes = cell.get("A") or pydyf.Dictionary({"O": "/Table"})
+                attributes["Scope"] = scope
+                cell["A"] = attributes
+
+
 def render(result: AuditResult, options: RenderOptions) -> bytes:
     """The PDF report, byte-for-byte the same for the same result and options."""
-    import weasyprint
+    weasyprint = import_weasyprint()
 
     fetcher = asset_fetcher()
     when = fixed_date(result)
@@ -126,5 +153,5 @@ def render(result: AuditResult, options: RenderOptions) -> bytes:
             pdf_variant=PDF_VARIANT)
         data: bytes = document.write_pdf(
             pdf_identifier=identifier.encode("ascii"), pdf_variant=PDF_VARIANT, full_fonts=not _fast_subsetting(),
-            attachments=_attachments(result, options, when, fetcher))
+            attachments=_attachments(result, options, when, fetcher), finisher=scope_table_headers)
     return data
