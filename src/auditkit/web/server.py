@@ -5,11 +5,16 @@ from __future__ import annotations
 import socket
 import threading
 from pathlib import Path
-from typing import IO
+from typing import Protocol
 
 from auditkit.errors import single
 
 DEFAULT_PORT = 8765
+
+
+class Output(Protocol):
+    def write(self, text: str, /) -> int: ...
+    def flush(self) -> None: ...
 
 
 def bind(host: str, port: int | None) -> socket.socket:
@@ -37,7 +42,7 @@ def address(sock: socket.socket, host: str) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(out: IO[str], root: Path, host: str, port: int | None, open_browser: bool) -> None:
+def serve(out: Output, root: Path, host: str, port: int | None, open_browser: bool) -> None:
     """Serve the questionnaire for ``root`` until interrupted."""
     import uvicorn
 
