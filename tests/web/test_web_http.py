@@ -333,3 +333,27 @@ def test_serve_prints_its_address_and_answers_there(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(20)
+
+
+def test_every_field_of_the_programme_and_of_a_source_has_a_control() -> None:
+    from auditkit.model.deployment import About, Source
+    from auditkit.web.questions import about_widgets, source_widgets
+    assert [w.name for w in about_widgets()] == list(About.model_fields)
+    assert [w.name for w in source_widgets()] == list(Source.model_fields)
+
+
+def test_an_answer_the_form_cannot_show_is_kept_as_written(served: Any) -> None:
+    raw = (EXAMPLES / "moscow-safe-city-frt.yaml").read_bytes()
+    raw = raw.replace(b"\nscope:\n", b"\nscope:\n  watchlist_size:\n    value: {at_least: 100}\n    sources: [rferl-2021]\n", 1)
+    doc = open_bytes(served, "kept.yaml", raw)
+    page = text(served, f"{doc}/s/scope")
+    assert 'id="q-scope-watchlist_size-keep" name="scope.watchlist_size" value="keep" checked' in page
+    import html
+    form = {"scope.scanning": "targeted", "scope.scanning.sources": ["rferl-2021"]}
+    for name in ("scanning", "watchlist_size"):
+        form[f"scope.{name}.shown"] = "1"
+    form.update({"scope.watchlist_size": "keep", "scope.watchlist_size.sources": ["rferl-2021"]})
+    answer(served, doc, "scope", form)
+    yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
+    assert b"watchlist_size:\n    value:\n      at_least: 100\n    sources:\n    - rferl-2021" in yaml_bytes
+    assert "at_least" in html.unescape(text(served, f"{doc}/s/scope"))

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from auditkit.web.questions import Question, Widget
 
 KNOWN_NUMBER = "known"  # the radio button that says "the number typed here"
+KEEP = "keep"  # the radio button that keeps an answer the form cannot show (a range, a period, law and practice)
 
 
 class Form(Protocol):
@@ -34,10 +35,34 @@ class Shown:
     number: str = ""
     sources: tuple[str, ...] = ()
     extras: Mapping[str, Any] = field(default_factory=dict)
+    pinpoints: Mapping[str, str] = field(default_factory=dict)  # source id -> where in it
+    kept: str = ""  # the answer as the file states it, when it is kept (KEEP)
+
+
+_NO_VALUE = object()  # a fact written without 'value' (format 2's law: and practice:)
 
 
 def _missing_words(q: Question) -> tuple[str, ...]:
     return tuple(value for value, _ in q.missing)
+
+
+def _citations(refs: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Cited ids, and their pinpoints, from a fact's 'sources' list (ids, or {id, at} in format 2)."""
+    ids: list[str] = []
+    at: dict[str, str] = {}
+    for ref in refs if isinstance(refs, list) else []:
+        if isinstance(ref, dict):
+            ids.append(str(ref.get("id")))
+            if ref.get("at") is not None:
+                at[str(ref.get("id"))] = str(ref["at"])
+        else:
+            ids.append(str(ref))
+    return tuple(ids), at
+
+
+def _as_text(value: Any) -> str:
+    import json
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
 def shown(q: Question, raw: Any) -> Shown:
@@ -46,19 +71,22 @@ def shown(q: Question, raw: Any) -> Shown:
         return Shown(answer="unknown")
     body = raw if isinstance(raw, dict) else {"value": raw}
     value = body.get("value")
-    refs = body.get("sources")
-    sources = tuple(str(s) for s in refs) if isinstance(refs, list) else ()
+    sources, pinpoints = _citations(body.get("sources"))
     extras = {w.name: body.get(w.name) for w in q.extras if body.get(w.name) is not None}
+    common: dict[str, Any] = {"sources": sources, "extras": extras, "pinpoints": pinpoints}
+    if "value" not in body or isinstance(value, dict | list):  # a range, a period, or law and practice apart
+        rest = {k: v for k, v in body.items() if k not in ("sources", *extras)}
+        return Shown(answer=KEEP, kept=_as_text(rest.get("value", rest)), **common)
     if isinstance(value, str) and value.strip().lower() in _missing_words(q):
-        return Shown(answer=value.strip().lower(), sources=sources, extras=extras)
+        return Shown(answer=value.strip().lower(), **common)
     if q.is_number:
-        return Shown(answer=KNOWN_NUMBER, number="" if value is None else str(value), sources=sources, extras=extras)
+        return Shown(answer=KNOWN_NUMBER, number="" if value is None else str(value), **common)
     if q.info.kind == "yesno":
         word = {True: "yes", False: "no"}.get(value) if isinstance(value, bool) else str(value).strip().lower()
         word = {"true": "yes", "false": "no"}.get(word or "", word)
-        return Shown(answer=word if word in ("yes", "no") else None, sources=sources, extras=extras)
+        return Shown(answer=word if word in ("yes", "no") else None, **common)
     keys = [k for k, _ in q.answers]
-    return Shown(answer=value if value in keys else None, sources=sources, extras=extras)
+    return Shown(answer=value if value in keys else None, **common)
 
 
 def _number(text: str) -> int | str:
@@ -89,8 +117,9 @@ def read_fact(q: Question, form: Form, old: Any) -> Any:
     before = shown(q, old)
     number = str(form.get(path + ".number") or "").strip()
     missing = _missing_words(q)
-    if answer is None:  # no answer button is ticked (the file holds a value none of them means): keep it
-        value: Any = old.get("value") if isinstance(old, dict) else "unknown" if old is None else old
+    kept_value = old.get("value", _NO_VALUE) if isinstance(old, dict) else "unknown" if old is None else old
+    if answer is None or answer == KEEP:  # no button is ticked, or 'keep': the answer stays as the file has it
+        value: Any = kept_value
     elif q.is_number and (answer == KNOWN_NUMBER or (
             answer in missing and answer == before.answer and number and number != before.number)):
         value = _number(number)  # a number typed without ticking its button still counts as the answer
@@ -101,14 +130,18 @@ def read_fact(q: Question, form: Form, old: Any) -> Any:
     else:
         value = answer
     cited = [str(s) for s in form.getlist(path + ".sources")]
-    ordered = [s for s in before.sources if s in cited] + [s for s in cited if s not in before.sources]
+    ids = [s for s in before.sources if s in cited] + [s for s in cited if s not in before.sources]
+    ordered: list[Any] = []
+    for ref in ids:
+        at = str(form.get(f"{path}.at.{ref}") or "").strip() if q.pinpoints else ""
+        ordered.append({"id": ref, "at": at} if at else ref)
     extras = {w.name: _typed(w, form.get(f"{path}.{w.name}")) for w in q.extras}
     extras = {k: v for k, v in extras.items() if v is not None and v is not False}
     keep = {k: v for k, v in old.items() if k not in ("value", "sources", *extras, *(w.name for w in q.extras))} \
         if isinstance(old, dict) else {}
-    if value in missing and not ordered and not extras and not keep:
+    if isinstance(value, str) and value in missing and not ordered and not extras and not keep:
         return None if value == "unknown" and old is None else value
-    body: dict[str, Any] = {"value": value}
+    body: dict[str, Any] = {} if value is _NO_VALUE else {"value": value}
     if ordered:
         body["sources"] = ordered
     return {**body, **extras, **keep}

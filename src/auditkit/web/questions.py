@@ -58,6 +58,7 @@ class Question:
     answers: tuple[tuple[str, str], ...]  # known answers (value, meaning); empty for a number
     missing: tuple[tuple[str, str], ...]
     extras: tuple[Widget, ...]
+    pinpoints: bool = False  # a citation can say where in the source ({id, at})
 
     @property
     def is_number(self) -> bool:
@@ -73,10 +74,12 @@ class Section:
 
 
 def _plain_type(annotation: Any) -> Any:
-    """The annotation without ``None`` (``str | None`` is ``str``)."""
+    """The annotation without ``None`` or metadata (``Annotated[str, ...] | None`` is ``str``)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _plain_type(typing.get_args(annotation)[0])
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return args[0] if len(args) == 1 else annotation
+        return _plain_type(args[0]) if len(args) == 1 else annotation
     return annotation
 
 
@@ -84,12 +87,15 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def widget(name: str, field: Any) -> Widget:
-    """The control for one pydantic field, chosen by its type."""
+def widget(name: str, field: Any) -> Widget | None:
+    """The control for one pydantic field, chosen by its type; None for a structured field (a list, a nested
+    fact), which the questionnaire leaves as the file has it."""
     kind: str = "text"
     options: tuple[tuple[str, str], ...] = ()
     annotation = _plain_type(field.annotation)
-    if annotation is bool:
+    if annotation is str:
+        kind = "textarea" if name in LONG_TEXT else "text"
+    elif annotation is bool:
         kind = "checkbox"
     elif annotation is int:
         kind = "number"
@@ -97,14 +103,15 @@ def widget(name: str, field: Any) -> Widget:
         kind, options = "select", tuple((str(m.value), _label(str(m.value))) for m in annotation)
     elif typing.get_origin(annotation) is typing.Literal:
         kind, options = "select", tuple((str(v), _label(str(v))) for v in typing.get_args(annotation))
-    elif name in LONG_TEXT:
-        kind = "textarea"
+    else:
+        return None
     return Widget(name=name, label=_label(name), hint=field.description or "", kind=kind,
                   required=field.is_required(), options=options)
 
 
 def widgets(model: type[BaseModel], skip: tuple[str, ...] = ()) -> tuple[Widget, ...]:
-    return tuple(widget(name, field) for name, field in model.model_fields.items() if name not in skip)
+    made = (widget(name, field) for name, field in model.model_fields.items() if name not in skip)
+    return tuple(w for w in made if w is not None)
 
 
 @cache
@@ -125,6 +132,12 @@ def _fact_class(section: str, name: str) -> type[Fact]:
     return fact
 
 
+def _cites_with_pinpoint(fact: type[Fact]) -> bool:
+    """True when the format lets a citation carry a pinpoint: its 'sources' items are models with an 'at'."""
+    items = typing.get_args(_plain_type(fact.model_fields["sources"].annotation))
+    return any(isinstance(i, type) and issubclass(i, BaseModel) and "at" in i.model_fields for i in items)
+
+
 def anchor(path: str) -> str:
     """The HTML id of a fact's question: 'q-legality-published'."""
     return "q-" + path.replace(".", "-")
@@ -142,9 +155,10 @@ def sections() -> tuple[Section, ...]:
                 continue
             name = info.path.split(".", 1)[1]
             answers = {"yesno": (("yes", "yes"), ("no", "no")), "count": ()}.get(info.kind, info.choices)
-            extras = widgets(_fact_class(key, name), skip=FACT_CORE)
+            fact = _fact_class(key, name)
+            extras = widgets(fact, skip=FACT_CORE)
             questions.append(Question(info=info, name=name, anchor=anchor(info.path), answers=tuple(answers),
-                                      missing=missing, extras=extras))
+                                      missing=missing, extras=extras, pinpoints=_cites_with_pinpoint(fact)))
         model = Deployment.model_fields[key].annotation
         intro = (model.__doc__ or "").strip() if isinstance(model, type) else ""
         title = (Deployment.model_fields[key].description or key).rstrip(".")
