@@ -12,6 +12,8 @@ import pytest
 from web_support import cli, new_description, open_bytes, open_example, post, request
 
 from auditkit.model.deployment import SECTIONS
+from auditkit.model.result import Verdict
+from auditkit.render.labels import verdict_label
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NAME = "Riverside licence-plate readers"
@@ -130,9 +132,7 @@ def test_a_new_licence_plate_reader_description_from_scratch(served: Any, page: 
     code, out, err = cli("audit", str(yaml_path), "--format", "json")
     assert code == 0, err
     result = json.loads(out)
-    labels = {"met": "Met", "partially_met": "Partially met", "not_met": "Not met",
-              "insufficient_information": "Insufficient information", "not_applicable": "Not applicable"}
-    assert {p["id"]: labels[p["verdict"]] for p in result["principles"]} == shown
+    assert {p["id"]: verdict_label(Verdict(p["verdict"])) for p in result["principles"]} == shown
     text = yaml_path.read_text(encoding="utf-8")
     assert "Resolution 24-17, section 2" in text and "council-2024" in text
 

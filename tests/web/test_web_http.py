@@ -15,6 +15,8 @@ from web_support import cli, cli_lines, new_description, open_bytes, open_exampl
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import SECTIONS
 from auditkit.model.facts import Missing
+from auditkit.model.result import Verdict
+from auditkit.render.labels import verdict_label
 from auditkit.web.questions import sections
 from auditkit.yamlio import MAX_BYTES, MAX_SCALAR_CHARS
 
@@ -184,11 +186,9 @@ def test_the_yaml_download_audits_to_what_the_page_shows(served: Any, tmp_path: 
     result = json.loads(cli_json)
     panel = text(served, f"{doc}/s/retention")
     for p in result["principles"]:
-        label = {"met": "Met", "partially_met": "Partially met", "not_met": "Not met",
-                 "insufficient_information": "Insufficient information", "not_applicable": "Not applicable"}
         assert f'<span class="pname">{p["id"]} ' in panel
         row = panel.split(f'<span class="pname">{p["id"]} ', 1)[1].split("</summary>", 1)[0]
-        assert label[p["verdict"]] in row
+        assert verdict_label(Verdict(p["verdict"])) in row
 
 
 def test_an_unedited_file_downloads_byte_for_byte(served: Any) -> None:

@@ -101,6 +101,9 @@ def _typed(w: Widget, text: Any) -> Any:
     if text is None:
         return None
     text = str(text)
+    if w.kind == "list":
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        return items or None
     if w.kind == "number" and text.strip():
         return _number(text.strip())
     if text == "" and not w.required:

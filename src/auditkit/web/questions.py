@@ -43,7 +43,7 @@ class Widget:
     name: str
     label: str
     hint: str
-    kind: str  # "text" | "textarea" | "select" | "checkbox" | "number"
+    kind: str  # "text" | "textarea" | "select" | "checkbox" | "number" | "list"
     required: bool
     options: tuple[tuple[str, str], ...] = ()
 
@@ -101,6 +101,8 @@ def widget(name: str, field: Any) -> Widget | None:
         kind = "number"
     elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         kind, options = "select", tuple((str(m.value), _label(str(m.value))) for m in annotation)
+    elif typing.get_origin(annotation) in (tuple, list) and typing.get_args(annotation)[:1] == (str,):
+        kind = "list"  # a list of words: typed separated by commas
     elif typing.get_origin(annotation) is typing.Literal:
         kind, options = "select", tuple((str(v), _label(str(v))) for v in typing.get_args(annotation))
     else:

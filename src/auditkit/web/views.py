@@ -13,8 +13,7 @@ from typing import Any
 from auditkit.errors import Problem
 from auditkit.model.catalog import catalogue
 from auditkit.model.result import AuditResult, Status
-from auditkit.render.html import score_text
-from auditkit.render.labels import status_label, verdict_label
+from auditkit.render.labels import grade_sentence, grade_text, score_text, status_label, verdict_label
 from auditkit.web.questions import anchor
 
 
@@ -26,26 +25,34 @@ def fact_link(doc_id: str, path: str) -> dict[str, str]:
     return {"href": f"/d/{doc_id}/s/{info.section}#{anchor(path)}", "label": info.label, "path": path}
 
 
+DASH = "\u2013"
+
+
 def panel(doc_id: str, result: AuditResult) -> dict[str, Any]:
-    """The live verdict panel: every principle's verdict and score, what decided it, what would settle it."""
+    """The live verdict panel: every principle's verdict and score range, what decided it, what would settle it.
+
+    The order of 'what would settle it' is the audit's own (``to_settle``: the facts that narrow the range
+    most first); the panel only links each fact to its question.
+    """
     principles = []
     for p in result.principles:
         findings = [f for f in result.findings if f.principle == p.id and f.framework == p.framework]
-        settle: dict[str, dict[str, str]] = {}
         rows = []
         for f in findings:
-            for path in f.missing:
-                settle.setdefault(path, fact_link(doc_id, path))
             deciding = [fact_link(doc_id, u.path) for u in f.facts] or [fact_link(doc_id, m) for m in f.missing]
             rows.append({"rule": f.rule, "title": f.title, "status": f.status.value,
                          "status_label": status_label(f.status), "red_line": f.red_line,
-                         "decided": f.status not in (Status.UNKNOWN,), "facts": deciding,
+                         "decided": f.status is not Status.UNKNOWN, "facts": deciding,
                          "href": deciding[0]["href"] if deciding else ""})
+        settle = [{**fact_link(doc_id, s.fact), "changes_verdict": s.changes_verdict} for s in p.to_settle]
         principles.append({
             "id": p.id, "title": p.title, "verdict": p.verdict.value, "verdict_label": verdict_label(p.verdict),
-            "score": score_text(p.score), "coverage": f"{p.coverage * 100:.0f}%", "findings": rows,
-            "settle": list(settle.values())})
-    return {"grade": result.grade, "score": score_text(result.score), "capped": result.grade_capped,
+            "reason": p.verdict_reason, "score": score_text(p.score, DASH),
+            "open": p.score is not None and p.score.low != p.score.high,
+            "coverage": f"{p.coverage * 100:.0f}%", "findings": rows, "settle": settle})
+    grade = grade_text(result, DASH)
+    note = grade_sentence(result, DASH)[len(grade):].strip(" ,()")  # what qualifies it, in the report's words
+    return {"grade": grade, "grade_note": note, "score": score_text(result.score, DASH),
             "red_lines": list(result.red_lines_crossed), "principles": principles,
             "gaps": len(result.information_gaps)}
 
