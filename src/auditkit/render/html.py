@@ -19,9 +19,9 @@ from markupsafe import Markup
 from auditkit.model.catalog import catalogue
 from auditkit.model.result import AuditResult, Finding, PrincipleResult, Status, Verdict
 from auditkit.render import RenderOptions
-from auditkit.render.labels import status_label, verdict_colour, verdict_label, worst_gaps
+from auditkit.render.headline import NO_GAP, NO_RED_LINE, RED_LINES_TITLE, Gap, headline
+from auditkit.render.labels import status_label, verdict_colour, verdict_label
 
-SUMMARY_GAPS = 6
 NO_DATE = "date not given"
 # Statuses whose remedy is worth printing: a met rule needs no amendment.
 REMEDY_STATUSES = (Status.NOT_MET, Status.PARTIAL, Status.UNKNOWN)
@@ -95,6 +95,9 @@ def _finding(f: Finding, numbers: dict[str, int], secret: set[str]) -> dict[str,
         "status_label": status_label(f.status), "severity": f.severity, "red_line": f.red_line,
         "weight": f.weight, "explanation": f.explanation, "rationale": f.rationale,
         "requirement": _requirement(f.requirement),
+        # An undecided finding lists what is already known beside what is missing, so that the reader sees
+        # how far the rule can still go; a decided one lists the facts that decided it.
+        "facts_label": "Already known" if f.status is Status.UNKNOWN else "Decided by",
         "facts": [{"label": u.label, "label_cap": u.label[:1].upper() + u.label[1:], "path": u.path, "display": u.display, "note": u.note,
                    "refs": _refs(u.sources, numbers)} for u in f.facts],
         "missing": [{"path": m, "label": facts[m].label if m in facts else m,
@@ -121,23 +124,28 @@ def _principles(result: AuditResult, numbers: dict[str, int]) -> list[dict[str, 
             "coverage": "–" if p.verdict is Verdict.NOT_APPLICABLE else f"{p.coverage * 100:.0f}%",
             "decided": "" if p.verdict is Verdict.NOT_APPLICABLE else
             f"{p.coverage * 100:.0f}% of the rule weight decided",
-            "counts": counts or "no rules", "findings": findings})
+            "counts": counts or "no rules",
+            # Rules that do not concern this programme: one compact list per principle, not a page of findings.
+            "findings": [f for f in findings if f["status"] != Status.NOT_APPLICABLE.value],
+            "not_applicable": [f for f in findings if f["status"] == Status.NOT_APPLICABLE.value]})
     return out
 
 
-def _summary(result: AuditResult) -> dict[str, Any]:
-    by_rule = {f.rule: f for f in result.findings}
-    crossed = set(result.red_lines_crossed)
-    # Red lines get their own list; the gaps list goes on with the next most serious ones.
-    gaps = [f for f in worst_gaps(result.findings) if f.rule not in crossed]
+def _gap(gap: Gap, numbers: dict[str, int]) -> dict[str, Any]:
+    f = gap.finding
+    return {"rule": f.rule, "anchor": f"rule-{f.rule}", "title": f.title, "status_label": status_label(f.status),
+            "status": f.status.value, "red_line": f.red_line, "severity": f.severity, "tags": gap.tags,
+            "sentence": f.explanation, "refs": _refs(f.sources, numbers)}
+
+
+def _summary(result: AuditResult, numbers: dict[str, int]) -> dict[str, Any]:
+    """The executive summary's lists: the headline gaps (render/headline.py), as every format shows them."""
+    head = headline(result)
     return {
-        "red_lines": [{"rule": r, "anchor": f"rule-{r}", "title": by_rule[r].title if r in by_rule else "",
-                       "sentence": by_rule[r].explanation if r in by_rule else ""}
-                      for r in result.red_lines_crossed],
-        "gaps": [{"rule": f.rule, "anchor": f"rule-{f.rule}", "title": f.title, "status_label": status_label(
-            f.status), "status": f.status.value, "red_line": f.red_line, "severity": f.severity,
-                  "sentence": f.explanation} for f in gaps[:SUMMARY_GAPS]],
-        "gaps_total": len(gaps),
+        "red_lines_title": RED_LINES_TITLE, "no_red_line": NO_RED_LINE, "no_gap": NO_GAP,
+        "red_lines": [_gap(g, numbers) for g in head.red_lines],
+        "gaps_title": head.others_title, "gaps": [_gap(g, numbers) for g in head.others],
+        "gaps_total": head.others_total,
         "decided": sum(1 for f in result.findings if f.status not in (Status.UNKNOWN, Status.NOT_APPLICABLE)),
         "total": len(result.findings),
     }
@@ -224,7 +232,7 @@ def report_view(result: AuditResult) -> dict[str, Any]:
     numbers = {s.id: s.number for s in result.sources}
     principles = _principles(result, numbers)
     return {
-        "cover": _cover(result), "summary": _summary(result), "principles": principles,
+        "cover": _cover(result), "summary": _summary(result, numbers), "principles": principles,
         "chart": score_chart(result.principles, result.scoring),
         "gaps": _information_gaps(result), "gaps_count": len(result.information_gaps),
         "undisclosed_count": sum(1 for g in result.information_gaps if g.undisclosed),

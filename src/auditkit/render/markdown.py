@@ -63,13 +63,12 @@ def _summary(view: dict[str, Any]) -> list[str]:
            "| Principle | Score | Verdict | Decided |", "|---|---:|---|---:|"]
     out += [f"| {cell(p['id'] + ' ' + p['title'])} | {p['score']} | {p['verdict_label']} | {p['coverage']} |"
             for p in view["principles"]]
-    out += ["", "### Red lines crossed", ""]
-    out += [f"- **{r['rule']}** (red line) {text(r['sentence'])}" for r in s["red_lines"]] or \
-        ["None of the red-line rules is shown to be broken."]
-    title = "Other serious gaps" if s["red_lines"] else "Most serious gaps"
-    out += ["", f"### {title}", ""]
-    out += [f"{i}. **{g['rule']}** ({g['status_label']}{', red line' if g['red_line'] else ''}) "
-            f"{text(g['sentence'])}" for i, g in enumerate(s["gaps"], start=1)] or ["No rule is shown to be unmet."]
+    out += ["", f"### {s['red_lines_title']}", ""]
+    out += [f"- **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}" for g in s["red_lines"]] \
+        or [s["no_red_line"]]
+    out += ["", f"### {s['gaps_title']}", ""]
+    out += [f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
+            for i, g in enumerate(s["gaps"], start=1)] or [s["no_gap"]]
     return out + [""]
 
 
@@ -79,7 +78,7 @@ def _finding(f: dict[str, Any]) -> list[str]:
            f"**{f['status_label']}**, severity {f['severity']}, weight {f['weight']}{red}", "",
            text(f["explanation"]) + _refs(f["refs"]), ""]
     if f["facts"]:
-        out += ["Decided by:", ""]
+        out += [f"{f['facts_label']}:", ""]
         out += [f"- {text(u['label_cap'])}: **{text(u['display'])}**{_refs(u['refs'])}"
                 + (f" ({text(u['note'])})" if u["note"] else "") for u in f["facts"]]
         out.append("")
@@ -113,6 +112,12 @@ def _principles(view: dict[str, Any]) -> list[str]:
                 + f" ({p['counts']}).", ""]
         for f in p["findings"]:
             out += _finding(f)
+        if p["not_applicable"]:
+            count = len(p["not_applicable"])
+            out += [f"**Not applicable to this programme ({count} rule{'s' if count != 1 else ''})**", ""]
+            out += [f"- **{f['rule']}** {text(f['title'])}: {text(f['explanation'])}{_refs(f['refs'])}"
+                    for f in p["not_applicable"]]
+            out.append("")
     return out
 
 
