@@ -243,6 +243,32 @@ def report_view(result: AuditResult) -> dict[str, Any]:
     }
 
 
+BRIEF_QUESTIONS = 5
+
+
+def _top_questions(result: AuditResult) -> list[dict[str, Any]]:
+    """The questions for the operator that matter most: those a red-line rule waits on, then those most rules
+    wait on; numbered as in the full report."""
+    red = {f.rule for f in result.findings if f.red_line}
+    ranked = sorted(enumerate(result.information_gaps, start=1),
+                    key=lambda item: (not set(item[1].rules) & red, -len(item[1].rules), item[0]))
+    return [{"number": n, "question": g.question, "undisclosed": g.undisclosed, "rules": g.rules, "fact": g.fact}
+            for n, g in ranked[:BRIEF_QUESTIONS]]
+
+
+def brief_view(result: AuditResult) -> dict[str, Any]:
+    """What the two-page brief says: the report's view, cut to the cover, the principle table, the headline
+    gaps with the sources they cite, the top questions, and how to get the full report."""
+    view = report_view(result)
+    summary = view["summary"]
+    cited = {n for g in (*summary["red_lines"], *summary["gaps"]) for n in g["refs"]}
+    stem = result.input_file.rsplit(".", 1)[0] if "." in result.input_file else result.input_file
+    return {**view, "sources": [s for s in view["sources"] if s["number"] in cited],
+            "questions": _top_questions(result), "questions_total": len(result.information_gaps),
+            "full_command": f"auditkit audit {result.input_file} --format pdf -o {stem or 'report'}.pdf",
+            "rules_total": len(result.findings), "sources_total": len(result.sources)}
+
+
 def css_string(value: str) -> Markup:
     """A CSS string literal that shows ``value`` as text: every character but letters, digits and a few
     punctuation marks is written as a hex escape (its trailing space is part of the escape, so that a space
@@ -278,15 +304,16 @@ def subject(result: AuditResult) -> str:
 
 def render_document(result: AuditResult, options: RenderOptions, *, pdf: bool) -> str:
     """The report's HTML text: standalone for the browser, or with print assets for WeasyPrint."""
-    css = asset_text("report.css")
+    css = asset_text("report.css") + (asset_text("brief.css") if options.brief else "")
     if pdf:
         css = asset_text("fonts.css") + css
     page = "letter" if options.page_size.lower() == "letter" else "A4"
     d = result.deployment
     created = f"{d.audit_date}T00:00:00Z" if d.audit_date else None
-    return environment().get_template("report.html.j2").render(
-        view=report_view(result), css=Markup(css), pdf=pdf, page_size=page, created=created, running=_running(result),
-        title=f"Human-rights audit: {d.name}", author=d.auditor or "", subject=subject(result),
+    name, view = ("brief.html.j2", brief_view(result)) if options.brief else ("report.html.j2", report_view(result))
+    return environment().get_template(name).render(
+        view=view, css=Markup(css), pdf=pdf, page_size=page, created=created, running=_running(result),
+        title=f"Human-rights audit{' (brief)' if options.brief else ''}: {d.name}", author=d.auditor or "", subject=subject(result),
         keywords=keywords(result), generator=f"auditkit {result.auditkit_version}")
 
 

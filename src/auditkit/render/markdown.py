@@ -13,7 +13,7 @@ from typing import Any
 from auditkit.escape import markdown, markdown_code
 from auditkit.model.result import AuditResult
 from auditkit.render import RenderOptions
-from auditkit.render.html import report_view
+from auditkit.render.html import brief_view, report_view
 
 
 def text(value: object) -> str:
@@ -169,8 +169,46 @@ def _sources(view: dict[str, Any]) -> list[str]:
     return out if view["sources"] else out + ["The deployment file declares no sources.", ""]
 
 
+def _brief(view: dict[str, Any]) -> list[str]:
+    """The two-page brief: the cover, the principle table, the headline gaps with their sources, the top
+    questions for the operator, and how to get the full report."""
+    c = view["cover"]
+    cover = _cover(view)
+    out = cover[:cover.index("| | |")]
+    out += ["| | |", "|---|---|"]
+    rows = [("Jurisdiction", c["jurisdiction"] or "not given"), ("Operator", c["operator"] or "not given"),
+            ("Technology", c["technology"]), ("Period", c["period"]), ("Audit date", c["audit_date"]),
+            ("Framework", c["frameworks"])]
+    out += [f"| {k} | {cell(v)} |" for k, v in rows if v] + [""]
+    summary = _summary(view)
+    table = summary.index("| Principle | Score | Verdict | Decided |")
+    gaps = summary.index(f"### {view['summary']['red_lines_title']}")
+    out += ["## Principle by principle", "", *summary[table:gaps], "## What falls short", "", *summary[gaps:]]
+    out += ["## Questions for the operator", ""]
+    questions, total = view["questions"], view["questions_total"]
+    if questions:
+        out += [f"{total} fact{'s' if total != 1 else ''} could not be established. The {len(questions)} that "
+                "matter most" + (" (numbered as in the full report):" if total > len(questions) else ":"), ""]
+        out += [f"- **Q{q['number']}.** {text(q['question'])}" + (" **(undisclosed)**" if q["undisclosed"] else "")
+                + f" Needed by {', '.join(q['rules'])}." for q in questions]
+    else:
+        out.append("Every fact the rules need was established.")
+    out += ["", "## Sources cited above", ""]
+    out += _sources(view)[2:] if view["sources"] else ["The gaps above cite no source.", ""]
+    out += ["## The full report", "",
+            (f"This brief is cut from a full report that gives, for each of the {view['rules_total']} rules, the "
+             "facts that decided it, their sources and an amendment ready to propose; all "
+             f"{view['questions_total']} questions for the operator; the method; and all {view['sources_total']} "
+             f"sources. To produce it: `{view['full_command']}` (auditkit {c['version']}; input "
+             f"{text(c['input_file'])}, SHA-256 {c['sha256']})."), ""]
+    return out
+
+
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    """The Markdown report."""
+    """The Markdown report (or, with options.brief, the two-page brief)."""
+    if options.brief:
+        lines = _brief(brief_view(result))
+        return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
     view = report_view(result)
     parts = [_cover(view), _summary(view), _principles(view), _gaps(view), _methodology(view), _sources(view)]
     return ("\n".join(line for part in parts for line in part).rstrip("\n") + "\n").encode("utf-8")
