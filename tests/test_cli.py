@@ -156,7 +156,7 @@ def test_deployment_schema_accepts_the_filled_example(filled: Path) -> None:
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for command in ("audit", "compare", "validate", "init", "principles", "schema"):
+    for command in ("audit", "compare", "plan", "annex", "validate", "init", "principles", "schema"):
         assert f"  {command}" in out
 
 

@@ -27,8 +27,10 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FRT = "moscow-safe-city-frt.yaml"
 QUARANTINE = "moscow-covid-quarantine.yaml"
 NIZHNY = "nizhny-novgorod-safe-city.yaml"
+ALPR = "los-angeles-alpr.yaml"
+SMITTESTOPP = "norway-smittestopp.yaml"
 HYPOTHETICAL = "hypothetical-well-governed.yaml"
-REAL = (FRT, QUARANTINE, NIZHNY)
+REAL = (FRT, QUARANTINE, NIZHNY, ALPR, SMITTESTOPP)
 ALL = (*REAL, HYPOTHETICAL)
 
 MET = Verdict.MET
@@ -71,6 +73,37 @@ VERDICTS: dict[str, dict[str, Verdict]] = {
         "P8": INSUFFICIENT,  # no fairness fact is on the record
         "P9": INSUFFICIENT,  # only oversight_body none is known
     },
+    # Los Angeles licence-plate readers, as the California State Auditor found them (February 2020).
+    ALPR: {
+        "P1": MET,           # a state statute (SB 34) names ALPR; competent, published (P1-06 fails: it leaves
+                             # retention and oversight to the operator's policy; P1-05 waits on hot-list criteria)
+        "P2": INSUFFICIENT,  # every passing plate is read (P2-01 not met); no source on warrants for searches
+        "P3": NOT_MET,       # red line P3-01: untargeted, 99.9% of 320 million reads were of no listed vehicle;
+                             # matched only against hot lists, so P3-02 and P3-05 are met
+        "P4": PARTIAL,       # auditor: poor account practices (P4-02), incomplete logs (P4-03 partial); the
+                             # statute gives a damages action (P4-05, P4-07 met)
+        "P5": NA,            # no de-identification is claimed
+        "P6": INSUFFICIENT,  # no policy listing purposes (P6-01 not met); nothing else established for LAPD
+        "P7": INSUFFICIENT,  # kept over five years whatever the use (P7-02 not met); the maximum is a lower bound
+        "P8": INSUFFICIENT,  # no fairness fact in the sources
+        "P9": INSUFFICIENT,  # no policy published (P9-03 not met); the State Auditor's audit (P9-07 met)
+    },
+    # Norway's Smittestopp contact-tracing app, as of the Data Protection Authority's notice (June 2020).
+    # Format 1 cannot hold the regulator's central findings (location data not shown necessary; users
+    # could not agree to tracing without analysis; access requests unanswered), nor say whether an app
+    # "scans" its users, so most principles stay undecided and the grade rests on few rules: read the
+    # "Decided" column before the grade.
+    SMITTESTOPP: {
+        "P1": PARTIAL,       # a published government regulation naming the technology (decree: P1-01 partial)
+        "P2": INSUFFICIENT,  # voluntary, no penalty (P2-01, P2-02 met); court-order facts do not arise
+        "P3": INSUFFICIENT,  # scanning/identification answers fit cameras, not apps: unknown; DPIA per deployment
+        "P4": INSUFFICIENT,  # only encryption (the developer's statement) is known
+        "P5": INSUFFICIENT,  # analysis data was claimed anonymised; the regulator found it not yet possible
+        "P6": INSUFFICIENT,  # two purposes fixed by the regulation (P6-01 met); nothing else established
+        "P7": INSUFFICIENT,  # 30-day storage and a 1 December 2020 sunset (P7-01, P7-05 met)
+        "P8": INSUFFICIENT,  # no fairness fact in the sources
+        "P9": INSUFFICIENT,  # the DPA is independent with binding powers (P9-05 met); Amnesty's review (P9-07)
+    },
     HYPOTHETICAL: {
         "P1": MET,           # statute by a competent body, published, names FRT and fixes its limits
         "P2": PARTIAL,       # deliberate gap: participation unavoidable; court orders otherwise complete
@@ -84,7 +117,7 @@ VERDICTS: dict[str, dict[str, Verdict]] = {
     },
 }
 
-GRADES = {FRT: "F", QUARANTINE: "F", NIZHNY: "F", HYPOTHETICAL: "A"}
+GRADES = {FRT: "F", QUARANTINE: "F", NIZHNY: "F", ALPR: "F", SMITTESTOPP: "A", HYPOTHETICAL: "A"}
 
 RED_LINES = {
     # P3-02 (live matching against a population database) is not crossed: the sources say police have
@@ -93,6 +126,8 @@ RED_LINES = {
     FRT: ["P3-01", "P3-03"],           # untargeted; proportionality none
     QUARANTINE: ["P3-01"],             # untargeted; matched against people under quarantine; assessment unknown
     NIZHNY: ["P3-01"],                 # untargeted; identification mode and database unknown
+    ALPR: ["P3-01"],                   # every passing plate is read and stored
+    SMITTESTOPP: [],                   # P3-01 unknown: format 1's "scanning" answers describe cameras
     HYPOTHETICAL: [],
 }
 
@@ -109,7 +144,7 @@ def results(framework: Framework) -> dict[str, AuditResult]:
     return {name: audit(load_deployment(EXAMPLES / name), [framework]) for name in ALL}
 
 
-def test_the_bundled_examples_are_exactly_the_four_case_studies() -> None:
+def test_the_bundled_examples_are_exactly_the_six_case_studies() -> None:
     assert sorted(p.name for p in EXAMPLES.glob("*.yaml")) == sorted(ALL)
     assert DEFAULT_EXAMPLE == FRT
 
@@ -314,3 +349,48 @@ def test_moscow_summary_asserts_no_allegation(results: dict[str, AuditResult]) -
     for rule in ("P6-04", "P6-05", "P6-06", "P8-07", "P3-02"):
         assert reasons[rule] not in summary, rule
         assert rule not in summary, rule
+
+
+# The licence-plate-reader and contact-tracing case studies: the facts that decide them.
+
+def _decided_by(results: dict[str, AuditResult], name: str, rule: str) -> tuple[Status, list[tuple[str, object]]]:
+    finding = _finding(results, name, rule)
+    return finding.status, [(u.path, u.value) for u in finding.facts]
+
+
+def test_alpr_is_decided_by_the_state_auditors_findings_and_the_statute(results: dict[str, AuditResult]) -> None:
+    """The red line rests on the auditor's description of what an ALPR does; the accountability facts on
+    the auditor's recommendations; liability and compensation on the statute's own text."""
+    assert _decided_by(results, ALPR, "P3-01") == (Status.NOT_MET, [("scope.scanning", "untargeted")])
+    assert "ca-auditor-2020" in _finding(results, ALPR, "P3-01").sources
+    assert _decided_by(results, ALPR, "P4-02") == (Status.NOT_MET, [("security.access_restricted", False)])
+    assert _decided_by(results, ALPR, "P9-03") == (Status.NOT_MET, [("transparency.policy_published", False)])
+    assert _decided_by(results, ALPR, "P7-02") == (Status.NOT_MET, [("retention.deletion_trigger", False)])
+    for rule in ("P4-05", "P4-07"):
+        assert _finding(results, ALPR, rule).status is Status.MET
+        assert _finding(results, ALPR, rule).sources == ["ca-civ-1798-90-54"]
+    # A lower bound ("more than five years") is not a maximum: format 1 leaves it unknown, so P7-01 waits.
+    assert _finding(results, ALPR, "P7-01").status is Status.UNKNOWN
+
+
+def test_smittestopp_is_decided_by_the_regulation_and_the_regulator(results: dict[str, AuditResult]) -> None:
+    assert _decided_by(results, SMITTESTOPP, "P2-01") == (Status.MET, [("consent.participation", "voluntary")])
+    assert _decided_by(results, SMITTESTOPP, "P7-01") == (Status.MET, [("retention.max_days", 30)])
+    assert _decided_by(results, SMITTESTOPP, "P7-05") == (Status.MET, [("retention.sunset_clause", True)])
+    assert _decided_by(results, SMITTESTOPP, "P9-05") == (
+        Status.MET, [("transparency.oversight_body", "independent_binding")])
+    # Camera-shaped answers are not forced onto an app: the red line stays undecided, and says why.
+    assert _finding(results, SMITTESTOPP, "P3-01").status is Status.UNKNOWN
+    note = _facts(SMITTESTOPP)["scope.scanning"]
+    assert note is not None and "Neither format-1 answer fits an app" in (note.note or "")
+
+
+def test_facts_that_do_not_apply_say_so_rather_than_answering_no() -> None:
+    """Face-image facts do not apply to plates or apps. Format 1 has no 'not applicable', so they are
+    left unknown with a note, never answered 'no' (which would earn credit for a safeguard)."""
+    for name in (ALPR, SMITTESTOPP):
+        for path in ("minimisation.uses_population_photos", "minimisation.uses_scraped_images",
+                     "minimisation.extra_biometrics"):
+            fact = _facts(name)[path]
+            assert fact is not None and not fact.known, (name, path)
+            assert "Does not apply" in (fact.note or ""), (name, path)

@@ -37,10 +37,12 @@ DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
 FORMATS = ("text", "json", "md", "html", "pdf", "csv")
 # The format an output file's extension stands for, when --format is not given (see infer_format).
 EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html",
-              ".htm": "html", ".pdf": "pdf", ".csv": "csv"}
+              ".htm": "html", ".pdf": "pdf", ".csv": "csv",
+              ".docx": "docx"}
 BRIEF_FORMATS = ("pdf", "html", "md")
 SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
 COMPARE_FORMATS = ("text", "json", "md", "html", "pdf")
+ANNEX_FORMATS = ("md", "html", "pdf", "docx", "text")
 
 
 class _Guarded(io.TextIOBase):
@@ -180,10 +182,10 @@ def _loading(own_process: bool) -> Iterator[None]:
     out of its sight and it runs again, for rendering, which does make
     garbage. In-process callers (tests, libraries) keep the collector as it is.
     """
-    if not own_process:
+    import gc
+    if not own_process or not gc.isenabled():  # a library caller, or already inside this context
         yield
         return
-    import gc
     gc.disable()
     try:
         yield
@@ -251,7 +253,10 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     if not to_stdout:
         _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
-    with _progress(streams, len(paths), "auditing") as tick:
+    # Loading and auditing make the objects every output is rendered from, which live until the process ends:
+    # the collector is held off while they are made and then frozen out of its sight (see _loading), so that
+    # rendering many PDFs afterwards does not walk them again at every collection.
+    with _progress(streams, len(paths), "auditing") as tick, _loading(streams.own_process):
         loaded, problems, invalid = _load_each(streams, paths, tick)
         if problems and (len(paths) == 1 or not loaded):
             raise InputError(problems)
@@ -342,11 +347,12 @@ def _emit(streams: Streams, fmt: str, results: list[Any], loaded: list[Any], opt
             return
         writes = list(zip(_csv_targets(output), (programmes, findings)))
     elif several and fmt in ("text", "json"):
-        if fmt == "text":
-            data = batch.text(batch.rows(results, files), sort)
-        else:
-            from auditkit.render.jsonout import render_batch
-            data = render_batch(results)
+        with _loading(streams.own_process):  # a big tree of dicts and no cyclic garbage: nothing to collect
+            if fmt == "text":
+                data = batch.text(batch.rows(results, files), sort)
+            else:
+                from auditkit.render.jsonout import render_batch
+                data = render_batch(results)
         if output is None:
             streams.write_bytes(data)
             return
@@ -493,6 +499,38 @@ def plan(streams: Streams, file: Path, targets: list[str], frameworks: list[str]
         streams.err.write(f"wrote {write_after}\n")
     if not result.reached:
         streams.exit_code = EXIT_BELOW_THRESHOLD
+
+
+def annex(streams: Streams, file: Path, frameworks: list[str], targets: list[str], use_plan: bool,
+          fmt: str | None, output: Path | None) -> None:
+    """Write the amendments annex: every clause the audit proposes, definitions first, in one document.
+
+    Formats: md (the default on screen), html, pdf and docx (for Word); the
+    format follows -o's extension. With --plan and --target, only the clauses
+    of that plan, in its order.
+    """
+    from auditkit import annex as annexes
+    from auditkit.document import render
+
+    if use_plan != bool(targets):
+        raise UsageError("--plan and --target go together: --plan --target C takes the clauses of the plan to "
+                         "grade C", "auditkit annex")
+    chosen = _document_output(fmt, output, [file], ANNEX_FORMATS) if fmt or output else "md"
+    rule_sets = _frameworks(frameworks)
+    loaded, result = _audit_one(streams, file, rule_sets)
+    proposal = None
+    if use_plan:
+        from auditkit import plan as planning
+        try:
+            target = planning.parse_target(targets)
+        except ValueError as exc:
+            raise UsageError(f"Invalid value for '--target': {exc}", "auditkit annex") from None
+        proposal = planning.make_plan(loaded.deployment, rule_sets, target)
+        if not proposal.reached:
+            streams.err.write(f"auditkit: the plan does not reach {target.describe()}; the annex holds the "
+                              "clauses of the best plan found ('auditkit plan' names what blocks it)\n")
+    data = render(annexes.document(result, rule_sets, proposal), chosen)
+    _write(streams, output, data, [file])
 
 
 def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
@@ -704,6 +742,19 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write the plan to this file.")
     sub.add_argument("--write-after", type=Path, metavar="FILE",
                      help="Write the description as it would be after the plan (YAML), for 'auditkit compare'.")
+
+    sub = command(annex)
+    sub.add_argument("file", type=Path, metavar="FILE", help="The deployment description (YAML or JSON).")
+    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
+                     help="Rule set(s) to audit against. Default: agora-2020.")
+    sub.add_argument("--plan", dest="use_plan", action="store_true",
+                     help="Take the clauses of a plan (give its --target) instead of every proposed clause.")
+    sub.add_argument("-t", "--target", dest="targets", action="append", default=[], metavar="GRADE|P=VERDICT",
+                     help="With --plan: the plan's target, as for 'auditkit plan'.")
+    sub.add_argument("--format", dest="fmt", type=_choice(ANNEX_FORMATS), default=None,
+                     metavar="{" + ",".join(ANNEX_FORMATS) + "}",
+                     help="Output format. Default: from the -o file's extension, else md.")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write the annex to this file.")
 
     sub = command(validate)
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Deployment files (YAML or JSON).")
