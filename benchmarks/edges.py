@@ -25,7 +25,8 @@ rationale: {rationale}
 failure_reason: Data is kept for more than 90 days.{long}
 met_when: {met_when}
 remedy: The operator shall delete data within 30 days of collection.{long}
-references: [{{instrument: auditkit tests{long}}}]
+references: [{{instrument: auditkit tests{long}, legal_order: civil_society}}]
+origin: {{requirement: auditkit}}
 cases:
   - {{name: short, facts: {{retention.max_days: 10}}, expect: met}}
   - {{name: long, facts: {{retention.max_days: 400}}, expect: not_met}}

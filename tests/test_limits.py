@@ -195,12 +195,14 @@ def test_pack_values_edge(tmp_path: Path) -> None:
     base = sum(loader._count(yamlio.read_file(p).data) for p in folder.rglob("*.yaml"))
     room = loader.MAX_PACK_VALUES - base
 
-    def fill(extra: int) -> None:  # each reference {instrument: ref} is three values: the map, the key, its text
-        for rule, text, share in zip(rules, texts, (room // 6, room // 3 - room // 6 + extra)):
-            refs = ", ".join(["{instrument: ref}"] * share)
-            assert "references: [{instrument: auditkit tests}]" in text
-            rule.write_text(text.replace("references: [{instrument: auditkit tests}]",
-                                         f"references: [{{instrument: auditkit tests}}, {refs}]"), encoding="utf-8")
+    def fill(extra: int) -> None:  # each reference {instrument: ref, legal_order: eu} is five values: the map,
+        # two keys and their texts
+        for rule, text, share in zip(rules, texts, (room // 10, room // 5 - room // 10 + extra)):
+            refs = ", ".join(["{instrument: ref, legal_order: eu}"] * share)
+            old = "references: [{instrument: auditkit tests, legal_order: civil_society}]"
+            assert old in text
+            rule.write_text(text.replace(old, f"references: [{{instrument: auditkit tests, legal_order: civil_society}}, "
+                                              f"{refs}]"), encoding="utf-8")
     fill(-1)
     assert sum(loader._count(yamlio.read_file(p).data) for p in folder.rglob("*.yaml")) <= loader.MAX_PACK_VALUES
     _pack_accepted(folder, 4)
@@ -236,7 +238,7 @@ def test_grade_thresholds_must_go_down(tmp_path: Path) -> None:
                                                                      "grades: {F: 50, A: 90}"), encoding="utf-8")
     code, out, err = cli("principles", "--check", "-f", str(folder))
     assert (code, out) == (2, "")
-    assert err == (f"{manifest}:10:19: scoring.grades.A: grade 'A' comes after 'F' but its threshold 90 is not "
+    assert err == (f"{manifest}:9:19: scoring.grades.A: grade 'A' comes after 'F' but its threshold 90 is not "
                    "below 50; list grades from best to worst, each with a lower threshold than the one before\n")
 
 

@@ -8,13 +8,9 @@ from auditkit.escape import terminal
 from auditkit.model.result import AuditResult, Verdict
 from auditkit.render import RenderOptions
 from auditkit.render.headline import NO_GAP, NO_RED_LINE, RED_LINES_TITLE, headline
-from auditkit.render.labels import verdict_label
+from auditkit.render.labels import grade_sentence, score_text, settle_text, verdict_label
 
 WIDTH = 88
-
-
-def _score(value: float | None) -> str:
-    return "  -" if value is None else f"{value:3.0f}"
 
 
 def lines(result: AuditResult) -> list[str]:
@@ -28,16 +24,23 @@ def lines(result: AuditResult) -> list[str]:
     frameworks = ", ".join(f"{f.id} {f.version}" for f in result.frameworks)
     out.append(f"Framework: {frameworks}    Input: {result.input_file} (sha256 {result.input_sha256[:12]})")
     out.append("")
-    score = "-" if result.score is None else f"{result.score:.0f}/100"
-    capped = " (capped: a red line is crossed)" if result.grade_capped else ""
-    out.append(f"Overall: grade {result.grade}, score {score}{capped}")
+    score = "-" if result.score is None else f"{score_text(result.score)}/100"
+    out.extend(textwrap.wrap(f"Overall: grade {grade_sentence(result)}; score {score}", WIDTH,
+                             subsequent_indent="    "))
     out.append("")
-    out.append(f"{'Principle':<44} {'Score':>5} {'Decided':>7}  Verdict")
+    out.append(f"{'Principle':<44} {'Score':>9} {'Decided':>7}  Verdict")
     for p in result.principles:
         name = f"{p.id} {p.title}"
         decided = "-" if p.verdict is Verdict.NOT_APPLICABLE else f"{p.coverage:.0%}"
-        out.append(f"{name[:44]:<44} {_score(p.score):>5} {decided:>7}  {verdict_label(p.verdict)}")
-    out.append("(Decided: the share of the principle's rule weight the known facts could decide.)")
+        shown = "-" if p.score is None else score_text(p.score)
+        out.append(f"{name[:44]:<44} {shown:>9} {decided:>7}  {verdict_label(p.verdict)}")
+    out.extend(textwrap.wrap("(Score: low-high, the range the unknown facts leave open. Decided: the share of the "
+                             "principle's rule weight the known facts decide.)", WIDTH))
+    settle = settle_text(result)
+    if settle:
+        out.append("")
+        for line in settle:
+            out.extend(textwrap.wrap(line, WIDTH, subsequent_indent="    "))
     head = headline(result)
     for title, gaps, empty in ((RED_LINES_TITLE, head.red_lines, NO_RED_LINE),
                                (head.others_title, head.others, NO_GAP)):

@@ -49,17 +49,69 @@ _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "tex
 _PATTERN_WORDS = {"id": "use capital letters, digits and '-', such as P7-01",
                   "framework_id": "use lowercase letters, digits and '-', such as agora-2020",
                   "version": "write it like \"1.0\", in quotes", "url": "write a web address starting with https://",
-                  "fact": "write section.name, such as retention.max_days"}
+                  "fact": "write section.name, such as retention.max_days",
+                  "legal_order": "write international, council_of_europe, eu, civil_society or national: and a "
+                                 "two-letter country code, such as national:RU"}
+#: Legal orders shown in every report, whatever binds the deployment.
+ALWAYS_SHOWN = frozenset({"international", "civil_society"})
 
 
 @dataclass(frozen=True, kw_only=True)
 class Reference:
     instrument: str
+    legal_order: str
     locator: str | None = None
+    quote: str | None = None
     url: str | None = None
 
     def __str__(self) -> str:
         return self.instrument + (f", {self.locator}" if self.locator else "")
+
+    def binds(self, legal_orders: frozenset[str] | None) -> bool:
+        """Whether a report on a deployment bound by these legal orders shows this reference.
+
+        International and civil-society references are always shown; a regional or national
+        one only where the deployment says that order binds it (None: not stated, so none does).
+        """
+        return self.legal_order in ALWAYS_SHOWN or self.legal_order in (legal_orders or ())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Origin:
+    """Where a rule's requirement comes from."""
+
+    requirement: str  # principle | instrument | auditkit
+    instrument: str | None = None
+    note: str | None = None
+
+    def __str__(self) -> str:
+        return {"principle": "The principle's own text",
+                "instrument": f"An instrument: {self.instrument}",
+                "auditkit": "auditkit's own policy choice, beyond the principle"}[self.requirement]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Threshold:
+    """A figure a rule uses (in its conditions or its remedy) and where it comes from."""
+
+    figure: str
+    origin: str  # auditkit | instrument
+    value: int | None = None
+    instrument: str | None = None
+
+    def __str__(self) -> str:
+        if self.origin == "auditkit":
+            return f"auditkit's threshold: {self.figure} (a policy choice, not a legal limit)"
+        return f"threshold from {self.instrument}: {self.figure}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Term:
+    """One defined term of a framework's definitions clause."""
+
+    term: str
+    means: str
+    forms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,10 +122,13 @@ class Rule:
     severity: str
     weight: int
     red_line: bool
+    decisive: bool
     rationale: str
     failure_reason: str
     remedy: str
     references: tuple[Reference, ...]
+    origin: Origin
+    thresholds: tuple[Threshold, ...]
     met_when: dict[str, Any]
     applies_when: dict[str, Any] | None
     partial_when: dict[str, Any] | None
@@ -106,6 +161,9 @@ class Framework:
     scoring: dict[str, Any]
     principles: tuple[Principle, ...]
     folder: str
+    definitions_clause: str | None = None
+    definitions: tuple[Term, ...] = ()
+    changelog: tuple[dict[str, Any], ...] = ()
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -275,6 +333,12 @@ def _schema_message(error: jsonschema.ValidationError, path: PathKey) -> tuple[P
         words = _PATTERN_WORDS.get(last, "write section.name, such as retention.max_days"
                                    if isinstance(instance, str) and "." in instance else "check its form")
         return path, f"{shown(instance)} is not in the expected form; {words}"
+    if kind == "dependentRequired":
+        found = re.match(r"'(.+)' is a dependency of '(.+)'", error.message)
+        needed, given = (found[1], found[2]) if found else ("url", "locator")
+        return path, (f"a reference with a '{given}' also needs a '{needed}': copy the supporting words from the "
+                      "instrument (quote) and give the address where they can be read (url), or drop the "
+                      "pinpoint and cite the instrument as a whole")
     if kind == "const":
         return path, f"{shown(instance)} is not allowed here; write {json.dumps(value)}"
     return path, f"{shown(instance)} is not valid here"
@@ -359,9 +423,13 @@ def _load(folder: Path) -> Framework:
         Principle(id=p["id"], title=p["title"], demand=p["demand"], source_locator=p.get("source_locator"),
                   rules=tuple(sorted((r for r in rules if r.principle == p["id"]), key=lambda r: r.id)))
         for p in data["principles"])
+    definitions = data.get("definitions") or {}
     return Framework(id=data["id"], title=data["title"], version=data["version"],
                      description=data.get("description"), source=data["source"], scoring=data["scoring"],
-                     principles=principles, folder=str(folder))
+                     principles=principles, folder=str(folder), definitions_clause=definitions.get("clause"),
+                     definitions=tuple(Term(term=d["term"], means=" ".join(d["means"].split()),
+                                            forms=tuple(d.get("forms", ()))) for d in definitions.get("terms", ())),
+                     changelog=tuple(data.get("changelog", ())))
 
 
 def _rule_files(root: Path, shown: Path) -> list[Path]:
@@ -457,6 +525,13 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
                 if bad:
                     problems.append(doc.problem((*where, op), f"{leaf['fact']} cannot be {shown(bad[0])}; "
                                                 f"expected {info.expected()}"))
+    cited = [r["instrument"] for r in data["references"]]
+    named: list[tuple[PathKey, str | None]] = [(("origin", "instrument"), data["origin"].get("instrument"))]
+    named += [(("thresholds", i, "instrument"), th.get("instrument")) for i, th in enumerate(data.get("thresholds", ()))]
+    for where, instrument in named:
+        if instrument is not None and instrument not in cited:
+            problems.append(doc.problem(where, f"'{shown(instrument, quote=False)}' is not among this rule's "
+                                        f"references{did_you_mean(instrument, cited)}; cite it there first"))
     for i, case in enumerate(data["cases"]):
         for path in case["facts"]:
             if len(problems) > MAX_PROBLEMS:
@@ -481,8 +556,12 @@ def _rule(doc: Loaded) -> Rule:
     d = doc.data
     return Rule(
         id=d["id"], title=d["title"].strip(), principle=d["principle"], severity=d["severity"],
-        weight=d["weight"], red_line=d.get("red_line", False), rationale=" ".join(d["rationale"].split()),
+        weight=d["weight"], red_line=d.get("red_line", False), decisive=d.get("decisive", False),
+        rationale=" ".join(d["rationale"].split()),
         failure_reason=" ".join(d["failure_reason"].split()), remedy=" ".join(d["remedy"].split()),
-        references=tuple(Reference(**r) for r in d["references"]), met_when=d["met_when"],
+        references=tuple(Reference(**{k: " ".join(v.split()) if k == "quote" else v for k, v in r.items()})
+                         for r in d["references"]),
+        origin=Origin(**{k: " ".join(v.split()) for k, v in d["origin"].items()}),
+        thresholds=tuple(Threshold(**t) for t in d.get("thresholds", ())), met_when=d["met_when"],
         applies_when=d.get("applies_when"), partial_when=d.get("partial_when"),
         cases=tuple(d["cases"]), aliases=tuple(d.get("aliases", ())), file=doc.file)
