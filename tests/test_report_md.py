@@ -135,8 +135,7 @@ def test_an_undecided_finding_shows_what_is_already_known(case: tuple[AuditResul
         for fact in finding.facts:
             label = fact.label[:1].upper() + fact.label[1:]
             assert f"{text(label)}: **{text(fact.display)}**" in known[0], (finding.rule, fact.path)
-    # P1-06 in the Moscow study: oversight is a sourced 'no' while retention is unknown.
-    p106 = next(f for f in result.findings if f.rule == "P1-06")
-    assert p106.status is Status.UNKNOWN
-    assert [(u.path, u.display) for u in p106.facts] == [("legality.defines_oversight", "no")]
-    assert p106.missing == ["legality.defines_retention"]
+    # In the Moscow study P4-04 stays unknown while the leaks themselves are a sourced 'yes'.
+    p404 = next(f for f in result.findings if f.rule == "P4-04")
+    assert [(u.path, u.display) for u in p404.facts] == [("security.known_leaks", "yes")]
+    assert p404.facts[0].sources and p404.missing == ["security.leaks_prosecuted"]
