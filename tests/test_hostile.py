@@ -256,13 +256,15 @@ def test_stale_temporary_files_of_dead_processes_are_removed(deployment: Path, t
     target = tmp_path / "r.json"
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, check=True).stdout.strip()
-    stale = tmp_path / f".r.json.{dead}.abc123.part"
-    alive = tmp_path / f".r.json.{os.getpid()}.def456.part"  # a writer still at work: left alone
-    other = tmp_path / ".other.json.1.x.part"
-    for path in (stale, alive, other):
+    stale = tmp_path / f".r.json.{dead}.abc123_z.part"
+    old = tmp_path / ".r.json.k2j4h5g6.part"  # an older version's name, without the pid
+    alive = tmp_path / f".r.json.{os.getpid()}.def456_y.part"  # a writer still at work: left alone
+    others = [tmp_path / ".other.json.1.abcdefgh.part", tmp_path / f".r.json.md.{dead}.abcdefgh.part"]
+    for path in (stale, old, alive, *others):
         path.write_text("half a report", encoding="utf-8")
+    os.utime(old, (time.time() - 2 * outputs.STALE_SECONDS,) * 2)
     assert cli("audit", str(deployment), "-f", str(MINI), "--format", "json", "-o", str(target))[0] == 0
-    assert sorted(p.name for p in tmp_path.glob(".*.part")) == sorted([alive.name, other.name])
+    assert sorted(p.name for p in tmp_path.glob(".*.part")) == sorted([alive.name, *(p.name for p in others)])
 
 
 def test_sigterm_while_writing_removes_the_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
