@@ -464,3 +464,18 @@ def test_a_report_caps_long_lists_and_texts_and_says_so(tmp_path: Path) -> None:
     assert "… and 25 more sources, not listed here" in html and html.count('<li id="source-') == REPORT_SOURCES
     code, data, _ = cli("audit", str(path), "-f", str(MINI), "--format", "json")
     assert data.count('"number":') == REPORT_SOURCES + 25 and data.count("n" * (REPORT_NOTE + 500)) == REPORT_SOURCES + 25
+
+
+def test_lint_lines_quoting_a_pack_value_are_printable(tmp_path: Path) -> None:
+    """Found by the structure-aware fuzz run: a case value with U+FEFF reached the terminal raw."""
+    pack = _pack(tmp_path)
+    rule = pack / "rules" / "M2-01.yaml"
+    text = rule.read_text(encoding="utf-8")
+    assert "{scope.scanning: untargeted}" in text
+    rule.write_text(text.replace("{scope.scanning: untargeted}", '{scope.scanning: "untargeted \\uFEFF"}'),
+                    encoding="utf-8")
+    code, out, err = cli("principles", "--check", "-f", str(pack))
+    assert (code, out) == (2, "")
+    line = next(line for line in err.splitlines() if "M2-01" in line and "case 'untargeted'" in line)
+    assert line.isprintable() and "untargeted ?" in line
+    assert all(line.isprintable() for line in err.splitlines())
