@@ -297,10 +297,23 @@ def run(seconds: float | None, count: int | None, seed: int, pdf: bool = False, 
         "slowest": [{"seconds": round(o.seconds, 3), "kind": o.kind, "bytes": len(o.data), "input": o.label[:160],
                      "commands": o.timings} for o in slowest],
         "load_average": [round(x, 1) for x in os.getloadavg()],
+        "slowest_by_command": _slowest_by_command(outcomes),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "failures": [{"kind": o.kind, "input": o.label[:200], "problems": o.problems[:3]}
                      for o in outcomes if o.problems],
     }
+
+
+def _slowest_by_command(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
+    """For each command (validate, audit pdf, principles...), its slowest run and on which input."""
+    out: dict[str, dict[str, Any]] = {}
+    for outcome in outcomes:
+        for timing in outcome.timings:
+            name, _, seconds_text = timing.rpartition(" ")
+            seconds = float(seconds_text.rstrip("s"))
+            if seconds > out.get(name, {}).get("seconds", -1.0):
+                out[name] = {"seconds": seconds, "input": outcome.label[:120]}
+    return dict(sorted(out.items()))
 
 
 def main() -> int:
@@ -322,11 +335,15 @@ def main() -> int:
               f"{summary['commands']} commands in {summary['seconds']} s, seed {summary['seed']}")
         print(f"exits by code (every command): {summary['exits_by_code']}")
         print(f"exits by code (first command: validate or principles --check): {summary['first_command_exits']}")
-        print(f"peak memory (RSS of the fuzzing process): {summary['peak_rss_mib']} MiB")
+        print(f"peak memory (RSS of the fuzzing process, all inputs in one process): "
+              f"{summary['peak_rss_mib']} MiB")
         print("slowest inputs:")
         for row in summary["slowest"]:
             print(f"  {row['seconds']:7.3f} s  {row['kind']:<10} {row['bytes']:>8} bytes  {row['input']}")
             print(f"             {', '.join(row['commands'])}")
+        print("slowest run of each command:")
+        for name, row in summary["slowest_by_command"].items():
+            print(f"  {name:<16} {row['seconds']:7.2f} s  {row['input']}")
         print(f"failures: {len(summary['failures'])}")
         for row in summary["failures"]:
             print(f"  {row['kind']}: {row['input']}: {row['problems']}")
