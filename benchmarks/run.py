@@ -1,4 +1,4 @@
-"""auditkit benchmarks: audit throughput against a Rego baseline, report overhead, start-up, batch, memory.
+"""auditkit benchmarks: audit throughput against a Rego baseline, report overhead, start-up, batch, memory, web.
 
 Run from the repository root (with the 'bench' extra installed):
 
@@ -57,6 +57,7 @@ PDF_PAGE_BEFORE = "1.6-1.75x (0.089-0.097 against 0.055 CPU s/page, before issue
 MOSCOW = "moscow-safe-city-frt.yaml"
 # WeasyPrint's own baseline: the report's HTML with its stylesheet replaced by this one.
 MINIMAL_CSS = "@page { size: A4; margin: 20mm } html { font-family: 'DejaVu Sans'; font-size: 10pt }"
+TARGET_ANSWER_P95_MS = 100.0
 # Child processes run as an installed CLI would: with a bytecode cache (kept in a temporary folder, so the
 # tree is untouched), even where the environment sets PYTHONDONTWRITEBYTECODE.
 _PYCACHE = tempfile.mkdtemp(prefix="auditkit-bench-pycache-")
@@ -377,6 +378,16 @@ def pdf_per_page(framework: Framework, cfg: Settings) -> list[Row]:
             times[name].append(cpu_seconds() - start)
     per_page = {name: min(times[name]) / pages[name] for name in times}
     ratio = per_page["ours"] / per_page["theirs"]
+    brief_options = dataclasses.replace(options, brief=True)
+    brief_pages = pdf_pages(render_pdf(result, brief_options))
+    brief_cpu = []
+    for _ in range(reps):
+        start = cpu_seconds()
+        render_pdf(result, brief_options)
+        brief_cpu.append(cpu_seconds() - start)
+    brief_cli = timed_runs(auditkit_command() + ["audit", str(ROOT / "examples" / MOSCOW), "--brief", "-o",
+                                                str(Path(tempfile.gettempdir()) / "auditkit-bench-brief.pdf")],
+                           1 if cfg.quick else 3)
     (stock_n, stock_cpu), (fast_n, fast_cpu) = weasyprint_import(1 if cfg.quick else 5)
     rows = [
         Row(s, f"auditkit PDF of {MOSCOW} (render: HTML, layout, tagging, attachments)",
@@ -385,6 +396,12 @@ def pdf_per_page(framework: Framework, cfg: Settings) -> list[Row]:
             f"{per_page['theirs']:.3f} CPU s/page ({pages['theirs']} pages, best of {reps})"),
         Row(s, "ratio per page auditkit / WeasyPrint minimal", f"{ratio:.2f}x (before: {PDF_PAGE_BEFORE})",
             f"<= {TARGET_PDF_PAGE_RATIO:g}x", ratio <= TARGET_PDF_PAGE_RATIO),
+        Row(s, f"brief PDF of {MOSCOW} (--brief, render in a warm process)",
+            f"{min(brief_cpu):.3f} CPU s ({brief_pages} pages, best of {reps})", f"< {TARGET_BRIEF_S:g} s",
+            min(brief_cpu) < TARGET_BRIEF_S),
+        Row(s, "auditkit audit --brief -o X.pdf, fresh process (start-up and imports included)",
+            f"{min(w for w, _ in brief_cli):.3f} s wall, {min(c for _, c in brief_cli):.3f} CPU s (best of "
+            f"{len(brief_cli)})"),
         Row(s, "import weasyprint, stock library search", f"{stock_n} processes started, {stock_cpu:.3f} CPU s "
             "(incl. children, median)"),
         Row(s, "import weasyprint, auditkit's one ldconfig listing", f"{fast_n} processes started, "
@@ -749,6 +766,25 @@ def limits(cfg: Settings) -> list[Row]:
     return rows
 
 
+# --- 9. web questionnaire ----------------------------------------------------------------------------
+
+
+def web_section(cfg: Settings) -> list[Row]:
+    """auditkit serve: an answer to its updated verdict panel, and the PDF download against the CLI's PDF."""
+    import web
+
+    s = "9 web"
+    f = web.measure(auditkit_command(), CHILD_ENV, cfg.quick)
+    ratio = f.pdf_web_s / f.pdf_cli_s
+    return [
+        Row(s, f"answer -> verdict panel, server side ({f.answers} answers)",
+            f"p50 {f.p50_ms:.1f} ms, p95 {f.p95_ms:.1f} ms, max {f.max_ms:.1f} ms",
+            f"p95 <= {TARGET_ANSWER_P95_MS:.0f} ms", f.p95_ms <= TARGET_ANSWER_P95_MS),
+        Row(s, f"PDF download vs 'auditkit audit --format pdf' ({web.CASE}, best of {f.pdf_runs})",
+            f"{f.pdf_web_s:.2f} s vs {f.pdf_cli_s:.2f} s, {ratio:.2f}x", "<= 1.00x", ratio <= 1.0),
+    ]
+
+
 # --- table and main ----------------------------------------------------------------------------------
 
 
@@ -793,7 +829,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2020, help="corpus seed (default 2020)")
     parser.add_argument("--batch-pdf", type=int, help="PDFs in the batch test (default 50, quick 2)")
     parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory", "pages", "plan",
-                                           "limits"],
+                                           "limits", "web"],
                         action="append",
                         help="run only these sections (repeatable)")
     args = parser.parse_args(argv)
@@ -811,6 +847,7 @@ def main(argv: list[str] | None = None) -> int:
         ("plan", lambda: plans(framework, cfg)),
         ("pages", lambda: pdf_per_page(framework, cfg)),
         ("limits", lambda: limits(cfg)),
+        ("web", lambda: web_section(cfg)),
     ]
     rows: list[Row] = []
     speeds: list[str] = []
