@@ -127,9 +127,9 @@ def test_every_known_fact_cites_a_declared_source(name: str) -> None:
         fact = get_fact(deployment, path)
         if fact is None or not fact.known:
             continue
-        if not fact.sources or not set(fact.sources) <= declared:
+        if not fact.sources or not set(fact.source_ids) <= declared:
             unsourced.append(path)
-        cited.update(fact.sources)
+        cited.update(fact.source_ids)
     assert unsourced == []
     assert cited == declared, "every declared source should back at least one fact"
 

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from auditkit.cli import main
 from auditkit.errors import InputError
 from auditkit.model.catalog import FactInfo, catalogue
+from auditkit.model.deployment import SOURCE_KIND_MEANINGS
 from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
 MINI = str(Path(__file__).parent / "fixtures" / "frameworks" / "mini")
@@ -72,21 +73,49 @@ def known_value(info: FactInfo) -> st.SearchStrategy[Any]:
     if info.kind == "yesno":
         return st.sampled_from([True, False, "yes", "no", "Yes", "NO"])
     if info.kind == "count":
-        return st.integers(min_value=0, max_value=10**7)
+        n = st.integers(min_value=0, max_value=10**7)
+        return n | st.fixed_dictionaries({"at_least": n}) | st.fixed_dictionaries({"at_most": n}) \
+            | st.fixed_dictionaries({"about": n}) \
+            | st.tuples(n, n).map(lambda pair: {"at_least": min(pair), "at_most": max(pair)})
+    if info.kind == "duration":
+        n = st.integers(min_value=0, max_value=10**5)
+        return st.sampled_from(["indefinite", "immediately"]) | st.fixed_dictionaries({"days": n}) \
+            | st.fixed_dictionaries({"hours": n})
     return st.sampled_from([key for key, _ in info.choices])
 
 
 @st.composite
 def fact(draw: st.DrawFn, info: FactInfo, ids: list[str]) -> Any:
-    form = draw(st.sampled_from(["value", "value", "unknown", "undisclosed", "long-unknown"]))
+    form = draw(st.sampled_from(["value", "value", "unknown", "undisclosed", "long-unknown", "not_applicable",
+                                 "law-practice"]))
     if form in ("unknown", "undisclosed"):
         return form
     if form == "long-unknown":
         return {"value": draw(st.sampled_from(["unknown", "undisclosed"]))}
-    out: dict[str, Any] = {"value": draw(known_value(info)),
-                           "sources": draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))}
+    if form == "not_applicable":
+        return {"value": "not_applicable", "reason": draw(PLAIN_TEXT)}
+    if form == "law-practice":
+        sides = draw(st.sampled_from([("law",), ("practice",), ("law", "practice")]))
+        return {side: draw(statement(info, ids)) for side in sides}
+    out = draw(statement(info, ids))
     if draw(st.booleans()):
         out["note"] = draw(PLAIN_TEXT)
+    return out
+
+
+@st.composite
+def statement(draw: st.DrawFn, info: FactInfo, ids: list[str]) -> dict[str, Any]:
+    """A known answer with its sources: plain ids or pinpoints, and sometimes a standing."""
+    cited = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
+    out: dict[str, Any] = {"value": draw(known_value(info)),
+                           "sources": [{"id": c, "at": f"para {n}"} if n else c
+                                       for c, n in zip(cited, draw(st.lists(st.integers(0, 99), min_size=3,
+                                                                            max_size=3)))]}
+    standing = draw(st.sampled_from([None, None, "established", "reported", "alleged", "disputed"]))
+    if standing is not None:
+        out["standing"] = standing
+    if standing == "disputed":
+        out["contested_by"] = [cited[0]]
     return out
 
 
@@ -94,10 +123,12 @@ def fact(draw: st.DrawFn, info: FactInfo, ids: list[str]) -> Any:
 def valid_document(draw: st.DrawFn) -> dict[str, Any]:
     ids = draw(SOURCE_IDS)
     doc: dict[str, Any] = {
-        "format_version": 1,
+        "format_version": 2,
         "deployment": {"name": draw(PLAIN_TEXT), "hypothetical": draw(st.booleans())},
         "sources": [{"id": i, "publisher": draw(PLAIN_TEXT), "title": draw(PLAIN_TEXT),
-                     "date": draw(st.sampled_from(["2019", "2020-05", "2021-12-31"]))} for i in ids],
+                     "kind": draw(st.sampled_from(list(SOURCE_KIND_MEANINGS))),
+                     "url": f"https://example.org/{i}",
+                     "date": draw(st.sampled_from(["2019", "2020-05", "2021-12-31", "undated"]))} for i in ids],
     }
     chosen = draw(st.lists(st.sampled_from(sorted(catalogue())), unique=True, max_size=len(catalogue())))
     for path in chosen:

@@ -32,6 +32,7 @@ EXIT_INTERRUPTED = 130
 DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
 FORMATS = ("text", "json", "md", "html", "pdf")
 SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
+EVIDENCE = ("established", "reported", "alleged")
 
 
 @dataclass
@@ -63,17 +64,19 @@ def examples_root() -> Path:
 # --- commands ----------------------------------------------------------------------------------------
 
 
-def validate(streams: Streams, files: list[Path]) -> None:
+def validate(streams: Streams, files: list[Path], strict: bool = False) -> None:
     """Check deployment files; print every problem as file:line:col: field: message.
 
+    Warnings (a source with no web address or kind) are printed too.
     Exit 0 when every file is valid, 2 otherwise.
-    """
-    _load_all(streams, files)
+    With --strict, a warning counts as a problem."""
+    _load_all(streams, files, strict)
     for path in files:
         streams.out.write(f"{path}: valid\n")
 
 
-def _load_all(streams: Streams, files: list[Path]) -> list[Any]:
+def _load_all(streams: Streams, files: list[Path], strict: bool = False) -> list[Any]:
+    """Load every file; raise one InputError listing every problem. Notices and warnings go to stderr."""
     with _loading(streams.own_process):
         from auditkit.model.load import load_deployment
         loaded, problems = [], []
@@ -84,6 +87,12 @@ def _load_all(streams: Streams, files: list[Path]) -> list[Any]:
                 problems.extend(exc.problems)
     if problems:
         raise InputError(problems)
+    warnings = [w for item in loaded for w in item.warnings]
+    for item in loaded:
+        for line in (*item.notices, *([] if strict else item.warnings)):
+            streams.err.write(_one_line(str(line)) + "\n")
+    if strict and warnings:
+        raise InputError(warnings)
     return loaded
 
 
@@ -111,10 +120,14 @@ def _loading(own_process: bool) -> Iterator[None]:
 
 
 def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str, output: Path | None,
-          fail_under: float | None, audit_date: str | None, page_size: str) -> None:
+          fail_under: float | None, audit_date: str | None, page_size: str, evidence: str = "reported",
+          strict: bool = False) -> None:
     """Audit deployment files and print or write the result.
 
     With no FILE, audits the bundled Moscow facial-recognition case study.
+    --evidence sets which facts may decide rules: established ones only,
+    reported ones too (the default), or alleged ones too; weaker facts are
+    shown but treated as unknown.
     Exit 0 on a completed audit, 1 when a score is below --fail-under, 2 on bad input.
     """
     from auditkit.engine import audit as run_audit
@@ -129,10 +142,10 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str, 
     chosen = Format(fmt)
     _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
-    loaded = _load_all(streams, paths)
+    loaded = _load_all(streams, paths, strict)
     results = []
     for item in loaded:
-        result = run_audit(item, rule_sets)
+        result = run_audit(item, rule_sets, evidence)
         if audit_date is not None:
             result = result.model_copy(update={"deployment": result.deployment.model_copy(
                 update={"audit_date": audit_date})})
@@ -190,6 +203,17 @@ def _emit(streams: Streams, fmt: Any, results: list[Any], loaded: list[Any], opt
         target = output / (path.stem + "." + fmt.value) if output.is_dir() else output
         write_atomic(target, data)
         streams.err.write(f"wrote {target}\n")
+
+
+def migrate(streams: Streams, files: list[Path]) -> None:
+    """Rewrite format-1 deployment files as format 2, in place, keeping comments and order.
+
+    Each file must load as it is; a file already in format 2 is left alone.
+    Nothing is written unless every file can be migrated.
+    """
+    from auditkit.migrate import migrate_files
+    for line in migrate_files(files):
+        streams.err.write(_one_line(line) + "\n")
 
 
 def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
@@ -361,8 +385,17 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub.add_argument("--page-size", type=_choice(("A4", "letter"), fold_case=True), default="A4",
                      metavar="{A4,letter}", help="Paper size of PDF reports. Default: A4.")
 
+    sub.add_argument("--evidence", type=_choice(EVIDENCE), default="reported", metavar="{" + ",".join(EVIDENCE) + "}",
+                     help="The weakest facts that may decide rules. Default: reported.")
+    sub.add_argument("--strict", action="store_true", help="Treat warnings (such as a source with no url) as "
+                     "errors: exit 2.")
+
     sub = command(validate)
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Deployment files (YAML or JSON).")
+    sub.add_argument("--strict", action="store_true", help="Treat warnings as errors: exit 2.")
+
+    sub = command(migrate)
+    sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Format-1 deployment files to rewrite.")
 
     sub = command(init)
     sub.add_argument("file", nargs="?", type=Path, metavar="FILE", help="Where to write the template.")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from auditkit import __version__, scoring
+from auditkit.attribution import DEFAULT_EVIDENCE, attribute, weakest
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import catalogue, get_fact
 from auditkit.model.deployment import Deployment
-from auditkit.model.facts import Missing
+from auditkit.model.facts import Amount, Duration, Fact, Missing
 from auditkit.model.load import LoadedDeployment
 from auditkit.model.result import (
     AuditResult,
@@ -25,12 +26,39 @@ from auditkit.rules.loader import Framework, Rule
 from auditkit.rules.logic import Outcome, evaluate, words
 
 
-def lookup_for(deployment: Deployment) -> Any:
-    """A fact lookup (path -> value, Missing or None) over a deployment."""
-    def lookup(path: str) -> Any:
+def lookup_for(deployment: Deployment, evidence: str | None = None, aspect: str | None = None) -> Any:
+    """A fact lookup (path, optional aspect -> value, Missing or None) over a deployment.
+
+    ``aspect`` ('law' or 'practice') picks that side of facts that state both;
+    a condition may ask for one side itself. With ``evidence`` (established,
+    reported or alleged), a statement weaker than that reads as unknown.
+    """
+    def lookup(path: str, side: str | None = None) -> Any:
         fact = get_fact(deployment, path)
-        return None if fact is None else fact.value
+        statement = None if fact is None else fact.side(side or aspect)
+        if statement is None:
+            return None
+        if evidence is not None and not deployment.meets(statement, evidence):
+            return Missing.UNKNOWN
+        return statement.value
     return lookup
+
+
+def decide(rule: Rule, deployment: Deployment, evidence: str | None) -> tuple[Status, Outcome]:
+    """A rule's status over both sides of facts stating law and practice: the worse one wins.
+
+    A rule left open only by facts answered not_applicable does not apply.
+    """
+    split = any(f is not None and f.split for f in (get_fact(deployment, p) for p in rule.facts))
+    views = [rule_status(rule, lookup_for(deployment, evidence, side))
+             for side in (("law", "practice") if split else (None,))]
+    status, outcome = min(views, key=lambda v: _SEVERITY[v[0]])
+    if status is Status.UNKNOWN and outcome.missing and all(_not_applicable(deployment, p) for p in outcome.missing):
+        return Status.NOT_APPLICABLE, outcome
+    return status, outcome
+
+
+_SEVERITY = {Status.NOT_MET: 0, Status.PARTIAL: 1, Status.UNKNOWN: 2, Status.MET: 3, Status.NOT_APPLICABLE: 4}
 
 
 def rule_status(rule: Rule, lookup: Any) -> tuple[Status, Outcome]:
@@ -68,11 +96,13 @@ def _explanation(rule: Rule, status: Status) -> str:
     return "The rule does not apply to this deployment."
 
 
-def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
-    """Audit one validated deployment against the given frameworks."""
+def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str = DEFAULT_EVIDENCE) -> AuditResult:
+    """Audit one validated deployment against the given frameworks.
+
+    ``evidence``: the weakest standing (established, reported, alleged) a fact may have and still decide rules.
+    """
     _check_unique_ids(frameworks)
     deployment = loaded.deployment
-    lookup = lookup_for(deployment)
     findings: list[Finding] = []
     principles: list[PrincipleResult] = []
     cited: dict[str, None] = {}
@@ -82,8 +112,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
         for principle in framework.principles:
             triples = []
             for rule in principle.rules:
-                status, outcome = rule_status(rule, lookup)
-                finding = _finding(rule, framework.id, status, outcome, deployment)
+                status, outcome = decide(rule, deployment, evidence)
+                finding = _finding(rule, framework.id, status, outcome, deployment, evidence)
                 findings.append(finding)
                 triples.append((status, rule.weight, rule.red_line))
                 for source in finding.sources:
@@ -91,6 +121,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
                 if rule.red_line and status is Status.NOT_MET:
                     red_lines.append(rule.id)
                 for path in finding.missing:
+                    if _not_applicable(deployment, path):
+                        continue
                     entry = gaps.setdefault(path, {"principles": {}, "rules": {}})
                     entry["principles"].setdefault(principle.id, None)
                     entry["rules"].setdefault(rule.id, None)
@@ -99,6 +131,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
             principles.append(PrincipleResult(
                 framework=framework.id, id=principle.id, title=principle.title, demand=principle.demand,
                 source_locator=principle.source_locator, score=score, verdict=verdict, coverage=coverage, counts=counts))
+    sources = _sources(deployment, cited)
+    findings = attribute(findings, sources)
     method = frameworks[0].scoring
     total, grade, capped = scoring.overall([p.score for p in principles], bool(red_lines), method)
     info = deployment.deployment
@@ -109,27 +143,59 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
         deployment=DeploymentInfo(**info.model_dump()),
         score=total, grade=grade, grade_capped=capped, red_lines_crossed=red_lines,
         principles=principles, findings=findings,
-        information_gaps=_gaps(gaps, deployment), sources=_sources(deployment, cited),
-        scoring={"method": scoring.__doc__ or "", **method})
+        information_gaps=_gaps(gaps, deployment, evidence), sources=sources,
+        scoring={"method": scoring.__doc__ or "", **method}, evidence=evidence)
 
 
-def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deployment: Deployment) -> Finding:
-    facts = []
+def _not_applicable(deployment: Deployment, path: str) -> bool:
+    fact = get_fact(deployment, path)
+    side = None if fact is None else fact.side(None)
+    return side is not None and side.value is Missing.NOT_APPLICABLE
+
+
+def _rows(path: str, deployment: Deployment, evidence: str, counted: bool) -> list[FactUsed]:
+    """A fact as shown under a finding: one row, or one per side for a fact stating law and practice."""
+    fact = get_fact(deployment, path)
+    assert fact is not None
+    info = catalogue()[path]
+    sides = [(None, fact)] if not fact.split else [(a, s) for a, s in (("law", fact.law), ("practice", fact.practice))
+                                                   if s is not None]
+    rows = []
+    for aspect, statement in sides:
+        value = statement.value
+        standing = deployment.standing(statement)
+        weak = not deployment.meets(statement, evidence)
+        shown = info.describe(value)
+        if weak:
+            shown += f" (known only as {standing.value if standing else 'unsourced'}; below the evidence threshold, " \
+                     "not counted)"
+        data = value.as_data() if isinstance(value, Amount | Duration) else str(value) \
+            if isinstance(value, Missing) else value
+        rows.append(FactUsed(
+            path=path, label=info.label + (f" (in {aspect})" if aspect else ""), value=data, display=shown,
+            sources=statement.source_ids, note=statement.note or (fact.note if aspect else None) or statement.reason,
+            standing=standing.value if standing else None, aspect=aspect,
+            pinpoints={c.id: c.at for c in statement.sources if c.at},
+            contested_by=[c.id for c in statement.contested_by], counted=counted and not weak))
+    return rows
+
+
+def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deployment: Deployment,
+             evidence: str) -> Finding:
+    facts: list[FactUsed] = []
     decided = status in (Status.MET, Status.PARTIAL, Status.NOT_MET, Status.NOT_APPLICABLE)
     order = {path: i for i, path in enumerate(rule.facts)}
     for path in sorted(outcome.used, key=lambda p: order.get(p, len(order))) if decided else []:
+        facts += _rows(path, deployment, evidence, counted=True)
+    missing = sorted(outcome.missing, key=lambda p: order.get(p, len(order))) if status is Status.UNKNOWN else []
+    for path in missing:  # weaker facts are treated as unknown, but still shown
         fact = get_fact(deployment, path)
-        assert fact is not None
-        info = catalogue()[path]
-        value = fact.value
-        shown = "undisclosed (kept secret by the operator)" if value is Missing.UNDISCLOSED else info.describe(value)
-        facts.append(FactUsed(path=path, label=info.label, value=str(value) if isinstance(value, Missing) else value,
-                              display=shown, sources=list(fact.sources), note=fact.note))
+        if fact is not None and any(s.known for s in (fact.law, fact.practice, fact) if isinstance(s, Fact)):
+            facts += [row for row in _rows(path, deployment, evidence, counted=False) if not row.counted]
     sources: dict[str, None] = {}
     for used in facts:
-        for source in used.sources:
+        for source in [*used.sources, *used.contested_by]:
             sources.setdefault(source, None)
-    missing = sorted(outcome.missing, key=lambda p: order.get(p, len(order))) if status is Status.UNKNOWN else []
     requirement = words(rule.met_when)
     if rule.applies_when is not None:
         requirement = ["applies when:", *("  " + w for w in words(rule.applies_when)), "requires:",
@@ -138,19 +204,23 @@ def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deplo
         rule=rule.id, framework=framework, principle=rule.principle, title=rule.title, status=status,
         severity=rule.severity, weight=rule.weight, red_line=rule.red_line, rationale=rule.rationale,
         requirement=requirement, explanation=_explanation(rule, status), facts=facts, missing=missing,
-        sources=list(sources), remedy=rule.remedy,
+        sources=list(sources), remedy=rule.remedy, standing=weakest([f.standing for f in facts if f.counted]),
         references=[{k: v for k, v in vars(r).items() if v is not None} for r in rule.references])
 
 
-def _gaps(gaps: dict[str, dict[str, dict[str, None]]], deployment: Deployment) -> list[InformationGap]:
+def _gaps(gaps: dict[str, dict[str, dict[str, None]]], deployment: Deployment, evidence: str) -> list[InformationGap]:
     order = {path: i for i, path in enumerate(catalogue())}
     out = []
     for path in sorted(gaps, key=order.__getitem__):
         fact = get_fact(deployment, path)
+        weak = [] if fact is None else [s for s in (fact.law, fact.practice, fact)
+                                        if isinstance(s, Fact) and s.known and not deployment.meets(s, evidence)]
+        standing = deployment.standing(weak[0]) if weak else None
         out.append(InformationGap(
             fact=path, question=catalogue()[path].question,
             undisclosed=fact is not None and fact.value is Missing.UNDISCLOSED,
-            principles=list(gaps[path]["principles"]), rules=list(gaps[path]["rules"])))
+            principles=list(gaps[path]["principles"]), rules=list(gaps[path]["rules"]),
+            known_as=standing.value if standing else None))
     return out
 
 

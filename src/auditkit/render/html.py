@@ -78,6 +78,12 @@ def _refs(ids: list[str], numbers: dict[str, int]) -> list[int]:
     return sorted(numbers[i] for i in ids if i in numbers)
 
 
+def _pins(pinpoints: dict[str, str], numbers: dict[str, int]) -> str:
+    """Where in each source a fact is found: '[3] para 94; [5] p. 12'."""
+    return "; ".join(f"[{numbers[i]}] {at}" for i, at in sorted(pinpoints.items(), key=lambda kv: numbers.get(kv[0], 0))
+                     if i in numbers)
+
+
 def _safe_url(url: str | None) -> str | None:
     """Only web addresses become links; anything else is shown as text, never followed."""
     return url if url and url.startswith(("https://", "http://")) else None
@@ -96,7 +102,7 @@ def _finding(f: Finding, numbers: dict[str, int], secret: set[str]) -> dict[str,
         "weight": f.weight, "explanation": f.explanation, "rationale": f.rationale,
         "requirement": _requirement(f.requirement),
         "facts": [{"label": u.label, "label_cap": u.label[:1].upper() + u.label[1:], "path": u.path, "display": u.display, "note": u.note,
-                   "refs": _refs(u.sources, numbers)} for u in f.facts],
+                   "refs": _refs(u.sources, numbers), "pins": _pins(u.pinpoints, numbers)} for u in f.facts],
         "missing": [{"path": m, "label": facts[m].label if m in facts else m,
                      "question": facts[m].question if m in facts else m,
                      "undisclosed": m in secret} for m in f.missing],
@@ -129,7 +135,8 @@ def _summary(result: AuditResult) -> dict[str, Any]:
     by_rule = {f.rule: f for f in result.findings}
     crossed = set(result.red_lines_crossed)
     # Red lines get their own list; the gaps list goes on with the next most serious ones.
-    gaps = [f for f in worst_gaps(result.findings) if f.rule not in crossed]
+    gaps = [f for f in worst_gaps(result.findings) if f.rule not in crossed and established(f)]
+    attributed = [f for f in worst_gaps(result.findings) if f.rule not in crossed and not established(f)]
     return {
         "red_lines": [{"rule": r, "anchor": f"rule-{r}", "title": by_rule[r].title if r in by_rule else "",
                        "sentence": by_rule[r].explanation if r in by_rule else ""}
@@ -138,9 +145,22 @@ def _summary(result: AuditResult) -> dict[str, Any]:
             f.status), "status": f.status.value, "red_line": f.red_line, "severity": f.severity,
                   "sentence": f.explanation} for f in gaps[:SUMMARY_GAPS]],
         "gaps_total": len(gaps),
+        # One page holds both lists: attributed sentences are longer, so together they show two gaps fewer.
+        "attributed": [_gap(f) for f in attributed[:max(0, SUMMARY_GAPS - 2 - len(gaps[:SUMMARY_GAPS]))]],
+        "attributed_total": len(attributed),
         "decided": sum(1 for f in result.findings if f.status not in (Status.UNKNOWN, Status.NOT_APPLICABLE)),
         "total": len(result.findings),
     }
+
+
+def established(finding: Finding) -> bool:
+    """True when a finding rests on established facts (or on the operator's own secrecy), not on reports."""
+    return finding.standing in (None, "established")
+
+
+def _gap(f: Finding) -> dict[str, Any]:
+    return {"rule": f.rule, "anchor": f"rule-{f.rule}", "title": f.title, "status_label": status_label(f.status),
+            "status": f.status.value, "red_line": f.red_line, "severity": f.severity, "sentence": f.explanation}
 
 
 def _information_gaps(result: AuditResult) -> list[dict[str, Any]]:

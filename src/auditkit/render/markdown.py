@@ -72,10 +72,18 @@ def _summary(view: dict[str, Any]) -> list[str]:
     out += [f"- **{r['rule']}** (red line) {text(r['sentence'])}" for r in s["red_lines"]] or \
         ["None of the red-line rules is shown to be broken."]
     title = "Other serious gaps" if s["red_lines"] else "Most serious gaps"
-    out += ["", f"### {title}", ""]
-    out += [f"{i}. **{g['rule']}** ({g['status_label']}{', red line' if g['red_line'] else ''}) "
-            f"{text(g['sentence'])}" for i, g in enumerate(s["gaps"], start=1)] or ["No rule is shown to be unmet."]
+    out += ["", f"### {title} on established facts", ""]
+    out += _gap_list(s["gaps"]) or ["No rule is shown to be unmet on established facts."]
+    if s["attributed"]:
+        out += ["", "### Gaps resting on reported or alleged facts", "",
+                "These rest on facts that are reported or alleged, not established; each says whose account it is.",
+                ""] + _gap_list(s["attributed"])
     return out + [""]
+
+
+def _gap_list(gaps: list[dict[str, Any]]) -> list[str]:
+    return [f"{i}. **{g['rule']}** ({g['status_label']}{', red line' if g['red_line'] else ''}) "
+            f"{text(g['sentence'])}" for i, g in enumerate(gaps, start=1)]
 
 
 def _finding(f: dict[str, Any]) -> list[str]:
@@ -86,6 +94,7 @@ def _finding(f: dict[str, Any]) -> list[str]:
     if f["facts"]:
         out += ["Decided by:", ""]
         out += [f"- {text(u['label_cap'])}: **{text(u['display'])}**{_refs(u['refs'])}"
+                + (f" ({text(u['pins'])})" if u["pins"] else "")
                 + (f" ({text(u['note'])})" if u["note"] else "") for u in f["facts"]]
         out.append("")
     if f["missing"]:

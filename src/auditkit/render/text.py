@@ -43,7 +43,8 @@ def lines(result: AuditResult, gaps: int = 8) -> list[str]:
         out.append("")
         out.append(f"Most serious gaps ({min(gaps, len(worst))} of {len(worst)}):")
         for f in worst[:gaps]:
-            head = f"- {f.rule} [{status_label(f.status)}, {f.severity}{', red line' if f.red_line else ''}] "
+            weak = f", {f.standing}" if f.standing not in (None, "established") else ""
+            head = f"- {f.rule} [{status_label(f.status)}, {f.severity}{', red line' if f.red_line else ''}{weak}] "
             out.extend(textwrap.wrap(head + f.explanation, WIDTH, subsequent_indent="    "))
             out.extend(textwrap.wrap("Remedy: " + f.remedy, WIDTH, initial_indent="    ",
                                      subsequent_indent="    "))
