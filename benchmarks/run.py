@@ -46,6 +46,13 @@ from auditkit.rules.loader import Framework, Rule
 TARGET_THROUGHPUT_RATIO = 5.0
 TARGET_PDF_OVERHEAD = 1.15
 TARGET_STARTUP_S = 0.25
+TARGET_PDF_PAGE_RATIO = 1.5
+TARGET_BRIEF_S = 1.0
+# Before issue 14 (measured side by side, load average 2.0): 0.089-0.097 CPU s/page against 0.055, 1.6-1.75x.
+PDF_PAGE_BEFORE = "1.6-1.75x (0.089-0.097 against 0.055 CPU s/page, before issue 14)"
+MOSCOW = "moscow-safe-city-frt.yaml"
+# WeasyPrint's own baseline: the report's HTML with its stylesheet replaced by this one.
+MINIMAL_CSS = "@page { size: A4; margin: 20mm } html { font-family: 'DejaVu Sans'; font-size: 10pt }"
 # Child processes run as an installed CLI would: with a bytecode cache (kept in a temporary folder, so the
 # tree is untouched), even where the environment sets PYTHONDONTWRITEBYTECODE.
 _PYCACHE = tempfile.mkdtemp(prefix="auditkit-bench-pycache-")
@@ -280,6 +287,108 @@ def report_overhead(framework: Framework, cfg: Settings) -> list[Row]:
     ]
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process (hardly moved by other processes' load, unlike wall time)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pdf_pages(data: bytes) -> int:
+    """Pages of a PDF (read back with pypdf, from the 'bench' extra)."""
+    import io
+
+    from pypdf import PdfReader
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+_IMPORT_SCRIPT = """
+import resource, subprocess, sys, time
+started = []
+real = subprocess.Popen.__init__
+def counting(self, *args, **kwargs):
+    started.append(1)
+    real(self, *args, **kwargs)
+subprocess.Popen.__init__ = counting
+import auditkit.render  # what a render has loaded before WeasyPrint, either way
+from auditkit.render.libraries import import_weasyprint
+def cpu(who):
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+before = cpu(resource.RUSAGE_SELF) + cpu(resource.RUSAGE_CHILDREN)
+if sys.argv[1] == "auditkit":
+    import_weasyprint()
+else:
+    import weasyprint
+print(len(started), cpu(resource.RUSAGE_SELF) + cpu(resource.RUSAGE_CHILDREN) - before)
+"""
+
+
+def weasyprint_import(runs: int) -> tuple[tuple[int, float], tuple[int, float]]:
+    """(processes started, median CPU s incl. children) of importing WeasyPrint: stock, then auditkit's way."""
+    out = []
+    for how in ("stock", "auditkit"):
+        figures = []
+        for _ in range(runs):
+            proc = subprocess.run([sys.executable, "-c", _IMPORT_SCRIPT, how], capture_output=True, text=True,
+                                  check=True, env=CHILD_ENV)
+            count, seconds = proc.stdout.split()
+            figures.append((int(count), float(seconds)))
+        out.append((figures[0][0], statistics.median(f[1] for f in figures)))
+    return out[0], out[1]
+
+
+def pdf_per_page(framework: Framework, cfg: Settings) -> list[Row]:
+    """CPU seconds per page of the Moscow PDF against WeasyPrint on the same text with a minimal stylesheet."""
+    import re
+
+    from auditkit.model.load import load_deployment
+    from auditkit.render import RenderOptions
+    from auditkit.render.html import render_document
+    from auditkit.render.libraries import import_weasyprint
+    from auditkit.render.pdf import render as render_pdf
+
+    s = "6 PDF per page"
+    weasyprint = import_weasyprint()
+    loaded = load_deployment(ROOT / "examples" / MOSCOW)
+    result = audit(loaded, [framework])
+    options = RenderOptions(input_bytes=loaded.raw)
+    html = render_document(result, options, pdf=True)
+    minimal = re.sub(r"<style>.*?</style>", lambda _: f"<style>{MINIMAL_CSS}</style>", html, count=1, flags=re.DOTALL)
+
+    def ours() -> bytes:
+        data: bytes = render_pdf(result, options)
+        return data
+
+    def theirs() -> bytes:
+        data: bytes = weasyprint.HTML(string=minimal).write_pdf()
+        return data
+
+    pages = {"ours": pdf_pages(ours()), "theirs": pdf_pages(theirs())}  # also warms fonts and caches
+    reps = 1 if cfg.quick else 5
+    times: dict[str, list[float]] = {"ours": [], "theirs": []}
+    for _ in range(reps):  # interleaved, so that a slow spell of the machine hits both
+        for name, fn in (("ours", ours), ("theirs", theirs)):
+            start = cpu_seconds()
+            fn()
+            times[name].append(cpu_seconds() - start)
+    per_page = {name: min(times[name]) / pages[name] for name in times}
+    ratio = per_page["ours"] / per_page["theirs"]
+    (stock_n, stock_cpu), (fast_n, fast_cpu) = weasyprint_import(1 if cfg.quick else 5)
+    rows = [
+        Row(s, f"auditkit PDF of {MOSCOW} (render: HTML, layout, tagging, attachments)",
+            f"{per_page['ours']:.3f} CPU s/page ({pages['ours']} pages, best of {reps})"),
+        Row(s, "WeasyPrint, same text, minimal stylesheet, default options",
+            f"{per_page['theirs']:.3f} CPU s/page ({pages['theirs']} pages, best of {reps})"),
+        Row(s, "ratio per page auditkit / WeasyPrint minimal", f"{ratio:.2f}x (before: {PDF_PAGE_BEFORE})",
+            f"<= {TARGET_PDF_PAGE_RATIO:g}x", ratio <= TARGET_PDF_PAGE_RATIO),
+        Row(s, "import weasyprint, stock library search", f"{stock_n} processes started, {stock_cpu:.3f} CPU s "
+            "(incl. children, median)"),
+        Row(s, "import weasyprint, auditkit's one ldconfig listing", f"{fast_n} processes started, "
+            f"{fast_cpu:.3f} CPU s (incl. children, median)", "<= 1 process", fast_n <= 1, timing=False),
+    ]
+    return rows
+
+
 # --- 3. CLI start-up ---------------------------------------------------------------------------------
 
 
@@ -288,7 +397,7 @@ def auditkit_command() -> list[str]:
     script = Path(sys.executable).parent / "auditkit"
     if script.is_file():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from auditkit.cli import entry; sys.argv[0] = 'auditkit'; entry()"]
+    return [sys.executable, "-c", "import sys; from auditkit.entry import entry; sys.argv[0] = 'auditkit'; entry()"]
 
 
 def run_quietly(cmd: list[str]) -> None:
@@ -513,7 +622,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, help="corpus size for the throughput test (default 1000, quick 150)")
     parser.add_argument("--seed", type=int, default=2020, help="corpus seed (default 2020)")
     parser.add_argument("--batch-pdf", type=int, help="PDFs in the batch test (default 50, quick 2)")
-    parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory"], action="append",
+    parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory", "pages"],
+                        action="append",
                         help="run only these sections (repeatable)")
     args = parser.parse_args(argv)
     cfg = settings(args.quick, args.docs, args.seed)
@@ -527,6 +637,7 @@ def main(argv: list[str] | None = None) -> int:
         ("startup", lambda: startup(cfg)),
         ("batch", lambda: batch(cfg)),
         ("memory", lambda: memory(framework)),
+        ("pages", lambda: pdf_per_page(framework, cfg)),
     ]
     rows: list[Row] = []
     speeds: list[str] = []

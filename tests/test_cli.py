@@ -81,10 +81,11 @@ def test_batch_json_and_text(filled: Path, tmp_path: Path) -> None:
     assert [r["deployment"]["name"] for r in batch["results"]] == ["Riverside camera pilot", "Second pilot"]
     _, schema_text, _ = cli("schema", "result")
     jsonschema.Draft202012Validator(json.loads(schema_text)).validate(batch)
-    code, out, _ = cli("audit", str(filled), str(second), "-f", MINI)
-    assert "Summary of 2 audits" in out
-    assert out.splitlines()[-2].startswith("riverside.yaml") and "M2-01" in out.splitlines()[-2]
-    assert out.splitlines()[-1].startswith("second.yaml")
+    code, out, _ = cli("audit", str(filled), str(second), "-f", MINI, "--sort", "file")
+    lines = out.splitlines()
+    assert lines[0] == "League table of 2 programmes, sorted by file"
+    assert lines[2].startswith("Riverside camera pilot") and lines[2].endswith("M2-01")
+    assert lines[3].startswith("Second pilot")
 
 
 def test_options_and_files_come_in_any_order(filled: Path, tmp_path: Path) -> None:
@@ -156,7 +157,7 @@ def test_deployment_schema_accepts_the_filled_example(filled: Path) -> None:
 def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for command in ("audit", "validate", "init", "principles", "schema"):
+    for command in ("audit", "compare", "validate", "init", "principles", "schema"):
         assert f"  {command}" in out
 
 
@@ -172,7 +173,7 @@ def test_unknown_option_is_a_one_line_usage_error() -> None:
     (("validate",), "Missing argument FILE. See 'auditkit validate --help'."),
     (("audit", "-o"), "Option '--output' needs a value. See 'auditkit audit --help'."),
     (("audit", "--format", "jsn"),
-     "Invalid value for '--format': 'jsn' is not one of text, json, md, html, pdf. See 'auditkit audit --help'."),
+     "Invalid value for '--format': 'jsn' is not one of text, json, md, html, pdf, csv. See 'auditkit audit --help'."),
     (("audit", "--fail-under", "150"),
      "Invalid value for '--fail-under': '150' is not a score from 0 to 100. See 'auditkit audit --help'."),
     (("audit", "--fail-under", "nan"),
@@ -251,3 +252,40 @@ def test_text_path_does_not_import_weasyprint(filled: Path) -> None:
             "print('weasyprint' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+@pytest.mark.parametrize(("name", "start"), [("report.json", b"{"), ("report.md", b"# Human-rights audit"),
+                                             ("report.html", b"<!DOCTYPE html>"), ("report.txt", b"auditkit ")])
+def test_the_format_follows_the_output_extension(filled: Path, tmp_path: Path, name: str, start: bytes) -> None:
+    target = tmp_path / name
+    code, out, err = cli("audit", str(filled), "-f", MINI, "-o", str(target))
+    assert (code, out, err) == (0, "", f"wrote {target}\n")
+    assert target.read_bytes().startswith(start)
+
+
+def test_a_pdf_extension_without_format_writes_a_pdf(filled: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.pdf"
+    assert cli("audit", str(filled), "-f", MINI, "-o", str(target))[0] == 0
+    assert target.read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(("fmt", "name", "message"), [
+    ("text", "x.pdf", ("--format text does not match the .pdf extension; drop --format to write pdf, or name the "
+     "file with .txt")),
+    ("json", "x.HTML", ("--format json does not match the .HTML extension; drop --format to write html, or name "
+     "the file with .json")),
+])
+def test_a_format_that_contradicts_the_extension_is_refused(filled: Path, tmp_path: Path, fmt: str, name: str,
+                                                            message: str) -> None:
+    target = tmp_path / name
+    code, out, err = cli("audit", str(filled), "-f", MINI, "--format", fmt, "-o", str(target))
+    assert (code, out, err) == (2, "", f"{target}: {message}\n")
+    assert not target.exists()
+
+
+def test_an_unknown_extension_keeps_the_given_or_default_format(filled: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.out"
+    assert cli("audit", str(filled), "-f", MINI, "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("auditkit ")
+    assert cli("audit", str(filled), "-f", MINI, "--format", "json", "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("{")

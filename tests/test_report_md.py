@@ -62,7 +62,7 @@ def test_cells_escape_pipes_and_newlines() -> None:
     assert cell("a | b\nc") == "a \\| b c"
     assert text("# not a heading") == "\\# not a heading"
     assert text("1. not a list") == "1\\. not a list"
-    assert text(HOSTILE_IMG) == '\\<img src="file:///etc/passwd"\\>'
+    assert text(HOSTILE_IMG) == '\\<img src="file\\:///etc/passwd"\\>'
 
 
 def test_hostile_deployment_cannot_break_tables_or_inject_markup(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 Exit codes: 0 the command did its job; 1 an audit scored below --fail-under;
 2 bad input (every problem is printed, one line each); 3 an internal error
-(a bug: one line asking for a report, never a traceback); 130 interrupted.
+(a bug: one line asking for a report, never a traceback); 130 interrupted
+(Ctrl-C); 143 terminated (SIGTERM). A closed output pipe changes none of them.
 
 The parser is the standard library's argparse: it costs 2 ms to import where
 click cost 15 ms, and ``auditkit validate`` is meant to answer at once (see
@@ -13,6 +14,8 @@ fix, with a "did you mean" for mistyped commands and options.
 from __future__ import annotations
 
 import argparse
+import io
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,27 +25,81 @@ from typing import IO, Any, NoReturn
 
 from auditkit import __version__
 from auditkit.errors import AuditkitError, InputError, single
+from auditkit.escape import file_label, terminal
+from auditkit.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, ignore_more, received
 
 EXIT_OK = 0
 EXIT_BELOW_THRESHOLD = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
-EXIT_INTERRUPTED = 130
 
 DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
-FORMATS = ("text", "json", "md", "html", "pdf")
+FORMATS = ("text", "json", "md", "html", "pdf", "csv")
+# The format an output file's extension stands for, when --format is not given (see infer_format).
+EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html",
+              ".htm": "html", ".pdf": "pdf", ".csv": "csv"}
 SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
 EVIDENCE = ("established", "reported", "alleged")
+COMPARE_FORMATS = ("text", "json", "md", "html", "pdf")
+
+
+class _Guarded(io.TextIOBase):
+    """A text stream whose reader may go away (``auditkit ... | head``, ``2>&1 | true``).
+
+    A broken pipe must not turn into another exit code or a traceback: once a
+    write fails that way, later writes are dropped and the command carries on
+    to the exit code it would have had.
+    """
+
+    def __init__(self, stream: IO[str]) -> None:
+        super().__init__()
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                self.stream.write(text)
+                self.stream.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+        return len(text)
+
+    def write_binary(self, data: bytes) -> None:
+        buffer = getattr(self.stream, "buffer", None)
+        if buffer is None:
+            self.write(data.decode("utf-8"))
+            return
+        if not self.gone:
+            try:
+                self.stream.flush()
+                buffer.write(data)
+                buffer.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
+
+    def isatty(self) -> bool:
+        return not self.gone and bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                self.gone = True
 
 
 @dataclass
 class Streams:
-    out: IO[str]
-    err: IO[str]
+    out: IO[str] | _Guarded
+    err: IO[str] | _Guarded
     exit_code: int = EXIT_OK
     own_process: bool = False  # the console script, which exits when the command is done (see _loading)
 
     def write_bytes(self, data: bytes) -> None:
+        if isinstance(self.out, _Guarded):
+            self.out.write_binary(data)
+            return
         buffer = getattr(self.out, "buffer", None)
         if buffer is not None:
             self.out.flush()
@@ -72,28 +129,45 @@ def validate(streams: Streams, files: list[Path], strict: bool = False) -> None:
     With --strict, a warning counts as a problem."""
     _load_all(streams, files, strict)
     for path in files:
-        streams.out.write(f"{path}: valid\n")
+        streams.out.write(terminal(f"{file_label(path)}: valid") + "\n")
 
 
 def _load_all(streams: Streams, files: list[Path], strict: bool = False) -> list[Any]:
     """Load every file; raise one InputError listing every problem. Notices and warnings go to stderr."""
-    with _loading(streams.own_process):
-        from auditkit.model.load import load_deployment
-        loaded, problems = [], []
-        for path in files:
-            try:
-                loaded.append(load_deployment(path, display=str(path)))
-            except InputError as exc:
-                problems.extend(exc.problems)
+    loaded, problems, _ = _load_each(streams, files)
     if problems:
         raise InputError(problems)
+    _notices(streams, loaded, strict)
+    return loaded
+
+
+def _notices(streams: Streams, loaded: list[Any], strict: bool, *, notices: bool = True) -> None:
+    """Print each file's notice (format 1) and warnings; with ``strict``, warnings are problems (exit 2).
+
+    'audit' passes ``notices=False``: a format-1 file audits as it always did, and 'validate' says to migrate it.
+    """
     warnings = [w for item in loaded for w in item.warnings]
     for item in loaded:
-        for line in (*item.notices, *([] if strict else item.warnings)):
+        for line in (*(item.notices if notices else ()), *([] if strict else item.warnings)):
             streams.err.write(_one_line(str(line)) + "\n")
     if strict and warnings:
         raise InputError(warnings)
-    return loaded
+
+
+def _load_each(streams: Streams, files: list[Path], tick: Callable[[], None] = lambda: None
+               ) -> tuple[list[Any], list[Any], list[Path]]:
+    """(valid deployments, every problem of the others, the files that were invalid), in input order."""
+    with _loading(streams.own_process):
+        from auditkit.model.load import load_deployment
+        loaded, problems, invalid = [], [], []
+        for path in files:
+            try:
+                loaded.append(load_deployment(path, display=file_label(path)))
+            except InputError as exc:
+                problems.extend(exc.problems)
+                invalid.append(path)
+            tick()
+    return loaded, problems, invalid
 
 
 @contextmanager
@@ -119,90 +193,308 @@ def _loading(own_process: bool) -> Iterator[None]:
         gc.enable()
 
 
-def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str, output: Path | None,
-          fail_under: float | None, audit_date: str | None, page_size: str, evidence: str = "reported",
-          strict: bool = False) -> None:
+def infer_format(fmt: str | None, output: Path | None, formats: Sequence[str] = FORMATS,
+                 default: str = "text") -> str:
+    """The output format: --format when given, else the output file's extension, else ``default``.
+
+    A --format that contradicts a known extension ('--format text -o report.pdf') is refused, so that plain
+    text is never written into a file every program will open as a PDF.
+    """
+    if output is None or output.is_dir():
+        return fmt or default
+    implied = EXTENSIONS.get(output.suffix.lower())
+    if fmt is None:
+        if implied is None:
+            return default
+        if implied not in formats:
+            raise single(str(output), f"this command cannot write {implied} ({output.suffix} files); "
+                         f"use one of: {', '.join(formats)}")
+        return implied
+    if implied is not None and implied != fmt:
+        raise single(str(output), f"--format {fmt} does not match the {output.suffix} extension; drop --format "
+                     f"to write {implied}, or name the file with .{'txt' if fmt == 'text' else fmt}")
+    return fmt
+
+
+def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str | None, output: Path | None,
+          fail_under: float | None, audit_date: str | None, page_size: str, sort: str, jobs: int | None,
+          evidence: str = "reported", strict: bool = False) -> None:
     """Audit deployment files and print or write the result.
 
     With no FILE, audits the bundled Moscow facial-recognition case study.
+    Several files: every valid file is audited and written, with a league table
+    (text, md and html index pages, csv); invalid files are reported one line
+    per problem, and the exit code is then 2.
     --evidence sets which facts may decide rules: established ones only,
     reported ones too (the default), or alleged ones too; weaker facts are
     shown but treated as unknown.
     Exit 0 on a completed audit, 1 when a score is below --fail-under, 2 on bad input.
     """
+    from auditkit import batch
     from auditkit.engine import audit as run_audit
-    from auditkit.render import Format, RenderOptions
+    from auditkit.render import RenderOptions
     from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
     if audit_date is not None:
-        import re
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", audit_date):
-            raise single("--audit-date", f"'{audit_date}' is not a date; write it as YYYY-MM-DD")
+        from auditkit.dates import check_date
+        try:
+            check_date(audit_date)
+        except ValueError as exc:
+            raise single("--audit-date", f"'{audit_date}' is not a date; {exc}") from None
+    batch.check_sort(sort)
     paths = list(files) or [examples_root() / DEFAULT_EXAMPLE]
-    chosen = Format(fmt)
-    _check_output(chosen, output, paths)
+    to_stdout = output is not None and str(output) == "-"  # '-o -': standard output, for any format
+    output = None if to_stdout else output
+    chosen = infer_format(fmt, output)
+    if to_stdout and len(paths) > 1 and chosen in INDEX_NAMES:
+        raise single("--output", f"several files to {chosen} need -o FOLDER (an existing folder), one report "
+                     "per file; '-o -' takes one file")
+    if not to_stdout:
+        _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
-    loaded = _load_all(streams, paths, strict)
-    results = []
-    for item in loaded:
-        result = run_audit(item, rule_sets, evidence)
-        if audit_date is not None:
-            result = result.model_copy(update={"deployment": result.deployment.model_copy(
-                update={"audit_date": audit_date})})
-        results.append(result)
+    with _progress(streams, len(paths), "auditing") as tick:
+        loaded, problems, invalid = _load_each(streams, paths, tick)
+        if problems and (len(paths) == 1 or not loaded):
+            raise InputError(problems)
+        _notices(streams, loaded, strict, notices=False)
+        results = []
+        for item in loaded:
+            result = run_audit(item, rule_sets, evidence)
+            if audit_date is not None:
+                result = result.model_copy(update={"deployment": result.deployment.model_copy(
+                    update={"audit_date": audit_date})})
+            results.append(result)
+    valid = [path for path in paths if path not in invalid]
     options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4")
-    _emit(streams, chosen, results, loaded, options, output, paths)
-    if fail_under is not None and any(r.score is None or r.score < fail_under for r in results):
+    _emit(streams, chosen, results, loaded, options, output, valid, sort, jobs, several=len(paths) > 1)
+    if problems:  # after the output, so that the problems are the last thing a reader sees
+        for problem in problems:
+            streams.err.write(_one_line(str(problem)) + "\n")
+        streams.err.write(_one_line(f"auditkit: {len(invalid)} of {len(paths)} files not audited because of the "
+                                    f"problems above: {', '.join(map(str, invalid))}; the other {len(results)} were audited") + "\n")
+        streams.exit_code = EXIT_BAD_INPUT
+    elif fail_under is not None and any(r.score is None or r.score < fail_under for r in results):
         streams.exit_code = EXIT_BELOW_THRESHOLD
 
 
-def _check_output(fmt: Any, output: Path | None, paths: list[Path]) -> None:
+@contextmanager
+def _progress(streams: Streams, total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on standard error for long batches, shown only on a terminal (never in pipes, files or
+    CI logs); yields the function to call once per item done."""
+    import os
+    shown = total > 1 and streams.err.isatty() and os.environ.get("CI", "").lower() in ("", "0", "false")
+    if not shown:
+        yield lambda: None
+        return
+    from tqdm import tqdm  # type: ignore[import-untyped]
+    with tqdm(total=total, desc=label, unit="file", file=streams.err, leave=False, dynamic_ncols=True) as bar:
+        yield lambda: bar.update(1)
+
+
+INDEX_NAMES = {"md": "index.md", "html": "index.html", "pdf": "index.html"}
+
+
+def _check_output(fmt: str, output: Path | None, paths: list[Path]) -> None:
     from auditkit.outputs import check_target
-    from auditkit.render import Format
-    many = len(paths) > 1 and fmt in (Format.MD, Format.HTML, Format.PDF)
-    if fmt is Format.PDF and output is None:
-        raise single("--output", "a PDF report needs a file name; add -o REPORT.pdf")
-    if many:
-        if output is None or not output.is_dir():
-            raise single("--output", f"several files to {fmt.value} need -o FOLDER (an existing folder), "
-                         "one report per file")
+    if fmt == "pdf" and output is None:
+        raise single("--output", "a PDF report needs a file name; add -o REPORT.pdf (or -o - for standard output)")
+    if fmt == "csv" and output is not None:
+        for target in _csv_targets(output):
+            check_target(target, paths)
+        return
+    if len(paths) > 1 and fmt in INDEX_NAMES:
+        if output is None or output.is_symlink() or not output.is_dir():
+            raise single("--output", f"several files to {fmt} need -o FOLDER (an existing folder), "
+                         "one report per file and an index page")
         seen: dict[str, Path] = {}
         for path in paths:
             if path.stem in seen:  # both reports would get the same name and the second would replace the first
-                raise single(str(path), f"this file and {seen[path.stem]} would both be reported as "
-                             f"{path.stem}.{fmt.value}; rename one of them")
+                raise single(file_label(path), f"this file and {file_label(seen[path.stem])} would both be "
+                             f"reported as {path.stem}.{fmt}; rename one of them")
+            if f"{path.stem}.{fmt}" == INDEX_NAMES[fmt]:
+                raise single(file_label(path), f"its report would replace the index page {INDEX_NAMES[fmt]}; "
+                             "rename the file")
             seen[path.stem] = path
-            check_target(output / (path.stem + "." + fmt.value), paths)
+            check_target(output / (path.stem + "." + fmt), paths)
+        check_target(output / INDEX_NAMES[fmt], paths)
     elif output is not None:
         check_target(output, paths)
 
 
-def _emit(streams: Streams, fmt: Any, results: list[Any], loaded: list[Any], options: Any,
-          output: Path | None, paths: list[Path]) -> None:
+def _csv_targets(output: Path) -> tuple[Path, Path]:
+    """Where --format csv writes the programmes table and the findings table."""
+    if output.is_dir():
+        return output / "programmes.csv", output / "findings.csv"
+    return output, output.with_name(output.stem + "-findings" + (output.suffix or ".csv"))
+
+
+def _emit(streams: Streams, fmt: str, results: list[Any], loaded: list[Any], options: Any,
+          output: Path | None, paths: list[Path], sort: str, jobs: int | None, *, several: bool) -> None:
+    from auditkit import batch
     from auditkit.outputs import write_atomic
     from auditkit.render import Format, renderer
 
-    if len(results) > 1 and fmt in (Format.TEXT, Format.JSON):
-        if fmt is Format.TEXT:
-            from auditkit.render.text import render_batch
+    files = [str(p) for p in paths]
+    writes: list[tuple[Path, bytes]] = []
+    if fmt == "csv":
+        table = batch.rows(results, files)
+        programmes, findings = batch.programmes_csv(table, sort), batch.findings_csv(table, sort)
+        if output is None:
+            streams.write_bytes(programmes)
+            return
+        writes = list(zip(_csv_targets(output), (programmes, findings)))
+    elif several and fmt in ("text", "json"):
+        if fmt == "text":
+            data = batch.text(batch.rows(results, files), sort)
         else:
             from auditkit.render.jsonout import render_batch
-        data = render_batch(results)
+            data = render_batch(results)
         if output is None:
             streams.write_bytes(data)
+            return
+        writes = [(output, data)]
+    else:
+        chosen = Format(fmt)
+        inputs = [replace(options, input_bytes=item.raw) for item in loaded]
+        # Render every report before writing any, so that a failure leaves no partial set of files.
+        with _progress(streams, len(results), f"writing {fmt}") as tick:
+            if chosen is Format.PDF and len(results) > 1 and (jobs is None or jobs > 1):
+                rendered = batch.render_parallel(results, inputs, jobs, tick)
+            else:
+                render = renderer(chosen)
+                rendered = []
+                for result, item_options in zip(results, inputs):
+                    rendered.append(render(result, item_options))
+                    tick()
+        if output is None:
+            for data in rendered:
+                streams.write_bytes(data)
+            return
+        if several:
+            names = [p.stem + "." + fmt for p in paths]
+            writes = [(output / name, data) for name, data in zip(names, rendered)]
+            table = batch.rows(results, files, reports=names)
+            index = batch.markdown(table, sort) if fmt == "md" else batch.html(table, sort)
+            writes.append((output / INDEX_NAMES[fmt], index))
         else:
-            write_atomic(output, data)
-        return
-    render = renderer(fmt)
-    # Render every report before writing any, so that a failure leaves no partial set of files.
-    rendered = [render(result, replace(options, input_bytes=item.raw)) for result, item in zip(results, loaded)]
-    for data, path in zip(rendered, paths):
-        if output is None:
-            streams.write_bytes(data)
-            continue
-        target = output / (path.stem + "." + fmt.value) if output.is_dir() else output
+            writes = [(output, rendered[0])]
+    for target, data in writes:
         write_atomic(target, data)
-        streams.err.write(f"wrote {target}\n")
+        streams.err.write(terminal(f"wrote {file_label(target)}") + "\n")
+
+
+def _audit_one(streams: Streams, path: Path, frameworks: list[Any]) -> tuple[Any, Any]:
+    """(loaded description, audit result) of one file; InputError with every problem when it is invalid."""
+    from auditkit.engine import audit as run_audit
+    loaded = _load_all(streams, [path])[0]
+    return loaded, run_audit(loaded, frameworks)
+
+
+def _frameworks(specs: list[str]) -> list[Any]:
+    from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
+    return [load_framework(spec) for spec in (specs or [DEFAULT_FRAMEWORK])]
+
+
+def _write(streams: Streams, output: Path | None, data: bytes, inputs: list[Path]) -> None:
+    """Print ``data``, or write it to ``output`` all or nothing and say so."""
+    from auditkit.outputs import write_atomic
+    if output is None:
+        streams.write_bytes(data)
+        return
+    write_atomic(output, data)
+    streams.err.write(f"wrote {output}\n")
+
+
+def _document_output(fmt: str | None, output: Path | None, inputs: list[Path], formats: Sequence[str]) -> str:
+    from auditkit.outputs import check_target
+    chosen = infer_format(fmt, output, formats)
+    if chosen in ("pdf", "docx") and output is None:
+        raise single("--output", f"a {chosen.upper()} file needs a name; add -o FILE.{chosen}")
+    if output is not None:
+        check_target(output, inputs)
+    return chosen
+
+
+def compare(streams: Streams, before: Path, after: Path, frameworks: list[str], before_frameworks: list[str],
+            fmt: str | None, output: Path | None) -> None:
+    """Compare two descriptions of a programme: before and after an amendment, or two years apart.
+
+    Shows each principle's verdict and score before and after, every rule whose
+    status changed with the facts behind the change and their sources, what
+    still caps the grade, and the facts added, removed and changed. The two
+    files may be in different format versions; --before-framework audits
+    BEFORE against another rule set (an older version), and the comparison
+    says when the rule sets differ.
+    """
+    from auditkit import compare as comparing
+    from auditkit.document import render
+
+    chosen = _document_output(fmt, output, [before, after], COMPARE_FORMATS)
+    after_rules = _frameworks(frameworks)
+    before_rules = _frameworks(before_frameworks) if before_frameworks else after_rules
+    problems = []
+    try:
+        old_loaded, old = _audit_one(streams, before, before_rules)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        new_loaded, new = _audit_one(streams, after, after_rules)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    result = comparing.compare(old, new, old_loaded.deployment, new_loaded.deployment, before_rules, after_rules)
+    if chosen == "json":
+        from auditkit.render.jsonout import dumps
+        data = dumps({"comparison_version": 1, **comparing.view(result)})
+    else:
+        data = render(comparing.document(result), chosen)
+    _write(streams, output, data, [before, after])
+
+
+def plan(streams: Streams, file: Path, targets: list[str], frameworks: list[str], fmt: str | None,
+         output: Path | None, write_after: Path | None) -> None:
+    """Plan an amendment: the fewest fact changes, from the rules' conditions, that reach a target grade.
+
+    Each step names the rule, the facts it changes and the amendment clause (the
+    rule's remedy), in order of effect; the plan is proved by auditing the
+    changed description again, which --write-after saves for 'auditkit
+    compare'. Targets: a grade (--target B) and/or principles (--target P3=met).
+    Exit 0 when the target is reached, 1 when no set of changes reaches it (the
+    rules that block it are named), 2 on bad input.
+    """
+    from auditkit import plan as planning
+    from auditkit.document import render
+    from auditkit.outputs import check_target, write_atomic
+
+    if not targets:
+        raise UsageError("Missing option --target GRADE (such as --target C, or --target P3=met)", "auditkit plan")
+    try:
+        target = planning.parse_target(targets)
+    except ValueError as exc:
+        raise UsageError(f"Invalid value for '--target': {exc}", "auditkit plan") from None
+    chosen = _document_output(fmt, output, [file], COMPARE_FORMATS)
+    if write_after is not None:
+        check_target(write_after, [file])
+    rule_sets = _frameworks(frameworks)
+    known = {p.id for fw in rule_sets for p in fw.principles}
+    unknown = [pid for pid, _ in target.principles if pid not in known]
+    if unknown:
+        raise single("--target", f"no principle {unknown[0]} in the rule set; expected one of: {', '.join(sorted(known))}")
+    loaded = _load_all(streams, [file])[0]
+    result = planning.make_plan(loaded.deployment, rule_sets, target)
+    name = loaded.deployment.deployment.name
+    if chosen == "json":
+        from auditkit.render.jsonout import dumps
+        data = dumps({"plan_version": 1, **planning.view(result, name)})
+    else:
+        data = render(planning.document(result, name, loaded.deployment.deployment.audit_date), chosen)
+    _write(streams, output, data, [file])
+    if write_after is not None:
+        write_atomic(write_after, result.after_yaml)
+        streams.err.write(f"wrote {write_after}\n")
+    if not result.reached:
+        streams.exit_code = EXIT_BELOW_THRESHOLD
 
 
 def migrate(streams: Streams, files: list[Path]) -> None:
@@ -260,7 +552,8 @@ def init(streams: Streams, file: Path | None, force: bool) -> None:
     if not file.parent.resolve().is_dir():
         raise single(str(file), "the folder for this file does not exist; create it first")
     write_atomic(file, text.encode("utf-8"))
-    streams.err.write(f"wrote {file}; fill it in, then run: auditkit validate {file}\n")
+    streams.err.write(terminal(f"wrote {file_label(file)}; fill it in, then run: auditkit validate {file_label(file)}")
+                      + "\n")
 
 
 def schema(streams: Streams, kind: str) -> None:
@@ -343,6 +636,12 @@ def _score(text: str) -> float:
     return value
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes; give 1 or more")
+    return int(text)
+
+
 def _summary(function: Callable[..., Any]) -> str:
     return (function.__doc__ or "").strip().splitlines()[0]
 
@@ -375,20 +674,52 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      help="Deployment files (YAML or JSON). Default: the bundled Moscow case study.")
     sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
                      help="Rule set to audit against, by id or folder; repeat for several. Default: agora-2020.")
-    sub.add_argument("--format", dest="fmt", type=_choice(FORMATS), default="text",
-                     metavar="{" + ",".join(FORMATS) + "}", help="Output format. Default: text.")
+    sub.add_argument("--format", dest="fmt", type=_choice(FORMATS), default=None,
+                     metavar="{" + ",".join(FORMATS) + "}",
+                     help="Output format. Default: from the -o file's extension, else text.")
     sub.add_argument("-o", "--output", type=Path, metavar="PATH",
-                     help="Write to this file (a folder when auditing several files to md, html or pdf).")
+                     help="Write to this file (a folder when auditing several files to md, html or pdf); "
+                     "'-' for standard output. Only a regular file or a new name is replaced.")
     sub.add_argument("--fail-under", type=_score, metavar="SCORE",
                      help="Exit 1 when any audited file scores below SCORE (0-100).")
     sub.add_argument("--audit-date", metavar="YYYY-MM-DD", help="Date printed on the report (overrides the file's).")
     sub.add_argument("--page-size", type=_choice(("A4", "letter"), fold_case=True), default="A4",
                      metavar="{A4,letter}", help="Paper size of PDF reports. Default: A4.")
-
+    sub.add_argument("--sort", default="grade", metavar="COLUMN",
+                     help="Sort the league table of several files by file, name, grade, score, coverage, "
+                     "red-lines or a principle such as P3, best first; --sort=-COLUMN reverses. Default: grade.")
+    sub.add_argument("-j", "--jobs", type=_jobs, metavar="N",
+                     help="Render several PDFs in N processes at once. Default: the number of cores.")
     sub.add_argument("--evidence", type=_choice(EVIDENCE), default="reported", metavar="{" + ",".join(EVIDENCE) + "}",
-                     help="The weakest facts that may decide rules. Default: reported.")
+                     help="The weakest facts that may decide rules: established, reported (the default) or "
+                     "alleged. Weaker facts are shown but count as unknown.")
     sub.add_argument("--strict", action="store_true", help="Treat warnings (such as a source with no url) as "
                      "errors: exit 2.")
+
+    sub = command(compare)
+    sub.add_argument("before", type=Path, metavar="BEFORE", help="The description before (YAML or JSON).")
+    sub.add_argument("after", type=Path, metavar="AFTER", help="The description after.")
+    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
+                     help="Rule set(s) to audit both against. Default: agora-2020.")
+    sub.add_argument("--before-framework", dest="before_frameworks", action="append", default=[],
+                     metavar="ID|FOLDER", help="Audit BEFORE against this rule set instead (an older version).")
+    sub.add_argument("--format", dest="fmt", type=_choice(COMPARE_FORMATS), default=None,
+                     metavar="{" + ",".join(COMPARE_FORMATS) + "}",
+                     help="Output format. Default: from the -o file's extension, else text.")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write to this file.")
+
+    sub = command(plan)
+    sub.add_argument("file", type=Path, metavar="FILE", help="The deployment description (YAML or JSON).")
+    sub.add_argument("-t", "--target", dest="targets", action="append", default=[], metavar="GRADE|P=VERDICT",
+                     help="The grade to reach (A-E), or a principle's verdict (P3=met, P7=partially_met); repeatable.")
+    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
+                     help="Rule set(s) to audit against. Default: agora-2020.")
+    sub.add_argument("--format", dest="fmt", type=_choice(COMPARE_FORMATS), default=None,
+                     metavar="{" + ",".join(COMPARE_FORMATS) + "}",
+                     help="Output format. Default: from the -o file's extension, else text.")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write the plan to this file.")
+    sub.add_argument("--write-after", type=Path, metavar="FILE",
+                     help="Write the description as it would be after the plan (YAML), for 'auditkit compare'.")
 
     sub = command(validate)
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Deployment files (YAML or JSON).")
@@ -491,7 +822,8 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
     ``own_process``: the process ends with this command (the console script); see _loading.
     """
     skip_pydantic_plugin_scan()
-    streams = Streams(out=stdout or sys.stdout, err=stderr or sys.stderr, own_process=own_process)
+    streams = Streams(out=_Guarded(stdout or sys.stdout), err=_Guarded(stderr or sys.stderr),
+                      own_process=own_process)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         if not args:  # a bare 'auditkit' is a usage error that shows the help
@@ -512,11 +844,22 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
             streams.err.write(_one_line(str(problem)) + "\n")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
+        if own_process:
+            ignore_more()
         streams.err.write("auditkit: interrupted\n")
         return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return EXIT_OK
+    except Terminated:
+        if own_process:
+            ignore_more()
+        streams.err.write("auditkit: terminated\n")
+        return EXIT_TERMINATED
+    except BrokenPipeError:  # a write outside the guarded streams; the reader has gone, the outcome stands
+        return streams.exit_code
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
+        if received:  # a library turned the interrupt into an error of its own: it is still an interrupt
+            term = received[0] == signal.SIGTERM
+            streams.err.write("auditkit: terminated\n" if term else "auditkit: interrupted\n")
+            return EXIT_TERMINATED if term else EXIT_INTERRUPTED
         streams.err.write(_one_line(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it "
                                     "with the input file") + "\n")
         return EXIT_INTERNAL
@@ -525,8 +868,10 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
 
 def _one_line(text: str) -> str:
     """Text from files or exceptions made safe for a terminal: one line, no control characters."""
-    return "".join(ch if ch.isprintable() else " " if ch in "\n\r\t" else "?" for ch in text)
+    return terminal(text)
 
 
 def entry() -> None:
-    sys.exit(main(own_process=True))
+    """The console script (kept here for callers of ``auditkit.cli:entry``): see auditkit.entry."""
+    from auditkit.entry import entry as console
+    console()

@@ -39,3 +39,4 @@ def single(file: str, message: str, *, line: int | None = None, column: int | No
            path: str = "") -> InputError:
     """An InputError carrying one problem."""
     return InputError([Problem(file=file, message=message, line=line, column=column, path=path)])
+

@@ -1,12 +1,31 @@
-"""Writing output files safely: all or nothing, never over an input."""
+"""Writing output files safely: all or nothing, never over an input, only ever a regular file.
+
+A report replaces a regular file or takes a new name; nothing else. A device
+(``/dev/null``, a disk), a FIFO, a socket or a symbolic link is refused
+before anything is rendered: replacing it with a plain file would destroy it,
+and writing through it would send the report somewhere the user did not
+name. ``-o -`` writes to standard output instead.
+
+The report goes to a hidden temporary file beside the target, named
+``.NAME.PID.RANDOM.part``, renamed into place once complete. Ctrl-C or
+SIGTERM removes it (the CLI turns both into exceptions that unwind through
+here); a process killed outright cannot, so the next write to the same name
+removes the leftovers of processes that are no longer running.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+import time
 from pathlib import Path
 
-from auditkit.errors import single
+from auditkit.errors import InputError, single
+from auditkit.escape import file_label
+
+STDOUT = Path("-")
+STALE_SECONDS = 24 * 3600  # a temporary file whose process cannot be identified is stale after this long
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -17,41 +36,118 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _refuse_special(target: Path) -> None:
+    """Refuse anything at ``target`` that is not a regular file (a missing name is fine)."""
+    name = file_label(target)
+    try:
+        info = os.lstat(target)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise single(name, f"cannot check this output name ({exc.strerror or exc}); choose another") from None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            real = target.resolve(strict=True)
+            regular = stat.S_ISREG(real.stat().st_mode)
+        except (OSError, RuntimeError):
+            real, regular = None, False
+        if real is not None and regular:
+            raise single(name, f"this is a link to {file_label(real)}; auditkit does not write through links, so "
+                         "give that file's own name if you mean to replace it")
+        raise single(name, "this is a link, not a regular file; give the name of a regular file, or "
+                     "'-o -' for standard output")
+    if stat.S_ISDIR(info.st_mode):
+        raise single(name, "this is a folder; give a file name for the output")
+    if not stat.S_ISREG(info.st_mode):
+        raise single(name, f"this is {_kind(info.st_mode)}, not a regular file, and auditkit writes reports only "
+                     "to regular files or new names; choose a file name, or '-o -' for standard output")
+
+
 def check_target(target: Path, inputs: list[Path]) -> None:
-    """Refuse a target that is one of the inputs, a folder, or in a folder that does not exist."""
+    """Refuse a target that is one of the inputs, not a regular file, or in a folder that does not exist."""
     for source in inputs:
         if source.exists() and _same_file(target, source):
-            raise single(str(target), "this is one of the input files, so writing the report here would "
+            raise single(file_label(target), "this is one of the input files, so writing the report here would "
                          "destroy it; choose another output name")
-    if target.is_dir():
-        raise single(str(target), "this is a folder; give a file name for the output")
+    _refuse_special(target)
     if not target.parent.resolve().is_dir():
-        raise single(str(target), f"the folder {target.parent} does not exist; create it first, or choose "
-                     "another output name")
+        raise single(file_label(target), f"the folder {file_label(target.parent)} does not exist; create it first, "
+                     "or choose another output name")
+
+
+def remove_stale_parts(target: Path) -> None:
+    """Delete temporary files left beside ``target`` by auditkit processes that were killed outright."""
+    folder, prefix = target.parent, f".{target.name}."
+    try:
+        names = [n for n in os.listdir(folder or ".") if n.startswith(prefix) and n.endswith(".part")]
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        pid_text = name[len(prefix):].split(".", 1)[0]
+        path = folder / name
+        try:
+            if pid_text.isdigit() and int(pid_text) > 0:
+                if _running(int(pid_text)):
+                    continue  # another auditkit is writing this very file now
+            elif now - path.lstat().st_mtime < STALE_SECONDS:
+                continue
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+        except OSError:
+            continue
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # a process of another user, or not a real pid: leave it alone
+    return True
 
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``target`` and rename it into place.
 
-    A failure or Ctrl-C leaves any earlier file untouched and no partial file
-    behind; a folder we may not write to, or a full disk, is reported as an
-    InputError the user can act on rather than as an internal error.
+    A failure, Ctrl-C or SIGTERM leaves any earlier file untouched and no
+    partial file behind; a folder we may not write to, or a full disk, is
+    reported as an InputError the user can act on rather than as an internal
+    error. ``target`` is checked again just before the rename, so a device
+    or link put there meanwhile is not replaced either.
     """
+    _refuse_special(target)
     folder = target.resolve().parent
+    remove_stale_parts(folder / target.name)
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise single(str(target), f"cannot write here ({exc.strerror or exc}); choose another folder") from None
+        raise single(file_label(target), f"cannot write here ({exc.strerror or exc}); choose another folder") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, 0o644)
+        _refuse_special(target)
         os.replace(temp, target)
+    except InputError:
+        Path(temp).unlink(missing_ok=True)
+        raise
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise single(str(target), f"cannot write the report ({exc.strerror or exc}); the earlier file, "
+        raise single(file_label(target), f"cannot write the report ({exc.strerror or exc}); the earlier file, "
                      "if any, is unchanged") from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -132,10 +132,59 @@ def shown(value: Any, *, quote: bool = True) -> str:
 
 
 def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
-    """' (did you mean 'x'?)' for the closest option, or ''."""
-    import difflib  # only a mistake needs it; start-up does not (benchmarks/, section 3)
-    close = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    """' (did you mean 'x'?)' for the closest option, or ''.
+
+    Call it only for a problem that will be printed (at most MAX_PROBLEMS per
+    file): each call costs time in proportion to the number of options. For a
+    long list of options build one ``Suggester`` and ask it many times.
+    """
+    return Suggester(options).hint(word)
+
+
+class Suggester:
+    """Closest-match hints over a fixed list of options, at a bounded cost per question.
+
+    Short lists (the fields of a section, the facts of the format) use
+    difflib's similarity, as people expect from it. Long lists (a file's own
+    source ids, which can run to thousands) would make that quadratic, so
+    they are indexed once by every spelling with one character deleted; a
+    question then costs a few dictionary look-ups and finds the ids one
+    typing slip away (a letter added, dropped, changed or two swapped).
+    """
+
+    SMALL = 100          # up to this many options, difflib compares with each
+    LONGEST = 80         # words longer than this get no hint (nobody mistypes a paragraph)
+
+    def __init__(self, options: list[str] | tuple[str, ...]) -> None:
+        self.options = list(options)
+        self._index: dict[str, list[str]] | None = None
+
+    def hint(self, word: str) -> str:
+        close = self.closest(word)
+        return f" (did you mean '{close}'?)" if close else ""
+
+    def closest(self, word: str) -> str | None:
+        import difflib  # only a mistake needs it; start-up does not (benchmarks/, section 3)
+        if len(word) > self.LONGEST:
+            return None
+        if len(self.options) <= self.SMALL:
+            close = difflib.get_close_matches(word.lower(), self.options, n=1, cutoff=0.6)
+            return close[0] if close else None
+        if self._index is None:
+            self._index = {}
+            for option in self.options:
+                if len(option) <= self.LONGEST:
+                    for variant in _deletions(option.lower()):
+                        self._index.setdefault(variant, []).append(option)
+        found = {o for v in _deletions(word.lower()) for o in self._index.get(v, ())}
+        if not found:
+            return None
+        return max(sorted(found), key=lambda o: difflib.SequenceMatcher(None, word.lower(), o.lower()).ratio())
+
+
+def _deletions(word: str) -> set[str]:
+    """``word`` and every spelling of it with one character left out."""
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
 
 
 def read_file(path: Path, display: str | None = None, *, keep_problems: bool = False,
@@ -233,8 +282,8 @@ def _json_text(text: str, name: str) -> str:
     if not (is_json_name or stripped.startswith(("{", "["))):
         return text
     import json  # YAML files, the common case, do not need it: start-up (benchmarks/, section 3)
-    try:
-        json.loads(text)
+    try:  # numbers stay text: int() refuses more than 4,300 digits, and only the syntax matters here
+        json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
     except json.JSONDecodeError as exc:
         if is_json_name:
             raise single(name, f"JSON syntax error: {_json_words(exc.msg)}", line=exc.lineno,
@@ -411,6 +460,11 @@ class _Builder:
                 self.drop(key_node, path, "a key must be plain text, not a list or section")
                 continue
             key = str(key_node.value)
+            hidden = _HIDDEN.search(key)
+            if hidden:  # keys reach terminals and reports too (a grade's name, a field in a message)
+                self.drop(key_node, (*path, key), f"this key holds an invisible control character "
+                          f"(U+{ord(hidden[0]):04X}) that could hide or reorder what a report shows; remove it")
+                continue
             if key in out or (*path, key) in self.broken:
                 first = self.marks.get((*path, key), (0, 0))[0]
                 self.add(self._problem(key_node, (*path, key), f"the key '{key}' is given twice "

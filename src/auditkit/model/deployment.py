@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 
+from auditkit.dates import MAX_YEAR, MIN_YEAR, FullDate, check_date
 from auditkit.model.facts import STANDING_RANK, Choice, Count, Fact, Standing, YesNo
 
 FORMAT_VERSION = 2
@@ -358,6 +360,21 @@ KIND_STANDING: dict[str, Standing] = {
 UNDATED = "undated"
 
 
+def _source_date(value: Any) -> str:
+    """A source's date: the one date type (auditkit.dates), partial allowed, or 'undated'."""
+    if value == UNDATED:
+        return UNDATED
+    try:
+        return check_date(value, partial=True)
+    except ValueError as exc:
+        raise PydanticCustomError("date", "{reason}", {"reason": f"{exc}, or write undated"}) from None
+
+
+SourceDate = Annotated[str, BeforeValidator(_source_date), WithJsonSchema({"anyOf": [
+    {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}, {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+    {"const": UNDATED, "description": "the source carries no date"}]})]
+
+
 class Source(BaseModel):
     """A document a fact rests on."""
 
@@ -374,22 +391,12 @@ class Source(BaseModel):
         "about it.")
     publisher: str = Field(description="Who published it.", min_length=1)
     title: str = Field(description="Its title.", min_length=1)
-    date: str = Field(description="When it was published: YYYY, YYYY-MM or YYYY-MM-DD, or 'undated'.")
+    date: SourceDate = Field(description="When it was published: YYYY, YYYY-MM or YYYY-MM-DD, or 'undated'.")
     url: str | None = Field(default=None, description="Where to read it, if online.")
     archive: str | None = Field(default=None, description="An archived copy (such as a web.archive.org address) "
                                 "or where a printed copy is kept.")
     locator: str | None = Field(default=None, description="Page, section or paragraph, if useful.")
     note: str | None = Field(default=None, description="Anything a reader should know about this source.")
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, value: Any) -> Any:
-        text = str(value) if isinstance(value, int) else value
-        if text == UNDATED:
-            return text
-        if not isinstance(text, str) or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
-            raise ValueError("expected a date written YYYY, YYYY-MM or YYYY-MM-DD, or undated")
-        return text
 
     @field_validator("url")
     @classmethod
@@ -419,8 +426,8 @@ class About(BaseModel):
     hypothetical: bool = Field(default=False, description="True when the programme is invented for teaching "
                                "or comparison; reports then say so on every page.")
     auditor: str | None = Field(default=None, description="The person or organisation doing the audit.")
-    audit_date: str | None = Field(default=None, description="The date of the audit, YYYY-MM-DD; reports print "
-                                   "it instead of today's date.", pattern=r"^\d{4}-\d{2}-\d{2}$")
+    audit_date: FullDate | None = Field(default=None, description="The date of the audit, YYYY-MM-DD; reports "
+                                        "print it instead of today's date.")
 
 
 class Deployment(BaseModel):

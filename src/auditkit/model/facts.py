@@ -74,6 +74,8 @@ class Cite(BaseModel):
             return {"id": data}
         if isinstance(data, dict):
             return data
+        if isinstance(data, int | float) and not isinstance(data, bool):  # worded by the loader: put it in quotes
+            raise PydanticCustomError("string_type", "Input should be a valid string")
         raise PydanticCustomError("cite_shape", "{found} is not a citation; cite a source by its id, such as "
                                   "court-2020, or with a pinpoint, {form}",
                                   {"found": repr(data)[:40], "form": '{id: court-2020, at: "para 94"}'})
@@ -188,10 +190,14 @@ class Fact(BaseModel):
         except ValidationError as exc:
             error = exc.errors(include_url=False)[0]
             where = ".".join(str(p) for p in error["loc"])
+            ours = error["type"].startswith(("fact_", "cite_"))
             if error["type"] == "extra_forbidden":
-                message = f"unknown field '{where}'; a side has value, sources, standing, contested_by, reason, note"
-            else:
+                message = f"unknown field '{where[:40]}'; a side has value, sources, standing, contested_by, reason, note"
+            elif ours:
                 message = (f"{where}: " if where else "") + str(error["msg"])
+            else:
+                message = (f"{where}: " if where else "") + "not valid here; a side is written {value: ..., " \
+                    "sources: [source-id]} with optional standing, contested_by, reason and note"
             raise PydanticCustomError("fact_side", "in '{side}': {message}",
                                       {"side": side, "message": message}) from None
 
@@ -228,9 +234,9 @@ class Fact(BaseModel):
     @field_validator("standing", mode="before")
     @classmethod
     def _standing(cls, value: Any) -> Any:
-        if value is not None and value not in STANDING_MEANINGS:
+        if value is not None and (not isinstance(value, str) or value not in STANDING_MEANINGS):
             raise PydanticCustomError("fact_standing", "'{raw}' is not a standing; expected one of: "
-                                      "established, reported, alleged, disputed", {"raw": str(value)})
+                                      "established, reported, alleged, disputed", {"raw": str(value)[:40]})
         return value
 
     @classmethod

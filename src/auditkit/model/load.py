@@ -19,7 +19,17 @@ from pydantic import BaseModel, ValidationError
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
 from auditkit.model.deployment import FORMAT_VERSION, SECTIONS, SOURCE_KIND_MEANINGS, Deployment
-from auditkit.yamlio import MAX_PROBLEMS, Loaded, PathKey, cap_problems, did_you_mean, parse_bytes, read_file, shown
+from auditkit.yamlio import (
+    MAX_PROBLEMS,
+    Loaded,
+    PathKey,
+    Suggester,
+    cap_problems,
+    did_you_mean,
+    parse_bytes,
+    read_file,
+    shown,
+)
 
 _MISSING_WORDS = ("unknown", "undisclosed")
 
@@ -79,7 +89,7 @@ def validate_document(doc: Loaded) -> LoadedDeployment:
             problems += pydantic_problems(exc, doc, Deployment)
     problems += source_problems(doc)
     if problems:
-        raise InputError(_ordered(problems))
+        raise InputError([p.finished() if isinstance(p, _Undeclared) else p for p in _ordered(problems)])
     assert deployment is not None
     notices: tuple[Problem, ...] = ()
     if deployment.format_version == 1:
@@ -117,7 +127,8 @@ def _numbers_as_text(doc: Loaded, exc: ValidationError) -> Any | None:
     them as a number and a boolean. Returns None when there is nothing to fix.
     """
     fixes = [tuple(e["loc"]) for e in exc.errors(include_url=False)
-             if e["type"] == "string_type" and tuple(e["loc"]) in doc.plain and e["input"] is not None]
+             if e["type"] == "string_type" and tuple(e["loc"]) in doc.plain and e["input"] is not None
+             and not _is_source_id(tuple(e["loc"]))]
     if not fixes:
         return None
     data = copy.deepcopy(doc.data)
@@ -129,25 +140,44 @@ def _numbers_as_text(doc: Loaded, exc: ValidationError) -> Any | None:
     return data
 
 
+def _is_source_id(loc: PathKey) -> bool:
+    """A source's id (sources[i].id) or a fact's citation of one (section.fact.sources[i]).
+
+    These are text only: an unquoted 2019 is refused rather than turned into
+    text, because a number and the text '2019' are different ids to a reader
+    of JSON, and the check for undeclared ids compares text.
+    """
+    return (len(loc) == 3 and loc[0] == "sources" and loc[2] == "id") or (len(loc) == 4 and loc[2] == "sources")
+
+
 def source_problems(doc: Loaded) -> list[Problem]:
     """Source ids cited by facts but never declared, and ids declared twice (on the raw data).
 
     Checked on the raw data so that these are reported even when other parts
-    of the file are wrong too.
+    of the file are wrong too. Nothing in the file can switch the check off:
+    an entry without a usable id is reported by the model and simply
+    declares nothing here; a number where an id belongs is reported by the
+    model (put it in quotes) and counts as declared under the digits typed,
+    so that the one mistake is not reported twice.
     """
     data = doc.data
     entries = data.get("sources", [])
-    if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("id"), str)
-                                                for e in entries):
-        return []  # the model reports a malformed sources list; guessing ids from it would mislead
+    if not isinstance(entries, list):
+        entries = []  # the model reports it; every citation is then undeclared, which is true
     problems: list[Problem] = []
     declared: dict[str, int] = {}
     for index, entry in enumerate(entries):
-        if entry["id"] in declared:
-            problems.append(doc.problem(("sources", index, "id"), f"the source id '{shown(entry['id'], quote=False)}' "
-                                        f"is declared twice (also source {declared[entry['id']] + 1}); give each "
+        raw_id = entry.get("id") if isinstance(entry, dict) else None
+        source_id = _typed(doc, ("sources", index, "id"), raw_id)
+        if source_id is None:
+            continue
+        if source_id in declared and isinstance(raw_id, str):
+            problems.append(doc.problem(("sources", index, "id"), f"the source id '{shown(source_id, quote=False)}' "
+                                        f"is declared twice (also source {declared[source_id] + 1}); give each "
                                         "source its own id"))
-        declared.setdefault(entry["id"], index)
+        declared.setdefault(source_id, index)
+    ids = list(declared)
+    suggester = Suggester(ids)
     for section in SECTIONS:
         facts = data.get(section)
         if not isinstance(facts, dict):
@@ -157,12 +187,17 @@ def source_problems(doc: Loaded) -> list[Problem]:
                 continue
             for where, ref in _citations(fact, (section, name)):
                 if ref not in declared:
-                    problems.append(doc.problem(where, _undeclared(ref, list(declared))))
+                    at = doc.problem(where, _undeclared(ref, ids, ""))
+                    problems.append(_Undeclared(file=at.file, message=at.message, line=at.line, column=at.column,
+                                                path=at.path, ref=ref, ids=ids, suggester=suggester))
     return problems
 
 
 def _citations(fact: Any, where: PathKey) -> list[tuple[PathKey, str]]:
-    """Every source id a raw fact cites (sources and contested_by, on either side), with its place."""
+    """Every source id a raw fact cites as text (sources and contested_by, on either side), with its place.
+
+    A number where an id belongs is reported by the model (put it in quotes), not here.
+    """
     if not isinstance(fact, dict):
         return []
     out: list[tuple[PathKey, str]] = []
@@ -181,13 +216,35 @@ def _citations(fact: Any, where: PathKey) -> list[tuple[PathKey, str]]:
     return out
 
 
-def _undeclared(ref: str, declared: list[str]) -> str:
-    hint = did_you_mean(ref, declared)
+def _typed(doc: Loaded, loc: PathKey, value: Any) -> str | None:
+    """An id as the author typed it: text as is, an unquoted number as its digits, anything else None."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return doc.plain.get(loc, str(value))
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Undeclared(Problem):
+    """An undeclared citation whose "did you mean" is worked out only if it is among the problems printed."""
+
+    ref: str
+    ids: list[str]
+    suggester: Suggester
+
+    def finished(self) -> Problem:
+        return Problem(file=self.file, message=_undeclared(self.ref, self.ids, self.suggester.hint(self.ref)),
+                       line=self.line, column=self.column, path=self.path)
+
+
+def _undeclared(ref: str, declared: list[str], hint: str) -> str:
     if not declared:
         return (f"no source has the id '{shown(ref, quote=False)}'; the file declares no sources yet: add one "
                 "under the top-level 'sources' list with this id")
     return (f"no source has the id '{shown(ref, quote=False)}'{hint}; declare it under the top-level 'sources' "
-            "list, or cite one of: " + ", ".join(declared[:8]) + (", ..." if len(declared) > 8 else ""))
+            "list, or cite one of: " + ", ".join(shown(d, quote=False) for d in declared[:8])
+            + (", ..." if len(declared) > 8 else ""))
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -301,6 +358,11 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
         return f"{shown(value)} is not a yes/no answer; expected yes or no"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"{shown(value)} is not a whole number; expected a number such as 1"
+    if kind == "date":
+        return f"{shown(value)} is not a date; {ctx.get('reason')}"
+    if kind == "string_type" and _is_source_id(loc) and isinstance(value, (int, float)):
+        typed = shown(value, quote=False)
+        return f"the source id {typed} is a number, but source ids are text; put it in quotes: \"{typed}\""
     if kind == "string_type":
         if value is None:
             return "this is empty; write the text here"

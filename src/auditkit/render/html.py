@@ -255,6 +255,23 @@ def report_view(result: AuditResult) -> dict[str, Any]:
     }
 
 
+def css_string(value: str) -> Markup:
+    """A CSS string literal that shows ``value`` as text: every character but letters, digits and a few
+    punctuation marks is written as a hex escape (its trailing space is part of the escape, so that a space
+    after it stays), so no input can end the string, the rule or the style."""
+    safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;-_()")
+    return Markup('"' + "".join(ch if ch in safe else f"\\{ord(ch):06x} " for ch in value) + '"')
+
+
+def _running(result: AuditResult) -> dict[str, Markup]:
+    """The PDF's running header (the programme's name) and footer, as CSS strings for the page margins."""
+    d = result.deployment
+    name = d.name if len(d.name) <= 80 else d.name[:79] + "…"
+    frameworks = ", ".join(f"{f.id} {f.version}" for f in result.frameworks)
+    footer = f"auditkit {result.auditkit_version} · {frameworks} · audit date {d.audit_date or NO_DATE}"
+    return {"header": css_string(" ".join(name.split())), "footer": css_string(footer)}
+
+
 def _keywords(result: AuditResult) -> str:
     parts = ["surveillance", "human rights", "audit", *(f.id for f in result.frameworks)]
     parts += [x for x in (result.deployment.jurisdiction, result.deployment.technology) if x]
@@ -271,7 +288,7 @@ def render_document(result: AuditResult, options: RenderOptions, *, pdf: bool) -
     created = f"{d.audit_date}T00:00:00Z" if d.audit_date else None
     subject = f"Audit of {d.name} against {', '.join(f.title for f in result.frameworks)}"
     return environment().get_template("report.html.j2").render(
-        view=report_view(result), css=Markup(css), pdf=pdf, page_size=page, created=created,
+        view=report_view(result), css=Markup(css), pdf=pdf, page_size=page, created=created, running=_running(result),
         title=f"Human-rights audit: {d.name}", author=d.auditor or "", subject=subject,
         keywords=_keywords(result), generator=f"auditkit {result.auditkit_version}")
 

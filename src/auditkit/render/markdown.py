@@ -10,20 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from auditkit.escape import markdown, markdown_code
 from auditkit.model.result import AuditResult
 from auditkit.render import RenderOptions
 from auditkit.render.html import report_view
 
-# Characters that can start markup anywhere in a line ('(' needs no escape once '[' and ']' are escaped).
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
-# Characters that start a block (heading, list, quote, rule) when they open a line.
-_LEADING = re.compile(r"^([#+\-=>]|\d+[.)])")
-
 
 def text(value: object) -> str:
-    """Inline text with Markdown/HTML specials escaped, on one line."""
-    flat = _SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
-    return _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], flat)
+    """Inline text with Markdown/HTML specials escaped, on one line (auditkit.escape.markdown)."""
+    return markdown(value)
 
 
 def cell(value: object) -> str:
@@ -99,7 +94,7 @@ def _finding(f: dict[str, Any]) -> list[str]:
         out.append("")
     if f["missing"]:
         out += ["Missing facts:", ""]
-        out += [f"- {text(m['question'])} (`{m['path']}`)" + (" **Kept secret by the operator.**"
+        out += [f"- {text(m['question'])} ({markdown_code(m['path'])})" + (" **Kept secret by the operator.**"
                                                               if m["undisclosed"] else "") for m in f["missing"]]
         out.append("")
     out += ["Requirement:", ""]
@@ -143,7 +138,7 @@ def _gaps(view: dict[str, Any]) -> list[str]:
             mark = " **(undisclosed)**" if q["undisclosed"] else ""
             also = f"; also concerns {', '.join(q['also'])}" if q["also"] else ""
             out.append(f"- **Q{q['number']}.** {text(q['question'])}{mark} "
-                       f"(fact `{q['fact']}`; needed by {', '.join(q['rules'])}{also})")
+                       f"(fact {markdown_code(q['fact'])}; needed by {', '.join(q['rules'])}{also})")
         out.append("")
     return out
 
@@ -158,7 +153,8 @@ def _methodology(view: dict[str, Any]) -> list[str]:
             *(("Rule set", f"{f['title']} ({f['id']}), version {f['version']}") for f in view["frameworks"]),
             ("auditkit version", c["version"]), ("Input file", c["input_file"]), ("Input SHA-256", c["sha256"])]
     out += ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows), ""]
-    out += [(f"The full audit result as JSON is produced by `auditkit audit {c['input_file']} --format json`; "
+    command = markdown_code(f"auditkit audit {c['input_file']} --format json")
+    out += [(f"The full audit result as JSON is produced by {command}; "
              "the SHA-256 above identifies the exact input file audited."), ""]
     return out
 

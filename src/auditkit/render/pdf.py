@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 from auditkit.model.result import AuditResult
 from auditkit.render import RenderOptions, jsonout
 from auditkit.render.html import render_document
+from auditkit.render.libraries import import_weasyprint
 
 # Tagged for accessibility (PDF/UA-1): headings, lists, tables and the reading order are marked up for
 # screen readers. Checked to work together with the attachments and with reproducible bytes.
@@ -47,6 +48,7 @@ def fixed_date(result: AuditResult) -> datetime:
 
 def asset_fetcher() -> Any:
     """A WeasyPrint URL fetcher that serves the package's own fonts and CSS, and refuses everything else."""
+    import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
     root = templates_folder()
@@ -95,6 +97,7 @@ def json_attachment_name(result: AuditResult) -> str:
 
 
 def _attachments(result: AuditResult, options: RenderOptions, when: datetime, fetcher: Any) -> list[Any]:
+    import_weasyprint()
     from weasyprint import Attachment  # type: ignore[import-untyped]
 
     files = [(result.input_file, options.input_bytes, "The deployment description that was audited", "Source"),
@@ -108,13 +111,14 @@ def _attachments(result: AuditResult, options: RenderOptions, when: datetime, fe
 def _fast_subsetting() -> bool:
     """True when HarfBuzz's subsetter is there; without it WeasyPrint falls back to slow fontTools subsetting
     with a warning, so the fonts are then embedded whole instead (a larger file, the same pages)."""
+    import_weasyprint()
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # type: ignore[import-untyped]
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
     """The PDF report, byte-for-byte the same for the same result and options."""
-    import weasyprint
+    weasyprint = import_weasyprint()
 
     fetcher = asset_fetcher()
     when = fixed_date(result)

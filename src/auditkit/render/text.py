@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from auditkit.escape import terminal
 from auditkit.model.result import AuditResult, Verdict
 from auditkit.render import RenderOptions
 from auditkit.render.labels import status_label, verdict_label, worst_gaps
@@ -57,7 +58,7 @@ def lines(result: AuditResult, gaps: int = 8) -> list[str]:
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    return ("\n".join(lines(result)) + "\n").encode("utf-8")
+    return ("\n".join(map(terminal, lines(result))) + "\n").encode("utf-8")
 
 
 def render_batch(results: list[AuditResult]) -> bytes:
@@ -72,4 +73,4 @@ def render_batch(results: list[AuditResult]) -> bytes:
     for r in results:
         score = "-" if r.score is None else f"{r.score:.0f}"
         out.append(f"{r.input_file[:36]:<36} {r.grade:<10} {score:>5}  {', '.join(r.red_lines_crossed) or '-'}")
-    return ("\n".join(out) + "\n").encode("utf-8")
+    return ("\n".join(map(terminal, out)) + "\n").encode("utf-8")

@@ -12,6 +12,7 @@ its folder is read.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +29,7 @@ from auditkit.yamlio import Loaded, PathKey, did_you_mean, read_file, shown
 
 DEFAULT_FRAMEWORK = "agora-2020"
 MAX_RULE_FILES = 2000
+MAX_RULE_DEPTH = 8         # folders inside rules/; the bundled framework uses none
 RULE_HINT = "a rule is 'key: value' lines (id, title, principle, met_when, ...); copy a bundled rule to start"
 MANIFEST_HINT = "framework.yaml is 'key: value' lines (id, title, version, source, scoring, principles)"
 _TESTS = ("is", "in", "at_most", "at_least", "disclosed")
@@ -283,22 +285,41 @@ def _load(folder: Path) -> Framework:
 
 
 def _rule_files(root: Path, shown: Path) -> list[Path]:
+    """The rule files under rules/, in a stable order, walked without recursion and within the limits."""
     rules_dir = root / "rules"
     if not rules_dir.is_dir():
         raise InputError([Problem(file=str(shown), message="this framework has no rules/ folder; add one with "
                                   "one YAML file per rule")])
+    if rules_dir.is_symlink() or not rules_dir.resolve().is_relative_to(root):
+        raise InputError([Problem(file=str(shown / "rules"), message="rules/ must be a plain folder inside the "
+                                  "framework folder, not a link")])
     files = []
-    for path in sorted(rules_dir.rglob("*")):
-        if path.is_symlink() or not path.resolve().is_relative_to(root):
-            raise InputError([Problem(file=str(shown / path.relative_to(root)),
-                                      message="rule files must be plain files inside the framework folder, "
-                                      "not links")])
-        if path.suffix not in (".yaml", ".yml") or not path.is_file():
-            continue
-        files.append(path)
-        if len(files) > MAX_RULE_FILES:
-            raise InputError([Problem(file=str(shown), message=f"more than {MAX_RULE_FILES} rule files")])
-    return files
+    folders = [(rules_dir, 0)]
+    while folders:
+        folder, depth = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            raise InputError([Problem(file=str(shown / folder.relative_to(root)), message="this folder cannot be "
+                                      f"read ({exc.strerror or exc}); check its permissions")]) from None
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink():
+                raise InputError([Problem(file=str(shown / path.relative_to(root)),
+                                          message="rule files must be plain files inside the framework folder, "
+                                          "not links")])
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 > MAX_RULE_DEPTH:
+                    raise InputError([Problem(file=str(shown / path.relative_to(root)), message="folders inside "
+                                              f"rules/ are nested more than {MAX_RULE_DEPTH} levels deep; keep "
+                                              "rule files at most that deep")])
+                folders.append((path, depth + 1))
+            elif entry.name.endswith((".yaml", ".yml")) and entry.is_file(follow_symlinks=False):
+                files.append(path)
+                if len(files) > MAX_RULE_FILES:
+                    raise InputError([Problem(file=str(shown), message=f"more than {MAX_RULE_FILES} rule files; "
+                                              "a rule pack holds at most that many")])
+    return sorted(files)
 
 
 _YES_NO = {"yes": True, "no": False, "true": True, "false": False}

@@ -1,0 +1,300 @@
+"""Many programmes at once: the league table (text, Markdown, HTML index, CSV) and the findings CSV.
+
+One row per audited programme: its name, grade (a range when the facts leave
+it open), score, the verdict on each principle, the share of the rule weight
+the facts could decide, and the red lines crossed. ``SORT_COLUMNS`` lists the
+columns a table can be sorted by; each sorts best first (the name A-Z, the
+file in the order given), and a leading '-' reverses it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from auditkit import summary
+from auditkit.errors import single
+from auditkit.model.result import AuditResult, Verdict
+from auditkit.render.labels import verdict_colour, verdict_label
+
+SORT_COLUMNS = ("file", "name", "grade", "score", "coverage", "red-lines")
+WIDTH = 100
+
+
+@dataclass(frozen=True)
+class Row:
+    """One programme in the league table."""
+
+    index: int  # position in the input order
+    file: str
+    report: str | None  # the programme's own report, relative to the index page, when one was written
+    result: AuditResult
+    verdicts: dict[str, Verdict]
+
+    @property
+    def name(self) -> str:
+        return self.result.deployment.name
+
+
+def rows(results: list[AuditResult], files: list[str], reports: Sequence[str | None] | None = None) -> list[Row]:
+    several = len({p.framework for r in results for p in r.principles}) > 1
+    out = []
+    for i, (result, file) in enumerate(zip(results, files, strict=True)):
+        verdicts = {summary.principle_key(p, several): p.verdict for p in result.principles}
+        out.append(Row(index=i, file=file, report=reports[i] if reports else None, result=result,
+                       verdicts=verdicts))
+    return out
+
+
+def principle_columns(table: list[Row]) -> list[str]:
+    seen: dict[str, None] = {}
+    for row in table:
+        for key in row.verdicts:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def check_sort(column: str, principles: list[str] | None = None) -> str:
+    """The sort column as given, or a one-line error naming the columns there are."""
+    name = column.removeprefix("-")
+    allowed = [*SORT_COLUMNS, *(principles or [])]
+    if name in allowed or (principles is None and re.fullmatch(r"([a-z0-9-]+:)?[A-Za-z]+[0-9]+", name)):
+        return column
+    raise single("--sort", f"'{column}' is not a column; sort by one of: {', '.join(allowed)}"
+                 f"{'' if principles else ', or a principle such as P3'} (--sort=-COLUMN reverses)")
+
+
+def sort(table: list[Row], column: str) -> list[Row]:
+    """The rows sorted by ``column`` (best first; '-column' reverses), ties kept in input order."""
+    name, reverse = column.removeprefix("-"), column.startswith("-")
+    if name in ("file", "name", "grade", "score", "coverage", "red-lines"):
+        def key(row: Row) -> Any:
+            low, high = summary.score_bounds(row.result)
+            worst, best = summary.grades(row.result)
+            return {"file": (row.index,),
+                    "name": (row.name.casefold(), row.index),
+                    "grade": (summary.grade_rank(worst), summary.grade_rank(best), -(low or -1), row.index),
+                    "score": (-(low if low is not None else -1), -(high if high is not None else -1), row.index),
+                    "coverage": (-summary.coverage(row.result), row.index),
+                    "red-lines": (len(row.result.red_lines_crossed), row.index)}[name]
+    else:
+        columns = {c.upper(): c for c in principle_columns(table)}
+        if name.upper() not in columns:
+            check_sort(column, list(columns.values()))
+        wanted = columns[name.upper()]
+
+        def key(row: Row) -> Any:
+            verdict = row.verdicts.get(wanted)
+            return (summary.VERDICT_RANK[verdict] if verdict else 9, row.index)
+    ordered = sorted(table, key=key)
+    return ordered[::-1] if reverse else ordered
+
+
+# --- text ----------------------------------------------------------------------------------------------
+
+
+def text(table: list[Row], column: str, skipped: int = 0) -> bytes:
+    """The league table for a terminal."""
+    principles = principle_columns(table)
+    out = [f"League table of {len(table)} programme{'s' if len(table) != 1 else ''}, sorted by {column}"]
+    head = f"{'Programme':<44} {'Grade':<6} {'Score':>6} " + " ".join(f"{p[-4:]:>4}" for p in principles)
+    out.append(head + f" {'Decided':>7}  Red lines")
+    for row in sort(table, column):
+        name = ("(hyp.) " if row.result.deployment.hypothetical else "") + row.name
+        name = name if len(name) <= 44 else name[:43] + "…"
+        cells = " ".join(f"{summary.SHORT_VERDICT[row.verdicts[p]] if p in row.verdicts else '':>4}"
+                         for p in principles)
+        out.append(f"{name:<44} {summary.grade_text(row.result):<6} {summary.score_text(row.result):>6} {cells} "
+                   f"{summary.coverage(row.result):>7.0%}  {', '.join(row.result.red_lines_crossed) or '-'}")
+    out.append("")
+    out.append("Verdicts: met; part = partially met; NOT = not met; ? = insufficient information; n/a = not "
+               "applicable. Decided: the share of the rule weight the known facts could decide. (hyp.): a "
+               "hypothetical programme.")
+    out.append("Each programme's full report: auditkit audit FILE, or several at once with --format md|html|pdf "
+               "-o FOLDER.")
+    if skipped:
+        out.append(f"{skipped} file{'s were' if skipped != 1 else ' was'} not audited: see the problems above.")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+# --- Markdown ------------------------------------------------------------------------------------------
+
+
+def _md(value: object) -> str:
+    from auditkit.render.markdown import cell
+    return cell(value)
+
+
+def markdown(table: list[Row], column: str) -> bytes:
+    principles = principle_columns(table)
+    out = [f"# League table of {len(table)} programmes", "", (f"Sorted by {_md(column)}. Verdicts: met, partly "
+           "(partially met), **not met**, ? (insufficient information), n/a (not applicable). Decided: the share "
+           "of the rule weight the known facts could decide."), "",
+           "| Programme | Grade | Score | " + " | ".join(principles) + " | Decided | Red lines |",
+           "|---|---|---:|" + "---|" * len(principles) + "---:|---|"]
+    words = {Verdict.MET: "met", Verdict.PARTIALLY_MET: "partly", Verdict.NOT_MET: "**not met**",
+             Verdict.INSUFFICIENT_INFORMATION: "?", Verdict.NOT_APPLICABLE: "n/a"}
+    for row in sort(table, column):
+        name = _md(row.name) + (" (hypothetical)" if row.result.deployment.hypothetical else "")
+        if row.report:
+            name = f"[{name}](<{row.report}>)"
+        cells = " | ".join(words[row.verdicts[p]] if p in row.verdicts else "" for p in principles)
+        out.append(f"| {name} | {_md(summary.grade_text(row.result))} | {summary.score_text(row.result)} | {cells} | "
+                   f"{summary.coverage(row.result):.0%} | {', '.join(row.result.red_lines_crossed) or '–'} |")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+# --- HTML ----------------------------------------------------------------------------------------------
+
+_CSS = """body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse}
+th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}td.n{text-align:right}
+caption{text-align:left;margin-bottom:.5rem}.v{font-weight:600}
+@media (max-width:40rem){body{margin:.5rem}table{font-size:.8rem}}"""
+
+
+def html(table: list[Row], column: str) -> bytes:
+    """A standalone index page: the league table, each programme linked to its report."""
+    principles = principle_columns(table)
+    titles: dict[str, str] = {}
+    for row in table:
+        for p in row.result.principles:
+            titles.setdefault(p.id, p.title)
+    head = "".join(f'<th scope="col" title="{escape(titles.get(p.split(":")[-1], p))}">{escape(p)}</th>'
+                   for p in principles)
+    body = []
+    for row in sort(table, column):
+        name = escape(row.name) + (" <em>(hypothetical)</em>" if row.result.deployment.hypothetical else "")
+        if row.report:
+            name = f'<a href="{escape(row.report)}">{name}</a>'
+        cells = "".join(
+            f'<td class="v" style="color:{verdict_colour(row.verdicts[p])}">{escape(verdict_label(row.verdicts[p]))}'
+            "</td>" if p in row.verdicts else "<td></td>" for p in principles)
+        body.append(f'<tr><th scope="row">{name}</th><td>{escape(summary.grade_text(row.result))}</td>'
+                    f'<td class="n">{escape(summary.score_text(row.result))}</td>{cells}'
+                    f'<td class="n">{summary.coverage(row.result):.0%}</td>'
+                    f"<td>{escape(', '.join(row.result.red_lines_crossed) or '–')}</td></tr>")
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>League table of {len(table)} programmes</title>
+<style>{_CSS}</style>
+</head>
+<body>
+<h1>League table of {len(table)} programmes</h1>
+<p>Sorted by {escape(column)}. Decided: the share of the rule weight the known facts could decide.
+Each programme's name links to its full report.</p>
+<table>
+<thead><tr><th scope="col">Programme</th><th scope="col">Grade</th><th scope="col">Score</th>{head}<th scope="col">Decided</th><th scope="col">Red lines</th></tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody>
+</table>
+</body>
+</html>
+"""
+    return page.encode("utf-8")
+
+
+# --- CSV -----------------------------------------------------------------------------------------------
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: one that starts with =, +, -, @ or a tab is prefixed with
+    an apostrophe, so that a programme named '=HYPERLINK(...)' is never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(header: list[str], lines: list[list[object]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([[csv_cell(v) for v in line] for line in lines])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def programmes_csv(table: list[Row], column: str) -> bytes:
+    """One row per programme; verdicts and statuses as the JSON result spells them."""
+    principles = principle_columns(table)
+    header = ["file", "programme", "hypothetical", "grade", "grade_worst", "grade_best", "score_low", "score_high",
+              "decided", "red_lines", *principles]
+    lines: list[list[object]] = []
+    for row in sort(table, column):
+        low, high = summary.score_bounds(row.result)
+        worst, best = summary.grades(row.result)
+        lines.append([row.file, row.name, "yes" if row.result.deployment.hypothetical else "no",
+                      summary.grade_text(row.result), worst, best, _number(low), _number(high),
+                      f"{summary.coverage(row.result):.4f}", " ".join(row.result.red_lines_crossed),
+                      *(row.verdicts[p].value if p in row.verdicts else "" for p in principles)])
+    return _csv(header, lines)
+
+
+def findings_csv(table: list[Row], column: str) -> bytes:
+    """One row per programme and rule: the status, the facts that decided it and their sources."""
+    header = ["file", "programme", "framework", "principle", "rule", "title", "status", "severity", "weight",
+              "red_line", "facts", "missing", "sources"]
+    lines: list[list[object]] = []
+    for row in sort(table, column):
+        for f in row.result.findings:
+            facts = "; ".join(f"{u.path}={u.value}" for u in f.facts)
+            lines.append([row.file, row.name, f.framework, f.principle, f.rule, f.title, f.status.value, f.severity,
+                          f.weight, "yes" if f.red_line else "no", facts, " ".join(f.missing), " ".join(f.sources)])
+    return _csv(header, lines)
+
+
+# --- rendering many PDFs -------------------------------------------------------------------------------
+
+
+def default_jobs() -> int:
+    """The number of cores this process may run on."""
+    import os
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _render_pdf(job: tuple[AuditResult, Any]) -> bytes:
+    from auditkit.render.pdf import render
+    return render(*job)
+
+
+def render_parallel(results: list[AuditResult], options: list[Any], jobs: int | None,
+                    tick: Callable[[], None]) -> list[bytes]:
+    """PDF reports rendered in ``jobs`` worker processes, returned in input order.
+
+    Each report depends only on its own result and options, and the PDF
+    renderer never reads the clock, so the bytes are those of rendering one
+    after the other. Workers are forked after WeasyPrint is imported here, so
+    that each one starts with it loaded.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import auditkit.render.pdf  # noqa: F401 - imported before forking, so every worker has it
+    workers = min(jobs or default_jobs(), len(results))
+    if workers <= 1:
+        out = []
+        for job in zip(results, options):
+            out.append(_render_pdf(job))
+            tick()
+        return out
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        out = []
+        for data in pool.map(_render_pdf, zip(results, options)):
+            out.append(data)
+            tick()
+        return out

@@ -1,0 +1,488 @@
+"""Plan an amendment: the fact changes, drawn from the rules' own conditions, that lift an audit to a target.
+
+A step makes one rule met: it names the rule, the facts it changes (the
+fewest that satisfy the rule's condition) and the rule's remedy, which is the
+amendment clause that would bring the change about. The search is greedy with
+pruning (docs/plan.md): at each step it takes the repair that gains most per
+fact changed, stops when the target is reached, then drops every step the
+target does not need. The plan is proved by writing the changed description
+and auditing it again through the ordinary loader and engine.
+
+Facts about past events (a documented leak, a misuse that happened, a court
+review that took place) and the operator's own claims cannot be changed by an
+amendment; rules that need them changed are reported as blocking.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from auditkit import scoring, summary
+from auditkit.engine import lookup_for, rule_status
+from auditkit.model.catalog import catalogue
+from auditkit.model.deployment import Deployment
+from auditkit.model.facts import Missing
+from auditkit.model.result import AuditResult, Status, Verdict
+from auditkit.rules.loader import Framework, Rule
+
+SOURCE_ID = "proposed-amendment"
+# Facts no clause can change: what already happened, and what the operator itself claims.
+FIXED_FACTS = {
+    "security.known_leaks": "a fact about past events",
+    "minimisation.used_beyond_purposes": "a fact about past events",
+    "fairness.misidentifications_documented": "a fact about past events",
+    "transparency.effective_court_review": "a fact about what courts have done",
+    "deidentification.claimed": "the operator's own claim",
+}
+VERDICT_TARGETS = {"met": Verdict.MET, "partially_met": Verdict.PARTIALLY_MET, "partly": Verdict.PARTIALLY_MET}
+MAX_CANDIDATES = 16  # repairs considered per rule (an 'all' of 'any's multiplies; the bundled rules need 3)
+
+
+@dataclass(frozen=True)
+class Target:
+    grade: str | None = None
+    principles: tuple[tuple[str, Verdict], ...] = ()
+
+    def describe(self) -> str:
+        parts = [f"grade {self.grade} or better"] if self.grade else []
+        parts += [f"{p} {v.value.replace('_', ' ')}" for p, v in self.principles]
+        return ", ".join(parts)
+
+
+def parse_target(values: list[str]) -> Target:
+    """'--target B --target P3=met' -> Target; ValueError with what to write when a value is not understood."""
+    grade, principles = None, []
+    for value in values:
+        if "=" in value:
+            pid, _, verdict = value.partition("=")
+            if verdict.strip().lower() not in VERDICT_TARGETS:
+                raise ValueError(f"'{value}': a principle target is P3=met or P3=partially_met")
+            principles.append((pid.strip(), VERDICT_TARGETS[verdict.strip().lower()]))
+        elif value.strip().upper() in ("A", "B", "C", "D", "E"):
+            grade = value.strip().upper()
+        else:
+            raise ValueError(f"'{value}' is not a target; write a grade (A-E) or a principle target such as P3=met")
+    return Target(grade=grade, principles=tuple(principles))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A quick audit: statuses, principle verdicts, score, grade and red lines (no findings text)."""
+
+    statuses: dict[str, Status]
+    verdicts: dict[str, Verdict]
+    score: float | None
+    grade: str
+    red_lines: tuple[str, ...]
+    scores: dict[str, float | None] = field(default_factory=dict)  # principle id -> score
+
+
+def quick_audit(frameworks: list[Framework], lookup: Any, previous: Outcome | None = None,
+                changed: frozenset[str] = frozenset()) -> Outcome:
+    """What engine.audit decides, without building its findings: fast enough to try hundreds of changes.
+
+    With ``previous`` (the outcome before ``changed`` facts changed), only the rules that read those facts
+    are evaluated again.
+    """
+    statuses: dict[str, Status] = {}
+    verdicts: dict[str, Verdict] = {}
+    scores: dict[str, float | None] = {}
+    red: list[str] = []
+    for framework in frameworks:
+        for principle in framework.principles:
+            if previous is not None and all(changed.isdisjoint(_reads(rule)) for rule in principle.rules):
+                for rule in principle.rules:
+                    statuses[rule.id] = previous.statuses[rule.id]
+                    if rule.red_line and statuses[rule.id] is Status.NOT_MET:
+                        red.append(rule.id)
+                verdicts[principle.id] = previous.verdicts[principle.id]
+                scores[principle.id] = previous.scores[principle.id]
+                continue
+            triples = []
+            for rule in principle.rules:
+                if previous is not None and changed.isdisjoint(_reads(rule)):
+                    status = previous.statuses[rule.id]
+                else:
+                    status = rule_status(rule, lookup)[0]
+                statuses[rule.id] = status
+                triples.append((status, rule.weight, rule.red_line))
+                if rule.red_line and status is Status.NOT_MET:
+                    red.append(rule.id)
+            score, verdict, _ = scoring.principle_score(triples, framework.scoring)
+            verdicts[principle.id] = verdict
+            scores[principle.id] = score
+    total, grade, _ = scoring.overall(list(scores.values()), bool(red), frameworks[0].scoring)
+    return Outcome(statuses=statuses, verdicts=verdicts, score=total, grade=grade, red_lines=tuple(red),
+                   scores=scores)
+
+
+_READS: dict[int, frozenset[str]] = {}
+
+
+def _reads(rule: Rule) -> frozenset[str]:
+    """The facts a rule reads, worked out once per rule object."""
+    key = id(rule)
+    if key not in _READS:
+        _READS[key] = frozenset(rule.facts)
+    return _READS[key]
+
+
+def reached(outcome: Outcome, target: Target) -> bool:
+    if target.grade and summary.grade_rank(outcome.grade) > summary.grade_rank(target.grade):
+        return False
+    for pid, wanted in target.principles:
+        got = outcome.verdicts.get(pid)
+        if got is None or summary.VERDICT_RANK[got] > summary.VERDICT_RANK[wanted]:
+            return False
+    return True
+
+
+def progress(outcome: Outcome, target: Target) -> float:
+    """How close an outcome is to the target: principle targets met, then red lines cleared, then the score."""
+    met = sum(1 for pid, wanted in target.principles
+              if pid in outcome.verdicts and summary.VERDICT_RANK[outcome.verdicts[pid]] <= summary.VERDICT_RANK[wanted])
+    return 1000.0 * met - 200.0 * len(outcome.red_lines) + (outcome.score or 0.0) + 300.0 * reached(outcome, target)
+
+
+# --- repairs: the fact changes that make one rule met -------------------------------------------------------
+
+Assignment = dict[str, Any]
+
+
+def _leaf_repairs(leaf: dict[str, Any], value: Any, wanted: dict[str, list[Any]]) -> list[Assignment]:
+    path = leaf["fact"]
+    known = value is not None and not isinstance(value, Missing)
+    if "disclosed" in leaf:
+        if known:
+            return [{}]
+        return [{path: v} for v in wanted.get(path, [])]  # disclose it, at the value the other rules ask for
+    if "is" in leaf:
+        return [{}] if known and value == leaf["is"] else [{path: leaf["is"]}]
+    if "in" in leaf:
+        return [{}] if known and value in leaf["in"] else [{path: v} for v in leaf["in"]]
+    if "at_most" in leaf:
+        return [{}] if known and value <= leaf["at_most"] else [{path: leaf["at_most"]}]
+    if "at_least" in leaf:
+        return [{}] if known and value >= leaf["at_least"] else [{path: leaf["at_least"]}]
+    return []
+
+
+def _negated_leaf(leaf: dict[str, Any], value: Any) -> list[Assignment]:
+    info = catalogue()[leaf["fact"]]
+    known = value is not None and not isinstance(value, Missing)
+    if "is" in leaf and info.kind == "yesno":
+        return [{}] if known and value != leaf["is"] else [{leaf["fact"]: not leaf["is"]}]
+    if info.kind == "choice" and ("is" in leaf or "in" in leaf):
+        banned = [leaf["is"]] if "is" in leaf else leaf["in"]
+        return [{}] if known and value not in banned else [{leaf["fact"]: c} for c, _ in info.choices
+                                                            if c not in banned]
+    return []
+
+
+def repairs(cond: dict[str, Any], lookup: Any, wanted: dict[str, list[Any]], negate: bool = False
+            ) -> list[Assignment]:
+    """Minimal assignments of facts that make ``cond`` true (or false with ``negate``), given the current facts."""
+    if "not" in cond:
+        return repairs(cond["not"], lookup, wanted, not negate)
+    if "all" in cond or "any" in cond:
+        conjunction = ("all" in cond) != negate
+        children = [repairs(c, lookup, wanted, negate) for c in cond.get("all", cond.get("any", []))]
+        if conjunction:
+            out: list[Assignment] = [{}]
+            for options in children:
+                merged = []
+                for base, extra in itertools.product(out, options):
+                    if all(base.get(k, v) == v for k, v in extra.items()):
+                        merged.append({**base, **extra})
+                out = _minimal(merged)[:MAX_CANDIDATES]
+            return out
+        return _minimal([a for options in children for a in options])
+    value = lookup(cond["fact"])
+    return _negated_leaf(cond, value) if negate else _leaf_repairs(cond, value, wanted)
+
+
+def _minimal(options: list[Assignment]) -> list[Assignment]:
+    """Drop assignments that contain another one, and duplicates; fewest changes first."""
+    unique = {tuple(sorted(a.items(), key=str)): a for a in options}
+    ordered = sorted(unique.values(), key=lambda a: (len(a), sorted(map(str, a.items()))))
+    kept: list[Assignment] = []
+    for option in ordered:
+        if not any(all(option.get(k) == v and k in option for k, v in small.items()) for small in kept):
+            kept.append(option)
+    return kept
+
+
+def _wanted_values(frameworks: list[Framework]) -> dict[str, list[Any]]:
+    """For each fact, the values the rules' met conditions ask of it (used when a rule only asks to disclose it)."""
+    out: dict[str, list[Any]] = {}
+    for rule in (r for fw in frameworks for r in fw.rules):
+        for assignment in repairs(rule.met_when, lambda _: None, {}):
+            for path, value in assignment.items():
+                if value not in out.setdefault(path, []):
+                    out[path].append(value)
+    return out
+
+
+def rule_repairs(rule: Rule, lookup: Any, wanted: dict[str, list[Any]]) -> tuple[list[Assignment], str | None]:
+    """The allowed repairs of a rule, and why there are none when there are none."""
+    options = repairs(rule.met_when, lookup, wanted)
+    if rule.applies_when is not None:
+        applies = repairs(rule.applies_when, lookup, wanted)
+        options = _minimal([{**a, **m} for a, m in itertools.product(applies, options)
+                            if all(a.get(k, v) == v for k, v in m.items())])
+    allowed = [a for a in options if not any(p in FIXED_FACTS and lookup(p) != v for p, v in a.items())]
+    if allowed:
+        return allowed, None
+    fixed = sorted({p for a in options for p in a if p in FIXED_FACTS})
+    if fixed:
+        return [], "; ".join(f"it needs {p} to change, and that is {FIXED_FACTS[p]}, which no amendment can change"
+                             for p in fixed)
+    return [], "it asks for facts to be disclosed whose value no rule fixes"
+
+
+# --- the search ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    label: str
+    before: str
+    after: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Step:
+    rule: str
+    title: str
+    principle: str
+    red_line: bool
+    changes: tuple[Change, ...]
+    clause: str
+    grade_after: str = ""
+    score_after: str = ""
+
+
+@dataclass
+class Plan:
+    target: Target
+    before: Outcome
+    after: Outcome
+    reached: bool
+    steps: list[Step]
+    blockers: list[tuple[str, str]] = field(default_factory=list)  # (rule id, why it cannot be repaired)
+    proof: AuditResult | None = None
+    after_yaml: bytes = b""
+
+
+def _overlay(lookup: Any, overrides: Assignment) -> Any:
+    def look(path: str) -> Any:
+        return overrides[path] if path in overrides else lookup(path)
+    return look
+
+
+def _describe(path: str, value: Any) -> str:
+    if value is None:
+        return "not stated"
+    if value is Missing.UNDISCLOSED:
+        return "undisclosed"
+    if value is Missing.UNKNOWN:
+        return "unknown"
+    return catalogue()[path].describe(value)
+
+
+def search(deployment: Deployment, frameworks: list[Framework], target: Target) -> Plan:
+    """Greedy search with pruning for the fewest repairs that reach ``target`` (see the module docstring)."""
+    values = {path: lookup_for(deployment)(path) for path in catalogue()}
+    base = values.get
+    rules = {r.id: r for fw in frameworks for r in fw.rules}
+    wanted = _wanted_values(frameworks)
+    start = quick_audit(frameworks, base)
+    chosen: list[tuple[str, Assignment]] = []
+    overrides: Assignment = {}
+    current = start
+    blockers: dict[str, str] = {}
+    while not reached(current, target):
+        lookup = _overlay(base, overrides)
+        best = None
+        for rule_id, status in current.statuses.items():
+            if status in (Status.MET, Status.NOT_APPLICABLE):
+                continue
+            options, why = rule_repairs(rules[rule_id], lookup, wanted)
+            if why:
+                blockers[rule_id] = why
+            for option in options:
+                change = {p: v for p, v in option.items() if lookup(p) != v}
+                if not change or any(p in overrides and overrides[p] != v for p, v in change.items()):
+                    continue
+                outcome = quick_audit(frameworks, _overlay(lookup, change), current, frozenset(change))
+                gain = (progress(outcome, target) - progress(current, target)) / len(change)
+                key = (gain, -len(change))
+                if gain > 0 and (best is None or key > best[0]):
+                    best = (key, rule_id, change, outcome)
+        if best is None:
+            break
+        _, rule_id, change, current = best
+        chosen.append((rule_id, change))
+        overrides.update(change)
+    done = reached(current, target)
+    if done:
+        chosen = _prune(chosen, base, frameworks, target)
+    chosen = _by_effect(chosen, base, frameworks, target)
+    steps, overrides = [], {}
+    for rule_id, change in chosen:
+        rule = rules[rule_id]
+        before = _overlay(base, dict(overrides))
+        overrides = {**overrides, **change}
+        outcome = quick_audit(frameworks, _overlay(base, overrides))
+        steps.append(Step(
+            rule=rule.id, title=rule.title, principle=rule.principle, red_line=rule.red_line, clause=rule.remedy,
+            changes=tuple(Change(path=p, label=catalogue()[p].label, before=_describe(p, before(p)),
+                                 after=_describe(p, v), value=v) for p, v in change.items()),
+            grade_after=outcome.grade, score_after=summary.bounds_text(outcome.score, outcome.score)))
+    final = quick_audit(frameworks, _overlay(base, overrides))
+    missed = {pid for pid, wanted in target.principles
+              if summary.VERDICT_RANK.get(final.verdicts.get(pid, Verdict.NOT_MET), 9) > summary.VERDICT_RANK[wanted]}
+    grade_missed = bool(target.grade) and summary.grade_rank(final.grade) > summary.grade_rank(target.grade or "F")
+    blocking = [] if done else [(r, why) for r, why in sorted(blockers.items())
+                                if final.statuses.get(r) not in (Status.MET, Status.NOT_APPLICABLE)
+                                and (grade_missed or rules[r].principle in missed)]
+    return Plan(target=target, before=start, after=final, reached=done, steps=steps, blockers=blocking)
+
+
+def _prune(chosen: list[tuple[str, Assignment]], base: Any, frameworks: list[Framework], target: Target
+           ) -> list[tuple[str, Assignment]]:
+    """Drop, latest first, every step without which the target is still reached."""
+    kept = list(chosen)
+    for step in reversed(chosen):
+        trial = [s for s in kept if s is not step]
+        merged: Assignment = {}
+        for _, change in trial:
+            merged.update(change)
+        if reached(quick_audit(frameworks, _overlay(base, merged)), target):
+            kept = trial
+    return kept
+
+
+def _by_effect(chosen: list[tuple[str, Assignment]], base: Any, frameworks: list[Framework], target: Target
+               ) -> list[tuple[str, Assignment]]:
+    """The same steps, ordered so that each one taken next gains the most (ties: the order found)."""
+    left, ordered, merged = list(chosen), [], dict[str, Any]()
+    while left:
+        def gain(step: tuple[str, Assignment]) -> float:
+            return progress(quick_audit(frameworks, _overlay(base, {**merged, **step[1]})), target)
+        best = max(left, key=gain)  # max keeps the first of equal gains
+        left.remove(best)
+        ordered.append(best)
+        merged.update(best[1])
+    return ordered
+
+
+# --- the changed description, and the proof --------------------------------------------------------------
+
+
+def changed_description(deployment: Deployment, plan: Plan) -> dict[str, Any]:
+    """The description with the plan's fact changes, each citing the proposed amendment as its source."""
+    data: dict[str, Any] = deployment.model_dump(mode="json", exclude_none=True)
+    date = deployment.deployment.audit_date or max((s.date for s in deployment.sources), default="2020")
+    name = deployment.deployment.name
+    sources = [s for s in data.get("sources", []) if s.get("id") != SOURCE_ID]
+    sources.append({"id": SOURCE_ID, "publisher": "auditkit plan (not an adopted text)",
+                    "title": f"Proposed amendment to {name}: {plan.target.describe()}", "date": date,
+                    "note": "The clauses of this plan, should they be adopted; nothing here has been adopted."})
+    data["sources"] = sources
+    for step in plan.steps:
+        for change in step.changes:
+            section, fact = change.path.split(".", 1)
+            data.setdefault(section, {})[fact] = {
+                "value": change.value, "sources": [SOURCE_ID],
+                "note": f"as the clause proposed for {step.rule} would require"}
+    return data
+
+
+def prove(deployment: Deployment, plan: Plan, frameworks: list[Framework]) -> Plan:
+    """Write the changed description as YAML, load it as any file is loaded, audit it and check the target."""
+    import yaml
+
+    from auditkit.engine import audit
+    from auditkit.model.load import parse_deployment
+
+    text = yaml.safe_dump(changed_description(deployment, plan), sort_keys=False, allow_unicode=True, width=100)
+    raw = ("# Written by 'auditkit plan': the description as it would be if the plan's clauses were adopted.\n"
+           + text).encode("utf-8")
+    loaded = parse_deployment(raw, "after.yaml")
+    result = audit(loaded, frameworks)
+    if {f.rule: f.status for f in result.findings} != plan.after.statuses:  # the quick audit and the engine agree
+        raise AssertionError("the re-audit of the changed description differs from the plan's own evaluation")
+    return Plan(target=plan.target, before=plan.before, after=plan.after,
+                reached=plan.reached and _result_reaches(result, plan.target), steps=plan.steps,
+                blockers=plan.blockers, proof=result, after_yaml=raw)
+
+
+def _result_reaches(result: AuditResult, target: Target) -> bool:
+    worst, _ = summary.grades(result)
+    if target.grade and summary.grade_rank(worst) > summary.grade_rank(target.grade):
+        return False
+    verdicts = {p.id: p.verdict for p in result.principles}
+    return all(pid in verdicts and summary.VERDICT_RANK[verdicts[pid]] <= summary.VERDICT_RANK[v]
+               for pid, v in target.principles)
+
+
+def make_plan(deployment: Deployment, frameworks: list[Framework], target: Target) -> Plan:
+    return prove(deployment, search(deployment, frameworks, target), frameworks)
+
+
+# --- output ------------------------------------------------------------------------------------------------
+
+
+def view(plan: Plan, name: str) -> dict[str, Any]:
+    proof = plan.proof
+    return {
+        "programme": name,
+        "target": plan.target.describe(),
+        "reached": plan.reached,
+        "before": {"grade": plan.before.grade, "score": summary.bounds_text(plan.before.score, plan.before.score),
+                   "red_lines": list(plan.before.red_lines)},
+        "after": {"grade": summary.grade_text(proof) if proof else plan.after.grade,
+                  "score": summary.score_text(proof) if proof else "",
+                  "red_lines": list(proof.red_lines_crossed) if proof else list(plan.after.red_lines)},
+        "steps": [{"rule": s.rule, "title": s.title, "principle": s.principle, "red_line": s.red_line,
+                   "changes": [{"fact": c.path, "label": c.label, "from": c.before, "to": c.after} for c in s.changes],
+                   "clause": s.clause, "grade_after": s.grade_after, "score_after": s.score_after}
+                  for s in plan.steps],
+        "fact_changes": sum(len(s.changes) for s in plan.steps),
+        "blockers": [{"rule": r, "why": why} for r, why in plan.blockers],
+    }
+
+
+def document(plan: Plan, name: str, date: str | None) -> Any:
+    from auditkit.document import Bullets, Document, Heading, Para
+
+    v = view(plan, name)
+    blocks: list[Any] = []
+    if v["reached"]:
+        blocks.append(Para(f"Target: {v['target']}. Reached with {len(v['steps'])} clause"
+                           f"{'s' if len(v['steps']) != 1 else ''} changing {v['fact_changes']} fact"
+                           f"{'s' if v['fact_changes'] != 1 else ''}: grade {v['before']['grade']} -> "
+                           f"{v['after']['grade']}, score {v['before']['score']} -> {v['after']['score']}. "
+                           "Proved by auditing the changed description again."))
+    else:
+        blocks.append(Para(f"Target: {v['target']}. No set of changes drawn from the rules reaches it; the best "
+                           f"found gives grade {v['after']['grade']}, score {v['after']['score']}."))
+    for i, step in enumerate(v["steps"], start=1):
+        red = ", red line" if step["red_line"] else ""
+        blocks.append(Heading(f"Step {i}: {step['rule']} {step['title']}{red}"))
+        blocks.append(Bullets(tuple(f"{c['label'][:1].upper()}{c['label'][1:]} ({c['fact']}): {c['from']} -> "
+                                    f"{c['to']}" for c in step["changes"])))
+        blocks.append(Para(step["clause"], strong="Clause:"))
+        blocks.append(Para(f"After this step: grade {step['grade_after']}, score {step['score_after']}."))
+    if v["blockers"]:
+        blocks.append(Heading("What blocks the target"))
+        blocks.append(Bullets(tuple(f"{b['rule']}: {b['why']}." for b in v["blockers"])))
+    blocks.append(Para("A plan changes facts as the proposed clauses would require; it does not say the "
+                       "operator would comply. The method and its limits: docs/plan.md.", strong="Note."))
+    return Document(title=f"Amendment plan: {name}", blocks=blocks, date=date,
+                    subject=f"Clauses that would lift the audit of {name} to {v['target']}")

@@ -1,0 +1,88 @@
+"""Small accessors over an AuditResult that the batch, compare and plan outputs share.
+
+They are the one place those outputs read a score, a grade or a verdict, so
+that a change in how the result carries them (a score with bounds, a grade
+range) is absorbed here rather than in every table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditkit.model.result import AuditResult, PrincipleResult, Status, Verdict
+
+GRADE_ORDER = ("A", "B", "C", "D", "E", "F", "incomplete")
+VERDICT_RANK = {Verdict.MET: 0, Verdict.PARTIALLY_MET: 1, Verdict.INSUFFICIENT_INFORMATION: 2, Verdict.NOT_MET: 3,
+                Verdict.NOT_APPLICABLE: 4}
+SHORT_VERDICT = {Verdict.MET: "met", Verdict.PARTIALLY_MET: "part", Verdict.NOT_MET: "NOT",
+                 Verdict.INSUFFICIENT_INFORMATION: "?", Verdict.NOT_APPLICABLE: "n/a"}
+
+
+def _bounds(value: Any) -> tuple[float | None, float | None]:
+    """(low, high) of a score that is a number, None, or an object/dict with low and high."""
+    if value is None or isinstance(value, int | float):
+        return value, value
+    if isinstance(value, dict):
+        return value.get("low"), value.get("high")
+    return getattr(value, "low", None), getattr(value, "high", None)
+
+
+def score_bounds(result: AuditResult) -> tuple[float | None, float | None]:
+    """The overall score as (low, high); equal when the result carries one number."""
+    return _bounds(result.score)
+
+
+def principle_bounds(principle: PrincipleResult) -> tuple[float | None, float | None]:
+    return _bounds(principle.score)
+
+
+def bounds_text(low: float | None, high: float | None) -> str:
+    """'36', '36-64', or '-' when there is no score."""
+    if low is None and high is None:
+        return "-"
+    if low is None or high is None or round(low) == round(high):
+        return f"{(low if low is not None else high):.0f}"
+    return f"{low:.0f}-{high:.0f}"
+
+
+def score_text(result: AuditResult) -> str:
+    return bounds_text(*score_bounds(result))
+
+
+def principle_score_text(principle: PrincipleResult) -> str:
+    return bounds_text(*principle_bounds(principle))
+
+
+def grades(result: AuditResult) -> tuple[str, str]:
+    """(worst, best) grade the audit can have: equal when the result carries one grade."""
+    low = getattr(result, "grade_low", None) or result.grade
+    high = getattr(result, "grade_high", None) or result.grade
+    return str(low), str(high)
+
+
+def grade_text(result: AuditResult) -> str:
+    """'F', or 'C-F' when the grade is a range (best first)."""
+    low, high = grades(result)
+    return low if low == high else f"{high}-{low}"
+
+
+def grade_rank(grade: str) -> int:
+    """0 for A (best) upwards; unknown grades sort last."""
+    return GRADE_ORDER.index(grade) if grade in GRADE_ORDER else len(GRADE_ORDER)
+
+
+def coverage(result: AuditResult) -> float:
+    """Share (0-1) of the applicable rule weight the facts could decide, over the whole audit."""
+    applicable = [f for f in result.findings if f.status is not Status.NOT_APPLICABLE]
+    total = sum(f.weight for f in applicable)
+    decided = sum(f.weight for f in applicable if f.status is not Status.UNKNOWN)
+    return decided / total if total else 0.0
+
+
+def red_lines(result: AuditResult) -> list[str]:
+    return list(result.red_lines_crossed)
+
+
+def principle_key(principle: PrincipleResult, several_frameworks: bool) -> str:
+    """A principle's column name: its id, prefixed by its framework when several frameworks are audited."""
+    return f"{principle.framework}:{principle.id}" if several_frameworks else principle.id

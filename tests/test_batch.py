@@ -1,0 +1,208 @@
+"""Several programmes at once: broken files, the league table in every format, CSV, progress and --jobs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from cli_support import MINI as MINI_PATH
+from cli_support import cli
+
+from auditkit.batch import csv_cell
+from auditkit.cli import main
+
+MINI = str(MINI_PATH)
+BASE = """\
+format_version: 2
+deployment:
+  name: {name}
+sources:
+  - {{id: council-2024, kind: official_record, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03, url: 'https://example.org/council-2024'}}
+retention:
+  max_days: {{value: {days}, sources: [council-2024]}}
+  sunset_clause: {{value: yes, sources: [council-2024]}}
+scope:
+  scanning: {{value: {scanning}, sources: [council-2024]}}
+"""
+
+
+def write(folder: Path, stem: str, name: str, days: int = 30, scanning: str = "targeted") -> Path:
+    path = folder / f"{stem}.yaml"
+    path.write_text(BASE.format(name=name, days=days, scanning=scanning), encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def programmes(tmp_path: Path) -> list[Path]:
+    """Three valid programmes: a good one, a mass-surveillance one (red line M2-01) and a middling one."""
+    return [write(tmp_path, "alpha", "Alpha pilot", days=30),
+            write(tmp_path, "bravo", "Bravo network", days=400, scanning="untargeted"),
+            write(tmp_path, "charlie", "Charlie trial", days=400)]
+
+
+@pytest.fixture()
+def broken(tmp_path: Path) -> Path:
+    path = tmp_path / "broken.yaml"
+    path.write_text("format_version: 1\ndeployment:\n  name: Broken\nretention:\n  max_days: {value: lots}\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_a_broken_file_does_not_stop_the_others(programmes: list[Path], broken: Path, tmp_path: Path) -> None:
+    target = tmp_path / "all.json"
+    code, out, err = cli("audit", str(programmes[0]), str(broken), str(programmes[1]), "-f", MINI, "-o", str(target))
+    assert (code, out) == (2, "")
+    names = [r["deployment"]["name"] for r in json.loads(target.read_text(encoding="utf-8"))["results"]]
+    assert names == ["Alpha pilot", "Bravo network"]
+    lines = err.splitlines()
+    assert lines[0] == f"wrote {target}"
+    assert all(line.startswith(f"{broken}:5:") for line in lines[1:-1]) and len(lines) > 2
+    assert lines[-1] == (f"auditkit: 1 of 3 files not audited because of the problems above: {broken}; the other 2 "
+                         "were audited")
+
+
+def test_only_broken_files_write_nothing(broken: Path, tmp_path: Path) -> None:
+    second = tmp_path / "second.yaml"
+    second.write_text("format_version: 1\n", encoding="utf-8")
+    target = tmp_path / "all.json"
+    code, out, err = cli("audit", str(broken), str(second), "-f", MINI, "-o", str(target))
+    assert (code, out) == (2, "")
+    assert not target.exists()
+    assert str(broken) in err and str(second) in err and "wrote" not in err
+
+
+def test_league_table_sorts_by_the_chosen_column(programmes: list[Path]) -> None:
+    def order(*args: str) -> list[str]:
+        code, out, err = cli("audit", *map(str, programmes), "-f", MINI, *args)
+        assert (code, err) == (0, "")
+        return [line.split("  ")[0] for line in out.splitlines()[2:5]]
+
+    assert order("--sort", "file") == ["Alpha pilot", "Bravo network", "Charlie trial"]
+    assert order() == ["Alpha pilot", "Charlie trial", "Bravo network"]  # grade, best first
+    assert order("--sort=-score") == ["Bravo network", "Charlie trial", "Alpha pilot"]
+    assert order("--sort", "name") == ["Alpha pilot", "Bravo network", "Charlie trial"]
+    assert order("--sort", "M1")[0] == "Alpha pilot" and order("--sort=-M1")[0] != "Alpha pilot"
+    assert order("--sort", "red-lines")[-1] == "Bravo network"
+
+
+def test_league_table_has_grades_verdicts_coverage_and_red_lines(programmes: list[Path]) -> None:
+    _, out, _ = cli("audit", *map(str, programmes), "-f", MINI, "--sort", "file")
+    head, alpha, bravo = out.splitlines()[1:4]
+    assert head.split() == ["Programme", "Grade", "Score", "M1", "M2", "Decided", "Red", "lines"]
+    assert alpha.split()[2:] == ["A", "100", "met", "met", "86%", "-"]
+    assert bravo.split()[2:5] == ["F", "17", "NOT"] and bravo.endswith("M2-01")
+
+
+def test_an_unknown_sort_column_is_refused(programmes: list[Path]) -> None:
+    code, out, err = cli("audit", *map(str, programmes), "-f", MINI, "--sort", "colour")
+    assert (code, out) == (2, "")
+    assert err.startswith("--sort: 'colour' is not a column; sort by one of: file, name, grade")
+    code, _, err = cli("audit", *map(str, programmes), "-f", MINI, "--sort", "M7")
+    assert code == 2 and "M1, M2" in err
+
+
+def test_csv_programmes_and_findings_read_back(programmes: list[Path], tmp_path: Path) -> None:
+    target = tmp_path / "league.csv"
+    code, out, err = cli("audit", *map(str, programmes), "-f", MINI, "-o", str(target), "--sort", "file")
+    assert (code, out) == (0, "")
+    findings = tmp_path / "league-findings.csv"
+    assert err == f"wrote {target}\nwrote {findings}\n"
+    with target.open(newline="", encoding="utf-8") as stream:
+        table = list(csv.DictReader(stream))
+    assert [r["programme"] for r in table] == ["Alpha pilot", "Bravo network", "Charlie trial"]
+    assert table[1] == {"file": str(programmes[1]), "programme": "Bravo network", "hypothetical": "no", "grade": "F",
+                        "grade_worst": "F", "grade_best": "F", "score_low": "16.6", "score_high": "16.6",
+                        "decided": "0.8571", "red_lines": "M2-01", "M1": "not_met", "M2": "not_met"}
+    with findings.open(newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert len(rows) == 3 * 4  # one row per programme and rule
+    row = next(r for r in rows if r["programme"] == "Bravo network" and r["rule"] == "M2-01")
+    assert (row["status"], row["red_line"], row["facts"], row["sources"]) == (
+        "not_met", "yes", "scope.scanning=untargeted", "council-2024")
+
+
+def test_csv_to_stdout_and_to_a_folder(programmes: list[Path], tmp_path: Path) -> None:
+    code, out, _ = cli("audit", str(programmes[0]), "-f", MINI, "--format", "csv")
+    assert code == 0 and [r[1] for r in csv.reader(io.StringIO(out))] == ["programme", "Alpha pilot"]
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert cli("audit", *map(str, programmes), "-f", MINI, "--format", "csv", "-o", str(folder))[0] == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["findings.csv", "programmes.csv"]
+
+
+def test_csv_cells_never_become_formulas(tmp_path: Path) -> None:
+    assert [csv_cell(v) for v in ("=1+1", "+x", "-x", "@x", "plain", 3, None)] == \
+        ["'=1+1", "'+x", "'-x", "'@x", "plain", "3", ""]
+    path = write(tmp_path, "evil", '"=HYPERLINK(\\"http://example.org\\")"')
+    _, out, _ = cli("audit", str(path), "-f", MINI, "--format", "csv")
+    assert list(csv.reader(io.StringIO(out)))[1][1] == "'=HYPERLINK(\"http://example.org\")"
+
+
+@pytest.mark.parametrize(("fmt", "index"), [("md", "index.md"), ("html", "index.html")])
+def test_reports_to_a_folder_come_with_an_index_page(programmes: list[Path], tmp_path: Path, fmt: str,
+                                                     index: str) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    code, _, err = cli("audit", *map(str, programmes), "-f", MINI, "--format", fmt, "-o", str(folder))
+    assert code == 0
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"alpha.{fmt}", f"bravo.{fmt}", f"charlie.{fmt}", index])
+    assert err.splitlines()[-1] == f"wrote {folder / index}"
+    page = (folder / index).read_text(encoding="utf-8")
+    for stem, name in (("alpha", "Alpha pilot"), ("bravo", "Bravo network"), ("charlie", "Charlie trial")):
+        link = f"[{name}](<{stem}.md>)" if fmt == "md" else f'<a href="{stem}.html">{name}</a>'
+        assert link in page
+    assert page.index("Alpha pilot") < page.index("Charlie trial") < page.index("Bravo network")
+    assert "M2-01" in page
+
+
+def test_a_programme_called_index_is_refused(programmes: list[Path], tmp_path: Path) -> None:
+    other = write(tmp_path, "index", "Index programme")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    code, _, err = cli("audit", str(programmes[0]), str(other), "-f", MINI, "--format", "html", "-o", str(folder))
+    assert code == 2 and "would replace the index page index.html" in err
+    assert list(folder.iterdir()) == []
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_only(programmes: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    out, err = io.StringIO(), _Terminal()
+    assert main(["audit", *map(str, programmes), "-f", MINI], stdout=out, stderr=err) == 0
+    assert "auditing:" in err.getvalue() and "/3 [" in err.getvalue()
+    assert "League table" in out.getvalue() and "auditing" not in out.getvalue()
+    monkeypatch.setenv("CI", "true")  # a CI log is not a terminal worth drawing on, even through a pseudo-tty
+    err = _Terminal()
+    assert main(["audit", *map(str, programmes), "-f", MINI], stdout=io.StringIO(), stderr=err) == 0
+    assert err.getvalue() == ""
+    assert cli("audit", *map(str, programmes), "-f", MINI)[2] == ""  # not a terminal: nothing
+
+
+def test_pdfs_in_parallel_are_the_same_bytes_in_input_order(programmes: list[Path], tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.mkdir()
+    two.mkdir()
+    assert cli("audit", *map(str, programmes), "-f", MINI, "--format", "pdf", "-o", str(one), "--jobs", "1")[0] == 0
+    code, _, err = cli("audit", *map(str, programmes), "-f", MINI, "-o", str(two), "--format", "pdf", "--jobs", "2")
+    assert code == 0
+    assert [line.rsplit("/", 1)[-1] for line in err.splitlines()] == ["alpha.pdf", "bravo.pdf", "charlie.pdf",
+                                                                      "index.html"]
+    for name in ("alpha.pdf", "bravo.pdf", "charlie.pdf", "index.html"):
+        assert (one / name).read_bytes() == (two / name).read_bytes()
+    from pypdf import PdfReader
+    assert "Bravo network" in PdfReader(two / "bravo.pdf").pages[0].extract_text()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two"])
+def test_jobs_must_be_a_positive_number(value: str) -> None:
+    code, _, err = cli("audit", "--jobs", value)
+    assert code == 2
+    assert err == (f"auditkit: Invalid value for '--jobs': '{value}' is not a number of processes; give 1 or more. "
+                   "See 'auditkit audit --help'.\n")
