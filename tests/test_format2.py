@@ -106,10 +106,10 @@ def test_the_summary_separates_established_gaps_from_reported_ones(tmp_path: Pat
     assert code == 0
     summary = out.split("## Executive summary", 1)[1].split("## Findings by principle", 1)[0]
     established, attributed = summary.split("### Gaps resting on reported or alleged facts")
-    assert "**M2-01** (red line) Everyone in view is scanned." in established  # a court's finding: asserted
+    assert "**M2-01** (Not met, critical, red line) Everyone in view is scanned." in established  # a court's finding
     assert "No rule is shown to be unmet on established facts." in established and "M1-01" not in established
-    assert "**M1-01** (Not met) It is alleged \\[1\\], but not established, that data is kept for more than 90 " \
-        "days." in attributed
+    assert "**M1-01** (Not met, high, alleged) It is alleged \\[1\\], but not established, that data is kept for " \
+        "more than 90 days." in attributed
     assert "Data is kept for more than" not in out  # never asserted as a fact anywhere in the report
     code, out, _ = cli("audit", str(path), "-f", str(MINI), "--format", "md", "--evidence", "established")
     assert "### Gaps resting on reported or alleged facts" not in out

@@ -68,8 +68,16 @@ def test_every_finding_with_status_remedy_and_sources(case: tuple[AuditResult, s
 def test_summary_table_and_chart(case: tuple[AuditResult, str]) -> None:
     result, page = case
     summary = page.split('id="summary"', 1)[1].split('id="findings"', 1)[0]
-    assert summary.count("<rect ") == sum(1 for p in result.principles if p.score is not None)
+    # Each score is drawn as a range: a solid bar up to the low end (a sliver at 0), an open bar on to the high end.
+    solid = sum(1 for p in result.principles if p.score is not None and (p.score.low > 0 or p.score.high == 0))
+    open_bars = sum(1 for p in result.principles if p.score is not None and p.score.high > p.score.low)
+    assert summary.count('fill-opacity="0.22"') == open_bars and open_bars > 0
+    assert summary.count("<rect ") == solid + open_bars
     assert "<svg" in summary and 'role="img"' in summary
+    table = plain(summary.split('class="verdicts"', 1)[1].split("</table>", 1)[0])
+    for p in result.principles:
+        if p.score is not None and p.score.low != p.score.high:
+            assert f"{p.score.low:.1f}".removesuffix(".0") + "–" + f"{p.score.high:.1f}".removesuffix(".0") in table
     for principle in result.principles:
         assert f'href="#principle-{principle.framework}-{principle.id}">{principle.id} ' in summary
     for rule in result.red_lines_crossed:
@@ -121,3 +129,27 @@ def test_right_to_left_scripts_and_emoji_appear_as_written(tmp_path: Path) -> No
     text = plain(render(result, RenderOptions(input_bytes=raw)).decode("utf-8"))
     assert f"{RTL_TEXT} {EMOJI_TEXT}" in text
     assert LONG_WORD in text
+
+
+def test_answer_values_are_shown_by_their_meaning_in_every_format() -> None:
+    from report_support import CASE, audit_file
+
+    from auditkit.model.catalog import catalogue
+    from auditkit.render import html as html_render
+    from auditkit.render import markdown, text
+    from auditkit.rules.loader import DEFAULT_FRAMEWORK
+
+    result, raw = audit_file(CASE, DEFAULT_FRAMEWORK)
+    facts = catalogue()
+    keys = {key for info in facts.values() for key, _ in info.choices if "_" in key}
+    used = {str(f.value) for finding in result.findings for f in finding.facts} & keys
+    assert used, "the case study should answer some choice facts with two-word values"
+    options = RenderOptions(input_bytes=raw)
+    pages = {"text": text.render(result, options).decode(), "md": markdown.render(result, options).decode(),
+             "html": html_render.render(result, options).decode()}
+    for name, page in pages.items():
+        for key in keys:
+            assert key not in page and key.replace("_", "\\_") not in page, (name, key)
+    meaning = facts["legality.instrument_type"].describe("government_decree")
+    assert meaning == "a decree or resolution of the executive"
+    assert all(meaning in page for page in pages.values() if page is not pages["text"])

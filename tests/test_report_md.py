@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from report_support import HOSTILE_IMG, SMALL_FRAMEWORK, audit_file, hostile_dep
 
 from auditkit.model.result import AuditResult, Status
 from auditkit.render import RenderOptions
+from auditkit.render.labels import verdict_label
 from auditkit.render.markdown import cell, render, text
 
 
@@ -25,9 +27,17 @@ def unescape(value: str) -> str:
 def test_sections_in_reading_order(case: tuple[AuditResult, str]) -> None:
     result, page = case
     headings = [line for line in page.splitlines() if line.startswith("## ")]
-    principles = [f"## {p.id} {text(p.title)}" for p in result.principles]
-    assert headings == ["## Executive summary", "## Findings by principle", *principles,
+    assert headings == ["## Executive summary", "## Findings by principle",
                         "## Information gaps: questions for the operator", "## Methodology", "## Sources"]
+    findings = page.split("## Findings by principle\n", 1)[1].split("\n## ", 1)[0]
+    principles = [line for line in findings.splitlines() if line.startswith("### ")]
+    assert principles == [f"### {p.id} {text(p.title)}" for p in result.principles]
+
+
+def test_headings_nest_without_skipping_a_level(case: tuple[AuditResult, str]) -> None:
+    levels = [len(line) - len(line.lstrip("#")) for line in case[1].splitlines() if re.match(r"#+ ", line)]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(after <= before + 1 for before, after in itertools.pairwise(levels)), levels
 
 
 def test_findings_remedies_and_sources(case: tuple[AuditResult, str]) -> None:
@@ -35,7 +45,10 @@ def test_findings_remedies_and_sources(case: tuple[AuditResult, str]) -> None:
     flat = unescape(" ".join(page.split()))
     numbers = {s.id: s.number for s in result.sources}
     for finding in result.findings:
-        assert f"### {finding.rule} {text(finding.title)}" in page
+        if finding.status is Status.NOT_APPLICABLE:  # one compact list per principle
+            assert f"- **{finding.rule}** {text(finding.title)}: " in page
+            continue
+        assert f"#### {finding.rule} {text(finding.title)}" in page
         if finding.status in (Status.NOT_MET, Status.PARTIAL):
             assert f"> {text(finding.remedy)}" in page, finding.rule
         for fact in finding.facts:
@@ -48,8 +61,33 @@ def test_findings_remedies_and_sources(case: tuple[AuditResult, str]) -> None:
 def test_summary_table_has_one_row_per_principle(case: tuple[AuditResult, str]) -> None:
     result, page = case
     for p in result.principles:
-        score = "no score" if p.score is None else f"{p.score:.0f}"
-        assert f"| {p.id} {text(p.title)} | {score} |" in page
+        score = "no score" if p.score is None else "–".join(dict.fromkeys(f"{x:.1f}".removesuffix(".0")
+                                                                         for x in (p.score.low, p.score.high)))
+        assert f"| {p.id} {text(p.title)} | {score} | {verdict_label(p.verdict)} |" in page
+
+
+def test_grade_range_coverage_and_cap_are_stated(case: tuple[AuditResult, str]) -> None:
+    result, page = case
+    head = page.split("## Executive summary", 1)[0]
+    grade = result.grade.high if result.grade.low == result.grade.high else f"{result.grade.high}–{result.grade.low}"
+    assert f"**Overall grade {grade}**" in head
+    undecided = result.counts["unknown"]
+    if result.grade.low != result.grade.high:
+        assert f"undetermined: {undecided} of {len(result.findings)} rules undecided" in head
+    else:
+        assert f"{len(result.findings) - undecided} of {len(result.findings)} rules decided" in head
+    if result.red_lines_crossed:
+        assert f"capped at F: red line{'s' if len(result.red_lines_crossed) > 1 else ''} " \
+               f"{', '.join(result.red_lines_crossed)} crossed" in head
+
+
+def test_open_principles_say_what_would_settle_them(case: tuple[AuditResult, str]) -> None:
+    result, page = case
+    summary = page.split("## Information gaps", 1)[1].split("## Methodology", 1)[0]
+    for p in result.principles:
+        if p.to_settle:
+            assert f"- To settle **{p.id}** ({verdict_label(p.verdict).lower()}), establish: " in summary
+        assert text(p.verdict_reason) in page
 
 
 def test_questions_for_the_operator(case: tuple[AuditResult, str]) -> None:
@@ -83,3 +121,21 @@ def test_a_fact_kept_secret_is_marked_where_it_is_missing(case: tuple[AuditResul
     assert ("- Is the data encrypted in storage and in transit? (`security.encryption`) "
             "**Kept secret by the operator.**") in page
     assert "(`legality.published`) **Kept secret" not in page
+
+
+def test_an_undecided_finding_shows_what_is_already_known(case: tuple[AuditResult, str]) -> None:
+    result, page = case
+    undecided = [f for f in result.findings if f.status is Status.UNKNOWN and f.facts]
+    assert undecided, "the case study should have an unknown finding with some facts known"
+    for finding in undecided:
+        assert finding.missing and not set(finding.missing) & {u.path for u in finding.facts}
+        section = page.split(f"#### {finding.rule} ", 1)[1].split("\n#### ", 1)[0]
+        known = section.split("Already known:", 1)[1].split("Missing facts:", 1)
+        assert len(known) == 2, f"{finding.rule}: the known facts should come before the missing ones"
+        for fact in finding.facts:
+            label = fact.label[:1].upper() + fact.label[1:]
+            assert f"{text(label)}: **{text(fact.display)}**" in known[0], (finding.rule, fact.path)
+    # In the Moscow study P4-04 stays unknown while the leaks themselves are a sourced 'yes'.
+    p404 = next(f for f in result.findings if f.rule == "P4-04")
+    assert [(u.path, u.display) for u in p404.facts] == [("security.known_leaks", "yes")]
+    assert p404.facts[0].sources and p404.missing == ["security.leaks_prosecuted"]

@@ -145,7 +145,15 @@ def test_cover_and_summary(case: Rendered) -> None:
     d = case.result.deployment
     assert squeeze(d.name) in squeeze(first)
     assert d.audit_date and d.audit_date in first
-    assert f"OVERALLGRADE{case.result.grade}" in squeeze(first)  # the label is set in capitals by CSS
+    r = case.result
+    assert r.score is not None and r.grade.low == r.grade.high  # the red lines settle the grade at F
+    decided = len(r.findings) - r.counts["unknown"]
+    # The label is set in capitals by CSS; the score range and the coverage stand beside the grade.
+    assert squeeze(f"OVERALL GRADE {r.grade.low} score {r.score.low:g}–{r.score.high:g} of 100 "
+                   f"{decided} of {len(r.findings)} rules decided") in squeeze(first)
+    lines = r.red_lines_crossed
+    assert lines and squeeze(f"capped at F: red line{'s' if len(lines) > 1 else ''} {', '.join(lines)} crossed") \
+        in squeeze(first)
     assert "HYPOTHETICAL" not in case.text
     summary = squeeze(case.reader.pages[2].extract_text())
     assert "Executivesummary" in summary
@@ -189,8 +197,12 @@ def test_metadata(case: Rendered) -> None:
     assert meta is not None
     assert meta.title == f"Human-rights audit: {d.name}"
     assert meta.author == d.auditor
-    assert meta.subject and d.name in meta.subject
-    assert "surveillance" in str(meta.get("/Keywords"))
+    assert meta.subject == (f"Human-rights audit of {d.name} against the agora-2020 rule set, version "
+                            f"{case.result.frameworks[0].version} ({case.result.frameworks[0].title})")
+    keywords = str(meta.get("/Keywords")).split(", ")
+    assert keywords[:4] == ["surveillance", "human rights", "audit", "agora-2020"]
+    assert d.jurisdiction == "Moscow, Russia" and {"Moscow", "Russia"} <= set(keywords)
+    assert all(k and k == " ".join(k.split()) for k in keywords), keywords  # no empty or doubled-space keyword
     assert meta.creation_date is not None and meta.creation_date.date().isoformat() == d.audit_date
 
 
@@ -347,3 +359,144 @@ def test_without_harfbuzz_subsetting_whole_fonts_are_embedded_reproducibly(
     else:  # this machine took the whole-font path already: the same bytes
         assert again.data == first.data
     assert squeeze("Наблюдение <b>не</b> законно") in again.squeezed()
+
+
+def test_an_undetermined_grade_is_shown_as_a_range_never_a_bare_letter(tmp_path: Path) -> None:
+    import yaml
+    doc = {"format_version": 1, "deployment": {"name": "Press release", "audit_date": "2026-01-01"},
+           "sources": [{"id": "pr", "publisher": "Operator", "title": "Press release", "date": "2026"}],
+           "retention": {"max_days": {"value": 10, "sources": ["pr"]}},
+           "scope": {"scanning": {"value": "targeted", "sources": ["pr"]}}}
+    path = tmp_path / "press.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    result, raw = audit_file(path, SMALL_FRAMEWORK)
+    # M1 66.7-100 (sunset clause open), M2 75-100 (de-identification open): overall 70.9-100, grade A-B.
+    assert result.score is not None and (result.score.low, result.score.high) == (70.9, 100.0)
+    assert (result.grade.high, result.grade.low) == ("A", "B")
+    rendered = _render(result, raw)
+    assert rendered.logs == []
+    first = squeeze(rendered.reader.pages[0].extract_text())
+    assert squeeze("OVERALL GRADE A–B UNDETERMINED score 70.9–100 of 100 2 of 4 rules decided") in first
+    assert "OVERALLGRADEA" + "score" not in first
+    summary = squeeze(rendered.text.split("Executive summary", 1)[1])
+    assert squeeze("receives grade A–B (undetermined: 2 of 4 rules undecided), with an overall score of "
+                   "70.9–100 out of 100") in summary
+    assert squeeze("To settle M1 (insufficient information), establish: whether the programme ends on a fixed "
+                   "date unless renewed.") in rendered.squeezed()
+
+
+def _struct_elements(node: Any, seen: set[int] | None = None) -> Iterator[Any]:
+    """Every structure element under ``node`` (a pypdf object), depth first."""
+    from pypdf.generic import ArrayObject, DictionaryObject
+    seen = set() if seen is None else seen
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, ArrayObject):
+        for item in node:
+            yield from _struct_elements(item, seen)
+    elif isinstance(node, DictionaryObject) and id(node) not in seen:
+        seen.add(id(node))
+        if "/S" in node:
+            yield node
+        if "/K" in node:
+            yield from _struct_elements(node["/K"], seen)
+
+
+def test_tables_are_tagged_with_rows_and_scoped_headers(case: Rendered) -> None:
+    elements = list(_struct_elements(case.reader.trailer["/Root"]["/StructTreeRoot"]))
+    tables = [e for e in elements if e["/S"] == "/Table"]
+    assert len(tables) >= 3  # the cover facts, the verdicts, the methodology
+    for table in tables:
+        roles = [e["/S"] for e in _struct_elements(table["/K"])]
+        assert "/TR" in roles, "a /Table with no rows"
+        assert "/Table" not in roles, "a /Table nested in a /Table"
+    headers = [e for e in elements if e["/S"] == "/TH"]
+    assert headers
+    scopes = {str(h["/A"].get_object()["/Scope"]) for h in headers}
+    assert scopes == {"/Row", "/Column"}  # row headers on the cover and in the methodology, column heads above
+
+
+def test_the_pdfua_checker_finds_nothing(case: Rendered, tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(case.data)
+    done = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
+                          capture_output=True, text=True, check=False, timeout=300)
+    report = json.loads(done.stdout)
+    assert report["summary"]["findings"] == 0, report["findings"]
+    assert report["summary"]["rules_run"] >= 11
+
+
+def _headline_in(text: str, head: Any) -> list[str]:
+    """The rule ids a report lists under its two headline headings, in order (whitespace removed first)."""
+    flat = squeeze(text)
+    start = flat.index("Redlinescrossed")
+    end = flat.index(squeeze(head.others_title), start) + len(squeeze(head.others_title))
+    red = re.findall(r"(P\d+-\d+)", flat[start:end])
+    stop = min((flat.index(m, end) for m in ("Findingsbyprinciple", "##Findings", "facts could not be established")
+                if m in flat[end:]), default=len(flat))
+    return red + ["|"] + re.findall(r"(P\d+-\d+)", flat[end:stop])
+
+
+def test_the_headline_gaps_are_the_same_in_every_format(case: Rendered) -> None:
+    from auditkit.render import html, markdown, text
+    from auditkit.render.headline import headline
+
+    head = headline(case.result)
+    # The case study shows red lines and a list cut short (on established facts, or resting on reported ones).
+    assert head.red_lines and (head.others_total > len(head.others) or head.attributed_total > len(head.attributed))
+    expected = [g.rule for g in head.red_lines] + ["|"] + [g.rule for g in (*head.others, *head.attributed)]
+    options = RenderOptions(input_bytes=case.raw)
+    pages = {"text": text.render(case.result, options).decode(), "md": markdown.render(case.result, options).decode(),
+             "html": re.sub(r"<[^>]+>", " ", html.render(case.result, options).decode().split("<h3>", 1)[1]),
+             "pdf": "\n".join(p.extract_text() for p in case.reader.pages[2:4])}
+    for name, page in pages.items():
+        assert squeeze(head.others_title) in squeeze(page), name
+        if head.attributed:
+            assert squeeze(head.attributed_title) in squeeze(page), name
+        assert _headline_in(page, head) == expected, name
+
+
+MAJOR_SECTIONS = ("Contents", "Executive summary", "Findings by principle",
+                  "Information gaps: questions for the operator", "Methodology", "Sources")
+LABELS = ("Requirement", "Missing facts", "Decided by", "Already known")
+
+
+def _body_lines(page: Any) -> list[tuple[float, str]]:
+    """(y, text) of each line in a page's body, top first: the running header and footer left out."""
+    height = float(page.mediabox.height)
+    top, bottom = height - 20 * 72 / 25.4, 20 * 72 / 25.4  # the 20 mm margins of report.css
+    found: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and bottom < y < top:
+            found.append((y, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    lines: dict[float, str] = {}
+    for y, text in sorted(found, key=lambda item: -item[0]):
+        key = next((k for k in lines if abs(k - y) < 2), y)
+        lines[key] = (lines.get(key, "") + " " + text).strip()
+    return sorted(lines.items(), key=lambda item: -item[0])
+
+
+def test_pages_hold_together(case: Rendered) -> None:
+    pages = [_body_lines(page) for page in case.reader.pages]
+    height = float(case.reader.pages[0].mediabox.height) - 2 * 20 * 72 / 25.4
+    top = float(case.reader.pages[0].mediabox.height) - 20 * 72 / 25.4
+    for number, lines in enumerate(pages, start=1):
+        assert lines, f"page {number} is empty"
+        # No finding's label is left at the foot of a page or alone at the head of one.
+        assert lines[-1][1] not in LABELS, f"page {number} ends with the label {lines[-1][1]!r}"
+        assert lines[0][1] not in LABELS, f"page {number} starts with the label {lines[0][1]!r}"
+        # No page less than about a third full, except the last before a major section (or the report's end).
+        following = pages[number][0][1] if number < len(pages) else MAJOR_SECTIONS[-1]
+        if not following.startswith(MAJOR_SECTIONS) and number > 1:
+            filled = (top - lines[-1][0]) / height
+            assert filled > 0.33, f"page {number} is only {filled:.0%} full"
+    # Not-applicable rules are one compact list per principle, not a finding each.
+    not_applicable = [f for f in case.result.findings if f.status is Status.NOT_APPLICABLE]
+    assert not_applicable
+    text = case.squeezed()
+    for finding in not_applicable:
+        assert squeeze(f"{finding.rule} {finding.title}: {finding.explanation}") in text
+        assert squeeze(f"{finding.rule} {finding.title}severity") not in text

@@ -32,8 +32,13 @@ def _lower_first(sentence: str) -> str:
     return sentence
 
 
+SHOWN_REFS = 3  # the sentence names a few sources; the finding's own list of facts names them all
+
+
 def _refs(ids: list[str], numbers: dict[str, int]) -> str:
-    return "".join(f"[{n}]" for n in sorted({numbers[i] for i in ids if i in numbers}))
+    found = sorted({numbers[i] for i in ids if i in numbers})
+    more = len(found) - SHOWN_REFS
+    return "".join(f"[{n}]" for n in found[:SHOWN_REFS]) + (f" (and {more} more)" if more > 0 else "")
 
 
 def sentence(finding: Finding, numbers: dict[str, int]) -> str:

@@ -1,6 +1,6 @@
 """The command line. Only this module prints or decides exit codes.
 
-Exit codes: 0 the command did its job; 1 an audit scored below --fail-under;
+Exit codes: 0 the command did its job; 1 an audit's low end scored below --fail-under;
 2 bad input (every problem is printed, one line each); 3 an internal error
 (a bug: one line asking for a report, never a traceback); 130 interrupted
 (Ctrl-C); 143 terminated (SIGTERM). A closed output pipe changes none of them.
@@ -37,10 +37,13 @@ DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
 FORMATS = ("text", "json", "md", "html", "pdf", "csv")
 # The format an output file's extension stands for, when --format is not given (see infer_format).
 EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html",
-              ".htm": "html", ".pdf": "pdf", ".csv": "csv"}
+              ".htm": "html", ".pdf": "pdf", ".csv": "csv",
+              ".docx": "docx"}
+BRIEF_FORMATS = ("pdf", "html", "md")
 SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
 EVIDENCE = ("established", "reported", "alleged")
 COMPARE_FORMATS = ("text", "json", "md", "html", "pdf")
+ANNEX_FORMATS = ("md", "html", "pdf", "docx", "text")
 
 
 class _Guarded(io.TextIOBase):
@@ -127,24 +130,25 @@ def validate(streams: Streams, files: list[Path], strict: bool = False) -> None:
     Warnings (a source with no web address or kind) are printed too.
     Exit 0 when every file is valid, 2 otherwise.
     With --strict, a warning counts as a problem."""
-    _load_all(streams, files, strict)
+    _load_all(streams, files, strict, notices=True)
     for path in files:
         streams.out.write(terminal(f"{file_label(path)}: valid") + "\n")
 
 
-def _load_all(streams: Streams, files: list[Path], strict: bool = False) -> list[Any]:
-    """Load every file; raise one InputError listing every problem. Notices and warnings go to stderr."""
+def _load_all(streams: Streams, files: list[Path], strict: bool = False, *, notices: bool = False) -> list[Any]:
+    """Load every file; raise one InputError listing every problem. Warnings (and notices) go to stderr."""
     loaded, problems, _ = _load_each(streams, files)
     if problems:
         raise InputError(problems)
-    _notices(streams, loaded, strict)
+    _notices(streams, loaded, strict, notices=notices)
     return loaded
 
 
 def _notices(streams: Streams, loaded: list[Any], strict: bool, *, notices: bool = True) -> None:
     """Print each file's notice (format 1) and warnings; with ``strict``, warnings are problems (exit 2).
 
-    'audit' passes ``notices=False``: a format-1 file audits as it always did, and 'validate' says to migrate it.
+    Only 'validate' shows notices: a format-1 file audits (and plans, compares) as it always did, and
+    'validate' says to migrate it.
     """
     warnings = [w for item in loaded for w in item.warnings]
     for item in loaded:
@@ -163,11 +167,26 @@ def _load_each(streams: Streams, files: list[Path], tick: Callable[[], None] = l
         for path in files:
             try:
                 loaded.append(load_deployment(path, display=file_label(path)))
+                _warn_placeholders(streams, loaded[-1])
             except InputError as exc:
                 problems.extend(exc.problems)
                 invalid.append(path)
             tick()
     return loaded, problems, invalid
+
+
+def _warn_placeholders(streams: Streams, item: Any) -> None:
+    """One warning line (file:line:col) for each of 'auditkit init's placeholder texts left in a file."""
+    from auditkit.template import placeholders
+    found = placeholders(item.deployment)
+    if not found:
+        return
+    from auditkit.yamlio import parse_bytes
+    doc = parse_bytes(item.raw, item.file)
+    for path, text in found:
+        problem = doc.problem(path, f"warning: still the template's placeholder '{text}'; replace it with the "
+                              "real value")
+        streams.err.write(_one_line(str(problem)) + "\n")
 
 
 @contextmanager
@@ -181,10 +200,10 @@ def _loading(own_process: bool) -> Iterator[None]:
     out of its sight and it runs again, for rendering, which does make
     garbage. In-process callers (tests, libraries) keep the collector as it is.
     """
-    if not own_process:
+    import gc
+    if not own_process or not gc.isenabled():  # a library caller, or already inside this context
         yield
         return
-    import gc
     gc.disable()
     try:
         yield
@@ -218,7 +237,7 @@ def infer_format(fmt: str | None, output: Path | None, formats: Sequence[str] = 
 
 def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str | None, output: Path | None,
           fail_under: float | None, audit_date: str | None, page_size: str, sort: str, jobs: int | None,
-          evidence: str = "reported", strict: bool = False) -> None:
+          brief: bool = False, evidence: str = "reported", strict: bool = False) -> None:
     """Audit deployment files and print or write the result.
 
     With no FILE, audits the bundled Moscow facial-recognition case study.
@@ -228,7 +247,7 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     --evidence sets which facts may decide rules: established ones only,
     reported ones too (the default), or alleged ones too; weaker facts are
     shown but treated as unknown.
-    Exit 0 on a completed audit, 1 when a score is below --fail-under, 2 on bad input.
+    Exit 0 on a completed audit, 1 when the low end of a score is below --fail-under, 2 on bad input.
     """
     from auditkit import batch
     from auditkit.engine import audit as run_audit
@@ -246,13 +265,19 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     to_stdout = output is not None and str(output) == "-"  # '-o -': standard output, for any format
     output = None if to_stdout else output
     chosen = infer_format(fmt, output)
+    if brief and chosen not in BRIEF_FORMATS:
+        raise single("--brief", f"a brief is written as {', '.join(BRIEF_FORMATS)}, not {chosen}; add --format pdf "
+                     "(or md, html), or leave --brief out")
     if to_stdout and len(paths) > 1 and chosen in INDEX_NAMES:
         raise single("--output", f"several files to {chosen} need -o FOLDER (an existing folder), one report "
                      "per file; '-o -' takes one file")
     if not to_stdout:
         _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
-    with _progress(streams, len(paths), "auditing") as tick:
+    # Loading and auditing make the objects every output is rendered from, which live until the process ends:
+    # the collector is held off while they are made and then frozen out of its sight (see _loading), so that
+    # rendering many PDFs afterwards does not walk them again at every collection.
+    with _progress(streams, len(paths), "auditing") as tick, _loading(streams.own_process):
         loaded, problems, invalid = _load_each(streams, paths, tick)
         if problems and (len(paths) == 1 or not loaded):
             raise InputError(problems)
@@ -265,7 +290,7 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
                     update={"audit_date": audit_date})})
             results.append(result)
     valid = [path for path in paths if path not in invalid]
-    options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4")
+    options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4", brief=brief)
     _emit(streams, chosen, results, loaded, options, output, valid, sort, jobs, several=len(paths) > 1)
     if problems:  # after the output, so that the problems are the last thing a reader sees
         for problem in problems:
@@ -273,7 +298,7 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
         streams.err.write(_one_line(f"auditkit: {len(invalid)} of {len(paths)} files not audited because of the "
                                     f"problems above: {', '.join(map(str, invalid))}; the other {len(results)} were audited") + "\n")
         streams.exit_code = EXIT_BAD_INPUT
-    elif fail_under is not None and any(r.score is None or r.score < fail_under for r in results):
+    elif fail_under is not None and any(r.score is None or r.score.low < fail_under for r in results):
         streams.exit_code = EXIT_BELOW_THRESHOLD
 
 
@@ -344,11 +369,12 @@ def _emit(streams: Streams, fmt: str, results: list[Any], loaded: list[Any], opt
             return
         writes = list(zip(_csv_targets(output), (programmes, findings)))
     elif several and fmt in ("text", "json"):
-        if fmt == "text":
-            data = batch.text(batch.rows(results, files), sort)
-        else:
-            from auditkit.render.jsonout import render_batch
-            data = render_batch(results)
+        with _loading(streams.own_process):  # a big tree of dicts and no cyclic garbage: nothing to collect
+            if fmt == "text":
+                data = batch.text(batch.rows(results, files), sort)
+            else:
+                from auditkit.render.jsonout import render_batch
+                data = render_batch(results)
         if output is None:
             streams.write_bytes(data)
             return
@@ -508,10 +534,42 @@ def migrate(streams: Streams, files: list[Path]) -> None:
         streams.err.write(_one_line(line) + "\n")
 
 
+def annex(streams: Streams, file: Path, frameworks: list[str], targets: list[str], use_plan: bool,
+          fmt: str | None, output: Path | None) -> None:
+    """Write the amendments annex: every clause the audit proposes, definitions first, in one document.
+
+    Formats: md (the default on screen), html, pdf and docx (for Word); the
+    format follows -o's extension. With --plan and --target, only the clauses
+    of that plan, in its order.
+    """
+    from auditkit import annex as annexes
+    from auditkit.document import render
+
+    if use_plan != bool(targets):
+        raise UsageError("--plan and --target go together: --plan --target C takes the clauses of the plan to "
+                         "grade C", "auditkit annex")
+    chosen = _document_output(fmt, output, [file], ANNEX_FORMATS) if fmt or output else "md"
+    rule_sets = _frameworks(frameworks)
+    loaded, result = _audit_one(streams, file, rule_sets)
+    proposal = None
+    if use_plan:
+        from auditkit import plan as planning
+        try:
+            target = planning.parse_target(targets)
+        except ValueError as exc:
+            raise UsageError(f"Invalid value for '--target': {exc}", "auditkit annex") from None
+        proposal = planning.make_plan(loaded.deployment, rule_sets, target)
+        if not proposal.reached:
+            streams.err.write(f"auditkit: the plan does not reach {target.describe()}; the annex holds the "
+                              "clauses of the best plan found ('auditkit plan' names what blocks it)\n")
+    data = render(annexes.document(result, rule_sets, proposal), chosen)
+    _write(streams, output, data, [file])
+
+
 def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
                markdown: bool) -> None:
-    """List frameworks, principles and rules; with a RULE_ID, explain that rule."""
-    from auditkit.explain import explain_rule, listing
+    """List frameworks, principles and rules; with an ID, explain that principle (P3) or rule (P3-01)."""
+    from auditkit.explain import explain, listing
     from auditkit.explain import markdown as catalogue_markdown
     from auditkit.rules.lint import lint
     from auditkit.rules.loader import builtin_ids, load_framework
@@ -532,7 +590,7 @@ def principles(streams: Streams, rule_id: str | None, frameworks: list[str], che
     if rule_id is None:
         streams.out.write(listing(loaded))
         return
-    streams.out.write(explain_rule(loaded, rule_id))
+    streams.out.write(explain(loaded, rule_id))
 
 
 def init(streams: Streams, file: Path | None, force: bool) -> None:
@@ -554,6 +612,23 @@ def init(streams: Streams, file: Path | None, force: bool) -> None:
     write_atomic(file, text.encode("utf-8"))
     streams.err.write(terminal(f"wrote {file_label(file)}; fill it in, then run: auditkit validate {file_label(file)}")
                       + "\n")
+
+
+def serve(streams: Streams, host: str, port: int | None, no_browser: bool) -> None:
+    """Describe, audit and download a report in your web browser, without writing YAML.
+
+    Starts the questionnaire on this computer, prints its address and opens it
+    in the browser. Nothing is sent anywhere; descriptions are read from and
+    saved to the folder it is started in, and nowhere else. Ctrl-C stops it.
+    """
+    from auditkit.web.server import serve as run_server
+    run_server(streams.out, Path.cwd(), host, port, open_browser=not no_browser)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number from 1 to 65535")
+    return int(text)
 
 
 def schema(streams: Streams, kind: str) -> None:
@@ -681,10 +756,12 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      help="Write to this file (a folder when auditing several files to md, html or pdf); "
                      "'-' for standard output. Only a regular file or a new name is replaced.")
     sub.add_argument("--fail-under", type=_score, metavar="SCORE",
-                     help="Exit 1 when any audited file scores below SCORE (0-100).")
+                     help="Exit 1 unless every audited file scores SCORE (0-100) or more at the low end of its range.")
     sub.add_argument("--audit-date", metavar="YYYY-MM-DD", help="Date printed on the report (overrides the file's).")
     sub.add_argument("--page-size", type=_choice(("A4", "letter"), fold_case=True), default="A4",
                      metavar="{A4,letter}", help="Paper size of PDF reports. Default: A4.")
+    sub.add_argument("--brief", action="store_true",
+                     help="A two-page brief (pdf, html or md): grade, principles, red lines, top gaps and questions.")
     sub.add_argument("--sort", default="grade", metavar="COLUMN",
                      help="Sort the league table of several files by file, name, grade, score, coverage, "
                      "red-lines or a principle such as P3, best first; --sort=-COLUMN reverses. Default: grade.")
@@ -721,6 +798,19 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub.add_argument("--write-after", type=Path, metavar="FILE",
                      help="Write the description as it would be after the plan (YAML), for 'auditkit compare'.")
 
+    sub = command(annex)
+    sub.add_argument("file", type=Path, metavar="FILE", help="The deployment description (YAML or JSON).")
+    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
+                     help="Rule set(s) to audit against. Default: agora-2020.")
+    sub.add_argument("--plan", dest="use_plan", action="store_true",
+                     help="Take the clauses of a plan (give its --target) instead of every proposed clause.")
+    sub.add_argument("-t", "--target", dest="targets", action="append", default=[], metavar="GRADE|P=VERDICT",
+                     help="With --plan: the plan's target, as for 'auditkit plan'.")
+    sub.add_argument("--format", dest="fmt", type=_choice(ANNEX_FORMATS), default=None,
+                     metavar="{" + ",".join(ANNEX_FORMATS) + "}",
+                     help="Output format. Default: from the -o file's extension, else md.")
+    sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write the annex to this file.")
+
     sub = command(validate)
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Deployment files (YAML or JSON).")
     sub.add_argument("--strict", action="store_true", help="Treat warnings as errors: exit 2.")
@@ -733,13 +823,20 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub.add_argument("--force", action="store_true", help="Overwrite FILE if it exists.")
 
     sub = command(principles)
-    sub.add_argument("rule_id", nargs="?", metavar="RULE_ID", help="A rule to explain, such as P3-01.")
+    sub.add_argument("rule_id", nargs="?", metavar="ID", help="A principle (P3) or a rule (P3-01) to explain.")
     sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
                      help="Rule set(s) to list or check. Default: every bundled one.")
     sub.add_argument("--check", action="store_true",
                      help="Lint the rule set(s): schema, facts, and every rule's test cases.")
     sub.add_argument("--markdown", action="store_true",
                      help="Print the whole rule catalogue as Markdown (docs/rules.md).")
+
+    sub = command(serve)
+    sub.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+                     help="Address to listen on. Default: 127.0.0.1 (this computer only).")
+    sub.add_argument("--port", type=_port, default=None, metavar="PORT",
+                     help="Port to listen on. Default: 8765, or any free port when it is taken.")
+    sub.add_argument("--no-browser", action="store_true", help="Print the address but do not open a browser.")
 
     sub = command(schema)
     sub.add_argument("kind", nargs="?", type=_choice(SCHEMA_KINDS), default="deployment", metavar="KIND",

@@ -13,6 +13,16 @@ from auditkit.model.deployment import FORMAT_VERSION, SECTIONS, SOURCE_KIND_MEAN
 
 WIDTH = 100
 
+# The template's placeholder texts: 'auditkit validate' and 'audit' warn about any left in a file.
+PLACEHOLDERS = {
+    ("deployment", "name"): "Name of the programme",
+    ("deployment", "jurisdiction"): "City, region or country",
+    ("deployment", "operator"): "The body that runs it",
+    ("deployment", "technology"): "for example: facial-recognition cameras",
+}
+SOURCE_PLACEHOLDERS = {"id": "example-2020", "publisher": "Who published it", "title": "Its title",
+                       "url": "https://example.org/article"}
+
 HEADER = f"""\
 # yaml-language-server: $schema=deployment.schema.json
 # (For completion and checks as you type in an editor with the YAML
@@ -25,11 +35,12 @@ HEADER = f"""\
 #   published: {{value: no, sources: [decree-2019]}}
 #   names_technology: {{value: no, sources: [{{id: court-2020, at: "para 94"}}]}}
 #
-# A fact's standing (how sure it is) follows from its sources' kind: law,
-# official records, courts, regulators and the operator's own statements
-# establish it; press, NGOs and academics report it; a party_claim only
-# alleges it. Say so where it differs:  standing: alleged  (or reported,
-# established, or disputed with contested_by: [source-id]).
+# and declare each source once in the 'sources' list. A fact's standing (how
+# sure it is) follows from its sources' kind: law, official records, courts,
+# regulators and the operator's own statements establish it; press, NGOs and
+# academics report it; a party_claim only alleges it. Say so where it
+# differs:  standing: alleged  (or reported, established, or disputed with
+# contested_by: [source-id]).
 #
 # Other answers: 'undisclosed' (the operator refuses to say: that is itself
 # evidence about transparency); 'not_applicable' with a reason, when the
@@ -45,22 +56,24 @@ HEADER = f"""\
 format_version: {FORMAT_VERSION}
 
 deployment:
-  name: "Name of the programme"
-  jurisdiction: "City, region or country"
-  operator: "The body that runs it"
-  technology: "for example: facial-recognition cameras"
+  name: "{PLACEHOLDERS["deployment", "name"]}"
+  jurisdiction: "{PLACEHOLDERS["deployment", "jurisdiction"]}"
+  operator: "{PLACEHOLDERS["deployment", "operator"]}"
+  technology: "{PLACEHOLDERS["deployment", "technology"]}"
   # audit_date: "2026-01-31"    # printed on the report instead of leaving it out
   # auditor: "Your organisation"
   hypothetical: false
 
-sources: []
-  # - id: example-2020
-  #   kind: press               # one of the kinds below
+# Declare each source once: uncomment the lines below and fill them in; copy
+# the '- id:' block for each further source. Left as it is, the list is empty.
+sources:
+  # - id: {SOURCE_PLACEHOLDERS["id"]}
+  #   kind: press               # one of the kinds listed below
   #   role: secondary           # primary: the document itself; secondary: a report about it
-  #   publisher: "Who published it"
-  #   title: "Its title"
+  #   publisher: "{SOURCE_PLACEHOLDERS["publisher"]}"
+  #   title: "{SOURCE_PLACEHOLDERS["title"]}"
   #   date: "2020-05-01"        # YYYY, YYYY-MM, YYYY-MM-DD or undated
-  #   url: "https://example.org/article"
+  #   url: "{SOURCE_PLACEHOLDERS["url"]}"
   #   archive: "https://web.archive.org/..."   # a copy readers can still reach
   #
   # Kinds of source:
@@ -92,3 +105,16 @@ def template() -> str:
             lines = [*question, *_answers(info)]
             parts.append("".join(f"  {line}\n" for line in lines) + f"  {info.path.split('.', 1)[1]}: unknown\n")
     return "".join(parts)
+
+
+def placeholders(deployment: Deployment) -> list[tuple[tuple[str | int, ...], str]]:
+    """(path, text) of every template placeholder still in a deployment, in file order."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    for (section, field), text in PLACEHOLDERS.items():
+        if getattr(deployment.deployment, field) == text:
+            out.append(((section, field), text))
+    for index, source in enumerate(deployment.sources):
+        for field, text in SOURCE_PLACEHOLDERS.items():
+            if getattr(source, field, None) == text:
+                out.append((("sources", index, field), text))
+    return out

@@ -37,7 +37,8 @@ class FactInfo:
         return "one of: " + ", ".join(k for k, _ in self.choices)
 
     def describe(self, value: Any) -> str:
-        """A value in plain words."""
+        """A known value in plain words: a choice by its meaning ('a decree or resolution of the executive'),
+        never its file spelling ('government_decree'), which reports would otherwise print as prose."""
         if value is Missing.UNDISCLOSED:
             return "undisclosed (kept secret by the operator)"
         if value is Missing.NOT_APPLICABLE:
@@ -47,8 +48,7 @@ class FactInfo:
         if self.kind == "yesno":
             return "yes" if value else "no"
         if self.kind == "choice":
-            meaning = dict(self.choices).get(str(value))
-            return f"{value} ({meaning})" if meaning else str(value)
+            return dict(self.choices).get(str(value)) or str(value)
         return str(value)
 
     def answers(self) -> list[tuple[str, str]]:

@@ -398,7 +398,10 @@ def _unknown_field(loc: PathKey, model: type[BaseModel]) -> str:
     key = str(loc[-1])
     allowed = _fields_at(model, loc[:-1])
     home = [info.section for info in catalogue().values() if info.path.split(".", 1)[1] == key]
-    if home and (len(loc) == 1 or loc[0] != home[0]):
+    # Only a fact written at the top level or in another section is told to move; a source's mistyped
+    # field ('published' for 'publisher') is a spelling slip, answered below.
+    in_a_section = len(loc) == 1 or (len(loc) == 2 and loc[0] in SECTIONS)
+    if home and in_a_section and (len(loc) == 1 or loc[0] != home[0]):
         return f"unknown field '{shown(key, quote=False)}' here; it is a question of the '{home[0]}' section, " \
                "so move it there"
     hint = did_you_mean(key, allowed)

@@ -13,7 +13,7 @@ from typing import Any
 from auditkit.escape import markdown, markdown_code
 from auditkit.model.result import AuditResult
 from auditkit.render import RenderOptions
-from auditkit.render.html import report_view
+from auditkit.render.html import brief_view, report_view
 
 
 def text(value: object) -> str:
@@ -31,8 +31,8 @@ def _url(url: str) -> str:
     return f"<{url}>" if not re.search(r"[<>\s]", url) else text(url)
 
 
-def _refs(numbers: list[int]) -> str:
-    return "".join(f" \\[{n}\\]" for n in numbers)
+def _refs(numbers: list[int | str]) -> str:
+    return "".join(f" \\[{n}\\]" if isinstance(n, int) else f" {text(n)}" for n in numbers)
 
 
 def _cover(view: dict[str, Any]) -> list[str]:
@@ -41,9 +41,11 @@ def _cover(view: dict[str, Any]) -> list[str]:
     if c["hypothetical"]:
         out += [("> **HYPOTHETICAL PROGRAMME**: invented for teaching or comparison; it describes no real "
                  "deployment."), ""]
-    capped = " (capped: a red line is crossed)" if c["grade_capped"] else ""
-    score = c["score"] + ("/100" if c["score"] != "no score" else "")
-    out += [f"**Overall grade {text(c['grade'])}**, score {score}{capped}", "", "| | |", "|---|---|"]
+    score = f"score {c['score']} of 100" if c["score"] != "no score" else "no score"
+    notes = [f"undetermined: {c['undecided']}"] if c["grade_open"] else []
+    notes += [c["cap"]] if c["cap"] else []
+    notes += [f"{c['decided']} of {c['total']} rules decided"] if not c["grade_open"] else []
+    out += [f"**Overall grade {text(c['grade'])}**, {score} ({text('; '.join(notes))})", "", "| | |", "|---|---|"]
     rows = [("Jurisdiction", c["jurisdiction"] or "not given"), ("Operator", c["operator"] or "not given"),
             ("Technology", c["technology"]), ("Period", c["period"]), ("Audit date", c["audit_date"]),
             ("Framework", c["frameworks"]), ("Auditor", c["auditor"]),
@@ -56,38 +58,37 @@ def _cover(view: dict[str, Any]) -> list[str]:
 
 def _summary(view: dict[str, Any]) -> list[str]:
     c, s = view["cover"], view["summary"]
-    score = f" with an overall score of {c['score']} out of 100" if c["score"] != "no score" else ""
+    score = f", with an overall score of **{c['score']}** out of 100" if c["score"] != "no score" else ""
+    undetermined = f" (undetermined: {c['undecided']})" if c["grade_open"] else ""
+    cap = f"; {c['cap']}" if c["cap"] else ""
+    ranged = ("; a range shows what the missing facts leave open, and no answer to them can take the score "
+              "outside it") if c["grade_open"] else ""
     out = ["## Executive summary", "",
-           (f"{text(c['name'])} receives grade **{text(c['grade'])}**{score}. {s['decided']} of {s['total']} "
-            "rules could be decided from the facts."), "",
+           (f"{text(c['name'])} receives grade **{text(c['grade'])}**{undetermined}{score}{text(cap)}. "
+            f"{s['decided']} of {s['total']} rules could be decided from the facts{ranged}."), "",
            "| Principle | Score | Verdict | Decided |", "|---|---:|---|---:|"]
     out += [f"| {cell(p['id'] + ' ' + p['title'])} | {p['score']} | {p['verdict_label']} | {p['coverage']} |"
             for p in view["principles"]]
-    out += ["", "### Red lines crossed", ""]
-    out += [f"- **{r['rule']}** (red line) {text(r['sentence'])}" for r in s["red_lines"]] or \
-        ["None of the red-line rules is shown to be broken."]
-    title = "Other serious gaps" if s["red_lines"] else "Most serious gaps"
-    out += ["", f"### {title} on established facts", ""]
-    out += _gap_list(s["gaps"]) or ["No rule is shown to be unmet on established facts."]
+    out += ["", f"### {s['red_lines_title']}", ""]
+    out += [f"- **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}" for g in s["red_lines"]] \
+        or [s["no_red_line"]]
+    out += ["", f"### {s['gaps_title']}", ""]
+    out += [f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
+            for i, g in enumerate(s["gaps"], start=1)] or [s["no_gap"]]
     if s["attributed"]:
-        out += ["", "### Gaps resting on reported or alleged facts", "",
-                "These rest on facts that are reported or alleged, not established; each says whose account it is.",
-                ""] + _gap_list(s["attributed"])
+        out += ["", f"### {s['attributed_title']}", "", s["attributed_note"], ""]
+        out += [f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
+                for i, g in enumerate(s["attributed"], start=1)]
     return out + [""]
-
-
-def _gap_list(gaps: list[dict[str, Any]]) -> list[str]:
-    return [f"{i}. **{g['rule']}** ({g['status_label']}{', red line' if g['red_line'] else ''}) "
-            f"{text(g['sentence'])}" for i, g in enumerate(gaps, start=1)]
 
 
 def _finding(f: dict[str, Any]) -> list[str]:
     red = ", **red line**" if f["red_line"] else ""
-    out = [f"### {f['rule']} {text(f['title'])}", "",
+    out = [f"#### {f['rule']} {text(f['title'])}", "",
            f"**{f['status_label']}**, severity {f['severity']}, weight {f['weight']}{red}", "",
            text(f["explanation"]) + _refs(f["refs"]), ""]
     if f["facts"]:
-        out += ["Decided by:", ""]
+        out += [f"{f['facts_label']}:", ""]
         out += [f"- {text(u['label_cap'])}: **{text(u['display'])}**{_refs(u['refs'])}"
                 + (f" ({text(u['pins'])})" if u["pins"] else "")
                 + (f" ({text(u['note'])})" if u["note"] else "") for u in f["facts"]]
@@ -111,17 +112,31 @@ def _finding(f: dict[str, Any]) -> list[str]:
     return out
 
 
+def _settle(p: dict[str, Any]) -> str:
+    if not p["settle"]:
+        return ""
+    more = len(p["settle"]) - 3
+    tail = f" (and {more} more, listed among the information gaps)" if more > 0 else ""
+    return f" To settle it, establish: {text('; '.join(f['phrase'] for f in p['settle'][:3]))}{tail}."
+
+
 def _principles(view: dict[str, Any]) -> list[str]:
     out = ["## Findings by principle", ""]
     for p in view["principles"]:
-        out += [f"## {p['id']} {text(p['title'])}", "", f"> {text(p['demand'])}", ">",
+        out += [f"### {p['id']} {text(p['title'])}", "", f"> {text(p['demand'])}", ">",
                 f"> — {text(p['citation'])}", "",
                 f"**{p['verdict_label']}**: "
                 + ("no score" if p["score"] == "no score" else f"score {p['score']}")
                 + (f", {p['decided']}" if p["decided"] else "")
-                + f" ({p['counts']}).", ""]
+                + f" ({p['counts']}).", "", text(p["reason"]) + _settle(p), ""]
         for f in p["findings"]:
             out += _finding(f)
+        if p["not_applicable"]:
+            count = len(p["not_applicable"])
+            out += [f"**Not applicable to this programme ({count} rule{'s' if count != 1 else ''})**", ""]
+            out += [f"- **{f['rule']}** {text(f['title'])}: {text(f['explanation'])}{_refs(f['refs'])}"
+                    for f in p["not_applicable"]]
+            out.append("")
     return out
 
 
@@ -130,17 +145,25 @@ def _gaps(view: dict[str, Any]) -> list[str]:
     if not view["gaps"]:
         return out + ["Every fact the rules need was established.", ""]
     out += [("These facts could not be established, so the rules that need them stay undecided. Each is "
-            "worded as a question to put to the operator, for example in a freedom-of-information request. "
-            "Questions marked **undisclosed** concern facts the operator is known to keep secret."), ""]
-    for group in view["gaps"]:
-        out += [f"### {group['id']} {text(group['title'])}", ""]
-        for q in group["questions"]:
-            mark = " **(undisclosed)**" if q["undisclosed"] else ""
-            also = f"; also concerns {', '.join(q['also'])}" if q["also"] else ""
-            out.append(f"- **Q{q['number']}.** {text(q['question'])}{mark} "
-                       f"(fact {markdown_code(q['fact'])}; needed by {', '.join(q['rules'])}{also})")
-        out.append("")
-    return out
+            "worded as a question to put to the operator, for example in a freedom-of-information request. They "
+            "are listed in the order that settles the most: first the answers that can narrow the overall score "
+            "range furthest. Questions marked **undisclosed** concern facts the operator is known to keep "
+            "secret."), ""]
+    if view["summary"]["settle"]:
+        out += ["### What would settle the open verdicts", "",
+                ("For each principle the facts leave open, the unknown facts whose answers narrow its score range "
+                 "most. The questions below follow the same order."), ""]
+        out += [f"- To settle **{p['id']}** ({p['verdict_label'].lower()}), establish: {text('; '.join(p['facts']))}"
+                + (f" (and {p['more']} more)" if p["more"] else "") + "." for p in view["summary"]["settle"]]
+        out += ["", "### Questions", ""]
+    for q in view["gaps"]:
+        mark = " **(undisclosed)**" if q["undisclosed"] else ""
+        settles = f"; an answer could settle the verdict of {', '.join(q['settles'])}" if q["settles"] else ""
+        narrows = f"; can narrow the overall score range by up to {q['narrows']} points" \
+            if q["narrows"] != "0" else ""
+        out.append(f"- **Q{q['number']}.** {text(q['question'])}{mark} (fact {markdown_code(q['fact'])}; needed by "
+                   f"{', '.join(q['rules'])} ({', '.join(q['principles'])}){settles}{narrows})")
+    return out + [""]
 
 
 def _methodology(view: dict[str, Any]) -> list[str]:
@@ -148,8 +171,8 @@ def _methodology(view: dict[str, Any]) -> list[str]:
     out = ["## Methodology", ""]
     out += [text(m["intro"]), ""] + [f"- {text(item)}" for item in m["bullets"]] + [""]
     rows = [("Principle met at", f"{m['met_at']} or more"), ("Partially met at", f"{m['partially_met_at']} or more"),
-            ("Insufficient information below", f"{m['min_coverage']} of the applicable rule weight decided"),
-            ("Grades", f"{m['grades']}; F below"), ("Grade when a red line is crossed", f"at most {m['red_line_grade']}"),
+            ("Insufficient information", "only while the principle could still be met, or not apply"),
+            ("Grades", f"{m['grades']}; F below; each end of the score range graded"), ("Grade when a red line is crossed", f"at most {m['red_line_grade']}"),
             *(("Rule set", f"{f['title']} ({f['id']}), version {f['version']}") for f in view["frameworks"]),
             ("auditkit version", c["version"]), ("Input file", c["input_file"]), ("Input SHA-256", c["sha256"])]
     out += ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows), ""]
@@ -170,11 +193,53 @@ def _sources(view: dict[str, Any]) -> list[str]:
         if s["note"]:
             parts.append(text(s["note"]))
         out += [" ".join(parts), ""]
+    if view["sources_more"]:
+        out += [(f"… and {view['sources_more']} more sources, not listed here; the full list is in the audit's "
+                 "JSON result."), ""]
     return out if view["sources"] else out + ["The deployment file declares no sources.", ""]
 
 
+def _brief(view: dict[str, Any]) -> list[str]:
+    """The two-page brief: the cover, the principle table, the headline gaps with their sources, the top
+    questions for the operator, and how to get the full report."""
+    c = view["cover"]
+    cover = _cover(view)
+    out = cover[:cover.index("| | |")]
+    out += ["| | |", "|---|---|"]
+    rows = [("Jurisdiction", c["jurisdiction"] or "not given"), ("Operator", c["operator"] or "not given"),
+            ("Technology", c["technology"]), ("Period", c["period"]), ("Audit date", c["audit_date"]),
+            ("Framework", c["frameworks"])]
+    out += [f"| {k} | {cell(v)} |" for k, v in rows if v] + [""]
+    summary = _summary(view)
+    table = summary.index("| Principle | Score | Verdict | Decided |")
+    gaps = summary.index(f"### {view['summary']['red_lines_title']}")
+    out += [summary[2], "", "## Principle by principle", "", *summary[table:gaps], "## What falls short", "",
+            *summary[gaps:]]
+    out += ["## Questions for the operator", ""]
+    questions, total = view["questions"], view["questions_total"]
+    if questions:
+        out += [f"{total} fact{'s' if total != 1 else ''} could not be established. The {len(questions)} that "
+                "matter most" + (" (numbered as in the full report):" if total > len(questions) else ":"), ""]
+        out += [f"- **Q{q['number']}.** {text(q['question'])}" + (" **(undisclosed)**" if q["undisclosed"] else "")
+                + f" Needed by {', '.join(q['rules'])}." for q in questions]
+    else:
+        out.append("Every fact the rules need was established.")
+    out += ["", "## Sources cited above", ""]
+    out += _sources(view)[2:] if view["sources"] else ["The gaps above cite no source.", ""]
+    out += ["## The full report", "",
+            (f"This brief is cut from a full report that gives, for each of the {view['rules_total']} rules, the "
+             "facts that decided it, their sources and an amendment ready to propose; all "
+             f"{view['questions_total']} questions for the operator; the method; and all {view['sources_total']} "
+             f"sources. To produce it: `{view['full_command']}` (auditkit {c['version']}; input "
+             f"{text(c['input_file'])}, SHA-256 {c['sha256']})."), ""]
+    return out
+
+
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    """The Markdown report."""
+    """The Markdown report (or, with options.brief, the two-page brief)."""
+    if options.brief:
+        lines = _brief(brief_view(result))
+        return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
     view = report_view(result)
     parts = [_cover(view), _summary(view), _principles(view), _gaps(view), _methodology(view), _sources(view)]
     return ("\n".join(line for part in parts for line in part).rstrip("\n") + "\n").encode("utf-8")

@@ -116,6 +116,29 @@ def _fast_subsetting() -> bool:
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
+def scope_table_headers(document: Any, pdf: Any) -> None:
+    """A write_pdf finisher: give every table header cell (/TH) a /Scope, Column or Row.
+
+    WeasyPrint (70) tags header cells with an /ID and lists it in the data cells' /Headers, but writes no
+    /Scope, so PDF/UA checkers cannot tell which cells a header labels. Here a header in a row of headers
+    labels its column, and a header in a row that also holds data cells labels its row (the template's
+    <th scope="row">), which is how every table of the report is built.
+    """
+    import pydyf  # type: ignore[import-untyped]
+
+    elements = {obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)}
+    for row in list(elements.values()):
+        if row.get("Type") != "/StructElem" or row.get("S") != "/TR":
+            continue
+        cells = [elements[kid] for kid in row["K"] if isinstance(kid, bytes) and kid in elements]
+        scope = "/Column" if all(cell.get("S") == "/TH" for cell in cells) else "/Row"
+        for cell in cells:
+            if cell.get("S") == "/TH":
+                attributes = cell.get("A") or pydyf.Dictionary({"O": "/Table"})
+                attributes["Scope"] = scope
+                cell["A"] = attributes
+
+
 def render(result: AuditResult, options: RenderOptions) -> bytes:
     """The PDF report, byte-for-byte the same for the same result and options."""
     weasyprint = import_weasyprint()
@@ -130,5 +153,5 @@ def render(result: AuditResult, options: RenderOptions) -> bytes:
             pdf_variant=PDF_VARIANT)
         data: bytes = document.write_pdf(
             pdf_identifier=identifier.encode("ascii"), pdf_variant=PDF_VARIANT, full_fonts=not _fast_subsetting(),
-            attachments=_attachments(result, options, when, fetcher))
+            attachments=_attachments(result, options, when, fetcher), finisher=scope_table_headers)
     return data

@@ -1,4 +1,4 @@
-"""A readable terminal summary: the principles table, then the worst gaps."""
+"""A readable terminal summary: the principles table, then the headline gaps (render/headline.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ import textwrap
 from auditkit.escape import terminal
 from auditkit.model.result import AuditResult, Verdict
 from auditkit.render import RenderOptions
-from auditkit.render.labels import status_label, verdict_label, worst_gaps
+from auditkit.render.headline import NO_GAP, NO_RED_LINE, RED_LINES_TITLE, headline
+from auditkit.render.labels import grade_sentence, score_text, settle_text, verdict_label
 
 WIDTH = 88
 
 
-def _score(value: float | None) -> str:
-    return "  -" if value is None else f"{value:3.0f}"
-
-
-def lines(result: AuditResult, gaps: int = 8) -> list[str]:
+def lines(result: AuditResult) -> list[str]:
     d = result.deployment
     out = [f"auditkit {result.auditkit_version} audit of {d.name}"]
     if d.hypothetical:
@@ -27,28 +24,36 @@ def lines(result: AuditResult, gaps: int = 8) -> list[str]:
     frameworks = ", ".join(f"{f.id} {f.version}" for f in result.frameworks)
     out.append(f"Framework: {frameworks}    Input: {result.input_file} (sha256 {result.input_sha256[:12]})")
     out.append("")
-    score = "-" if result.score is None else f"{result.score:.0f}/100"
-    capped = " (capped: a red line is crossed)" if result.grade_capped else ""
-    out.append(f"Overall: grade {result.grade}, score {score}{capped}")
-    if result.red_lines_crossed:
-        out.append("Red lines crossed: " + ", ".join(result.red_lines_crossed))
+    score = "-" if result.score is None else f"{score_text(result.score)}/100"
+    out.extend(textwrap.wrap(f"Overall: grade {grade_sentence(result)}; score {score}", WIDTH,
+                             subsequent_indent="    "))
     out.append("")
-    out.append(f"{'Principle':<44} {'Score':>5} {'Decided':>7}  Verdict")
+    out.append(f"{'Principle':<44} {'Score':>9} {'Decided':>7}  Verdict")
     for p in result.principles:
         name = f"{p.id} {p.title}"
         decided = "-" if p.verdict is Verdict.NOT_APPLICABLE else f"{p.coverage:.0%}"
-        out.append(f"{name[:44]:<44} {_score(p.score):>5} {decided:>7}  {verdict_label(p.verdict)}")
-    out.append("(Decided: the share of the principle's rule weight the known facts could decide.)")
-    worst = worst_gaps(result.findings)
-    if worst:
+        shown = "-" if p.score is None else score_text(p.score)
+        out.append(f"{name[:44]:<44} {shown:>9} {decided:>7}  {verdict_label(p.verdict)}")
+    out.extend(textwrap.wrap("(Score: low-high, the range the unknown facts leave open. Decided: the share of the "
+                             "principle's rule weight the known facts decide.)", WIDTH))
+    settle = settle_text(result)
+    if settle:
         out.append("")
-        out.append(f"Most serious gaps ({min(gaps, len(worst))} of {len(worst)}):")
-        for f in worst[:gaps]:
-            weak = f", {f.standing}" if f.standing not in (None, "established") else ""
-            head = f"- {f.rule} [{status_label(f.status)}, {f.severity}{', red line' if f.red_line else ''}{weak}] "
-            out.extend(textwrap.wrap(head + f.explanation, WIDTH, subsequent_indent="    "))
-            out.extend(textwrap.wrap("Remedy: " + f.remedy, WIDTH, initial_indent="    ",
-                                     subsequent_indent="    "))
+        for line in settle:
+            out.extend(textwrap.wrap(line, WIDTH, subsequent_indent="    "))
+    head = headline(result)
+    for title, gaps, empty in ((RED_LINES_TITLE, head.red_lines, NO_RED_LINE),
+                               (head.others_title, head.others, NO_GAP),
+                               (head.attributed_title, head.attributed, "")):
+        if not gaps and not empty:
+            continue
+        out += ["", f"{title}:"]
+        if not gaps:
+            out.append(empty)
+        for gap in gaps:
+            f = gap.finding
+            out.extend(textwrap.wrap(f"- {f.rule} [{gap.tags}] {f.explanation}", WIDTH, subsequent_indent="    "))
+            out.extend(textwrap.wrap("Remedy: " + f.remedy, WIDTH, initial_indent="    ", subsequent_indent="    "))
     unknown = len(result.information_gaps)
     if unknown:
         out.append("")
@@ -59,18 +64,3 @@ def lines(result: AuditResult, gaps: int = 8) -> list[str]:
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
     return ("\n".join(map(terminal, lines(result))) + "\n").encode("utf-8")
-
-
-def render_batch(results: list[AuditResult]) -> bytes:
-    out: list[str] = []
-    for result in results:
-        out.extend(lines(result, gaps=3))
-        out.append("")
-        out.append("=" * WIDTH)
-        out.append("")
-    out.append(f"Summary of {len(results)} audits")
-    out.append(f"{'File':<36} {'Grade':<10} {'Score':>5}  Red lines")
-    for r in results:
-        score = "-" if r.score is None else f"{r.score:.0f}"
-        out.append(f"{r.input_file[:36]:<36} {r.grade:<10} {score:>5}  {', '.join(r.red_lines_crossed) or '-'}")
-    return ("\n".join(map(terminal, out)) + "\n").encode("utf-8")
