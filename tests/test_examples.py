@@ -443,5 +443,5 @@ def test_moscow_claims_are_marked_and_decide_nothing(results: dict[str, AuditRes
 def test_the_one_established_moscow_fact_rests_on_the_court(results: dict[str, AuditResult]) -> None:
     """Glukhin v. Russia, para 72: Russian law provided for no record or notice of facial recognition."""
     fact = _facts(FRT)["transparency.notice_to_identified"]
-    assert fact is not None and fact.value is False and fact.sources == ("glukhin-2023",)
+    assert fact is not None and fact.value is False and list(fact.source_ids) == ["glukhin-2023"]
     assert (fact.note or "").endswith("Standing: established.")
