@@ -152,4 +152,4 @@ def test_the_bundled_examples_compare() -> None:
     code, out, _ = cli("compare", str(root / "moscow-safe-city-frt.yaml"), str(root / "hypothetical-well-governed.yaml"))
     assert code == 0
     assert "- Red line P3-01 no longer crossed." in out
-    assert "P1-01 The programme rests on a statute passed by a legislature: Partly met -> Met." in out
+    assert "P3-03 Necessity and proportionality are assessed for each search: Not met -> Met." in out

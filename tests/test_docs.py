@@ -20,6 +20,17 @@ def test_rules_page_is_regenerated_from_the_rule_files() -> None:
     assert "### P3-01: The system does not scan everyone who passes in view (red line)" in out.getvalue()
 
 
+def test_rules_page_shows_each_rules_origin_thresholds_quotes_and_definitions() -> None:
+    page = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    rules = page.count("\n### P")
+    assert rules >= 50 and page.count("**Origin.**") == rules
+    assert "- auditkit's threshold: 30 days (a policy choice, not a legal limit)" in page
+    assert "  > All collected data must be securely deleted after achieving the goals" in page
+    assert "(national law, RU)" in page and "(civil-society standard)" in page
+    assert "## Definitions used by the remedies" in page and "- **operator** means" in page
+    assert "## Changes" in page and "### Version 2.0" in page
+
+
 def test_scoring_page_states_the_default_thresholds() -> None:
     manifest = yaml.safe_load((ROOT / "principles" / "agora-2020" / "framework.yaml").read_text())
     scoring = manifest["scoring"]

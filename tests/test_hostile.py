@@ -438,3 +438,27 @@ def test_ctrl_c_at_spread_out_moments_is_always_one_line(tmp_path: Path) -> None
         outcomes.append(process.returncode)
         assert [p.name for p in tmp_path.iterdir()] == []
     assert 130 in outcomes
+
+
+# --- 14. large but valid inputs: a report prints a bounded amount, and says where the rest is -----------------
+
+
+def test_a_report_caps_long_lists_and_texts_and_says_so(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import edges
+
+    from auditkit.render.html import REPORT_NOTE, REPORT_REFS, REPORT_SOURCES
+    raw = edges.many_sources(REPORT_SOURCES + 25, note=REPORT_NOTE + 500)
+    path = tmp_path / "many.yaml"
+    path.write_bytes(raw)
+    code, md, err = cli("audit", str(path), "-f", str(MINI), "--format", "md")
+    assert (code, err) == (0, "")
+    assert "… and 25 more sources, not listed here; the full list is in the audit's JSON result." in md
+    assert f"\\[{REPORT_SOURCES}\\] Publisher {REPORT_SOURCES - 1}." in md
+    assert f"\\[{REPORT_SOURCES + 1}\\]" not in md
+    assert f" and {REPORT_SOURCES + 25 - REPORT_REFS} more" in md  # after the fact's first source numbers
+    assert md.count("n" * REPORT_NOTE + " … (shortened; the full text is in the audit's JSON result)") == REPORT_SOURCES
+    code, html, _ = cli("audit", str(path), "-f", str(MINI), "--format", "html")
+    assert "… and 25 more sources, not listed here" in html and html.count('<li id="source-') == REPORT_SOURCES
+    code, data, _ = cli("audit", str(path), "-f", str(MINI), "--format", "json")
+    assert data.count('"number":') == REPORT_SOURCES + 25 and data.count("n" * (REPORT_NOTE + 500)) == REPORT_SOURCES + 25

@@ -75,7 +75,8 @@ def operator_framework(folder: Path) -> Framework:
         rule = {"id": rule_id, "title": f"Operator rule {rule_id}", "principle": "X", "severity": "medium",
                 "weight": 2, "rationale": "Exists to exercise the condition operators in the differential test.",
                 "failure_reason": "The condition is not met.", "remedy": "Nothing to remedy: a test rule.",
-                "references": [{"instrument": "auditkit tests"}], **conditions,
+                "origin": {"requirement": "auditkit"},
+                "references": [{"instrument": "auditkit tests", "legal_order": "civil_society"}], **conditions,
                 "cases": [{"name": "nothing known", "facts": {}, "expect": "unknown"},
                           {"name": "nothing known again", "facts": {}, "expect": "unknown"}]}
         (folder / "rules" / f"{rule_id}.yaml").write_text(yaml.safe_dump(rule, sort_keys=False), encoding="utf-8")

@@ -87,7 +87,7 @@ BROKEN: dict[str, tuple[Callable[[str], str], str]] = {
         f"{RULE}:10:1: remedies: unknown field 'remedies' (did you mean 'remedy'?); check its spelling or remove it")),
     "a test case on an unknown fact": (
         replace("{retention.max_days: 10}", "{retention.max_dys: 10}"),
-        (f"{RULE}:13:27: cases[1].facts.retention.max_dys: no fact 'retention.max_dys' in the deployment format "
+        (f"{RULE}:15:27: cases[1].facts.retention.max_dys: no fact 'retention.max_dys' in the deployment format "
         "(did you mean 'retention.max_days'?)")),
     "a YAML syntax error": (
         replace("title: Data is", "title: Data: is"),
@@ -114,7 +114,7 @@ BROKEN: dict[str, tuple[Callable[[str], str], str]] = {
         "{not: ...} or {fact: section.name, is|in|at_most|at_least|disclosed: ...}")),
     "a $ref at the top": (
         lambda text: text + "$ref: ../../../etc/passwd\n",
-        f"{RULE}:15:1: $ref: unknown field '$ref'; check its spelling or remove it"),
+        f"{RULE}:17:1: $ref: unknown field '$ref'; check its spelling or remove it"),
 }
 
 
@@ -212,8 +212,9 @@ def test_loading_a_pack_never_opens_a_network_connection(tmp_path: Path, monkeyp
     pack = make_pack(tmp_path, lambda text: "# yaml-language-server: $schema=https://evil.example/s.json\n" + text)
     rule = pack / "rules" / "M1-02.yaml"
     rule.write_text(rule.read_text(encoding="utf-8").replace(
-        "references: [{instrument: auditkit tests}]",
-        "references: [{instrument: auditkit tests, url: 'https://evil.example/track.png'}]"), encoding="utf-8")
+        "references: [{instrument: auditkit tests, legal_order: civil_society}]",
+        "references: [{instrument: auditkit tests, legal_order: civil_society, url: 'https://evil.example/track.png'}]"),
+        encoding="utf-8")
     framework = load_framework(str(pack))
     assert [r.id for r in framework.rules] == ["M1-01", "M1-02", "M2-01", "M2-02"]
     broken = make_pack(tmp_path, replace(MET_WHEN, "met_when: {$ref: 'https://evil.example/c.json'}"), name="ref")

@@ -134,12 +134,15 @@ def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deplo
     if rule.applies_when is not None:
         requirement = ["applies when:", *("  " + w for w in words(rule.applies_when)), "requires:",
                        *("  " + w for w in requirement)]
+    requirement += [str(threshold) for threshold in rule.thresholds]
+    orders = deployment.deployment.legal_orders
+    bound = frozenset(orders) if orders is not None else None
     return Finding(
         rule=rule.id, framework=framework, principle=rule.principle, title=rule.title, status=status,
         severity=rule.severity, weight=rule.weight, red_line=rule.red_line, rationale=rule.rationale,
         requirement=requirement, explanation=_explanation(rule, status), facts=facts, missing=missing,
         sources=list(sources), remedy=rule.remedy,
-        references=[{k: v for k, v in vars(r).items() if v is not None} for r in rule.references])
+        references=[{k: v for k, v in vars(r).items() if v is not None} for r in rule.references if r.binds(bound)])
 
 
 def _gaps(gaps: dict[str, dict[str, dict[str, None]]], deployment: Deployment) -> list[InformationGap]:

@@ -57,10 +57,16 @@ def explain_rule(frameworks: list[Framework], rule_id: str) -> str:
             out += [line for path in rule.facts for line in _wrap(f"{path}: {facts[path].question}")]
             severity = f"{rule.severity}, weight {rule.weight}" + (", a red line: not meeting it caps the "
                                                                     "overall grade" if rule.red_line else "")
-            out += ["", f"Severity: {severity}.", "", "Remedy (amendment-ready):"] + _wrap(rule.remedy)
+            out += ["", f"Severity: {severity}.", "", "Where the requirement comes from:"]
+            out += _wrap(str(rule.origin) + (f". {rule.origin.note}" if rule.origin.note else ""))
+            out += [line for threshold in rule.thresholds for line in _wrap(str(threshold))]
+            out += ["", "Remedy (amendment-ready):"] + _wrap(rule.remedy)
             out += ["", "References:"]
             for ref in rule.references:
-                out += _wrap(f"- {ref}", hang="  ") + ([f"    <{ref.url}>"] if ref.url else [])
+                out += _wrap(f"- {ref} [{order_label(ref.legal_order)}]", hang="  ")
+                out += [f"    <{ref.url}>"] if ref.url else []
+                if ref.quote:
+                    out += _wrap(f'"{ref.quote}"', "    ")
             return "\n".join(out) + "\n"
     raise single(rule_id, "no principle or rule with this id; 'auditkit principles' lists them all")
 
@@ -116,6 +122,14 @@ def explain(frameworks: list[Framework], wanted: str) -> str:
     return explain_rule(frameworks, wanted)
 
 
+def order_label(order: str) -> str:
+    """A legal-order tag in words: 'eu' -> 'EU law'."""
+    if order.startswith("national:"):
+        return f"national law, {order.split(':', 1)[1]}"
+    return {"international": "international law", "council_of_europe": "Council of Europe",
+            "eu": "EU law", "civil_society": "civil-society standard"}.get(order, order)
+
+
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -129,6 +143,15 @@ def markdown(frameworks: list[Framework]) -> str:
         out += [f"# {fw.title}", "", about, ""]
         if fw.description:
             out += [" ".join(fw.description.split()), ""]
+        out += [("Each rule says where its requirement comes from: the principle's own text, a named instrument, "
+                "or auditkit's own policy choice. Every figure a rule uses is marked as auditkit's threshold or "
+                "an instrument's. Every reference with a pinpoint quotes the words it rests on, with the address "
+                "where they were read; its legal order says where it binds (reports on a deployment show "
+                "regional and national law only where the deployment says it binds)."), ""]
+        if fw.definitions:
+            out += ["## Definitions used by the remedies", "", f"{fw.definitions_clause}", ""]
+            out += [f"- **{_md(term.term)}** means {_md(term.means)}" for term in fw.definitions]
+            out.append("")
         for principle in fw.principles:
             out += [f"## {principle.id} {principle.title}", "", principle.demand, ""]
             for rule in principle.rules:
@@ -140,9 +163,21 @@ def markdown(frameworks: list[Framework]) -> str:
                     out += ["", "Applies only when:", ""] + [f"    {line}" for line in words(rule.applies_when)]
                 if rule.partial_when is not None:
                     out += ["", "Partly met when:", ""] + [f"    {line}" for line in words(rule.partial_when)]
-                out += ["", f"**Remedy.** {rule.remedy}", "", "References:", ""]
+                origin = str(rule.origin) + (f". {rule.origin.note}" if rule.origin.note else "")
+                out += ["", f"**Origin.** {_md(origin)}", ""]
+                out += [f"- {_md(str(threshold))}" for threshold in rule.thresholds]
+                out += [""] if rule.thresholds else []
+                out += [f"**Remedy.** {rule.remedy}", "", "References:", ""]
                 for ref in rule.references:
                     link = f" <{ref.url}>" if ref.url else ""
-                    out.append(f"- {_md(str(ref))}{link}")
+                    out.append(f"- {_md(str(ref))} ({order_label(ref.legal_order)}){link}")
+                    if ref.quote:
+                        out.append(f"  > {_md(ref.quote)}")
+                out.append("")
+        if fw.changelog:
+            out += ["## Changes", ""]
+            for entry in fw.changelog:
+                out += [f"### Version {entry['version']} ({entry['date']})", ""]
+                out += [f"- {_md(' '.join(change.split()))}" for change in entry["changes"]]
                 out.append("")
     return "\n".join(out)

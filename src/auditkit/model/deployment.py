@@ -83,9 +83,9 @@ class QueryLogging(Choice):
 
 class BiasTesting(Choice):
     choices: ClassVar[dict[str, str]] = {
-        "independent": "tested across demographic groups by an independent body",
-        "vendor_only": "tested only by the vendor or the operator",
-        "none": "never tested",
+        "independent": "measured for those groups by an independent body",
+        "vendor_only": "measured only by the vendor or the operator",
+        "none": "never measured",
     }
 
 class Oversight(Choice):
@@ -229,8 +229,8 @@ class Minimisation(Section):
         "Has the system been used for purposes beyond those stated (for example to police protests)?",
         "the system has been used beyond its stated purposes")
     punitive_use: YesNo | None = ask(
-        "Is the data used to fine or punish people for matters outside the stated purpose?",
-        "the data is used for punishment outside its purpose")
+        "Is the data used to fine, prosecute or otherwise punish people?",
+        "the data is used to punish people")
     uses_population_photos: YesNo | None = ask(
         "Are photos from passport, driving licence or other population registers used for matching?",
         "population-register photos are used for matching")
@@ -244,7 +244,8 @@ class Minimisation(Section):
         "Is the data shared with other public bodies or companies beyond the operator?",
         "the data is shared with other bodies or companies")
     sold: YesNo | None = ask(
-        "Is the data, or access to it, sold, anonymised or not?", "the data or access to it is sold")
+        "Does the operator, or anyone on its behalf, sell the data or access to it, anonymised or not? "
+        "(Insiders' illegal resale is a leak: security.known_leaks.)", "the operator sells the data or access to it")
 
 
 class Retention(Section):
@@ -274,11 +275,12 @@ class Fairness(Section):
         "Are people selected or watched on the basis of race, nationality, citizenship or origin?",
         "people are targeted on protected grounds (race, nationality, citizenship, origin)")
     bias_testing: BiasTesting | None = ask(
-        "Has the system's accuracy been tested across demographic groups, and by whom?",
-        "who tested accuracy across demographic groups")
+        "Have the system's error rates been measured separately for groups defined by race, ethnicity, "
+        "nationality or origin, and by whom?",
+        "who measured error rates for groups defined by race, ethnicity, nationality or origin")
     accuracy_published: YesNo | None = ask(
-        "Are accuracy and error rates, by demographic group, published?",
-        "accuracy and error rates by group are published")
+        "Are error rates for groups defined by race, ethnicity, nationality or origin published?",
+        "error rates by group are published")
     match_threshold_documented: YesNo | None = ask(
         "Is the match threshold that triggers an alert documented?", "the match threshold is documented")
     human_review: YesNo | None = ask(
@@ -320,8 +322,8 @@ class Transparency(Section):
     complaints_route: YesNo | None = ask(
         "Is there a complaints route that can lead to redress?", "a complaints route with redress exists")
     effective_court_review: YesNo | None = ask(
-        "Have courts reviewed the system on its merits when people challenged it?",
-        "courts review challenges on their merits")
+        "When people challenged the system, did courts examine the evidence (whatever they decided)?",
+        "courts examine challenges on the evidence")
 
 
 class Source(BaseModel):
@@ -354,6 +356,10 @@ class About(BaseModel):
     name: str = Field(description="The programme's name, as a reader would recognise it.", min_length=1,
                       max_length=300)
     jurisdiction: str | None = Field(default=None, description="The city, region or country.")
+    legal_orders: tuple[str, ...] | None = Field(
+        default=None, description="The legal orders that bind the programme, besides international law: "
+        "council_of_europe, eu, and national:<two-letter country code> such as national:RU. Reports cite "
+        "regional and national law only where it binds; left out, they cite international law only.")
     operator: str | None = Field(default=None, description="The body that runs the programme.")
     technology: str | None = Field(default=None, description="The technology, in a few words.")
     period: str | None = Field(default=None, description="When it ran or runs, in words.")
@@ -363,6 +369,15 @@ class About(BaseModel):
     auditor: str | None = Field(default=None, description="The person or organisation doing the audit.")
     audit_date: FullDate | None = Field(default=None, description="The date of the audit, YYYY-MM-DD; reports "
                                         "print it instead of today's date.")
+
+    @field_validator("legal_orders")
+    @classmethod
+    def _legal_orders(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        for order in value or ():
+            if not re.fullmatch(r"council_of_europe|eu|international|national:[A-Z]{2}", order):
+                raise ValueError(f"'{order}' is not a legal order; write council_of_europe, eu, or national: "
+                                 "and a two-letter country code in capitals, such as national:RU")
+        return value
 
 
 class Deployment(BaseModel):

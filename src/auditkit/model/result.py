@@ -52,6 +52,8 @@ class FrameworkRef(_Frozen):
 class DeploymentInfo(_Frozen):
     name: str
     jurisdiction: str | None = None
+    legal_orders: tuple[str, ...] | None = Field(default=None, description="The legal orders the description "
+                                                 "says bind the programme; references to others are not shown.")
     operator: str | None = None
     technology: str | None = None
     period: str | None = None

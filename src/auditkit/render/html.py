@@ -22,6 +22,22 @@ from auditkit.render import RenderOptions
 from auditkit.render.labels import status_label, verdict_colour, verdict_label, worst_gaps
 
 SUMMARY_GAPS = 6
+# What one report prints at most of what a file can hold in bulk (docs/limits.md): past these a 2 MiB file
+# took minutes and gigabytes to set as PDF. The JSON result always holds everything.
+REPORT_SOURCES = 300         # sources listed at the end
+REPORT_REFS = 12             # source numbers printed after one fact or finding
+REPORT_NOTE = 1_000          # characters of a note or a description
+REPORT_TEXT = 300            # characters of a name, title, publisher, locator or web address
+REPORT_RULE_TEXT = 800       # characters of a rule's explanation or remedy (bundled rules: at most 350)
+REPORT_REFERENCES = 10       # references printed under one finding
+SHORTENED = " … (shortened; the full text is in the audit's JSON result)"
+
+
+def clip(text: str | None, limit: int = REPORT_TEXT) -> str | None:
+    """``text`` cut at ``limit`` characters, saying so and where the rest is."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[:limit].rstrip() + SHORTENED
 NO_DATE = "date not given"
 # Statuses whose remedy is worth printing: a met rule needs no amendment.
 REMEDY_STATUSES = (Status.NOT_MET, Status.PARTIAL, Status.UNKNOWN)
@@ -50,9 +66,9 @@ def _cover(result: AuditResult) -> dict[str, Any]:
     d = result.deployment
     frameworks = "; ".join(f"{f.title} ({f.id}, version {f.version})" for f in result.frameworks)
     return {
-        "name": d.name, "jurisdiction": d.jurisdiction, "operator": d.operator, "technology": d.technology,
-        "period": d.period, "description": d.description, "hypothetical": d.hypothetical,
-        "auditor": d.auditor or "not named", "audit_date": d.audit_date or NO_DATE,
+        "name": d.name, "jurisdiction": clip(d.jurisdiction), "operator": clip(d.operator),
+        "technology": clip(d.technology), "period": clip(d.period), "description": clip(d.description, REPORT_NOTE),
+        "hypothetical": d.hypothetical, "auditor": clip(d.auditor) or "not named", "audit_date": d.audit_date or NO_DATE,
         "frameworks": frameworks, "grade": result.grade, "score": score_text(result.score),
         "grade_capped": result.grade_capped, "version": result.auditkit_version,
         "input_file": result.input_file, "sha256": result.input_sha256,
@@ -74,8 +90,12 @@ def _citation(result: AuditResult, p: PrincipleResult) -> str:
     return f"{work or (framework.title if framework else p.framework)}, {locator}"
 
 
-def _refs(ids: list[str], numbers: dict[str, int]) -> list[int]:
-    return sorted(numbers[i] for i in ids if i in numbers)
+def _refs(ids: list[str], numbers: dict[str, int]) -> list[int | str]:
+    """The sources' numbers, at most REPORT_REFS of them, then how many more there are."""
+    found: list[int | str] = sorted(numbers[i] for i in ids if i in numbers)
+    if len(found) > REPORT_REFS:
+        found = [*found[:REPORT_REFS], f"and {len(found) - REPORT_REFS} more"]
+    return found
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -85,25 +105,29 @@ def _safe_url(url: str | None) -> str | None:
 
 def _requirement(lines: list[str]) -> list[dict[str, Any]]:
     """Requirement lines with their nesting depth (the engine indents sub-conditions by two spaces)."""
-    return [{"text": line.strip(), "depth": min((len(line) - len(line.lstrip(" "))) // 2, 4)} for line in lines]
+    return [{"text": clip(line.strip()), "depth": min((len(line) - len(line.lstrip(" "))) // 2, 4)} for line in lines]
 
 
 def _finding(f: Finding, numbers: dict[str, int], secret: set[str]) -> dict[str, Any]:
     facts = catalogue()
     return {
-        "rule": f.rule, "anchor": f"rule-{f.rule}", "title": f.title, "status": f.status.value,
+        "rule": f.rule, "anchor": f"rule-{f.rule}", "title": clip(f.title), "status": f.status.value,
         "status_label": status_label(f.status), "severity": f.severity, "red_line": f.red_line,
-        "weight": f.weight, "explanation": f.explanation, "rationale": f.rationale,
+        "weight": f.weight, "explanation": clip(f.explanation, REPORT_RULE_TEXT),
+        "rationale": clip(f.rationale, REPORT_RULE_TEXT),
         "requirement": _requirement(f.requirement),
-        "facts": [{"label": u.label, "label_cap": u.label[:1].upper() + u.label[1:], "path": u.path, "display": u.display, "note": u.note,
+        "facts": [{"label": u.label, "label_cap": u.label[:1].upper() + u.label[1:], "path": u.path, "display": u.display, "note": clip(u.note, REPORT_NOTE),
                    "refs": _refs(u.sources, numbers)} for u in f.facts],
         "missing": [{"path": m, "label": facts[m].label if m in facts else m,
                      "question": facts[m].question if m in facts else m,
                      "undisclosed": m in secret} for m in f.missing],
         "refs": _refs(f.sources, numbers),
-        "remedy": f.remedy if f.status in REMEDY_STATUSES else None,
-        "references": [{"text": ", ".join(x for x in (r.get("instrument"), r.get("locator")) if x),
-                        "url": _safe_url(r.get("url"))} for r in f.references],
+        "remedy": clip(f.remedy, REPORT_RULE_TEXT) if f.status in REMEDY_STATUSES else None,
+        "references": [{"text": clip(", ".join(x for x in (r.get("instrument"), r.get("locator")) if x)),
+                        "url": _safe_url(r.get("url")), "quote": r.get("quote")} for r in f.references[:REPORT_REFERENCES]]
+        + ([{"text": f"and {len(f.references) - REPORT_REFERENCES} more, listed in the audit's JSON result", "url": None,
+              "quote": None}]
+           if len(f.references) > REPORT_REFERENCES else []),
     }
 
 
@@ -188,9 +212,10 @@ def _methodology(result: AuditResult) -> dict[str, Any]:
 
 
 def _sources(result: AuditResult) -> list[dict[str, Any]]:
-    return [{"number": s.number, "publisher": s.publisher, "title": s.title, "date": s.date,
-             "url": _safe_url(s.url), "url_text": s.url, "locator": s.locator, "note": s.note}
-            for s in result.sources]
+    return [{"number": s.number, "publisher": clip(s.publisher), "title": clip(s.title), "date": s.date,
+             "url": _safe_url(s.url), "url_text": clip(s.url), "locator": clip(s.locator),
+             "note": clip(s.note, REPORT_NOTE)}
+            for s in result.sources[:REPORT_SOURCES]]
 
 
 CHART_WIDTH, CHART_LABEL, CHART_BAR, CHART_ROW, CHART_TOP = 640, 292, 310, 20, 18
@@ -229,6 +254,7 @@ def report_view(result: AuditResult) -> dict[str, Any]:
         "gaps": _information_gaps(result), "gaps_count": len(result.information_gaps),
         "undisclosed_count": sum(1 for g in result.information_gaps if g.undisclosed),
         "methodology": _methodology(result), "sources": _sources(result),
+        "sources_more": max(0, len(result.sources) - REPORT_SOURCES),
         "frameworks": [{"id": f.id, "title": f.title, "version": f.version} for f in result.frameworks],
         "statuses": [{"value": s.value, "label": status_label(s)} for s in Status],
         "verdicts": [{"label": verdict_label(v), "colour": verdict_colour(v)} for v in Verdict],

@@ -31,8 +31,8 @@ def _url(url: str) -> str:
     return f"<{url}>" if not re.search(r"[<>\s]", url) else text(url)
 
 
-def _refs(numbers: list[int]) -> str:
-    return "".join(f" \\[{n}\\]" for n in numbers)
+def _refs(numbers: list[int | str]) -> str:
+    return "".join(f" \\[{n}\\]" if isinstance(n, int) else f" {text(n)}" for n in numbers)
 
 
 def _cover(view: dict[str, Any]) -> list[str]:
@@ -161,6 +161,9 @@ def _sources(view: dict[str, Any]) -> list[str]:
         if s["note"]:
             parts.append(text(s["note"]))
         out += [" ".join(parts), ""]
+    if view["sources_more"]:
+        out += [(f"… and {view['sources_more']} more sources, not listed here; the full list is in the audit's "
+                 "JSON result."), ""]
     return out if view["sources"] else out + ["The deployment file declares no sources.", ""]
 
 

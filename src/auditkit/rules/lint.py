@@ -5,10 +5,15 @@ unique, that principles exist and that every fact a rule reads is in the
 deployment format. This adds what only running the rules can show: each
 rule carries a case that meets it and one that breaks it, and every case
 gives the status it promises (and, when unknown, names the missing facts).
+It also holds the content rules a reader relies on: every figure a rule uses
+says where it comes from (auditkit's own threshold or an instrument's), and
+no remedy clause uses a term of art that the framework's definitions clause
+does not define.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -17,6 +22,33 @@ from auditkit.engine import lookup_for, rule_status
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
 from auditkit.rules.loader import Framework, Rule
+from auditkit.rules.logic import leaves
+
+#: Terms of art a remedy clause may only use when the framework's definitions clause defines them:
+#: each is a regular expression matching the term's forms. A clause using one undefined would not
+#: bind, or would bind differently, depending on the technology and the jurisdiction.
+TERMS_OF_ART: dict[str, str] = {
+    "this Act": r"\bthis (?:Act|Law|Statute|Regulation|Decree)\b",
+    "operator": r"\boperators?\b",
+    "system": r"\bsystems?\b",
+    "data": r"\bdata\b",
+    "biometric data": r"\bbiometric data\b",
+    "supervisory body": r"\bsupervisory (?:body|authority)\b",
+    "data protection authority": r"\bdata protection authorit(?:y|ies)\b",
+    "court": r"\bcourts?\b",
+    "identify": r"(?<!de-)\bidentif(?:y|ies|ied|ying|ication)\b",
+    "track": r"\btrack(?:s|ed|ing)?\b",
+    "search": r"\bsearch(?:es|ed|ing)?\b",
+    "watch-list": r"\bwatch-lists?\b",
+    "match": r"\bmatch(?:es|ed)?\b",
+    "publicly accessible place": r"\bpublicly accessible places?\b",
+    "de-identified data": r"\b(?:de-identified|anonymised|aggregated) data\b",
+}
+_NUMBER = (r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|"
+           r"fifteen|twenty|thirty|sixty|ninety)")
+#: A figure in a remedy: a number with a unit of time, or a frequency (once a year, every quarter).
+FIGURE = re.compile(rf"\b{_NUMBER}\s+(?:hours?|days?|weeks?|months?|years?)\b"
+                    r"|\bonce a (?:year|month|week)\b|\b(?:each|every) (?:year|quarter|month)\b", re.IGNORECASE)
 
 CASE_SOURCE = "rule-case"
 
@@ -67,4 +99,39 @@ def lint(framework: Framework) -> list[str]:
             problem = check_case(rule, case)
             if problem:
                 out.append(f"{rule.file}: {rule.id}: {problem}")
+        out += [f"{rule.file}: {rule.id}: {problem}" for problem in threshold_problems(rule)]
+        out += [f"{rule.file}: {rule.id}: {problem}" for problem in term_problems(framework, rule)]
+    used = " ".join(rule.remedy for rule in framework.rules)
+    for term in framework.definitions:
+        if not any(re.search(rf"\b{re.escape(form)}\b", used, re.IGNORECASE) for form in (term.term, *term.forms)):
+            out.append(f"{framework.folder}/framework.yaml: definitions: '{term.term}' is defined but no "
+                       "remedy clause uses it; remove it or use it")
     return out
+
+
+def threshold_problems(rule: Rule) -> list[str]:
+    """Figures a rule uses without saying where they come from, and declared figures it does not use."""
+    out = []
+    numbers = {leaf[op] for cond in (rule.applies_when, rule.met_when, rule.partial_when) if cond
+               for leaf in leaves(cond) for op in ("at_most", "at_least") if op in leaf}
+    declared_values = {t.value for t in rule.thresholds if t.value is not None}
+    for number in sorted(numbers - declared_values):
+        out.append(f"the condition compares with {number} but no threshold (with value: {number}) says where "
+                   "that figure comes from (origin: auditkit or instrument)")
+    figures = {m.group(0).lower() for m in FIGURE.finditer(rule.remedy)}
+    declared = {t.figure.lower() for t in rule.thresholds}
+    for figure in sorted(figures - declared):
+        out.append(f"the remedy uses the figure '{figure}' but no threshold says where it comes from "
+                   "(origin: auditkit or instrument)")
+    for t in rule.thresholds:
+        if t.figure.lower() not in figures and t.value not in numbers:
+            out.append(f"the threshold '{t.figure}' is used neither in the remedy nor in a condition")
+    return out
+
+
+def term_problems(framework: Framework, rule: Rule) -> list[str]:
+    """Terms of art the rule's remedy uses that the framework's definitions clause does not define."""
+    defined = {form.lower() for term in framework.definitions for form in (term.term, *term.forms)}
+    return [f"the remedy uses the term '{term}', which the framework's definitions clause does not define"
+            for term, pattern in TERMS_OF_ART.items()
+            if term.lower() not in defined and re.search(pattern, rule.remedy, re.IGNORECASE)]

@@ -11,6 +11,7 @@ its folder is read.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -25,11 +26,18 @@ import jsonschema
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
 from auditkit.rules.logic import facts_read, leaves
-from auditkit.yamlio import Loaded, PathKey, did_you_mean, read_file, shown
+from auditkit.yamlio import MAX_PROBLEMS, Loaded, PathKey, cap_problems, did_you_mean, read_file, shown
 
 DEFAULT_FRAMEWORK = "agora-2020"
-MAX_RULE_FILES = 2000
-MAX_RULE_DEPTH = 8         # folders inside rules/; the bundled framework uses none
+# Limits on what a pack may cost to load (docs/limits.md). Each is checked on the parsed data before the
+# JSON Schema, whose checking of conditions (oneOf) costs about 0.4 ms per condition.
+MAX_RULE_FILES = 150          # the bundled framework has 60; a report on 150 rules runs to about 150 pages
+MAX_RULE_DEPTH = 8            # folders inside rules/; the bundled framework uses none
+MAX_PACK_BYTES = 4 * 1024 * 1024   # all of a pack's files together; the bundled one is 110 KiB
+MAX_PACK_VALUES = 60_000      # keys and values in all files together; the bundled one has about 6,000
+MAX_RULE_CONDITIONS = 100     # conditions in one rule's applies_when, met_when and partial_when; bundled: 6
+MAX_PACK_CONDITIONS = 2_000   # conditions in all rules together; bundled: about 150
+MAX_RULE_CASES = 50           # test cases in one rule; bundled: 2 to 4
 RULE_HINT = "a rule is 'key: value' lines (id, title, principle, met_when, ...); copy a bundled rule to start"
 MANIFEST_HINT = "framework.yaml is 'key: value' lines (id, title, version, source, scoring, principles)"
 _TESTS = ("is", "in", "at_most", "at_least", "disclosed")
@@ -41,17 +49,69 @@ _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "tex
 _PATTERN_WORDS = {"id": "use capital letters, digits and '-', such as P7-01",
                   "framework_id": "use lowercase letters, digits and '-', such as agora-2020",
                   "version": "write it like \"1.0\", in quotes", "url": "write a web address starting with https://",
-                  "fact": "write section.name, such as retention.max_days"}
+                  "fact": "write section.name, such as retention.max_days",
+                  "legal_order": "write international, council_of_europe, eu, civil_society or national: and a "
+                                 "two-letter country code, such as national:RU"}
+#: Legal orders shown in every report, whatever binds the deployment.
+ALWAYS_SHOWN = frozenset({"international", "civil_society"})
 
 
 @dataclass(frozen=True, kw_only=True)
 class Reference:
     instrument: str
+    legal_order: str
     locator: str | None = None
+    quote: str | None = None
     url: str | None = None
 
     def __str__(self) -> str:
         return self.instrument + (f", {self.locator}" if self.locator else "")
+
+    def binds(self, legal_orders: frozenset[str] | None) -> bool:
+        """Whether a report on a deployment bound by these legal orders shows this reference.
+
+        International and civil-society references are always shown; a regional or national
+        one only where the deployment says that order binds it (None: not stated, so none does).
+        """
+        return self.legal_order in ALWAYS_SHOWN or self.legal_order in (legal_orders or ())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Origin:
+    """Where a rule's requirement comes from."""
+
+    requirement: str  # principle | instrument | auditkit
+    instrument: str | None = None
+    note: str | None = None
+
+    def __str__(self) -> str:
+        return {"principle": "The principle's own text",
+                "instrument": f"An instrument: {self.instrument}",
+                "auditkit": "auditkit's own policy choice, beyond the principle"}[self.requirement]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Threshold:
+    """A figure a rule uses (in its conditions or its remedy) and where it comes from."""
+
+    figure: str
+    origin: str  # auditkit | instrument
+    value: int | None = None
+    instrument: str | None = None
+
+    def __str__(self) -> str:
+        if self.origin == "auditkit":
+            return f"auditkit's threshold: {self.figure} (a policy choice, not a legal limit)"
+        return f"threshold from {self.instrument}: {self.figure}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Term:
+    """One defined term of a framework's definitions clause."""
+
+    term: str
+    means: str
+    forms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +126,8 @@ class Rule:
     failure_reason: str
     remedy: str
     references: tuple[Reference, ...]
+    origin: Origin
+    thresholds: tuple[Threshold, ...]
     met_when: dict[str, Any]
     applies_when: dict[str, Any] | None
     partial_when: dict[str, Any] | None
@@ -98,6 +160,9 @@ class Framework:
     scoring: dict[str, Any]
     principles: tuple[Principle, ...]
     folder: str
+    definitions_clause: str | None = None
+    definitions: tuple[Term, ...] = ()
+    changelog: tuple[dict[str, Any], ...] = ()
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -159,10 +224,80 @@ def _schema_problems(doc: Loaded, schema: str) -> list[Problem]:
         what = "a rule" if schema == "rule.schema.json" else "framework.yaml"
         return [doc.problem((), f"the file holds {found}, but {what} is a set of 'key: value' lines")]
     problems = []
-    for error in _schema(schema).iter_errors(doc.data):
+    # At most one more than will be printed: translating thousands of errors would only cost time.
+    for error in itertools.islice(_schema(schema).iter_errors(doc.data), MAX_PROBLEMS + 1):
         path, message = _schema_message(error, tuple(error.absolute_path))
         problems.append(doc.problem(path, message))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.path))
+
+
+def _manifest_problems(manifest: Loaded) -> list[Problem]:
+    """What the schema cannot say about framework.yaml: grade thresholds must go down from best to worst.
+
+    A score gets the first grade whose threshold it reaches, so {F: 50, A: 90}
+    would give a score of 100 an F.
+    """
+    grades = list(manifest.data["scoring"]["grades"].items())
+    return [manifest.problem(("scoring", "grades", worse), f"grade '{shown(worse, quote=False)}' comes after "
+                             f"'{shown(better, quote=False)}' but its threshold {low:g} is not below {high:g}; list "
+                             "grades from best to worst, each with a lower threshold than the one before")
+            for (better, high), (worse, low) in itertools.pairwise(grades) if low >= high]
+
+
+class _Budget:
+    """What a pack has cost so far; refuses a file that takes it past a limit, before schema validation."""
+
+    def __init__(self) -> None:
+        self.bytes = self.values = self.conditions = 0
+
+    def charge(self, doc: Loaded) -> list[Problem]:
+        """Problems of this file alone (too many conditions or cases); raise when the pack is too big."""
+        self.bytes += len(doc.text)
+        self.values += _count(doc.data)
+        if self.bytes > MAX_PACK_BYTES:
+            raise InputError([Problem(file=doc.file, message=f"the rule pack is larger than "
+                                      f"{MAX_PACK_BYTES // (1024 * 1024)} MiB in all, with this file; a pack of "
+                                      "hundreds of rules is far smaller, so this is probably not a rule pack")])
+        if self.values > MAX_PACK_VALUES:
+            raise InputError([Problem(file=doc.file, message=f"the rule pack holds more than {MAX_PACK_VALUES} keys "
+                                      "and values in all, with this file; a pack of hundreds of rules has far "
+                                      "fewer")])
+        if not isinstance(doc.data, dict):
+            return []
+        problems = []
+        conditions = sum(_count(doc.data[key], dicts_only=True) for key in _CONDITION_FIELDS if key in doc.data)
+        if conditions > MAX_RULE_CONDITIONS:
+            problems.append(doc.problem(next(((k,) for k in _CONDITION_FIELDS if k in doc.data), ()),
+                                        f"this rule has {conditions} conditions, more than the "
+                                        f"{MAX_RULE_CONDITIONS} allowed; split it into several rules"))
+        self.conditions += conditions
+        if self.conditions > MAX_PACK_CONDITIONS:
+            raise InputError([Problem(file=doc.file, message=f"the rule pack has more than {MAX_PACK_CONDITIONS} "
+                                      "conditions in all, with this file; split it into several packs")])
+        cases = doc.data.get("cases")
+        if isinstance(cases, list) and len(cases) > MAX_RULE_CASES:
+            problems.append(doc.problem(("cases",), f"this rule has {len(cases)} test cases, more than the "
+                                        f"{MAX_RULE_CASES} allowed; keep the ones that show something new"))
+        return problems
+
+
+_CONDITION_FIELDS = ("applies_when", "met_when", "partial_when")
+
+
+def _count(data: Any, *, dicts_only: bool = False) -> int:
+    """How many keys and values (or only sections: in a condition tree, conditions) ``data`` holds."""
+    count, stack = 0, [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            count += 1 if dicts_only else 1 + len(item)  # the section and its keys
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            count += 0 if dicts_only else 1
+            stack.extend(item)
+        elif not dicts_only:
+            count += 1
+    return count
 
 
 def _schema_message(error: jsonschema.ValidationError, path: PathKey) -> tuple[PathKey, str]:
@@ -197,6 +332,12 @@ def _schema_message(error: jsonschema.ValidationError, path: PathKey) -> tuple[P
         words = _PATTERN_WORDS.get(last, "write section.name, such as retention.max_days"
                                    if isinstance(instance, str) and "." in instance else "check its form")
         return path, f"{shown(instance)} is not in the expected form; {words}"
+    if kind == "dependentRequired":
+        found = re.match(r"'(.+)' is a dependency of '(.+)'", error.message)
+        needed, given = (found[1], found[2]) if found else ("url", "locator")
+        return path, (f"a reference with a '{given}' also needs a '{needed}': copy the supporting words from the "
+                      "instrument (quote) and give the address where they can be read (url), or drop the "
+                      "pinpoint and cite the instrument as a whole")
     if kind == "const":
         return path, f"{shown(instance)} is not allowed here; write {json.dumps(value)}"
     return path, f"{shown(instance)} is not valid here"
@@ -244,8 +385,10 @@ def _load(folder: Path) -> Framework:
     if not (root / "framework.yaml").resolve().is_relative_to(root):
         raise InputError([Problem(file=str(folder / "framework.yaml"), message="framework.yaml is a link to a file "
                                   "outside the framework folder; a pack may only use files inside its folder")])
+    budget = _Budget()
     manifest = read_file(root / "framework.yaml", display=str(folder / "framework.yaml"), hint=MANIFEST_HINT)
-    problems = _schema_problems(manifest, "framework.schema.json")
+    budget.charge(manifest)
+    problems = cap_problems(_schema_problems(manifest, "framework.schema.json") or _manifest_problems(manifest))
     if problems:
         raise InputError(problems)
     principle_ids = [p["id"] for p in manifest.data["principles"]]
@@ -257,7 +400,7 @@ def _load(folder: Path) -> Framework:
         except InputError as exc:  # report every broken file, not only the first
             problems += exc.problems
             continue
-        file_problems = _schema_problems(doc, "rule.schema.json")
+        file_problems = budget.charge(doc) or _schema_problems(doc, "rule.schema.json")
         if not file_problems:
             _yes_no_answers(doc.data)
             file_problems = _semantic_problems(doc, principle_ids)
@@ -266,7 +409,7 @@ def _load(folder: Path) -> Framework:
                 file_problems.append(doc.problem(("id",), f"the rule id '{name}' is also used in {seen[name]}; "
                                                  "ids must be unique"))
             seen[name] = doc.file
-        problems += file_problems
+        problems += cap_problems(file_problems)
         if not file_problems:
             rules.append(_rule(doc))
     data = manifest.data
@@ -279,9 +422,13 @@ def _load(folder: Path) -> Framework:
         Principle(id=p["id"], title=p["title"], demand=p["demand"], source_locator=p.get("source_locator"),
                   rules=tuple(sorted((r for r in rules if r.principle == p["id"]), key=lambda r: r.id)))
         for p in data["principles"])
+    definitions = data.get("definitions") or {}
     return Framework(id=data["id"], title=data["title"], version=data["version"],
                      description=data.get("description"), source=data["source"], scoring=data["scoring"],
-                     principles=principles, folder=str(folder))
+                     principles=principles, folder=str(folder), definitions_clause=definitions.get("clause"),
+                     definitions=tuple(Term(term=d["term"], means=" ".join(d["means"].split()),
+                                            forms=tuple(d.get("forms", ()))) for d in definitions.get("terms", ())),
+                     changelog=tuple(data.get("changelog", ())))
 
 
 def _rule_files(root: Path, shown: Path) -> list[Path]:
@@ -360,6 +507,8 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
         if key not in data:
             continue
         for leaf, where in _located_leaves(data[key], (key,)):
+            if len(problems) > MAX_PROBLEMS:
+                return problems
             info = facts.get(leaf["fact"])
             if info is None:
                 hint = did_you_mean(leaf["fact"], list(facts))
@@ -375,8 +524,17 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
                 if bad:
                     problems.append(doc.problem((*where, op), f"{leaf['fact']} cannot be {shown(bad[0])}; "
                                                 f"expected {info.expected()}"))
+    cited = [r["instrument"] for r in data["references"]]
+    named: list[tuple[PathKey, str | None]] = [(("origin", "instrument"), data["origin"].get("instrument"))]
+    named += [(("thresholds", i, "instrument"), th.get("instrument")) for i, th in enumerate(data.get("thresholds", ()))]
+    for where, instrument in named:
+        if instrument is not None and instrument not in cited:
+            problems.append(doc.problem(where, f"'{shown(instrument, quote=False)}' is not among this rule's "
+                                        f"references{did_you_mean(instrument, cited)}; cite it there first"))
     for i, case in enumerate(data["cases"]):
         for path in case["facts"]:
+            if len(problems) > MAX_PROBLEMS:
+                return problems  # no more will be printed (cap_problems); "did you mean" costs time
             if path not in facts:
                 problems.append(doc.problem(("cases", i, "facts", path), f"no fact '{path}' in the deployment format"
                                             f"{did_you_mean(path, list(facts))}"))
@@ -399,6 +557,9 @@ def _rule(doc: Loaded) -> Rule:
         id=d["id"], title=d["title"].strip(), principle=d["principle"], severity=d["severity"],
         weight=d["weight"], red_line=d.get("red_line", False), rationale=" ".join(d["rationale"].split()),
         failure_reason=" ".join(d["failure_reason"].split()), remedy=" ".join(d["remedy"].split()),
-        references=tuple(Reference(**r) for r in d["references"]), met_when=d["met_when"],
+        references=tuple(Reference(**{k: " ".join(v.split()) if k == "quote" else v for k, v in r.items()})
+                         for r in d["references"]),
+        origin=Origin(**{k: " ".join(v.split()) for k, v in d["origin"].items()}),
+        thresholds=tuple(Threshold(**t) for t in d.get("thresholds", ())), met_when=d["met_when"],
         applies_when=d.get("applies_when"), partial_when=d.get("partial_when"),
         cases=tuple(d["cases"]), aliases=tuple(d.get("aliases", ())), file=doc.file)
