@@ -49,7 +49,7 @@ def test_audit_text_shows_principles_red_lines_and_gaps(filled: Path) -> None:
     code, out, err = cli("audit", str(filled), "-f", MINI)
     assert (code, err) == (0, "")
     assert "audit of Riverside camera pilot" in out
-    assert "Overall: grade F, score 17/100\n" in out
+    assert "Overall: grade F (capped at F: red line M2-01 crossed); score 16.7/100\n" in out
     assert "Red lines crossed: M2-01" in out
     assert "M1 Retention" in out and "M2 Scope" in out
     assert "- M2-01 [Not met, critical, red line] Everyone in view is scanned." in out
@@ -65,7 +65,9 @@ def test_audit_json_matches_the_published_result_schema(filled: Path) -> None:
     assert data["frameworks"] == [{"id": "mini", "title": "Mini test framework", "version": "0.1",
                                    "source": {"title": "auditkit tests", "publisher": "auditkit", "date": "2026"}}]
     assert data["deployment"]["name"] == "Riverside camera pilot"
-    assert data["grade"] == "F" and data["red_lines_crossed"] == ["M2-01"]
+    assert data["schema_version"] == 2
+    assert data["grade"] == {"low": "F", "high": "F"} and data["red_lines_crossed"] == ["M2-01"]
+    assert data["score"] == {"low": 16.7, "high": 16.7}
     finding = next(f for f in data["findings"] if f["rule"] == "M1-01")
     assert (finding["status"], finding["sources"], finding["missing"]) == ("not_met", ["council-2024"], [])
     assert len(data["input_sha256"]) == 64
@@ -98,9 +100,18 @@ def test_options_and_files_come_in_any_order(filled: Path, tmp_path: Path) -> No
 
 
 def test_fail_under_exits_1_only_below_the_threshold(filled: Path) -> None:
-    # M1 scores 33.3 and M2 0: overall 16.7
-    assert cli("audit", str(filled), "-f", MINI, "--fail-under", "17")[0] == 1
-    assert cli("audit", str(filled), "-f", MINI, "--fail-under", "16")[0] == 0
+    # M1 scores 33.3 and M2 0: overall 16.7, settled
+    assert cli("audit", str(filled), "-f", MINI, "--fail-under", "16.8")[0] == 1
+    assert cli("audit", str(filled), "-f", MINI, "--fail-under", "16.7")[0] == 0
+
+
+def test_fail_under_passes_only_on_the_low_end(filled: Path) -> None:
+    # Sunset clause left unknown: M1-02 (weight 1) could be met or not, M1 ranges 0-33.3, overall 0-16.7.
+    filled.write_text(FILLED.replace("sunset_clause: {value: yes, sources: [council-2024]}", "sunset_clause: unknown"))
+    data = json.loads(cli("audit", str(filled), "-f", MINI, "--format", "json")[1])
+    assert data["score"] == {"low": 0.0, "high": 16.7}
+    assert cli("audit", str(filled), "-f", MINI, "--fail-under", "10")[0] == 1  # the high end alone does not pass
+    assert cli("audit", str(filled), "-f", MINI, "--fail-under", "0")[0] == 0
 
 
 def test_output_file_is_written(filled: Path, tmp_path: Path) -> None:
@@ -124,8 +135,11 @@ def test_init_template_validates_and_audits_to_insufficient_information(tmp_path
     code, out, _ = cli("audit", str(target), "--format", "json")
     data = json.loads(out)
     assert code == 0
+    # Nothing known: every principle could still be met (or, for P5, not apply), nothing is graded.
     assert {p["verdict"] for p in data["principles"]} == {"insufficient_information"}
-    assert data["grade"] == "incomplete"
+    assert data["score"] == {"low": 0.0, "high": 100.0}
+    assert data["grade"] == {"low": "F", "high": "A"}
+    assert data["red_lines_open"] == ["P3-01"]
     assert cli("init", str(target))[0] == 2  # never overwrites without --force
 
 

@@ -75,7 +75,7 @@ def test_json_lists_every_change(pair: tuple[Path, Path]) -> None:
     assert [f["path"] for f in data["facts"]["removed"]] == ["deidentification.claimed"]
     m1 = data["principles"][0]
     assert (m1["before_verdict"], m1["after_verdict"], m1["before_score"], m1["after_score"]) == (
-        "Not met", "Met", "0", "100")
+        "Not met", "Met", "0-33.3", "100")  # before: M1-02 (weight 1) unknown, so M1 is 0 to 33.3
     assert data["notes"] == []
 
 

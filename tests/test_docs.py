@@ -35,12 +35,30 @@ def test_scoring_page_states_the_default_thresholds() -> None:
     manifest = yaml.safe_load((ROOT / "principles" / "agora-2020" / "framework.yaml").read_text())
     scoring = manifest["scoring"]
     page = " ".join((ROOT / "docs" / "scoring.md").read_text(encoding="utf-8").split())
-    assert f"score is {scoring['met_at']} or more" in page
-    assert f"score is {scoring['partially_met_at']} or more" in page
-    assert f"coverage is below {scoring['min_coverage']}" in page
+    assert f"*met* when even the low end is {scoring['met_at']} or more" in page
+    assert f"both ends lie between {scoring['partially_met_at']} and {scoring['met_at']}" in page
+    assert f"high end's score is below {scoring['partially_met_at']}" in page
+    assert f"A principle is **met** at a score of {scoring['met_at']} or more and **partially met** at a " \
+           f"score of {scoring['partially_met_at']} or more" in page
     (a, b, c, d) = scoring["grades"].items()
     assert f"{a[0]} at {a[1]} or more, {b[0]} at {b[1]}, {c[0]} at {c[1]}, {d[0]} at {d[1]}, otherwise F" in page
     assert f"caps the overall grade at {scoring['red_line_grade']}" in page
+    assert "min_coverage" not in scoring
+
+
+def test_scoring_page_names_every_decisive_rule_and_the_properties_that_back_it() -> None:
+    from auditkit.rules.loader import load_framework
+    page = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    for rule in load_framework("agora-2020").rules:
+        if rule.decisive:
+            assert f"| {rule.id} " in page, rule.id
+    flat = " ".join(page.split())
+    assert "an operator cannot score better by publishing less" in flat
+    for name in ("test_a_completed_audit_lies_inside_the_range_of_the_incomplete_one",
+                 "test_answering_facts_never_widens_a_range_nor_contradicts_a_verdict",
+                 "test_taking_facts_away_never_narrows_a_range"):
+        assert name in (ROOT / "tests" / "test_properties.py").read_text(encoding="utf-8")
+    assert "**Adding a fact never widens**" in flat and "**removing a fact never narrows**" in flat
 
 
 def test_readme_quickstart_has_exactly_the_two_commands_ci_runs() -> None:

@@ -180,7 +180,7 @@ def test_a_control_character_in_a_pack_key_is_refused(tmp_path: Path) -> None:
     manifest.write_text(text.replace("grades: {A: 85", 'grades: {"\\e]0;owned\\a\\e[2J": 85'), encoding="utf-8")
     code, out, err = cli("audit", str(EXAMPLE), "-f", str(pack))
     assert (code, out) == (2, "")
-    assert err == (f"{manifest}:10:12: scoring.grades.?]0;owned??[2J: this key holds an invisible control "
+    assert err == (f"{manifest}:9:12: scoring.grades.?]0;owned??[2J: this key holds an invisible control "
                    "character (U+001B) that could hide or reorder what a report shows; remove it\n")
 
 

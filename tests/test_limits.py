@@ -238,7 +238,7 @@ def test_grade_thresholds_must_go_down(tmp_path: Path) -> None:
                                                                      "grades: {F: 50, A: 90}"), encoding="utf-8")
     code, out, err = cli("principles", "--check", "-f", str(folder))
     assert (code, out) == (2, "")
-    assert err == (f"{manifest}:10:19: scoring.grades.A: grade 'A' comes after 'F' but its threshold 90 is not "
+    assert err == (f"{manifest}:9:19: scoring.grades.A: grade 'A' comes after 'F' but its threshold 90 is not "
                    "below 50; list grades from best to worst, each with a lower threshold than the one before\n")
 
 

@@ -51,7 +51,7 @@ def riverside(tmp_path: Path) -> Path:
 def test_plan_names_rule_fact_change_and_clause(riverside: Path) -> None:
     code, out, err = cli("plan", str(riverside), "-f", MINI, "--target", "A")
     assert (code, err) == (0, "")
-    assert ("Target: grade A or better. Reached with 2 clauses changing 2 facts: grade F -> A, score 17 -> 100. "
+    assert ("Target: grade A or better. Reached with 2 clauses changing 2 facts: grade F -> A, score 16.7 -> 100. "
             "Proved by auditing the changed description again.") in out.replace("\n", " ")
     assert "Step 1: M2-01 Nobody is scanned without a specific authorisation, red line" in out
     # Answers are shown by their meaning, not their file spelling ('untargeted'), as in the reports.
@@ -60,7 +60,7 @@ def test_plan_names_rule_fact_change_and_clause(riverside: Path) -> None:
     assert "Step 2: M1-01 Data is kept 30 days or less" in out
     assert "(retention.max_days): 400 -> 30" in out
     _, out, _ = cli("plan", str(riverside), "-f", MINI, "--target", "C")  # the red line alone lifts it to C
-    assert "Reached with 1 clause changing 1 fact: grade F -> C, score 17 -> 67." in " ".join(out.split())
+    assert "Reached with 1 clause changing 1 fact: grade F -> C, score 16.7 -> 66.7." in " ".join(out.split())
 
 
 def test_plan_is_in_order_of_effect_and_every_step_is_needed(riverside: Path) -> None:
@@ -87,7 +87,7 @@ def test_write_after_is_a_valid_description_that_compare_shows(riverside: Path, 
     assert cli("validate", str(after))[0] == 0
     _, out, _ = cli("audit", str(after), "-f", MINI, "--format", "json")
     result = json.loads(out)
-    assert result["grade"] == "A" and result["red_lines_crossed"] == []
+    assert result["grade"] == {"low": "A", "high": "A"} and result["red_lines_crossed"] == []
     assert any(s["id"] == "proposed-amendment" and "not an adopted text" in s["publisher"] for s in result["sources"])
     _, out, _ = cli("compare", str(riverside), str(after), "-f", MINI)
     assert "- Red line M2-01 no longer crossed." in out
@@ -127,7 +127,7 @@ def test_every_bundled_example_reaches_grade_c(example: Path, tmp_path: Path) ->
     data = json.loads(out)
     assert (code, data["reached"]) == (0, True)
     _, audited, _ = cli("audit", str(after), "--format", "json")
-    assert json.loads(audited)["grade"] in ("A", "B", "C")
+    assert json.loads(audited)["grade"]["low"] in ("A", "B", "C")  # reached at the low end: whatever is unknown
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -156,9 +156,11 @@ def serialise(doc: Any, as_json: bool) -> tuple[str, str]:
 
 
 def check_consistent(result: dict[str, Any]) -> None:
-    """Scores in range; each principle's verdict agrees with its rules' statuses."""
+    """Score ranges in order; each principle's verdict agrees with its range and its rules' possible statuses."""
     scoring = result["scoring"]
-    assert result["score"] is None or 0 <= result["score"] <= 100
+    met_at, partial_at = scoring["met_at"], scoring["partially_met_at"]
+    if result["score"] is not None:
+        assert 0 <= result["score"]["low"] <= result["score"]["high"] <= 100
     crossed = []
     for principle in result["principles"]:
         findings = [f for f in result["findings"]
@@ -166,29 +168,49 @@ def check_consistent(result: dict[str, Any]) -> None:
         statuses = [f["status"] for f in findings]
         assert findings and sum(principle["counts"].values()) == len(findings)
         score, verdict = principle["score"], principle["verdict"]
-        assert score is None or 0 <= score <= 100
+        assert score is None or 0 <= score["low"] <= score["high"] <= 100
         assert 0 <= principle["coverage"] <= 1
+        for f in findings:
+            assert f["possible"][0] == f["best"] and f["possible"][-1] == f["worst"]
+            assert (f["possible"] == [f["status"]]) is (f["status"] != "unknown")
         red = [f["rule"] for f in findings if f["red_line"] and f["status"] == "not_met"]
         crossed += red
-        if all(s == "not_applicable" for s in statuses):
+        breach = any(f["decisive"] and f["status"] == "not_met" for f in findings)
+        could_breach = any(f["decisive"] and f["worst"] == "not_met" for f in findings)
+        if all(f["possible"] == ["not_applicable"] for f in findings):
             assert verdict == "not_applicable" and score is None
-        elif red:
+            continue
+        assert score is not None and verdict != "not_applicable"
+        low, high = score["low"], score["high"]
+        if red or breach:
             assert verdict == "not_met"
         elif verdict == "met":
-            assert score is not None and score >= scoring["met_at"]
+            assert low >= met_at and not could_breach
         elif verdict == "partially_met":
-            assert score is not None and scoring["partially_met_at"] <= score < scoring["met_at"]
-        elif verdict == "insufficient_information":
-            assert score is None or principle["coverage"] < scoring["min_coverage"]
+            assert partial_at <= low and high < met_at and not could_breach
+        elif verdict == "not_met":
+            assert high < partial_at
+        elif verdict == "falls_short":
+            assert high < met_at and (low < partial_at or could_breach) and high >= partial_at
         else:
-            assert verdict == "not_met" and score is not None and score < scoring["partially_met_at"]
+            assert verdict == "insufficient_information"
+            assert principle["applies"] is None or (high >= met_at and (low < met_at or could_breach))
+        if verdict in ("falls_short", "insufficient_information"):
+            assert {s["fact"] for s in principle["to_settle"]} <= {g["fact"] for g in result["information_gaps"]}
+        else:
+            assert principle["to_settle"] == []
         if all(s == "met" for s in statuses):
-            assert score == 100 and verdict == "met"
-        if any(s in ("met", "partial", "not_met") for s in statuses):
-            assert score is not None
+            assert score == {"low": 100, "high": 100} and verdict == "met"
     assert result["red_lines_crossed"] == crossed
+    grades = [*scoring["grades"], "F"]
+    if result["score"] is None:
+        assert result["grade"] == {"low": "incomplete", "high": "incomplete"}
+    else:
+        assert grades.index(result["grade"]["high"]) <= grades.index(result["grade"]["low"])
     if crossed and result["score"] is not None:
-        assert result["grade"] == scoring["red_line_grade"]
+        assert result["grade"] == {"low": scoring["red_line_grade"], "high": scoring["red_line_grade"]}
+    narrows = [g["narrows"] for g in result["information_gaps"]]
+    assert narrows == sorted(narrows, reverse=True)
 
 
 @SETTINGS
@@ -219,3 +241,105 @@ def test_junk_anywhere_is_reported_never_crashes(doc: Any, as_json: bool) -> Non
         assert LINE.match(line) and line.isprintable(), line
         assert "Input should" not in line and "Traceback" not in line, line
     assert run_on(text, suffix, "validate", "FILE") == (code, out, err)
+
+
+# --- bounds: what the unknown facts could still change ------------------------------------------------
+#
+# These are what "an operator cannot score better by publishing less" means: whatever an unknown fact turns
+# out to be, the audit stays inside the range given without it. Answering a fact never widens a range and
+# never contradicts a verdict; taking a fact away never narrows a range.
+
+# What each verdict leaves possible once every open fact is answered.
+OUTCOMES = {"met": {"met"}, "partially_met": {"partially_met"}, "not_met": {"not_met"},
+            "falls_short": {"partially_met", "not_met"}, "not_applicable": {"not_applicable"},
+            "insufficient_information": {"met", "partially_met", "not_met", "not_applicable"}}
+GRADES = ["A", "B", "C", "D", "F"]
+
+
+def audit_doc(doc: dict[str, Any]) -> Any:
+    from auditkit.engine import audit
+    from auditkit.model.load import parse_deployment
+    loaded = parse_deployment(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True).encode(), "doc.yaml")
+    return audit(loaded, [load_framework(framework())])
+
+
+def assert_within(narrow: Any, wide: Any) -> None:
+    """Everything ``narrow`` (more facts) says is allowed by ``wide`` (fewer facts)."""
+    if wide.score is None:
+        assert narrow.score is None
+    elif narrow.score is not None:
+        assert wide.score.low <= narrow.score.low <= narrow.score.high <= wide.score.high
+    if narrow.grade.low != "incomplete" and wide.grade.low != "incomplete":
+        assert GRADES.index(wide.grade.high) <= GRADES.index(narrow.grade.high)
+        assert GRADES.index(narrow.grade.low) <= GRADES.index(wide.grade.low)
+    for n, w in zip(narrow.principles, wide.principles, strict=True):
+        assert OUTCOMES[n.verdict.value] <= OUTCOMES[w.verdict.value], (n.id, w.verdict, n.verdict)
+        if w.score is None:
+            assert n.score is None
+        elif n.score is not None:
+            assert w.score.low <= n.score.low <= n.score.high <= w.score.high, (n.id, w.score, n.score)
+    for n, w in zip(narrow.findings, wide.findings, strict=True):
+        assert set(n.possible) <= set(w.possible), (n.rule, w.possible, n.possible)
+
+
+def open_facts(doc: dict[str, Any]) -> list[str]:
+    """Facts the document leaves open: left out, or unknown (short or long form)."""
+    out = []
+    for path in sorted(catalogue()):
+        section, name = path.split(".")
+        value = doc.get(section, {}).get(name)
+        if value is None or value == "unknown" or value == {"value": "unknown"}:
+            out.append(path)
+    return out
+
+
+@st.composite
+def completion(draw: st.DrawFn, everything: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A document and the same document with some (or all) of its open facts answered."""
+    doc = draw(valid_document())
+    done = json.loads(json.dumps(doc))
+    ids = [s["id"] for s in doc["sources"]]
+    paths = open_facts(doc)
+    chosen = paths if everything else draw(st.lists(st.sampled_from(paths), unique=True)) if paths else []
+    for path in chosen:
+        section, name = path.split(".")
+        answer = st.just("undisclosed") if not everything else st.nothing()
+        value = draw(st.one_of(known_value(catalogue()[path]).map(lambda v: {"value": v, "sources": ids[:1]}),
+                               answer))
+        done.setdefault(section, {})[name] = value
+    return doc, done
+
+
+@SETTINGS
+@given(completion())
+def test_answering_facts_never_widens_a_range_nor_contradicts_a_verdict(pair: tuple[dict[str, Any], ...]) -> None:
+    before, after = audit_doc(pair[0]), audit_doc(pair[1])
+    assert_within(after, before)
+
+
+@SETTINGS
+@given(completion(everything=True))
+def test_a_completed_audit_lies_inside_the_range_of_the_incomplete_one(pair: tuple[dict[str, Any], ...]) -> None:
+    before, after = audit_doc(pair[0]), audit_doc(pair[1])
+    assert_within(after, before)
+    # Every open fact answered: only facts the operator keeps secret can still leave a rule open.
+    secret = {path for path in catalogue() if pair[1].get(path.split(".")[0], {}).get(path.split(".")[1])
+              in ("undisclosed", {"value": "undisclosed"})}
+    for finding in after.findings:
+        if finding.status.value == "unknown":
+            assert set(finding.missing) <= secret, finding.rule
+
+
+@SETTINGS
+@given(valid_document(), st.data())
+def test_taking_facts_away_never_narrows_a_range(doc: dict[str, Any], data: st.DataObject) -> None:
+    known = [p for p in sorted(catalogue()) if p not in open_facts(doc)]
+    dropped = data.draw(st.lists(st.sampled_from(known), unique=True, min_size=1)) if known else []
+    fewer = json.loads(json.dumps(doc))
+    for path in dropped:
+        section, name = path.split(".")
+        if data.draw(st.booleans()):
+            del fewer[section][name]
+        else:
+            fewer[section][name] = "unknown"
+    assert_within(audit_doc(doc), audit_doc(fewer))

@@ -68,8 +68,16 @@ def test_every_finding_with_status_remedy_and_sources(case: tuple[AuditResult, s
 def test_summary_table_and_chart(case: tuple[AuditResult, str]) -> None:
     result, page = case
     summary = page.split('id="summary"', 1)[1].split('id="findings"', 1)[0]
-    assert summary.count("<rect ") == sum(1 for p in result.principles if p.score is not None)
+    # Each score is drawn as a range: a solid bar up to the low end (a sliver at 0), an open bar on to the high end.
+    solid = sum(1 for p in result.principles if p.score is not None and (p.score.low > 0 or p.score.high == 0))
+    open_bars = sum(1 for p in result.principles if p.score is not None and p.score.high > p.score.low)
+    assert summary.count('fill-opacity="0.22"') == open_bars and open_bars > 0
+    assert summary.count("<rect ") == solid + open_bars
     assert "<svg" in summary and 'role="img"' in summary
+    table = plain(summary.split('class="verdicts"', 1)[1].split("</table>", 1)[0])
+    for p in result.principles:
+        if p.score is not None and p.score.low != p.score.high:
+            assert f"{p.score.low:.1f}".removesuffix(".0") + "–" + f"{p.score.high:.1f}".removesuffix(".0") in table
     for principle in result.principles:
         assert f'href="#principle-{principle.framework}-{principle.id}">{principle.id} ' in summary
     for rule in result.red_lines_crossed:

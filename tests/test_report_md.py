@@ -11,6 +11,7 @@ from report_support import HOSTILE_IMG, SMALL_FRAMEWORK, audit_file, hostile_dep
 
 from auditkit.model.result import AuditResult, Status
 from auditkit.render import RenderOptions
+from auditkit.render.labels import verdict_label
 from auditkit.render.markdown import cell, render, text
 
 
@@ -57,8 +58,33 @@ def test_findings_remedies_and_sources(case: tuple[AuditResult, str]) -> None:
 def test_summary_table_has_one_row_per_principle(case: tuple[AuditResult, str]) -> None:
     result, page = case
     for p in result.principles:
-        score = "no score" if p.score is None else f"{p.score:.0f}"
-        assert f"| {p.id} {text(p.title)} | {score} |" in page
+        score = "no score" if p.score is None else "–".join(dict.fromkeys(f"{x:.1f}".removesuffix(".0")
+                                                                         for x in (p.score.low, p.score.high)))
+        assert f"| {p.id} {text(p.title)} | {score} | {verdict_label(p.verdict)} |" in page
+
+
+def test_grade_range_coverage_and_cap_are_stated(case: tuple[AuditResult, str]) -> None:
+    result, page = case
+    head = page.split("## Executive summary", 1)[0]
+    grade = result.grade.high if result.grade.low == result.grade.high else f"{result.grade.high}–{result.grade.low}"
+    assert f"**Overall grade {grade}**" in head
+    undecided = result.counts["unknown"]
+    if result.grade.low != result.grade.high:
+        assert f"undetermined: {undecided} of {len(result.findings)} rules undecided" in head
+    else:
+        assert f"{len(result.findings) - undecided} of {len(result.findings)} rules decided" in head
+    if result.red_lines_crossed:
+        assert f"capped at F: red line{'s' if len(result.red_lines_crossed) > 1 else ''} " \
+               f"{', '.join(result.red_lines_crossed)} crossed" in head
+
+
+def test_open_principles_say_what_would_settle_them(case: tuple[AuditResult, str]) -> None:
+    result, page = case
+    summary = page.split("## Information gaps", 1)[1].split("## Methodology", 1)[0]
+    for p in result.principles:
+        if p.to_settle:
+            assert f"- To settle **{p.id}** ({verdict_label(p.verdict).lower()}), establish: " in summary
+        assert text(p.verdict_reason) in page
 
 
 def test_questions_for_the_operator(case: tuple[AuditResult, str]) -> None:

@@ -145,7 +145,15 @@ def test_cover_and_summary(case: Rendered) -> None:
     d = case.result.deployment
     assert squeeze(d.name) in squeeze(first)
     assert d.audit_date and d.audit_date in first
-    assert f"OVERALLGRADE{case.result.grade}" in squeeze(first)  # the label is set in capitals by CSS
+    r = case.result
+    assert r.score is not None and r.grade.low == r.grade.high  # the red lines settle the grade at F
+    decided = len(r.findings) - r.counts["unknown"]
+    # The label is set in capitals by CSS; the score range and the coverage stand beside the grade.
+    assert squeeze(f"OVERALL GRADE {r.grade.low} score {r.score.low:g}–{r.score.high:g} of 100 "
+                   f"{decided} of {len(r.findings)} rules decided") in squeeze(first)
+    lines = r.red_lines_crossed
+    assert lines and squeeze(f"capped at F: red line{'s' if len(lines) > 1 else ''} {', '.join(lines)} crossed") \
+        in squeeze(first)
     assert "HYPOTHETICAL" not in case.text
     summary = squeeze(case.reader.pages[2].extract_text())
     assert "Executivesummary" in summary
@@ -351,6 +359,30 @@ def test_without_harfbuzz_subsetting_whole_fonts_are_embedded_reproducibly(
     else:  # this machine took the whole-font path already: the same bytes
         assert again.data == first.data
     assert squeeze("Наблюдение <b>не</b> законно") in again.squeezed()
+
+
+def test_an_undetermined_grade_is_shown_as_a_range_never_a_bare_letter(tmp_path: Path) -> None:
+    import yaml
+    doc = {"format_version": 1, "deployment": {"name": "Press release", "audit_date": "2026-01-01"},
+           "sources": [{"id": "pr", "publisher": "Operator", "title": "Press release", "date": "2026"}],
+           "retention": {"max_days": {"value": 10, "sources": ["pr"]}},
+           "scope": {"scanning": {"value": "targeted", "sources": ["pr"]}}}
+    path = tmp_path / "press.yaml"
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    result, raw = audit_file(path, SMALL_FRAMEWORK)
+    # M1 66.7-100 (sunset clause open), M2 75-100 (de-identification open): overall 70.9-100, grade A-B.
+    assert result.score is not None and (result.score.low, result.score.high) == (70.9, 100.0)
+    assert (result.grade.high, result.grade.low) == ("A", "B")
+    rendered = _render(result, raw)
+    assert rendered.logs == []
+    first = squeeze(rendered.reader.pages[0].extract_text())
+    assert squeeze("OVERALL GRADE A–B UNDETERMINED score 70.9–100 of 100 2 of 4 rules decided") in first
+    assert "OVERALLGRADEA" + "score" not in first
+    summary = squeeze(rendered.text.split("Executive summary", 1)[1])
+    assert squeeze("receives grade A–B (undetermined: 2 of 4 rules undecided), with an overall score of "
+                   "70.9–100 out of 100") in summary
+    assert squeeze("To settle M1 (insufficient information), establish: whether the programme ends on a fixed "
+                   "date unless renewed.") in rendered.squeezed()
 
 
 def _struct_elements(node: Any, seen: set[int] | None = None) -> Iterator[Any]:

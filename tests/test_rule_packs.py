@@ -164,7 +164,7 @@ def test_a_broken_manifest_lists_every_problem(tmp_path: Path) -> None:
         f"{where}:3:1: version: 1 is not text; put it in quotes",
         f"{where}:4:1: principles: this list is empty or too short; give at least 1",
         *(f"{where}:5:1: scoring: the required field '{name}' is missing; add it"
-          for name in ("partially_met_at", "min_coverage", "grades", "red_line_grade")),
+          for name in ("partially_met_at", "grades", "red_line_grade")),
         f"{where}:5:11: scoring.met_at: 200 is too large; the maximum is 100",
     ]
 

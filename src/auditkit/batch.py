@@ -102,19 +102,20 @@ def text(table: list[Row], column: str, skipped: int = 0) -> bytes:
     """The league table for a terminal."""
     principles = principle_columns(table)
     out = [f"League table of {len(table)} programme{'s' if len(table) != 1 else ''}, sorted by {column}"]
-    head = f"{'Programme':<44} {'Grade':<6} {'Score':>6} " + " ".join(f"{p[-4:]:>4}" for p in principles)
+    head = f"{'Programme':<40} {'Grade':<6} {'Score':>10} " + " ".join(f"{p[-5:]:>5}" for p in principles)
     out.append(head + f" {'Decided':>7}  Red lines")
     for row in sort(table, column):
         name = ("(hyp.) " if row.result.deployment.hypothetical else "") + row.name
-        name = name if len(name) <= 44 else name[:43] + "…"
-        cells = " ".join(f"{summary.SHORT_VERDICT[row.verdicts[p]] if p in row.verdicts else '':>4}"
+        name = name if len(name) <= 40 else name[:39] + "…"
+        cells = " ".join(f"{summary.SHORT_VERDICT[row.verdicts[p]] if p in row.verdicts else '':>5}"
                          for p in principles)
-        out.append(f"{name:<44} {summary.grade_text(row.result):<6} {summary.score_text(row.result):>6} {cells} "
+        out.append(f"{name:<40} {summary.grade_text(row.result):<6} {summary.score_text(row.result):>10} {cells} "
                    f"{summary.coverage(row.result):>7.0%}  {', '.join(row.result.red_lines_crossed) or '-'}")
     out.append("")
-    out.append("Verdicts: met; part = partially met; NOT = not met; ? = insufficient information; n/a = not "
-               "applicable. Decided: the share of the rule weight the known facts could decide. (hyp.): a "
-               "hypothetical programme.")
+    out.append("Verdicts: met; part = partially met; NOT = not met; short = falls short (not met in full, partly "
+               "met still open); ? = insufficient information (could still be met); n/a = not applicable. A grade "
+               "or score shown as a range (C-F, 31-96) is not settled by the known facts. Decided: the share of "
+               "the rule weight the known facts could decide. (hyp.): a hypothetical programme.")
     out.append("Each programme's full report: auditkit audit FILE, or several at once with --format md|html|pdf "
                "-o FOLDER.")
     if skipped:
@@ -133,12 +134,14 @@ def _md(value: object) -> str:
 def markdown(table: list[Row], column: str) -> bytes:
     principles = principle_columns(table)
     out = [f"# League table of {len(table)} programmes", "", (f"Sorted by {_md(column)}. Verdicts: met, partly "
-           "(partially met), **not met**, ? (insufficient information), n/a (not applicable). Decided: the share "
-           "of the rule weight the known facts could decide."), "",
+           "(partially met), **not met**, short (falls short: not met in full, partly met still open), ? "
+           "(insufficient information: could still be met), n/a (not applicable). A grade or score shown as a "
+           "range is not settled by the known facts. Decided: the share of the rule weight the known facts could "
+           "decide."), "",
            "| Programme | Grade | Score | " + " | ".join(principles) + " | Decided | Red lines |",
            "|---|---|---:|" + "---|" * len(principles) + "---:|---|"]
     words = {Verdict.MET: "met", Verdict.PARTIALLY_MET: "partly", Verdict.NOT_MET: "**not met**",
-             Verdict.INSUFFICIENT_INFORMATION: "?", Verdict.NOT_APPLICABLE: "n/a"}
+             Verdict.FALLS_SHORT: "short", Verdict.INSUFFICIENT_INFORMATION: "?", Verdict.NOT_APPLICABLE: "n/a"}
     for row in sort(table, column):
         name = _md(row.name) + (" (hypothetical)" if row.result.deployment.hypothetical else "")
         if row.report:

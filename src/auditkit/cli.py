@@ -1,6 +1,6 @@
 """The command line. Only this module prints or decides exit codes.
 
-Exit codes: 0 the command did its job; 1 an audit scored below --fail-under;
+Exit codes: 0 the command did its job; 1 an audit's low end scored below --fail-under;
 2 bad input (every problem is printed, one line each); 3 an internal error
 (a bug: one line asking for a report, never a traceback); 130 interrupted
 (Ctrl-C); 143 terminated (SIGTERM). A closed output pipe changes none of them.
@@ -227,7 +227,7 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     Several files: every valid file is audited and written, with a league table
     (text, md and html index pages, csv); invalid files are reported one line
     per problem, and the exit code is then 2.
-    Exit 0 on a completed audit, 1 when a score is below --fail-under, 2 on bad input.
+    Exit 0 on a completed audit, 1 when the low end of a score is below --fail-under, 2 on bad input.
     """
     from auditkit import batch
     from auditkit.engine import audit as run_audit
@@ -272,7 +272,8 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4")
     _emit(streams, chosen, results, loaded, options, output, valid, sort, jobs, several=len(paths) > 1)
     _report_invalid(streams, problems, invalid, len(paths), len(results))  # last, where a reader sees them
-    if not problems and fail_under is not None and any(r.score is None or r.score < fail_under for r in results):
+    if not problems and fail_under is not None and any(r.score is None or r.score.low < fail_under
+                                                        for r in results):
         streams.exit_code = EXIT_BELOW_THRESHOLD
 
 
@@ -741,7 +742,7 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      help="Write to this file (a folder when auditing several files to md, html or pdf); "
                      "'-' for standard output. Only a regular file or a new name is replaced.")
     sub.add_argument("--fail-under", type=_score, metavar="SCORE",
-                     help="Exit 1 when any audited file scores below SCORE (0-100).")
+                     help="Exit 1 unless every audited file scores SCORE (0-100) or more at the low end of its range.")
     sub.add_argument("--audit-date", metavar="YYYY-MM-DD", help="Date printed on the report (overrides the file's).")
     sub.add_argument("--page-size", type=_choice(("A4", "letter"), fold_case=True), default="A4",
                      metavar="{A4,letter}", help="Paper size of PDF reports. Default: A4.")

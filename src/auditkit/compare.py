@@ -179,7 +179,7 @@ def caps(before: AuditResult, after: AuditResult) -> list[str]:
     out += [f"red line {r} newly crossed" for r in after.red_lines_crossed if r not in old]
     out += [f"red line {r} no longer crossed" for r in before.red_lines_crossed if r not in new]
     if after.grade_capped:
-        out.append(f"the grade after is capped at {after.grade} by the red line{'s' if len(new) > 1 else ''} "
+        out.append(f"the grade after is capped at {summary.grade_text(after)} by the red line{'s' if len(new) > 1 else ''} "
                    f"crossed, whatever the score")
     elif before.grade_capped:
         out.append("the grade after is no longer capped by a red line")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from auditkit import __version__, scoring
@@ -16,13 +17,22 @@ from auditkit.model.result import (
     FactUsed,
     Finding,
     FrameworkRef,
+    GradeRange,
     InformationGap,
     PrincipleResult,
+    ScoreRange,
+    SettlingFact,
     SourceInfo,
     Status,
+    Verdict,
 )
+from auditkit.rules.bounds import Possible, State, answers, possible
+from auditkit.rules.bounds import states as bounds_states
 from auditkit.rules.loader import Framework, Rule
 from auditkit.rules.logic import Outcome, evaluate, words
+
+# Statuses from best to worst for a principle's score: not applicable sits between, as it leaves the rule out.
+RANK = {Status.MET: 0, Status.PARTIAL: 1, Status.NOT_APPLICABLE: 2, Status.UNKNOWN: 3, Status.NOT_MET: 4}
 
 
 def lookup_for(deployment: Deployment) -> Any:
@@ -73,47 +83,202 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
     _check_unique_ids(frameworks)
     deployment = loaded.deployment
     lookup = lookup_for(deployment)
+    states = _fact_states(deployment, frameworks)
     findings: list[Finding] = []
     principles: list[PrincipleResult] = []
     cited: dict[str, None] = {}
     gaps: dict[str, dict[str, dict[str, None]]] = {}
     red_lines: list[str] = []
+    red_open: list[str] = []
+    opened: list[_Open] = []
     for framework in frameworks:
         for principle in framework.principles:
-            triples = []
+            views: list[scoring.RuleView] = []
+            chances: list[Possible | None] = []
+            statuses: list[Status] = []
+            missing: dict[str, None] = {}
             for rule in principle.rules:
                 status, outcome = rule_status(rule, lookup)
-                finding = _finding(rule, framework.id, status, outcome, deployment)
+                chance = possible(rule, states) if status is Status.UNKNOWN else None
+                can = chance.statuses if chance is not None else frozenset({status})
+                finding = _finding(rule, framework.id, status, outcome, deployment, can)
                 findings.append(finding)
-                triples.append((status, rule.weight, rule.red_line))
+                views.append((rule.weight, can, rule.red_line or rule.decisive))
+                chances.append(chance)
+                statuses.append(status)
                 for source in finding.sources:
                     cited.setdefault(source, None)
                 if rule.red_line and status is Status.NOT_MET:
                     red_lines.append(rule.id)
+                elif rule.red_line and Status.NOT_MET in can:
+                    red_open.append(rule.id)
                 for path in finding.missing:
+                    missing.setdefault(path, None)
                     entry = gaps.setdefault(path, {"principles": {}, "rules": {}})
                     entry["principles"].setdefault(principle.id, None)
                     entry["rules"].setdefault(rule.id, None)
-            score, verdict, coverage = scoring.principle_score(triples, framework.scoring)
-            counts = {s.value: sum(1 for t in triples if t[0] is s) for s in Status}
+            bounds = scoring.principle_bounds(views, framework.scoring)
+            item = _Open(principle.id, framework.scoring, views, chances, bounds, states, list(missing))
+            opened.append(item)
+            counts = {s.value: statuses.count(s) for s in Status}
+            breaches = [r.id for r, (_, can, breaks) in zip(principle.rules, views, strict=True)
+                        if breaks and can == {Status.NOT_MET}]
             principles.append(PrincipleResult(
                 framework=framework.id, id=principle.id, title=principle.title, demand=principle.demand,
-                source_locator=principle.source_locator, score=score, verdict=verdict, coverage=coverage, counts=counts))
+                source_locator=principle.source_locator, score=_range(bounds.low, bounds.high),
+                verdict=bounds.verdict, verdict_reason=_reason(bounds, breaches, item, framework.scoring),
+                applies=bounds.applies, coverage=_coverage(statuses, principle.rules), counts=counts,
+                to_settle=item.settling() if bounds.verdict in OPEN_VERDICTS else []))
     method = frameworks[0].scoring
-    total, grade, capped = scoring.overall([p.score for p in principles], bool(red_lines), method)
+    total = scoring.overall([o.bounds for o in opened])
+    low, high, capped = scoring.grade_range(total, bool(red_lines), bool(red_open), method)
     info = deployment.deployment
+    all_statuses = [f.status for f in findings]
     return AuditResult(
         auditkit_version=__version__, input_file=loaded.file.rsplit("/", 1)[-1], input_sha256=loaded.sha256,
         frameworks=[FrameworkRef(id=f.id, title=f.title, version=f.version, source=dict(f.source))
                     for f in frameworks],
         deployment=DeploymentInfo(**info.model_dump()),
-        score=total, grade=grade, grade_capped=capped, red_lines_crossed=red_lines,
+        score=None if total is None else ScoreRange(low=total[0], high=total[1]),
+        grade=GradeRange(low=low, high=high), grade_capped=capped, red_lines_crossed=red_lines,
+        red_lines_open=red_open, counts={s.value: all_statuses.count(s) for s in Status},
         principles=principles, findings=findings,
-        information_gaps=_gaps(gaps, deployment), sources=_sources(deployment, cited),
+        information_gaps=_gaps(gaps, deployment, opened, total), sources=_sources(deployment, cited),
         scoring={"method": scoring.__doc__ or "", **method})
 
 
-def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deployment: Deployment) -> Finding:
+OPEN_VERDICTS = (Verdict.FALLS_SHORT, Verdict.INSUFFICIENT_INFORMATION)
+
+
+def _range(low: float | None, high: float | None) -> ScoreRange | None:
+    return None if low is None or high is None else ScoreRange(low=low, high=high)
+
+
+def _width(low: float | None, high: float | None) -> float:
+    return 0.0 if low is None or high is None else high - low
+
+
+def _coverage(statuses: list[Status], rules: tuple[Rule, ...]) -> float:
+    """Weight of the decided rules over the weight of the rules that may apply (0 when none may)."""
+    applicable = sum(r.weight for s, r in zip(statuses, rules, strict=True) if s is not Status.NOT_APPLICABLE)
+    decided = sum(r.weight for s, r in zip(statuses, rules, strict=True) if s in scoring.HALF_POINTS)
+    return round(decided / applicable, 4) if applicable else 0.0
+
+
+@dataclass
+class _Open:
+    """One principle's bounds, and how they move when one unknown fact is answered."""
+
+    principle: str
+    method: dict[str, Any]
+    views: list[scoring.RuleView]
+    chances: list[Possible | None]
+    bounds: scoring.PrincipleBounds
+    states: dict[str, tuple[State, ...]]
+    missing: list[str]
+
+    def __post_init__(self) -> None:
+        self._answered: dict[str, list[scoring.PrincipleBounds]] = {}
+
+    def answered(self, path: str) -> list[scoring.PrincipleBounds]:
+        """The principle's bounds with ``path`` answered as each of its states in turn (memoised)."""
+        if path not in self._answered:
+            seen: dict[tuple[scoring.RuleView, ...], scoring.PrincipleBounds] = {}
+            out = []
+            for state in self.states[path]:
+                views = tuple((w, c.by_fact[path].get(state, can) if c is not None and path in c.by_fact else can, b)
+                              for (w, can, b), c in zip(self.views, self.chances, strict=True))
+                if views not in seen:
+                    seen[views] = scoring.principle_bounds(list(views), self.method)
+                out.append(seen[views])
+            self._answered[path] = out
+        return self._answered[path]
+
+    def reads(self, path: str) -> bool:
+        return any(c is not None and path in c.by_fact for c in self.chances)
+
+    def settling(self) -> list[SettlingFact]:
+        """The unknown facts the undecided rules need, the one whose answer narrows the range most first."""
+        out = []
+        width = _width(self.bounds.low, self.bounds.high)
+        for path in self.missing:
+            answers = self.answered(path) if self.reads(path) else []
+            narrows = max((width - _width(b.low, b.high) for b in answers), default=0.0)
+            changes = any(b.verdict is not self.bounds.verdict for b in answers)
+            out.append(SettlingFact(fact=path, narrows=round(narrows, 1), changes_verdict=changes))
+        order = {path: i for i, path in enumerate(catalogue())}
+        return sorted(out, key=lambda f: (-f.narrows, not f.changes_verdict, order[f.fact]))
+
+
+def possible_statuses(rule: Rule, lookup: Any, frameworks: list[Framework]) -> frozenset[Status]:
+    """Every status ``rule`` could take given the facts ``lookup`` gives (one when they decide it)."""
+    status = rule_status(rule, lookup)[0]
+    if status is not Status.UNKNOWN:
+        return frozenset({status})
+    candidates = _candidates(tuple(frameworks))
+    return possible(rule, {p: bounds_states(lookup(p), candidates[p]) for p in rule.facts}).statuses
+
+
+def _fact_states(deployment: Deployment, frameworks: list[Framework]) -> dict[str, tuple[State, ...]]:
+    """Every fact the rules read, with the states it could be in given what the deployment says."""
+    candidates = _candidates(tuple(frameworks))
+    out = {}
+    for path, values in candidates.items():
+        fact = get_fact(deployment, path)
+        out[path] = bounds_states(None if fact is None else fact.value, values)
+    return out
+
+
+_CANDIDATES: dict[tuple[int, ...], tuple[tuple[Framework, ...], dict[str, tuple[Any, ...]]]] = {}
+
+
+def _candidates(frameworks: tuple[Framework, ...]) -> dict[str, tuple[Any, ...]]:
+    """Representative answers of every fact the frameworks read (memoised per set of frameworks)."""
+    key = tuple(id(f) for f in frameworks)
+    hit = _CANDIDATES.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], frameworks, strict=True)):
+        return hit[1]
+    rules = [r for f in frameworks for r in f.rules]
+    paths = dict.fromkeys(p for r in rules for p in r.facts)
+    found = {p: answers(p, rules) for p in paths}
+    _CANDIDATES[key] = (frameworks, found)
+    return found
+
+
+def _num(value: float) -> str:
+    """A score in a sentence: '72', or '84.6' when the decimal matters."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, method: dict[str, Any]) -> str:
+    """One sentence on why the principle got its verdict."""
+    verdict, low, high = bounds.verdict, bounds.low, bounds.high
+    facts = len(item.missing)
+    depends = f"{facts} unknown fact{'s' if facts != 1 else ''}"
+    if verdict is Verdict.NOT_APPLICABLE:
+        return "No rule of this principle applies to this programme."
+    assert low is not None and high is not None
+    shown = _num(low) if low == high else f"between {_num(low)} and {_num(high)}"
+    if breaches:
+        return f"Not met: {', '.join(breaches)} {'is' if len(breaches) == 1 else 'are'} not met, and " \
+               "not meeting it fails the principle whatever its other rules say."
+    if verdict is Verdict.MET:
+        return f"Met: the score is {shown}, at least {_num(method['met_at'])} whatever the unknown facts are." \
+            if low != high else f"Met: the score is {shown}."
+    if verdict is Verdict.PARTIALLY_MET:
+        return f"Partly met: the score is {shown}, whatever the unknown facts are." if low != high \
+            else f"Partly met: the score is {shown}."
+    if verdict is Verdict.NOT_MET:
+        return f"Not met: the score is {shown}, below {_num(method['partially_met_at'])} even at best."
+    if verdict is Verdict.FALLS_SHORT:
+        return f"Not met in full; whether it is partly met depends on {depends} (the score is {shown})."
+    if bounds.applies is None:
+        return f"Undetermined: whether it applies at all depends on {depends}."
+    return f"Undetermined: it could still be met; the score is {shown}, depending on {depends}."
+
+
+def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deployment: Deployment,
+             can: frozenset[Status]) -> Finding:
     facts = []
     decided = status in (Status.MET, Status.PARTIAL, Status.NOT_MET, Status.NOT_APPLICABLE)
     order = {path: i for i, path in enumerate(rule.facts)}
@@ -139,22 +304,39 @@ def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deplo
     bound = frozenset(orders) if orders is not None else None
     return Finding(
         rule=rule.id, framework=framework, principle=rule.principle, title=rule.title, status=status,
-        severity=rule.severity, weight=rule.weight, red_line=rule.red_line, rationale=rule.rationale,
+        severity=rule.severity, weight=rule.weight, red_line=rule.red_line, decisive=rule.decisive or rule.red_line,
+        best=min(can, key=RANK.__getitem__), worst=max(can, key=RANK.__getitem__),
+        possible=sorted(can, key=RANK.__getitem__), rationale=rule.rationale,
         requirement=requirement, explanation=_explanation(rule, status), facts=facts, missing=missing,
         sources=list(sources), remedy=rule.remedy,
         references=[{k: v for k, v in vars(r).items() if v is not None} for r in rule.references if r.binds(bound)])
 
 
-def _gaps(gaps: dict[str, dict[str, dict[str, None]]], deployment: Deployment) -> list[InformationGap]:
+def _gaps(gaps: dict[str, dict[str, dict[str, None]]], deployment: Deployment, opened: list[_Open],
+          total: tuple[float, float] | None) -> list[InformationGap]:
+    """The questions for the operator: the answer that narrows the overall score range most first."""
     order = {path: i for i, path in enumerate(catalogue())}
+    width = 0.0 if total is None else total[1] - total[0]
     out = []
-    for path in sorted(gaps, key=order.__getitem__):
+    for path in gaps:
         fact = get_fact(deployment, path)
+        readers = [o for o in opened if o.reads(path)]
+        narrows, settles = 0.0, dict[str, None]()
+        for o in readers:
+            if any(b.verdict is not o.bounds.verdict for b in o.answered(path)):
+                settles[o.principle] = None
+        combos = {tuple(o.answered(path)[i] for o in readers) for i in range(len(readers[0].states[path]))} \
+            if readers else set()
+        for combo in combos:
+            fixed = dict(zip((id(o) for o in readers), combo, strict=True))
+            after = scoring.overall([fixed.get(id(o), o.bounds) for o in opened])
+            narrows = max(narrows, width - (0.0 if after is None else after[1] - after[0]))
         out.append(InformationGap(
             fact=path, question=catalogue()[path].question,
             undisclosed=fact is not None and fact.value is Missing.UNDISCLOSED,
-            principles=list(gaps[path]["principles"]), rules=list(gaps[path]["rules"])))
-    return out
+            principles=list(gaps[path]["principles"]), rules=list(gaps[path]["rules"]),
+            narrows=round(narrows, 1), settles=list(settles)))
+    return sorted(out, key=lambda g: (-g.narrows, -len(g.settles), order[g.fact]))
 
 
 def _sources(deployment: Deployment, cited: dict[str, None]) -> list[SourceInfo]:

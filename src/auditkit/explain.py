@@ -55,8 +55,9 @@ def explain_rule(frameworks: list[Framework], rule_id: str) -> str:
                 out += ["", "Partly met when:"] + ["  " + w for w in words(rule.partial_when)]
             out += ["", "Questions the auditor answers:"]
             out += [line for path in rule.facts for line in _wrap(f"{path}: {facts[path].question}")]
-            severity = f"{rule.severity}, weight {rule.weight}" + (", a red line: not meeting it caps the "
-                                                                    "overall grade" if rule.red_line else "")
+            severity = f"{rule.severity}, weight {rule.weight}" + (
+                ", a red line: not meeting it fails its principle and caps the overall grade" if rule.red_line
+                else ", decisive: not meeting it fails its principle" if rule.decisive else "")
             out += ["", f"Severity: {severity}.", "", "Where the requirement comes from:"]
             out += _wrap(str(rule.origin) + (f". {rule.origin.note}" if rule.origin.note else ""))
             out += [line for threshold in rule.thresholds for line in _wrap(str(threshold))]
@@ -155,7 +156,7 @@ def markdown(frameworks: list[Framework]) -> str:
         for principle in fw.principles:
             out += [f"## {principle.id} {principle.title}", "", principle.demand, ""]
             for rule in principle.rules:
-                red = " (red line)" if rule.red_line else ""
+                red = " (red line)" if rule.red_line else " (decisive)" if rule.decisive else ""
                 out += [f"### {rule.id}: {rule.title}{red}", "", rule.rationale, "",
                         f"*Severity {rule.severity}, weight {rule.weight}.* Met when:", ""]
                 out += [f"    {line}" for line in words(rule.met_when)]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditkit import scoring, summary
-from auditkit.engine import lookup_for, rule_status
+from auditkit.engine import lookup_for, possible_statuses, rule_status
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
 from auditkit.model.facts import Missing
@@ -69,14 +69,19 @@ def parse_target(values: list[str]) -> Target:
 
 @dataclass(frozen=True)
 class Outcome:
-    """A quick audit: statuses, principle verdicts, score, grade and red lines (no findings text)."""
+    """A quick audit: statuses, principle verdicts, score, grade and red lines (no findings text).
+
+    ``score`` and ``grade`` are the low end of the range (what the facts guarantee): a plan must reach its
+    target whatever the facts it leaves unknown turn out to be.
+    """
 
     statuses: dict[str, Status]
     verdicts: dict[str, Verdict]
     score: float | None
     grade: str
     red_lines: tuple[str, ...]
-    scores: dict[str, float | None] = field(default_factory=dict)  # principle id -> score
+    scores: dict[str, scoring.PrincipleBounds] = field(default_factory=dict)  # principle id -> bounds
+    possible: dict[str, frozenset[Status]] = field(default_factory=dict)  # rule id -> statuses it could take
 
 
 def quick_audit(frameworks: list[Framework], lookup: Any, previous: Outcome | None = None,
@@ -87,35 +92,36 @@ def quick_audit(frameworks: list[Framework], lookup: Any, previous: Outcome | No
     are evaluated again.
     """
     statuses: dict[str, Status] = {}
+    possible: dict[str, frozenset[Status]] = {}
     verdicts: dict[str, Verdict] = {}
-    scores: dict[str, float | None] = {}
+    scores: dict[str, scoring.PrincipleBounds] = {}
     red: list[str] = []
+    red_open = False
     for framework in frameworks:
         for principle in framework.principles:
-            if previous is not None and all(changed.isdisjoint(_reads(rule)) for rule in principle.rules):
-                for rule in principle.rules:
-                    statuses[rule.id] = previous.statuses[rule.id]
-                    if rule.red_line and statuses[rule.id] is Status.NOT_MET:
-                        red.append(rule.id)
-                verdicts[principle.id] = previous.verdicts[principle.id]
-                scores[principle.id] = previous.scores[principle.id]
-                continue
-            triples = []
+            unchanged = previous is not None and all(changed.isdisjoint(_reads(r)) for r in principle.rules)
+            views: list[scoring.RuleView] = []
             for rule in principle.rules:
                 if previous is not None and changed.isdisjoint(_reads(rule)):
-                    status = previous.statuses[rule.id]
+                    status, can = previous.statuses[rule.id], previous.possible[rule.id]
                 else:
+                    can = possible_statuses(rule, lookup, frameworks)
                     status = rule_status(rule, lookup)[0]
-                statuses[rule.id] = status
-                triples.append((status, rule.weight, rule.red_line))
+                statuses[rule.id], possible[rule.id] = status, can
+                views.append((rule.weight, can, rule.red_line or rule.decisive))
                 if rule.red_line and status is Status.NOT_MET:
                     red.append(rule.id)
-            score, verdict, _ = scoring.principle_score(triples, framework.scoring)
-            verdicts[principle.id] = verdict
-            scores[principle.id] = score
-    total, grade, _ = scoring.overall(list(scores.values()), bool(red), frameworks[0].scoring)
-    return Outcome(statuses=statuses, verdicts=verdicts, score=total, grade=grade, red_lines=tuple(red),
-                   scores=scores)
+                elif rule.red_line and Status.NOT_MET in can:
+                    red_open = True
+            if unchanged and previous is not None:
+                scores[principle.id] = previous.scores[principle.id]
+            else:
+                scores[principle.id] = scoring.principle_bounds(views, framework.scoring)
+            verdicts[principle.id] = scores[principle.id].verdict
+    total = scoring.overall(list(scores.values()))
+    grade, _, _ = scoring.grade_range(total, bool(red), red_open, frameworks[0].scoring)
+    return Outcome(statuses=statuses, verdicts=verdicts, score=None if total is None else total[0], grade=grade,
+                   red_lines=tuple(red), scores=scores, possible=possible)
 
 
 _READS: dict[int, frozenset[str]] = {}

@@ -1,16 +1,24 @@
-"""Scores, verdicts and grades, from rule statuses. The method, in short:
+"""Scores, verdicts and grades, bounded by what is known. The method, in short:
 
-- A rule that is met earns its full weight, a partial one half, a rule not
-  met nothing. Unknown and not-applicable rules are left out of the sum.
-- A principle's score is the weight earned over the weight decided, 0-100.
-  Its coverage is the weight decided over the weight of applicable rules.
-- Verdict: not_applicable when every rule is; insufficient_information when
-  coverage is below ``min_coverage``; not_met when a red-line rule of the
-  principle is not met; otherwise met, partially_met or not_met by the
-  ``met_at`` and ``partially_met_at`` thresholds.
-- The overall score is the plain mean of the principles that have a score,
-  so each principle counts the same. The grade follows the ``grades``
-  thresholds; a crossed red line caps it at ``red_line_grade``.
+- Each rule has a status, and, when the facts leave it open, the statuses it
+  could still take (every answer the open facts could have is tried).
+- A rule met earns its full weight, a partial one half, a rule not met
+  nothing; a rule that does not apply is left out. A principle's score is the
+  weight earned over the weight of its applicable rules, 0-100.
+- Every score is a range [low, high]: low when each undecided rule takes its
+  worst possible status, high when each takes its best. Whatever the unknown
+  facts turn out to be, the score lies in that range.
+- Verdict, from the range: met when even the low end reaches ``met_at``;
+  partially met when both ends lie between ``partially_met_at`` and
+  ``met_at``; not met when even the high end stays below
+  ``partially_met_at``, or a red-line or decisive rule of the principle is
+  not met; falls short when it cannot be met but whether it is partly met is
+  open; insufficient information only when it could still be met (or could
+  turn out not to apply); not applicable when no rule applies.
+- The overall score is the plain mean of the principles' scores, as a range.
+  The grade follows the ``grades`` thresholds at each end, so it is a range
+  when the ends straddle a threshold. A crossed red line caps both ends at
+  ``red_line_grade``; a red line that could still be crossed caps the low end.
 
 Each framework sets its own thresholds; those used in an audit are listed
 beside this text in its report.
@@ -18,49 +26,146 @@ beside this text in its report.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from auditkit.model.result import Status, Verdict
 
-POINTS = {Status.MET: 1.0, Status.PARTIAL: 0.5, Status.NOT_MET: 0.0}
+# Half-points per unit of weight, so that every sum stays a whole number.
+HALF_POINTS = {Status.MET: 2, Status.PARTIAL: 1, Status.NOT_MET: 0}
+# A rule as scoring sees it: (weight, possible statuses, whether not meeting it fails its principle).
+RuleView = tuple[int, frozenset[Status], bool]
+Option = tuple[int, int]  # (earned, out of); (0, 0) leaves the item out of the mean
 
 
-def principle_score(statuses: list[tuple[Status, int, bool]], scoring: dict[str, Any]
-                    ) -> tuple[float | None, Verdict, float]:
-    """(score, verdict, coverage) for one principle from (status, weight, red_line) triples."""
-    applicable = [(s, w, r) for s, w, r in statuses if s is not Status.NOT_APPLICABLE]
-    if not applicable:
-        return None, Verdict.NOT_APPLICABLE, 0.0
-    decided = [(s, w) for s, w, _ in applicable if s in POINTS]
-    total = sum(w for _, w, _ in applicable)
-    decided_weight = sum(w for _, w in decided)
-    coverage = round(decided_weight / total, 4)
-    score = round(100 * sum(POINTS[s] * w for s, w in decided) / decided_weight, 1) if decided else None
-    if any(s is Status.NOT_MET and red for s, _, red in applicable):
-        return score, Verdict.NOT_MET, coverage
-    if score is None or coverage < scoring["min_coverage"]:
-        return score, Verdict.INSUFFICIENT_INFORMATION, coverage
-    if score >= scoring["met_at"]:
-        return score, Verdict.MET, coverage
-    if score >= scoring["partially_met_at"]:
-        return score, Verdict.PARTIALLY_MET, coverage
-    return score, Verdict.NOT_MET, coverage
+@dataclass(frozen=True)
+class PrincipleBounds:
+    """A principle's score range, verdict and whether it applies (None: it depends on unknown facts)."""
+
+    low: float | None
+    high: float | None
+    verdict: Verdict
+    applies: bool | None
+    breach: bool  # a red-line or decisive rule of the principle is certainly not met
 
 
-def overall(scores: list[float | None], red_line_crossed: bool, scoring: dict[str, Any]
-            ) -> tuple[float | None, str, bool]:
-    """(score, grade, capped) for the whole audit."""
-    known = [s for s in scores if s is not None]
-    if not known:
-        return None, "incomplete", False
-    score = round(sum(known) / len(known), 1)
-    grade = grade_for(score, scoring["grades"])
-    if red_line_crossed:
-        cap = scoring["red_line_grade"]
-        order = [*scoring["grades"], "F"]
-        if cap in order and order.index(grade) < order.index(cap):
-            return score, cap, True
-    return score, grade, False
+def percent(earned: int, out_of: int) -> float:
+    """100 * earned / out_of, rounded half up to one decimal, in whole numbers (no floating-point ties)."""
+    return tenths(1000 * earned, out_of)
+
+
+def tenths(numerator: int, denominator: int) -> float:
+    """numerator / denominator tenths, rounded half up: tenths(333, 2) == 16.7."""
+    return ((2 * numerator + denominator) // (2 * denominator)) / 10
+
+
+def _extreme(fixed: Option, items: list[list[Option]], sign: int) -> Option | None:
+    """The largest (sign 1) or smallest (sign -1) ratio sum(earned)/sum(out_of) over one option per item.
+
+    Dinkelbach's method on whole numbers: exact, and it ends because each round strictly improves the
+    ratio over finitely many choices. None when every choice leaves nothing to divide by.
+    """
+    e0, w0 = sign * fixed[0], fixed[1]
+    signed = [[(sign * e, w) for e, w in options] for options in items]
+    chosen = [max(options, key=lambda o: o[1]) for options in signed]
+    num, den = e0 + sum(e for e, _ in chosen), w0 + sum(w for _, w in chosen)
+    if den == 0:
+        return None
+    while True:
+        p, q = num, den
+        chosen = [max(options, key=lambda o: o[0] * q - p * o[1]) for options in signed]
+        num, den = e0 + sum(e for e, _ in chosen), w0 + sum(w for _, w in chosen)
+        if num * q - p * den <= 0:
+            return sign * p, q
+
+
+def _verdict_at(score: float, breach: bool, scoring: dict[str, Any]) -> Verdict:
+    if breach or score < scoring["partially_met_at"]:
+        return Verdict.NOT_MET
+    return Verdict.MET if score >= scoring["met_at"] else Verdict.PARTIALLY_MET
+
+
+@lru_cache(maxsize=100_000)
+def _principle(rules: tuple[RuleView, ...], met_at: float, partially_met_at: float) -> PrincipleBounds:
+    fixed_e = fixed_w = 0
+    items: list[list[Option]] = []
+    for weight, statuses, _ in rules:
+        options = sorted({(HALF_POINTS[s] * weight, 2 * weight) if s in HALF_POINTS else (0, 0) for s in statuses})
+        if len(options) == 1:
+            fixed_e, fixed_w = fixed_e + options[0][0], fixed_w + options[0][1]
+        else:
+            items.append(options)
+    if all(statuses == {Status.NOT_APPLICABLE} for _, statuses, _ in rules):
+        return PrincipleBounds(None, None, Verdict.NOT_APPLICABLE, False, False)
+    applies = True if any(Status.NOT_APPLICABLE not in statuses for _, statuses, _ in rules) else None
+    high, low = _extreme((fixed_e, fixed_w), items, 1), _extreme((fixed_e, fixed_w), items, -1)
+    assert high is not None and low is not None  # some rule can apply, so something can be scored
+    hi, lo = percent(*high), percent(*low)
+    # A breach for certain fails the principle; one that is possible fails it at the low end.
+    certain = any(statuses == {Status.NOT_MET} for _, statuses, breaks in rules if breaks)
+    possible = any(Status.NOT_MET in statuses for _, statuses, breaks in rules if breaks)
+    scoring = {"met_at": met_at, "partially_met_at": partially_met_at}
+    best, worst = _verdict_at(hi, certain, scoring), _verdict_at(lo, possible, scoring)
+    if applies is None:
+        verdict = Verdict.INSUFFICIENT_INFORMATION  # it could turn out not to apply at all
+    elif best is worst:
+        verdict = best
+    elif best is Verdict.MET:
+        verdict = Verdict.INSUFFICIENT_INFORMATION
+    else:
+        verdict = Verdict.FALLS_SHORT
+    return PrincipleBounds(lo, hi, verdict, applies, certain)
+
+
+def principle_bounds(rules: list[RuleView], scoring: dict[str, Any]) -> PrincipleBounds:
+    """Score range, verdict and applicability of one principle from its rules' possible statuses."""
+    return _principle(tuple(rules), float(scoring["met_at"]), float(scoring["partially_met_at"]))
+
+
+def overall(principles: list[PrincipleBounds]) -> tuple[float, float] | None:
+    """(low, high) of the plain mean of the principle scores; None when no principle can be scored."""
+    return _overall(tuple((p.low, p.high, p.applies) for p in principles))
+
+
+@lru_cache(maxsize=100_000)
+def _overall(principles: tuple[tuple[float | None, float | None, bool | None], ...]) -> tuple[float, float] | None:
+    ends = []
+    for attr, sign in (("low", -1), ("high", 1)):
+        fixed_e = fixed_w = 0
+        items: list[list[Option]] = []
+        for low, high, applies in principles:
+            value = low if attr == "low" else high
+            if value is None:
+                continue
+            option = (round(value * 10), 1)
+            if applies:
+                fixed_e, fixed_w = fixed_e + option[0], fixed_w + 1
+            else:
+                items.append([option, (0, 0)])
+        found = _extreme((fixed_e, fixed_w), items, sign)
+        if found is None:
+            return None
+        ends.append(tenths(found[0], found[1]))
+    return ends[0], ends[1]
+
+
+def grade_range(score: tuple[float, float] | None, red_line_crossed: bool, red_line_open: bool,
+                scoring: dict[str, Any]) -> tuple[str, str, bool]:
+    """(low grade, high grade, capped): each end graded, a crossed red line capping both ends and one
+    that could still be crossed capping the low end. 'incomplete' when nothing can be scored."""
+    if score is None:
+        return "incomplete", "incomplete", False
+    low, high = grade_for(score[0], scoring["grades"]), grade_for(score[1], scoring["grades"])
+    cap = scoring["red_line_grade"]
+    order = [*scoring["grades"], "F"]
+    capped = False
+    if cap in order:
+        if red_line_crossed and order.index(high) < order.index(cap):
+            high, capped = cap, True
+        if (red_line_crossed or red_line_open) and order.index(low) < order.index(cap):
+            low, capped = cap, capped or red_line_crossed
+    return low, high, capped
 
 
 def grade_for(score: float, grades: dict[str, float]) -> str:

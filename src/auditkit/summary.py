@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from auditkit.model.result import AuditResult, PrincipleResult, Status, Verdict
+from auditkit.render.labels import number
 
 GRADE_ORDER = ("A", "B", "C", "D", "E", "F", "incomplete")
-VERDICT_RANK = {Verdict.MET: 0, Verdict.PARTIALLY_MET: 1, Verdict.INSUFFICIENT_INFORMATION: 2, Verdict.NOT_MET: 3,
-                Verdict.NOT_APPLICABLE: 4}
+# Best first: insufficient information could still be met; falls short cannot, but could be partly met.
+VERDICT_RANK = {Verdict.MET: 0, Verdict.PARTIALLY_MET: 1, Verdict.INSUFFICIENT_INFORMATION: 2,
+                Verdict.FALLS_SHORT: 3, Verdict.NOT_MET: 4, Verdict.NOT_APPLICABLE: 5}
 SHORT_VERDICT = {Verdict.MET: "met", Verdict.PARTIALLY_MET: "part", Verdict.NOT_MET: "NOT",
-                 Verdict.INSUFFICIENT_INFORMATION: "?", Verdict.NOT_APPLICABLE: "n/a"}
+                 Verdict.FALLS_SHORT: "short", Verdict.INSUFFICIENT_INFORMATION: "?", Verdict.NOT_APPLICABLE: "n/a"}
 
 
 def _bounds(value: Any) -> tuple[float | None, float | None]:
@@ -37,12 +39,12 @@ def principle_bounds(principle: PrincipleResult) -> tuple[float | None, float | 
 
 
 def bounds_text(low: float | None, high: float | None) -> str:
-    """'36', '36-64', or '-' when there is no score."""
+    """'36', '36-64.5', or '-' when there is no score (a range is never shown as one number)."""
     if low is None and high is None:
         return "-"
-    if low is None or high is None or round(low) == round(high):
-        return f"{(low if low is not None else high):.0f}"
-    return f"{low:.0f}-{high:.0f}"
+    if low is None or high is None or low == high:
+        return number(low if low is not None else high or 0.0)
+    return f"{number(low)}-{number(high)}"
 
 
 def score_text(result: AuditResult) -> str:
@@ -54,10 +56,8 @@ def principle_score_text(principle: PrincipleResult) -> str:
 
 
 def grades(result: AuditResult) -> tuple[str, str]:
-    """(worst, best) grade the audit can have: equal when the result carries one grade."""
-    low = getattr(result, "grade_low", None) or result.grade
-    high = getattr(result, "grade_high", None) or result.grade
-    return str(low), str(high)
+    """(worst, best) grade the audit can have: equal when the facts settle it."""
+    return result.grade.low, result.grade.high
 
 
 def grade_text(result: AuditResult) -> str:

@@ -14,7 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-RESULT_SCHEMA_VERSION = 1
+# 2: scores are ranges {low, high}, grades are ranges, verdict falls_short, rule best/worst status,
+#    decisive rules, what would settle each open principle, gaps ordered by how much they settle.
+RESULT_SCHEMA_VERSION = 2
 
 
 class Status(StrEnum):
@@ -33,12 +35,38 @@ class Verdict(StrEnum):
     MET = "met"
     PARTIALLY_MET = "partially_met"
     NOT_MET = "not_met"
+    FALLS_SHORT = "falls_short"
     INSUFFICIENT_INFORMATION = "insufficient_information"
     NOT_APPLICABLE = "not_applicable"
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ScoreRange(_Frozen):
+    """A score as far as the facts settle it: whatever the unknown facts are, the score lies in [low, high]."""
+
+    low: float = Field(description="0-100: the score when every undecided rule takes its worst possible status.")
+    high: float = Field(description="0-100: the score when every undecided rule takes its best possible status.")
+
+
+class GradeRange(_Frozen):
+    """The overall grade as far as the facts settle it; low == high when it is determined."""
+
+    low: str = Field(description="A-F: the grade at the low end of the score (red lines applied), "
+                     "or 'incomplete' when nothing can be scored.")
+    high: str = Field(description="A-F: the grade at the high end of the score (red lines applied), "
+                      "or 'incomplete'.")
+
+
+class SettlingFact(_Frozen):
+    """An unknown fact that bears on an undecided principle."""
+
+    fact: str
+    narrows: float = Field(description="Points by which an answer to this fact alone can narrow the "
+                           "principle's score range, at most (its best answer for the purpose).")
+    changes_verdict: bool = Field(description="True when some answer to this fact alone changes the verdict.")
 
 
 class FrameworkRef(_Frozen):
@@ -83,6 +111,13 @@ class Finding(_Frozen):
     severity: str
     weight: int
     red_line: bool
+    decisive: bool = Field(description="True when not meeting this rule fails its principle (red lines are "
+                           "decisive too, and also cap the grade).")
+    best: Status = Field(description="The best status the rule can still take whatever the unknown facts are "
+                         "(equal to status when decided).")
+    worst: Status = Field(description="The worst status the rule can still take.")
+    possible: list[Status] = Field(description="Every status the rule can still take, best first (met, "
+                                   "partial, not_applicable, not_met); one when decided.")
     rationale: str
     requirement: list[str] = Field(description="What the rule requires, as plain-words lines.")
     explanation: str = Field(description="One sentence on why this status was given.")
@@ -99,10 +134,17 @@ class PrincipleResult(_Frozen):
     title: str
     demand: str
     source_locator: str | None = Field(default=None, description="Where the principle stands in the source.")
-    score: float | None = Field(description="0-100 over the rules that could be decided; null when none.")
+    score: ScoreRange | None = Field(description="0-100 as a range over the unknown facts; null when no rule "
+                                     "of the principle applies.")
     verdict: Verdict
+    verdict_reason: str = Field(description="One sentence on why this verdict was given.")
+    applies: bool | None = Field(description="Whether the principle applies; null when that depends on "
+                                 "unknown facts.")
     coverage: float = Field(description="Share (0-1) of the applicable rule weight that could be decided.")
     counts: dict[str, int] = Field(description="Number of rules with each status.")
+    to_settle: list[SettlingFact] = Field(description="For a principle whose verdict is open (falls_short or "
+                                          "insufficient_information): the unknown facts its undecided rules "
+                                          "need, most settling first. Empty otherwise.")
 
 
 class InformationGap(_Frozen):
@@ -111,6 +153,9 @@ class InformationGap(_Frozen):
     undisclosed: bool = Field(description="True when the operator keeps it secret, not merely unknown.")
     principles: list[str]
     rules: list[str]
+    narrows: float = Field(description="Points by which an answer to this fact alone can narrow the overall "
+                           "score range, at most. The gaps are listed in decreasing order of this.")
+    settles: list[str] = Field(description="Principles whose verdict some answer to this fact alone changes.")
 
 
 class SourceInfo(_Frozen):
@@ -131,10 +176,14 @@ class AuditResult(_Frozen):
     input_sha256: str
     frameworks: list[FrameworkRef]
     deployment: DeploymentInfo
-    score: float | None = Field(description="0-100, the mean of the scored principles; null when none scored.")
-    grade: str = Field(description="A-F, or 'incomplete' when no principle could be scored.")
+    score: ScoreRange | None = Field(description="0-100 as a range: the mean of the principle scores, each "
+                                     "end from the same end of each principle; null when nothing can be scored.")
+    grade: GradeRange
     grade_capped: bool = Field(description="True when a crossed red line lowered the grade.")
     red_lines_crossed: list[str]
+    red_lines_open: list[str] = Field(description="Red-line rules not decided that could still be crossed; "
+                                      "they cap the low end of the grade.")
+    counts: dict[str, int] = Field(description="Number of rules with each status, over the whole audit.")
     principles: list[PrincipleResult]
     findings: list[Finding]
     information_gaps: list[InformationGap]

@@ -17,11 +17,24 @@ import jinja2
 from markupsafe import Markup
 
 from auditkit.model.catalog import catalogue
-from auditkit.model.result import AuditResult, Finding, PrincipleResult, Status, Verdict
+from auditkit.model.result import AuditResult, Finding, PrincipleResult, ScoreRange, Status, Verdict
 from auditkit.render import RenderOptions
-from auditkit.render.labels import status_label, verdict_colour, verdict_label, worst_gaps
+from auditkit.render.labels import (
+    cap_text,
+    fact_phrase,
+    grade_text,
+    score_text,
+    status_label,
+    undecided_text,
+    verdict_colour,
+    verdict_label,
+    worst_gaps,
+)
+from auditkit.render.labels import number as number_text
 
 SUMMARY_GAPS = 6
+SETTLE_SHOWN = 3  # facts named per open principle in "to settle ..., establish: ..."
+
 # What one report prints at most of what a file can hold in bulk (docs/limits.md): past these a 2 MiB file
 # took minutes and gigabytes to set as PDF. The JSON result always holds everything.
 REPORT_SOURCES = 300         # sources listed at the end
@@ -57,9 +70,7 @@ def asset_text(name: str) -> str:
     return resources.files("auditkit").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def score_text(score: float | None) -> str:
-    """A score for print: '72', or 'no score' when nothing could be decided."""
-    return "no score" if score is None else f"{score:.0f}"
+DASH = "\u2013"  # an en dash between the two ends of a range
 
 
 def _cover(result: AuditResult) -> dict[str, Any]:
@@ -69,11 +80,26 @@ def _cover(result: AuditResult) -> dict[str, Any]:
         "name": d.name, "jurisdiction": clip(d.jurisdiction), "operator": clip(d.operator),
         "technology": clip(d.technology), "period": clip(d.period), "description": clip(d.description, REPORT_NOTE),
         "hypothetical": d.hypothetical, "auditor": clip(d.auditor) or "not named", "audit_date": d.audit_date or NO_DATE,
-        "frameworks": frameworks, "grade": result.grade, "score": score_text(result.score),
+        "frameworks": frameworks, "grade": grade_text(result, DASH), "score": score_text(result.score, DASH),
+        "grade_open": result.grade.low != result.grade.high, "grade_worst": result.grade.low,
+        "undecided": undecided_text(result), "cap": cap_text(result),
+        "open_red_lines": result.red_lines_open if result.grade.low != result.grade.high else [],
+        "decided": sum(n for s, n in result.counts.items() if s != Status.UNKNOWN.value),
+        "total": sum(result.counts.values()), "range_bar": _range_bar(result.score),
         "grade_capped": result.grade_capped, "version": result.auditkit_version,
         "input_file": result.input_file, "sha256": result.input_sha256,
         "header": d.name if len(d.name) <= 80 else d.name[:79] + "…",
     }
+
+
+def _range_bar(score: ScoreRange | None) -> dict[str, Any] | None:
+    """The small 0-100 bar on the cover, in percent: solid up to the low end, open from low to high.
+
+    Drawn with CSS as a decoration (the score is written out beside it), so screen readers skip it.
+    """
+    if score is None:
+        return None
+    return {"low": score.low, "open": round(max(score.high - score.low, 0.0 if score.low == score.high else 1.5), 1)}
 
 
 def _anchor(p: PrincipleResult) -> str:
@@ -140,8 +166,11 @@ def _principles(result: AuditResult, numbers: dict[str, int]) -> list[dict[str, 
                     if f.principle == p.id and f.framework == p.framework]
         out.append({
             "id": p.id, "title": p.title, "anchor": _anchor(p), "demand": p.demand,
-            "citation": _citation(result, p), "score": score_text(p.score), "verdict": p.verdict.value,
+            "citation": _citation(result, p), "score": score_text(p.score, DASH), "verdict": p.verdict.value,
             "verdict_label": verdict_label(p.verdict), "colour": verdict_colour(p.verdict),
+            "reason": p.verdict_reason,
+            "settle": [{"phrase": fact_phrase(f.fact), "fact": f.fact, "narrows": number_text(f.narrows),
+                        "changes": f.changes_verdict} for f in p.to_settle],
             "coverage": "–" if p.verdict is Verdict.NOT_APPLICABLE else f"{p.coverage * 100:.0f}%",
             "decided": "" if p.verdict is Verdict.NOT_APPLICABLE else
             f"{p.coverage * 100:.0f}% of the rule weight decided",
@@ -162,23 +191,20 @@ def _summary(result: AuditResult) -> dict[str, Any]:
             f.status), "status": f.status.value, "red_line": f.red_line, "severity": f.severity,
                   "sentence": f.explanation} for f in gaps[:SUMMARY_GAPS]],
         "gaps_total": len(gaps),
-        "decided": sum(1 for f in result.findings if f.status not in (Status.UNKNOWN, Status.NOT_APPLICABLE)),
+        "decided": sum(1 for f in result.findings if f.status is not Status.UNKNOWN),
         "total": len(result.findings),
+        "settle": [{"id": p.id, "title": p.title, "anchor": _anchor(p), "verdict_label": verdict_label(p.verdict),
+                    "facts": [fact_phrase(f.fact) for f in p.to_settle[:SETTLE_SHOWN]],
+                    "more": max(len(p.to_settle) - SETTLE_SHOWN, 0)} for p in result.principles if p.to_settle],
     }
 
 
 def _information_gaps(result: AuditResult) -> list[dict[str, Any]]:
-    """Questions for the operator, grouped under the first principle each one serves."""
-    titles = {p.id: p.title for p in result.principles}
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for number, gap in enumerate(result.information_gaps, start=1):
-        first = gap.principles[0] if gap.principles else "other"
-        groups.setdefault(first, []).append({
-            "number": number, "question": gap.question, "fact": gap.fact, "undisclosed": gap.undisclosed,
-            "rules": gap.rules, "also": gap.principles[1:]})
-    order = [p.id for p in result.principles]
-    keys = sorted(groups, key=lambda k: order.index(k) if k in order else len(order))
-    return [{"id": k, "title": titles.get(k, "Other"), "questions": groups[k]} for k in keys]
+    """Questions for the operator, in the engine's order: the answer that settles the most first."""
+    return [{"number": number, "question": gap.question, "fact": gap.fact, "undisclosed": gap.undisclosed,
+             "rules": gap.rules, "principles": gap.principles, "settles": gap.settles,
+             "narrows": number_text(gap.narrows)}
+            for number, gap in enumerate(result.information_gaps, start=1)]
 
 
 def _methodology(result: AuditResult) -> dict[str, Any]:
@@ -186,27 +212,34 @@ def _methodology(result: AuditResult) -> dict[str, Any]:
     scoring = result.scoring
     grades = scoring.get("grades") or {}
     grade_text = ", ".join(f"{g} from {t}" for g, t in grades.items())
-    coverage = f"{float(scoring.get('min_coverage', 0)) * 100:.0f}%"
     met_at, partial_at, cap = scoring.get("met_at"), scoring.get("partially_met_at"), scoring.get("red_line_grade")
     bullets = [
-        ("A rule that is met earns its full weight, a partly met rule half of it, and a rule not met nothing. "
-        "Unknown and not-applicable rules are left out of the score."),
-        ("A principle's score (0-100) is the weight earned over the weight of the rules the facts could decide; "
-        "the share of the weight decided is shown beside it."),
-        (f"A principle is not applicable when none of its rules applies, and not met when one of its red-line "
-        f"rules is not met. Otherwise it has insufficient information when less than {coverage} of its "
-        f"applicable rule weight could be decided, and is met at a score of {met_at} or more, partially met at "
-        f"{partial_at} or more, and not met below that."),
-        (f"The overall score is the plain mean of the principle scores, so every principle counts the same. "
-        f"Grades: {grade_text}, F below. A crossed red line caps the grade at {cap}, whatever the score."),
+        ("A rule that is met earns its full weight, a partly met rule half of it, and a rule not met nothing; a "
+         "rule that does not apply is left out. A principle's score (0-100) is the weight earned over the "
+         "weight of its applicable rules."),
+        ("A rule the facts leave undecided could still take several statuses: auditkit tries every answer the "
+         "missing facts could have. Every score is therefore a range, low-high: low when each undecided rule "
+         "takes its worst possible status, high when each takes its best. Whatever the missing facts turn out "
+         "to be, the score lies in the range, so publishing less can never raise the low end. The share of "
+         "the rule weight the facts decide is shown beside each score."),
+        (f"A principle is met when even the low end reaches {met_at}, partially met when both ends lie between "
+         f"{partial_at} and {met_at}, and not met when even the high end stays below {partial_at} or when a "
+         "red-line or decisive rule of the principle is not met. It falls short when it cannot be met whatever "
+         "the missing facts are, but whether it is partly met is still open; it has insufficient information "
+         "only when it could still be met, or could turn out not to apply."),
+        (f"The overall score is the plain mean of the principle scores, so every principle counts the same, "
+         f"and it is a range too. Grades: {grade_text}, F below; each end of the range gets its grade, so the "
+         f"grade is a range (such as B\u2013F) when the facts do not settle it. A crossed red line caps both "
+         f"ends at {cap}, whatever the score; a red line that could still be crossed caps the low end."),
     ]
     intro = ("The deployment was described in a structured file: each fact is an answer to one audit question, "
              "with the sources it rests on, or is marked unknown or undisclosed. Each rule of the framework is a "
              "condition over those facts, evaluated in three-valued logic: a rule is decided only when the facts "
-             "it needs are known, and an unknown or undisclosed fact never counts for or against the programme.")
+             "it needs are known, and an unknown or undisclosed fact is never counted as a breach, nor as "
+             "compliance.")
     return {
         "intro": intro, "bullets": bullets,
-        "met_at": met_at, "partially_met_at": partial_at, "min_coverage": coverage,
+        "met_at": met_at, "partially_met_at": partial_at,
         "grades": grade_text, "red_line_grade": cap,
     }
 
@@ -218,20 +251,30 @@ def _sources(result: AuditResult) -> list[dict[str, Any]]:
             for s in result.sources[:REPORT_SOURCES]]
 
 
-CHART_WIDTH, CHART_LABEL, CHART_BAR, CHART_ROW, CHART_TOP = 640, 292, 310, 20, 18
+CHART_WIDTH, CHART_LABEL, CHART_BAR, CHART_ROW, CHART_TOP = 640, 262, 310, 18, 18
 
 
 def score_chart(principles: list[PrincipleResult], scoring: dict[str, Any]) -> dict[str, Any]:
-    """Geometry of the horizontal bar chart of principle scores (drawn as inline SVG by the template)."""
+    """Geometry of the horizontal bar chart of principle scores (drawn as inline SVG by the template).
+
+    Each score is drawn as a range: a solid bar from 0 to the low end (what the facts establish), then an
+    open, outlined bar from the low end to the high end (what the missing facts leave open).
+    """
     rows = []
     for i, p in enumerate(principles):
         y = CHART_TOP + i * CHART_ROW
-        # A score of 0 still gets a sliver, so its verdict colour shows.
-        width = 0.0 if p.score is None else max(2.0, round(CHART_BAR * p.score / 100, 1))
         label = f"{p.id} {p.title}"
-        rows.append({"y": y, "text_y": y + 13, "width": width, "colour": verdict_colour(p.verdict),
-                     "label": label if len(label) <= 48 else label[:47] + "…", "full": label,
-                     "score": score_text(p.score), "value_x": CHART_LABEL + width + 6})
+        row: dict[str, Any] = {"y": y, "text_y": y + 12, "colour": verdict_colour(p.verdict),
+                               "label": label if len(label) <= 44 else label[:43] + "…", "full": label,
+                               "score": score_text(p.score, DASH), "solid": 0.0, "open_x": 0.0, "open": 0.0}
+        if p.score is not None:
+            # A score of 0 still gets a sliver, so its verdict colour shows.
+            solid = round(CHART_BAR * p.score.low / 100, 1)
+            open_width = round(CHART_BAR * (p.score.high - p.score.low) / 100, 1)
+            row.update(solid=max(2.0, solid) if open_width == 0 else solid, open_x=CHART_LABEL + solid,
+                       open=open_width)
+        row["value_x"] = CHART_LABEL + max(row["solid"], row["solid"] + row["open"]) + 6
+        rows.append(row)
     height = CHART_TOP + len(principles) * CHART_ROW + 16
     lines = []
     for key, name in (("partially_met_at", "partly met"), ("met_at", "met")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from auditkit.model.result import Finding, Status, Verdict
+from auditkit.model.result import AuditResult, Finding, ScoreRange, Status, Verdict
 
 
 def status_label(status: Status) -> str:
@@ -28,6 +28,8 @@ def verdict_label(verdict: Verdict) -> str:
         return "Partially met"
     if verdict is Verdict.NOT_MET:
         return "Not met"
+    if verdict is Verdict.FALLS_SHORT:
+        return "Falls short"
     if verdict is Verdict.INSUFFICIENT_INFORMATION:
         return "Insufficient information"
     if verdict is Verdict.NOT_APPLICABLE:
@@ -43,6 +45,8 @@ def verdict_colour(verdict: Verdict) -> str:
         return "#b8860b"
     if verdict is Verdict.NOT_MET:
         return "#b2182b"
+    if verdict is Verdict.FALLS_SHORT:
+        return "#c2571a"
     if verdict is Verdict.INSUFFICIENT_INFORMATION:
         return "#6a6a6a"
     if verdict is Verdict.NOT_APPLICABLE:
@@ -59,3 +63,80 @@ def worst_gaps(findings: list[Finding], limit: int | None = None) -> list[Findin
     gaps.sort(key=lambda f: (not f.red_line, f.status is Status.PARTIAL, SEVERITY_ORDER.get(f.severity, 9),
                              -f.weight, f.rule))
     return gaps if limit is None else gaps[:limit]
+
+
+def number(value: float) -> str:
+    """A score for print: '72', or '84.6' when the decimal matters (so that 84.6 never reads as 85)."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def score_text(score: ScoreRange | None, dash: str = "-") -> str:
+    """A score range for print: '72' when settled, '31-96' when not, 'no score' when nothing can be scored."""
+    if score is None:
+        return "no score"
+    if score.low == score.high:
+        return number(score.low)
+    return f"{number(score.low)}{dash}{number(score.high)}"
+
+
+def grade_text(result: AuditResult, dash: str = "-") -> str:
+    """The grade, best end first: 'A', or 'B-F' when the unknown facts leave it open."""
+    low, high = result.grade.low, result.grade.high
+    return high if low == high else f"{high}{dash}{low}"
+
+
+def undecided_text(result: AuditResult) -> str:
+    """'52 of 60 rules undecided'."""
+    total = sum(result.counts.values())
+    return f"{result.counts.get('unknown', 0)} of {total} rules undecided"
+
+
+def cap_text(result: AuditResult) -> str | None:
+    """'capped at F: red line P3-01 crossed', when a red line is crossed; else None."""
+    if not result.red_lines_crossed:
+        return None
+    lines = result.red_lines_crossed
+    cap = result.scoring.get("red_line_grade", "F")
+    return f"capped at {cap}: red line{'s' if len(lines) > 1 else ''} {', '.join(lines)} crossed"
+
+
+def grade_sentence(result: AuditResult, dash: str = "-") -> str:
+    """The grade with what qualifies it: 'B-F, undetermined: 52 of 60 rules undecided', or 'F (capped at F:
+    red line P3-01 crossed)'."""
+    out = grade_text(result, dash)
+    notes = []
+    if result.grade.low != result.grade.high:
+        notes.append(f"undetermined: {undecided_text(result)}")
+    cap = cap_text(result)
+    if cap:
+        notes.append(cap)
+    elif result.red_lines_open and result.grade.low != result.grade.high:
+        notes.append(f"red line{'s' if len(result.red_lines_open) > 1 else ''} "
+                     f"{', '.join(result.red_lines_open)} could still be crossed")
+    if not notes:
+        return out
+    if result.grade.low != result.grade.high:
+        return f"{out}, {'; '.join(notes)}"
+    return f"{out} ({'; '.join(notes)})"
+
+
+def settle_text(result: AuditResult, limit: int = 3) -> list[str]:
+    """'To settle P1, establish: its label, another (and 2 more).' for each principle whose verdict is open."""
+    out = []
+    for p in result.principles:
+        if not p.to_settle:
+            continue
+        names = [fact_phrase(f.fact) for f in p.to_settle[:limit]]
+        more = len(p.to_settle) - limit
+        tail = f" (and {more} more)" if more > 0 else ""
+        out.append(f"To settle {p.id}, establish: {'; '.join(names)}{tail}.")
+    return out
+
+
+def fact_phrase(path: str) -> str:
+    """What to establish about a fact, in words: 'whether the legal instrument is published'."""
+    from auditkit.model.catalog import catalogue
+    info = catalogue().get(path)
+    if info is None:
+        return path
+    return f"whether {info.label}" if info.kind == "yesno" else info.label

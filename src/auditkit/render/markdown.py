@@ -41,9 +41,11 @@ def _cover(view: dict[str, Any]) -> list[str]:
     if c["hypothetical"]:
         out += [("> **HYPOTHETICAL PROGRAMME**: invented for teaching or comparison; it describes no real "
                  "deployment."), ""]
-    capped = " (capped: a red line is crossed)" if c["grade_capped"] else ""
-    score = c["score"] + ("/100" if c["score"] != "no score" else "")
-    out += [f"**Overall grade {text(c['grade'])}**, score {score}{capped}", "", "| | |", "|---|---|"]
+    score = f"score {c['score']} of 100" if c["score"] != "no score" else "no score"
+    notes = [f"undetermined: {c['undecided']}"] if c["grade_open"] else []
+    notes += [c["cap"]] if c["cap"] else []
+    notes += [f"{c['decided']} of {c['total']} rules decided"] if not c["grade_open"] else []
+    out += [f"**Overall grade {text(c['grade'])}**, {score} ({text('; '.join(notes))})", "", "| | |", "|---|---|"]
     rows = [("Jurisdiction", c["jurisdiction"] or "not given"), ("Operator", c["operator"] or "not given"),
             ("Technology", c["technology"]), ("Period", c["period"]), ("Audit date", c["audit_date"]),
             ("Framework", c["frameworks"]), ("Auditor", c["auditor"]),
@@ -56,10 +58,14 @@ def _cover(view: dict[str, Any]) -> list[str]:
 
 def _summary(view: dict[str, Any]) -> list[str]:
     c, s = view["cover"], view["summary"]
-    score = f" with an overall score of {c['score']} out of 100" if c["score"] != "no score" else ""
+    score = f", with an overall score of **{c['score']}** out of 100" if c["score"] != "no score" else ""
+    undetermined = f" (undetermined: {c['undecided']})" if c["grade_open"] else ""
+    cap = f"; {c['cap']}" if c["cap"] else ""
+    ranged = ("; a range shows what the missing facts leave open, and no answer to them can take the score "
+              "outside it") if c["grade_open"] else ""
     out = ["## Executive summary", "",
-           (f"{text(c['name'])} receives grade **{text(c['grade'])}**{score}. {s['decided']} of {s['total']} "
-            "rules could be decided from the facts."), "",
+           (f"{text(c['name'])} receives grade **{text(c['grade'])}**{undetermined}{score}{text(cap)}. "
+            f"{s['decided']} of {s['total']} rules could be decided from the facts{ranged}."), "",
            "| Principle | Score | Verdict | Decided |", "|---|---:|---|---:|"]
     out += [f"| {cell(p['id'] + ' ' + p['title'])} | {p['score']} | {p['verdict_label']} | {p['coverage']} |"
             for p in view["principles"]]
@@ -102,6 +108,14 @@ def _finding(f: dict[str, Any]) -> list[str]:
     return out
 
 
+def _settle(p: dict[str, Any]) -> str:
+    if not p["settle"]:
+        return ""
+    more = len(p["settle"]) - 3
+    tail = f" (and {more} more, listed among the information gaps)" if more > 0 else ""
+    return f" To settle it, establish: {text('; '.join(f['phrase'] for f in p['settle'][:3]))}{tail}."
+
+
 def _principles(view: dict[str, Any]) -> list[str]:
     out = ["## Findings by principle", ""]
     for p in view["principles"]:
@@ -110,7 +124,7 @@ def _principles(view: dict[str, Any]) -> list[str]:
                 f"**{p['verdict_label']}**: "
                 + ("no score" if p["score"] == "no score" else f"score {p['score']}")
                 + (f", {p['decided']}" if p["decided"] else "")
-                + f" ({p['counts']}).", ""]
+                + f" ({p['counts']}).", "", text(p["reason"]) + _settle(p), ""]
         for f in p["findings"]:
             out += _finding(f)
     return out
@@ -121,17 +135,25 @@ def _gaps(view: dict[str, Any]) -> list[str]:
     if not view["gaps"]:
         return out + ["Every fact the rules need was established.", ""]
     out += [("These facts could not be established, so the rules that need them stay undecided. Each is "
-            "worded as a question to put to the operator, for example in a freedom-of-information request. "
-            "Questions marked **undisclosed** concern facts the operator is known to keep secret."), ""]
-    for group in view["gaps"]:
-        out += [f"### {group['id']} {text(group['title'])}", ""]
-        for q in group["questions"]:
-            mark = " **(undisclosed)**" if q["undisclosed"] else ""
-            also = f"; also concerns {', '.join(q['also'])}" if q["also"] else ""
-            out.append(f"- **Q{q['number']}.** {text(q['question'])}{mark} "
-                       f"(fact {markdown_code(q['fact'])}; needed by {', '.join(q['rules'])}{also})")
-        out.append("")
-    return out
+            "worded as a question to put to the operator, for example in a freedom-of-information request. They "
+            "are listed in the order that settles the most: first the answers that can narrow the overall score "
+            "range furthest. Questions marked **undisclosed** concern facts the operator is known to keep "
+            "secret."), ""]
+    if view["summary"]["settle"]:
+        out += ["### What would settle the open verdicts", "",
+                ("For each principle the facts leave open, the unknown facts whose answers narrow its score range "
+                 "most. The questions below follow the same order."), ""]
+        out += [f"- To settle **{p['id']}** ({p['verdict_label'].lower()}), establish: {text('; '.join(p['facts']))}"
+                + (f" (and {p['more']} more)" if p["more"] else "") + "." for p in view["summary"]["settle"]]
+        out += ["", "### Questions", ""]
+    for q in view["gaps"]:
+        mark = " **(undisclosed)**" if q["undisclosed"] else ""
+        settles = f"; an answer could settle the verdict of {', '.join(q['settles'])}" if q["settles"] else ""
+        narrows = f"; can narrow the overall score range by up to {q['narrows']} points" \
+            if q["narrows"] != "0" else ""
+        out.append(f"- **Q{q['number']}.** {text(q['question'])}{mark} (fact {markdown_code(q['fact'])}; needed by "
+                   f"{', '.join(q['rules'])} ({', '.join(q['principles'])}){settles}{narrows})")
+    return out + [""]
 
 
 def _methodology(view: dict[str, Any]) -> list[str]:
@@ -139,8 +161,8 @@ def _methodology(view: dict[str, Any]) -> list[str]:
     out = ["## Methodology", ""]
     out += [text(m["intro"]), ""] + [f"- {text(item)}" for item in m["bullets"]] + [""]
     rows = [("Principle met at", f"{m['met_at']} or more"), ("Partially met at", f"{m['partially_met_at']} or more"),
-            ("Insufficient information below", f"{m['min_coverage']} of the applicable rule weight decided"),
-            ("Grades", f"{m['grades']}; F below"), ("Grade when a red line is crossed", f"at most {m['red_line_grade']}"),
+            ("Insufficient information", "only while the principle could still be met, or not apply"),
+            ("Grades", f"{m['grades']}; F below; each end of the score range graded"), ("Grade when a red line is crossed", f"at most {m['red_line_grade']}"),
             *(("Rule set", f"{f['title']} ({f['id']}), version {f['version']}") for f in view["frameworks"]),
             ("auditkit version", c["version"]), ("Input file", c["input_file"]), ("Input SHA-256", c["sha256"])]
     out += ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows), ""]

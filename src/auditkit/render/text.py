@@ -7,13 +7,17 @@ import textwrap
 from auditkit.escape import terminal
 from auditkit.model.result import AuditResult, Verdict
 from auditkit.render import RenderOptions
-from auditkit.render.labels import status_label, verdict_label, worst_gaps
+from auditkit.render.labels import (
+    grade_sentence,
+    grade_text,
+    score_text,
+    settle_text,
+    status_label,
+    verdict_label,
+    worst_gaps,
+)
 
 WIDTH = 88
-
-
-def _score(value: float | None) -> str:
-    return "  -" if value is None else f"{value:3.0f}"
 
 
 def lines(result: AuditResult, gaps: int = 8) -> list[str]:
@@ -27,18 +31,25 @@ def lines(result: AuditResult, gaps: int = 8) -> list[str]:
     frameworks = ", ".join(f"{f.id} {f.version}" for f in result.frameworks)
     out.append(f"Framework: {frameworks}    Input: {result.input_file} (sha256 {result.input_sha256[:12]})")
     out.append("")
-    score = "-" if result.score is None else f"{result.score:.0f}/100"
-    capped = " (capped: a red line is crossed)" if result.grade_capped else ""
-    out.append(f"Overall: grade {result.grade}, score {score}{capped}")
+    score = "-" if result.score is None else f"{score_text(result.score)}/100"
+    out.extend(textwrap.wrap(f"Overall: grade {grade_sentence(result)}; score {score}", WIDTH,
+                             subsequent_indent="    "))
     if result.red_lines_crossed:
         out.append("Red lines crossed: " + ", ".join(result.red_lines_crossed))
     out.append("")
-    out.append(f"{'Principle':<44} {'Score':>5} {'Decided':>7}  Verdict")
+    out.append(f"{'Principle':<44} {'Score':>9} {'Decided':>7}  Verdict")
     for p in result.principles:
         name = f"{p.id} {p.title}"
         decided = "-" if p.verdict is Verdict.NOT_APPLICABLE else f"{p.coverage:.0%}"
-        out.append(f"{name[:44]:<44} {_score(p.score):>5} {decided:>7}  {verdict_label(p.verdict)}")
-    out.append("(Decided: the share of the principle's rule weight the known facts could decide.)")
+        shown = "-" if p.score is None else score_text(p.score)
+        out.append(f"{name[:44]:<44} {shown:>9} {decided:>7}  {verdict_label(p.verdict)}")
+    out.extend(textwrap.wrap("(Score: low-high, the range the unknown facts leave open. Decided: the share of the "
+                             "principle's rule weight the known facts decide.)", WIDTH))
+    settle = settle_text(result)
+    if settle:
+        out.append("")
+        for line in settle:
+            out.extend(textwrap.wrap(line, WIDTH, subsequent_indent="    "))
     worst = worst_gaps(result.findings)
     if worst:
         out.append("")
@@ -68,8 +79,9 @@ def render_batch(results: list[AuditResult]) -> bytes:
         out.append("=" * WIDTH)
         out.append("")
     out.append(f"Summary of {len(results)} audits")
-    out.append(f"{'File':<36} {'Grade':<10} {'Score':>5}  Red lines")
+    out.append(f"{'File':<36} {'Grade':<10} {'Score':>9}  Red lines")
     for r in results:
-        score = "-" if r.score is None else f"{r.score:.0f}"
-        out.append(f"{r.input_file[:36]:<36} {r.grade:<10} {score:>5}  {', '.join(r.red_lines_crossed) or '-'}")
+        score = "-" if r.score is None else score_text(r.score)
+        out.append(f"{r.input_file[:36]:<36} {grade_text(r):<10} {score:>9}  {', '.join(r.red_lines_crossed) or '-'}")
+    out.append("(A grade or score shown as a range, such as B-F or 31-96, is not settled by the known facts.)")
     return ("\n".join(map(terminal, out)) + "\n").encode("utf-8")

@@ -122,6 +122,7 @@ class Rule:
     severity: str
     weight: int
     red_line: bool
+    decisive: bool
     rationale: str
     failure_reason: str
     remedy: str
@@ -555,7 +556,8 @@ def _rule(doc: Loaded) -> Rule:
     d = doc.data
     return Rule(
         id=d["id"], title=d["title"].strip(), principle=d["principle"], severity=d["severity"],
-        weight=d["weight"], red_line=d.get("red_line", False), rationale=" ".join(d["rationale"].split()),
+        weight=d["weight"], red_line=d.get("red_line", False), decisive=d.get("decisive", False),
+        rationale=" ".join(d["rationale"].split()),
         failure_reason=" ".join(d["failure_reason"].split()), remedy=" ".join(d["remedy"].split()),
         references=tuple(Reference(**{k: " ".join(v.split()) if k == "quote" else v for k, v in r.items()})
                          for r in d["references"]),

@@ -1,0 +1,149 @@
+"""What the unknown facts could still make of a rule: its possible statuses, computed exactly.
+
+Three-valued logic says whether the known facts decide a rule. When they do
+not, this module says what the rule *could* turn out to be, by trying every
+answer the open facts could have. Each fact is modelled as a pair (value,
+disclosed):
+
+- a known fact is its value, disclosed;
+- an ``undisclosed`` fact is any value, not disclosed (the operator keeps it
+  secret: the ``disclosed`` tests of the transparency rules are decided, the
+  value is not);
+- an ``unknown`` (or left out) fact is any value, disclosed or not.
+
+Counts (whole numbers) take one value from each stretch between the numbers
+the rules compare them with, so trying finitely many answers covers every
+possible one. Tests that cannot tell two answers apart are tried once. The
+result is exact for each rule taken alone: a status is listed if and only if
+some answer to the open facts gives it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from auditkit.model.catalog import catalogue
+from auditkit.model.facts import Missing
+from auditkit.model.result import Status
+from auditkit.rules.loader import Rule
+from auditkit.rules.logic import leaves
+
+# A fact's state: (value, disclosed). Known: [(v, True)]. Undisclosed: [(x, False) for each x]. Unknown: both.
+State = tuple[Any, bool]
+
+
+@dataclass(frozen=True)
+class Possible:
+    """A rule's possible statuses, overall and with one open fact fixed to each of its states."""
+
+    statuses: frozenset[Status]
+    by_fact: dict[str, dict[State, frozenset[Status]]]
+
+
+def answers(path: str, rules: Iterable[Rule]) -> tuple[Any, ...]:
+    """Representative values of a fact: every choice, both yes/no answers, or one count per stretch."""
+    info = catalogue()[path]
+    if info.kind == "yesno":
+        return (True, False)
+    if info.kind == "choice":
+        return tuple(key for key, _ in info.choices)
+    numbers: set[int] = {0}
+    for rule in rules:
+        for cond in (rule.applies_when, rule.met_when, rule.partial_when):
+            for leaf in leaves(cond) if cond is not None else []:
+                if leaf["fact"] != path:
+                    continue
+                for key in ("is", "at_most", "at_least"):
+                    if isinstance(leaf.get(key), int) and not isinstance(leaf.get(key), bool):
+                        numbers.update(n for n in (leaf[key] - 1, leaf[key], leaf[key] + 1) if n >= 0)
+                for value in leaf.get("in", []):
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        numbers.update(n for n in (value - 1, value, value + 1) if n >= 0)
+    return tuple(sorted(numbers))
+
+
+def states(value: Any, candidates: Sequence[Any]) -> tuple[State, ...]:
+    """The states a fact with this recorded value could be in."""
+    if value is None or value is Missing.UNKNOWN:
+        return tuple((v, d) for d in (True, False) for v in candidates)
+    if value is Missing.UNDISCLOSED:
+        return tuple((v, False) for v in candidates)
+    return ((value, True),)
+
+
+def truth(cond: dict[str, Any], state: dict[str, State]) -> bool:
+    """A condition's value when every fact it reads has one state (two-valued)."""
+    if "all" in cond:
+        return all(truth(c, state) for c in cond["all"])
+    if "any" in cond:
+        return any(truth(c, state) for c in cond["any"])
+    if "not" in cond:
+        return not truth(cond["not"], state)
+    return _leaf(cond, state[cond["fact"]])
+
+
+def _leaf(cond: dict[str, Any], fact: State) -> bool:
+    value, disclosed = fact
+    if "disclosed" in cond:
+        return disclosed
+    if "is" in cond:
+        return bool(value == cond["is"])
+    if "in" in cond:
+        return value in cond["in"]
+    if "at_most" in cond:
+        return bool(value <= cond["at_most"])
+    return bool(value >= cond["at_least"])
+
+
+def status_of(rule: Rule, state: dict[str, State]) -> Status:
+    """The rule's status when every fact it reads has one state (the same steps as the engine's)."""
+    if rule.applies_when is not None and not truth(rule.applies_when, state):
+        return Status.NOT_APPLICABLE
+    if truth(rule.met_when, state):
+        return Status.MET
+    if rule.partial_when is not None and truth(rule.partial_when, state):
+        return Status.PARTIAL
+    return Status.NOT_MET
+
+
+_CACHE: dict[tuple[int, tuple[tuple[State, ...], ...]], tuple[Rule, Possible]] = {}
+
+
+def possible(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
+    """Every status the rule can take over all combinations of its facts' states (memoised)."""
+    key = (id(rule), tuple(fact_states[p] for p in rule.facts))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    result = _enumerate(rule, fact_states)
+    if len(_CACHE) > 200_000:
+        _CACHE.clear()
+    _CACHE[key] = (rule, result)  # keeping the rule alive keeps its id from being reused
+    return result
+
+
+def _enumerate(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
+    tests = {p: [leaf for c in (rule.applies_when, rule.met_when, rule.partial_when) if c is not None
+                 for leaf in leaves(c) if leaf["fact"] == p] for p in rule.facts}
+    # Group each fact's states by what the rule's tests say of them: one try per group.
+    groups: dict[str, dict[tuple[bool, ...], list[State]]] = {}
+    for path in rule.facts:
+        grouped: dict[tuple[bool, ...], list[State]] = {}
+        for st in fact_states[path]:
+            grouped.setdefault(tuple(_leaf(leaf, st) for leaf in tests[path]), []).append(st)
+        groups[path] = grouped
+    open_facts = [p for p in rule.facts if len(fact_states[p]) > 1]
+    seen: set[Status] = set()
+    by_fact: dict[str, dict[State, set[Status]]] = {p: {} for p in open_facts}
+    choices = [list(groups[p].values()) for p in rule.facts]
+    for combo in itertools.product(*choices):
+        status = status_of(rule, {p: group[0] for p, group in zip(rule.facts, combo, strict=True)})
+        seen.add(status)
+        for path, group in zip(rule.facts, combo, strict=True):
+            if path in by_fact:
+                for st in group:
+                    by_fact[path].setdefault(st, set()).add(status)
+    return Possible(frozenset(seen), {p: {s: frozenset(v) for s, v in d.items()} for p, d in by_fact.items()})
