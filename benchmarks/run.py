@@ -1,4 +1,4 @@
-"""auditkit benchmarks: audit throughput against a Rego baseline, report overhead, start-up, batch, memory.
+"""auditkit benchmarks: audit throughput against a Rego baseline, report overhead, start-up, batch, memory, web.
 
 Run from the repository root (with the 'bench' extra installed):
 
@@ -57,6 +57,7 @@ PDF_PAGE_BEFORE = "1.6-1.75x (0.089-0.097 against 0.055 CPU s/page, before issue
 MOSCOW = "moscow-safe-city-frt.yaml"
 # WeasyPrint's own baseline: the report's HTML with its stylesheet replaced by this one.
 MINIMAL_CSS = "@page { size: A4; margin: 20mm } html { font-family: 'DejaVu Sans'; font-size: 10pt }"
+TARGET_ANSWER_P95_MS = 100.0
 # Child processes run as an installed CLI would: with a bytecode cache (kept in a temporary folder, so the
 # tree is untouched), even where the environment sets PYTHONDONTWRITEBYTECODE.
 _PYCACHE = tempfile.mkdtemp(prefix="auditkit-bench-pycache-")
@@ -675,6 +676,99 @@ def memory(framework: Framework) -> list[Row]:
     return [Row(s, f"peak RSS, PDF of {found[0].name}", f"{peak / 1024:.0f} MiB ({how}, fresh process)")]
 
 
+_LIMIT_SCRIPT = """
+import resource, sys, time
+start = time.perf_counter()
+from auditkit.cli import main
+code = main(sys.argv[1:], open('/dev/null', 'w'), open('/dev/null', 'w'))
+seconds = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_SELF)
+hwm = -1
+try:
+    hwm = next(int(line.split()[1]) for line in open('/proc/self/status') if line.startswith('VmHWM:'))
+except (OSError, StopIteration):
+    pass
+print(seconds, usage.ru_utime + usage.ru_stime, hwm, code)
+"""
+VALIDATE_BUDGET, PDF_BUDGET = 5.0, 60.0  # docs/limits.md: no input inside the limits takes longer
+
+
+def _limit_run(args: list[str]) -> tuple[float, float, int, int]:
+    """(wall seconds, CPU seconds, peak RSS in KiB, exit code) of one auditkit command in a fresh process.
+
+    The budgets are checked on CPU time, the machine's own work: on a shared machine the wall-clock time also
+    holds the other users' load (both are shown, with the load average)."""
+    proc = subprocess.run([sys.executable, "-c", _LIMIT_SCRIPT, *args], capture_output=True, text=True, check=True,
+                          env=CHILD_ENV)
+    wall_s, cpu_s, hwm, code = proc.stdout.split()
+    return float(wall_s), float(cpu_s), int(hwm), int(code)
+
+
+def limits(cfg: Settings) -> list[Row]:
+    """The worst inputs inside docs/limits.md (benchmarks/edges.py, and what the fuzz run found slowest):
+    time to validate (budget 5 s) and to render as PDF (budget 60 s), and peak memory, each in a fresh process."""
+    import edges
+
+    from auditkit.rules import loader
+    s = "8 limits"
+    rows: list[Row] = []
+
+    def measure(name: str, args: list[str], budget: float, pdf: Path | None = None) -> int:
+        wall_s, cpu_s, hwm, code = _limit_run(args)
+        pages = f", {pdf_pages(pdf.read_bytes())} pages" if pdf is not None and code == 0 else ""
+        rows.append(Row(s, name, f"CPU {cpu_s:.1f} s, wall {wall_s:.1f} s at load {os.getloadavg()[0]:.1f}{pages}, "
+                        f"peak {hwm / 1024:.0f} MiB, exit {code}", f"CPU < {budget:.0f} s",
+                        cpu_s < budget and code in (0, 2)))
+        return code
+
+    with tempfile.TemporaryDirectory(prefix="auditkit-limits-") as tmp:
+        folder = Path(tmp)
+        deployments = {
+            "largest deployment (sources at the value limit, each with a note)": edges.largest_deployment(),
+            "8 notes of 20,000 characters in one word": edges.long_notes(8),
+            "2,000 sources, 8,000 undeclared citations (refused)": edges.undeclared_citations(2000, 8000),
+        }
+        for name, raw in deployments.items():
+            path = folder / "edge.yaml"
+            path.write_bytes(raw)
+            code = measure(f"validate: {name}", ["validate", str(path)], VALIDATE_BUDGET)
+            if code == 0 and not cfg.quick:
+                measure(f"PDF: {name}", ["audit", str(path), "--format", "pdf", "-o", str(folder / "e.pdf")],
+                        PDF_BUDGET, folder / "e.pdf")
+        condition_pack = edges.pack_at_condition_limit(folder)
+        measure("load and lint: a pack at the condition limits", ["principles", "--check", "-f", str(condition_pack)],
+                VALIDATE_BUDGET)
+        wordy = edges.pack(folder, loader.MAX_RULE_FILES, wordy=3000, rationale=1500, name="edge-wordy")
+        measure(f"load and lint: {loader.MAX_RULE_FILES} wordy rules (the rule-file limit)",
+                ["principles", "--check", "-f", str(wordy)], VALIDATE_BUDGET)
+        if not cfg.quick:
+            path = folder / "notes.yaml"
+            path.write_bytes(edges.long_notes(8))
+            measure(f"PDF: {loader.MAX_RULE_FILES} wordy rules and 8 long notes (the worst case found)",
+                    ["audit", str(path), "-f", str(wordy), "--format", "pdf", "-o", str(folder / "w.pdf")],
+                    PDF_BUDGET, folder / "w.pdf")
+    return rows
+
+
+# --- 9. web questionnaire ----------------------------------------------------------------------------
+
+
+def web_section(cfg: Settings) -> list[Row]:
+    """auditkit serve: an answer to its updated verdict panel, and the PDF download against the CLI's PDF."""
+    import web
+
+    s = "9 web"
+    f = web.measure(auditkit_command(), CHILD_ENV, cfg.quick)
+    ratio = f.pdf_web_s / f.pdf_cli_s
+    return [
+        Row(s, f"answer -> verdict panel, server side ({f.answers} answers)",
+            f"p50 {f.p50_ms:.1f} ms, p95 {f.p95_ms:.1f} ms, max {f.max_ms:.1f} ms",
+            f"p95 <= {TARGET_ANSWER_P95_MS:.0f} ms", f.p95_ms <= TARGET_ANSWER_P95_MS),
+        Row(s, f"PDF download vs 'auditkit audit --format pdf' ({web.CASE}, best of {f.pdf_runs})",
+            f"{f.pdf_web_s:.2f} s vs {f.pdf_cli_s:.2f} s, {ratio:.2f}x", "<= 1.00x", ratio <= 1.0),
+    ]
+
+
 # --- table and main ----------------------------------------------------------------------------------
 
 
@@ -718,7 +812,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, help="corpus size for the throughput test (default 1000, quick 150)")
     parser.add_argument("--seed", type=int, default=2020, help="corpus seed (default 2020)")
     parser.add_argument("--batch-pdf", type=int, help="PDFs in the batch test (default 50, quick 2)")
-    parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory", "pages", "plan"],
+    parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory", "pages", "plan",
+                                           "limits", "web"],
                         action="append",
                         help="run only these sections (repeatable)")
     args = parser.parse_args(argv)
@@ -735,6 +830,8 @@ def main(argv: list[str] | None = None) -> int:
         ("memory", lambda: memory(framework)),
         ("plan", lambda: plans(framework, cfg)),
         ("pages", lambda: pdf_per_page(framework, cfg)),
+        ("limits", lambda: limits(cfg)),
+        ("web", lambda: web_section(cfg)),
     ]
     rows: list[Row] = []
     speeds: list[str] = []

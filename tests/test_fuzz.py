@@ -135,3 +135,17 @@ def test_mutated_rule_files_in_a_pack(edit: tuple[str, list[str], int], tmp_path
         _load(pack)  # uncached: every example reads its own files
     except InputError as exc:
         assert exc.problems and all(str(p).startswith(str(pack)) for p in exc.problems)
+
+
+def test_structure_aware_fuzz_run_of_examples_and_packs() -> None:
+    """A bounded run of benchmarks/fuzz.py (the long run is documented in docs/limits.md): mutated case studies
+    and rule packs through validate, audit in four formats and principles --check; exit 0, 1 or 2 only."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import fuzz
+
+    summary = fuzz.run(seconds=None, count=160, seed=20260101)
+    assert summary["failures"] == []
+    assert summary["inputs"] == 160 and summary["packs"] > 20 and summary["deployments"] > 100
+    assert set(summary["exits_by_code"]) <= {0, 1, 2} and summary["first_command_exits"].get(0, 0) > 10
+    assert summary["first_command_exits"].get(2, 0) > 50

@@ -617,6 +617,23 @@ def init(streams: Streams, file: Path | None, force: bool) -> None:
                       + "\n")
 
 
+def serve(streams: Streams, host: str, port: int | None, no_browser: bool) -> None:
+    """Describe, audit and download a report in your web browser, without writing YAML.
+
+    Starts the questionnaire on this computer, prints its address and opens it
+    in the browser. Nothing is sent anywhere; descriptions are read from and
+    saved to the folder it is started in, and nowhere else. Ctrl-C stops it.
+    """
+    from auditkit.web.server import serve as run_server
+    run_server(streams.out, Path.cwd(), host, port, open_browser=not no_browser)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number from 1 to 65535")
+    return int(text)
+
+
 def schema(streams: Streams, kind: str) -> None:
     """Print a JSON Schema (draft 2020-12): deployment, ruleset (one rule file), framework or result."""
     import json
@@ -805,6 +822,13 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      help="Lint the rule set(s): schema, facts, and every rule's test cases.")
     sub.add_argument("--markdown", action="store_true",
                      help="Print the whole rule catalogue as Markdown (docs/rules.md).")
+
+    sub = command(serve)
+    sub.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
+                     help="Address to listen on. Default: 127.0.0.1 (this computer only).")
+    sub.add_argument("--port", type=_port, default=None, metavar="PORT",
+                     help="Port to listen on. Default: 8765, or any free port when it is taken.")
+    sub.add_argument("--no-browser", action="store_true", help="Print the address but do not open a browser.")
 
     sub = command(schema)
     sub.add_argument("kind", nargs="?", type=_choice(SCHEMA_KINDS), default="deployment", metavar="KIND",

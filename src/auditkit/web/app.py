@@ -1,0 +1,480 @@
+"""The web application: routes that move form fields into a description and show what the CLI's functions say.
+
+Every page is server-rendered and works with JavaScript off; with it on, the
+vendored htmx posts a section's answers on each change and swaps in the
+messages and the verdict panel. The routes hold no rule logic, scoring or
+validation: answers go into the description's data (``forms``), the data is
+checked and audited by ``store`` (``validate_document`` and ``engine.audit``,
+as ``auditkit validate`` and ``auditkit audit`` do), reports are made by
+the renderers ``auditkit audit --format`` uses.
+
+Nothing leaves the machine: the pages load nothing from elsewhere (the
+Content-Security-Policy says so to the browser too), requests are refused
+unless their Host is this server and, for anything that changes state, their
+Origin is this server as well (against DNS rebinding and cross-site forms),
+and files are read and written only inside the folder the server was
+started in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from auditkit.errors import InputError, Problem
+from auditkit.render import Format, RenderOptions, renderer
+from auditkit.render.html import environment
+from auditkit.rules.loader import DEFAULT_FRAMEWORK, Framework, load_framework
+from auditkit.web import forms, questions, views
+from auditkit.web.store import Check, Document, Store, file_name, new_data
+from auditkit.yamlio import MAX_BYTES, parse_bytes
+
+# A form post is far smaller than a description file; an upload carries one file of at most MAX_BYTES.
+FORM_OVERHEAD = 64 * 1024
+DOWNLOADS = {"yaml": "application/yaml", "json": "application/json", "md": "text/markdown; charset=utf-8",
+             "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "form-action 'self'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; connect-src 'self'")
+# The report is the standalone HTML report: its CSS is inline, it runs no script and is shown sandboxed.
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; "
+              "base-uri 'none'; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox")
+SAFE_METHODS = ("GET", "HEAD")
+
+
+def loopback_hosts(host: str, port: int) -> set[str]:
+    """The Host headers this server answers to: its loopback names with the port, and the host it was bound to."""
+    names = {"127.0.0.1", "localhost", "[::1]"}
+    if host not in ("127.0.0.1", "localhost", "::1", ""):
+        names.add(f"[{host}]" if ":" in host else host)
+    return {f"{name}:{port}" for name in names}
+
+
+class Guard:
+    """Refuse requests for another host, and state-changing requests from another origin.
+
+    A page on another site can make the browser send a form here, or (by
+    DNS rebinding) make its own name point here; the first carries that
+    site's Origin, the second its Host. Both are refused before any route
+    runs. Every response also says to the browser: load nothing from
+    elsewhere, do not sniff types, tell no other site where a link came from (a
+    policy of 'no-referrer' would make the browser send 'Origin: null' on our own forms), keep no copy.
+    """
+
+    def __init__(self, app: ASGIApp, hosts: set[str]) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        reason = self.refusal(scope["method"], headers)
+        if reason is not None:
+            response = PlainTextResponse(f"auditkit refused this request: {reason}\n", status_code=403)
+            await response(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
+                         (b"cache-control", b"no-store"), (b"cross-origin-opener-policy", b"same-origin"),
+                         (b"cross-origin-resource-policy", b"same-origin")]
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                if b"content-security-policy" not in names:
+                    extra.append((b"content-security-policy", PAGE_CSP.encode()))
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def refusal(self, method: str, headers: dict[str, str]) -> str | None:
+        host = headers.get("host", "").lower()
+        if host not in self.hosts:
+            return (f"it is addressed to the host '{host[:80]}', not to this auditkit server; open the address "
+                    "auditkit printed when it started")
+        if method in SAFE_METHODS:
+            return None
+        origin = headers.get("origin")
+        if origin is not None:
+            if origin.lower() not in {f"http://{h}" for h in self.hosts}:
+                return f"it comes from a page of another site ({origin[:80]}); only auditkit's own pages may send it"
+            return None
+        if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+            return "it comes from a page of another site; only auditkit's own pages may send it"
+        return None
+
+
+@cache
+def default_frameworks() -> list[Framework]:
+    """The rule sets an audit uses: those 'auditkit audit' uses when given none."""
+    return [load_framework(DEFAULT_FRAMEWORK)]
+
+
+def static_folder() -> Path:
+    return Path(str(resources.files("auditkit"))).joinpath("web", "static")
+
+
+def examples() -> list[dict[str, str]]:
+    from auditkit.cli import examples_root
+    out = []
+    for path in sorted(examples_root().glob("*.yaml")):
+        try:
+            data = parse_bytes(path.read_bytes(), path.name).data
+            title = str(data["deployment"]["name"])
+        except (InputError, KeyError, TypeError):
+            title = path.stem
+        out.append({"file": path.name, "title": title})
+    return out
+
+
+def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    text = environment().get_template(f"web/{template}.html.j2").render(**context)
+    return HTMLResponse(text, status_code=status)
+
+
+def refused(message: str, status: int = 400) -> PlainTextResponse:
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+async def read_form(request: Request, limit: int) -> FormData | str:
+    """The posted form, or the CLI's message when the request is larger than ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    body = bytearray()
+    if not (declared.isdigit() and int(declared) > limit):
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                break
+    if len(body) > limit or (declared.isdigit() and int(declared) > limit):
+        try:  # the same check, and the same words, as a file given to the command line
+            parse_bytes(b"x" * (MAX_BYTES + 1), "upload")
+        except InputError as exc:
+            return str(exc.problems[0])
+    request._body = bytes(body)  # Starlette's form parser reads the body kept here
+    return await request.form(max_part_size=MAX_BYTES + 1)
+
+
+class Site:
+    """The routes, over one Store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # --- shared --------------------------------------------------------------------------------------
+
+    def doc(self, request: Request) -> Document | None:
+        return self.store.get(request.path_params["doc"])
+
+    async def checked(self, doc: Document) -> Check:
+        return await run_in_threadpool(doc.check, default_frameworks())
+
+    def frame(self, doc: Document, check: Check, here: str) -> dict[str, Any]:
+        """What every page of a description shows: the steps, the problems, the verdict panel."""
+        placed = views.place(check.problems)
+        counts = placed.sections()
+        steps = [{"key": "about", "href": f"/d/{doc.id}/about", "label": "The programme",
+                  "problems": sum(map(len, placed.about.values()))},
+                 {"key": "sources", "href": f"/d/{doc.id}/sources", "label": "Sources",
+                  "problems": sum(len(m) for s in placed.sources.values() for m in s.values())}]
+        steps += [{"key": s.key, "href": f"/d/{doc.id}/s/{s.key}", "label": s.title.split(":", 1)[0],
+                   "problems": counts.get(s.key, 0)} for s in questions.sections()]
+        steps.append({"key": "results", "href": f"/d/{doc.id}/results", "label": "Results and downloads",
+                      "problems": len(placed.other)})
+        result = check.result or doc.last_result
+        return {"doc": doc, "steps": steps, "here": here, "placed": placed, "problem_count": placed.count(),
+                "panel": views.panel(doc.id, result) if result is not None else None,
+                "stale": check.result is None, "name": doc.data.get("deployment", {}).get("name")
+                if isinstance(doc.data.get("deployment"), dict) else None}
+
+    def after_post(self, request: Request, doc: Document, check: Check, here: str, target: str) -> Response:
+        """htmx gets the messages and the panel to swap in; a plain form post is sent back to the page."""
+        if request.headers.get("hx-request") == "true":
+            return page("fragments", **self.frame(doc, check, here), section=questions.section(here),
+                        about=questions.about_widgets(), forms=forms)
+        return RedirectResponse(target, status_code=303)
+
+    # --- start ---------------------------------------------------------------------------------------
+
+    def start_page(self, error: str | None = None, status: int = 200) -> HTMLResponse:
+        files = sorted(str(p.relative_to(self.store.root)) for p in self.store.root.glob("*.y*ml") if p.is_file())
+        return page("start", status, error=error, examples=examples(), recent=self.store.recent,
+                    root=str(self.store.root), files=files[:50], max_mib=MAX_BYTES // (1024 * 1024))
+
+    async def start(self, request: Request) -> Response:
+        return self.start_page()
+
+    async def new(self, request: Request) -> Response:
+        form = await read_form(request, FORM_OVERHEAD)
+        if isinstance(form, str):
+            return self.start_page(form, 413)
+        name = str(form.get("name") or "")
+        doc = self.store.add(file_name(name), new_data(name))
+        return RedirectResponse(f"/d/{doc.id}/about", status_code=303)
+
+    async def open_path(self, request: Request) -> Response:
+        form = await read_form(request, FORM_OVERHEAD)
+        if isinstance(form, str):
+            return self.start_page(form, 413)
+        text = str(form.get("path") or "")
+        try:
+            path = self.store.inside(text, must_exist=True)
+            raw = path.read_bytes()
+            doc = self.store.open_bytes(raw, path.name, path)
+        except InputError as exc:
+            return self.start_page("\n".join(map(str, exc.problems)), 400)
+        except OSError as exc:
+            return self.start_page(f"{text}: the file cannot be read ({exc.strerror or exc})", 400)
+        return RedirectResponse(f"/d/{doc.id}/about", status_code=303)
+
+    async def upload(self, request: Request) -> Response:
+        form = await read_form(request, MAX_BYTES + FORM_OVERHEAD)
+        if isinstance(form, str):
+            return self.start_page(form, 413)
+        item = form.get("file")
+        if not isinstance(item, UploadFile) or not item.filename:
+            return self.start_page("upload: choose a file to open first", 400)
+        raw = await item.read()
+        try:
+            doc = self.store.open_bytes(raw, item.filename)
+        except InputError as exc:
+            return self.start_page("\n".join(map(str, exc.problems)), 400 if len(raw) <= MAX_BYTES else 413)
+        return RedirectResponse(f"/d/{doc.id}/about", status_code=303)
+
+    async def example(self, request: Request) -> Response:
+        from auditkit.cli import examples_root
+        form = await read_form(request, FORM_OVERHEAD)
+        if isinstance(form, str):
+            return self.start_page(form, 413)
+        wanted = str(form.get("file") or "")
+        known = {e["file"] for e in examples()}
+        if wanted not in known:
+            return self.start_page(f"{wanted[:80]}: no bundled example has this name", 400)
+        path = examples_root() / wanted
+        doc = self.store.open_bytes(path.read_bytes(), wanted)
+        return RedirectResponse(f"/d/{doc.id}/about", status_code=303)
+
+    # --- the questionnaire ---------------------------------------------------------------------------
+
+    async def about(self, request: Request) -> Response:
+        doc = self.doc(request)
+        if doc is None:
+            return self.gone()
+        if request.method == "POST":
+            form = await read_form(request, MAX_BYTES)
+            if isinstance(form, str):
+                return refused(form, 413)
+            widgets = questions.about_widgets()
+
+            def change(data: dict[str, Any]) -> None:
+                data["deployment"] = forms.read_fields(widgets, form, "deployment", data.get("deployment"))
+            doc.edit(change)
+            check = await self.checked(doc)
+            return self.after_post(request, doc, check, "about", f"/d/{doc.id}/about")
+        check = await self.checked(doc)
+        info = doc.data.get("deployment")
+        return page("about", **self.frame(doc, check, "about"), widgets=questions.about_widgets(),
+                    values=info if isinstance(info, dict) else {})
+
+    async def section(self, request: Request) -> Response:
+        doc = self.doc(request)
+        section = questions.section(request.path_params["section"])
+        if doc is None or section is None:
+            return self.gone()
+        if request.method == "POST":
+            form = await read_form(request, MAX_BYTES)
+            if isinstance(form, str):
+                return refused(form, 413)
+
+            def change(data: dict[str, Any]) -> None:
+                facts = data.get(section.key)
+                facts = dict(facts) if isinstance(facts, dict) else {}
+                for q in section.questions:
+                    value = forms.read_fact(q, form, facts.get(q.name))
+                    if value is None:
+                        facts.pop(q.name, None)
+                    else:
+                        facts[q.name] = value
+                data[section.key] = facts
+            doc.edit(change)
+            check = await self.checked(doc)
+            target = f"/d/{doc.id}/s/{section.key}"
+            if form.get("next"):
+                keys = [s.key for s in questions.sections()]
+                index = keys.index(section.key)
+                target = f"/d/{doc.id}/s/{keys[index + 1]}" if index + 1 < len(keys) else f"/d/{doc.id}/results"
+            return self.after_post(request, doc, check, section.key, target)
+        check = await self.checked(doc)
+        facts = doc.data.get(section.key)
+        facts = facts if isinstance(facts, dict) else {}
+        shown = {q.info.path: forms.shown(q, facts.get(q.name)) for q in section.questions}
+        return page("section", **self.frame(doc, check, section.key), section=section, shown=shown,
+                    ledger=self.ledger(doc), forms=forms)
+
+    def ledger(self, doc: Document) -> list[dict[str, str]]:
+        """The sources a fact can cite: their ids and titles, as the file states them."""
+        entries = doc.data.get("sources")
+        out = []
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"]:
+                out.append({"id": entry["id"], "title": str(entry.get("title") or ""),
+                            "publisher": str(entry.get("publisher") or "")})
+        return out
+
+    async def sources(self, request: Request) -> Response:
+        doc = self.doc(request)
+        if doc is None:
+            return self.gone()
+        if request.method == "POST":
+            form = await read_form(request, MAX_BYTES)
+            if isinstance(form, str):
+                return refused(form, 413)
+            action = str(form.get("action") or "")
+            index = int(str(form.get("index"))) if str(form.get("index") or "").isdigit() else -1
+            widgets = questions.source_widgets()
+
+            def change(data: dict[str, Any]) -> None:
+                entries = data.get("sources")
+                entries = list(entries) if isinstance(entries, list) else []
+                if action == "add":
+                    entries.append(forms.read_fields(widgets, form, "source", {}))
+                elif action == "save" and 0 <= index < len(entries):
+                    old = entries[index]
+                    entries[index] = forms.read_fields(widgets, form, "source", old)
+                    _rename_citations(data, old, entries[index])
+                elif action == "remove" and 0 <= index < len(entries):
+                    del entries[index]
+                data["sources"] = entries
+            doc.edit(change)
+            await self.checked(doc)
+            anchor = f"#source-{index + 1}" if action == "save" else ""
+            return RedirectResponse(f"/d/{doc.id}/sources{anchor}", status_code=303)
+        check = await self.checked(doc)
+        entries = doc.data.get("sources")
+        return page("sources", **self.frame(doc, check, "sources"), widgets=questions.source_widgets(),
+                    entries=[e if isinstance(e, dict) else {} for e in entries] if isinstance(entries, list) else [])
+
+    # --- results -------------------------------------------------------------------------------------
+
+    async def results(self, request: Request) -> Response:
+        doc = self.doc(request)
+        if doc is None:
+            return self.gone()
+        check = await self.checked(doc)
+        return page("results", **self.frame(doc, check, "results"), saved=request.query_params.get("saved"),
+                    save_error=None, downloads=list(DOWNLOADS))
+
+    async def report(self, request: Request) -> Response:
+        doc = self.doc(request)
+        if doc is None:
+            return self.gone()
+        check = await self.checked(doc)
+        if check.result is None:
+            return refused("The report is shown once the description has no problems; see the list on this page.")
+        data = await run_in_threadpool(renderer(Format.HTML), check.result, RenderOptions(input_bytes=check.raw))
+        return Response(data, media_type="text/html; charset=utf-8", headers={"content-security-policy": REPORT_CSP})
+
+    async def download(self, request: Request) -> Response:
+        doc = self.doc(request)
+        fmt = request.path_params["fmt"]
+        if doc is None or fmt not in DOWNLOADS:
+            return self.gone()
+        check = await self.checked(doc)
+        stem = doc.name.rsplit(".", 1)[0]
+        if fmt == "yaml":
+            data = check.raw
+        elif check.result is None:
+            return refused(f"{doc.name}: this description has problems, so it cannot be audited yet; fix them "
+                           "(the questionnaire shows each beside its field), then download again")
+        else:
+            render = renderer(Format(fmt))
+            data = await run_in_threadpool(render, check.result, RenderOptions(input_bytes=check.raw))
+        disposition = f'attachment; filename="{stem}.{fmt}"'
+        return Response(data, media_type=DOWNLOADS[fmt], headers={"content-disposition": disposition})
+
+    async def save(self, request: Request) -> Response:
+        from auditkit.outputs import write_atomic
+        doc = self.doc(request)
+        if doc is None:
+            return self.gone()
+        form = await read_form(request, FORM_OVERHEAD)
+        if isinstance(form, str):
+            return refused(form, 413)
+        text = str(form.get("path") or "")
+        check = await self.checked(doc)
+        try:
+            target = self.store.inside(text, must_exist=False)
+            if target.exists() and not form.get("overwrite") and target != doc.path:
+                raise InputError([Problem(file=text, message="this file exists; tick 'replace it' to overwrite "
+                                          "it, or choose another name")])
+            if not target.parent.is_dir():
+                raise InputError([Problem(file=text, message="the folder for this file does not exist; create "
+                                          "it first")])
+            await run_in_threadpool(write_atomic, target, check.raw)
+        except InputError as exc:
+            return page("results", 400, **self.frame(doc, check, "results"), saved=None,
+                        save_error="\n".join(map(str, exc.problems)), downloads=list(DOWNLOADS))
+        doc.path = target
+        self.store.remember(target)
+        shown = str(target.relative_to(self.store.root))
+        return RedirectResponse(f"/d/{doc.id}/results?saved={shown}", status_code=303)
+
+    def gone(self) -> HTMLResponse:
+        return page("gone", 404)
+
+
+def _rename_citations(data: dict[str, Any], old: Any, new: dict[str, Any]) -> None:
+    """When a source's id is changed, the facts that cited it cite the new id (the user renamed one thing)."""
+    before = old.get("id") if isinstance(old, dict) else None
+    after = new.get("id")
+    if not isinstance(before, str) or not isinstance(after, str) or before == after or not after:
+        return
+    for facts in data.values():
+        if not isinstance(facts, dict):
+            continue
+        for fact in facts.values():
+            refs = fact.get("sources") if isinstance(fact, dict) else None
+            if isinstance(refs, list):
+                fact["sources"] = [after if r == before else r for r in refs]
+
+
+def create_app(root: Path, hosts: set[str]) -> Starlette:
+    """The application serving descriptions from ``root``, answering only to ``hosts`` ('host:port')."""
+    site = Site(Store(root))
+
+    def route(path: str, endpoint: Callable[[Request], Awaitable[Response]], post: bool = False,
+              get: bool = True) -> Route:
+        methods = (["GET"] if get else []) + (["POST"] if post else [])
+        return Route(path, endpoint, methods=methods)
+
+    routes = [
+        route("/", site.start),
+        route("/new", site.new, post=True, get=False),
+        route("/open", site.open_path, post=True, get=False),
+        route("/upload", site.upload, post=True, get=False),
+        route("/example", site.example, post=True, get=False),
+        route("/d/{doc}/about", site.about, post=True),
+        route("/d/{doc}/sources", site.sources, post=True),
+        route("/d/{doc}/s/{section}", site.section, post=True),
+        route("/d/{doc}/results", site.results),
+        route("/d/{doc}/report", site.report),
+        route("/d/{doc}/download/{fmt}", site.download),
+        route("/d/{doc}/save", site.save, post=True, get=False),
+        Mount("/static", app=StaticFiles(directory=static_folder()), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    app.add_middleware(Guard, hosts=hosts)
+    app.state.site = site
+    return app

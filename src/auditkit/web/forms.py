@@ -1,0 +1,162 @@
+"""Posted form fields into the description's data, and the data back into what a form shows.
+
+This module only moves what the user typed into the shape a YAML file has
+(``{value: ..., sources: [...], note: ...}``): it never judges an answer.
+Whatever was typed is kept as typed, so that ``auditkit validate``'s own
+message can be shown beside the field; keys the form does not know (from an
+opened file) are kept as they were.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from auditkit.web.questions import Question, Widget
+
+KNOWN_NUMBER = "known"  # the radio button that says "the number typed here"
+KEEP = "keep"  # the radio button that keeps an answer the form cannot show (a range, a period, law and practice)
+
+
+class Form(Protocol):
+    """What a posted form offers (Starlette's FormData has both)."""
+
+    def get(self, key: str, /) -> Any: ...
+    def getlist(self, key: str, /) -> list[Any]: ...
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A fact as its question shows it."""
+
+    answer: str | None  # the checked radio button; None when the file holds something no button means
+    number: str = ""
+    sources: tuple[str, ...] = ()
+    extras: Mapping[str, Any] = field(default_factory=dict)
+    pinpoints: Mapping[str, str] = field(default_factory=dict)  # source id -> where in it
+    kept: str = ""  # the answer as the file states it, when it is kept (KEEP)
+
+
+_NO_VALUE = object()  # a fact written without 'value' (format 2's law: and practice:)
+
+
+def _missing_words(q: Question) -> tuple[str, ...]:
+    return tuple(value for value, _ in q.missing)
+
+
+def _citations(refs: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Cited ids, and their pinpoints, from a fact's 'sources' list (ids, or {id, at} in format 2)."""
+    ids: list[str] = []
+    at: dict[str, str] = {}
+    for ref in refs if isinstance(refs, list) else []:
+        if isinstance(ref, dict):
+            ids.append(str(ref.get("id")))
+            if ref.get("at") is not None:
+                at[str(ref.get("id"))] = str(ref["at"])
+        else:
+            ids.append(str(ref))
+    return tuple(ids), at
+
+
+def _as_text(value: Any) -> str:
+    import json
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def shown(q: Question, raw: Any) -> Shown:
+    """How the fact ``raw`` (as in the file) fills in the question's controls."""
+    if raw is None:
+        return Shown(answer="unknown")
+    body = raw if isinstance(raw, dict) else {"value": raw}
+    value = body.get("value")
+    sources, pinpoints = _citations(body.get("sources"))
+    extras = {w.name: body.get(w.name) for w in q.extras if body.get(w.name) is not None}
+    common: dict[str, Any] = {"sources": sources, "extras": extras, "pinpoints": pinpoints}
+    if "value" not in body or isinstance(value, dict | list):  # a range, a period, or law and practice apart
+        rest = {k: v for k, v in body.items() if k not in ("sources", *extras)}
+        return Shown(answer=KEEP, kept=_as_text(rest.get("value", rest)), **common)
+    if isinstance(value, str) and value.strip().lower() in _missing_words(q):
+        return Shown(answer=value.strip().lower(), **common)
+    if q.is_number:
+        return Shown(answer=KNOWN_NUMBER, number="" if value is None else str(value), **common)
+    if q.info.kind == "yesno":
+        word = {True: "yes", False: "no"}.get(value) if isinstance(value, bool) else str(value).strip().lower()
+        word = {"true": "yes", "false": "no"}.get(word or "", word)
+        return Shown(answer=word if word in ("yes", "no") else None, **common)
+    keys = [k for k, _ in q.answers]
+    return Shown(answer=value if value in keys else None, **common)
+
+
+def _number(text: str) -> int | str:
+    """Digits become a number, as YAML reads them; anything else stays the text typed."""
+    return int(text) if re.fullmatch(r"[0-9]{1,30}", text) else text
+
+
+def _typed(w: Widget, text: Any) -> Any:
+    """A control's posted value in the file's terms; None leaves the key out."""
+    if w.kind == "checkbox":
+        return text is not None
+    if text is None:
+        return None
+    text = str(text)
+    if w.kind == "list":
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        return items or None
+    if w.kind == "number" and text.strip():
+        return _number(text.strip())
+    if text == "" and not w.required:
+        return None
+    return text
+
+
+def read_fact(q: Question, form: Form, old: Any) -> Any:
+    """The fact as the form now states it (None: leave it out of the file, which means unknown)."""
+    path = q.info.path
+    answer = form.get(path)
+    if answer is None and form.get(path + ".shown") is None:
+        return old  # the form did not carry this question at all: the fact stays as it was
+    before = shown(q, old)
+    number = str(form.get(path + ".number") or "").strip()
+    missing = _missing_words(q)
+    kept_value = old.get("value", _NO_VALUE) if isinstance(old, dict) else "unknown" if old is None else old
+    if answer is None or answer == KEEP:  # no button is ticked, or 'keep': the answer stays as the file has it
+        value: Any = kept_value
+    elif q.is_number and (answer == KNOWN_NUMBER or (
+            answer in missing and answer == before.answer and number and number != before.number)):
+        value = _number(number)  # a number typed without ticking its button still counts as the answer
+    elif answer in missing:
+        value = answer
+    elif q.info.kind == "yesno" and answer in ("yes", "no"):
+        value = answer == "yes"
+    else:
+        value = answer
+    cited = [str(s) for s in form.getlist(path + ".sources")]
+    ids = [s for s in before.sources if s in cited] + [s for s in cited if s not in before.sources]
+    ordered: list[Any] = []
+    for ref in ids:
+        at = str(form.get(f"{path}.at.{ref}") or "").strip() if q.pinpoints else ""
+        ordered.append({"id": ref, "at": at} if at else ref)
+    extras = {w.name: _typed(w, form.get(f"{path}.{w.name}")) for w in q.extras}
+    extras = {k: v for k, v in extras.items() if v is not None and v is not False}
+    keep = {k: v for k, v in old.items() if k not in ("value", "sources", *extras, *(w.name for w in q.extras))} \
+        if isinstance(old, dict) else {}
+    if isinstance(value, str) and value in missing and not ordered and not extras and not keep:
+        return None if value == "unknown" and old is None else value
+    body: dict[str, Any] = {} if value is _NO_VALUE else {"value": value}
+    if ordered:
+        body["sources"] = ordered
+    return {**body, **extras, **keep}
+
+
+def read_fields(widgets: Iterable[Widget], form: Form, prefix: str, old: Any) -> dict[str, Any]:
+    """A section of plain fields (the programme's details, one source) as the form states it."""
+    out = dict(old) if isinstance(old, dict) else {}
+    for w in widgets:
+        value = _typed(w, form.get(f"{prefix}.{w.name}"))
+        if value is None or (w.kind == "checkbox" and value is False and w.name not in out):
+            out.pop(w.name, None)
+        else:
+            out[w.name] = value
+    return out
