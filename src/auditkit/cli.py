@@ -585,8 +585,8 @@ def principles(streams: Streams, rule_id: str | None, frameworks: list[str], che
     loaded = [load_framework(spec) for spec in (frameworks or builtin_ids())]
     if check:
         failures = [line for fw in loaded for line in lint(fw)]
-        for line in failures:
-            streams.err.write(line + "\n")
+        for line in failures:  # they quote values from the pack
+            streams.err.write(terminal(line) + "\n")
         if failures:
             raise InputError([])
         count = sum(len(fw.rules) for fw in loaded)
