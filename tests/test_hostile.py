@@ -31,11 +31,11 @@ ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "moscow-safe-city-frt.yaml"
 INVALID = Path(__file__).parent / "fixtures" / "invalid"
 VALID = """\
-format_version: 1
+format_version: 2
 deployment:
   name: Riverside camera pilot
 sources:
-  - {id: council-2024, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03}
+  - {id: council-2024, kind: official_record, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03, url: 'https://example.org/council-2024'}
 retention:
   max_days: {value: 400, sources: [council-2024]}
 """
