@@ -126,3 +126,15 @@ def test_docx_needs_a_file_and_a_matching_extension(riverside: Path, tmp_path: P
     assert code == 2 and err == "--output: a DOCX file needs a name; add -o FILE.docx\n"
     code, _, err = cli("annex", str(riverside), "--format", "md", "-o", str(tmp_path / "a.docx"))
     assert code == 2 and "--format md does not match the .docx extension" in err
+
+
+def test_the_rule_sets_own_definitions_clause_comes_first() -> None:
+    from auditkit.rules.loader import load_framework
+    framework = load_framework("agora-2020")
+    code, out, _ = cli("annex", str(MOSCOW))
+    assert code == 0
+    definitions = out.split("### Clause 1. Definitions", 1)[1].split("### Clause 2.", 1)[0]
+    assert framework.definitions_clause and framework.definitions_clause in definitions
+    for term in framework.definitions:
+        assert f"- “{term.term}” means " in definitions
+    assert "auditkit's, to be adapted" not in definitions

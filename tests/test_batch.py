@@ -208,3 +208,26 @@ def test_jobs_must_be_a_positive_number(value: str) -> None:
     assert code == 2
     assert err == (f"auditkit: Invalid value for '--jobs': '{value}' is not a number of processes; give 1 or more. "
                    "See 'auditkit audit --help'.\n")
+
+
+def test_a_large_json_batch_in_worker_processes_is_the_same_document(tmp_path: Path, broken: Path) -> None:
+    """16 files or more to JSON are audited in worker processes; the document is the one serial auditing gives."""
+    paths = [write(tmp_path, f"p{i:02d}", f"Programme {i}", days=10 * i, scanning="targeted" if i % 3 else
+                   "untargeted") for i in range(18)]
+    serial, parallel = tmp_path / "serial.json", tmp_path / "parallel.json"
+    assert cli("audit", *map(str, paths), "-f", MINI, "-o", str(serial), "--jobs", "1")[0] == 0
+    code, out, err = cli("audit", *map(str, paths), "-f", MINI, "-o", str(parallel), "--jobs", "2")
+    assert (code, out, err) == (0, "", f"wrote {parallel}\n")
+    assert parallel.read_bytes() == serial.read_bytes()
+    from auditkit.batch import join_json
+    from auditkit.render.jsonout import dumps
+    document = json.loads(serial.read_text(encoding="utf-8"))
+    assert join_json([dumps(r) for r in document["results"]]) == dumps(document)
+    assert [r["deployment"]["name"] for r in document["results"]] == [f"Programme {i}" for i in range(18)]
+    # a broken file among them: the others are written, its problems printed, exit 2
+    code, _, err = cli("audit", *map(str, paths[:9]), str(broken), *map(str, paths[9:]), "-f", MINI, "-o",
+                       str(parallel), "--jobs", "2")
+    assert code == 2
+    assert parallel.read_bytes() == serial.read_bytes()
+    assert err.splitlines()[-1].startswith(f"auditkit: 1 of 19 files not audited because of the problems above: {broken}")
+    assert cli("audit", *map(str, paths), "-f", MINI, "--format", "json", "--fail-under", "90")[0] == 1

@@ -177,16 +177,19 @@ def _load_each(streams: Streams, files: list[Path], tick: Callable[[], None] = l
 
 def _warn_placeholders(streams: Streams, item: Any) -> None:
     """One warning line (file:line:col) for each of 'auditkit init's placeholder texts left in a file."""
+    for line in _placeholder_warnings(item):
+        streams.err.write(line + "\n")
+
+
+def _placeholder_warnings(item: Any) -> list[str]:
     from auditkit.template import placeholders
     found = placeholders(item.deployment)
     if not found:
-        return
+        return []
     from auditkit.yamlio import parse_bytes
     doc = parse_bytes(item.raw, item.file)
-    for path, text in found:
-        problem = doc.problem(path, f"warning: still the template's placeholder '{text}'; replace it with the "
-                              "real value")
-        streams.err.write(_one_line(str(problem)) + "\n")
+    return [_one_line(str(doc.problem(path, f"warning: still the template's placeholder '{text}'; replace it "
+                                      "with the real value"))) for path, text in found]
 
 
 @contextmanager
@@ -274,6 +277,9 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     if not to_stdout:
         _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
+    if chosen == "json" and len(paths) >= batch.PARALLEL_JSON_MIN and (jobs or batch.default_jobs()) > 1:
+        _audit_json_batch(streams, paths, rule_sets, audit_date, jobs, output, fail_under)
+        return
     # Loading and auditing make the objects every output is rendered from, which live until the process ends:
     # the collector is held off while they are made and then frozen out of its sight (see _loading), so that
     # rendering many PDFs afterwards does not walk them again at every collection.
@@ -292,14 +298,49 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     valid = [path for path in paths if path not in invalid]
     options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4", brief=brief)
     _emit(streams, chosen, results, loaded, options, output, valid, sort, jobs, several=len(paths) > 1)
-    if problems:  # after the output, so that the problems are the last thing a reader sees
-        for problem in problems:
-            streams.err.write(_one_line(str(problem)) + "\n")
-        streams.err.write(_one_line(f"auditkit: {len(invalid)} of {len(paths)} files not audited because of the "
-                                    f"problems above: {', '.join(map(str, invalid))}; the other {len(results)} were audited") + "\n")
-        streams.exit_code = EXIT_BAD_INPUT
-    elif fail_under is not None and any(r.score is None or r.score.low < fail_under for r in results):
+    _report_invalid(streams, problems, invalid, len(paths), len(results))  # last, where a reader sees them
+    if not problems and fail_under is not None and any(r.score is None or r.score.low < fail_under
+                                                        for r in results):
         streams.exit_code = EXIT_BELOW_THRESHOLD
+
+
+def _audit_json_batch(streams: Streams, paths: list[Path], rule_sets: list[Any], audit_date: str | None,
+                      jobs: int | None, output: Path | None, fail_under: float | None) -> None:
+    """Many files to one JSON document, each file loaded, audited and encoded in a worker process."""
+    from auditkit import batch
+    from auditkit.outputs import write_atomic
+
+    with _progress(streams, len(paths), "auditing") as tick, _loading(streams.own_process):
+        items = batch.audit_json([(str(p), file_label(p)) for p in paths], rule_sets, audit_date,
+                                 _placeholder_warnings, jobs, tick)
+    for item in items:
+        for line in item.warnings:
+            streams.err.write(line + "\n")
+    problems = [problem for item in items for problem in item.problems]
+    invalid = [path for path, item in zip(paths, items) if item.data is None]
+    done = [item for item in items if item.data is not None]
+    if not done:
+        raise InputError(problems)
+    data = batch.join_json([item.data for item in done if item.data is not None])
+    if output is None:
+        streams.write_bytes(data)
+    else:
+        write_atomic(output, data)
+        streams.err.write(f"wrote {output}\n")
+    _report_invalid(streams, problems, invalid, len(paths), len(done))
+    if not problems and fail_under is not None and any(i.score is None or i.score < fail_under for i in done):
+        streams.exit_code = EXIT_BELOW_THRESHOLD
+
+
+def _report_invalid(streams: Streams, problems: list[Any], invalid: list[Path], total: int, audited: int) -> None:
+    """Every problem of the files not audited, then one line saying which they were; exit code 2."""
+    if not problems:
+        return
+    for problem in problems:
+        streams.err.write(_one_line(str(problem)) + "\n")
+    streams.err.write(_one_line(f"auditkit: {len(invalid)} of {total} files not audited because of the problems "
+                                f"above: {', '.join(map(str, invalid))}; the other {audited} were audited") + "\n")
+    streams.exit_code = EXIT_BAD_INPUT
 
 
 @contextmanager
