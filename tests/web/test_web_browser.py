@@ -325,6 +325,16 @@ def test_no_serious_accessibility_violation_on_any_page(served: Any, browser: An
                 if violation["impact"] in ("serious", "critical"):
                     targets = [n["target"] for n in violation["nodes"]][:3]
                     problems.append(f"{name}: {violation['id']} ({violation['impact']}): {targets}")
+        # The comparison with an earlier file is the answer to a form: reach it as a user does.
+        (served.root / "earlier-a11y.yaml").write_bytes((EXAMPLES / "moscow-safe-city-frt.yaml").read_bytes())
+        page.goto(served.url + open_example(served) + "/results")
+        page.get_by_label("The earlier file").fill("earlier-a11y.yaml")
+        page.get_by_role("button", name="Show the comparison").click()
+        page.wait_for_load_state()
+        results = axe.run(page, options={"iframes": False, "runOnly": [
+            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]})
+        problems += [f"compare: {v['id']} ({v['impact']})" for v in results.response["violations"]
+                     if v["impact"] in ("serious", "critical")]
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
