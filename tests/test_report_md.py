@@ -45,6 +45,9 @@ def test_findings_remedies_and_sources(case: tuple[AuditResult, str]) -> None:
     flat = unescape(" ".join(page.split()))
     numbers = {s.id: s.number for s in result.sources}
     for finding in result.findings:
+        if finding.status is Status.NOT_APPLICABLE:  # one compact list per principle
+            assert f"- **{finding.rule}** {text(finding.title)}: " in page
+            continue
         assert f"#### {finding.rule} {text(finding.title)}" in page
         if finding.status in (Status.NOT_MET, Status.PARTIAL):
             assert f"> {text(finding.remedy)}" in page, finding.rule
@@ -118,3 +121,21 @@ def test_a_fact_kept_secret_is_marked_where_it_is_missing(case: tuple[AuditResul
     assert ("- Is the data encrypted in storage and in transit? (`security.encryption`) "
             "**Kept secret by the operator.**") in page
     assert "(`legality.published`) **Kept secret" not in page
+
+
+def test_an_undecided_finding_shows_what_is_already_known(case: tuple[AuditResult, str]) -> None:
+    result, page = case
+    undecided = [f for f in result.findings if f.status is Status.UNKNOWN and f.facts]
+    assert undecided, "the case study should have an unknown finding with some facts known"
+    for finding in undecided:
+        assert finding.missing and not set(finding.missing) & {u.path for u in finding.facts}
+        section = page.split(f"#### {finding.rule} ", 1)[1].split("\n#### ", 1)[0]
+        known = section.split("Already known:", 1)[1].split("Missing facts:", 1)
+        assert len(known) == 2, f"{finding.rule}: the known facts should come before the missing ones"
+        for fact in finding.facts:
+            label = fact.label[:1].upper() + fact.label[1:]
+            assert f"{text(label)}: **{text(fact.display)}**" in known[0], (finding.rule, fact.path)
+    # In the Moscow study P4-04 stays unknown while the leaks themselves are a sourced 'yes'.
+    p404 = next(f for f in result.findings if f.rule == "P4-04")
+    assert [(u.path, u.display) for u in p404.facts] == [("security.known_leaks", "yes")]
+    assert p404.facts[0].sources and p404.missing == ["security.leaks_prosecuted"]

@@ -423,3 +423,78 @@ def test_the_pdfua_checker_finds_nothing(case: Rendered, tmp_path: Path) -> None
     report = json.loads(done.stdout)
     assert report["summary"]["findings"] == 0, report["findings"]
     assert report["summary"]["rules_run"] >= 11
+
+
+def _headline_in(text: str, head: Any) -> list[str]:
+    """The rule ids a report lists under its two headline headings, in order (whitespace removed first)."""
+    flat = squeeze(text)
+    start = flat.index("Redlinescrossed")
+    end = flat.index(squeeze(head.others_title), start) + len(squeeze(head.others_title))
+    red = re.findall(r"(P\d+-\d+)", flat[start:end])
+    stop = min((flat.index(m, end) for m in ("Findingsbyprinciple", "##Findings", "facts could not be established")
+                if m in flat[end:]), default=len(flat))
+    return red + ["|"] + re.findall(r"(P\d+-\d+)", flat[end:stop])
+
+
+def test_the_headline_gaps_are_the_same_in_every_format(case: Rendered) -> None:
+    from auditkit.render import html, markdown, text
+    from auditkit.render.headline import headline
+
+    head = headline(case.result)
+    assert head.red_lines and head.others_total > len(head.others)  # the case study shows both lists, cut short
+    expected = [g.rule for g in head.red_lines] + ["|"] + [g.rule for g in head.others]
+    options = RenderOptions(input_bytes=case.raw)
+    pages = {"text": text.render(case.result, options).decode(), "md": markdown.render(case.result, options).decode(),
+             "html": re.sub(r"<[^>]+>", " ", html.render(case.result, options).decode().split("<h3>", 1)[1]),
+             "pdf": "\n".join(p.extract_text() for p in case.reader.pages[2:4])}
+    for name, page in pages.items():
+        assert squeeze(head.others_title) in squeeze(page), name
+        assert f"({len(head.others)} of {head.others_total})" in page, name
+        assert _headline_in(page, head) == expected, name
+
+
+MAJOR_SECTIONS = ("Contents", "Executive summary", "Findings by principle",
+                  "Information gaps: questions for the operator", "Methodology", "Sources")
+LABELS = ("Requirement", "Missing facts", "Decided by", "Already known")
+
+
+def _body_lines(page: Any) -> list[tuple[float, str]]:
+    """(y, text) of each line in a page's body, top first: the running header and footer left out."""
+    height = float(page.mediabox.height)
+    top, bottom = height - 20 * 72 / 25.4, 20 * 72 / 25.4  # the 20 mm margins of report.css
+    found: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        y = tm[5] * cm[3] + cm[5]
+        if text.strip() and bottom < y < top:
+            found.append((y, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    lines: dict[float, str] = {}
+    for y, text in sorted(found, key=lambda item: -item[0]):
+        key = next((k for k in lines if abs(k - y) < 2), y)
+        lines[key] = (lines.get(key, "") + " " + text).strip()
+    return sorted(lines.items(), key=lambda item: -item[0])
+
+
+def test_pages_hold_together(case: Rendered) -> None:
+    pages = [_body_lines(page) for page in case.reader.pages]
+    height = float(case.reader.pages[0].mediabox.height) - 2 * 20 * 72 / 25.4
+    top = float(case.reader.pages[0].mediabox.height) - 20 * 72 / 25.4
+    for number, lines in enumerate(pages, start=1):
+        assert lines, f"page {number} is empty"
+        # No finding's label is left at the foot of a page or alone at the head of one.
+        assert lines[-1][1] not in LABELS, f"page {number} ends with the label {lines[-1][1]!r}"
+        assert lines[0][1] not in LABELS, f"page {number} starts with the label {lines[0][1]!r}"
+        # No page less than about a third full, except the last before a major section (or the report's end).
+        following = pages[number][0][1] if number < len(pages) else MAJOR_SECTIONS[-1]
+        if not following.startswith(MAJOR_SECTIONS) and number > 1:
+            filled = (top - lines[-1][0]) / height
+            assert filled > 0.33, f"page {number} is only {filled:.0%} full"
+    # Not-applicable rules are one compact list per principle, not a finding each.
+    not_applicable = [f for f in case.result.findings if f.status is Status.NOT_APPLICABLE]
+    assert not_applicable
+    text = case.squeezed()
+    for finding in not_applicable:
+        assert squeeze(f"{finding.rule} {finding.title}: {finding.explanation}") in text
+        assert squeeze(f"{finding.rule} {finding.title}severity") not in text

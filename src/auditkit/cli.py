@@ -39,6 +39,7 @@ FORMATS = ("text", "json", "md", "html", "pdf", "csv")
 EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html",
               ".htm": "html", ".pdf": "pdf", ".csv": "csv",
               ".docx": "docx"}
+BRIEF_FORMATS = ("pdf", "html", "md")
 SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
 COMPARE_FORMATS = ("text", "json", "md", "html", "pdf")
 ANNEX_FORMATS = ("md", "html", "pdf", "docx", "text")
@@ -217,7 +218,8 @@ def infer_format(fmt: str | None, output: Path | None, formats: Sequence[str] = 
 
 
 def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str | None, output: Path | None,
-          fail_under: float | None, audit_date: str | None, page_size: str, sort: str, jobs: int | None) -> None:
+          fail_under: float | None, audit_date: str | None, page_size: str, sort: str, jobs: int | None,
+          brief: bool = False) -> None:
     """Audit deployment files and print or write the result.
 
     With no FILE, audits the bundled Moscow facial-recognition case study.
@@ -242,6 +244,9 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     to_stdout = output is not None and str(output) == "-"  # '-o -': standard output, for any format
     output = None if to_stdout else output
     chosen = infer_format(fmt, output)
+    if brief and chosen not in BRIEF_FORMATS:
+        raise single("--brief", f"a brief is written as {', '.join(BRIEF_FORMATS)}, not {chosen}; add --format pdf "
+                     "(or md, html), or leave --brief out")
     if to_stdout and len(paths) > 1 and chosen in INDEX_NAMES:
         raise single("--output", f"several files to {chosen} need -o FOLDER (an existing folder), one report "
                      "per file; '-o -' takes one file")
@@ -263,7 +268,7 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
                     update={"audit_date": audit_date})})
             results.append(result)
     valid = [path for path in paths if path not in invalid]
-    options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4")
+    options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4", brief=brief)
     _emit(streams, chosen, results, loaded, options, output, valid, sort, jobs, several=len(paths) > 1)
     if problems:  # after the output, so that the problems are the last thing a reader sees
         for problem in problems:
@@ -722,6 +727,8 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     sub.add_argument("--audit-date", metavar="YYYY-MM-DD", help="Date printed on the report (overrides the file's).")
     sub.add_argument("--page-size", type=_choice(("A4", "letter"), fold_case=True), default="A4",
                      metavar="{A4,letter}", help="Paper size of PDF reports. Default: A4.")
+    sub.add_argument("--brief", action="store_true",
+                     help="A two-page brief (pdf, html or md): grade, principles, red lines, top gaps and questions.")
     sub.add_argument("--sort", default="grade", metavar="COLUMN",
                      help="Sort the league table of several files by file, name, grade, score, coverage, "
                      "red-lines or a principle such as P3, best first; --sort=-COLUMN reverses. Default: grade.")

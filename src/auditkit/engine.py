@@ -277,12 +277,22 @@ def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, m
     return f"Undetermined: it could still be met; the score is {shown}, depending on {depends}."
 
 
+def _known(deployment: Deployment, path: str) -> bool:
+    """True when the deployment answers this fact (neither unknown nor undisclosed)."""
+    fact = get_fact(deployment, path)
+    return fact is not None and not isinstance(fact.value, Missing)
+
+
 def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deployment: Deployment,
              can: frozenset[Status]) -> Finding:
     facts = []
     decided = status in (Status.MET, Status.PARTIAL, Status.NOT_MET, Status.NOT_APPLICABLE)
     order = {path: i for i, path in enumerate(rule.facts)}
-    for path in sorted(outcome.used, key=lambda p: order.get(p, len(order))) if decided else []:
+    if decided:
+        shown_paths = sorted(outcome.used, key=lambda p: order.get(p, len(order)))
+    else:  # undecided: the facts already known, shown beside the missing ones (what the rule can still reach)
+        shown_paths = [p for p in rule.facts if p not in outcome.missing and _known(deployment, p)]
+    for path in shown_paths:
         fact = get_fact(deployment, path)
         assert fact is not None
         info = catalogue()[path]

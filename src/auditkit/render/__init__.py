@@ -29,6 +29,7 @@ class RenderOptions:
     input_bytes: bytes = b""
     page_size: str = "A4"
     color: bool = False
+    brief: bool = False  # the two-page brief instead of the full report (PDF, HTML and Markdown)
 
 
 class Renderer(Protocol):

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from auditkit.model.catalog import catalogue
 from auditkit.model.result import AuditResult, Finding, PrincipleResult, ScoreRange, Status, Verdict
 from auditkit.render import RenderOptions
+from auditkit.render.headline import NO_GAP, NO_RED_LINE, RED_LINES_TITLE, Gap, headline
 from auditkit.render.labels import (
     cap_text,
     fact_phrase,
@@ -28,11 +29,9 @@ from auditkit.render.labels import (
     undecided_text,
     verdict_colour,
     verdict_label,
-    worst_gaps,
 )
 from auditkit.render.labels import number as number_text
 
-SUMMARY_GAPS = 6
 SETTLE_SHOWN = 3  # facts named per open principle in "to settle ..., establish: ..."
 
 # What one report prints at most of what a file can hold in bulk (docs/limits.md): past these a 2 MiB file
@@ -142,6 +141,9 @@ def _finding(f: Finding, numbers: dict[str, int], secret: set[str]) -> dict[str,
         "weight": f.weight, "explanation": clip(f.explanation, REPORT_RULE_TEXT),
         "rationale": clip(f.rationale, REPORT_RULE_TEXT),
         "requirement": _requirement(f.requirement),
+        # An undecided finding lists what is already known beside what is missing, so that the reader sees
+        # how far the rule can still go; a decided one lists the facts that decided it.
+        "facts_label": "Already known" if f.status is Status.UNKNOWN else "Decided by",
         "facts": [{"label": u.label, "label_cap": u.label[:1].upper() + u.label[1:], "path": u.path, "display": u.display, "note": clip(u.note, REPORT_NOTE),
                    "refs": _refs(u.sources, numbers)} for u in f.facts],
         "missing": [{"path": m, "label": facts[m].label if m in facts else m,
@@ -174,23 +176,28 @@ def _principles(result: AuditResult, numbers: dict[str, int]) -> list[dict[str, 
             "coverage": "–" if p.verdict is Verdict.NOT_APPLICABLE else f"{p.coverage * 100:.0f}%",
             "decided": "" if p.verdict is Verdict.NOT_APPLICABLE else
             f"{p.coverage * 100:.0f}% of the rule weight decided",
-            "counts": counts or "no rules", "findings": findings})
+            "counts": counts or "no rules",
+            # Rules that do not concern this programme: one compact list per principle, not a page of findings.
+            "findings": [f for f in findings if f["status"] != Status.NOT_APPLICABLE.value],
+            "not_applicable": [f for f in findings if f["status"] == Status.NOT_APPLICABLE.value]})
     return out
 
 
-def _summary(result: AuditResult) -> dict[str, Any]:
-    by_rule = {f.rule: f for f in result.findings}
-    crossed = set(result.red_lines_crossed)
-    # Red lines get their own list; the gaps list goes on with the next most serious ones.
-    gaps = [f for f in worst_gaps(result.findings) if f.rule not in crossed]
+def _gap(gap: Gap, numbers: dict[str, int]) -> dict[str, Any]:
+    f = gap.finding
+    return {"rule": f.rule, "anchor": f"rule-{f.rule}", "title": f.title, "status_label": status_label(f.status),
+            "status": f.status.value, "red_line": f.red_line, "severity": f.severity, "tags": gap.tags,
+            "sentence": f.explanation, "refs": _refs(f.sources, numbers)}
+
+
+def _summary(result: AuditResult, numbers: dict[str, int]) -> dict[str, Any]:
+    """The executive summary's lists: the headline gaps (render/headline.py), as every format shows them."""
+    head = headline(result)
     return {
-        "red_lines": [{"rule": r, "anchor": f"rule-{r}", "title": by_rule[r].title if r in by_rule else "",
-                       "sentence": by_rule[r].explanation if r in by_rule else ""}
-                      for r in result.red_lines_crossed],
-        "gaps": [{"rule": f.rule, "anchor": f"rule-{f.rule}", "title": f.title, "status_label": status_label(
-            f.status), "status": f.status.value, "red_line": f.red_line, "severity": f.severity,
-                  "sentence": f.explanation} for f in gaps[:SUMMARY_GAPS]],
-        "gaps_total": len(gaps),
+        "red_lines_title": RED_LINES_TITLE, "no_red_line": NO_RED_LINE, "no_gap": NO_GAP,
+        "red_lines": [_gap(g, numbers) for g in head.red_lines],
+        "gaps_title": head.others_title, "gaps": [_gap(g, numbers) for g in head.others],
+        "gaps_total": head.others_total,
         "decided": sum(1 for f in result.findings if f.status is not Status.UNKNOWN),
         "total": len(result.findings),
         "settle": [{"id": p.id, "title": p.title, "anchor": _anchor(p), "verdict_label": verdict_label(p.verdict),
@@ -292,7 +299,7 @@ def report_view(result: AuditResult) -> dict[str, Any]:
     numbers = {s.id: s.number for s in result.sources}
     principles = _principles(result, numbers)
     return {
-        "cover": _cover(result), "summary": _summary(result), "principles": principles,
+        "cover": _cover(result), "summary": _summary(result, numbers), "principles": principles,
         "chart": score_chart(result.principles, result.scoring),
         "gaps": _information_gaps(result), "gaps_count": len(result.information_gaps),
         "undisclosed_count": sum(1 for g in result.information_gaps if g.undisclosed),
@@ -302,6 +309,28 @@ def report_view(result: AuditResult) -> dict[str, Any]:
         "statuses": [{"value": s.value, "label": status_label(s)} for s in Status],
         "verdicts": [{"label": verdict_label(v), "colour": verdict_colour(v)} for v in Verdict],
     }
+
+
+BRIEF_QUESTIONS = 5
+
+
+def _top_questions(result: AuditResult) -> list[dict[str, Any]]:
+    """The first questions for the operator in the engine's order (the answer that settles the most first),
+    numbered as in the full report."""
+    return _information_gaps(result)[:BRIEF_QUESTIONS]
+
+
+def brief_view(result: AuditResult) -> dict[str, Any]:
+    """What the two-page brief says: the report's view, cut to the cover, the principle table, the headline
+    gaps with the sources they cite, the top questions, and how to get the full report."""
+    view = report_view(result)
+    summary = view["summary"]
+    cited = {n for g in (*summary["red_lines"], *summary["gaps"]) for n in g["refs"] if isinstance(n, int)}
+    stem = result.input_file.rsplit(".", 1)[0] if "." in result.input_file else result.input_file
+    return {**view, "sources": [s for s in view["sources"] if s["number"] in cited],
+            "questions": _top_questions(result), "questions_total": len(result.information_gaps),
+            "full_command": f"auditkit audit {result.input_file} --format pdf -o {stem or 'report'}.pdf",
+            "rules_total": len(result.findings), "sources_total": len(result.sources)}
 
 
 def css_string(value: str) -> Markup:
@@ -339,15 +368,16 @@ def subject(result: AuditResult) -> str:
 
 def render_document(result: AuditResult, options: RenderOptions, *, pdf: bool) -> str:
     """The report's HTML text: standalone for the browser, or with print assets for WeasyPrint."""
-    css = asset_text("report.css")
+    css = asset_text("report.css") + (asset_text("brief.css") if options.brief else "")
     if pdf:
         css = asset_text("fonts.css") + css
     page = "letter" if options.page_size.lower() == "letter" else "A4"
     d = result.deployment
     created = f"{d.audit_date}T00:00:00Z" if d.audit_date else None
-    return environment().get_template("report.html.j2").render(
-        view=report_view(result), css=Markup(css), pdf=pdf, page_size=page, created=created, running=_running(result),
-        title=f"Human-rights audit: {d.name}", author=d.auditor or "", subject=subject(result),
+    name, view = ("brief.html.j2", brief_view(result)) if options.brief else ("report.html.j2", report_view(result))
+    return environment().get_template(name).render(
+        view=view, css=Markup(css), pdf=pdf, page_size=page, created=created, running=_running(result),
+        title=f"Human-rights audit{' (brief)' if options.brief else ''}: {d.name}", author=d.auditor or "", subject=subject(result),
         keywords=keywords(result), generator=f"auditkit {result.auditkit_version}")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from auditkit.escape import markdown, markdown_code
 from auditkit.model.result import AuditResult
 from auditkit.render import RenderOptions
-from auditkit.render.html import report_view
+from auditkit.render.html import brief_view, report_view
 
 
 def text(value: object) -> str:
@@ -69,13 +69,12 @@ def _summary(view: dict[str, Any]) -> list[str]:
            "| Principle | Score | Verdict | Decided |", "|---|---:|---|---:|"]
     out += [f"| {cell(p['id'] + ' ' + p['title'])} | {p['score']} | {p['verdict_label']} | {p['coverage']} |"
             for p in view["principles"]]
-    out += ["", "### Red lines crossed", ""]
-    out += [f"- **{r['rule']}** (red line) {text(r['sentence'])}" for r in s["red_lines"]] or \
-        ["None of the red-line rules is shown to be broken."]
-    title = "Other serious gaps" if s["red_lines"] else "Most serious gaps"
-    out += ["", f"### {title}", ""]
-    out += [f"{i}. **{g['rule']}** ({g['status_label']}{', red line' if g['red_line'] else ''}) "
-            f"{text(g['sentence'])}" for i, g in enumerate(s["gaps"], start=1)] or ["No rule is shown to be unmet."]
+    out += ["", f"### {s['red_lines_title']}", ""]
+    out += [f"- **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}" for g in s["red_lines"]] \
+        or [s["no_red_line"]]
+    out += ["", f"### {s['gaps_title']}", ""]
+    out += [f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
+            for i, g in enumerate(s["gaps"], start=1)] or [s["no_gap"]]
     return out + [""]
 
 
@@ -85,7 +84,7 @@ def _finding(f: dict[str, Any]) -> list[str]:
            f"**{f['status_label']}**, severity {f['severity']}, weight {f['weight']}{red}", "",
            text(f["explanation"]) + _refs(f["refs"]), ""]
     if f["facts"]:
-        out += ["Decided by:", ""]
+        out += [f"{f['facts_label']}:", ""]
         out += [f"- {text(u['label_cap'])}: **{text(u['display'])}**{_refs(u['refs'])}"
                 + (f" ({text(u['note'])})" if u["note"] else "") for u in f["facts"]]
         out.append("")
@@ -127,6 +126,12 @@ def _principles(view: dict[str, Any]) -> list[str]:
                 + f" ({p['counts']}).", "", text(p["reason"]) + _settle(p), ""]
         for f in p["findings"]:
             out += _finding(f)
+        if p["not_applicable"]:
+            count = len(p["not_applicable"])
+            out += [f"**Not applicable to this programme ({count} rule{'s' if count != 1 else ''})**", ""]
+            out += [f"- **{f['rule']}** {text(f['title'])}: {text(f['explanation'])}{_refs(f['refs'])}"
+                    for f in p["not_applicable"]]
+            out.append("")
     return out
 
 
@@ -189,8 +194,47 @@ def _sources(view: dict[str, Any]) -> list[str]:
     return out if view["sources"] else out + ["The deployment file declares no sources.", ""]
 
 
+def _brief(view: dict[str, Any]) -> list[str]:
+    """The two-page brief: the cover, the principle table, the headline gaps with their sources, the top
+    questions for the operator, and how to get the full report."""
+    c = view["cover"]
+    cover = _cover(view)
+    out = cover[:cover.index("| | |")]
+    out += ["| | |", "|---|---|"]
+    rows = [("Jurisdiction", c["jurisdiction"] or "not given"), ("Operator", c["operator"] or "not given"),
+            ("Technology", c["technology"]), ("Period", c["period"]), ("Audit date", c["audit_date"]),
+            ("Framework", c["frameworks"])]
+    out += [f"| {k} | {cell(v)} |" for k, v in rows if v] + [""]
+    summary = _summary(view)
+    table = summary.index("| Principle | Score | Verdict | Decided |")
+    gaps = summary.index(f"### {view['summary']['red_lines_title']}")
+    out += [summary[2], "", "## Principle by principle", "", *summary[table:gaps], "## What falls short", "",
+            *summary[gaps:]]
+    out += ["## Questions for the operator", ""]
+    questions, total = view["questions"], view["questions_total"]
+    if questions:
+        out += [f"{total} fact{'s' if total != 1 else ''} could not be established. The {len(questions)} that "
+                "matter most" + (" (numbered as in the full report):" if total > len(questions) else ":"), ""]
+        out += [f"- **Q{q['number']}.** {text(q['question'])}" + (" **(undisclosed)**" if q["undisclosed"] else "")
+                + f" Needed by {', '.join(q['rules'])}." for q in questions]
+    else:
+        out.append("Every fact the rules need was established.")
+    out += ["", "## Sources cited above", ""]
+    out += _sources(view)[2:] if view["sources"] else ["The gaps above cite no source.", ""]
+    out += ["## The full report", "",
+            (f"This brief is cut from a full report that gives, for each of the {view['rules_total']} rules, the "
+             "facts that decided it, their sources and an amendment ready to propose; all "
+             f"{view['questions_total']} questions for the operator; the method; and all {view['sources_total']} "
+             f"sources. To produce it: `{view['full_command']}` (auditkit {c['version']}; input "
+             f"{text(c['input_file'])}, SHA-256 {c['sha256']})."), ""]
+    return out
+
+
 def render(result: AuditResult, options: RenderOptions) -> bytes:
-    """The Markdown report."""
+    """The Markdown report (or, with options.brief, the two-page brief)."""
+    if options.brief:
+        lines = _brief(brief_view(result))
+        return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
     view = report_view(result)
     parts = [_cover(view), _summary(view), _principles(view), _gaps(view), _methodology(view), _sources(view)]
     return ("\n".join(line for part in parts for line in part).rstrip("\n") + "\n").encode("utf-8")
