@@ -31,6 +31,7 @@ import argparse
 import copy
 import io
 import json
+import os
 import random
 import re
 import resource
@@ -75,6 +76,7 @@ class Outcome:
     seconds: float
     problems: list[str] = field(default_factory=list)  # rules the run broke (empty when all is well)
     data: bytes = b""
+    timings: list[str] = field(default_factory=list)  # each command and its time
 
 
 # --- mutation ---------------------------------------------------------------------------------------------
@@ -185,10 +187,16 @@ _LIVE_MD = re.compile(r"(?<!\\)<(img|script)|(?<!\\)\[link(?<!\\)\]\(javascript"
 _LIVE_HTML = re.compile(r"<img src=x|<script>alert|href=\"javascript")
 
 
+_TIMINGS: list[str] = []
+
+
 def run_cli(*args: str) -> tuple[int, str, str]:
     from auditkit.cli import main
     out, err = io.StringIO(), io.StringIO()
+    start = time.perf_counter()
     code = main(list(args), stdout=out, stderr=err)
+    name = args[0] + (f" {args[args.index('--format') + 1]}" if "--format" in args else "")
+    _TIMINGS.append(f"{name} {time.perf_counter() - start:.2f}s")
     return code, out.getvalue(), err.getvalue()
 
 
@@ -268,8 +276,10 @@ def run(seconds: float | None, count: int | None, seed: int, pdf: bool = False, 
         folder = Path(tmp)
         while (count is None or len(outcomes) < count) and (seconds is None or time.perf_counter() - start < seconds):
             loader._load_cached.cache_clear()  # every pack is read afresh
+            _TIMINGS.clear()
             outcome = fuzz_pack(rng, folder, example) if rng.random() < packs else \
                 fuzz_deployment(rng, folder, pool, pdf)
+            outcome.timings = list(_TIMINGS)
             outcomes.append(outcome)
             if outcome.problems:
                 log(f"FAILED {outcome.kind} {outcome.label[:100]}: {outcome.problems[0][:200]}")
@@ -284,12 +294,26 @@ def run(seconds: float | None, count: int | None, seed: int, pdf: bool = False, 
         "packs": sum(o.kind == "pack" for o in outcomes), "commands": sum(len(o.codes) for o in outcomes),
         "seconds": round(time.perf_counter() - start, 1),
         "exits_by_code": dict(sorted(exits.items())), "first_command_exits": dict(sorted(first.items())),
-        "slowest": [{"seconds": round(o.seconds, 3), "kind": o.kind, "bytes": len(o.data), "input": o.label[:160]}
-                    for o in slowest],
+        "slowest": [{"seconds": round(o.seconds, 3), "kind": o.kind, "bytes": len(o.data), "input": o.label[:160],
+                     "commands": o.timings} for o in slowest],
+        "load_average": [round(x, 1) for x in os.getloadavg()],
+        "slowest_by_command": _slowest_by_command(outcomes),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "failures": [{"kind": o.kind, "input": o.label[:200], "problems": o.problems[:3]}
                      for o in outcomes if o.problems],
     }
+
+
+def _slowest_by_command(outcomes: list[Outcome]) -> dict[str, dict[str, Any]]:
+    """For each command (validate, audit pdf, principles...), its slowest run and on which input."""
+    out: dict[str, dict[str, Any]] = {}
+    for outcome in outcomes:
+        for timing in outcome.timings:
+            name, _, seconds_text = timing.rpartition(" ")
+            seconds = float(seconds_text.rstrip("s"))
+            if seconds > out.get(name, {}).get("seconds", -1.0):
+                out[name] = {"seconds": seconds, "input": outcome.label[:120]}
+    return dict(sorted(out.items()))
 
 
 def main() -> int:
@@ -311,10 +335,15 @@ def main() -> int:
               f"{summary['commands']} commands in {summary['seconds']} s, seed {summary['seed']}")
         print(f"exits by code (every command): {summary['exits_by_code']}")
         print(f"exits by code (first command: validate or principles --check): {summary['first_command_exits']}")
-        print(f"peak memory (RSS of the fuzzing process): {summary['peak_rss_mib']} MiB")
+        print(f"peak memory (RSS of the fuzzing process, all inputs in one process): "
+              f"{summary['peak_rss_mib']} MiB")
         print("slowest inputs:")
         for row in summary["slowest"]:
             print(f"  {row['seconds']:7.3f} s  {row['kind']:<10} {row['bytes']:>8} bytes  {row['input']}")
+            print(f"             {', '.join(row['commands'])}")
+        print("slowest run of each command:")
+        for name, row in summary["slowest_by_command"].items():
+            print(f"  {name:<16} {row['seconds']:7.2f} s  {row['input']}")
         print(f"failures: {len(summary['failures'])}")
         for row in summary["failures"]:
             print(f"  {row['kind']}: {row['input']}: {row['problems']}")

@@ -16,11 +16,11 @@ from auditkit.cli import main
 
 MINI = str(MINI_PATH)
 BASE = """\
-format_version: 1
+format_version: 2
 deployment:
   name: {name}
 sources:
-  - {{id: council-2024, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03}}
+  - {{id: council-2024, kind: official_record, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03, url: 'https://example.org/council-2024'}}
 retention:
   max_days: {{value: {days}, sources: [council-2024]}}
   sunset_clause: {{value: yes, sources: [council-2024]}}

@@ -18,12 +18,13 @@ from auditkit.template import template
 MINI = str(MINI_PATH)
 
 FILLED = """\
-format_version: 1
+format_version: 2
 deployment:
   name: Riverside camera pilot
   jurisdiction: Riverside
 sources:
-  - {id: council-2024, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03}
+  - {id: council-2024, kind: official_record, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03,
+     url: 'https://example.org/riverside/2024-03'}
 retention:
   max_days: {value: 400, sources: [council-2024]}
   sunset_clause: {value: yes, sources: [council-2024]}
@@ -212,7 +213,7 @@ def test_help_and_version_go_to_the_given_stream(capsys: pytest.CaptureFixture[s
     assert (code, out, err) == (0, "auditkit 0.1.0\n", "")
     code, out, err = cli("validate", "--help")
     assert (code, err) == (0, "")
-    assert out.startswith("usage: auditkit validate [-h] FILE [FILE ...]")
+    assert out.startswith("usage: auditkit validate [-h] [--strict] FILE [FILE ...]")
     assert "Exit 0 when every file is valid, 2 otherwise." in out
     assert capsys.readouterr() == ("", "")  # nothing leaked to the real stdout or stderr
 

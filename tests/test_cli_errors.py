@@ -13,11 +13,12 @@ from auditkit import outputs
 
 MINI = str(MINI_PATH)
 VALID = """\
-format_version: 1
+format_version: 2
 deployment:
   name: Riverside camera pilot
 sources:
-  - {id: council-2024, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03}
+  - {id: council-2024, kind: official_record, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03,
+     url: 'https://example.org/riverside/2024-03'}
 retention:
   max_days: {value: 400, sources: [council-2024]}
 """

@@ -17,12 +17,12 @@ from auditkit.rules.loader import load_framework
 
 MINI = str(MINI_PATH)
 BEFORE = """\
-format_version: 1
+format_version: 2
 deployment:
   name: Riverside camera pilot
 sources:
-  - {id: council-2024, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03}
-  - {id: amendment-7, publisher: Riverside Council, title: Amendment 7, date: 2025-01}
+  - {id: council-2024, kind: official_record, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03, url: 'https://example.org/council-2024'}
+  - {id: amendment-7, kind: official_record, publisher: Riverside Council, title: Amendment 7, date: 2025-01, url: 'https://example.org/amendment-7'}
 retention:
   max_days: {value: 400, sources: [council-2024]}
   sunset_clause: unknown
@@ -111,10 +111,10 @@ def test_different_rule_sets_are_named(pair: tuple[Path, Path], tmp_path: Path) 
 def test_different_format_versions_are_named(pair: tuple[Path, Path]) -> None:
     framework = load_framework(MINI)
     old, new = (load_deployment(p) for p in pair)
-    newer = new.deployment.model_copy(update={"format_version": 2})  # stands for a later format of the same facts
+    newer = new.deployment.model_copy(update={"format_version": 3})  # stands for a later format of the same facts
     result = compare.compare(audit(old, [framework]), audit(new, [framework]), old.deployment, newer,
                              [framework], [framework])
-    assert result.notes == [("The two descriptions are in different format versions (1 and 2); facts are compared "
+    assert result.notes == [("The two descriptions are in different format versions (2 and 3); facts are compared "
                             "by their meaning.")]
     assert [r.rule for r in result.rules] == ["M1-01", "M1-02", "M2-02"]
 

@@ -175,10 +175,10 @@ def test_every_known_fact_cites_a_declared_source(name: str) -> None:
         fact = get_fact(deployment, path)
         if fact is None:
             continue
-        if fact.known and (not fact.sources or not set(fact.sources) <= declared):
+        if fact.known and (not fact.sources or not set(fact.source_ids) <= declared):
             unsourced.append(path)
         # An unknown fact may cite the claim it does not accept, so that its note can be checked.
-        cited.update(fact.sources)
+        cited.update(fact.source_ids)
     assert unsourced == []
     assert cited == declared, "every declared source should back at least one fact or note"
 
@@ -291,7 +291,7 @@ def test_moscow_courts_ruled_on_the_merits(results: dict[str, AuditResult]) -> N
     examine the challenge. P4-11 (P9-10 before rule set 2.0) is therefore met on the court's own record."""
     fact = _facts(FRT)["transparency.effective_court_review"]
     assert fact is not None and fact.value is True
-    assert "kommersant-2019" in fact.sources
+    assert "kommersant-2019" in fact.source_ids
     assert "refused" not in (fact.note or "").replace("refused Popova's claim", "")
     assert _finding(results, FRT, "P4-11").status is Status.MET
 
@@ -321,7 +321,7 @@ def test_the_federal_ai_law_of_april_2020_is_addressed_and_not_called_later() ->
     moscow = _facts(FRT)["legality.names_technology"]
     assert moscow is not None and moscow.value is False
     assert "123-FZ" in (moscow.note or "") and "24 April 2020" in (moscow.note or "")
-    assert "cliffordchance-2020" in moscow.sources
+    assert "cliffordchance-2020" in moscow.source_ids
     nizhny = _facts(NIZHNY)["legality.names_technology"]
     assert nizhny is not None and nizhny.value is False
     assert "123-FZ" in (nizhny.note or "") and "Moscow only" in (nizhny.note or "")
@@ -339,7 +339,7 @@ def test_a_fact_resting_on_one_blog_says_so() -> None:
         for path, fact in _facts(name).items():
             if fact is None or not fact.sources:
                 continue
-            if set(fact.sources) <= blogs:
+            if set(fact.source_ids) <= blogs:
                 assert "blog" in (fact.note or "").lower(), (name, path)
 
 

@@ -31,11 +31,11 @@ ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "moscow-safe-city-frt.yaml"
 INVALID = Path(__file__).parent / "fixtures" / "invalid"
 VALID = """\
-format_version: 1
+format_version: 2
 deployment:
   name: Riverside camera pilot
 sources:
-  - {id: council-2024, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03}
+  - {id: council-2024, kind: official_record, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03, url: 'https://example.org/council-2024'}
 retention:
   max_days: {value: 400, sources: [council-2024]}
 """
@@ -256,13 +256,15 @@ def test_stale_temporary_files_of_dead_processes_are_removed(deployment: Path, t
     target = tmp_path / "r.json"
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, check=True).stdout.strip()
-    stale = tmp_path / f".r.json.{dead}.abc123.part"
-    alive = tmp_path / f".r.json.{os.getpid()}.def456.part"  # a writer still at work: left alone
-    other = tmp_path / ".other.json.1.x.part"
-    for path in (stale, alive, other):
+    stale = tmp_path / f".r.json.{dead}.abc123_z.part"
+    old = tmp_path / ".r.json.k2j4h5g6.part"  # an older version's name, without the pid
+    alive = tmp_path / f".r.json.{os.getpid()}.def456_y.part"  # a writer still at work: left alone
+    others = [tmp_path / ".other.json.1.abcdefgh.part", tmp_path / f".r.json.md.{dead}.abcdefgh.part"]
+    for path in (stale, old, alive, *others):
         path.write_text("half a report", encoding="utf-8")
+    os.utime(old, (time.time() - 2 * outputs.STALE_SECONDS,) * 2)
     assert cli("audit", str(deployment), "-f", str(MINI), "--format", "json", "-o", str(target))[0] == 0
-    assert sorted(p.name for p in tmp_path.glob(".*.part")) == sorted([alive.name, other.name])
+    assert sorted(p.name for p in tmp_path.glob(".*.part")) == sorted([alive.name, *(p.name for p in others)])
 
 
 def test_sigterm_while_writing_removes_the_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -462,3 +464,18 @@ def test_a_report_caps_long_lists_and_texts_and_says_so(tmp_path: Path) -> None:
     assert "… and 25 more sources, not listed here" in html and html.count('<li id="source-') == REPORT_SOURCES
     code, data, _ = cli("audit", str(path), "-f", str(MINI), "--format", "json")
     assert data.count('"number":') == REPORT_SOURCES + 25 and data.count("n" * (REPORT_NOTE + 500)) == REPORT_SOURCES + 25
+
+
+def test_lint_lines_quoting_a_pack_value_are_printable(tmp_path: Path) -> None:
+    """Found by the structure-aware fuzz run: a case value with U+FEFF reached the terminal raw."""
+    pack = _pack(tmp_path)
+    rule = pack / "rules" / "M2-01.yaml"
+    text = rule.read_text(encoding="utf-8")
+    assert "{scope.scanning: untargeted}" in text
+    rule.write_text(text.replace("{scope.scanning: untargeted}", '{scope.scanning: "untargeted \\uFEFF"}'),
+                    encoding="utf-8")
+    code, out, err = cli("principles", "--check", "-f", str(pack))
+    assert (code, out) == (2, "")
+    line = next(line for line in err.splitlines() if "M2-01" in line and "case 'untargeted'" in line)
+    assert line.isprintable() and "untargeted ?" in line
+    assert all(line.isprintable() for line in err.splitlines())

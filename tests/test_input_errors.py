@@ -28,11 +28,12 @@ PYDANTIC_WORDS = ("Input should", "Value error", "Field required", "pydantic", "
                   "Extra inputs", "tag:yaml.org")
 
 VALID = """\
-format_version: 1
+format_version: 2
 deployment:
   name: Safe City
 sources:
-  - {id: decree-2019, publisher: City of Moscow, title: Decree 410, date: 2019-06-10}
+  - {id: decree-2019, kind: law, publisher: City of Moscow, title: Decree 410, date: 2019-06-10,
+     url: 'https://example.org/decree-410'}
 legality:
   published: {value: yes, sources: [decree-2019]}
 """
@@ -41,7 +42,7 @@ legality:
 def test_there_is_a_fixture_for_every_kind_of_bad_input() -> None:
     kinds = {"yaml_", "json_", "duplicate_key", "wrong_types", "unknown_fields", "enum_value",
              "fact_without_source", "source_not_declared", "empty", "binary_", "latin1", "top_level_list",
-             "format_version_2", "python_tag", "alias_bomb", "deep_flow", "deep_block", "long_text"}
+             "format_version_3", "python_tag", "alias_bomb", "deep_flow", "deep_block", "long_text"}
     assert all(any(case.startswith(kind) for case in CASES) for kind in kinds)
     assert len(CASES) >= 45
 
@@ -122,8 +123,8 @@ def test_utf16_from_windows_notepad_is_fine(tmp_path: Path) -> None:
 
 
 def test_tab_indented_json_is_fine(tmp_path: Path) -> None:
-    text = ('{\n\t"format_version": 1,\n\t"deployment": {\n\t\t"name": "Safe City"\n\t},\n\t"sources": [{"id": "s1",'
-            ' "publisher": "p", "title": "t", "date": "2020"}],\n\t"legality": {"published": {"value": "no",'
+    text = ('{\n\t"format_version": 2,\n\t"deployment": {\n\t\t"name": "Safe City"\n\t},\n\t"sources": [{"id": "s1",'
+            ' "kind": "press", "publisher": "p", "title": "t", "date": "2020", "url": "https://example.org/s1"}],\n\t"legality": {"published": {"value": "no",'
             ' "sources": ["s1"]}}\n}\n')
     deployment = _load(tmp_path, "tabs.json", text.encode())
     assert deployment.legality.published is not None and deployment.legality.published.value is False
@@ -215,7 +216,7 @@ def test_limits_leave_room_for_real_files() -> None:
 def test_no_code_uses_an_unsafe_yaml_loader() -> None:
     src = Path(__file__).parents[1] / "src" / "auditkit"
     unsafe = re.compile(r"yaml\.(load|load_all|unsafe_load|full_load)\(|\b(Unsafe|Full)Loader\b|yaml\.Loader\b|"
-                        r"\bLoader=yaml\.Loader\b|yaml\.add_constructor")
+                        r"\bLoader=yaml\.Loader\b|yaml\.add_constructor|typ=.(unsafe|full|base)")
     offenders = [f"{p}:{n}" for p in src.rglob("*.py") for n, line in enumerate(p.read_text().splitlines(), 1)
                  if unsafe.search(line)]
     assert offenders == []

@@ -16,12 +16,12 @@ from auditkit.rules.loader import load_framework
 MINI = str(MINI_PATH)
 ROOT = Path(__file__).resolve().parents[1]
 RIVERSIDE = """\
-format_version: 1
+format_version: 2
 deployment:
   name: Riverside camera pilot
   audit_date: "2026-01-31"
 sources:
-  - {id: council-2024, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03}
+  - {id: council-2024, kind: official_record, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03, url: 'https://example.org/council-2024'}
 retention:
   max_days: {value: 400, sources: [council-2024]}
   sunset_clause: {value: yes, sources: [council-2024]}
@@ -31,10 +31,10 @@ deidentification:
   claimed: {value: no, sources: [council-2024]}
 """
 MISUSED = """\
-format_version: 1
+format_version: 2
 deployment: {name: Misused network}
 sources:
-  - {id: press, publisher: A newspaper, title: The cameras were used on protesters, date: 2021-02}
+  - {id: press, kind: press, publisher: A newspaper, title: The cameras were used on protesters, date: 2021-02, url: 'https://example.org/press'}
 minimisation:
   used_beyond_purposes: {value: yes, sources: [press]}
   purposes_limited: {value: no, sources: [press]}

@@ -118,7 +118,7 @@ def test_every_operator_agrees_with_generated_rego(tmp_path: Path) -> None:
 def test_rego_policy_reads_disclosed_and_missing_facts_as_auditkit_does(tmp_path: Path) -> None:
     framework = operator_framework(tmp_path / "operators")
     auditor = rego.RegoAuditor(framework)
-    base: dict[str, Any] = {"format_version": 1, "deployment": {"name": "Case"},
+    base: dict[str, Any] = {"format_version": 2, "deployment": {"name": "Case"},
                             "sources": [{"id": "s", "publisher": "p", "title": "t", "date": "2020"}]}
     cases = [
         # participation kept secret: X-04 applies, and a secret refusal policy is not disclosed

@@ -21,11 +21,12 @@ from auditkit.rules.loader import load_framework
 MINI = MINI_PATH
 MET_WHEN = "met_when: {fact: retention.max_days, at_most: 30}"
 DEPLOYMENT = """\
-format_version: 1
+format_version: 2
 deployment:
   name: Riverside camera pilot
 sources:
-  - {id: council-2024, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03}
+  - {id: council-2024, kind: official_record, publisher: Riverside Council, title: Camera pilot decision, date: 2024-03,
+     url: 'https://example.org/riverside/2024-03'}
 retention:
   max_days: {value: 20, sources: [council-2024]}
 scope:

@@ -41,6 +41,7 @@ EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".md": "md", ".m
               ".docx": "docx"}
 BRIEF_FORMATS = ("pdf", "html", "md")
 SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
+EVIDENCE = ("established", "reported", "alleged")
 COMPARE_FORMATS = ("text", "json", "md", "html", "pdf")
 ANNEX_FORMATS = ("md", "html", "pdf", "docx", "text")
 
@@ -123,21 +124,38 @@ def examples_root() -> Path:
 # --- commands ----------------------------------------------------------------------------------------
 
 
-def validate(streams: Streams, files: list[Path]) -> None:
+def validate(streams: Streams, files: list[Path], strict: bool = False) -> None:
     """Check deployment files; print every problem as file:line:col: field: message.
 
+    Warnings (a source with no web address or kind) are printed too.
     Exit 0 when every file is valid, 2 otherwise.
-    """
-    _load_all(streams, files)
+    With --strict, a warning counts as a problem."""
+    _load_all(streams, files, strict, notices=True)
     for path in files:
         streams.out.write(terminal(f"{file_label(path)}: valid") + "\n")
 
 
-def _load_all(streams: Streams, files: list[Path]) -> list[Any]:
+def _load_all(streams: Streams, files: list[Path], strict: bool = False, *, notices: bool = False) -> list[Any]:
+    """Load every file; raise one InputError listing every problem. Warnings (and notices) go to stderr."""
     loaded, problems, _ = _load_each(streams, files)
     if problems:
         raise InputError(problems)
+    _notices(streams, loaded, strict, notices=notices)
     return loaded
+
+
+def _notices(streams: Streams, loaded: list[Any], strict: bool, *, notices: bool = True) -> None:
+    """Print each file's notice (format 1) and warnings; with ``strict``, warnings are problems (exit 2).
+
+    Only 'validate' shows notices: a format-1 file audits (and plans, compares) as it always did, and
+    'validate' says to migrate it.
+    """
+    warnings = [w for item in loaded for w in item.warnings]
+    for item in loaded:
+        for line in (*(item.notices if notices else ()), *([] if strict else item.warnings)):
+            streams.err.write(_one_line(str(line)) + "\n")
+    if strict and warnings:
+        raise InputError(warnings)
 
 
 def _load_each(streams: Streams, files: list[Path], tick: Callable[[], None] = lambda: None
@@ -219,13 +237,16 @@ def infer_format(fmt: str | None, output: Path | None, formats: Sequence[str] = 
 
 def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str | None, output: Path | None,
           fail_under: float | None, audit_date: str | None, page_size: str, sort: str, jobs: int | None,
-          brief: bool = False) -> None:
+          brief: bool = False, evidence: str = "reported", strict: bool = False) -> None:
     """Audit deployment files and print or write the result.
 
     With no FILE, audits the bundled Moscow facial-recognition case study.
     Several files: every valid file is audited and written, with a league table
     (text, md and html index pages, csv); invalid files are reported one line
     per problem, and the exit code is then 2.
+    --evidence sets which facts may decide rules: established ones only,
+    reported ones too (the default), or alleged ones too; weaker facts are
+    shown but treated as unknown.
     Exit 0 on a completed audit, 1 when the low end of a score is below --fail-under, 2 on bad input.
     """
     from auditkit import batch
@@ -260,9 +281,10 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
         loaded, problems, invalid = _load_each(streams, paths, tick)
         if problems and (len(paths) == 1 or not loaded):
             raise InputError(problems)
+        _notices(streams, loaded, strict, notices=False)
         results = []
         for item in loaded:
-            result = run_audit(item, rule_sets)
+            result = run_audit(item, rule_sets, evidence)
             if audit_date is not None:
                 result = result.model_copy(update={"deployment": result.deployment.model_copy(
                     update={"audit_date": audit_date})})
@@ -501,6 +523,17 @@ def plan(streams: Streams, file: Path, targets: list[str], frameworks: list[str]
         streams.exit_code = EXIT_BELOW_THRESHOLD
 
 
+def migrate(streams: Streams, files: list[Path]) -> None:
+    """Rewrite format-1 deployment files as format 2, in place, keeping comments and order.
+
+    Each file must load as it is; a file already in format 2 is left alone.
+    Nothing is written unless every file can be migrated.
+    """
+    from auditkit.migrate import migrate_files
+    for line in migrate_files(files):
+        streams.err.write(_one_line(line) + "\n")
+
+
 def annex(streams: Streams, file: Path, frameworks: list[str], targets: list[str], use_plan: bool,
           fmt: str | None, output: Path | None) -> None:
     """Write the amendments annex: every clause the audit proposes, definitions first, in one document.
@@ -544,8 +577,8 @@ def principles(streams: Streams, rule_id: str | None, frameworks: list[str], che
     loaded = [load_framework(spec) for spec in (frameworks or builtin_ids())]
     if check:
         failures = [line for fw in loaded for line in lint(fw)]
-        for line in failures:
-            streams.err.write(line + "\n")
+        for line in failures:  # they quote values from the pack
+            streams.err.write(terminal(line) + "\n")
         if failures:
             raise InputError([])
         count = sum(len(fw.rules) for fw in loaded)
@@ -734,6 +767,11 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      "red-lines or a principle such as P3, best first; --sort=-COLUMN reverses. Default: grade.")
     sub.add_argument("-j", "--jobs", type=_jobs, metavar="N",
                      help="Render several PDFs in N processes at once. Default: the number of cores.")
+    sub.add_argument("--evidence", type=_choice(EVIDENCE), default="reported", metavar="{" + ",".join(EVIDENCE) + "}",
+                     help="The weakest facts that may decide rules: established, reported (the default) or "
+                     "alleged. Weaker facts are shown but count as unknown.")
+    sub.add_argument("--strict", action="store_true", help="Treat warnings (such as a source with no url) as "
+                     "errors: exit 2.")
 
     sub = command(compare)
     sub.add_argument("before", type=Path, metavar="BEFORE", help="The description before (YAML or JSON).")
@@ -775,6 +813,10 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
 
     sub = command(validate)
     sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Deployment files (YAML or JSON).")
+    sub.add_argument("--strict", action="store_true", help="Treat warnings as errors: exit 2.")
+
+    sub = command(migrate)
+    sub.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Format-1 deployment files to rewrite.")
 
     sub = command(init)
     sub.add_argument("file", nargs="?", type=Path, metavar="FILE", help="Where to write the template.")

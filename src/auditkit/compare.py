@@ -84,12 +84,13 @@ def fact_value(deployment: Deployment, path: str) -> FactValue:
     fact = get_fact(deployment, path)
     if fact is None:
         return FactValue(NOT_STATED)
-    value = fact.value
+    statement = fact.side(None) or fact  # a fact stating law and practice compares on its practice
+    value, sources = statement.value, tuple(statement.source_ids)
     if value is Missing.UNKNOWN:
-        return FactValue("unknown", tuple(fact.sources))
+        return FactValue("unknown", sources)
     if value is Missing.UNDISCLOSED:
-        return FactValue("undisclosed (kept secret by the operator)", tuple(fact.sources), stated=True)
-    return FactValue(catalogue()[path].describe(value), tuple(fact.sources), known=True, stated=True)
+        return FactValue("undisclosed (kept secret by the operator)", sources, stated=True)
+    return FactValue(catalogue()[path].describe(value), sources, known=True, stated=True)
 
 
 def fact_changes(before: Deployment, after: Deployment) -> list[FactChange]:

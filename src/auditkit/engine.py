@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditkit import __version__, scoring
+from auditkit.attribution import DEFAULT_EVIDENCE, attribute, weakest
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import catalogue, get_fact
 from auditkit.model.deployment import Deployment
-from auditkit.model.facts import Missing
+from auditkit.model.facts import Amount, Duration, Fact, Missing
 from auditkit.model.load import LoadedDeployment
 from auditkit.model.result import (
     AuditResult,
@@ -35,12 +36,39 @@ from auditkit.rules.logic import Outcome, evaluate, words
 RANK = {Status.MET: 0, Status.PARTIAL: 1, Status.NOT_APPLICABLE: 2, Status.UNKNOWN: 3, Status.NOT_MET: 4}
 
 
-def lookup_for(deployment: Deployment) -> Any:
-    """A fact lookup (path -> value, Missing or None) over a deployment."""
-    def lookup(path: str) -> Any:
+def lookup_for(deployment: Deployment, evidence: str | None = None, aspect: str | None = None) -> Any:
+    """A fact lookup (path, optional aspect -> value, Missing or None) over a deployment.
+
+    ``aspect`` ('law' or 'practice') picks that side of facts that state both;
+    a condition may ask for one side itself. With ``evidence`` (established,
+    reported or alleged), a statement weaker than that reads as unknown.
+    """
+    def lookup(path: str, side: str | None = None) -> Any:
         fact = get_fact(deployment, path)
-        return None if fact is None else fact.value
+        statement = None if fact is None else fact.side(side or aspect)
+        if statement is None:
+            return None
+        if evidence is not None and not deployment.meets(statement, evidence):
+            return Missing.UNKNOWN
+        return statement.value
     return lookup
+
+
+def decide(rule: Rule, deployment: Deployment, evidence: str | None) -> tuple[Status, Outcome]:
+    """A rule's status over both sides of facts stating law and practice: the worse one wins.
+
+    A rule left open only by facts answered not_applicable does not apply.
+    """
+    split = any(f is not None and f.split for f in (get_fact(deployment, p) for p in rule.facts))
+    views = [rule_status(rule, lookup_for(deployment, evidence, side))
+             for side in (("law", "practice") if split else (None,))]
+    status, outcome = min(views, key=lambda v: _SEVERITY[v[0]])
+    if status is Status.UNKNOWN and outcome.missing and all(_not_applicable(deployment, p) for p in outcome.missing):
+        return Status.NOT_APPLICABLE, outcome
+    return status, outcome
+
+
+_SEVERITY = {Status.NOT_MET: 0, Status.PARTIAL: 1, Status.UNKNOWN: 2, Status.MET: 3, Status.NOT_APPLICABLE: 4}
 
 
 def rule_status(rule: Rule, lookup: Any) -> tuple[Status, Outcome]:
@@ -78,12 +106,14 @@ def _explanation(rule: Rule, status: Status) -> str:
     return "The rule does not apply to this deployment."
 
 
-def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
-    """Audit one validated deployment against the given frameworks."""
+def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str = DEFAULT_EVIDENCE) -> AuditResult:
+    """Audit one validated deployment against the given frameworks.
+
+    ``evidence``: the weakest standing (established, reported, alleged) a fact may have and still decide rules.
+    """
     _check_unique_ids(frameworks)
     deployment = loaded.deployment
-    lookup = lookup_for(deployment)
-    states = _fact_states(deployment, frameworks)
+    states = _fact_states(deployment, frameworks, evidence)
     findings: list[Finding] = []
     principles: list[PrincipleResult] = []
     cited: dict[str, None] = {}
@@ -98,10 +128,10 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
             statuses: list[Status] = []
             missing: dict[str, None] = {}
             for rule in principle.rules:
-                status, outcome = rule_status(rule, lookup)
+                status, outcome = decide(rule, deployment, evidence)
                 chance = possible(rule, states) if status is Status.UNKNOWN else None
                 can = chance.statuses if chance is not None else frozenset({status})
-                finding = _finding(rule, framework.id, status, outcome, deployment, can)
+                finding = _finding(rule, framework.id, status, outcome, deployment, can, evidence)
                 findings.append(finding)
                 views.append((rule.weight, can, rule.red_line or rule.decisive))
                 chances.append(chance)
@@ -113,6 +143,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
                 elif rule.red_line and Status.NOT_MET in can:
                     red_open.append(rule.id)
                 for path in finding.missing:
+                    if _not_applicable(deployment, path):
+                        continue
                     missing.setdefault(path, None)
                     entry = gaps.setdefault(path, {"principles": {}, "rules": {}})
                     entry["principles"].setdefault(principle.id, None)
@@ -129,6 +161,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
                 verdict=bounds.verdict, verdict_reason=_reason(bounds, breaches, item, framework.scoring),
                 applies=bounds.applies, coverage=_coverage(statuses, principle.rules), counts=counts,
                 to_settle=item.settling() if bounds.verdict in OPEN_VERDICTS else []))
+    sources = _sources(deployment, cited)
+    findings = attribute(findings, sources)
     method = frameworks[0].scoring
     total = scoring.overall([o.bounds for o in opened])
     low, high, capped = scoring.grade_range(total, bool(red_lines), bool(red_open), method)
@@ -143,8 +177,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework]) -> AuditResult:
         grade=GradeRange(low=low, high=high), grade_capped=capped, red_lines_crossed=red_lines,
         red_lines_open=red_open, counts={s.value: all_statuses.count(s) for s in Status},
         principles=principles, findings=findings,
-        information_gaps=_gaps(gaps, deployment, opened, total), sources=_sources(deployment, cited),
-        scoring={"method": scoring.__doc__ or "", **method})
+        information_gaps=_gaps(gaps, deployment, opened, total, evidence), sources=sources,
+        scoring={"method": scoring.__doc__ or "", **method}, evidence=evidence)
 
 
 OPEN_VERDICTS = (Verdict.FALLS_SHORT, Verdict.INSUFFICIENT_INFORMATION)
@@ -219,14 +253,15 @@ def possible_statuses(rule: Rule, lookup: Any, frameworks: list[Framework]) -> f
     return possible(rule, {p: bounds_states(lookup(p), candidates[p]) for p in rule.facts}).statuses
 
 
-def _fact_states(deployment: Deployment, frameworks: list[Framework]) -> dict[str, tuple[State, ...]]:
-    """Every fact the rules read, with the states it could be in given what the deployment says."""
+def _fact_states(deployment: Deployment, frameworks: list[Framework], evidence: str | None = None
+                 ) -> dict[str, tuple[State, ...]]:
+    """Every fact the rules read, with the states it could be in given what the deployment says.
+
+    A fact below the evidence threshold reads as unknown, as it does for the verdict.
+    """
     candidates = _candidates(tuple(frameworks))
-    out = {}
-    for path, values in candidates.items():
-        fact = get_fact(deployment, path)
-        out[path] = bounds_states(None if fact is None else fact.value, values)
-    return out
+    lookup = lookup_for(deployment, evidence)
+    return {path: bounds_states(lookup(path), values) for path, values in candidates.items()}
 
 
 _CANDIDATES: dict[tuple[int, ...], tuple[tuple[Framework, ...], dict[str, tuple[Any, ...]]]] = {}
@@ -278,14 +313,50 @@ def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, m
 
 
 def _known(deployment: Deployment, path: str) -> bool:
-    """True when the deployment answers this fact (neither unknown nor undisclosed)."""
+    """True when the deployment answers this fact (neither unknown nor undisclosed), on either side."""
     fact = get_fact(deployment, path)
-    return fact is not None and not isinstance(fact.value, Missing)
+    return fact is not None and any(s.known for s in (fact.law, fact.practice, fact) if isinstance(s, Fact))
+
+
+def _not_applicable(deployment: Deployment, path: str) -> bool:
+    fact = get_fact(deployment, path)
+    side = None if fact is None else fact.side(None)
+    return side is not None and side.value is Missing.NOT_APPLICABLE
+
+
+def _rows(path: str, deployment: Deployment, evidence: str, counted: bool) -> list[FactUsed]:
+    """A fact as shown under a finding: one row, or one per side for a fact stating law and practice."""
+    fact = get_fact(deployment, path)
+    assert fact is not None
+    info = catalogue()[path]
+    sides = [(None, fact)] if not fact.split else [(a, s) for a, s in (("law", fact.law), ("practice", fact.practice))
+                                                   if s is not None]
+    rows = []
+    for aspect, statement in sides:
+        value = statement.value
+        standing = deployment.standing(statement)
+        weak = not deployment.meets(statement, evidence)
+        shown = info.describe(value)
+        if weak:
+            shown += f" (known only as {standing.value if standing else 'unsourced'}; below the evidence threshold, " \
+                     "not counted)"
+        data = value.as_data() if isinstance(value, Amount | Duration) else str(value) \
+            if isinstance(value, Missing) else value
+        rows.append(FactUsed(
+            path=path, label=info.label + (f" (in {aspect})" if aspect else ""), value=data, display=shown,
+            sources=statement.source_ids, note=statement.note or (fact.note if aspect else None) or statement.reason,
+            standing=standing.value if standing else None, aspect=aspect,
+            pinpoints={c.id: c.at for c in statement.sources if c.at},
+            contested_by=[c.id for c in statement.contested_by], counted=counted and not weak))
+    return rows
+
+
+
 
 
 def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deployment: Deployment,
-             can: frozenset[Status]) -> Finding:
-    facts = []
+             can: frozenset[Status], evidence: str = DEFAULT_EVIDENCE) -> Finding:
+    facts: list[FactUsed] = []
     decided = status in (Status.MET, Status.PARTIAL, Status.NOT_MET, Status.NOT_APPLICABLE)
     order = {path: i for i, path in enumerate(rule.facts)}
     if decided:
@@ -293,18 +364,15 @@ def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deplo
     else:  # undecided: the facts already known, shown beside the missing ones (what the rule can still reach)
         shown_paths = [p for p in rule.facts if p not in outcome.missing and _known(deployment, p)]
     for path in shown_paths:
-        fact = get_fact(deployment, path)
-        assert fact is not None
-        info = catalogue()[path]
-        value = fact.value
-        shown = "undisclosed (kept secret by the operator)" if value is Missing.UNDISCLOSED else info.describe(value)
-        facts.append(FactUsed(path=path, label=info.label, value=str(value) if isinstance(value, Missing) else value,
-                              display=shown, sources=list(fact.sources), note=fact.note))
+        facts += _rows(path, deployment, evidence, counted=True)
+    missing = sorted(outcome.missing, key=lambda p: order.get(p, len(order))) if status is Status.UNKNOWN else []
+    for path in missing:  # weaker facts are treated as unknown, but still shown
+        if _known(deployment, path):
+            facts += [row for row in _rows(path, deployment, evidence, counted=False) if not row.counted]
     sources: dict[str, None] = {}
     for used in facts:
-        for source in used.sources:
+        for source in [*used.sources, *used.contested_by]:
             sources.setdefault(source, None)
-    missing = sorted(outcome.missing, key=lambda p: order.get(p, len(order))) if status is Status.UNKNOWN else []
     requirement = words(rule.met_when)
     if rule.applies_when is not None:
         requirement = ["applies when:", *("  " + w for w in words(rule.applies_when)), "requires:",
@@ -319,11 +387,12 @@ def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deplo
         possible=sorted(can, key=RANK.__getitem__), rationale=rule.rationale,
         requirement=requirement, explanation=_explanation(rule, status), facts=facts, missing=missing,
         sources=list(sources), remedy=rule.remedy,
+        standing=weakest([f.standing for f in facts if f.counted]) if decided else None,
         references=[{k: v for k, v in vars(r).items() if v is not None} for r in rule.references if r.binds(bound)])
 
 
 def _gaps(gaps: dict[str, dict[str, dict[str, None]]], deployment: Deployment, opened: list[_Open],
-          total: tuple[float, float] | None) -> list[InformationGap]:
+          total: tuple[float, float] | None, evidence: str = DEFAULT_EVIDENCE) -> list[InformationGap]:
     """The questions for the operator: the answer that narrows the overall score range most first."""
     order = {path: i for i, path in enumerate(catalogue())}
     width = 0.0 if total is None else total[1] - total[0]
@@ -345,8 +414,17 @@ def _gaps(gaps: dict[str, dict[str, dict[str, None]]], deployment: Deployment, o
             fact=path, question=catalogue()[path].question,
             undisclosed=fact is not None and fact.value is Missing.UNDISCLOSED,
             principles=list(gaps[path]["principles"]), rules=list(gaps[path]["rules"]),
-            narrows=round(narrows, 1), settles=list(settles)))
+            narrows=round(narrows, 1), settles=list(settles), known_as=_known_as(deployment, path, evidence)))
     return sorted(out, key=lambda g: (-g.narrows, -len(g.settles), order[g.fact]))
+
+
+def _known_as(deployment: Deployment, path: str, evidence: str) -> str | None:
+    """The standing of a fact that is known, but below the evidence threshold (else None)."""
+    fact = get_fact(deployment, path)
+    weak = [] if fact is None else [s for s in (fact.law, fact.practice, fact)
+                                    if isinstance(s, Fact) and s.known and not deployment.meets(s, evidence)]
+    standing = deployment.standing(weak[0]) if weak else None
+    return standing.value if standing else None
 
 
 def _sources(deployment: Deployment, cited: dict[str, None]) -> list[SourceInfo]:

@@ -86,21 +86,27 @@ def check_target(target: Path, inputs: list[Path]) -> None:
 
 
 def remove_stale_parts(target: Path) -> None:
-    """Delete temporary files left beside ``target`` by auditkit processes that were killed outright."""
-    folder, prefix = target.parent, f".{target.name}."
+    """Delete temporary files left beside ``target`` by auditkit processes that were killed outright.
+
+    Only names this writer makes for this target count: ``.NAME.PID.RANDOM.part`` whose process is gone,
+    and ``.NAME.RANDOM.part`` (older versions, no pid) untouched for STALE_SECONDS.
+    """
+    import re
+    folder = target.parent
+    ours = re.compile(rf"\.{re.escape(target.name)}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.part")
     try:
-        names = [n for n in os.listdir(folder or ".") if n.startswith(prefix) and n.endswith(".part")]
+        names = [n for n in os.listdir(folder or ".") if ours.fullmatch(n)]
     except OSError:
         return
     now = time.time()
     for name in names:
-        pid_text = name[len(prefix):].split(".", 1)[0]
+        match = ours.fullmatch(name)
+        pid = int(match[1]) if match and match[1] else None
         path = folder / name
         try:
-            if pid_text.isdigit() and int(pid_text) > 0:
-                if _running(int(pid_text)):
-                    continue  # another auditkit is writing this very file now
-            elif now - path.lstat().st_mtime < STALE_SECONDS:
+            if pid is not None and _running(pid):
+                continue  # another auditkit is writing this very file now
+            if pid is None and now - path.lstat().st_mtime < STALE_SECONDS:
                 continue
             if path.is_file() and not path.is_symlink():
                 path.unlink()

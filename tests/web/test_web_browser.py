@@ -49,7 +49,7 @@ def choose(page: Any, path: str, value: str) -> None:
 
 def tick(page: Any, question: str, label: Any) -> None:
     with saved(page):
-        page.locator(question).get_by_label(label).check()
+        page.locator(question).get_by_role("checkbox", name=label).check()  # not the pinpoint field beside it
     page.wait_for_timeout(50)
 
 
@@ -245,7 +245,7 @@ def test_every_page_works_with_javascript_off(served: Any, browser: Any) -> None
         before = panel_rows(page)
         page.locator("label[for='q-retention-max_days-known']").click()
         page.locator("#q-retention-max_days-number").fill("30")
-        page.locator("#q-retention-max_days").get_by_label(re.compile("rferl-2021")).check()
+        page.locator("#q-retention-max_days").get_by_role("checkbox", name=re.compile("rferl-2021")).check()
         page.get_by_role("button", name="Save answers").click()
         assert page.locator("#q-retention-max_days-number").input_value() == "30"
         assert page.locator("#q-retention-max_days-msg").inner_text() == ""

@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 from auditkit.model.deployment import SECTIONS, Deployment
-from auditkit.model.facts import Choice, Count, Fact, YesNo
+from auditkit.model.facts import Amount, Choice, Duration, Fact, Missing
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class FactInfo:
     section: str
     label: str
     question: str
-    kind: str  # "yesno" | "count" | "choice"
+    kind: str  # "yesno" | "count" | "duration" | "choice"
     choices: tuple[tuple[str, str], ...] = ()
 
     def expected(self) -> str:
@@ -31,27 +31,47 @@ class FactInfo:
         if self.kind == "yesno":
             return "yes or no"
         if self.kind == "count":
-            return "a whole number of zero or more, such as 30"
+            return "a whole number of zero or more, such as 30, or bounds such as {at_least: 100}"
+        if self.kind == "duration":
+            return "a period such as {days: 30} or {hours: 24}, immediately or indefinite"
         return "one of: " + ", ".join(k for k, _ in self.choices)
 
     def describe(self, value: Any) -> str:
         """A known value in plain words: a choice by its meaning ('a decree or resolution of the executive'),
         never its file spelling ('government_decree'), which reports would otherwise print as prose."""
+        if value is Missing.UNDISCLOSED:
+            return "undisclosed (kept secret by the operator)"
+        if value is Missing.NOT_APPLICABLE:
+            return "not applicable"
+        if isinstance(value, Amount | Duration):
+            return value.text()
         if self.kind == "yesno":
             return "yes" if value else "no"
         if self.kind == "choice":
             return dict(self.choices).get(str(value)) or str(value)
         return str(value)
 
+    def answers(self) -> list[tuple[str, str]]:
+        """Every answer this fact takes, with its meaning, for templates, schemas and listings."""
+        if self.kind == "yesno":
+            out = [("yes", self.label), ("no", f"it is not so that {self.label}")]
+        elif self.kind == "count":
+            out = [("a number such as 30", "the exact number"),
+                   ("{at_least: N} / {at_most: N}", "only a bound is known; both give a range"),
+                   ("{about: N}", "an approximate number, read as 10% either side")]
+        elif self.kind == "duration":
+            out = [("{days: N} / {hours: N}", "kept this long"), ("immediately", "deleted at once"),
+                   ("indefinite", "kept with no time limit")]
+        else:
+            out = list(self.choices)
+        return out + [("unknown", "nobody could establish it"), ("undisclosed", "the operator keeps it secret"),
+                      ("not_applicable", "the question does not arise here (give a reason)")]
+
 
 def _kind(cls: type[Fact]) -> str:
-    if issubclass(cls, YesNo):
-        return "yesno"
-    if issubclass(cls, Count):
-        return "count"
-    if issubclass(cls, Choice):
-        return "choice"
-    raise TypeError(f"unknown fact type {cls!r}")
+    if cls.kind == "value":
+        raise TypeError(f"unknown fact type {cls!r}")
+    return cls.kind
 
 
 @cache

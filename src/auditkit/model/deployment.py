@@ -10,14 +10,17 @@ the auditor answers; its ``label`` is the same thing as a short statement.
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
 
-from auditkit.dates import FullDate, PartialDate
-from auditkit.model.facts import Choice, Count, YesNo
+from auditkit.dates import MAX_YEAR, MIN_YEAR, FullDate, check_date
+from auditkit.model.facts import STANDING_RANK, Choice, Count, Fact, Standing, YesNo
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READS_VERSIONS = (1, 2)
 
 
 def ask(question: str, label: str) -> Any:
@@ -326,6 +329,54 @@ class Transparency(Section):
         "courts examine challenges on the evidence")
 
 
+class SourceKind(StrEnum):
+    """What kind of document a source is; a fact's default standing follows from it."""
+
+    LAW = "law"
+    OFFICIAL_RECORD = "official_record"
+    COURT = "court"
+    REGULATOR = "regulator"
+    OPERATOR = "operator"
+    PRESS = "press"
+    NGO = "ngo"
+    ACADEMIC = "academic"
+    PARTY_CLAIM = "party_claim"
+
+
+SOURCE_KIND_MEANINGS: dict[str, str] = {
+    "law": "a legal act: statute, decree, regulation, order (facts it supports are established)",
+    "official_record": "an official record: gazette, procurement contract, parliamentary record (established)",
+    "court": "a court's judgment or decision (established)",
+    "regulator": "a data-protection or other regulator's decision or report (established)",
+    "operator": "the operator's own statement, policy or reply (established as what the operator says)",
+    "press": "a news report (reported)",
+    "ngo": "a report by a non-governmental organisation (reported)",
+    "academic": "research by academics (reported)",
+    "party_claim": "a claim by a party: a complaint, a lawyer's or an activist's charge (alleged)",
+}
+KIND_STANDING: dict[str, Standing] = {
+    "law": Standing.ESTABLISHED, "official_record": Standing.ESTABLISHED, "court": Standing.ESTABLISHED,
+    "regulator": Standing.ESTABLISHED, "operator": Standing.ESTABLISHED, "press": Standing.REPORTED,
+    "ngo": Standing.REPORTED, "academic": Standing.REPORTED, "party_claim": Standing.ALLEGED,
+}
+UNDATED = "undated"
+
+
+def _source_date(value: Any) -> str:
+    """A source's date: the one date type (auditkit.dates), partial allowed, or 'undated'."""
+    if value == UNDATED:
+        return UNDATED
+    try:
+        return check_date(value, partial=True)
+    except ValueError as exc:
+        raise PydanticCustomError("date", "{reason}", {"reason": f"{exc}, or write undated"}) from None
+
+
+SourceDate = Annotated[str, BeforeValidator(_source_date), WithJsonSchema({"anyOf": [
+    {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}, {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+    {"const": UNDATED, "description": "the source carries no date"}]})]
+
+
 class Source(BaseModel):
     """A document a fact rests on."""
 
@@ -333,10 +384,19 @@ class Source(BaseModel):
 
     id: str = Field(description="A short id that facts use to cite this source, such as 'novaya-2019'.",
                     pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    kind: SourceKind | None = Field(
+        default=None, description="What kind of document it is: " + "; ".join(
+            f"{k}: {v}" for k, v in SOURCE_KIND_MEANINGS.items()) + ". Without a kind, facts citing it count "
+        "as reported.", json_schema_extra={"enumDescriptions": list(SOURCE_KIND_MEANINGS.values())})
+    role: Literal["primary", "secondary"] | None = Field(
+        default=None, description="primary: the document itself (the judgment, the decree); secondary: a report "
+        "about it.")
     publisher: str = Field(description="Who published it.", min_length=1)
     title: str = Field(description="Its title.", min_length=1)
-    date: PartialDate = Field(description="When it was published: YYYY, YYYY-MM or YYYY-MM-DD.")
+    date: SourceDate = Field(description="When it was published: YYYY, YYYY-MM or YYYY-MM-DD, or 'undated'.")
     url: str | None = Field(default=None, description="Where to read it, if online.")
+    archive: str | None = Field(default=None, description="An archived copy (such as a web.archive.org address) "
+                                "or where a printed copy is kept.")
     locator: str | None = Field(default=None, description="Page, section or paragraph, if useful.")
     note: str | None = Field(default=None, description="Anything a reader should know about this source.")
 
@@ -346,6 +406,11 @@ class Source(BaseModel):
         if value is not None and not re.fullmatch(r"https?://[^\s\"<>]+", value):
             raise ValueError("expected a web address starting with http:// or https://")
         return value
+
+    @property
+    def standing(self) -> Standing:
+        """The default standing of a fact resting on this source alone."""
+        return KIND_STANDING[self.kind.value] if self.kind is not None else Standing.REPORTED
 
 
 class About(BaseModel):
@@ -385,7 +450,8 @@ class Deployment(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, title="auditkit deployment description")
 
-    format_version: int = Field(description=f"The version of this file format; write {FORMAT_VERSION}.")
+    format_version: int = Field(description=f"The version of this file format; write {FORMAT_VERSION}.",
+                                json_schema_extra={"enum": list(READS_VERSIONS)})
     deployment: About
     sources: tuple[Source, ...] = Field(default=(), description="Every document the facts cite, declared once.")
     legality: Legality = Field(default_factory=Legality, description="P1 Legality: the legal basis.")
@@ -411,9 +477,25 @@ class Deployment(BaseModel):
     @field_validator("format_version")
     @classmethod
     def _version(cls, value: int) -> int:
-        if value != FORMAT_VERSION:
-            raise ValueError(f"this auditkit reads format_version {FORMAT_VERSION}")
+        if value not in READS_VERSIONS:
+            raise ValueError(f"this auditkit reads format_version {FORMAT_VERSION} (and 1)")
         return value
+
+    def standing(self, fact: Fact) -> Standing | None:
+        """How sure one statement is: its own standing, else the strongest its sources' kinds give.
+
+        None when it cites no source (unknown, undisclosed or not applicable with no source).
+        """
+        if fact.standing is not None:
+            return fact.standing
+        by_id = {s.id: s for s in self.sources}
+        found = [by_id[c.id].standing for c in fact.sources if c.id in by_id]
+        return max(found, key=STANDING_RANK.__getitem__) if found else None
+
+    def meets(self, fact: Fact, evidence: str) -> bool:
+        """True when a statement is sure enough to decide rules at this evidence threshold."""
+        standing = self.standing(fact)
+        return standing is None or STANDING_RANK[standing] >= STANDING_RANK[Standing(evidence)]
 
 
 SECTIONS: tuple[str, ...] = ("legality", "consent", "scope", "security", "deidentification",

@@ -1,28 +1,137 @@
 """Facts: one answer to one audit question, with the sources behind it.
 
-A fact is written ``{value: ..., sources: [id, ...]}``. The auditor who could
-not establish it writes ``unknown`` (or leaves it out); when the operator
-keeps it secret, ``undisclosed``. Neither is ever turned into a value that
-changes a verdict.
+A fact is written ``{value: ..., sources: [id, ...]}``; a citation may carry
+a pinpoint, ``{id: court-2020, at: "para 94"}``. The auditor who could not
+establish it writes ``unknown`` (or leaves it out); when the operator keeps
+it secret, ``undisclosed``; when the question does not arise for this
+programme, ``not_applicable`` with a ``reason``. None of these is ever
+turned into a value that changes a verdict.
+
+Format 2 adds how sure a fact is (``standing``) and lets a fact state what
+the rules say and what happens in practice (``law:`` and ``practice:``, each
+a fact of its own). See docs/format.md.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 
 class Missing(StrEnum):
-    """Why a fact has no value."""
+    """Why a fact has no value that can decide a rule."""
 
     UNKNOWN = "unknown"
     UNDISCLOSED = "undisclosed"
+    NOT_APPLICABLE = "not_applicable"
 
+
+_MISSING_WORDS = {m.value: m for m in Missing}
+
+
+class Standing(StrEnum):
+    """How sure a fact is."""
+
+    ESTABLISHED = "established"
+    REPORTED = "reported"
+    ALLEGED = "alleged"
+    DISPUTED = "disputed"
+
+
+STANDING_MEANINGS: dict[str, str] = {
+    "established": "shown by a legal act, a contract, the operator's own statement, or a court's or "
+                   "regulator's finding",
+    "reported": "credible secondary reporting (press, NGOs, researchers), not established",
+    "alleged": "a claim by a party, not established",
+    "disputed": "the operator contests it (say where in 'contested_by')",
+}
+# Ranks for the evidence threshold: a fact decides rules when its rank reaches the threshold's.
+STANDING_RANK: dict[Standing, int] = {Standing.ESTABLISHED: 3, Standing.REPORTED: 2, Standing.ALLEGED: 1,
+                                      Standing.DISPUTED: 1}
+EVIDENCE_LEVELS = ("established", "reported", "alleged")
 
 _YES = {"true": True, "yes": True, "false": False, "no": False}
+
+
+class Cite(BaseModel):
+    """One citation of a source: its id and, optionally, where in it (a pinpoint)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    id: str = Field(description="The id of an entry in the top-level 'sources' list.")
+    at: str | None = Field(default=None, min_length=1, max_length=200,
+                           description="Where in the source: a page, paragraph or section, such as 'para 94'.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_id(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"id": data}
+        if isinstance(data, dict):
+            return data
+        if isinstance(data, int | float) and not isinstance(data, bool):  # worded by the loader: put it in quotes
+            raise PydanticCustomError("string_type", "Input should be a valid string")
+        raise PydanticCustomError("cite_shape", "{found} is not a citation; cite a source by its id, such as "
+                                  "court-2020, or with a pinpoint, {form}",
+                                  {"found": repr(data)[:40], "form": '{id: court-2020, at: "para 94"}'})
+
+    def __str__(self) -> str:
+        return self.id + (f" ({self.at})" if self.at else "")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A number known only within bounds: at least, at most, a range, or about."""
+
+    low: int | None
+    high: int | None
+    about: int | None = None
+
+    def text(self) -> str:
+        if self.about is not None:
+            return f"about {self.about:,}"
+        if self.low is not None and self.high is not None:
+            return f"between {self.low:,} and {self.high:,}"
+        return f"at least {self.low:,}" if self.low is not None else f"at most {self.high:,}"
+
+    def as_data(self) -> dict[str, int]:
+        if self.about is not None:
+            return {"about": self.about}
+        return {k: v for k, v in (("at_least", self.low), ("at_most", self.high)) if v is not None}
+
+
+@dataclass(frozen=True)
+class Duration:
+    """How long data is kept, in hours; None means indefinitely."""
+
+    hours: int | None
+
+    def text(self) -> str:
+        if self.hours is None:
+            return "kept indefinitely"
+        if self.hours == 0:
+            return "deleted immediately"
+        if self.hours % 24 == 0:
+            days = self.hours // 24
+            return f"{days} day{'s' if days != 1 else ''}"
+        return f"{self.hours} hour{'s' if self.hours != 1 else ''}"
+
+    def as_data(self) -> str | dict[str, int]:
+        if self.hours is None:
+            return "indefinite"
+        if self.hours == 0:
+            return "immediately"
+        return {"days": self.hours // 24} if self.hours % 24 == 0 else {"hours": self.hours}
+
+
+def about_bounds(n: int) -> tuple[int, int]:
+    """The range 'about N' stands for: N - 10% to N + 10% (this project's policy choice; docs/format.md)."""
+    return math.floor(n * 0.9), math.ceil(n * 1.1)
 
 
 class Fact(BaseModel):
@@ -31,12 +140,24 @@ class Fact(BaseModel):
     # defer_build: no validator is built at import; Deployment builds one on first use (start-up time).
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
-    value: Any = Field(description="The answer, or 'unknown', or 'undisclosed'.")
-    sources: tuple[str, ...] = Field(
-        default=(), description="Ids of entries in the top-level 'sources' list that support the answer.")
+    value: Any = Field(default=None, description="The answer, or 'unknown', 'undisclosed' or 'not_applicable'.")
+    sources: tuple[Cite, ...] = Field(
+        default=(), description="The sources that support the answer: ids of entries in the top-level "
+        "'sources' list, or {id: ..., at: 'para 94'} with a pinpoint.")
+    standing: Standing | None = Field(
+        default=None, description="How sure the answer is: established, reported, alleged or disputed. "
+        "Default: the strongest standing the cited sources' kinds give.")
+    contested_by: tuple[Cite, ...] = Field(
+        default=(), description="For a disputed fact: the sources in which the operator contests it.")
+    reason: str | None = Field(default=None, min_length=1,
+                               description="Why the question does not apply (with not_applicable).")
     note: str | None = Field(default=None, description="Optional: how the answer was read from the sources.")
+    law: Any = Field(default=None, description="What the rules say: a fact of its own {value, sources, ...}.")
+    practice: Any = Field(default=None, description="What happens in practice: a fact of its own "
+                          "{value, sources, ...}.")
 
     expected: ClassVar[str] = "a value"
+    kind: ClassVar[str] = "value"
 
     @model_validator(mode="before")
     @classmethod
@@ -49,21 +170,74 @@ class Fact(BaseModel):
                 "a fact is written as '{value: ..., sources: [...]}', or 'unknown' or 'undisclosed'; "
                 "expected {expected}, with the id of the source that supports it",
                 {"expected": cls.expected})
+        if "law" in data or "practice" in data:
+            data = dict(data)
+            for side in ("law", "practice"):
+                if data.get(side) is not None:
+                    side_data = data[side]
+                    if isinstance(side_data, dict) and ("law" in side_data or "practice" in side_data):
+                        raise PydanticCustomError("fact_nested", "'law' and 'practice' are facts of their own "
+                                                  "and cannot hold 'law' or 'practice' again")
+                    data[side] = cls._side(side, side_data)
         return data
+
+    @classmethod
+    def _side(cls, side: str, data: Any) -> Fact:
+        """One side (law or practice) validated as a fact of the same type; its first problem, located by name."""
+        from pydantic import ValidationError
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            error = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in error["loc"])
+            ours = error["type"].startswith(("fact_", "cite_"))
+            if error["type"] == "extra_forbidden":
+                message = f"unknown field '{where[:40]}'; a side has value, sources, standing, contested_by, reason, note"
+            elif ours:
+                message = (f"{where}: " if where else "") + str(error["msg"])
+            else:
+                message = (f"{where}: " if where else "") + "not valid here; a side is written {value: ..., " \
+                    "sources: [source-id]} with optional standing, contested_by, reason and note"
+            raise PydanticCustomError("fact_side", "in '{side}': {message}",
+                                      {"side": side, "message": message}) from None
 
     @model_validator(mode="after")
     def _check(self) -> Fact:
-        raw = self.value
-        if isinstance(raw, str) and raw.strip().lower() in ("unknown", "undisclosed"):
-            object.__setattr__(self, "value", Missing(raw.strip().lower()))
+        if self.law is not None or self.practice is not None:
+            if self.value is not None or self.sources:
+                raise PydanticCustomError(
+                    "fact_split", "a fact written with 'law' and 'practice' has no 'value' or 'sources' of its "
+                    "own; put each inside 'law:' or 'practice:'")
             return self
-        object.__setattr__(self, "value", self.coerce(raw))
-        if not self.sources:
-            raise PydanticCustomError(
-                "fact_unsourced",
-                "a known fact needs its source; add 'sources: [id]' naming an entry of the top-level "
-                "'sources' list, or write 'unknown'")
+        raw = self.value
+        if raw is None:
+            raise PydanticCustomError("fact_novalue", "this fact has no 'value'; add 'value: ...' or write unknown")
+        word = raw.strip().lower() if isinstance(raw, str) else None
+        if word in _MISSING_WORDS:
+            missing = _MISSING_WORDS[word]
+            object.__setattr__(self, "value", missing)
+            if missing is Missing.NOT_APPLICABLE and not self.reason:
+                raise PydanticCustomError("fact_reason", "a not_applicable answer needs its reason; add "
+                                          "'reason: ...' saying why the question does not arise here")
+        else:
+            object.__setattr__(self, "value", self.coerce(raw))
+            if not self.sources:
+                raise PydanticCustomError(
+                    "fact_unsourced",
+                    "a known fact needs its source; add 'sources: [id]' naming an entry of the top-level "
+                    "'sources' list, or write 'unknown'")
+        if self.standing is Standing.DISPUTED and not self.contested_by:
+            raise PydanticCustomError("fact_contested", "a disputed fact needs 'contested_by: [source-id]' "
+                                      "naming where the operator contests it")
         return self
+
+    @field_validator("standing", mode="before")
+    @classmethod
+    def _standing(cls, value: Any) -> Any:
+        if value is not None and (not isinstance(value, str) or value not in STANDING_MEANINGS):
+            raise PydanticCustomError("fact_standing", "'{raw}' is not a standing; expected one of: "
+                                      "established, reported, alleged, disputed", {"raw": str(value)[:40]})
+        return value
 
     @classmethod
     def coerce(cls, raw: Any) -> Any:
@@ -78,24 +252,63 @@ class Fact(BaseModel):
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
         schema = handler(core_schema)
         target = handler.resolve_ref_schema(schema)
-        missing = {"enum": [m.value for m in Missing]}
-        target["properties"]["value"] = {"anyOf": [cls.value_schema(), missing],
-                                         "description": "The answer, or 'unknown', or 'undisclosed'."}
-        target["properties"]["sources"] = {"type": "array", "items": {"type": "string"},
-                                           "description": target["properties"]["sources"].get("description", "")}
-        target["required"] = ["value"]
-        return {"anyOf": [schema, missing]}
+        missing = {"anyOf": [
+            {"const": "unknown", "description": "nobody could establish the answer"},
+            {"const": "undisclosed", "description": "the operator keeps it secret"},
+            {"const": "not_applicable", "description": "the question does not arise here; give a 'reason'"}]}
+        props = target["properties"]
+        props["value"] = {"anyOf": [cls.value_schema(), missing],
+                          "description": "The answer, or 'unknown', 'undisclosed' or 'not_applicable'."}
+        cite = {"anyOf": [{"type": "string", "description": "a source id"},
+                          {"type": "object", "additionalProperties": False, "required": ["id"],
+                           "properties": {"id": {"type": "string"},
+                                          "at": {"type": "string", "description": "page, paragraph or section"}}}]}
+        props["sources"] = {"type": "array", "items": cite, "description": props["sources"].get("description", "")}
+        props["contested_by"] = {"type": "array", "items": cite,
+                                 "description": props["contested_by"].get("description", "")}
+        props["standing"] = {"anyOf": [{"const": k, "description": v} for k, v in STANDING_MEANINGS.items()],
+                             "description": props["standing"].get("description", "")}
+        side = {k: v for k, v in props.items() if k not in ("law", "practice")}
+        props["law"] = {"type": "object", "properties": side, "additionalProperties": False,
+                        "description": "What the rules say."}
+        props["practice"] = {"type": "object", "properties": side, "additionalProperties": False,
+                             "description": "What happens in practice."}
+        target.pop("required", None)
+        shorthand = {"anyOf": [{"const": "unknown", "description": "nobody could establish the answer"},
+                               {"const": "undisclosed", "description": "the operator keeps it secret"}]}
+        return {"anyOf": [schema, shorthand]}
+
+    @property
+    def split(self) -> bool:
+        """True when the fact states law and practice separately."""
+        return self.law is not None or self.practice is not None
+
+    def side(self, aspect: str | None) -> Fact | None:
+        """The statement read for one aspect: 'law', 'practice', or None for the fact as written.
+
+        A fact with one side only, or a plain value, reads the same for both aspects.
+        """
+        if not self.split:
+            return self
+        first, other = (self.law, self.practice) if aspect == "law" else (self.practice, self.law)
+        chosen = first if first is not None else other
+        return chosen if isinstance(chosen, Fact) else None
 
     @property
     def known(self) -> bool:
-        """True when the fact holds an answer rather than unknown/undisclosed."""
+        """True when the fact holds an answer rather than unknown/undisclosed/not_applicable."""
         return not isinstance(self.value, Missing)
+
+    @property
+    def source_ids(self) -> list[str]:
+        return [c.id for c in self.sources]
 
 
 class YesNo(Fact):
     """A yes/no fact."""
 
     expected: ClassVar[str] = "yes or no"
+    kind: ClassVar[str] = "yesno"
 
     @classmethod
     def value_schema(cls) -> dict[str, Any]:
@@ -111,22 +324,96 @@ class YesNo(Fact):
                                   "unknown or undisclosed", {"raw": str(raw)})
 
 
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 class Count(Fact):
-    """A whole number of zero or more (days, cameras, people)."""
+    """A whole number of zero or more (days, cameras, people), exact or within bounds."""
 
     expected: ClassVar[str] = "a whole number"
+    kind: ClassVar[str] = "count"
 
     @classmethod
     def value_schema(cls) -> dict[str, Any]:
-        return {"type": "integer", "minimum": 0}
+        whole = {"type": "integer", "minimum": 0}
+        return {"anyOf": [
+            {**whole, "description": "the exact number"},
+            {"type": "object", "additionalProperties": False, "minProperties": 1,
+             "properties": {"at_least": whole, "at_most": whole},
+             "description": "bounds: at_least, at_most, or both for a range"},
+            {"type": "object", "additionalProperties": False, "required": ["about"],
+             "properties": {"about": whole},
+             "description": "an approximate number (read as 10% either side)"}]}
 
     @classmethod
-    def coerce(cls, raw: Any) -> int:
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-            raise PydanticCustomError("fact_value", "'{raw}' is not a whole number of zero or more; "
-                                      "expected a number such as 30, or unknown or undisclosed",
-                                      {"raw": str(raw)})
-        return raw
+    def coerce(cls, raw: Any) -> int | Amount:
+        if _whole(raw):
+            return int(raw)
+        if isinstance(raw, dict):
+            return cls._bounds(raw)
+        raise PydanticCustomError("fact_value", "'{raw}' is not a whole number of zero or more; "
+                                  "expected a number such as 30, bounds such as {{at_least: 100}}, "
+                                  "{{at_least: 10, at_most: 20}} or {{about: 40000}}, or unknown or undisclosed",
+                                  {"raw": str(raw)})
+
+    @classmethod
+    def _bounds(cls, raw: dict[str, Any]) -> int | Amount:
+        form = "{at_least: N}, {at_most: N}, both for a range, or {about: N}, each N a whole number of zero or more"
+        if not raw or not set(raw) <= {"at_least", "at_most", "about"} or not all(_whole(v) for v in raw.values()):
+            raise PydanticCustomError("fact_bounds", "bounds are written {form}", {"form": form})
+        if "about" in raw:
+            if len(raw) > 1:
+                raise PydanticCustomError("fact_bounds", "write either 'about' or bounds (at_least, "
+                                          "at_most), not both")
+            return Amount(*about_bounds(raw["about"]), about=raw["about"])
+        low, high = raw.get("at_least"), raw.get("at_most")
+        if low is not None and high is not None and low > high:
+            raise PydanticCustomError("fact_bounds", "at_least {low} is more than at_most {high}; swap them",
+                                      {"low": low, "high": high})
+        if low is not None and low == high:
+            return int(low)
+        return Amount(low, high)
+
+
+DURATION_WORDS = {"indefinite": Duration(None), "immediately": Duration(0)}
+
+
+def duration_of(raw: Any) -> Duration | None:
+    """A duration from {hours: N}, {days: N}, 'indefinite' or 'immediately'; None when it is none of these."""
+    if isinstance(raw, str) and raw.strip().lower() in DURATION_WORDS:
+        return DURATION_WORDS[raw.strip().lower()]
+    if isinstance(raw, dict) and len(raw) == 1:
+        (unit, n), = raw.items()
+        if unit in ("hours", "days") and _whole(n):
+            return Duration(n * 24 if unit == "days" else n)
+    return None
+
+
+class Period(Fact):
+    """How long something is kept: hours, days, immediately or indefinitely."""
+
+    expected: ClassVar[str] = "a period such as {days: 30} or {hours: 24}, immediately or indefinite"
+    kind: ClassVar[str] = "duration"
+
+    @classmethod
+    def value_schema(cls) -> dict[str, Any]:
+        whole = {"type": "integer", "minimum": 0}
+        return {"anyOf": [
+            {"type": "object", "additionalProperties": False, "required": ["days"], "properties": {"days": whole},
+             "description": "kept this many days"},
+            {"type": "object", "additionalProperties": False, "required": ["hours"],
+             "properties": {"hours": whole}, "description": "kept this many hours"},
+            {"const": "immediately", "description": "deleted at once"},
+            {"const": "indefinite", "description": "kept with no time limit"}]}
+
+    @classmethod
+    def coerce(cls, raw: Any) -> Duration:
+        found = duration_of(raw)
+        if found is None:
+            raise PydanticCustomError("fact_value", "'{raw}' is not a period; expected {{days: 30}}, "
+                                      "{{hours: 24}}, immediately or indefinite", {"raw": str(raw)})
+        return found
 
 
 class Choice(Fact):
@@ -134,6 +421,7 @@ class Choice(Fact):
 
     choices: ClassVar[dict[str, str]] = {}
     expected: ClassVar[str] = "one of the listed answers"
+    kind: ClassVar[str] = "choice"
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -142,7 +430,7 @@ class Choice(Fact):
 
     @classmethod
     def value_schema(cls) -> dict[str, Any]:
-        return {"enum": list(cls.choices)}
+        return {"anyOf": [{"const": k, "description": v} for k, v in cls.choices.items()]}
 
     @classmethod
     def coerce(cls, raw: Any) -> str:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
-from auditkit.model.deployment import FORMAT_VERSION, SECTIONS, Deployment
+from auditkit.model.deployment import FORMAT_VERSION, SECTIONS, SOURCE_KIND_MEANINGS, Deployment
 from auditkit.yamlio import (
     MAX_PROBLEMS,
     Loaded,
@@ -41,6 +41,8 @@ class LoadedDeployment:
     deployment: Deployment
     file: str
     raw: bytes
+    warnings: tuple[Problem, ...] = ()  # things a reader of the report will miss; --strict makes them errors
+    notices: tuple[Problem, ...] = ()   # a format-1 file: read, and how to upgrade it
 
     @property
     def sha256(self) -> str:
@@ -89,7 +91,28 @@ def validate_document(doc: Loaded) -> LoadedDeployment:
     if problems:
         raise InputError([p.finished() if isinstance(p, _Undeclared) else p for p in _ordered(problems)])
     assert deployment is not None
-    return LoadedDeployment(deployment=deployment, file=doc.file, raw=doc.text)
+    notices: tuple[Problem, ...] = ()
+    if deployment.format_version == 1:
+        notices = (doc.problem(("format_version",), (
+            f"notice: format_version 1 is read as a subset of format {FORMAT_VERSION} (sources without a kind count "
+            f"as reported); run 'auditkit migrate {doc.file}' to rewrite it as format {FORMAT_VERSION}")),)
+    return LoadedDeployment(deployment=deployment, file=doc.file, raw=doc.text, notices=notices,
+                            warnings=tuple(_warnings(doc, deployment)))
+
+
+def _warnings(doc: Loaded, deployment: Deployment) -> list[Problem]:
+    """What a format-2 file leaves a reader unable to check: sources with no address, sources with no kind."""
+    if deployment.format_version == 1:
+        return []  # the notice says to migrate; listing every source of an old file would bury it
+    out = []
+    for i, source in enumerate(deployment.sources):
+        if source.url is None and source.archive is None:
+            out.append(doc.problem(("sources", i), "warning: this source has no url or archive; add 'url:' (or "
+                                   "'archive:' naming a copy kept elsewhere) so that readers can check it"))
+        if source.kind is None:
+            out.append(doc.problem(("sources", i), "warning: this source has no kind, so facts resting on it count "
+                                   "as reported; add 'kind:' with one of: " + ", ".join(SOURCE_KIND_MEANINGS)))
+    return out
 
 
 def _ordered(problems: list[Problem]) -> list[Problem]:
@@ -160,17 +183,37 @@ def source_problems(doc: Loaded) -> list[Problem]:
         if not isinstance(facts, dict):
             continue
         for name, fact in facts.items():
-            refs = fact.get("sources") if isinstance(fact, dict) else None
-            if not isinstance(refs, list) or doc.is_broken((section, name)):
+            if doc.is_broken((section, name)):
                 continue
-            for i, ref in enumerate(refs):
-                cited = _typed(doc, (section, name, "sources", i), ref)
-                if isinstance(ref, str) and cited not in declared:
-                    where = doc.problem((section, name, "sources", i), _undeclared(ref, ids, ""))
-                    problems.append(_Undeclared(file=where.file, message=where.message, line=where.line,
-                                                column=where.column, path=where.path, ref=ref, ids=ids,
-                                                suggester=suggester))
+            for where, ref in _citations(fact, (section, name)):
+                if ref not in declared:
+                    at = doc.problem(where, _undeclared(ref, ids, ""))
+                    problems.append(_Undeclared(file=at.file, message=at.message, line=at.line, column=at.column,
+                                                path=at.path, ref=ref, ids=ids, suggester=suggester))
     return problems
+
+
+def _citations(fact: Any, where: PathKey) -> list[tuple[PathKey, str]]:
+    """Every source id a raw fact cites as text (sources and contested_by, on either side), with its place.
+
+    A number where an id belongs is reported by the model (put it in quotes), not here.
+    """
+    if not isinstance(fact, dict):
+        return []
+    out: list[tuple[PathKey, str]] = []
+    for key in ("sources", "contested_by"):
+        refs = fact.get(key)
+        if not isinstance(refs, list):
+            continue
+        for i, ref in enumerate(refs):
+            if isinstance(ref, str):
+                out.append(((*where, key, i), ref))
+            elif isinstance(ref, dict) and isinstance(ref.get("id"), str):
+                out.append(((*where, key, i, "id"), ref["id"]))
+    for side in ("law", "practice"):
+        if isinstance(fact.get(side), dict) and where[-1] not in ("law", "practice"):
+            out += _citations(fact[side], (*where, side))
+    return out
 
 
 def _typed(doc: Loaded, loc: PathKey, value: Any) -> str | None:
@@ -247,6 +290,14 @@ def _messages(error: Any, loc: PathKey, model: type[BaseModel]) -> list[tuple[Pa
     fact = _fact_at(loc)
     if fact is not None and len(loc) == 2 and kind in ("fact_shape", "fact_value", "fact_unsourced"):
         return _fact_messages(kind, value, loc, fact)
+    if kind == "fact_novalue":
+        has_sources = isinstance(value, dict) and value.get("sources")
+        what = "sources but " if has_sources else ""
+        return [((*loc, "value"), f"this fact has {what}no 'value'; add 'value: ...' or write unknown")]
+    if kind == "fact_bounds":
+        return [((*loc, "value"), str(error["msg"]))]
+    if kind.startswith("fact_") or kind == "cite_shape":
+        return [(loc, str(error["msg"]))]
     return [(loc, _field_message(kind, value, loc, error, model))]
 
 
@@ -297,8 +348,12 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
             f" (write 'format_version: {FORMAT_VERSION}')" if name == "format_version" else "")
     if loc == ("format_version",):
         return (f"this file says format_version {shown(value, quote=False)}, but this auditkit reads format_version "
-                f"{FORMAT_VERSION}; write 'format_version: {FORMAT_VERSION}' (or upgrade auditkit if the "
+                f"{FORMAT_VERSION} (and 1); write 'format_version: {FORMAT_VERSION}' (or upgrade auditkit if the "
                 "file was made by a newer version)")
+    if kind in ("enum", "literal_error"):
+        allowed = {"kind": ", ".join(SOURCE_KIND_MEANINGS), "role": "primary, secondary"}.get(
+            name, str(ctx.get("expected", "")).replace("'", ""))
+        return f"{shown(value)} is not allowed here; expected one of: {allowed}"
     if kind in ("bool_type", "bool_parsing"):
         return f"{shown(value)} is not a yes/no answer; expected yes or no"
     if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -330,7 +385,7 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
             return f"{shown(value)} is not a date; write it as YYYY-MM-DD"
         return f"{shown(value)} is not in the expected form"
     if kind == "value_error" and name == "date":
-        return f"{shown(value)} is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD"
+        return f"{shown(value)} is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD, or write undated"
     if kind == "value_error" and name == "url":
         return f"{shown(value)} is not a web address; write it in full, starting with https:// or http://"
     if kind in ("value_error", "assertion_error"):

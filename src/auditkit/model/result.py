@@ -96,10 +96,18 @@ class FactUsed(_Frozen):
 
     path: str
     label: str
-    value: bool | int | str = Field(description="The answer, or 'undisclosed'.")
+    value: bool | int | str | dict[str, int] = Field(
+        description="The answer ({at_least, at_most} or {about} for a number within bounds, {hours} or {days} "
+        "for a period), or 'undisclosed', 'not_applicable', 'unknown'.")
     display: str = Field(description="The value in plain words.")
     sources: list[str]
     note: str | None = None
+    standing: str | None = Field(default=None, description="established, reported, alleged or disputed.")
+    aspect: str | None = Field(default=None, description="'law' or 'practice' for a fact stating both, else null.")
+    pinpoints: dict[str, str] = Field(default_factory=dict, description="Source id -> where in it (page, para).")
+    contested_by: list[str] = Field(default_factory=list, description="Sources in which the operator contests it.")
+    counted: bool = Field(default=True, description="False when the fact is below the evidence threshold: shown, "
+                          "but treated as unknown.")
 
 
 class Finding(_Frozen):
@@ -126,6 +134,7 @@ class Finding(_Frozen):
     sources: list[str] = Field(description="Ids of the sources behind the facts that decided it.")
     remedy: str
     references: list[dict[str, str]]
+    standing: str | None = Field(default=None, description="The weakest standing among the facts that decided it.")
 
 
 class PrincipleResult(_Frozen):
@@ -156,15 +165,20 @@ class InformationGap(_Frozen):
     narrows: float = Field(description="Points by which an answer to this fact alone can narrow the overall "
                            "score range, at most. The gaps are listed in decreasing order of this.")
     settles: list[str] = Field(description="Principles whose verdict some answer to this fact alone changes.")
+    known_as: str | None = Field(default=None, description="Set when the fact is known, but only as reported or "
+                                 "alleged, below the evidence threshold of this audit.")
 
 
 class SourceInfo(_Frozen):
     id: str
     number: int
+    kind: str | None = None
+    role: str | None = None
     publisher: str
     title: str
     date: str
     url: str | None = None
+    archive: str | None = None
     locator: str | None = None
     note: str | None = None
 
@@ -189,6 +203,8 @@ class AuditResult(_Frozen):
     information_gaps: list[InformationGap]
     sources: list[SourceInfo]
     scoring: dict[str, Any]
+    evidence: str = Field(default="reported", description="The evidence threshold: the weakest standing a fact "
+                          "could have and still decide rules.")
 
 
 class BatchResult(_Frozen):

@@ -17,7 +17,9 @@ from auditkit.render.labels import status_label, worst_gaps
 LIMIT = 6
 RED_LINES_TITLE = "Red lines crossed"
 NO_RED_LINE = "None of the red-line rules is shown to be broken."
-NO_GAP = "No rule is shown to be unmet."
+NO_GAP = "No rule is shown to be unmet on established facts."
+ATTRIBUTED_NOTE = ("These rest on facts that are reported or alleged, not established; each says whose account "
+                   "it is.")
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ class Gap:
     def tags(self) -> str:
         """'Not met, critical, red line': the status, the severity, and whether it is a red line."""
         f = self.finding
-        return f"{status_label(f.status)}, {f.severity}" + (", red line" if f.red_line else "")
+        weak = f", {f.standing}" if not established(f) else ""
+        return f"{status_label(f.status)}, {f.severity}" + (", red line" if f.red_line else "") + weak
 
 
 @dataclass(frozen=True)
@@ -42,18 +45,27 @@ class Headline:
     red_lines: tuple[Gap, ...]
     others: tuple[Gap, ...]
     others_total: int
+    attributed: tuple[Gap, ...] = ()
+    attributed_total: int = 0
 
     @property
     def others_title(self) -> str:
         """'Other serious gaps (6 of 22)' after red lines, 'Most serious gaps' when there are none."""
-        title = "Other serious gaps" if self.red_lines else "Most serious gaps"
+        title = ("Other serious gaps" if self.red_lines else "Most serious gaps") + " on established facts"
         return title + (f" ({len(self.others)} of {self.others_total})" if self.others_total > len(self.others)
                         else "")
 
     @property
+    def attributed_title(self) -> str:
+        """The gaps that rest on reported or alleged facts, listed apart from the established ones."""
+        title = "Gaps resting on reported or alleged facts"
+        return title + (f" ({len(self.attributed)} of {self.attributed_total})"
+                        if self.attributed_total > len(self.attributed) else "")
+
+    @property
     def rules(self) -> list[str]:
         """The rule ids in the order every format lists them."""
-        return [g.rule for g in (*self.red_lines, *self.others)]
+        return [g.rule for g in (*self.red_lines, *self.others, *self.attributed)]
 
 
 def headline(result: AuditResult, limit: int = LIMIT) -> Headline:
@@ -61,5 +73,14 @@ def headline(result: AuditResult, limit: int = LIMIT) -> Headline:
     by_rule = {f.rule: f for f in result.findings}
     crossed = [by_rule[r] for r in result.red_lines_crossed if r in by_rule]
     rest = [f for f in worst_gaps(result.findings) if f.rule not in set(result.red_lines_crossed)]
-    return Headline(red_lines=tuple(map(Gap, crossed)), others=tuple(map(Gap, rest[:limit])),
-                    others_total=len(rest))
+    sure = [f for f in rest if established(f)]
+    weak = [f for f in rest if not established(f)]
+    # One page holds both lists: attributed sentences are longer, so together they show two gaps fewer.
+    shown = sure[:limit]
+    return Headline(red_lines=tuple(map(Gap, crossed)), others=tuple(map(Gap, shown)), others_total=len(sure),
+                    attributed=tuple(map(Gap, weak[:max(0, limit - 2 - len(shown))])), attributed_total=len(weak))
+
+
+def established(finding: Finding) -> bool:
+    """True when a finding rests on established facts (or on the operator's own secrecy), not on reports."""
+    return finding.standing in (None, "established")

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from auditkit.model.catalog import catalogue
 from auditkit.model.result import AuditResult, Finding, PrincipleResult, ScoreRange, Status, Verdict
 from auditkit.render import RenderOptions
-from auditkit.render.headline import NO_GAP, NO_RED_LINE, RED_LINES_TITLE, Gap, headline
+from auditkit.render.headline import ATTRIBUTED_NOTE, NO_GAP, NO_RED_LINE, RED_LINES_TITLE, Gap, headline
 from auditkit.render.labels import (
     cap_text,
     fact_phrase,
@@ -123,6 +123,12 @@ def _refs(ids: list[str], numbers: dict[str, int]) -> list[int | str]:
     return found
 
 
+def _pins(pinpoints: dict[str, str], numbers: dict[str, int]) -> str:
+    """Where in each source a fact is found: '[3] para 94; [5] p. 12'."""
+    return "; ".join(f"[{numbers[i]}] {at}" for i, at in sorted(pinpoints.items(), key=lambda kv: numbers.get(kv[0], 0))
+                     if i in numbers)
+
+
 def _safe_url(url: str | None) -> str | None:
     """Only web addresses become links; anything else is shown as text, never followed."""
     return url if url and url.startswith(("https://", "http://")) else None
@@ -145,7 +151,7 @@ def _finding(f: Finding, numbers: dict[str, int], secret: set[str]) -> dict[str,
         # how far the rule can still go; a decided one lists the facts that decided it.
         "facts_label": "Already known" if f.status is Status.UNKNOWN else "Decided by",
         "facts": [{"label": u.label, "label_cap": u.label[:1].upper() + u.label[1:], "path": u.path, "display": u.display, "note": clip(u.note, REPORT_NOTE),
-                   "refs": _refs(u.sources, numbers)} for u in f.facts],
+                   "refs": _refs(u.sources, numbers), "pins": _pins(u.pinpoints, numbers)} for u in f.facts],
         "missing": [{"path": m, "label": facts[m].label if m in facts else m,
                      "question": facts[m].question if m in facts else m,
                      "undisclosed": m in secret} for m in f.missing],
@@ -198,6 +204,8 @@ def _summary(result: AuditResult, numbers: dict[str, int]) -> dict[str, Any]:
         "red_lines": [_gap(g, numbers) for g in head.red_lines],
         "gaps_title": head.others_title, "gaps": [_gap(g, numbers) for g in head.others],
         "gaps_total": head.others_total,
+        "attributed_title": head.attributed_title, "attributed_note": ATTRIBUTED_NOTE,
+        "attributed": [_gap(g, numbers) for g in head.attributed],
         "decided": sum(1 for f in result.findings if f.status is not Status.UNKNOWN),
         "total": len(result.findings),
         "settle": [{"id": p.id, "title": p.title, "anchor": _anchor(p), "verdict_label": verdict_label(p.verdict),

@@ -75,6 +75,10 @@ def _summary(view: dict[str, Any]) -> list[str]:
     out += ["", f"### {s['gaps_title']}", ""]
     out += [f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
             for i, g in enumerate(s["gaps"], start=1)] or [s["no_gap"]]
+    if s["attributed"]:
+        out += ["", f"### {s['attributed_title']}", "", s["attributed_note"], ""]
+        out += [f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
+                for i, g in enumerate(s["attributed"], start=1)]
     return out + [""]
 
 
@@ -86,6 +90,7 @@ def _finding(f: dict[str, Any]) -> list[str]:
     if f["facts"]:
         out += [f"{f['facts_label']}:", ""]
         out += [f"- {text(u['label_cap'])}: **{text(u['display'])}**{_refs(u['refs'])}"
+                + (f" ({text(u['pins'])})" if u["pins"] else "")
                 + (f" ({text(u['note'])})" if u["note"] else "") for u in f["facts"]]
         out.append("")
     if f["missing"]:

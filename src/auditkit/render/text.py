@@ -43,7 +43,10 @@ def lines(result: AuditResult) -> list[str]:
             out.extend(textwrap.wrap(line, WIDTH, subsequent_indent="    "))
     head = headline(result)
     for title, gaps, empty in ((RED_LINES_TITLE, head.red_lines, NO_RED_LINE),
-                               (head.others_title, head.others, NO_GAP)):
+                               (head.others_title, head.others, NO_GAP),
+                               (head.attributed_title, head.attributed, "")):
+        if not gaps and not empty:
+            continue
         out += ["", f"{title}:"]
         if not gaps:
             out.append(empty)

@@ -21,15 +21,16 @@ some answer to the open facts gives it.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from auditkit.model.catalog import catalogue
-from auditkit.model.facts import Missing
+from auditkit.model.facts import Amount, Duration, Missing
 from auditkit.model.result import Status
 from auditkit.rules.loader import Rule
-from auditkit.rules.logic import leaves
+from auditkit.rules.logic import leaves, threshold
 
 # A fact's state: (value, disclosed). Known: [(v, True)]. Undisclosed: [(x, False) for each x]. Unknown: both.
 State = tuple[Any, bool]
@@ -57,20 +58,35 @@ def answers(path: str, rules: Iterable[Rule]) -> tuple[Any, ...]:
                 if leaf["fact"] != path:
                     continue
                 for key in ("is", "at_most", "at_least"):
-                    if isinstance(leaf.get(key), int) and not isinstance(leaf.get(key), bool):
-                        numbers.update(n for n in (leaf[key] - 1, leaf[key], leaf[key] + 1) if n >= 0)
+                    limit = threshold(leaf[key]) if isinstance(leaf.get(key), dict) else leaf.get(key)
+                    if isinstance(limit, int) and not isinstance(limit, bool):
+                        numbers.update(n for n in (limit - 1, limit, limit + 1) if n >= 0)
                 for value in leaf.get("in", []):
                     if isinstance(value, int) and not isinstance(value, bool):
                         numbers.update(n for n in (value - 1, value, value + 1) if n >= 0)
+    if info.kind == "duration":  # kept indefinitely is above every threshold
+        return (*sorted(numbers), math.inf)
     return tuple(sorted(numbers))
 
 
 def states(value: Any, candidates: Sequence[Any]) -> tuple[State, ...]:
-    """The states a fact with this recorded value could be in."""
-    if value is None or value is Missing.UNKNOWN:
+    """The states a fact with this recorded value could be in.
+
+    A number known within bounds (format 2) could be any candidate inside them, or its bounds themselves;
+    a period is compared in hours; an answer of not_applicable is left as open as an unknown one (the
+    engine, not this enumeration, turns a rule open only on such facts into not applicable).
+    """
+    if value is None or value is Missing.UNKNOWN or value is Missing.NOT_APPLICABLE:
         return tuple((v, d) for d in (True, False) for v in candidates)
     if value is Missing.UNDISCLOSED:
         return tuple((v, False) for v in candidates)
+    if isinstance(value, Amount):
+        low, high = value.low or 0, math.inf if value.high is None else value.high
+        inside = {v for v in candidates if isinstance(v, int) and not isinstance(v, bool) and low <= v <= high}
+        inside |= {n for n in (value.low, value.high) if n is not None}
+        return tuple((v, True) for v in sorted(inside))
+    if isinstance(value, Duration):
+        return ((math.inf if value.hours is None else value.hours, True),)
     return ((value, True),)
 
 
@@ -94,8 +110,8 @@ def _leaf(cond: dict[str, Any], fact: State) -> bool:
     if "in" in cond:
         return value in cond["in"]
     if "at_most" in cond:
-        return bool(value <= cond["at_most"])
-    return bool(value >= cond["at_least"])
+        return bool(value <= threshold(cond["at_most"]))
+    return bool(value >= threshold(cond["at_least"]))
 
 
 def status_of(rule: Rule, state: dict[str, State]) -> Status:

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from auditkit.engine import lookup_for, rule_status
+from auditkit.engine import decide
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
 from auditkit.rules.loader import Framework, Rule
@@ -55,14 +55,24 @@ CASE_SOURCE = "rule-case"
 
 def case_deployment(facts: dict[str, Any]) -> Deployment:
     """A minimal Deployment holding the given facts (path -> value), each citing one dummy source."""
-    doc: dict[str, Any] = {"format_version": 1, "deployment": {"name": "rule case"},
-                           "sources": [{"id": CASE_SOURCE, "publisher": "auditkit", "title": "rule case",
-                                        "date": "2020"}]}
+    doc: dict[str, Any] = {"format_version": 2, "deployment": {"name": "rule case"},
+                           "sources": [{"id": CASE_SOURCE, "kind": "official_record", "publisher": "auditkit",
+                                        "title": "rule case", "date": "2020"}]}
     for path, value in facts.items():
         section, name = path.split(".", 1)
-        fact: Any = value if value in ("unknown", "undisclosed") else {"value": value, "sources": [CASE_SOURCE]}
-        doc.setdefault(section, {})[name] = fact
+        doc.setdefault(section, {})[name] = _case_fact(value)
     return Deployment.model_validate(doc)
+
+
+def _case_fact(value: Any) -> Any:
+    """A rule case's fact: a bare answer, or {law: ..., practice: ...} with a bare answer on each side."""
+    if value in ("unknown", "undisclosed"):
+        return value
+    if value == "not_applicable":
+        return {"value": value, "reason": "rule case"}
+    if isinstance(value, dict) and set(value) & {"law", "practice"}:
+        return {side: _case_fact(v) for side, v in value.items()}
+    return {"value": value, "sources": [CASE_SOURCE]}
 
 
 def check_case(rule: Rule, case: dict[str, Any]) -> str | None:
@@ -71,7 +81,7 @@ def check_case(rule: Rule, case: dict[str, Any]) -> str | None:
         deployment = case_deployment(case["facts"])
     except ValidationError as exc:
         return f"case '{case['name']}' has facts the deployment format refuses: {exc.errors()[0]['msg']}"
-    status, outcome = rule_status(rule, lookup_for(deployment))
+    status, outcome = decide(rule, deployment, None)
     if status.value != case["expect"]:
         return f"case '{case['name']}' expects {case['expect']} but gives {status.value}"
     if "missing" in case and sorted(outcome.missing) != sorted(case["missing"]):

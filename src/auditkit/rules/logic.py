@@ -9,15 +9,16 @@ and, when undecided, exactly the facts whose absence left it open.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from auditkit.model.catalog import catalogue
-from auditkit.model.facts import Missing
+from auditkit.model.facts import Amount, Duration, Missing, duration_of
 
-# A fact lookup: path -> value, a Missing marker, or None when left out.
-Lookup = Callable[[str], Any]
+# A fact lookup: (path, optional aspect 'law' or 'practice') -> value, a Missing marker, or None when left out.
+Lookup = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,17 @@ def _combine(parts: list[Outcome], *, decisive: bool) -> Outcome:
 
 def _leaf(cond: dict[str, Any], lookup: Lookup) -> Outcome:
     path = cond["fact"]
-    value = lookup(path)
+    value = lookup(path, cond["aspect"]) if "aspect" in cond else lookup(path)
     if "disclosed" in cond:
-        if value is None or value is Missing.UNKNOWN:
+        if value is None or value in (Missing.UNKNOWN, Missing.NOT_APPLICABLE):
             return Outcome(None, missing=frozenset({path}))
         return Outcome(value is not Missing.UNDISCLOSED, used=frozenset({path}))
     if value is None or isinstance(value, Missing):
         return Outcome(None, missing=frozenset({path}))
     used = frozenset({path})
+    if isinstance(value, Amount | Duration):
+        decided = _bounded(cond, value)
+        return Outcome(decided, used) if decided is not None else Outcome(None, used, frozenset({path}))
     if "is" in cond:
         return Outcome(value == cond["is"], used)
     if "in" in cond:
@@ -72,6 +76,37 @@ def _leaf(cond: dict[str, Any], lookup: Lookup) -> Outcome:
     if "at_least" in cond:
         return Outcome(value >= cond["at_least"], used)
     raise ValueError(f"unknown condition {cond!r}")  # the schema makes this unreachable
+
+
+def threshold(limit: Any) -> int:
+    """A rule's threshold as a number: a count, or a period {days: N} / {hours: N} in hours."""
+    if isinstance(limit, dict):
+        found = duration_of(limit)
+        assert found is not None and found.hours is not None  # the loader checked the form
+        return found.hours
+    return int(limit)
+
+
+def _bounded(cond: dict[str, Any], value: Amount | Duration) -> bool | None:
+    """A test on a number known within bounds (or a period): True, False, or None when the bounds straddle it."""
+    if isinstance(value, Duration):
+        low: float | None = value.hours if value.hours is not None else math.inf
+        high: float | None = low
+    else:
+        low, high = value.low, value.high
+    low = 0 if low is None else low
+    high = math.inf if high is None else high
+    if "at_most" in cond:
+        t = threshold(cond["at_most"])
+        return True if high <= t else False if low > t else None
+    if "at_least" in cond:
+        t = threshold(cond["at_least"])
+        return True if low >= t else False if high < t else None
+    targets = [cond["is"]] if "is" in cond else list(cond["in"])
+    numbers = [t for t in targets if isinstance(t, int) and not isinstance(t, bool)]
+    if low == high:
+        return low in numbers
+    return None if any(low <= t <= high for t in numbers) else False
 
 
 def leaves(cond: dict[str, Any]) -> list[dict[str, Any]]:
@@ -98,13 +133,16 @@ def leaf_words(leaf: dict[str, Any]) -> str:
     info = catalogue()[leaf["fact"]]
     if "disclosed" in leaf:
         return f"{info.label}: made public (not kept secret)"
+    side = f" ({leaf['aspect']} only)" if "aspect" in leaf else ""
     if "is" in leaf:
-        return f"{info.label}: {info.describe(leaf['is'])}"
+        return f"{info.label}{side}: {info.describe(leaf['is'])}"
     if "in" in leaf:
-        return f"{info.label}: {' or '.join(info.describe(v) for v in leaf['in'])}"
-    if "at_most" in leaf:
-        return f"{info.label}: {leaf['at_most']} or less"
-    return f"{info.label}: {leaf['at_least']} or more"
+        return f"{info.label}{side}: {' or '.join(info.describe(v) for v in leaf['in'])}"
+    key = "at_most" if "at_most" in leaf else "at_least"
+    limit = leaf[key]
+    period = duration_of(limit) if isinstance(limit, dict) else None
+    shown = period.text() if period is not None else str(limit)
+    return f"{info.label}{side}: {shown} or {'less' if key == 'at_most' else 'more'}"
 
 
 def words(cond: dict[str, Any], indent: int = 0) -> list[str]:
