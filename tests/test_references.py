@@ -208,3 +208,12 @@ def test_every_reference_has_a_legal_order_and_regional_ones_are_tagged() -> Non
     assert orders["Agora, The Surveillance Pandemic (2020)"] == "civil_society"
     assert all(re.fullmatch(r"international|council_of_europe|eu|civil_society|national:[A-Z]{2}", o)
                for o in orders.values())
+
+
+def test_a_withdrawn_or_moved_rule_id_still_tells_the_reader_where_it_went() -> None:
+    code, out, _ = cli("principles", "P9-09")
+    assert code == 0 and out.startswith("P4-10: A complaints route exists")
+    code, out, err = cli("principles", "P1-06")
+    assert (code, out) == (2, "")
+    assert err == ("P1-06: this rule was withdrawn in version 2.0 of agora-2020; its changelog (end of "
+                   "docs/rules.md) says why\n")

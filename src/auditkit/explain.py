@@ -69,6 +69,11 @@ def explain_rule(frameworks: list[Framework], rule_id: str) -> str:
                 if ref.quote:
                     out += _wrap(f'"{ref.quote}"', "    ")
             return "\n".join(out) + "\n"
+    for fw in frameworks:
+        for entry in fw.changelog:
+            if any(f"{rule_id.upper()} withdrawn" in " ".join(change.split()) for change in entry["changes"]):
+                raise single(rule_id, f"this rule was withdrawn in version {entry['version']} of {fw.id}; its "
+                             "changelog (end of docs/rules.md) says why")
     raise single(rule_id, "no principle or rule with this id; 'auditkit principles' lists them all")
 
 
