@@ -54,6 +54,8 @@ def tick(page: Any, question: str, label: Any) -> None:
 
 
 def test_a_new_licence_plate_reader_description_from_scratch(served: Any, page: Any, tmp_path: Path) -> None:
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
     page.goto(served.url)
     page.get_by_label("Name of the programme").fill(NAME)
     page.get_by_role("button", name="Start").click()
@@ -135,6 +137,8 @@ def test_a_new_licence_plate_reader_description_from_scratch(served: Any, page: 
     assert {p["id"]: verdict_label(Verdict(p["verdict"])) for p in result["principles"]} == shown
     text = yaml_path.read_text(encoding="utf-8")
     assert "Resolution 24-17, section 2" in text and "council-2024" in text
+    # Nothing left the machine: every request the browser made went to this server.
+    assert asked and all(url.startswith(served.url + "/") for url in asked), sorted(set(asked))
 
 
 def test_open_the_moscow_example_and_change_one_fact(served: Any, page: Any) -> None:
@@ -325,6 +329,16 @@ def test_no_serious_accessibility_violation_on_any_page(served: Any, browser: An
                 if violation["impact"] in ("serious", "critical"):
                     targets = [n["target"] for n in violation["nodes"]][:3]
                     problems.append(f"{name}: {violation['id']} ({violation['impact']}): {targets}")
+        # The comparison with an earlier file is the answer to a form: reach it as a user does.
+        (served.root / "earlier-a11y.yaml").write_bytes((EXAMPLES / "moscow-safe-city-frt.yaml").read_bytes())
+        page.goto(served.url + open_example(served) + "/results")
+        page.get_by_label("The earlier file").fill("earlier-a11y.yaml")
+        page.get_by_role("button", name="Show the comparison").click()
+        page.wait_for_load_state()
+        results = axe.run(page, options={"iframes": False, "runOnly": [
+            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]})
+        problems += [f"compare: {v['id']} ({v['impact']})" for v in results.response["violations"]
+                     if v["impact"] in ("serious", "critical")]
     finally:
         context.close()
     assert problems == [], "\n".join(problems)

@@ -357,3 +357,38 @@ def test_an_answer_the_form_cannot_show_is_kept_as_written(served: Any) -> None:
     yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
     assert b"watchlist_size:\n    value:\n      at_least: 100\n    sources:\n    - rferl-2021" in yaml_bytes
     assert "at_least" in html.unescape(text(served, f"{doc}/s/scope"))
+
+
+def test_the_annex_downloads_are_what_auditkit_annex_writes(served: Any, tmp_path: Path) -> None:
+    doc = open_example(served)
+    yaml_path = tmp_path / "moscow-safe-city-frt.yaml"
+    yaml_path.write_bytes(request(served, "GET", f"{doc}/download/yaml")[2])
+    for fmt in ("md", "docx"):
+        status, headers, body = request(served, "GET", f"{doc}/annex/{fmt}")
+        assert status == 200
+        assert headers["content-disposition"] == f'attachment; filename="moscow-safe-city-frt.annex.{fmt}"'
+        code, _, err = cli("annex", str(yaml_path), "-o", str(tmp_path / f"annex.{fmt}"))
+        assert code == 0, err
+        if fmt == "md":
+            assert body == (tmp_path / "annex.md").read_bytes()
+            assert b"Clause 1. Definitions" in body
+        else:
+            assert body[:2] == b"PK" and len(body) > 1000
+
+
+def test_compare_with_an_earlier_file_in_the_start_folder(served: Any, tmp_path: Path) -> None:
+    (served.root / "earlier.yaml").write_bytes((EXAMPLES / "moscow-safe-city-frt.yaml").read_bytes())
+    doc = open_example(served)
+    answer(served, doc, "scope", {"scope.scanning": "targeted", "scope.scanning.sources": ["rferl-2021"]})
+    status, headers, body = post(served, f"{doc}/compare", {"path": "earlier.yaml", "format": "html"})
+    assert status == 200 and "sandbox" in headers["content-security-policy"]
+    page = body.decode()
+    assert "P3-01" in page and "scope.scanning" in page
+    yaml_path = tmp_path / "after.yaml"
+    yaml_path.write_bytes(request(served, "GET", f"{doc}/download/yaml")[2])
+    code, out, err = cli("compare", str(served.root / "earlier.yaml"), str(yaml_path), "--format", "html")
+    assert code == 0, err
+    import re
+    assert sorted(set(re.findall(r"P\d-\d\d", page))) == sorted(set(re.findall(r"P\d-\d\d", out)))
+    status, _, body = post(served, f"{doc}/compare", {"path": "../outside.yaml"})
+    assert status == 400 and "leads outside the folder" in body.decode()

@@ -33,6 +33,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from auditkit.engine import audit
 from auditkit.errors import InputError, Problem
 from auditkit.render import Format, RenderOptions, renderer
 from auditkit.render.html import environment
@@ -45,6 +46,9 @@ from auditkit.yamlio import MAX_BYTES, parse_bytes
 FORM_OVERHEAD = 64 * 1024
 DOWNLOADS = {"yaml": "application/yaml", "json": "application/json", "md": "text/markdown; charset=utf-8",
              "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+# The amendments annex, in the formats 'auditkit annex' writes for a reader (docx for Word).
+ANNEX_DOWNLOADS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   "pdf": "application/pdf", "md": "text/markdown; charset=utf-8"}
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             "form-action 'self'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; connect-src 'self'")
 # The report is the standalone HTML report: its CSS is inline, it runs no script and is shown sandboxed.
@@ -208,10 +212,14 @@ class Site:
 
     # --- start ---------------------------------------------------------------------------------------
 
+    def folder_files(self) -> list[str]:
+        """Descriptions at the top of the start folder, offered as suggestions for a path."""
+        found = sorted(str(p.relative_to(self.store.root)) for p in self.store.root.glob("*.y*ml") if p.is_file())
+        return found[:50]
+
     def start_page(self, error: str | None = None, status: int = 200) -> HTMLResponse:
-        files = sorted(str(p.relative_to(self.store.root)) for p in self.store.root.glob("*.y*ml") if p.is_file())
         return page("start", status, error=error, examples=examples(), recent=self.store.recent,
-                    root=str(self.store.root), files=files[:50], max_mib=MAX_BYTES // (1024 * 1024))
+                    root=str(self.store.root), files=self.folder_files(), max_mib=MAX_BYTES // (1024 * 1024))
 
     async def start(self, request: Request) -> Response:
         return self.start_page()
@@ -374,7 +382,7 @@ class Site:
             return self.gone()
         check = await self.checked(doc)
         return page("results", **self.frame(doc, check, "results"), saved=request.query_params.get("saved"),
-                    save_error=None, downloads=list(DOWNLOADS))
+                    save_error=None, compare_error=None, downloads=list(DOWNLOADS), files=self.folder_files())
 
     async def report(self, request: Request) -> Response:
         doc = self.doc(request)
@@ -404,6 +412,59 @@ class Site:
         disposition = f'attachment; filename="{stem}.{fmt}"'
         return Response(data, media_type=DOWNLOADS[fmt], headers={"content-disposition": disposition})
 
+    async def annex(self, request: Request) -> Response:
+        """The amendments annex, made as 'auditkit annex FILE -o annex.FORMAT' makes it."""
+        from auditkit import annex as annexes
+        from auditkit.document import render
+
+        doc = self.doc(request)
+        fmt = request.path_params["fmt"]
+        if doc is None or fmt not in ANNEX_DOWNLOADS:
+            return self.gone()
+        check = await self.checked(doc)
+        if check.result is None:
+            return refused(f"{doc.name}: this description has problems, so it cannot be audited yet; fix them "
+                           "(the questionnaire shows each beside its field), then download again")
+        data = await run_in_threadpool(render, annexes.document(check.result, default_frameworks()), fmt)
+        stem = doc.name.rsplit(".", 1)[0]
+        return Response(data, media_type=ANNEX_DOWNLOADS[fmt],
+                        headers={"content-disposition": f'attachment; filename="{stem}.annex.{fmt}"'})
+
+    async def compare(self, request: Request) -> Response:
+        """This description against an earlier one in the start folder, as 'auditkit compare EARLIER THIS' shows it."""
+        from auditkit import compare as comparing
+        from auditkit.document import render
+        from auditkit.model.load import load_deployment
+
+        doc = self.doc(request)
+        if doc is None:
+            return self.gone()
+        form = await read_form(request, FORM_OVERHEAD)
+        if isinstance(form, str):
+            return refused(form, 413)
+        text = str(form.get("path") or "")
+        fmt = "pdf" if form.get("format") == "pdf" else "html"
+        check = await self.checked(doc)
+        try:
+            if check.result is None or check.loaded is None:
+                raise InputError([Problem(file=doc.name, message="this description has problems, so it cannot be "
+                                          "audited yet; fix them first")])
+            path = self.store.inside(text, must_exist=True)
+            earlier = await run_in_threadpool(load_deployment, path, str(path.relative_to(self.store.root)))
+        except InputError as exc:
+            return page("results", 400, **self.frame(doc, check, "results"), saved=None, save_error=None,
+                        compare_error="\n".join(map(str, exc.problems)), downloads=list(DOWNLOADS),
+                        files=self.folder_files())
+        rules = default_frameworks()
+        before = await run_in_threadpool(audit, earlier, rules)
+        result = comparing.compare(before, check.result, earlier.deployment, check.loaded.deployment, rules, rules)
+        data = await run_in_threadpool(render, comparing.document(result), fmt)
+        if fmt == "pdf":
+            stem = doc.name.rsplit(".", 1)[0]
+            return Response(data, media_type="application/pdf",
+                            headers={"content-disposition": f'attachment; filename="{stem}.compare.pdf"'})
+        return Response(data, media_type="text/html; charset=utf-8", headers={"content-security-policy": REPORT_CSP})
+
     async def save(self, request: Request) -> Response:
         from auditkit.outputs import write_atomic
         doc = self.doc(request)
@@ -424,8 +485,9 @@ class Site:
                                           "it first")])
             await run_in_threadpool(write_atomic, target, check.raw)
         except InputError as exc:
-            return page("results", 400, **self.frame(doc, check, "results"), saved=None,
-                        save_error="\n".join(map(str, exc.problems)), downloads=list(DOWNLOADS))
+            return page("results", 400, **self.frame(doc, check, "results"), saved=None, compare_error=None,
+                        save_error="\n".join(map(str, exc.problems)), downloads=list(DOWNLOADS),
+                        files=self.folder_files())
         doc.path = target
         self.store.remember(target)
         shown = str(target.relative_to(self.store.root))
@@ -471,7 +533,9 @@ def create_app(root: Path, hosts: set[str]) -> Starlette:
         route("/d/{doc}/results", site.results),
         route("/d/{doc}/report", site.report),
         route("/d/{doc}/download/{fmt}", site.download),
+        route("/d/{doc}/annex/{fmt}", site.annex),
         route("/d/{doc}/save", site.save, post=True, get=False),
+        route("/d/{doc}/compare", site.compare, post=True, get=False),
         Mount("/static", app=StaticFiles(directory=static_folder()), name="static"),
     ]
     app = Starlette(routes=routes)
