@@ -41,6 +41,7 @@ def dumps(data: Any) -> bytes:
     if _floats_as_python_writes_them(data):
         try:
             import orjson
+
             fast = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
         except (ImportError, TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
             fast = None

@@ -64,6 +64,7 @@ def _citations(refs: Any) -> tuple[tuple[str, ...], dict[str, str]]:
 
 def _as_text(value: Any) -> str:
     import json
+
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -128,8 +129,9 @@ def read_fact(q: Question, form: Form, old: Any) -> Any:
     kept_value = old.get("value", _NO_VALUE) if isinstance(old, dict) else "unknown" if old is None else old
     if answer is None or answer == KEEP:  # no button is ticked, or 'keep': the answer stays as the file has it
         value: Any = kept_value
-    elif q.is_number and (answer == KNOWN_NUMBER or (
-            answer in missing and answer == before.answer and number and number != before.number)):
+    elif q.is_number and (
+        answer == KNOWN_NUMBER or (answer in missing and answer == before.answer and number and number != before.number)
+    ):
         value = _number(number)  # a number typed without ticking its button still counts as the answer
     elif q.is_period and answer == PERIOD:
         unit = str(form.get(path + ".unit") or "days")
@@ -148,8 +150,11 @@ def read_fact(q: Question, form: Form, old: Any) -> Any:
         ordered.append({"id": ref, "at": at} if at else ref)
     extras = {w.name: _typed(w, form.get(f"{path}.{w.name}")) for w in q.extras}
     extras = {k: v for k, v in extras.items() if v is not None and v is not False}
-    keep = {k: v for k, v in old.items() if k not in ("value", "sources", *extras, *(w.name for w in q.extras))} \
-        if isinstance(old, dict) else {}
+    keep = (
+        {k: v for k, v in old.items() if k not in ("value", "sources", *extras, *(w.name for w in q.extras))}
+        if isinstance(old, dict)
+        else {}
+    )
     if isinstance(value, str) and value in missing and not ordered and not extras and not keep:
         return None if value == "unknown" and old is None else value
     body: dict[str, Any] = {} if value is _NO_VALUE else {"value": value}

@@ -115,8 +115,14 @@ def widget(name: str, field: Any) -> Widget | None:
         kind, options = "select", tuple((str(v), _label(str(v))) for v in typing.get_args(annotation))
     else:
         return None
-    return Widget(name=name, label=_label(name), hint=field.description or "", kind=kind,
-                  required=field.is_required(), options=options)
+    return Widget(
+        name=name,
+        label=_label(name),
+        hint=field.description or "",
+        kind=kind,
+        required=field.is_required(),
+        options=options,
+    )
 
 
 def widgets(model: type[BaseModel], skip: tuple[str, ...] = ()) -> tuple[Widget, ...]:
@@ -165,11 +171,21 @@ def sections() -> tuple[Section, ...]:
                 continue
             name = info.path.split(".", 1)[1]
             answers = {"yesno": (("yes", "yes"), ("no", "no")), "count": (), "duration": PERIOD_WORDS}.get(
-                info.kind, info.choices)
+                info.kind, info.choices
+            )
             fact = _fact_class(key, name)
             extras = widgets(fact, skip=FACT_CORE)
-            questions.append(Question(info=info, name=name, anchor=anchor(info.path), answers=tuple(answers),
-                                      missing=missing, extras=extras, pinpoints=_cites_with_pinpoint(fact)))
+            questions.append(
+                Question(
+                    info=info,
+                    name=name,
+                    anchor=anchor(info.path),
+                    answers=tuple(answers),
+                    missing=missing,
+                    extras=extras,
+                    pinpoints=_cites_with_pinpoint(fact),
+                )
+            )
         model = Deployment.model_fields[key].annotation
         intro = (model.__doc__ or "").strip() if isinstance(model, type) else ""
         title = (Deployment.model_fields[key].description or key).rstrip(".")
