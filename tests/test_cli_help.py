@@ -3,13 +3,12 @@
 The help is part of the product (users read it before anything else), and it is
 built from several places (the parser, each command's docstring, shared option
 helpers): this holds it still while they move. A deliberate change: run
-``AUDITKIT_REFRESH_HELP=1 pytest tests/test_cli_help.py``, read the diff of
-tests/fixtures/help/, and commit it.
+``pytest tests/test_cli_help.py --update-golden`` (the suite's one refresh
+flag), read the diff of tests/fixtures/help/, and commit it.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from auditkit.cli import build_parser
 
 HELP = Path(__file__).parent / "fixtures" / "help"
 COMMANDS = list(build_parser()[1])
+REFRESH = "pytest tests/test_cli_help.py --update-golden, then review 'git diff tests/fixtures/help/'"
 
 
 def test_every_command_has_its_help_text_kept() -> None:
@@ -26,13 +26,13 @@ def test_every_command_has_its_help_text_kept() -> None:
 
 
 @pytest.mark.parametrize("command", ["auditkit", *COMMANDS])
-def test_help_is_unchanged(command: str) -> None:
+def test_help_is_unchanged(command: str, request: pytest.FixtureRequest) -> None:
     code, out, err = cli("--help") if command == "auditkit" else cli(command, "--help")
     assert (code, err) == (0, "")
     expected = HELP / f"{command}.txt"
-    if os.environ.get("AUDITKIT_REFRESH_HELP"):
+    if request.config.getoption("--update-golden"):
         expected.write_text(out, encoding="utf-8")
-    assert out == expected.read_text(encoding="utf-8")
+    assert out == expected.read_text(encoding="utf-8"), f"--help of {command} changed; if intended: {REFRESH}"
 
 
 def test_a_bare_auditkit_shows_the_same_help_as_an_error() -> None:
