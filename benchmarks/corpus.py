@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from auditkit.model.catalog import FactInfo, catalogue
+from auditkit.model.kinds import Count, Period, YesNo
 from auditkit.rules.model import Condition, Operator, leaves
 
 _KINDS = ("law", "official_record", "court", "regulator", "operator", "press", "ngo", "academic")
@@ -43,12 +44,12 @@ def thresholds(conditions: Iterable[Condition | None]) -> set[int]:
 
 def _known(info: FactInfo, rng: random.Random, counts: list[int]) -> Any:
     """A valid known value for one fact, in one of the forms a person might write it."""
-    if info.kind == "yesno":
+    if issubclass(info.kind, YesNo):
         answer = rng.random() < 0.5
         return answer if rng.random() < 0.8 else rng.choice(["yes", "Yes", "true"] if answer else ["no", "No", "false"])
-    if info.kind == "count":
+    if issubclass(info.kind, Count):
         return rng.choice(counts) if rng.random() < 0.8 else rng.randrange(0, 2_000)
-    if info.kind == "duration":
+    if issubclass(info.kind, Period):
         return rng.choice(
             ["immediately", "indefinite", {"hours": rng.choice([1, 24, 72])}, {"days": rng.choice(counts)}]
         )

@@ -24,7 +24,8 @@ import re
 from typing import Any, assert_never
 
 from auditkit.model.catalog import catalogue
-from auditkit.model.facts import YES_NO_WORDS
+from auditkit.model.facts import Fact
+from auditkit.model.kinds import YES_NO_WORDS, Choice, Count, YesNo
 from auditkit.rules.model import AllOf, AnyOf, Condition, Framework, Leaf, Not, Operator, Rule, facts_read
 
 PACKAGE = "auditkit"
@@ -42,11 +43,14 @@ yes_words := YES_WORDS
 missing_words := {"unknown", "undisclosed"}
 """.replace("YES_WORDS", json.dumps(YES_NO_WORDS))  # the words auditkit reads as yes and no, from its one table
 
-_COERCE = {
-    "yesno": "{v} if is_boolean({v}) else := yes_words[lower(trim_space({v}))]",
-    "count": "{v}",
-    "choice": "{v}",
-}
+
+def _coerce(kind: type[Fact]) -> str:
+    """The Rego expression reading a known value of this kind of fact ({v}: the value as written)."""
+    if issubclass(kind, YesNo):
+        return "{v} if is_boolean({v}) else := yes_words[lower(trim_space({v}))]"
+    if issubclass(kind, Count | Choice):
+        return "{v}"
+    raise ValueError(f"the Rego translation has no reading of {kind.__name__} facts yet")
 
 
 def _fact_var(path: str) -> str:
@@ -57,7 +61,7 @@ def _rule_var(rule: Rule) -> str:
     return "r_" + "".join(c if c.isalnum() else "_" for c in rule.id)
 
 
-def _fact(path: str, kind: str) -> str:
+def _fact(path: str, kind: type[Fact]) -> str:
     """Rules giving a fact's state (known, unknown, undisclosed, absent) and its known value."""
     f = _fact_var(path)
     section, name = path.split(".", 1)
@@ -71,7 +75,7 @@ def _fact(path: str, kind: str) -> str:
             f"\tw := lower(trim_space({f}_v))",
             "\tw in missing_words",
             '} else := "known"',
-            f"{f} := " + _COERCE[kind].format(v=f"{f}_v"),
+            f"{f} := " + _coerce(kind).format(v=f"{f}_v"),
         ]
     )
 

@@ -186,14 +186,12 @@ def _leaf_repairs(leaf: Leaf, value: Any, wanted: dict[str, list[Any]]) -> list[
 
 
 def _negated_leaf(leaf: Leaf, value: Any) -> list[Assignment]:
-    info = catalogue()[leaf.fact]
+    """Assignments that make a leaf false: another answer, where a fact has finitely many (yes/no, a choice)."""
+    answers = catalogue()[leaf.fact].kind.finite_answers()
+    if answers is None or leaf.op not in (Operator.IS, Operator.IN):
+        return []
     known = value is not None and not isinstance(value, Missing)
-    if leaf.op is Operator.IS and info.kind == "yesno":
-        return [{}] if known and value != leaf.values[0] else [{leaf.fact: not leaf.values[0]}]
-    if info.kind == "choice" and leaf.op in (Operator.IS, Operator.IN):
-        banned = leaf.values
-        return [{}] if known and value not in banned else [{leaf.fact: c} for c, _ in info.choices if c not in banned]
-    return []
+    return [{}] if known and value not in leaf.values else [{leaf.fact: a} for a in answers if a not in leaf.values]
 
 
 def repairs(cond: Condition, lookup: Any, wanted: dict[str, list[Any]], negate: bool = False) -> list[Assignment]:

@@ -86,12 +86,7 @@ sources:
 
 def _answers(info: FactInfo) -> list[str]:
     """Comment lines giving every answer a fact takes and what each one claims."""
-    if info.kind == "yesno":
-        lines = [f"#   yes or no (yes means: {info.label})"]
-    elif info.kind == "choice":
-        lines = [f"#   {key}: {meaning}" for key, meaning in info.choices]
-    else:
-        lines = [f"#   {key}: {meaning}" for key, meaning in info.answers()[:-3]]
+    lines = [f"#   {line}" for line in info.kind.answer_lines(info.label)]
     return lines + ["#   (or unknown, undisclosed, or not_applicable with a reason)"]
 
 

@@ -12,74 +12,42 @@ from functools import cache
 from typing import Any
 
 from auditkit.model.deployment import SECTIONS, Deployment
-from auditkit.model.facts import Amount, Choice, Duration, Fact, Missing
+from auditkit.model.facts import Fact, Missing
 
 
 @dataclass(frozen=True)
 class FactInfo:
-    """What one fact is: its path, its statement, its question and its answers."""
+    """What one fact is: its path, its statement, its question, and its kind (the class that says what it accepts)."""
 
     path: str
     section: str
     label: str
     question: str
-    kind: str  # "yesno" | "count" | "duration" | "choice"
-    choices: tuple[tuple[str, str], ...] = ()
+    kind: type[Fact]
 
-    def expected(self) -> str:
-        """What a known answer to this fact looks like, for error messages."""
-        if self.kind == "yesno":
-            return "yes or no"
-        if self.kind == "count":
-            return "a whole number of zero or more, such as 30, or bounds such as {at_least: 100}"
-        if self.kind == "duration":
-            return "a period such as {days: 30} or {hours: 24}, immediately or indefinite"
-        return "one of: " + ", ".join(k for k, _ in self.choices)
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        """The fixed answers with their meanings, for a fact of one of a list; empty for other kinds."""
+        return tuple(self.kind.choices.items())
 
     def describe(self, value: Any) -> str:
-        """A known value in plain words: a choice by its meaning ('a decree or resolution of the executive'),
+        """A value in plain words: a choice by its meaning ('a decree or resolution of the executive'),
         never its file spelling ('government_decree'), which reports would otherwise print as prose."""
+        if value is Missing.UNKNOWN:  # one side of a fact stating law and practice may be unknown
+            return "unknown"
         if value is Missing.UNDISCLOSED:
             return "undisclosed (kept secret by the operator)"
         if value is Missing.NOT_APPLICABLE:
             return "not applicable"
-        if isinstance(value, Amount | Duration):
-            return value.text()
-        if self.kind == "yesno":
-            return "yes" if value else "no"
-        if self.kind == "choice":
-            return dict(self.choices).get(str(value)) or str(value)
-        return str(value)
+        return self.kind.describe(value)
 
     def answers(self) -> list[tuple[str, str]]:
         """Every answer this fact takes, with its meaning, for templates, schemas and listings."""
-        if self.kind == "yesno":
-            out = [("yes", self.label), ("no", f"it is not so that {self.label}")]
-        elif self.kind == "count":
-            out = [
-                ("a number such as 30", "the exact number"),
-                ("{at_least: N} / {at_most: N}", "only a bound is known; both give a range"),
-                ("{about: N}", "an approximate number, read as 10% either side"),
-            ]
-        elif self.kind == "duration":
-            out = [
-                ("{days: N} / {hours: N}", "kept this long"),
-                ("immediately", "deleted at once"),
-                ("indefinite", "kept with no time limit"),
-            ]
-        else:
-            out = list(self.choices)
-        return out + [
+        return self.kind.answer_forms(self.label) + [
             ("unknown", "nobody could establish it"),
             ("undisclosed", "the operator keeps it secret"),
             ("not_applicable", "the question does not arise here (give a reason)"),
         ]
-
-
-def _kind(cls: type[Fact]) -> str:
-    if cls.kind == "value":
-        raise TypeError(f"unknown fact type {cls!r}")
-    return cls.kind
 
 
 @cache
@@ -93,14 +61,14 @@ def catalogue() -> dict[str, FactInfo]:
             fact_cls = next(a for a in getattr(info.annotation, "__args__", ()) if a is not type(None))
             extra = info.json_schema_extra
             assert isinstance(extra, dict)
-            choices = tuple(fact_cls.choices.items()) if issubclass(fact_cls, Choice) else ()
+            if not issubclass(fact_cls, Fact) or fact_cls is Fact:
+                raise TypeError(f"{section}.{name}: a fact's type is a kind of model/kinds.py, not {fact_cls!r}")
             out[f"{section}.{name}"] = FactInfo(
                 path=f"{section}.{name}",
                 section=section,
                 label=str(extra["label"]),
                 question=info.description or "",
-                kind=_kind(fact_cls),
-                choices=choices,
+                kind=fact_cls,
             )
     return out
 

@@ -17,7 +17,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 
 from auditkit.dates import MAX_YEAR, MIN_YEAR, FullDate, check_date
-from auditkit.model.facts import STANDING_RANK, Choice, Count, Fact, Standing, YesNo
+from auditkit.model.facts import STANDING_RANK, Fact, Standing
+from auditkit.model.kinds import Choice, Count, YesNo
 
 FORMAT_VERSION = 2
 READS_VERSIONS = (1, 2)
@@ -602,14 +603,9 @@ class Deployment(BaseModel):
         return standing is None or STANDING_RANK[standing] >= STANDING_RANK[Standing(evidence)]
 
 
-SECTIONS: tuple[str, ...] = (
-    "legality",
-    "consent",
-    "scope",
-    "security",
-    "deidentification",
-    "minimisation",
-    "retention",
-    "fairness",
-    "transparency",
+#: The fact sections of a description, in the order of the format: every field of Deployment that is a Section.
+SECTIONS: tuple[str, ...] = tuple(
+    name
+    for name, field in Deployment.model_fields.items()
+    if isinstance(field.annotation, type) and issubclass(field.annotation, Section)
 )

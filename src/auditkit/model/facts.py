@@ -15,6 +15,7 @@ a fact of its own). See docs/format.md.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -58,9 +59,6 @@ STANDING_RANK: dict[Standing, int] = {
     Standing.DISPUTED: 1,
 }
 EVIDENCE_LEVELS = ("established", "reported", "alleged")
-
-#: The words a yes/no answer may be written with, in deployment and rule files alike.
-YES_NO_WORDS = {"true": True, "yes": True, "false": False, "no": False}
 
 
 class Cite(BaseModel):
@@ -174,8 +172,10 @@ class Fact(BaseModel):
         default=None, description="What happens in practice: a fact of its own {value, sources, ...}."
     )
 
-    expected: ClassVar[str] = "a value"
-    kind: ClassVar[str] = "value"
+    # What depends on the kind of answer lives on the kind's class (model/kinds.py), through these hooks.
+    expected: ClassVar[str] = "a value"  # what a known answer looks like, for every message that says so
+    choices: ClassVar[dict[str, str]] = {}  # the fixed answers and their meanings, for a fact of one of a list
+    ordered: ClassVar[bool] = False  # whether a rule may compare it with at_most / at_least
 
     @model_validator(mode="before")
     @classmethod
@@ -279,12 +279,70 @@ class Fact(BaseModel):
 
     @classmethod
     def coerce(cls, raw: Any) -> Any:
+        """A known answer as written, read into its value; raises ``not_an_answer`` when it is none."""
         return raw
+
+    @classmethod
+    def not_an_answer(cls, raw: Any) -> PydanticCustomError:
+        """The error for a value that is not a known answer of this kind."""
+        return PydanticCustomError(
+            "fact_value",
+            "'{raw}' is not an answer here; expected {expected}, or unknown or undisclosed",
+            {"raw": str(raw), "expected": cls.expected},
+        )
+
+    @classmethod
+    def accepts(cls, raw: Any) -> bool:
+        """Whether ``raw`` is a known answer of this kind as a deployment file may write it."""
+        try:
+            cls.coerce(raw)
+        except PydanticCustomError:
+            return False
+        return True
 
     @classmethod
     def value_schema(cls) -> dict[str, Any]:
         """JSON Schema of a known value, for editors."""
         return {}
+
+    @classmethod
+    def describe(cls, value: Any) -> str:
+        """A known value in plain words."""
+        return str(value)
+
+    @classmethod
+    def answer_forms(cls, label: str) -> list[tuple[str, str]]:
+        """How each known answer is written, with what it claims (``label`` states the fact)."""
+        return []
+
+    @classmethod
+    def answer_lines(cls, label: str) -> list[str]:
+        """The known answers as the init template's comment lines."""
+        return [f"{form}: {meaning}" for form, meaning in cls.answer_forms(label)]
+
+    @classmethod
+    def read_answer(cls, value: Any) -> Any:
+        """An answer as written (in a rule's ``is`` / ``in``, or a form), read as the fact's own values are."""
+        return value
+
+    @classmethod
+    def comparable(cls, value: Any) -> bool:
+        """Whether a rule's ``is`` / ``in`` may compare this fact with ``value`` (as read by ``read_answer``)."""
+        return False
+
+    @classmethod
+    def finite_answers(cls) -> tuple[Any, ...] | None:
+        """Every known value, when there are finitely many (yes/no, a choice); else None."""
+        return None
+
+    @classmethod
+    def candidates(cls, numbers: Iterable[int]) -> tuple[Any, ...]:
+        """Representative known values: every one when finitely many, else the given numbers.
+
+        ``numbers`` holds one number from each stretch between the figures the rules compare the fact with.
+        """
+        finite = cls.finite_answers()
+        return finite if finite is not None else tuple(sorted(numbers))
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
@@ -374,91 +432,8 @@ class Fact(BaseModel):
         return [c.id for c in self.sources]
 
 
-class YesNo(Fact):
-    """A yes/no fact."""
-
-    expected: ClassVar[str] = "yes or no"
-    kind: ClassVar[str] = "yesno"
-
-    @classmethod
-    def value_schema(cls) -> dict[str, Any]:
-        return {"anyOf": [{"type": "boolean"}, {"enum": ["yes", "no"]}]}
-
-    @classmethod
-    def coerce(cls, raw: Any) -> bool:
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and raw.strip().lower() in YES_NO_WORDS:
-            return YES_NO_WORDS[raw.strip().lower()]
-        raise PydanticCustomError(
-            "fact_value", "'{raw}' is not an answer here; expected yes, no, unknown or undisclosed", {"raw": str(raw)}
-        )
-
-
 def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-class Count(Fact):
-    """A whole number of zero or more (days, cameras, people), exact or within bounds."""
-
-    expected: ClassVar[str] = "a whole number"
-    kind: ClassVar[str] = "count"
-
-    @classmethod
-    def value_schema(cls) -> dict[str, Any]:
-        whole = {"type": "integer", "minimum": 0}
-        return {
-            "anyOf": [
-                {**whole, "description": "the exact number"},
-                {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "minProperties": 1,
-                    "properties": {"at_least": whole, "at_most": whole},
-                    "description": "bounds: at_least, at_most, or both for a range",
-                },
-                {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["about"],
-                    "properties": {"about": whole},
-                    "description": "an approximate number (read as 10% either side)",
-                },
-            ]
-        }
-
-    @classmethod
-    def coerce(cls, raw: Any) -> int | Amount:
-        if _whole(raw):
-            return int(raw)
-        if isinstance(raw, dict):
-            return cls._bounds(raw)
-        raise PydanticCustomError(
-            "fact_value",
-            "'{raw}' is not a whole number of zero or more; "
-            "expected a number such as 30, bounds such as {{at_least: 100}}, "
-            "{{at_least: 10, at_most: 20}} or {{about: 40000}}, or unknown or undisclosed",
-            {"raw": str(raw)},
-        )
-
-    @classmethod
-    def _bounds(cls, raw: dict[str, Any]) -> int | Amount:
-        form = "{at_least: N}, {at_most: N}, both for a range, or {about: N}, each N a whole number of zero or more"
-        if not raw or not set(raw) <= {"at_least", "at_most", "about"} or not all(_whole(v) for v in raw.values()):
-            raise PydanticCustomError("fact_bounds", "bounds are written {form}", {"form": form})
-        if "about" in raw:
-            if len(raw) > 1:
-                raise PydanticCustomError("fact_bounds", "write either 'about' or bounds (at_least, at_most), not both")
-            return Amount(*about_bounds(raw["about"]), about=raw["about"])
-        low, high = raw.get("at_least"), raw.get("at_most")
-        if low is not None and high is not None and low > high:
-            raise PydanticCustomError(
-                "fact_bounds", "at_least {low} is more than at_most {high}; swap them", {"low": low, "high": high}
-            )
-        if low is not None and low == high:
-            return int(low)
-        return Amount(low, high)
 
 
 DURATION_WORDS = {"indefinite": Duration(None), "immediately": Duration(0)}
@@ -473,73 +448,3 @@ def duration_of(raw: Any) -> Duration | None:
         if unit in ("hours", "days") and _whole(n):
             return Duration(n * 24 if unit == "days" else n)
     return None
-
-
-class Period(Fact):
-    """How long something is kept: hours, days, immediately or indefinitely."""
-
-    expected: ClassVar[str] = "a period such as {days: 30} or {hours: 24}, immediately or indefinite"
-    kind: ClassVar[str] = "duration"
-
-    @classmethod
-    def value_schema(cls) -> dict[str, Any]:
-        whole = {"type": "integer", "minimum": 0}
-        return {
-            "anyOf": [
-                {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["days"],
-                    "properties": {"days": whole},
-                    "description": "kept this many days",
-                },
-                {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["hours"],
-                    "properties": {"hours": whole},
-                    "description": "kept this many hours",
-                },
-                {"const": "immediately", "description": "deleted at once"},
-                {"const": "indefinite", "description": "kept with no time limit"},
-            ]
-        }
-
-    @classmethod
-    def coerce(cls, raw: Any) -> Duration:
-        found = duration_of(raw)
-        if found is None:
-            raise PydanticCustomError(
-                "fact_value",
-                "'{raw}' is not a period; expected {{days: 30}}, {{hours: 24}}, immediately or indefinite",
-                {"raw": str(raw)},
-            )
-        return found
-
-
-class Choice(Fact):
-    """A fact whose answer is one of a fixed list; subclasses set ``choices``."""
-
-    choices: ClassVar[dict[str, str]] = {}
-    expected: ClassVar[str] = "one of the listed answers"
-    kind: ClassVar[str] = "choice"
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        cls.expected = "one of: " + ", ".join(cls.choices)
-
-    @classmethod
-    def value_schema(cls) -> dict[str, Any]:
-        return {"anyOf": [{"const": k, "description": v} for k, v in cls.choices.items()]}
-
-    @classmethod
-    def coerce(cls, raw: Any) -> str:
-        if isinstance(raw, str) and raw in cls.choices:
-            return raw
-        allowed = ", ".join(cls.choices)
-        raise PydanticCustomError(
-            "fact_value",
-            "'{raw}' is not one of the allowed answers; expected one of: {allowed}",
-            {"raw": str(raw), "allowed": allowed},
-        )

@@ -363,7 +363,7 @@ def _messages(error: Any, loc: PathKey, model: type[BaseModel]) -> list[tuple[Pa
 
 
 def _fact_messages(kind: str, value: Any, loc: PathKey, fact: FactInfo) -> list[tuple[PathKey, str]]:
-    expected = fact.expected()
+    expected = fact.kind.expected
     form = "{value: ..., sources: [source-id]}"
     if kind == "fact_unsourced":
         answer = shown(value.get("value") if isinstance(value, dict) else value, quote=False)
@@ -377,7 +377,7 @@ def _fact_messages(kind: str, value: Any, loc: PathKey, fact: FactInfo) -> list[
             )
         ]
     if kind == "fact_shape":
-        if not isinstance(value, (list, dict)) and _fits(fact, value):
+        if not isinstance(value, (list, dict)) and fact.kind.accepts(value):
             answer = shown(value, quote=False)
             return [
                 (
@@ -399,22 +399,13 @@ def _fact_messages(kind: str, value: Any, loc: PathKey, fact: FactInfo) -> list[
             )
         ]
     raw = value.get("value") if isinstance(value, dict) else value
-    hint = did_you_mean(str(raw), [k for k, _ in fact.choices]) if fact.kind == "choice" else ""
+    hint = did_you_mean(str(raw), list(fact.kind.choices)) if fact.kind.choices else ""
     out: list[tuple[PathKey, str]] = [
         ((*loc, "value"), (f"{shown(raw)} is not an answer here{hint}; expected {expected}, or unknown or undisclosed"))
     ]
     if isinstance(value, dict) and not value.get("sources"):
         out.append(((*loc, "sources"), "this answer has no source either; add 'sources: [source-id]'"))
     return out
-
-
-def _fits(fact: FactInfo, value: Any) -> bool:
-    """Would ``value`` be a valid known answer for ``fact``?"""
-    if fact.kind == "yesno":
-        return isinstance(value, bool) or str(value).strip().lower() in ("yes", "no", "true", "false")
-    if fact.kind == "count":
-        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    return value in dict(fact.choices)
 
 
 def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[BaseModel]) -> str:

@@ -139,8 +139,9 @@ def settle_text(result: AuditResult, limit: int = 3) -> list[str]:
 def fact_phrase(path: str) -> str:
     """What to establish about a fact, in words: 'whether the legal instrument is published'."""
     from auditkit.model.catalog import catalogue
+    from auditkit.model.kinds import YesNo
 
     info = catalogue().get(path)
     if info is None:
         return path
-    return f"whether {info.label}" if info.kind == "yesno" else info.label
+    return f"whether {info.label}" if issubclass(info.kind, YesNo) else info.label

@@ -29,6 +29,7 @@ from typing import Any, assert_never
 from auditkit.model.catalog import catalogue
 from auditkit.model.facts import Amount, Duration, Missing
 from auditkit.model.result import Status
+from auditkit.rules.logic import holds
 from auditkit.rules.model import AllOf, AnyOf, Condition, Leaf, Not, Operator, Rule
 
 # A fact's state: (value, disclosed). Known: [(v, True)]. Undisclosed: [(x, False) for each x]. Unknown: both.
@@ -45,18 +46,11 @@ class Possible:
 
 def answers(path: str, rules: Iterable[Rule]) -> tuple[Any, ...]:
     """Representative values of a fact: every choice, both yes/no answers, or one count per stretch."""
-    info = catalogue()[path]
-    if info.kind == "yesno":
-        return (True, False)
-    if info.kind == "choice":
-        return tuple(key for key, _ in info.choices)
     numbers: set[int] = {0}
     for leaf in (leaf for rule in rules for leaf in rule.leaves() if leaf.fact == path):
         for n in _compared_numbers(leaf):
             numbers.update(m for m in (n - 1, n, n + 1) if m >= 0)
-    if info.kind == "duration":  # kept indefinitely is above every threshold
-        return (*sorted(numbers), math.inf)
-    return tuple(sorted(numbers))
+    return catalogue()[path].kind.candidates(numbers)
 
 
 def _compared_numbers(leaf: Leaf) -> list[int]:
@@ -109,18 +103,9 @@ def truth(cond: Condition, state: dict[str, State]) -> bool:
 
 
 def _leaf(leaf: Leaf, fact: State) -> bool:
+    """A leaf's value for a fact in one state: ``disclosed`` reads the state's disclosure, the others its value."""
     value, disclosed = fact
-    match leaf.op:
-        case Operator.DISCLOSED:
-            return disclosed
-        case Operator.IS | Operator.IN:
-            return value in leaf.values
-        case Operator.AT_MOST:
-            return bool(value <= leaf.bound)
-        case Operator.AT_LEAST:
-            return bool(value >= leaf.bound)
-        case _:
-            assert_never(leaf.op)
+    return disclosed if leaf.op is Operator.DISCLOSED else holds(leaf, value)
 
 
 def status_of(rule: Rule, state: dict[str, State]) -> Status:

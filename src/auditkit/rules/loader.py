@@ -508,14 +508,6 @@ def _rule_files(root: Path, shown: Path) -> list[Path]:
     return sorted(files)
 
 
-def _value_fits(info: FactInfo, value: Any) -> bool:
-    if info.kind == "yesno":
-        return isinstance(value, bool)
-    if info.kind == "count":
-        return isinstance(value, int) and not isinstance(value, bool)
-    return value in dict(info.choices)
-
-
 def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[str, Condition]) -> list[Problem]:
     """What the schema cannot check: the principle exists, each leaf reads a fact of the deployment format
     with values that fact can take, instruments are cited, and cases name facts that exist."""
@@ -547,7 +539,9 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[s
             bad = _misfits(leaf, info)
             if bad:
                 problems.append(
-                    doc.problem((*where, leaf.op), f"{leaf.fact} cannot be {shown(bad[0])}; expected {info.expected()}")
+                    doc.problem(
+                        (*where, leaf.op), f"{leaf.fact} cannot be {shown(bad[0])}; expected {info.kind.expected}"
+                    )
                 )
     cited = [r["instrument"] for r in data["references"]]
     named: list[tuple[PathKey, str | None]] = [(("origin", "instrument"), data["origin"].get("instrument"))]
@@ -581,9 +575,9 @@ def _misfits(leaf: Leaf, info: FactInfo) -> list[Any]:
     """The values a leaf compares its fact with that the fact cannot take."""
     match leaf.op:
         case Operator.IS | Operator.IN:
-            return [v for v in leaf.values if not _value_fits(info, v)]
+            return [v for v in leaf.values if not info.kind.comparable(v)]
         case Operator.AT_MOST | Operator.AT_LEAST:
-            return [] if info.kind == "count" else [leaf.written_limit]
+            return [] if info.kind.ordered else [leaf.written_limit]
         case Operator.DISCLOSED:
             return []
         case _:

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any, assert_never
 
 from auditkit.model.catalog import catalogue
-from auditkit.model.facts import YES_NO_WORDS, Duration, duration_of
+from auditkit.model.facts import Duration, duration_of
 
 
 class Operator(StrEnum):
@@ -119,11 +119,9 @@ def parse_condition(data: Mapping[str, Any]) -> Condition:
 
 
 def _read_answers(fact: str, values: tuple[Any, ...]) -> tuple[Scalar, ...]:
-    """Values compared with a yes/no fact, with yes/no words read as booleans; others as written."""
+    """Values a leaf compares its fact with, read by the fact's kind (yes/no words as booleans)."""
     info = catalogue().get(fact)
-    if info is None or info.kind != "yesno":
-        return values
-    return tuple(YES_NO_WORDS.get(v.strip().lower(), v) if isinstance(v, str) else v for v in values)
+    return values if info is None else tuple(info.kind.read_answer(v) for v in values)
 
 
 def leaves(cond: Condition) -> list[Leaf]:

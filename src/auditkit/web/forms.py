@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from auditkit.model.kinds import YesNo
 from auditkit.web.questions import PERIOD_UNITS, Question, Widget
 
 KNOWN_NUMBER = "known"  # the radio button that says "the number typed here"
@@ -87,10 +88,9 @@ def shown(q: Question, raw: Any) -> Shown:
         return Shown(answer=value.strip().lower(), **common)
     if q.is_number:
         return Shown(answer=KNOWN_NUMBER, number="" if value is None else str(value), **common)
-    if q.info.kind == "yesno":
-        word = {True: "yes", False: "no"}.get(value) if isinstance(value, bool) else str(value).strip().lower()
-        word = {"true": "yes", "false": "no"}.get(word or "", word)
-        return Shown(answer=word if word in ("yes", "no") else None, **common)
+    if issubclass(q.info.kind, YesNo):
+        answer = YesNo.read_answer(value)
+        return Shown(answer=YesNo.describe(answer) if isinstance(answer, bool) else None, **common)
     keys = [k for k, _ in q.answers]
     return Shown(answer=value if value in keys else None, **common)
 
@@ -138,7 +138,7 @@ def read_fact(q: Question, form: Form, old: Any) -> Any:
         value = {unit if unit in PERIOD_UNITS else "days": _number(number)}
     elif answer in missing:
         value = answer
-    elif q.info.kind == "yesno" and answer in ("yes", "no"):
+    elif issubclass(q.info.kind, YesNo) and answer in ("yes", "no"):
         value = answer == "yes"
     else:
         value = answer

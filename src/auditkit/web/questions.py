@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from auditkit.model.catalog import FactInfo, catalogue
 from auditkit.model.deployment import SECTIONS, About, Deployment, Source
 from auditkit.model.facts import Fact, Missing
+from auditkit.model.kinds import Count, Period, YesNo
 
 # Plain words for the ways a fact can be missing; a value the format adds later falls back to its name.
 MISSING_MEANINGS = {
@@ -65,12 +66,12 @@ class Question:
 
     @property
     def is_number(self) -> bool:
-        return self.info.kind == "count"
+        return issubclass(self.info.kind, Count)
 
     @property
     def is_period(self) -> bool:
         """A duration (format 2): a number of days or hours, besides the answers in ``answers``."""
-        return self.info.kind == "duration"
+        return issubclass(self.info.kind, Period)
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,15 @@ def anchor(path: str) -> str:
     return "q-" + path.replace(".", "-")
 
 
+def _known_answers(info: FactInfo) -> tuple[tuple[str, str], ...]:
+    """The answers a form offers as buttons: yes or no, a period's words, or the choices (none for a count)."""
+    if issubclass(info.kind, YesNo):
+        return (("yes", "yes"), ("no", "no"))
+    if issubclass(info.kind, Period):
+        return PERIOD_WORDS
+    return info.choices
+
+
 @cache
 def sections() -> tuple[Section, ...]:
     """Every section of the description with its questions, in the format's order."""
@@ -170,9 +180,7 @@ def sections() -> tuple[Section, ...]:
             if info.section != key:
                 continue
             name = info.path.split(".", 1)[1]
-            answers = {"yesno": (("yes", "yes"), ("no", "no")), "count": (), "duration": PERIOD_WORDS}.get(
-                info.kind, info.choices
-            )
+            answers = _known_answers(info)
             fact = _fact_class(key, name)
             extras = widgets(fact, skip=FACT_CORE)
             questions.append(
