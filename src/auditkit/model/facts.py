@@ -307,8 +307,8 @@ class Fact(BaseModel):
 
     @classmethod
     def describe(cls, value: Any) -> str:
-        """A known value in plain words."""
-        return str(value)
+        """A known value in plain words: a number, a range ('between 10 and 20') or a period ('2 days')."""
+        return value.text() if isinstance(value, Amount | Duration) else str(value)
 
     @classmethod
     def answer_forms(cls, label: str) -> list[tuple[str, str]]:

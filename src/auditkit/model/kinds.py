@@ -113,10 +113,6 @@ class Count(Fact):
         return isinstance(value, int) and not isinstance(value, bool)
 
     @classmethod
-    def describe(cls, value: Any) -> str:
-        return value.text() if isinstance(value, Amount) else str(value)
-
-    @classmethod
     def answer_forms(cls, label: str) -> list[tuple[str, str]]:
         return [
             ("a number such as 30", "the exact number"),
@@ -165,10 +161,6 @@ class Period(Fact):
         if found is None:
             raise cls.not_an_answer(raw)
         return found
-
-    @classmethod
-    def describe(cls, value: Any) -> str:
-        return value.text() if isinstance(value, Duration) else str(value)
 
     @classmethod
     def answer_forms(cls, label: str) -> list[tuple[str, str]]:
