@@ -227,9 +227,7 @@ def _candidates(frameworks: tuple[Framework, ...]) -> dict[str, tuple[Any, ...]]
     hit = _CANDIDATES.get(key)
     if hit is not None and all(a is b for a, b in zip(hit[0], frameworks, strict=True)):
         return hit[1]
-    rules = [r for f in frameworks for r in f.rules]
-    paths = dict.fromkeys(p for r in rules for p in r.facts)
-    found = {p: answers(p, rules) for p in paths}
+    found = answers(r for f in frameworks for r in f.rules)
     _CANDIDATES[key] = (frameworks, found)
     return found
 

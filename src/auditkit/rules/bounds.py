@@ -44,13 +44,16 @@ class Possible:
     by_fact: dict[str, dict[State, frozenset[Status]]]
 
 
-def answers(path: str, rules: Iterable[Rule]) -> tuple[Any, ...]:
-    """Representative values of a fact: every choice, both yes/no answers, or one count per stretch."""
-    numbers: set[int] = {0}
-    for leaf in (leaf for rule in rules for leaf in rule.leaves() if leaf.fact == path):
+def answers(rules: Iterable[Rule]) -> dict[str, tuple[Any, ...]]:
+    """Representative values of every fact the rules read: each choice, both yes/no answers, or one count
+    per stretch between the numbers the rules compare it with."""
+    numbers: dict[str, set[int]] = {}
+    for leaf in (leaf for rule in rules for leaf in rule.leaves):
+        found = numbers.setdefault(leaf.fact, {0})
         for n in _compared_numbers(leaf):
-            numbers.update(m for m in (n - 1, n, n + 1) if m >= 0)
-    return catalogue()[path].kind.candidates(numbers)
+            found.update(m for m in (n - 1, n, n + 1) if m >= 0)
+    facts = catalogue()
+    return {path: facts[path].kind.candidates(found) for path, found in numbers.items()}
 
 
 def _compared_numbers(leaf: Leaf) -> list[int]:
@@ -136,7 +139,7 @@ def possible(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
 
 
 def _enumerate(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
-    tests = {p: [leaf for leaf in rule.leaves() if leaf.fact == p] for p in rule.facts}
+    tests = {p: [leaf for leaf in rule.leaves if leaf.fact == p] for p in rule.facts}
     # Group each fact's states by what the rule's tests say of them: one try per group.
     groups: dict[str, dict[tuple[bool, ...], list[State]]] = {}
     for path in rule.facts:

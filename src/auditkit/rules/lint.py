@@ -140,7 +140,7 @@ def lint(framework: Framework) -> list[str]:
 def threshold_problems(rule: Rule) -> list[str]:
     """Figures a rule uses without saying where they come from, and declared figures it does not use."""
     out = []
-    numbers = {limit for leaf in rule.leaves() if (limit := _limit(leaf)) is not None}
+    numbers = {limit for leaf in rule.leaves if (limit := _limit(leaf)) is not None}
     declared_values = {t.value for t in rule.thresholds if t.value is not None}
     for number in sorted(numbers - declared_values):
         out.append(

@@ -9,7 +9,7 @@ lint) reads nodes, never the file's dictionaries.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -232,19 +232,16 @@ class Rule:
     aliases: tuple[str, ...]
     file: str
 
-    @property
-    def conditions(self) -> tuple[Condition, ...]:
-        """The rule's conditions that are set, in the order they are decided: applies, met, partial."""
-        return tuple(c for c in (self.applies_when, self.met_when, self.partial_when) if c is not None)
+    @cached_property
+    def leaves(self) -> tuple[Leaf, ...]:
+        """Every leaf of the rule's conditions, in the order they are decided: applies, met, partial."""
+        conditions = (self.applies_when, self.met_when, self.partial_when)
+        return tuple(leaf for cond in conditions if cond is not None for leaf in leaves(cond))
 
     @cached_property
     def facts(self) -> tuple[str, ...]:
         """The facts this rule reads, derived from its conditions."""
-        return facts_read(*self.conditions)
-
-    def leaves(self) -> Iterable[Leaf]:
-        """Every leaf of every condition of the rule."""
-        return (leaf for cond in self.conditions for leaf in leaves(cond))
+        return tuple(dict.fromkeys(leaf.fact for leaf in self.leaves))
 
 
 @dataclass(frozen=True, kw_only=True)
