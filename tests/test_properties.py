@@ -25,6 +25,7 @@ from auditkit.cli import main
 from auditkit.errors import InputError
 from auditkit.model.catalog import FactInfo, catalogue
 from auditkit.model.deployment import SOURCE_KIND_MEANINGS
+from auditkit.model.kinds import Count, Period, YesNo
 from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
 MINI = str(Path(__file__).parent / "fixtures" / "frameworks" / "mini")
@@ -78,11 +79,11 @@ SOURCE_IDS = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True), mi
 
 
 def known_value(info: FactInfo, exact: bool = False) -> st.SearchStrategy[Any]:
-    if info.kind == "yesno":
+    if issubclass(info.kind, YesNo):
         return st.sampled_from([True, False, "yes", "no", "Yes", "NO"])
-    if info.kind == "count" and exact:
+    if issubclass(info.kind, Count) and exact:
         return st.integers(min_value=0, max_value=10**7)
-    if info.kind == "count":
+    if issubclass(info.kind, Count):
         n = st.integers(min_value=0, max_value=10**7)
         return (
             n
@@ -91,7 +92,7 @@ def known_value(info: FactInfo, exact: bool = False) -> st.SearchStrategy[Any]:
             | st.fixed_dictionaries({"about": n})
             | st.tuples(n, n).map(lambda pair: {"at_least": min(pair), "at_most": max(pair)})
         )
-    if info.kind == "duration":
+    if issubclass(info.kind, Period):
         n = st.integers(min_value=0, max_value=10**5)
         return (
             st.sampled_from(["indefinite", "immediately"])
