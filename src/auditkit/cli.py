@@ -567,8 +567,15 @@ def annex(streams: Streams, file: Path, frameworks: list[str], targets: list[str
 
 
 def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
-               markdown: bool) -> None:
-    """List frameworks, principles and rules; with an ID, explain that principle (P3) or rule (P3-01)."""
+               markdown: bool, facts: bool = False) -> None:
+    """List frameworks, principles and rules; with an ID, explain that principle (P3) or rule (P3-01).
+
+    With --facts, list every fact a description can state: its question and the meaning of every answer.
+    """
+    if facts:
+        from auditkit.explain import fact_listing
+        streams.out.write(fact_listing())
+        return
     from auditkit.explain import explain, listing
     from auditkit.explain import markdown as catalogue_markdown
     from auditkit.rules.lint import lint
@@ -830,6 +837,8 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
                      help="Lint the rule set(s): schema, facts, and every rule's test cases.")
     sub.add_argument("--markdown", action="store_true",
                      help="Print the whole rule catalogue as Markdown (docs/rules.md).")
+    sub.add_argument("--facts", action="store_true",
+                     help="List every fact a description states: its question and what each answer means.")
 
     sub = command(serve)
     sub.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
