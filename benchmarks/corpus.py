@@ -54,8 +54,9 @@ def _known(info: FactInfo, rng: random.Random, counts: list[int]) -> Any:
     if info.kind == "count":
         return rng.choice(counts) if rng.random() < 0.8 else rng.randrange(0, 2_000)
     if info.kind == "duration":
-        return rng.choice(["immediately", "indefinite", {"hours": rng.choice([1, 24, 72])},
-                           {"days": rng.choice(counts)}])
+        return rng.choice(
+            ["immediately", "indefinite", {"hours": rng.choice([1, 24, 72])}, {"days": rng.choice(counts)}]
+        )
     return rng.choice([value for value, _ in info.choices])
 
 
@@ -86,12 +87,23 @@ def document(index: int, rng: random.Random, counts: list[int]) -> dict[str, Any
     source_ids = [f"src-{index}-{n}" for n in range(rng.randint(1, 4))]
     doc: dict[str, Any] = {
         "format_version": 2,
-        "deployment": {"name": f"Generated deployment {index}", "jurisdiction": rng.choice(["Moscow", "London",
-                       "Nice", "Hypothetical city"]), "hypothetical": True, "audit_date": "2026-01-15"},
-        "sources": [{"id": sid, "kind": rng.choice(_KINDS), "publisher": "Benchmark press", "title": f"Report {sid}",
-                     "date": rng.choice(["2020", "2021-03", "2022-11-04", "undated"]),
-                     **({"url": f"https://example.org/{sid}"} if rng.random() < 0.5 else {})}
-                    for sid in source_ids],
+        "deployment": {
+            "name": f"Generated deployment {index}",
+            "jurisdiction": rng.choice(["Moscow", "London", "Nice", "Hypothetical city"]),
+            "hypothetical": True,
+            "audit_date": "2026-01-15",
+        },
+        "sources": [
+            {
+                "id": sid,
+                "kind": rng.choice(_KINDS),
+                "publisher": "Benchmark press",
+                "title": f"Report {sid}",
+                "date": rng.choice(["2020", "2021-03", "2022-11-04", "undated"]),
+                **({"url": f"https://example.org/{sid}"} if rng.random() < 0.5 else {}),
+            }
+            for sid in source_ids
+        ],
     }
     density = rng.choice([0.1, 0.3, 0.6, 0.9, 1.0])
     for path, info in catalogue().items():

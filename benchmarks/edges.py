@@ -43,8 +43,10 @@ def many_sources(count: int, *, cited_by_each: int = 0, note: int = 0) -> bytes:
     lines = [HEAD, "sources:\n"]
     for i in range(count):
         extra = f", note: '{'n' * note}'" if note else ""
-        lines.append(f"  - {{id: s{i}, publisher: Publisher {i}, title: Title number {i} of a long list, "
-                     f"date: '2020-01-01', url: 'https://example.org/{i}'{extra}}}\n")
+        lines.append(
+            f"  - {{id: s{i}, publisher: Publisher {i}, title: Title number {i} of a long list, "
+            f"date: '2020-01-01', url: 'https://example.org/{i}'{extra}}}\n"
+        )
     cited = ", ".join(f"s{i}" for i in range(count if not cited_by_each else min(count, cited_by_each)))
     lines.append(f"retention:\n  max_days: {{value: 400, sources: [{cited}]}}\n")
     return "".join(lines).encode()
@@ -53,9 +55,16 @@ def many_sources(count: int, *, cited_by_each: int = 0, note: int = 0) -> bytes:
 def long_notes(count: int = 7, length: int = yamlio.MAX_SCALAR_CHARS, *, single_word: bool = True) -> bytes:
     """``count`` facts, each with a note of ``length`` characters (one unbreakable word by default)."""
     word = "x" * length if single_word else ("word " * (length // 5))[:length]
-    facts = ["retention.max_days: {value: 400", "retention.sunset_clause: {value: no", "legality.published: {value: yes",
-             "scope.scanning: {value: untargeted", "security.encryption: {value: no", "fairness.human_review: {value: no",
-             "transparency.policy_published: {value: no", "legality.names_technology: {value: no"][:count]
+    facts = [
+        "retention.max_days: {value: 400",
+        "retention.sunset_clause: {value: no",
+        "legality.published: {value: yes",
+        "scope.scanning: {value: untargeted",
+        "security.encryption: {value: no",
+        "fairness.human_review: {value: no",
+        "transparency.policy_published: {value: no",
+        "legality.names_technology: {value: no",
+    ][:count]
     sections: dict[str, list[str]] = {}
     for fact in facts:
         path, rest = fact.split(": ", 1)
@@ -84,8 +93,9 @@ def largest_deployment() -> bytes:
 # --- rule packs -------------------------------------------------------------------------------------------
 
 
-def pack(root: Path, rules: int, *, conditions: int = 1, rationale: int = 0, wordy: int = 0,
-         name: str = "edge-pack") -> Path:
+def pack(
+    root: Path, rules: int, *, conditions: int = 1, rationale: int = 0, wordy: int = 0, name: str = "edge-pack"
+) -> Path:
     """The mini framework with ``rules`` rules for principle M1, each with ``conditions`` conditions.
 
     ``rationale`` and ``wordy`` lengthen the rationale, and the title, failure reason, remedy and reference,
@@ -103,7 +113,8 @@ def pack(root: Path, rules: int, *, conditions: int = 1, rationale: int = 0, wor
     for i in range(rules - len(list(rules_dir.iterdir()))):
         long = (" " + ("abcdefgh " * (wordy // 9 + 1))[:wordy].strip()) if wordy else ""
         (rules_dir / f"X{i:04d}.yaml").write_text(
-            RULE.format(id=f"X-{i:04d}", rationale=text, met_when=leaves, long=long), encoding="utf-8")
+            RULE.format(id=f"X-{i:04d}", rationale=text, met_when=leaves, long=long), encoding="utf-8"
+        )
     return folder
 
 

@@ -53,26 +53,104 @@ BUNDLED = ROOT / "principles" / "agora-2020"
 
 # Values that have broken, or could break, a reader, a validator or a renderer.
 HOSTILE: list[Any] = [
-    "1" * 4301, 10 ** 40, -1, 0, 2 ** 63, 1e308, float("inf"), float("nan"), True, False, None, "", " ",
-    "2024-02-30", "2024-13-01", "0000-01-01", "9999-99-99", "٢٠٢٤-٠١-٠١", "２０２４-０１-０１", "2023-02-29",
-    "2019", 2019, "2019-05", "1599", "2200-01-01", "2024-1-1",
-    "\x1b[2J\x1b]0;owned\x07", "\u202eevil", "\x00", "\x85", "a\nb", "tab\there", "é", "🙂", "\ufeff",
-    "`code` <img src=x onerror=alert(1)> ``", "<script>alert(1)</script>", "[link](javascript:alert(1))",
-    "https://evil.example/x", "www.evil.example", "boss@evil.example", "mailto:x@y.z", "# heading", "| a | b |",
-    "*" * 50, "x" * 20_000, "word " * 3000, "unknown", "undisclosed", "yes", "no", "on", "~",
-    [], {}, [1, [2, [3, [4, [5]]]]], {"value": "yes", "sources": [2019]}, {"value": 5, "sources": ["nope"]},
-    {"all": []}, {"fact": "retention.max_days", "at_most": "1" * 500}, {"not": {"not": {"not": {}}}},
+    "1" * 4301,
+    10**40,
+    -1,
+    0,
+    2**63,
+    1e308,
+    float("inf"),
+    float("nan"),
+    True,
+    False,
+    None,
+    "",
+    " ",
+    "2024-02-30",
+    "2024-13-01",
+    "0000-01-01",
+    "9999-99-99",
+    "٢٠٢٤-٠١-٠١",
+    "２０２４-０１-０１",
+    "2023-02-29",
+    "2019",
+    2019,
+    "2019-05",
+    "1599",
+    "2200-01-01",
+    "2024-1-1",
+    "\x1b[2J\x1b]0;owned\x07",
+    "\u202eevil",
+    "\x00",
+    "\x85",
+    "a\nb",
+    "tab\there",
+    "é",
+    "🙂",
+    "\ufeff",
+    "`code` <img src=x onerror=alert(1)> ``",
+    "<script>alert(1)</script>",
+    "[link](javascript:alert(1))",
+    "https://evil.example/x",
+    "www.evil.example",
+    "boss@evil.example",
+    "mailto:x@y.z",
+    "# heading",
+    "| a | b |",
+    "*" * 50,
+    "x" * 20_000,
+    "word " * 3000,
+    "unknown",
+    "undisclosed",
+    "yes",
+    "no",
+    "on",
+    "~",
+    [],
+    {},
+    [1, [2, [3, [4, [5]]]]],
+    {"value": "yes", "sources": [2019]},
+    {"value": 5, "sources": ["nope"]},
+    {"all": []},
+    {"fact": "retention.max_days", "at_most": "1" * 500},
+    {"not": {"not": {"not": {}}}},
 ]
 KEY_MUTATIONS = ["\x1b[2J", "valeu", "sources ", "<<", "id\u202e", "1", "", "é" * 3]
-YAML_BITS = [":", ": ", "- ", "[", "]", "{", "}", ",", "&a ", "*a", "!!python/object ", "|", ">", "'", '"', "#",
-             "\t", "\n", "  ", "\\", "---\n", "%YAML 1.1\n", "<<: *a\n", "\x00", "\x1b", "\udcff"]
+YAML_BITS = [
+    ":",
+    ": ",
+    "- ",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "&a ",
+    "*a",
+    "!!python/object ",
+    "|",
+    ">",
+    "'",
+    '"',
+    "#",
+    "\t",
+    "\n",
+    "  ",
+    "\\",
+    "---\n",
+    "%YAML 1.1\n",
+    "<<: *a\n",
+    "\x00",
+    "\x1b",
+    "\udcff",
+]
 
 
 @dataclass
 class Outcome:
-    kind: str            # "deployment" or "pack"
-    label: str           # how the input was made
-    codes: list[int]     # exit code of each command run on it
+    kind: str  # "deployment" or "pack"
+    label: str  # how the input was made
+    codes: list[int]  # exit code of each command run on it
     seconds: float
     problems: list[str] = field(default_factory=list)  # rules the run broke (empty when all is well)
     data: bytes = b""
@@ -114,16 +192,20 @@ def mutate_tree(data: Any, rng: random.Random, steps: int) -> tuple[Any, list[st
         elif kind == "delete":
             del parent[last]
         elif kind == "key" and isinstance(parent, dict):
-            parent[str(last) + rng.choice(KEY_MUTATIONS) if rng.random() < 0.5 else rng.choice(KEY_MUTATIONS)] = \
+            parent[str(last) + rng.choice(KEY_MUTATIONS) if rng.random() < 0.5 else rng.choice(KEY_MUTATIONS)] = (
                 parent.pop(last)
+            )
         elif kind == "repeat" and isinstance(parent, list):
             parent.extend([parent[last]] * rng.choice([1, 10, 500]))
         elif kind == "nest":
             parent[last] = [parent[last]] if rng.random() < 0.5 else {"value": parent[last]}
         else:
             value = parent[last]
-            parent[last] = str(value) if not isinstance(value, str) else (int(value) if value.isdigit() and
-                                                                           len(value) < 30 else [value])
+            parent[last] = (
+                str(value)
+                if not isinstance(value, str)
+                else (int(value) if value.isdigit() and len(value) < 30 else [value])
+            )
         done.append(f"{kind}@{'.'.join(map(str, path))[:60]}")
     return data, done
 
@@ -145,8 +227,9 @@ def dump(data: Any, rng: random.Random) -> tuple[bytes, str]:
     try:
         if form == "json":
             return json.dumps(data, ensure_ascii=rng.random() < 0.5).encode(), "json"
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=form == "flow",
-                              width=rng.choice([80, 10_000]))
+        text = yaml.safe_dump(
+            data, allow_unicode=True, sort_keys=False, default_flow_style=form == "flow", width=rng.choice([80, 10_000])
+        )
         return text.encode("utf-8", errors="surrogatepass"), form
     except (ValueError, yaml.YAMLError):
         return json.dumps(data, default=str).encode(), "json"
@@ -162,12 +245,13 @@ def damage(raw: bytes, rng: random.Random) -> tuple[bytes, str]:
         return raw[:at] + rng.choice(YAML_BITS).encode("utf-8", errors="surrogatepass") + raw[at:], "insert"
     if kind == "flip" and raw:
         at = min(at, len(raw) - 1)
-        return raw[:at] + bytes([raw[at] ^ (1 << rng.randrange(8))]) + raw[at + 1:], "flip"
+        return raw[:at] + bytes([raw[at] ^ (1 << rng.randrange(8))]) + raw[at + 1 :], "flip"
     return raw, "none"
 
 
 def seeds() -> list[tuple[str, Any]]:
     from auditkit.template import template
+
     out = [(p.name, yaml.safe_load(p.read_text(encoding="utf-8"))) for p in sorted((ROOT / "examples").glob("*.yaml"))]
     out.append(("template", yaml.safe_load(template())))
     return out
@@ -177,7 +261,9 @@ def rule_seeds(rng: random.Random) -> tuple[Path, str]:
     """A rule file to mutate: mostly the mini framework's (quick to check), sometimes a bundled one."""
     if rng.random() < 0.75:
         return MINI, rng.choice(sorted(p.name for p in (MINI / "rules").glob("*.yaml")))
-    return BUNDLED, rng.choice(sorted(str(p.relative_to(BUNDLED / "rules")) for p in (BUNDLED / "rules").rglob("*.yaml")))
+    return BUNDLED, rng.choice(
+        sorted(str(p.relative_to(BUNDLED / "rules")) for p in (BUNDLED / "rules").rglob("*.yaml"))
+    )
 
 
 # --- running -------------------------------------------------------------------------------------------------
@@ -192,6 +278,7 @@ _TIMINGS: list[str] = []
 
 def run_cli(*args: str) -> tuple[int, str, str]:
     from auditkit.cli import main
+
     out, err = io.StringIO(), io.StringIO()
     start = time.perf_counter()
     code = main(list(args), stdout=out, stderr=err)
@@ -263,10 +350,18 @@ def fuzz_pack(rng: random.Random, folder: Path, example: Path) -> Outcome:
     return Outcome("pack", label, codes, time.perf_counter() - start, problems, raw)
 
 
-def run(seconds: float | None, count: int | None, seed: int, pdf: bool = False, packs: float = 0.25,
-        keep: Path | None = None, log: Callable[[str], None] = lambda line: None) -> dict[str, Any]:
+def run(
+    seconds: float | None,
+    count: int | None,
+    seed: int,
+    pdf: bool = False,
+    packs: float = 0.25,
+    keep: Path | None = None,
+    log: Callable[[str], None] = lambda line: None,
+) -> dict[str, Any]:
     """Fuzz until ``seconds`` have passed or ``count`` inputs were tried; the summary as plain data."""
     from auditkit.rules import loader
+
     rng = random.Random(seed)
     pool = seeds()
     example = ROOT / "examples" / "moscow-safe-city-frt.yaml"
@@ -277,8 +372,9 @@ def run(seconds: float | None, count: int | None, seed: int, pdf: bool = False, 
         while (count is None or len(outcomes) < count) and (seconds is None or time.perf_counter() - start < seconds):
             loader._load_cached.cache_clear()  # every pack is read afresh
             _TIMINGS.clear()
-            outcome = fuzz_pack(rng, folder, example) if rng.random() < packs else \
-                fuzz_deployment(rng, folder, pool, pdf)
+            outcome = (
+                fuzz_pack(rng, folder, example) if rng.random() < packs else fuzz_deployment(rng, folder, pool, pdf)
+            )
             outcome.timings = list(_TIMINGS)
             outcomes.append(outcome)
             if outcome.problems:
@@ -290,17 +386,30 @@ def run(seconds: float | None, count: int | None, seed: int, pdf: bool = False, 
     first = Counter(o.codes[0] for o in outcomes)
     slowest = sorted(outcomes, key=lambda o: -o.seconds)[:5]
     return {
-        "seed": seed, "inputs": len(outcomes), "deployments": sum(o.kind == "deployment" for o in outcomes),
-        "packs": sum(o.kind == "pack" for o in outcomes), "commands": sum(len(o.codes) for o in outcomes),
+        "seed": seed,
+        "inputs": len(outcomes),
+        "deployments": sum(o.kind == "deployment" for o in outcomes),
+        "packs": sum(o.kind == "pack" for o in outcomes),
+        "commands": sum(len(o.codes) for o in outcomes),
         "seconds": round(time.perf_counter() - start, 1),
-        "exits_by_code": dict(sorted(exits.items())), "first_command_exits": dict(sorted(first.items())),
-        "slowest": [{"seconds": round(o.seconds, 3), "kind": o.kind, "bytes": len(o.data), "input": o.label[:160],
-                     "commands": o.timings} for o in slowest],
+        "exits_by_code": dict(sorted(exits.items())),
+        "first_command_exits": dict(sorted(first.items())),
+        "slowest": [
+            {
+                "seconds": round(o.seconds, 3),
+                "kind": o.kind,
+                "bytes": len(o.data),
+                "input": o.label[:160],
+                "commands": o.timings,
+            }
+            for o in slowest
+        ],
         "load_average": [round(x, 1) for x in os.getloadavg()],
         "slowest_by_command": _slowest_by_command(outcomes),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "failures": [{"kind": o.kind, "input": o.label[:200], "problems": o.problems[:3]}
-                     for o in outcomes if o.problems],
+        "failures": [
+            {"kind": o.kind, "input": o.label[:200], "problems": o.problems[:3]} for o in outcomes if o.problems
+        ],
     }
 
 
@@ -326,17 +435,19 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args()
     seconds = args.seconds if args.seconds is not None or args.count is not None else 60.0
-    summary = run(seconds, args.count, args.seed, pdf=args.pdf, keep=args.keep,
-                  log=lambda line: print(line, file=sys.stderr))
+    summary = run(
+        seconds, args.count, args.seed, pdf=args.pdf, keep=args.keep, log=lambda line: print(line, file=sys.stderr)
+    )
     if args.json:
         print(json.dumps(summary, indent=2))
     else:
-        print(f"inputs: {summary['inputs']} ({summary['deployments']} deployments, {summary['packs']} packs), "
-              f"{summary['commands']} commands in {summary['seconds']} s, seed {summary['seed']}")
+        print(
+            f"inputs: {summary['inputs']} ({summary['deployments']} deployments, {summary['packs']} packs), "
+            f"{summary['commands']} commands in {summary['seconds']} s, seed {summary['seed']}"
+        )
         print(f"exits by code (every command): {summary['exits_by_code']}")
         print(f"exits by code (first command: validate or principles --check): {summary['first_command_exits']}")
-        print(f"peak memory (RSS of the fuzzing process, all inputs in one process): "
-              f"{summary['peak_rss_mib']} MiB")
+        print(f"peak memory (RSS of the fuzzing process, all inputs in one process): {summary['peak_rss_mib']} MiB")
         print("slowest inputs:")
         for row in summary["slowest"]:
             print(f"  {row['seconds']:7.3f} s  {row['kind']:<10} {row['bytes']:>8} bytes  {row['input']}")

@@ -61,17 +61,19 @@ def _fact(path: str, kind: str) -> str:
     """Rules giving a fact's state (known, unknown, undisclosed, absent) and its known value."""
     f = _fact_var(path)
     section, name = path.split(".", 1)
-    return "\n".join([
-        f"default {f}_raw := null",
-        f"{f}_raw := input.{section}.{name}",
-        f"{f}_v := {f}_raw.value if is_object({f}_raw) else := {f}_raw",
-        f'{f}_s := "absent" if {f}_v == null else := w if {{',
-        f"\tis_string({f}_v)",
-        f"\tw := lower(trim_space({f}_v))",
-        "\tw in missing_words",
-        '} else := "known"',
-        f"{f} := " + _COERCE[kind].format(v=f"{f}_v"),
-    ])
+    return "\n".join(
+        [
+            f"default {f}_raw := null",
+            f"{f}_raw := input.{section}.{name}",
+            f"{f}_v := {f}_raw.value if is_object({f}_raw) else := {f}_raw",
+            f'{f}_s := "absent" if {f}_v == null else := w if {{',
+            f"\tis_string({f}_v)",
+            f"\tw := lower(trim_space({f}_v))",
+            "\tw in missing_words",
+            '} else := "known"',
+            f"{f} := " + _COERCE[kind].format(v=f"{f}_v"),
+        ]
+    )
 
 
 class _Emitter:
@@ -87,19 +89,26 @@ class _Emitter:
         for key, first, second, last in (("all", "f", "u", "t"), ("any", "t", "u", "f")):
             if key in cond:
                 parts = "[" + ", ".join(self.node(c) for c in cond[key]) + "]"
-                self.lines.append(f'{name} := "{first}" if "{first}" in {parts} else := "{second}" '
-                                  f'if "{second}" in {parts} else := "{last}"')
+                self.lines.append(
+                    f'{name} := "{first}" if "{first}" in {parts} else := "{second}" '
+                    f'if "{second}" in {parts} else := "{last}"'
+                )
                 return name
         if "not" in cond:
             self.lines.append(f'{name} := {{"t": "f", "f": "t", "u": "u"}}[{self.node(cond["not"])}]')
             return name
         f = _fact_var(cond["fact"])
         if "disclosed" in cond:
-            self.lines.append(f'{name} := "u" if {f}_s in {{"absent", "unknown"}} '
-                              f'else := "f" if {f}_s == "undisclosed" else := "t"')
+            self.lines.append(
+                f'{name} := "u" if {f}_s in {{"absent", "unknown"}} else := "f" if {f}_s == "undisclosed" else := "t"'
+            )
             return name
-        for op, test in (("is", "{f} == {x}"), ("in", "{f} in {x}"), ("at_most", "{f} <= {x}"),
-                         ("at_least", "{f} >= {x}")):
+        for op, test in (
+            ("is", "{f} == {x}"),
+            ("in", "{f} in {x}"),
+            ("at_most", "{f} <= {x}"),
+            ("at_least", "{f} >= {x}"),
+        ):
             if op in cond:
                 check = test.format(f=f, x=json.dumps(cond[op]))
                 self.lines.append(f'{name} := "u" if {f}_s != "known" else := "t" if {check} else := "f"')
@@ -131,8 +140,17 @@ def policy(framework: Framework) -> str:
     info = catalogue()
     emit = _Emitter()
     table = ",\n".join(f"\t{json.dumps(r.id)}: {_rule_var(r)}" for r in rules)
-    return "\n\n".join([_PRELUDE.rstrip(), *(_fact(p, info[p].kind) for p in paths),
-                        *(_status(r, emit) for r in rules), "statuses := {\n" + table + ",\n}"]) + "\n"
+    return (
+        "\n\n".join(
+            [
+                _PRELUDE.rstrip(),
+                *(_fact(p, info[p].kind) for p in paths),
+                *(_status(r, emit) for r in rules),
+                "statuses := {\n" + table + ",\n}",
+            ]
+        )
+        + "\n"
+    )
 
 
 def rule_count(source: str) -> int:
@@ -189,8 +207,9 @@ def default_framework() -> tuple[Framework, str]:
     target = Path(scratch) / DEFAULT_FRAMEWORK
     shutil.copytree(source, target)
     manifest = yaml.safe_load((target / "framework.yaml").read_text(encoding="utf-8"))
-    with_rules = {yaml.safe_load(p.read_text(encoding="utf-8")).get("principle")
-                  for p in (target / "rules").glob("*.yaml")}
+    with_rules = {
+        yaml.safe_load(p.read_text(encoding="utf-8")).get("principle") for p in (target / "rules").glob("*.yaml")
+    }
     manifest["principles"] = [p for p in manifest["principles"] if p["id"] in with_rules]
     (target / "framework.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False), encoding="utf-8")
     kept = ", ".join(p["id"] for p in manifest["principles"])

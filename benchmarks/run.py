@@ -97,12 +97,14 @@ class Settings:
 def settings(quick: bool, docs: int | None, seed: int) -> Settings:
     """Sizes for a quick smoke run or the full run."""
     if quick:
-        return Settings(quick, docs or 150, seed, repeats=1, cli_samples=3, batch_json=100, batch_pdf=4,
-                        pdf_cli_samples=2)
+        return Settings(
+            quick, docs or 150, seed, repeats=1, cli_samples=3, batch_json=100, batch_pdf=4, pdf_cli_samples=2
+        )
     # 50 PDFs, as the issue asks, make the full run about ten minutes (a 60-finding report is ~30 pages,
     # several seconds of WeasyPrint layout each); --batch-pdf N shortens it.
-    return Settings(quick, docs or 1000, seed, repeats=3, cli_samples=20, batch_json=1000, batch_pdf=50,
-                    pdf_cli_samples=3)
+    return Settings(
+        quick, docs or 1000, seed, repeats=3, cli_samples=20, batch_json=1000, batch_pdf=50, pdf_cli_samples=3
+    )
 
 
 def fmt_rate(per_second: float) -> str:
@@ -143,8 +145,11 @@ def throughput(framework: Framework, cfg: Settings) -> list[Row]:
     import regopy
 
     rules = framework.rules
-    docs = corpus.generate(cfg.docs, seed=cfg.seed, extra_counts=corpus.thresholds(
-        c for r in rules for c in (r.applies_when, r.met_when, r.partial_when)))
+    docs = corpus.generate(
+        cfg.docs,
+        seed=cfg.seed,
+        extra_counts=corpus.thresholds(c for r in rules for c in (r.applies_when, r.met_when, r.partial_when)),
+    )
     texts = [corpus.to_yaml(d) for d in docs]
     results: dict[str, list[dict[str, str]]] = {}
 
@@ -152,11 +157,14 @@ def throughput(framework: Framework, cfg: Settings) -> list[Row]:
         results["parsed"] = [auditkit_statuses(Deployment.model_validate(d), rules) for d in docs]
 
     def from_yaml() -> None:
-        results["yaml"] = [auditkit_statuses(parse_deployment(t, f"doc-{i}.yaml").deployment, rules)
-                           for i, t in enumerate(texts)]
+        results["yaml"] = [
+            auditkit_statuses(parse_deployment(t, f"doc-{i}.yaml").deployment, rules) for i, t in enumerate(texts)
+        ]
 
-    loaded = [LoadedDeployment(deployment=Deployment.model_validate(d), file=f"doc-{i}.yaml", raw=t)
-              for i, (d, t) in enumerate(zip(docs, texts))]
+    loaded = [
+        LoadedDeployment(deployment=Deployment.model_validate(d), file=f"doc-{i}.yaml", raw=t)
+        for i, (d, t) in enumerate(zip(docs, texts))
+    ]
 
     def full_audit() -> None:
         for item in loaded:
@@ -208,13 +216,26 @@ def throughput(framework: Framework, cfg: Settings) -> list[Row]:
         Row(s, "regopy compiled bundle, parsed docs", fmt_rate(n / t_rego)),
         Row(s, f"regopy query only (input pre-converted; first {len(inputs)} docs)", fmt_rate(n / t_rego_query)),
         Row(s, f"regopy trivial policy, same inputs (floor; first {len(inputs)} docs)", fmt_rate(n / t_rego_floor)),
-        Row(s, "generated Rego policy size", f"{auditor.source.count(chr(10))} lines, {rego.rule_count(auditor.source)} "
-            "rules"),
-        Row(s, "ratio auditkit parsed / regopy", f"{ratio:.1f}x", f">= {TARGET_THROUGHPUT_RATIO:g}x",
-            ratio >= TARGET_THROUGHPUT_RATIO),
-        Row(s, "identical statuses auditkit vs Rego vs YAML path",
-            f"{n * len(rules) * 2 - len(mismatches)} / {n * len(rules) * 2} agree", "all", not mismatches,
-            timing=False),
+        Row(
+            s,
+            "generated Rego policy size",
+            f"{auditor.source.count(chr(10))} lines, {rego.rule_count(auditor.source)} rules",
+        ),
+        Row(
+            s,
+            "ratio auditkit parsed / regopy",
+            f"{ratio:.1f}x",
+            f">= {TARGET_THROUGHPUT_RATIO:g}x",
+            ratio >= TARGET_THROUGHPUT_RATIO,
+        ),
+        Row(
+            s,
+            "identical statuses auditkit vs Rego vs YAML path",
+            f"{n * len(rules) * 2 - len(mismatches)} / {n * len(rules) * 2} agree",
+            "all",
+            not mismatches,
+            timing=False,
+        ),
     ]
 
 
@@ -287,8 +308,13 @@ def report_overhead(framework: Framework, cfg: Settings) -> list[Row]:
         Row(s, "case study", f"{path.name} ({len(result.findings)} findings, {len(result.sources)} sources)"),
         Row(s, "auditkit end-to-end PDF (load+audit+HTML+PDF)", f"{t_ours:.3f} s (best of {reps})"),
         Row(s, "WeasyPrint alone, same HTML", f"{t_theirs:.3f} s (best of {reps})"),
-        Row(s, "ratio end-to-end / WeasyPrint", f"{ratio:.2f}x", f"<= {TARGET_PDF_OVERHEAD}x",
-            ratio <= TARGET_PDF_OVERHEAD),
+        Row(
+            s,
+            "ratio end-to-end / WeasyPrint",
+            f"{ratio:.2f}x",
+            f"<= {TARGET_PDF_OVERHEAD}x",
+            ratio <= TARGET_PDF_OVERHEAD,
+        ),
     ]
 
 
@@ -303,6 +329,7 @@ def pdf_pages(data: bytes) -> int:
     import io
 
     from pypdf import PdfReader
+
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
@@ -334,8 +361,9 @@ def weasyprint_import(runs: int) -> tuple[tuple[int, float], tuple[int, float]]:
     for how in ("stock", "auditkit"):
         figures = []
         for _ in range(runs):
-            proc = subprocess.run([sys.executable, "-c", _IMPORT_SCRIPT, how], capture_output=True, text=True,
-                                  check=True, env=CHILD_ENV)
+            proc = subprocess.run(
+                [sys.executable, "-c", _IMPORT_SCRIPT, how], capture_output=True, text=True, check=True, env=CHILD_ENV
+            )
             count, seconds = proc.stdout.split()
             figures.append((int(count), float(seconds)))
         out.append((figures[0][0], statistics.median(f[1] for f in figures)))
@@ -385,27 +413,62 @@ def pdf_per_page(framework: Framework, cfg: Settings) -> list[Row]:
         start = cpu_seconds()
         render_pdf(result, brief_options)
         brief_cpu.append(cpu_seconds() - start)
-    brief_cli = timed_runs(auditkit_command() + ["audit", str(ROOT / "examples" / MOSCOW), "--brief", "-o",
-                                                str(Path(tempfile.gettempdir()) / "auditkit-bench-brief.pdf")],
-                           1 if cfg.quick else 3)
+    brief_cli = timed_runs(
+        auditkit_command()
+        + [
+            "audit",
+            str(ROOT / "examples" / MOSCOW),
+            "--brief",
+            "-o",
+            str(Path(tempfile.gettempdir()) / "auditkit-bench-brief.pdf"),
+        ],
+        1 if cfg.quick else 3,
+    )
     (stock_n, stock_cpu), (fast_n, fast_cpu) = weasyprint_import(1 if cfg.quick else 5)
     rows = [
-        Row(s, f"auditkit PDF of {MOSCOW} (render: HTML, layout, tagging, attachments)",
-            f"{per_page['ours']:.3f} CPU s/page ({pages['ours']} pages, best of {reps})"),
-        Row(s, "WeasyPrint, same text, minimal stylesheet, default options",
-            f"{per_page['theirs']:.3f} CPU s/page ({pages['theirs']} pages, best of {reps})"),
-        Row(s, "ratio per page auditkit / WeasyPrint minimal", f"{ratio:.2f}x (before: {PDF_PAGE_BEFORE})",
-            f"<= {TARGET_PDF_PAGE_RATIO:g}x", ratio <= TARGET_PDF_PAGE_RATIO),
-        Row(s, f"brief PDF of {MOSCOW} (--brief, render in a warm process)",
-            f"{min(brief_cpu):.3f} CPU s ({brief_pages} pages, best of {reps})", f"< {TARGET_BRIEF_S:g} s",
-            min(brief_cpu) < TARGET_BRIEF_S),
-        Row(s, "auditkit audit --brief -o X.pdf, fresh process (start-up and imports included)",
+        Row(
+            s,
+            f"auditkit PDF of {MOSCOW} (render: HTML, layout, tagging, attachments)",
+            f"{per_page['ours']:.3f} CPU s/page ({pages['ours']} pages, best of {reps})",
+        ),
+        Row(
+            s,
+            "WeasyPrint, same text, minimal stylesheet, default options",
+            f"{per_page['theirs']:.3f} CPU s/page ({pages['theirs']} pages, best of {reps})",
+        ),
+        Row(
+            s,
+            "ratio per page auditkit / WeasyPrint minimal",
+            f"{ratio:.2f}x (before: {PDF_PAGE_BEFORE})",
+            f"<= {TARGET_PDF_PAGE_RATIO:g}x",
+            ratio <= TARGET_PDF_PAGE_RATIO,
+        ),
+        Row(
+            s,
+            f"brief PDF of {MOSCOW} (--brief, render in a warm process)",
+            f"{min(brief_cpu):.3f} CPU s ({brief_pages} pages, best of {reps})",
+            f"< {TARGET_BRIEF_S:g} s",
+            min(brief_cpu) < TARGET_BRIEF_S,
+        ),
+        Row(
+            s,
+            "auditkit audit --brief -o X.pdf, fresh process (start-up and imports included)",
             f"{min(w for w, _ in brief_cli):.3f} s wall, {min(c for _, c in brief_cli):.3f} CPU s (best of "
-            f"{len(brief_cli)})"),
-        Row(s, "import weasyprint, stock library search", f"{stock_n} processes started, {stock_cpu:.3f} CPU s "
-            "(incl. children, median)"),
-        Row(s, "import weasyprint, auditkit's one ldconfig listing", f"{fast_n} processes started, "
-            f"{fast_cpu:.3f} CPU s (incl. children, median)", "<= 1 process", fast_n <= 1, timing=False),
+            f"{len(brief_cli)})",
+        ),
+        Row(
+            s,
+            "import weasyprint, stock library search",
+            f"{stock_n} processes started, {stock_cpu:.3f} CPU s (incl. children, median)",
+        ),
+        Row(
+            s,
+            "import weasyprint, auditkit's one ldconfig listing",
+            f"{fast_n} processes started, {fast_cpu:.3f} CPU s (incl. children, median)",
+            "<= 1 process",
+            fast_n <= 1,
+            timing=False,
+        ),
     ]
     return rows
 
@@ -423,8 +486,7 @@ def auditkit_command() -> list[str]:
 
 def run_quietly(cmd: list[str]) -> None:
     """Run a command that must succeed; on failure, stop with its error output (the last lines)."""
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
-                          env=CHILD_ENV)
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False, env=CHILD_ENV)
     if proc.returncode != 0:
         tail = "\n".join(proc.stderr.splitlines()[-5:])
         raise SystemExit(f"benchmark command failed (exit {proc.returncode}): {' '.join(cmd)[:300]}\n{tail}")
@@ -453,10 +515,13 @@ def timed_runs(cmd: list[str], runs: int) -> list[tuple[float, float]]:
 
 def imported_modules(target: Path) -> tuple[list[str], list[tuple[int, str]]]:
     """Top-level packages that ``auditkit validate`` imports, and the slowest ones (us, name)."""
-    code = ("import sys; from auditkit.cli import main; "
-            f"sys.exit(main(['validate', {str(target)!r}], open('/dev/null', 'w')))")
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
-                          check=True, env=CHILD_ENV)
+    code = (
+        "import sys; from auditkit.cli import main; "
+        f"sys.exit(main(['validate', {str(target)!r}], open('/dev/null', 'w')))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True, env=CHILD_ENV
+    )
     names, top = set(), []
     for line in proc.stderr.splitlines():
         # "import time: <self us> | <cumulative us> | <indent><module>"; the indent shows nesting.
@@ -499,8 +564,13 @@ def startup(cfg: Settings) -> list[Row]:
     return [
         Row(s, "python -c pass", f"{statistics.median(b[0] for b in bare):.3f} s (median of {runs})"),
         Row(s, "auditkit validate FILE", f"{statistics.median(o[0] for o in ours):.3f} s (median of {runs})"),
-        Row(s, "start-up overhead (wall)", f"{overhead:.3f} s (median of {runs} paired differences)",
-            f"<= {TARGET_STARTUP_S} s", overhead <= TARGET_STARTUP_S),
+        Row(
+            s,
+            "start-up overhead (wall)",
+            f"{overhead:.3f} s (median of {runs} paired differences)",
+            f"<= {TARGET_STARTUP_S} s",
+            overhead <= TARGET_STARTUP_S,
+        ),
         Row(s, "of which yaml + pydantic imports alone", f"{floor_overhead:.3f} s ({FLOOR_IMPORTS})"),
         Row(s, "of which auditkit's own share", f"{overhead - floor_overhead:.3f} s (overhead minus that floor)"),
         Row(s, "start-up overhead (CPU, user+sys)", f"{overhead_cpu:.3f} s"),
@@ -541,14 +611,19 @@ def batch(cfg: Settings) -> list[Row]:
             path.write_bytes(raw)
             json_paths.append(path)
         target = out / "batch.json"
-        runs = timed_runs(cmd + ["audit", *map(str, json_paths), "--format", "json", "-o", str(target)],
-                          1 if cfg.quick else 3)
+        runs = timed_runs(
+            cmd + ["audit", *map(str, json_paths), "--format", "json", "-o", str(target)], 1 if cfg.quick else 3
+        )
         produced = len(json.loads(target.read_text(encoding="utf-8"))["results"])
         best_wall, best_cpu = min(r[0] for r in runs), min(r[1] for r in runs)
         rows += [
-            Row(s, f"{cfg.batch_json} Moscow-sized programmes to one JSON document, one process",
+            Row(
+                s,
+                f"{cfg.batch_json} Moscow-sized programmes to one JSON document, one process",
                 f"{best_wall:.1f} s wall, {best_cpu:.1f} s CPU (best of {len(runs)}; {produced} results)",
-                f"<= {TARGET_BATCH_JSON_S:g} s", best_wall <= TARGET_BATCH_JSON_S * cfg.batch_json / 1000),
+                f"<= {TARGET_BATCH_JSON_S:g} s",
+                best_wall <= TARGET_BATCH_JSON_S * cfg.batch_json / 1000,
+            ),
         ]
         # 2. PDFs: the same files rendered by one process with --jobs 1, with --jobs 2, and one CLI run each.
         pdf_paths = write_corpus(folder, cfg.batch_pdf, cfg.seed + 1)
@@ -556,12 +631,15 @@ def batch(cfg: Settings) -> list[Row]:
         for jobs in (1, 2):
             target_dir = out / f"jobs{jobs}"
             target_dir.mkdir()
-            [(wall[jobs], cpu[jobs])] = timed_runs(cmd + ["audit", *map(str, pdf_paths), "--format", "pdf", "-o",
-                                                          str(target_dir), "--jobs", str(jobs)], 1)
+            [(wall[jobs], cpu[jobs])] = timed_runs(
+                cmd + ["audit", *map(str, pdf_paths), "--format", "pdf", "-o", str(target_dir), "--jobs", str(jobs)], 1
+            )
             outputs[jobs] = {p.name: p.read_bytes() for p in sorted(target_dir.iterdir())}
         alone = []
         for path in pdf_paths[: cfg.pdf_cli_samples]:
-            alone += timed_runs(cmd + ["audit", str(path), "--format", "pdf", "-o", str(out / f"one-{path.stem}.pdf")], 1)
+            alone += timed_runs(
+                cmd + ["audit", str(path), "--format", "pdf", "-o", str(out / f"one-{path.stem}.pdf")], 1
+            )
         alone_wall, alone_cpu = statistics.median(a[0] for a in alone), statistics.median(a[1] for a in alone)
         count = len(pdf_paths)
         parallel = wall[2] / wall[1]
@@ -570,16 +648,36 @@ def batch(cfg: Settings) -> list[Row]:
         one_cpu, one_wall = cpu[1] / count / alone_cpu, wall[1] / count / alone_wall
         same = outputs[1] == outputs[2]
         rows += [
-            Row(s, f"{count} PDFs, one process, --jobs 1", f"{wall[1]:.1f} s wall, {cpu[1]:.1f} s CPU "
-                f"({wall[1] / count:.2f} s wall, {cpu[1] / count:.2f} s CPU per PDF)"),
+            Row(
+                s,
+                f"{count} PDFs, one process, --jobs 1",
+                f"{wall[1]:.1f} s wall, {cpu[1]:.1f} s CPU "
+                f"({wall[1] / count:.2f} s wall, {cpu[1] / count:.2f} s CPU per PDF)",
+            ),
             Row(s, f"{count} PDFs, one process, --jobs 2", f"{wall[2]:.1f} s wall, {cpu[2]:.1f} s CPU"),
-            Row(s, "wall ratio --jobs 2 / --jobs 1", f"{parallel:.2f}x", f"<= {TARGET_PARALLEL_PDF:g}x",
-                parallel <= TARGET_PARALLEL_PDF),
+            Row(
+                s,
+                "wall ratio --jobs 2 / --jobs 1",
+                f"{parallel:.2f}x",
+                f"<= {TARGET_PARALLEL_PDF:g}x",
+                parallel <= TARGET_PARALLEL_PDF,
+            ),
             Row(s, "one CLI run per PDF", f"{alone_wall:.2f} s wall, {alone_cpu:.2f} s CPU (median of {len(alone)})"),
-            Row(s, "per PDF, one process (--jobs 1) / one CLI run each, CPU", f"{one_cpu:.2f}x (wall {one_wall:.2f}x)",
-                f"<= {TARGET_ONE_PROCESS_PDF:g}x", one_cpu <= TARGET_ONE_PROCESS_PDF),
-            Row(s, "--jobs 2 output identical to --jobs 1, in input order", "yes" if same else "NO", "yes", same,
-                timing=False),
+            Row(
+                s,
+                "per PDF, one process (--jobs 1) / one CLI run each, CPU",
+                f"{one_cpu:.2f}x (wall {one_wall:.2f}x)",
+                f"<= {TARGET_ONE_PROCESS_PDF:g}x",
+                one_cpu <= TARGET_ONE_PROCESS_PDF,
+            ),
+            Row(
+                s,
+                "--jobs 2 output identical to --jobs 1, in input order",
+                "yes" if same else "NO",
+                "yes",
+                same,
+                timing=False,
+            ),
         ]
     return rows
 
@@ -615,17 +713,30 @@ def drift(cfg: Settings) -> list[Row]:
     count = 4 if cfg.quick else 16
     with tempfile.TemporaryDirectory(prefix="auditkit-drift-") as tmp:
         path = write_corpus(Path(tmp), 1, cfg.seed + 1)[0]
-        proc = subprocess.run([sys.executable, "-c", _DRIFT_SCRIPT, str(path), str(count)], capture_output=True,
-                              text=True, check=True, env=CHILD_ENV)
+        proc = subprocess.run(
+            [sys.executable, "-c", _DRIFT_SCRIPT, str(path), str(count)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=CHILD_ENV,
+        )
     samples = json.loads(proc.stdout)
     quarter = max(1, count // 4)
-    first = statistics.median(x[0] for x in samples[1:1 + quarter])  # the first render also imports
+    first = statistics.median(x[0] for x in samples[1 : 1 + quarter])  # the first render also imports
     last = statistics.median(x[0] for x in samples[-quarter:])
     growth = (samples[-1][1] - samples[1][1]) / 1024 / max(1, count - 2)
-    return [Row(s, f"drift over {count} renders in one process: CPU per PDF, last quarter / first",
-                f"{last / first:.2f}x ({first:.2f} s -> {last:.2f} s)"),
-            Row(s, "drift: memory and tracked objects", f"RSS +{growth:.1f} MiB per render; tracked objects "
-                f"{samples[1][2]:,} -> {samples[-1][2]:,}")]
+    return [
+        Row(
+            s,
+            f"drift over {count} renders in one process: CPU per PDF, last quarter / first",
+            f"{last / first:.2f}x ({first:.2f} s -> {last:.2f} s)",
+        ),
+        Row(
+            s,
+            "drift: memory and tracked objects",
+            f"RSS +{growth:.1f} MiB per render; tracked objects {samples[1][2]:,} -> {samples[-1][2]:,}",
+        ),
+    ]
 
 
 # --- 6. plan -------------------------------------------------------------------------------------------
@@ -641,14 +752,23 @@ def plans(framework: Framework, cfg: Settings) -> list[Row]:
     for path in examples():
         deployment = load_deployment(path).deployment
         for grade in ("C", "A"):
+
             def run() -> None:
                 plan.make_plan(deployment, [framework], plan.parse_target([grade]))  # noqa: B023
+
             took = best_time(run, cfg.repeats)
             count += 1
             if took > worst:
                 worst, worst_case = took, f"{path.name} to {grade}"
-    return [Row(s, f"plan, slowest of {count} (every example to C and to A)", f"{worst:.3f} s ({worst_case})",
-                f"< {TARGET_PLAN_S:g} s", worst < TARGET_PLAN_S)]
+    return [
+        Row(
+            s,
+            f"plan, slowest of {count} (every example to C and to A)",
+            f"{worst:.3f} s ({worst_case})",
+            f"< {TARGET_PLAN_S:g} s",
+            worst < TARGET_PLAN_S,
+        )
+    ]
 
 
 # --- 5. memory ---------------------------------------------------------------------------------------
@@ -671,8 +791,9 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, hwm, code)
 
 def peak_rss(args: list[str]) -> tuple[int, int]:
     """(ru_maxrss, VmHWM) in KiB of a fresh Python process running _MEMORY_SCRIPT."""
-    proc = subprocess.run([sys.executable, "-c", _MEMORY_SCRIPT, *args], capture_output=True, text=True, check=True,
-                          env=CHILD_ENV)
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEMORY_SCRIPT, *args], capture_output=True, text=True, check=True, env=CHILD_ENV
+    )
     maxrss, hwm, code = proc.stdout.split()
     if code != "0":
         raise RuntimeError(f"the PDF render failed: {proc.stderr}")
@@ -714,8 +835,9 @@ def _limit_run(args: list[str]) -> tuple[float, float, int, int]:
 
     The budgets are checked on CPU time, the machine's own work: on a shared machine the wall-clock time also
     holds the other users' load (both are shown, with the load average)."""
-    proc = subprocess.run([sys.executable, "-c", _LIMIT_SCRIPT, *args], capture_output=True, text=True, check=True,
-                          env=CHILD_ENV)
+    proc = subprocess.run(
+        [sys.executable, "-c", _LIMIT_SCRIPT, *args], capture_output=True, text=True, check=True, env=CHILD_ENV
+    )
     wall_s, cpu_s, hwm, code = proc.stdout.split()
     return float(wall_s), float(cpu_s), int(hwm), int(code)
 
@@ -726,15 +848,23 @@ def limits(cfg: Settings) -> list[Row]:
     import edges
 
     from auditkit.rules import loader
+
     s = "8 limits"
     rows: list[Row] = []
 
     def measure(name: str, args: list[str], budget: float, pdf: Path | None = None) -> int:
         wall_s, cpu_s, hwm, code = _limit_run(args)
         pages = f", {pdf_pages(pdf.read_bytes())} pages" if pdf is not None and code == 0 else ""
-        rows.append(Row(s, name, f"CPU {cpu_s:.1f} s, wall {wall_s:.1f} s at load {os.getloadavg()[0]:.1f}{pages}, "
-                        f"peak {hwm / 1024:.0f} MiB, exit {code}", f"CPU < {budget:.0f} s",
-                        cpu_s < budget and code in (0, 2)))
+        rows.append(
+            Row(
+                s,
+                name,
+                f"CPU {cpu_s:.1f} s, wall {wall_s:.1f} s at load {os.getloadavg()[0]:.1f}{pages}, "
+                f"peak {hwm / 1024:.0f} MiB, exit {code}",
+                f"CPU < {budget:.0f} s",
+                cpu_s < budget and code in (0, 2),
+            )
+        )
         return code
 
     with tempfile.TemporaryDirectory(prefix="auditkit-limits-") as tmp:
@@ -749,20 +879,33 @@ def limits(cfg: Settings) -> list[Row]:
             path.write_bytes(raw)
             code = measure(f"validate: {name}", ["validate", str(path)], VALIDATE_BUDGET)
             if code == 0 and not cfg.quick:
-                measure(f"PDF: {name}", ["audit", str(path), "--format", "pdf", "-o", str(folder / "e.pdf")],
-                        PDF_BUDGET, folder / "e.pdf")
+                measure(
+                    f"PDF: {name}",
+                    ["audit", str(path), "--format", "pdf", "-o", str(folder / "e.pdf")],
+                    PDF_BUDGET,
+                    folder / "e.pdf",
+                )
         condition_pack = edges.pack_at_condition_limit(folder)
-        measure("load and lint: a pack at the condition limits", ["principles", "--check", "-f", str(condition_pack)],
-                VALIDATE_BUDGET)
+        measure(
+            "load and lint: a pack at the condition limits",
+            ["principles", "--check", "-f", str(condition_pack)],
+            VALIDATE_BUDGET,
+        )
         wordy = edges.pack(folder, loader.MAX_RULE_FILES, wordy=3000, rationale=1500, name="edge-wordy")
-        measure(f"load and lint: {loader.MAX_RULE_FILES} wordy rules (the rule-file limit)",
-                ["principles", "--check", "-f", str(wordy)], VALIDATE_BUDGET)
+        measure(
+            f"load and lint: {loader.MAX_RULE_FILES} wordy rules (the rule-file limit)",
+            ["principles", "--check", "-f", str(wordy)],
+            VALIDATE_BUDGET,
+        )
         if not cfg.quick:
             path = folder / "notes.yaml"
             path.write_bytes(edges.long_notes(8))
-            measure(f"PDF: {loader.MAX_RULE_FILES} wordy rules and 8 long notes (the worst case found)",
-                    ["audit", str(path), "-f", str(wordy), "--format", "pdf", "-o", str(folder / "w.pdf")],
-                    PDF_BUDGET, folder / "w.pdf")
+            measure(
+                f"PDF: {loader.MAX_RULE_FILES} wordy rules and 8 long notes (the worst case found)",
+                ["audit", str(path), "-f", str(wordy), "--format", "pdf", "-o", str(folder / "w.pdf")],
+                PDF_BUDGET,
+                folder / "w.pdf",
+            )
     return rows
 
 
@@ -777,11 +920,20 @@ def web_section(cfg: Settings) -> list[Row]:
     f = web.measure(auditkit_command(), CHILD_ENV, cfg.quick)
     ratio = f.pdf_web_s / f.pdf_cli_s
     return [
-        Row(s, f"answer -> verdict panel, server side ({f.answers} answers)",
+        Row(
+            s,
+            f"answer -> verdict panel, server side ({f.answers} answers)",
             f"p50 {f.p50_ms:.1f} ms, p95 {f.p95_ms:.1f} ms, max {f.max_ms:.1f} ms",
-            f"p95 <= {TARGET_ANSWER_P95_MS:.0f} ms", f.p95_ms <= TARGET_ANSWER_P95_MS),
-        Row(s, f"PDF download vs 'auditkit audit --format pdf' ({web.CASE}, best of {f.pdf_runs})",
-            f"{f.pdf_web_s:.2f} s vs {f.pdf_cli_s:.2f} s, {ratio:.2f}x", "<= 1.00x", ratio <= 1.0),
+            f"p95 <= {TARGET_ANSWER_P95_MS:.0f} ms",
+            f.p95_ms <= TARGET_ANSWER_P95_MS,
+        ),
+        Row(
+            s,
+            f"PDF download vs 'auditkit audit --format pdf' ({web.CASE}, best of {f.pdf_runs})",
+            f"{f.pdf_web_s:.2f} s vs {f.pdf_cli_s:.2f} s, {ratio:.2f}x",
+            "<= 1.00x",
+            ratio <= 1.0,
+        ),
     ]
 
 
@@ -801,9 +953,11 @@ def table(rows: list[Row]) -> str:
 
 
 def machine() -> str:
-    return (f"{platform.machine()}, {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}, "
-            f"load average at start {os.getloadavg()[0]:.2f}")
+    return (
+        f"{platform.machine()}, {os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}, "
+        f"load average at start {os.getloadavg()[0]:.2f}"
+    )
 
 
 def speed_check() -> float:
@@ -812,26 +966,34 @@ def speed_check() -> float:
     Shared machines change speed by up to 2x within minutes with no change in load average; printing this
     before each section shows whether a missed timing target met a slow spell.
     """
+
     def loop() -> float:
         start, total = time.perf_counter(), 0
         for i in range(2_000_000):
             total += i
         return time.perf_counter() - start
+
     return min(loop() for _ in range(3))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run every benchmark, print the table; 0 when every target is met, 1 otherwise."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run, not figures to quote; "
-                        "fails only on disagreeing statuses or heavy imports, not on timing targets")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small sizes: a smoke run, not figures to quote; "
+        "fails only on disagreeing statuses or heavy imports, not on timing targets",
+    )
     parser.add_argument("--docs", type=int, help="corpus size for the throughput test (default 1000, quick 150)")
     parser.add_argument("--seed", type=int, default=2020, help="corpus seed (default 2020)")
     parser.add_argument("--batch-pdf", type=int, help="PDFs in the batch test (default 50, quick 2)")
-    parser.add_argument("--only", choices=["throughput", "report", "startup", "batch", "memory", "pages", "plan",
-                                           "limits", "web"],
-                        action="append",
-                        help="run only these sections (repeatable)")
+    parser.add_argument(
+        "--only",
+        choices=["throughput", "report", "startup", "batch", "memory", "pages", "plan", "limits", "web"],
+        action="append",
+        help="run only these sections (repeatable)",
+    )
     args = parser.parse_args(argv)
     cfg = settings(args.quick, args.docs, args.seed)
     if args.batch_pdf is not None:
@@ -858,10 +1020,14 @@ def main(argv: list[str] | None = None) -> int:
         speeds.append(f"{name} {speed_check():.3f} s")
         rows += run()
     speeds.append(f"end {speed_check():.3f} s")
-    print(f"auditkit benchmarks{' (quick)' if cfg.quick else ''}: {machine()}, at the end "
-          f"{os.getloadavg()[0]:.2f} (the machine is shared: timing targets hold only on a quiet one)")
-    print("machine speed check before each section (a fixed pure-Python loop, best of 3; higher is slower): "
-          + ", ".join(speeds))
+    print(
+        f"auditkit benchmarks{' (quick)' if cfg.quick else ''}: {machine()}, at the end "
+        f"{os.getloadavg()[0]:.2f} (the machine is shared: timing targets hold only on a quiet one)"
+    )
+    print(
+        "machine speed check before each section (a fixed pure-Python loop, best of 3; higher is slower): "
+        + ", ".join(speeds)
+    )
     print(f"rule set: {framework.id}, {len(framework.rules)} rules" + (f" ({note})" if note else ""))
     print(table(rows))
     missed = [r for r in rows if r.ok is False and not (cfg.quick and r.timing)]

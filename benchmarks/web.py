@@ -34,7 +34,8 @@ ANSWERS = [
     {"scope.camera_count": "unknown"},
     {"scope.geographic_limits": "yes", "scope.geographic_limits.sources": "rferl-2021"},
     {"scope.geographic_limits": "no", "scope.geographic_limits.sources": "rferl-2021"},
-    {"scope.time_limits": "undisclosed"}, {"scope.time_limits": "unknown"},
+    {"scope.time_limits": "undisclosed"},
+    {"scope.time_limits": "unknown"},
 ]
 
 
@@ -56,11 +57,16 @@ def _free_port() -> int:
         return port
 
 
-def _request(port: int, method: str, path: str, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def _request(
+    port: int, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    connection.request(method, path, body=body, headers={"Host": f"127.0.0.1:{port}",
-                                                         "Origin": f"http://127.0.0.1:{port}", **(headers or {})})
+    connection.request(
+        method,
+        path,
+        body=body,
+        headers={"Host": f"127.0.0.1:{port}", "Origin": f"http://127.0.0.1:{port}", **(headers or {})},
+    )
     response = connection.getresponse()
     data = response.read()
     connection.close()
@@ -83,8 +89,14 @@ def measure(command: list[str], env: dict[str, str], quick: bool) -> WebFigures:
     """Start the server, time answers and PDF downloads against the CLI; stop the server."""
     port = _free_port()
     with tempfile.TemporaryDirectory() as folder:
-        server = subprocess.Popen([*command, "serve", "--no-browser", "--port", str(port)], cwd=folder, env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        server = subprocess.Popen(
+            [*command, "serve", "--no-browser", "--port", str(port)],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert server.stdout is not None
             server.stdout.readline()  # the address: the socket is listening
@@ -111,11 +123,22 @@ def measure(command: list[str], env: dict[str, str], quick: bool) -> WebFigures:
                 web.append(time.perf_counter() - start)
                 assert status == 200 and pdf.startswith(b"%PDF"), (status, pdf[:300])
                 start = time.perf_counter()
-                subprocess.run([*command, "audit", str(case), "--format", "pdf", "-o", str(Path(folder) / "cli.pdf")],
-                               env=env, check=True, capture_output=True)
+                subprocess.run(
+                    [*command, "audit", str(case), "--format", "pdf", "-o", str(Path(folder) / "cli.pdf")],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                )
                 cli.append(time.perf_counter() - start)
         finally:
             server.terminate()
             server.wait(30)
-    return WebFigures(answers=len(times), p50_ms=1000 * _percentile(times, 0.5), p95_ms=1000 * _percentile(times, 0.95),
-                      max_ms=1000 * max(times), pdf_web_s=min(web), pdf_cli_s=min(cli), pdf_runs=runs)
+    return WebFigures(
+        answers=len(times),
+        p50_ms=1000 * _percentile(times, 0.5),
+        p95_ms=1000 * _percentile(times, 0.95),
+        max_ms=1000 * max(times),
+        pdf_web_s=min(web),
+        pdf_cli_s=min(cli),
+        pdf_runs=runs,
+    )

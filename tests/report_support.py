@@ -1,5 +1,4 @@
-"""Shared fixtures for the report tests (HTML, Markdown, PDF).
-"""
+"""Shared fixtures for the report tests (HTML, Markdown, PDF)."""
 
 from __future__ import annotations
 
@@ -54,9 +53,17 @@ def hostile_deployment(folder: Path) -> Path:
             "hypothetical": True,
             "auditor": "<i>Auditor</i> & Co",
         },
-        "sources": [{"id": "evil-1", "publisher": f"{HOSTILE_CSS} Publisher", "title": f"Title {HOSTILE_IMG}",
-                     "date": "2020-01", "url": "https://example.org/a?b=c&d='onmouseover=alert(1)'", "locator": "p. <5>",
-                     "note": LONG_WORD}],
+        "sources": [
+            {
+                "id": "evil-1",
+                "publisher": f"{HOSTILE_CSS} Publisher",
+                "title": f"Title {HOSTILE_IMG}",
+                "date": "2020-01",
+                "url": "https://example.org/a?b=c&d='onmouseover=alert(1)'",
+                "locator": "p. <5>",
+                "note": LONG_WORD,
+            }
+        ],
         "legality": {"published": {"value": False, "sources": ["evil-1"], "note": f"{HOSTILE_IMG} {filler}"}},
         "scope": {"scanning": {"value": "untargeted", "sources": ["evil-1"], "note": LONG_WORD}},
         "retention": {"max_days": "undisclosed"},
@@ -70,8 +77,12 @@ def scripts_deployment(folder: Path) -> Path:
     """A deployment written in right-to-left scripts and emoji, beside Latin text."""
     data = {
         "format_version": 1,
-        "deployment": {"name": f"{RTL_TEXT} {EMOJI_TEXT}", "jurisdiction": RTL_TEXT, "period": EMOJI_TEXT,
-                       "description": f"{RTL_TEXT} {LONG_WORD} {EMOJI_TEXT} " * 20},
+        "deployment": {
+            "name": f"{RTL_TEXT} {EMOJI_TEXT}",
+            "jurisdiction": RTL_TEXT,
+            "period": EMOJI_TEXT,
+            "description": f"{RTL_TEXT} {LONG_WORD} {EMOJI_TEXT} " * 20,
+        },
         "sources": [{"id": "rtl-1", "publisher": RTL_TEXT, "title": EMOJI_TEXT, "date": "2021"}],
         "scope": {"scanning": {"value": "untargeted", "sources": ["rtl-1"], "note": RTL_TEXT}},
     }

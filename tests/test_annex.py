@@ -43,10 +43,14 @@ def test_markdown_starts_with_definitions_then_red_lines_then_the_rest(riverside
     code, out, err = cli("annex", str(riverside), "-f", MINI)
     assert (code, err) == (0, "")
     headings = [line for line in out.splitlines() if line.startswith("### ")]
-    assert headings == ["### Clause 1. Definitions", "### Clause 2. Nobody is scanned without a specific authorisation",
-                        "### Clause 3. Data is kept 30 days or less", "### Clauses to consider once the facts are known",
-                        "### Clause 4. The programme has a sunset clause",
-                        "### Clause 5. De-identified data can be verified"]
+    assert headings == [
+        "### Clause 1. Definitions",
+        "### Clause 2. Nobody is scanned without a specific authorisation",
+        "### Clause 3. Data is kept 30 days or less",
+        "### Clauses to consider once the facts are known",
+        "### Clause 4. The programme has a sunset clause",
+        "### Clause 5. De-identified data can be verified",
+    ]
     assert "- “the operator” means Riverside Council." in out
     assert "The operator shall not scan people not named in a prior authorisation." in out
     assert "**Source:** Proposed for rule M2-01, a red line: the audit finds it not met." in out
@@ -75,6 +79,7 @@ def test_docx_reads_back_with_python_docx_and_is_reproducible(riverside: Path, t
 
 def test_pdf_and_html_carry_the_same_clauses(riverside: Path, tmp_path: Path) -> None:
     from pypdf import PdfReader
+
     pdf, html = tmp_path / "annex.pdf", tmp_path / "annex.html"
     assert cli("annex", str(riverside), "-f", MINI, "-o", str(pdf))[0] == 0
     assert cli("annex", str(riverside), "-f", MINI, "--format", "html", "-o", str(html))[0] == 0
@@ -92,8 +97,10 @@ def test_plan_annex_holds_only_the_plan_clauses(riverside: Path) -> None:
     headings = [line for line in out.splitlines() if line.startswith("### ")]
     _, planned, _ = cli("plan", str(riverside), "-f", MINI, "--target", "C", "--format", "json")
     steps = json.loads(planned)["steps"]
-    assert headings == ["### Clause 1. Definitions", *(f"### Clause {i}. {s['title']}" for i, s in
-                                                        enumerate(steps, start=2))]
+    assert headings == [
+        "### Clause 1. Definitions",
+        *(f"### Clause {i}. {s['title']}" for i, s in enumerate(steps, start=2)),
+    ]
     assert headings[1] == "### Clause 2. Nobody is scanned without a specific authorisation"
     assert "Clauses to consider" not in out
     assert "step 1 of the plan to reach grade C or better; the audit finds it not met" in out
@@ -111,12 +118,25 @@ def test_the_bundled_case_study_annex_is_complete() -> None:
     assert len(headings) == 1 + len(proposed)
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("--plan",), ("auditkit: --plan and --target go together: --plan --target C takes the clauses of the plan to "
-     "grade C. See 'auditkit annex --help'.")),
-    (("--target", "C"), ("auditkit: --plan and --target go together: --plan --target C takes the clauses of the plan "
-     "to grade C. See 'auditkit annex --help'.")),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--plan",),
+            (
+                "auditkit: --plan and --target go together: --plan --target C takes the clauses of the plan to "
+                "grade C. See 'auditkit annex --help'."
+            ),
+        ),
+        (
+            ("--target", "C"),
+            (
+                "auditkit: --plan and --target go together: --plan --target C takes the clauses of the plan "
+                "to grade C. See 'auditkit annex --help'."
+            ),
+        ),
+    ],
+)
 def test_plan_and_target_go_together(riverside: Path, args: tuple[str, ...], message: str) -> None:
     assert cli("annex", str(riverside), *args) == (2, "", message + "\n")
 
@@ -126,3 +146,16 @@ def test_docx_needs_a_file_and_a_matching_extension(riverside: Path, tmp_path: P
     assert code == 2 and err == "--output: a DOCX file needs a name; add -o FILE.docx\n"
     code, _, err = cli("annex", str(riverside), "--format", "md", "-o", str(tmp_path / "a.docx"))
     assert code == 2 and "--format md does not match the .docx extension" in err
+
+
+def test_the_rule_sets_own_definitions_clause_comes_first() -> None:
+    from auditkit.rules.loader import load_framework
+
+    framework = load_framework("agora-2020")
+    code, out, _ = cli("annex", str(MOSCOW))
+    assert code == 0
+    definitions = out.split("### Clause 1. Definitions", 1)[1].split("### Clause 2.", 1)[0]
+    assert framework.definitions_clause and framework.definitions_clause in definitions
+    for term in framework.definitions:
+        assert f"- “{term.term}” means " in definitions
+    assert "auditkit's, to be adapted" not in definitions

@@ -38,16 +38,19 @@ def write(folder: Path, stem: str, name: str, days: int = 30, scanning: str = "t
 @pytest.fixture()
 def programmes(tmp_path: Path) -> list[Path]:
     """Three valid programmes: a good one, a mass-surveillance one (red line M2-01) and a middling one."""
-    return [write(tmp_path, "alpha", "Alpha pilot", days=30),
-            write(tmp_path, "bravo", "Bravo network", days=400, scanning="untargeted"),
-            write(tmp_path, "charlie", "Charlie trial", days=400)]
+    return [
+        write(tmp_path, "alpha", "Alpha pilot", days=30),
+        write(tmp_path, "bravo", "Bravo network", days=400, scanning="untargeted"),
+        write(tmp_path, "charlie", "Charlie trial", days=400),
+    ]
 
 
 @pytest.fixture()
 def broken(tmp_path: Path) -> Path:
     path = tmp_path / "broken.yaml"
-    path.write_text("format_version: 1\ndeployment:\n  name: Broken\nretention:\n  max_days: {value: lots}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "format_version: 1\ndeployment:\n  name: Broken\nretention:\n  max_days: {value: lots}\n", encoding="utf-8"
+    )
     return path
 
 
@@ -60,8 +63,9 @@ def test_a_broken_file_does_not_stop_the_others(programmes: list[Path], broken: 
     lines = err.splitlines()
     assert lines[0] == f"wrote {target}"
     assert all(line.startswith(f"{broken}:5:") for line in lines[1:-1]) and len(lines) > 2
-    assert lines[-1] == (f"auditkit: 1 of 3 files not audited because of the problems above: {broken}; the other 2 "
-                         "were audited")
+    assert lines[-1] == (
+        f"auditkit: 1 of 3 files not audited because of the problems above: {broken}; the other 2 were audited"
+    )
 
 
 def test_only_broken_files_write_nothing(broken: Path, tmp_path: Path) -> None:
@@ -115,15 +119,30 @@ def test_csv_programmes_and_findings_read_back(programmes: list[Path], tmp_path:
     with target.open(newline="", encoding="utf-8") as stream:
         table = list(csv.DictReader(stream))
     assert [r["programme"] for r in table] == ["Alpha pilot", "Bravo network", "Charlie trial"]
-    assert table[1] == {"file": str(programmes[1]), "programme": "Bravo network", "hypothetical": "no", "grade": "F",
-                        "grade_worst": "F", "grade_best": "F", "score_low": "16.7", "score_high": "29.2",
-                        "decided": "0.8571", "red_lines": "M2-01", "M1": "not_met", "M2": "not_met"}
+    assert table[1] == {
+        "file": str(programmes[1]),
+        "programme": "Bravo network",
+        "hypothetical": "no",
+        "grade": "F",
+        "grade_worst": "F",
+        "grade_best": "F",
+        "score_low": "16.7",
+        "score_high": "29.2",
+        "decided": "0.8571",
+        "red_lines": "M2-01",
+        "M1": "not_met",
+        "M2": "not_met",
+    }
     with findings.open(newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     assert len(rows) == 3 * 4  # one row per programme and rule
     row = next(r for r in rows if r["programme"] == "Bravo network" and r["rule"] == "M2-01")
     assert (row["status"], row["red_line"], row["facts"], row["sources"]) == (
-        "not_met", "yes", "scope.scanning=untargeted", "council-2024")
+        "not_met",
+        "yes",
+        "scope.scanning=untargeted",
+        "council-2024",
+    )
 
 
 def test_csv_to_stdout_and_to_a_folder(programmes: list[Path], tmp_path: Path) -> None:
@@ -136,16 +155,24 @@ def test_csv_to_stdout_and_to_a_folder(programmes: list[Path], tmp_path: Path) -
 
 
 def test_csv_cells_never_become_formulas(tmp_path: Path) -> None:
-    assert [csv_cell(v) for v in ("=1+1", "+x", "-x", "@x", "plain", 3, None)] == \
-        ["'=1+1", "'+x", "'-x", "'@x", "plain", "3", ""]
+    assert [csv_cell(v) for v in ("=1+1", "+x", "-x", "@x", "plain", 3, None)] == [
+        "'=1+1",
+        "'+x",
+        "'-x",
+        "'@x",
+        "plain",
+        "3",
+        "",
+    ]
     path = write(tmp_path, "evil", '"=HYPERLINK(\\"http://example.org\\")"')
     _, out, _ = cli("audit", str(path), "-f", MINI, "--format", "csv")
-    assert list(csv.reader(io.StringIO(out)))[1][1] == "'=HYPERLINK(\"http://example.org\")"
+    assert list(csv.reader(io.StringIO(out)))[1][1] == '\'=HYPERLINK("http://example.org")'
 
 
 @pytest.mark.parametrize(("fmt", "index"), [("md", "index.md"), ("html", "index.html")])
-def test_reports_to_a_folder_come_with_an_index_page(programmes: list[Path], tmp_path: Path, fmt: str,
-                                                     index: str) -> None:
+def test_reports_to_a_folder_come_with_an_index_page(
+    programmes: list[Path], tmp_path: Path, fmt: str, index: str
+) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
     code, _, err = cli("audit", *map(str, programmes), "-f", MINI, "--format", fmt, "-o", str(folder))
@@ -194,11 +221,16 @@ def test_pdfs_in_parallel_are_the_same_bytes_in_input_order(programmes: list[Pat
     assert cli("audit", *map(str, programmes), "-f", MINI, "--format", "pdf", "-o", str(one), "--jobs", "1")[0] == 0
     code, _, err = cli("audit", *map(str, programmes), "-f", MINI, "-o", str(two), "--format", "pdf", "--jobs", "2")
     assert code == 0
-    assert [line.rsplit("/", 1)[-1] for line in err.splitlines()] == ["alpha.pdf", "bravo.pdf", "charlie.pdf",
-                                                                      "index.html"]
+    assert [line.rsplit("/", 1)[-1] for line in err.splitlines()] == [
+        "alpha.pdf",
+        "bravo.pdf",
+        "charlie.pdf",
+        "index.html",
+    ]
     for name in ("alpha.pdf", "bravo.pdf", "charlie.pdf", "index.html"):
         assert (one / name).read_bytes() == (two / name).read_bytes()
     from pypdf import PdfReader
+
     assert "Bravo network" in PdfReader(two / "bravo.pdf").pages[0].extract_text()
 
 
@@ -206,5 +238,36 @@ def test_pdfs_in_parallel_are_the_same_bytes_in_input_order(programmes: list[Pat
 def test_jobs_must_be_a_positive_number(value: str) -> None:
     code, _, err = cli("audit", "--jobs", value)
     assert code == 2
-    assert err == (f"auditkit: Invalid value for '--jobs': '{value}' is not a number of processes; give 1 or more. "
-                   "See 'auditkit audit --help'.\n")
+    assert err == (
+        f"auditkit: Invalid value for '--jobs': '{value}' is not a number of processes; give 1 or more. "
+        "See 'auditkit audit --help'.\n"
+    )
+
+
+def test_a_large_json_batch_in_worker_processes_is_the_same_document(tmp_path: Path, broken: Path) -> None:
+    """16 files or more to JSON are audited in worker processes; the document is the one serial auditing gives."""
+    paths = [
+        write(tmp_path, f"p{i:02d}", f"Programme {i}", days=10 * i, scanning="targeted" if i % 3 else "untargeted")
+        for i in range(18)
+    ]
+    serial, parallel = tmp_path / "serial.json", tmp_path / "parallel.json"
+    assert cli("audit", *map(str, paths), "-f", MINI, "-o", str(serial), "--jobs", "1")[0] == 0
+    code, out, err = cli("audit", *map(str, paths), "-f", MINI, "-o", str(parallel), "--jobs", "2")
+    assert (code, out, err) == (0, "", f"wrote {parallel}\n")
+    assert parallel.read_bytes() == serial.read_bytes()
+    from auditkit.batch import join_json
+    from auditkit.render.jsonout import dumps
+
+    document = json.loads(serial.read_text(encoding="utf-8"))
+    assert join_json([dumps(r) for r in document["results"]]) == dumps(document)
+    assert [r["deployment"]["name"] for r in document["results"]] == [f"Programme {i}" for i in range(18)]
+    # a broken file among them: the others are written, its problems printed, exit 2
+    code, _, err = cli(
+        "audit", *map(str, paths[:9]), str(broken), *map(str, paths[9:]), "-f", MINI, "-o", str(parallel), "--jobs", "2"
+    )
+    assert code == 2
+    assert parallel.read_bytes() == serial.read_bytes()
+    assert err.splitlines()[-1].startswith(
+        f"auditkit: 1 of 19 files not audited because of the problems above: {broken}"
+    )
+    assert cli("audit", *map(str, paths), "-f", MINI, "--format", "json", "--fail-under", "90")[0] == 1

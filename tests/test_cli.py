@@ -63,8 +63,14 @@ def test_audit_json_matches_the_published_result_schema(filled: Path) -> None:
     data = json.loads(out)
     _, schema_text, _ = cli("schema", "result")
     jsonschema.Draft202012Validator(json.loads(schema_text)).validate(data)
-    assert data["frameworks"] == [{"id": "mini", "title": "Mini test framework", "version": "0.1",
-                                   "source": {"title": "auditkit tests", "publisher": "auditkit", "date": "2026"}}]
+    assert data["frameworks"] == [
+        {
+            "id": "mini",
+            "title": "Mini test framework",
+            "version": "0.1",
+            "source": {"title": "auditkit tests", "publisher": "auditkit", "date": "2026"},
+        }
+    ]
     assert data["deployment"]["name"] == "Riverside camera pilot"
     assert data["schema_version"] == 2
     assert data["grade"] == {"low": "F", "high": "F"} and data["red_lines_crossed"] == ["M2-01"]
@@ -146,6 +152,7 @@ def test_init_template_validates_and_audits_to_insufficient_information(tmp_path
 
 def test_template_asks_every_question() -> None:
     from auditkit.model.catalog import catalogue
+
     text = template()
     for info in catalogue().values():
         name = info.path.split(".", 1)[1]
@@ -162,6 +169,7 @@ def test_schemas_are_valid_draft_2020_12(kind: str) -> None:
 
 def test_deployment_schema_accepts_the_filled_example(filled: Path) -> None:
     import yaml
+
     _, out, _ = cli("schema", "deployment")
     document = yaml.safe_load(FILLED.replace("value: yes", "value: true").replace("value: no", "value: false"))
     document["sources"][0]["date"] = "2024-03"
@@ -181,22 +189,36 @@ def test_unknown_option_is_a_one_line_usage_error() -> None:
     assert err == "auditkit: No such option '--formt'. Did you mean '--format'? See 'auditkit audit --help'.\n"
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("audti",), "No such command 'audti'. Did you mean 'audit'? See 'auditkit --help'."),
-    (("--verison",), "No such option '--verison'. Did you mean '--version'? See 'auditkit --help'."),
-    (("validate",), "Missing argument FILE. See 'auditkit validate --help'."),
-    (("audit", "-o"), "Option '--output' needs a value. See 'auditkit audit --help'."),
-    (("audit", "--format", "jsn"),
-     "Invalid value for '--format': 'jsn' is not one of text, json, md, html, pdf, csv. See 'auditkit audit --help'."),
-    (("audit", "--fail-under", "150"),
-     "Invalid value for '--fail-under': '150' is not a score from 0 to 100. See 'auditkit audit --help'."),
-    (("audit", "--fail-under", "nan"),
-     "Invalid value for '--fail-under': 'nan' is not a score from 0 to 100. See 'auditkit audit --help'."),
-    (("schema", "rules"), ("Invalid value for 'KIND': 'rules' is not one of deployment, ruleset, framework, "
-                           "result. See 'auditkit schema --help'.")),
-    (("init", "a.yaml", "b.yaml"), "Got unexpected extra argument (b.yaml). See 'auditkit init --help'."),
-    (("audit", "--form", "json"), "No such option '--form'. Did you mean '--format'? See 'auditkit audit --help'."),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("audti",), "No such command 'audti'. Did you mean 'audit'? See 'auditkit --help'."),
+        (("--verison",), "No such option '--verison'. Did you mean '--version'? See 'auditkit --help'."),
+        (("validate",), "Missing argument FILE. See 'auditkit validate --help'."),
+        (("audit", "-o"), "Option '--output' needs a value. See 'auditkit audit --help'."),
+        (
+            ("audit", "--format", "jsn"),
+            "Invalid value for '--format': 'jsn' is not one of text, json, md, html, pdf, csv. See 'auditkit audit --help'.",
+        ),
+        (
+            ("audit", "--fail-under", "150"),
+            "Invalid value for '--fail-under': '150' is not a score from 0 to 100. See 'auditkit audit --help'.",
+        ),
+        (
+            ("audit", "--fail-under", "nan"),
+            "Invalid value for '--fail-under': 'nan' is not a score from 0 to 100. See 'auditkit audit --help'.",
+        ),
+        (
+            ("schema", "rules"),
+            (
+                "Invalid value for 'KIND': 'rules' is not one of deployment, ruleset, framework, "
+                "result. See 'auditkit schema --help'."
+            ),
+        ),
+        (("init", "a.yaml", "b.yaml"), "Got unexpected extra argument (b.yaml). See 'auditkit init --help'."),
+        (("audit", "--form", "json"), "No such option '--form'. Did you mean '--format'? See 'auditkit audit --help'."),
+    ],
+)
 def test_usage_errors_say_what_to_fix_in_one_line(args: tuple[str, ...], message: str) -> None:
     assert cli(*args) == (2, "", f"auditkit: {message}\n")
 
@@ -226,21 +248,26 @@ def test_page_size_ignores_case(given: str, meant: str) -> None:
 def test_validate_imports_nothing_it_does_not_need(filled: Path) -> None:
     """Start-up (benchmarks/, section 3): validate reads YAML and runs pydantic, nothing else of weight."""
     heavy = ["weasyprint", "jinja2", "jsonschema", "click", "importlib.metadata"]
-    code = ("import json, sys; from auditkit.cli import main; "
-            f"code = main(['validate', {str(filled)!r}], stdout=open('/dev/null', 'w')); "
-            f"print(json.dumps([code, [m for m in {heavy!r} if m in sys.modules]]))")
+    code = (
+        "import json, sys; from auditkit.cli import main; "
+        f"code = main(['validate', {str(filled)!r}], stdout=open('/dev/null', 'w')); "
+        f"print(json.dumps([code, [m for m in {heavy!r} if m in sys.modules]]))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert json.loads(out) == [0, []]  # importlib.metadata: see skip_pydantic_plugin_scan
 
 
 def test_the_console_script_collects_garbage_again_after_loading(filled: Path) -> None:
     """The collector is held off while loading (start-up), then runs again for rendering, in that process only."""
-    code = ("import gc, sys; from auditkit.cli import main; "
-            f"main(['validate', {str(filled)!r}], stdout=open('/dev/null', 'w'), own_process=True); "
-            "print(gc.isenabled(), gc.get_freeze_count() > 1000)")
+    code = (
+        "import gc, sys; from auditkit.cli import main; "
+        f"main(['validate', {str(filled)!r}], stdout=open('/dev/null', 'w'), own_process=True); "
+        "print(gc.isenabled(), gc.get_freeze_count() > 1000)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "True"]
     import gc
+
     frozen = gc.get_freeze_count()
     assert cli("validate", str(filled))[0] == 0
     assert gc.isenabled() and gc.get_freeze_count() == frozen  # in-process callers are left as they were
@@ -250,26 +277,42 @@ def test_the_plugin_stub_is_all_pydantic_asks_of_its_loader() -> None:
     """skip_pydantic_plugin_scan replaces pydantic.plugin._loader with get_plugins() -> (). If a pydantic
     upgrade imports anything else from that module, or from elsewhere, this fails before users do."""
     import pydantic
+
     root = Path(pydantic.__file__).parent
-    users = {str(path.relative_to(root)): [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-                                           if "_loader" in line and "import" in line]
-             for path in root.rglob("*.py")}
+    users = {
+        str(path.relative_to(root)): [
+            line.strip()
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if "_loader" in line and "import" in line
+        ]
+        for path in root.rglob("*.py")
+    }
     users = {name: lines for name, lines in users.items() if lines}
     assert users == {"plugin/_schema_validator.py": ["from ._loader import get_plugins"]}
     from pydantic.plugin import _schema_validator
+
     assert "get_plugins()" in Path(_schema_validator.__file__).read_text(encoding="utf-8")
 
 
 def test_text_path_does_not_import_weasyprint(filled: Path) -> None:
-    code = ("import sys; from auditkit.cli import main; "
-            f"main(['audit', {str(filled)!r}, '-f', {MINI!r}], stdout=open('/dev/null', 'w')); "
-            "print('weasyprint' in sys.modules)")
+    code = (
+        "import sys; from auditkit.cli import main; "
+        f"main(['audit', {str(filled)!r}, '-f', {MINI!r}], stdout=open('/dev/null', 'w')); "
+        "print('weasyprint' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
 
-@pytest.mark.parametrize(("name", "start"), [("report.json", b"{"), ("report.md", b"# Human-rights audit"),
-                                             ("report.html", b"<!DOCTYPE html>"), ("report.txt", b"auditkit ")])
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("report.json", b"{"),
+        ("report.md", b"# Human-rights audit"),
+        ("report.html", b"<!DOCTYPE html>"),
+        ("report.txt", b"auditkit "),
+    ],
+)
 def test_the_format_follows_the_output_extension(filled: Path, tmp_path: Path, name: str, start: bytes) -> None:
     target = tmp_path / name
     code, out, err = cli("audit", str(filled), "-f", MINI, "-o", str(target))
@@ -283,14 +326,27 @@ def test_a_pdf_extension_without_format_writes_a_pdf(filled: Path, tmp_path: Pat
     assert target.read_bytes().startswith(b"%PDF-")
 
 
-@pytest.mark.parametrize(("fmt", "name", "message"), [
-    ("text", "x.pdf", ("--format text does not match the .pdf extension; drop --format to write pdf, or name the "
-     "file with .txt")),
-    ("json", "x.HTML", ("--format json does not match the .HTML extension; drop --format to write html, or name "
-     "the file with .json")),
-])
-def test_a_format_that_contradicts_the_extension_is_refused(filled: Path, tmp_path: Path, fmt: str, name: str,
-                                                            message: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "name", "message"),
+    [
+        (
+            "text",
+            "x.pdf",
+            ("--format text does not match the .pdf extension; drop --format to write pdf, or name the file with .txt"),
+        ),
+        (
+            "json",
+            "x.HTML",
+            (
+                "--format json does not match the .HTML extension; drop --format to write html, or name "
+                "the file with .json"
+            ),
+        ),
+    ],
+)
+def test_a_format_that_contradicts_the_extension_is_refused(
+    filled: Path, tmp_path: Path, fmt: str, name: str, message: str
+) -> None:
     target = tmp_path / name
     code, out, err = cli("audit", str(filled), "-f", MINI, "--format", fmt, "-o", str(target))
     assert (code, out, err) == (2, "", f"{target}: {message}\n")

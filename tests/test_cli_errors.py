@@ -36,7 +36,8 @@ def _leftovers(folder: Path) -> list[str]:
 
 
 def test_a_failing_renderer_leaves_the_old_report_and_no_partial_file(
-        deployment: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deployment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = deployment.parent / "report.md"
     report.write_text("the earlier report\n", encoding="utf-8")
 
@@ -46,8 +47,9 @@ def test_a_failing_renderer_leaves_the_old_report_and_no_partial_file(
     monkeypatch.setattr("auditkit.render.renderer", lambda fmt: broken)
     code, out, err = cli("audit", str(deployment), "-f", MINI, "--format", "md", "-o", str(report))
     assert (code, out) == (3, "")
-    assert err == ("auditkit: internal error (RuntimeError: template exploded second line); please report it "
-                   "with the input file\n")
+    assert err == (
+        "auditkit: internal error (RuntimeError: template exploded second line); please report it with the input file\n"
+    )
     assert report.read_text(encoding="utf-8") == "the earlier report\n"
     assert _leftovers(deployment.parent) == []
 
@@ -73,7 +75,8 @@ def test_a_renderer_failing_on_the_second_file_writes_none(tmp_path: Path, monke
 
 
 def test_a_failed_rename_keeps_the_old_file_and_removes_the_temporary_one(
-        deployment: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deployment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = deployment.parent / "report.json"
     report.write_text("{}\n", encoding="utf-8")
 
@@ -83,8 +86,9 @@ def test_a_failed_rename_keeps_the_old_file_and_removes_the_temporary_one(
     monkeypatch.setattr(os, "replace", no_space)
     code, out, err = cli("audit", str(deployment), "-f", MINI, "--format", "json", "-o", str(report))
     assert (code, out) == (2, "")
-    assert err == (f"{report}: cannot write the report (No space left on device); the earlier file, if any, "
-                   "is unchanged\n")
+    assert err == (
+        f"{report}: cannot write the report (No space left on device); the earlier file, if any, is unchanged\n"
+    )
     assert report.read_text(encoding="utf-8") == "{}\n"
     assert _leftovers(deployment.parent) == []
 
@@ -101,8 +105,7 @@ def test_an_interrupt_while_writing_leaves_no_partial_file(tmp_path: Path, monke
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_folder_auditkit_may_not_write_to_is_a_user_error(deployment: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_folder_auditkit_may_not_write_to_is_a_user_error(deployment: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def denied(**kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
@@ -118,8 +121,10 @@ def test_the_report_is_never_written_over_its_own_input(deployment: Path, fmt: s
     before = deployment.read_bytes()
     code, out, err = cli("audit", str(deployment), "-f", MINI, "--format", fmt, "-o", str(deployment))
     assert (code, out) == (2, "")
-    assert err == (f"{deployment}: this is one of the input files, so writing the report here would destroy it; "
-                   "choose another output name\n")
+    assert err == (
+        f"{deployment}: this is one of the input files, so writing the report here would destroy it; "
+        "choose another output name\n"
+    )
     assert deployment.read_bytes() == before
 
 
@@ -139,8 +144,9 @@ def test_output_into_a_missing_folder_is_a_clear_error(deployment: Path) -> None
     target = deployment.parent / "no-such-folder" / "report.html"
     code, out, err = cli("audit", str(deployment), "-f", MINI, "--format", "html", "-o", str(target))
     assert (code, out) == (2, "")
-    assert err == (f"{target}: the folder {target.parent} does not exist; create it first, or choose another "
-                   "output name\n")
+    assert err == (
+        f"{target}: the folder {target.parent} does not exist; create it first, or choose another output name\n"
+    )
 
 
 def test_output_onto_a_folder_is_a_clear_error(deployment: Path) -> None:
@@ -155,8 +161,10 @@ def test_two_inputs_with_one_name_cannot_share_a_report(tmp_path: Path) -> None:
     for path in (first, second):
         path.write_text(VALID, encoding="utf-8")
     code, _, err = cli("audit", str(first), str(second), "-f", MINI, "--format", "md", "-o", str(tmp_path))
-    assert (code, err) == (2, (f"{second}: this file and {first} would both be reported as city.md; "
-                              "rename one of them\n"))
+    assert (code, err) == (
+        2,
+        (f"{second}: this file and {first} would both be reported as city.md; rename one of them\n"),
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
 
 
@@ -177,7 +185,9 @@ def test_an_internal_error_is_one_line_without_a_traceback(deployment: Path, mon
     monkeypatch.setattr("auditkit.engine.audit", bug)
     code, out, err = cli("audit", str(deployment), "-f", MINI)
     assert (code, out) == (3, "")
-    assert err == "auditkit: internal error (ZeroDivisionError: division by zero); please report it with the input file\n"
+    assert (
+        err == "auditkit: internal error (ZeroDivisionError: division by zero); please report it with the input file\n"
+    )
 
 
 def test_bad_input_to_audit_writes_no_report(tmp_path: Path) -> None:
@@ -192,16 +202,25 @@ def test_bad_input_to_audit_writes_no_report(tmp_path: Path) -> None:
 def test_init_never_overwrites_and_needs_an_existing_folder(deployment: Path) -> None:
     before = deployment.read_bytes()
     assert cli("init", str(deployment)) == (
-        2, "", f"{deployment}: this file exists; choose another name or add --force to overwrite it\n")
+        2,
+        "",
+        f"{deployment}: this file exists; choose another name or add --force to overwrite it\n",
+    )
     assert deployment.read_bytes() == before
     missing = deployment.parent / "nowhere" / "new.yaml"
     assert cli("init", str(missing)) == (
-        2, "", f"{missing}: the folder for this file does not exist; create it first\n")
+        2,
+        "",
+        f"{missing}: the folder for this file does not exist; create it first\n",
+    )
 
 
 def test_a_bad_audit_date_and_unknown_options_are_usage_errors(deployment: Path) -> None:
     assert cli("audit", str(deployment), "-f", MINI, "--audit-date", "31/01/2026") == (
-        2, "", "--audit-date: '31/01/2026' is not a date; write it as YYYY-MM-DD\n")
+        2,
+        "",
+        "--audit-date: '31/01/2026' is not a date; write it as YYYY-MM-DD\n",
+    )
     code, out, err = cli("audit", str(deployment), "--colour")
     assert (code, out) == (2, "")
     assert err.startswith("auditkit: No such option") and "--colour" in err and err.count("\n") == 1

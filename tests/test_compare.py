@@ -31,9 +31,11 @@ scope:
 deidentification:
   claimed: {value: no, sources: [council-2024]}
 """
-AFTER = (BEFORE.replace("max_days: {value: 400, sources: [council-2024]}", "max_days: {value: 30, sources: [amendment-7]}")
-         .replace("sunset_clause: unknown", "sunset_clause: {value: yes, sources: [amendment-7]}")
-         .replace("deidentification:\n  claimed: {value: no, sources: [council-2024]}\n", ""))
+AFTER = (
+    BEFORE.replace("max_days: {value: 400, sources: [council-2024]}", "max_days: {value: 30, sources: [amendment-7]}")
+    .replace("sunset_clause: unknown", "sunset_clause: {value: yes, sources: [amendment-7]}")
+    .replace("deidentification:\n  claimed: {value: no, sources: [council-2024]}\n", "")
+)
 
 
 @pytest.fixture()
@@ -52,8 +54,7 @@ def test_text_shows_principles_rules_facts_and_what_caps_the_grade(pair: tuple[P
     assert "- The grade after is capped at F by the red line crossed, whatever the score." in out
     assert "M1 Retention  Not met" in out
     assert "M1-01 Data is kept 30 days or less: Not met -> Met." in out
-    assert ("- The retention period in days (retention.max_days): 400 [council-2024] -> 30\n  [amendment-7]"
-            in out)
+    assert "- The retention period in days (retention.max_days): 400 [council-2024] -> 30\n  [amendment-7]" in out
     assert "M1-02 The programme has a sunset clause: Unknown -> Met." in out
     assert "M2-01" not in out.split("Rules whose status changed")[1].split("Facts added")[0]  # unchanged
     assert "Facts added (1)" in out and "Facts removed (1)" in out and "Facts changed (1)" in out
@@ -64,18 +65,35 @@ def test_json_lists_every_change(pair: tuple[Path, Path]) -> None:
     code, out, _ = cli("compare", *map(str, pair), "-f", MINI, "--format", "json")
     data = json.loads(out)
     assert code == 0 and data["comparison_version"] == 1
-    assert data["caps"] == ["red line M2-01 still crossed",
-                            "the grade after is capped at F by the red line crossed, whatever the score"]
+    assert data["caps"] == [
+        "red line M2-01 still crossed",
+        "the grade after is capped at F by the red line crossed, whatever the score",
+    ]
     assert [(r["rule"], r["before"], r["after"]) for r in data["rules"]] == [
-        ("M1-01", "not_met", "met"), ("M1-02", "unknown", "met"), ("M2-02", "not_applicable", "unknown")]
-    assert data["rules"][0]["facts"] == [{"path": "retention.max_days", "label": "the retention period in days",
-                                          "kind": "changed", "before": "400", "before_sources": ["council-2024"],
-                                          "after": "30", "after_sources": ["amendment-7"]}]
+        ("M1-01", "not_met", "met"),
+        ("M1-02", "unknown", "met"),
+        ("M2-02", "not_applicable", "unknown"),
+    ]
+    assert data["rules"][0]["facts"] == [
+        {
+            "path": "retention.max_days",
+            "label": "the retention period in days",
+            "kind": "changed",
+            "before": "400",
+            "before_sources": ["council-2024"],
+            "after": "30",
+            "after_sources": ["amendment-7"],
+        }
+    ]
     assert [f["path"] for f in data["facts"]["added"]] == ["retention.sunset_clause"]
     assert [f["path"] for f in data["facts"]["removed"]] == ["deidentification.claimed"]
     m1 = data["principles"][0]
     assert (m1["before_verdict"], m1["after_verdict"], m1["before_score"], m1["after_score"]) == (
-        "Not met", "Met", "0-33.3", "100")  # before: M1-02 (weight 1) unknown, so M1 is 0 to 33.3
+        "Not met",
+        "Met",
+        "0-33.3",
+        "100",
+    )  # before: M1-02 (weight 1) unknown, so M1 is 0 to 33.3
     assert data["notes"] == []
 
 
@@ -97,14 +115,19 @@ def test_different_rule_sets_are_named(pair: tuple[Path, Path], tmp_path: Path) 
     older = tmp_path / "mini-old"
     shutil.copytree(MINI_PATH, older)
     manifest = older / "framework.yaml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace('version: "0.1"', 'version: "0.0"'),
-                        encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace('version: "0.1"', 'version: "0.0"'), encoding="utf-8"
+    )
     (older / "rules" / "M1-02.yaml").unlink()
     code, out, _ = cli("compare", *map(str, pair), "-f", MINI, "--before-framework", str(older), "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["notes"] == [("The rule sets differ: before mini 0.0, after mini 0.1. Only after: M1-02. A change in a "
-                             "status may come from the rules rather than the facts.")]
+    assert data["notes"] == [
+        (
+            "The rule sets differ: before mini 0.0, after mini 0.1. Only after: M1-02. A change in a "
+            "status may come from the rules rather than the facts."
+        )
+    ]
     assert ("M1-02", "absent", "met") in [(r["rule"], r["before"], r["after"]) for r in data["rules"]]
 
 
@@ -112,15 +135,19 @@ def test_different_format_versions_are_named(pair: tuple[Path, Path]) -> None:
     framework = load_framework(MINI)
     old, new = (load_deployment(p) for p in pair)
     newer = new.deployment.model_copy(update={"format_version": 3})  # stands for a later format of the same facts
-    result = compare.compare(audit(old, [framework]), audit(new, [framework]), old.deployment, newer,
-                             [framework], [framework])
-    assert result.notes == [("The two descriptions are in different format versions (2 and 3); facts are compared "
-                            "by their meaning.")]
+    result = compare.compare(
+        audit(old, [framework]), audit(new, [framework]), old.deployment, newer, [framework], [framework]
+    )
+    assert result.notes == [
+        ("The two descriptions are in different format versions (2 and 3); facts are compared by their meaning.")
+    ]
     assert [r.rule for r in result.rules] == ["M1-01", "M1-02", "M2-02"]
 
 
-@pytest.mark.parametrize(("name", "start"), [("c.md", b"# Comparison: Riverside camera pilot"),
-                                             ("c.html", b"<!DOCTYPE html>"), ("c.pdf", b"%PDF-")])
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [("c.md", b"# Comparison: Riverside camera pilot"), ("c.html", b"<!DOCTYPE html>"), ("c.pdf", b"%PDF-")],
+)
 def test_documents_by_extension(pair: tuple[Path, Path], tmp_path: Path, name: str, start: bytes) -> None:
     target = tmp_path / name
     code, _, err = cli("compare", *map(str, pair), "-f", MINI, "-o", str(target))
@@ -129,6 +156,7 @@ def test_documents_by_extension(pair: tuple[Path, Path], tmp_path: Path, name: s
     assert data.startswith(start)
     if name.endswith(".pdf"):
         from pypdf import PdfReader
+
         text = " ".join(page.extract_text() for page in PdfReader(target).pages)
         assert "Red line M2-01 still crossed." in text and "400 [council-2024]" in text
         assert cli("compare", *map(str, pair), "-f", MINI, "-o", str(tmp_path / "again.pdf"))[0] == 0
@@ -149,7 +177,9 @@ def test_a_broken_file_is_reported_with_the_other(pair: tuple[Path, Path], tmp_p
 
 def test_the_bundled_examples_compare() -> None:
     root = Path(__file__).resolve().parents[1] / "examples"
-    code, out, _ = cli("compare", str(root / "moscow-safe-city-frt.yaml"), str(root / "hypothetical-well-governed.yaml"))
+    code, out, _ = cli(
+        "compare", str(root / "moscow-safe-city-frt.yaml"), str(root / "hypothetical-well-governed.yaml")
+    )
     assert code == 0
     assert "- Red line P3-01 no longer crossed." in out
     assert "P3-03 Necessity and proportionality are assessed for each search: Not met -> Met." in out

@@ -16,7 +16,8 @@ def test_rules_page_is_regenerated_from_the_rule_files() -> None:
     out = io.StringIO()
     assert main(["principles", "--markdown"], stdout=out, stderr=io.StringIO()) == 0
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == out.getvalue(), (
-        "docs/rules.md is stale: run 'auditkit principles --markdown > docs/rules.md'")
+        "docs/rules.md is stale: run 'auditkit principles --markdown > docs/rules.md'"
+    )
     assert "### P3-01: The system does not scan everyone who passes in view (red line)" in out.getvalue()
 
 
@@ -38,8 +39,10 @@ def test_scoring_page_states_the_default_thresholds() -> None:
     assert f"*met* when even the low end is {scoring['met_at']} or more" in page
     assert f"both ends lie between {scoring['partially_met_at']} and {scoring['met_at']}" in page
     assert f"high end's score is below {scoring['partially_met_at']}" in page
-    assert f"A principle is **met** at a score of {scoring['met_at']} or more and **partially met** at a " \
-           f"score of {scoring['partially_met_at']} or more" in page
+    assert (
+        f"A principle is **met** at a score of {scoring['met_at']} or more and **partially met** at a "
+        f"score of {scoring['partially_met_at']} or more" in page
+    )
     (a, b, c, d) = scoring["grades"].items()
     assert f"{a[0]} at {a[1]} or more, {b[0]} at {b[1]}, {c[0]} at {c[1]}, {d[0]} at {d[1]}, otherwise F" in page
     assert f"caps the overall grade at {scoring['red_line_grade']}" in page
@@ -48,15 +51,18 @@ def test_scoring_page_states_the_default_thresholds() -> None:
 
 def test_scoring_page_names_every_decisive_rule_and_the_properties_that_back_it() -> None:
     from auditkit.rules.loader import load_framework
+
     page = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
     for rule in load_framework("agora-2020").rules:
         if rule.decisive:
             assert f"| {rule.id} " in page, rule.id
     flat = " ".join(page.split())
     assert "an operator cannot score better by publishing less" in flat
-    for name in ("test_a_completed_audit_lies_inside_the_range_of_the_incomplete_one",
-                 "test_answering_facts_never_widens_a_range_nor_contradicts_a_verdict",
-                 "test_taking_facts_away_never_narrows_a_range"):
+    for name in (
+        "test_a_completed_audit_lies_inside_the_range_of_the_incomplete_one",
+        "test_answering_facts_never_widens_a_range_nor_contradicts_a_verdict",
+        "test_taking_facts_away_never_narrows_a_range",
+    ):
         assert name in (ROOT / "tests" / "test_properties.py").read_text(encoding="utf-8")
     assert "**Adding a fact never widens**" in flat and "**removing a fact never narrows**" in flat
 
@@ -75,6 +81,7 @@ def test_readme_quickstart_has_exactly_the_two_commands_ci_runs() -> None:
 def test_the_quickstart_report_lands_where_git_ignores_it() -> None:
     import shlex
     import subprocess
+
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     command = next(line for line in readme.splitlines() if line.startswith("python3 -m venv") and " audit " in line)
     words = shlex.split(command.split("auditkit audit", 1)[1])

@@ -33,17 +33,28 @@ def verdicts(result: Any) -> dict[str, Verdict]:
     return {p.id: p.verdict for p in result.principles}
 
 
-GOOD = {"retention.max_days": 10, "retention.sunset_clause": True, "scope.scanning": "targeted",
-        "deidentification.claimed": False}
+GOOD = {
+    "retention.max_days": 10,
+    "retention.sunset_clause": True,
+    "scope.scanning": "targeted",
+    "deidentification.claimed": False,
+}
 
 
 def test_every_rule_met_gives_met_verdicts_and_grade_a() -> None:
     result = run(GOOD)
-    assert statuses(result) == {"M1-01": Status.MET, "M1-02": Status.MET, "M2-01": Status.MET,
-                                "M2-02": Status.NOT_APPLICABLE}
+    assert statuses(result) == {
+        "M1-01": Status.MET,
+        "M1-02": Status.MET,
+        "M2-01": Status.MET,
+        "M2-02": Status.NOT_APPLICABLE,
+    }
     assert verdicts(result) == {"M1": Verdict.MET, "M2": Verdict.MET}
     assert (result.score, result.grade, result.grade_capped) == (
-        ScoreRange(low=100.0, high=100.0), GradeRange(low="A", high="A"), False)
+        ScoreRange(low=100.0, high=100.0),
+        GradeRange(low="A", high="A"),
+        False,
+    )
     assert result.red_lines_crossed == [] and result.red_lines_open == []
 
 
@@ -73,14 +84,21 @@ def test_unknown_facts_give_unknown_and_insufficient_information_never_not_met()
     assert result.score == ScoreRange(low=0.0, high=100.0)
     assert result.grade == GradeRange(low="F", high="A") and result.red_lines_open == ["M2-01"]
     missing = {f.rule: f.missing for f in result.findings}
-    assert missing == {"M1-01": ["retention.max_days"], "M1-02": ["retention.sunset_clause"],
-                       "M2-01": ["scope.scanning"], "M2-02": ["deidentification.claimed"]}
+    assert missing == {
+        "M1-01": ["retention.max_days"],
+        "M1-02": ["retention.sunset_clause"],
+        "M2-01": ["scope.scanning"],
+        "M2-02": ["deidentification.claimed"],
+    }
     # Questions that narrow the overall range most come first. 'targeted' puts M2 at 75-100 (M2-01 met, weight 3;
     # M2-02 weight 1 open), so the overall range becomes 37.5-100. Whether de-identification is claimed decides
     # only whether M2-02 applies, which alone moves nothing.
     assert [(g.fact, g.narrows, g.settles) for g in result.information_gaps] == [
-        ("scope.scanning", 37.5, ["M2"]), ("retention.max_days", 33.4, ["M1"]),
-        ("retention.sunset_clause", 16.7, ["M1"]), ("deidentification.claimed", 0.0, [])]
+        ("scope.scanning", 37.5, ["M2"]),
+        ("retention.max_days", 33.4, ["M1"]),
+        ("retention.sunset_clause", 16.7, ["M1"]),
+        ("deidentification.claimed", 0.0, []),
+    ]
 
 
 def test_undisclosed_is_kept_apart_from_unknown_in_gaps() -> None:
@@ -95,28 +113,41 @@ def test_a_high_score_on_a_few_rules_is_not_met_when_the_rest_could_fail() -> No
     # M1-02 (weight 1) met, M1-01 (weight 2) unknown: M1 ranges from 33.3 (M1-01 not met) to 100 (met).
     result = run({"retention.sunset_clause": True, "scope.scanning": "targeted", "deidentification.claimed": False})
     m1 = next(p for p in result.principles if p.id == "M1")
-    assert (m1.score, m1.coverage, m1.verdict) == (ScoreRange(low=33.3, high=100.0), pytest.approx(0.3333),
-                                                   Verdict.INSUFFICIENT_INFORMATION)
+    assert (m1.score, m1.coverage, m1.verdict) == (
+        ScoreRange(low=33.3, high=100.0),
+        pytest.approx(0.3333),
+        Verdict.INSUFFICIENT_INFORMATION,
+    )
     assert m1.verdict_reason.startswith("Undetermined: it could still be met; the score is between 33.3 and 100")
     assert [(f.fact, f.narrows, f.changes_verdict) for f in m1.to_settle] == [("retention.max_days", 66.7, True)]
     m1_01 = next(f for f in result.findings if f.rule == "M1-01")
-    assert (m1_01.best, m1_01.worst, m1_01.possible) == (Status.MET, Status.NOT_MET,
-                                                         [Status.MET, Status.PARTIAL, Status.NOT_MET])
+    assert (m1_01.best, m1_01.worst, m1_01.possible) == (
+        Status.MET,
+        Status.NOT_MET,
+        [Status.MET, Status.PARTIAL, Status.NOT_MET],
+    )
 
 
 def test_all_rules_not_applicable_gives_not_applicable() -> None:
     from auditkit import scoring
-    bounds = scoring.principle_bounds([(1, frozenset({Status.NOT_APPLICABLE}), False)],
-                                      load_framework(str(MINI)).scoring)
+
+    bounds = scoring.principle_bounds(
+        [(1, frozenset({Status.NOT_APPLICABLE}), False)], load_framework(str(MINI)).scoring
+    )
     assert (bounds.low, bounds.high, bounds.verdict, bounds.applies) == (None, None, Verdict.NOT_APPLICABLE, False)
 
 
 def test_a_principle_that_may_not_apply_is_insufficient_information_not_falls_short() -> None:
     from auditkit import scoring
+
     may_not_apply = frozenset({Status.NOT_APPLICABLE, Status.NOT_MET})
     bounds = scoring.principle_bounds([(1, may_not_apply, False)], load_framework(str(MINI)).scoring)
     assert (bounds.low, bounds.high, bounds.verdict, bounds.applies) == (
-        0.0, 0.0, Verdict.INSUFFICIENT_INFORMATION, None)
+        0.0,
+        0.0,
+        Verdict.INSUFFICIENT_INFORMATION,
+        None,
+    )
 
 
 def test_red_line_fails_its_principle_and_caps_the_grade() -> None:
@@ -125,11 +156,15 @@ def test_red_line_fails_its_principle_and_caps_the_grade() -> None:
     assert verdicts(result)["M2"] is Verdict.NOT_MET
     assert result.red_lines_crossed == ["M2-01"]
     assert (result.score, result.grade, result.grade_capped) == (
-        ScoreRange(low=50.0, high=50.0), GradeRange(low="F", high="F"), True)
+        ScoreRange(low=50.0, high=50.0),
+        GradeRange(low="F", high="F"),
+        True,
+    )
 
 
 def test_red_line_fails_principle_even_when_score_is_high() -> None:
     from auditkit import scoring
+
     method = load_framework(str(MINI)).scoring
     views = [(10, frozenset({Status.MET}), False), (1, frozenset({Status.NOT_MET}), True)]
     bounds = scoring.principle_bounds(views, method)
@@ -149,22 +184,24 @@ def test_falls_short_when_it_cannot_be_met_but_partial_is_open() -> None:
     result = run({**GOOD, "retention.max_days": 60, "retention.sunset_clause": "unknown"})
     m1 = next(p for p in result.principles if p.id == "M1")
     assert (m1.score, m1.verdict) == (ScoreRange(low=33.3, high=66.7), Verdict.FALLS_SHORT)
-    assert m1.verdict_reason == ("Not met in full; whether it is partly met depends on 1 unknown fact "
-                                 "(the score is between 33.3 and 66.7).")
+    assert m1.verdict_reason == (
+        "Not met in full; whether it is partly met depends on 1 unknown fact (the score is between 33.3 and 66.7)."
+    )
     assert [(f.fact, f.changes_verdict) for f in m1.to_settle] == [("retention.sunset_clause", True)]
 
 
 def test_verdict_thresholds_from_the_bounds() -> None:
     from auditkit import scoring
+
     method = load_framework(str(MINI)).scoring
     met, part, no, open_ = Status.MET, Status.PARTIAL, Status.NOT_MET, frozenset({Status.MET, Status.NOT_MET})
 
     def verdict(*views: tuple[int, frozenset[Status]]) -> Verdict:
         return scoring.principle_bounds([(w, s, False) for w, s in views], method).verdict
 
-    assert verdict((9, frozenset({met})), (1, open_)) is Verdict.MET                  # 90-100
+    assert verdict((9, frozenset({met})), (1, open_)) is Verdict.MET  # 90-100
     assert verdict((6, frozenset({met})), (4, frozenset({no}))) is Verdict.PARTIALLY_MET  # 60
-    assert verdict((3, frozenset({met})), (7, frozenset({no}))) is Verdict.NOT_MET      # 30
+    assert verdict((3, frozenset({met})), (7, frozenset({no}))) is Verdict.NOT_MET  # 30
     assert verdict((5, frozenset({met})), (1, open_)) is Verdict.INSUFFICIENT_INFORMATION  # 83.3-100
     assert verdict((2, frozenset({met})), (3, frozenset({no})), (1, open_)) is Verdict.FALLS_SHORT  # 33.3-50
     assert verdict((1, frozenset({part})), (1, open_)) is Verdict.FALLS_SHORT  # 25-75
@@ -172,6 +209,7 @@ def test_verdict_thresholds_from_the_bounds() -> None:
 
 def test_a_rule_that_may_not_apply_is_scored_at_whichever_end_is_worse_or_better() -> None:
     from auditkit import scoring
+
     method = load_framework(str(MINI)).scoring
     maybe = frozenset({Status.NOT_APPLICABLE, Status.PARTIAL})
     # With a rule met beside it, not applying (100) beats partial (75) at the high end, and partial is the low end.
@@ -212,7 +250,11 @@ def test_several_frameworks_are_audited_together(tmp_path: Path) -> None:
     result = run(GOOD, str(MINI), str(pack))
     assert [f.id for f in result.frameworks] == ["mini", "user-pack"]
     assert [(p.framework, p.id) for p in result.principles] == [
-        ("mini", "M1"), ("mini", "M2"), ("user-pack", "M1"), ("user-pack", "M2")]
+        ("mini", "M1"),
+        ("mini", "M2"),
+        ("user-pack", "M1"),
+        ("user-pack", "M2"),
+    ]
     assert {f.rule: f.framework for f in result.findings}["U1-01"] == "user-pack"
 
 
@@ -240,8 +282,9 @@ def test_same_input_gives_equal_results() -> None:
 def test_partial_explanation_names_the_lower_bar_reached() -> None:
     result = run({**GOOD, "retention.max_days": 60})
     finding = next(f for f in result.findings if f.rule == "M1-01")
-    assert finding.explanation == ("Partly met: the retention period in days: 90 or less; "
-                                   "the full requirement is not reached.")
+    assert finding.explanation == (
+        "Partly met: the retention period in days: 90 or less; the full requirement is not reached."
+    )
 
 
 def test_rule_files_may_answer_yes_no_facts_with_yes_and_no(tmp_path: Path) -> None:
@@ -251,16 +294,25 @@ def test_rule_files_may_answer_yes_no_facts_with_yes_and_no(tmp_path: Path) -> N
     rule.write_text(rule.read_text().replace("is: true}", "is: yes}"))
     assert "is: yes}" in rule.read_text()
     framework = load_framework(str(pack))
-    assert next(r for r in framework.rules if r.id == "M1-02").met_when == {"fact": "retention.sunset_clause",
-                                                                           "is": True}
+    assert next(r for r in framework.rules if r.id == "M1-02").met_when == {
+        "fact": "retention.sunset_clause",
+        "is": True,
+    }
 
 
 # --- the default framework: verdicts bounded by what is known ----------------------------------------------
 
 # Eight favourable facts, the rest unknown: what an operator's press release might establish.
-PRESS_RELEASE = {"legality.instrument_type": "statute", "legality.competent_body": True, "legality.published": True,
-                 "scope.scanning": "targeted", "retention.max_days": 14, "minimisation.sold": False,
-                 "fairness.protected_grounds_targeting": False, "transparency.oversight_body": "independent_binding"}
+PRESS_RELEASE = {
+    "legality.instrument_type": "statute",
+    "legality.competent_body": True,
+    "legality.published": True,
+    "scope.scanning": "targeted",
+    "retention.max_days": 14,
+    "minimisation.sold": False,
+    "fairness.protected_grounds_targeting": False,
+    "transparency.oversight_body": "independent_binding",
+}
 
 
 def agora(facts: dict[str, Any]) -> Any:
@@ -276,6 +328,7 @@ def test_eight_favourable_facts_get_no_grade_and_no_principle_met(tmp_path: Path
     assert Verdict.PARTIALLY_MET not in set(verdicts(result).values())
     from auditkit.render import RenderOptions
     from auditkit.render.text import render
+
     text = render(result, RenderOptions()).decode()
     undecided = f"{result.counts['unknown']} of {len(result.findings)} rules undecided"
     grade = f"{result.grade.high}-{result.grade.low}, undetermined: {undecided}"
@@ -283,8 +336,12 @@ def test_eight_favourable_facts_get_no_grade_and_no_principle_met(tmp_path: Path
     assert "To settle P1, establish: " in text
     # The same description through the command line: a gate at 80 must not pass on what is unknown.
     from cli_support import cli
-    lines = ["format_version: 1", "deployment: {name: Press release}",
-             "sources: [{id: pr, publisher: Operator, title: Press release, date: '2026'}]"]
+
+    lines = [
+        "format_version: 1",
+        "deployment: {name: Press release}",
+        "sources: [{id: pr, publisher: Operator, title: Press release, date: '2026'}]",
+    ]
     sections: dict[str, list[str]] = {}
     for path, value in PRESS_RELEASE.items():
         section, name = path.split(".")
@@ -302,13 +359,16 @@ def test_sold_and_scraped_fail_minimisation_even_with_everything_else_unknown() 
     result = agora({"minimisation.sold": True, "minimisation.uses_scraped_images": True})
     p6 = next(p for p in result.principles if p.id == "P6")
     assert p6.verdict is Verdict.NOT_MET
-    assert p6.verdict_reason.startswith("Not met: P6-04 is not met")
+    assert p6.verdict_reason == (
+        "Not met: decisive rule P6-04 is not met, which fails the principle whatever its other rules say."
+    )
     assert p6.score is not None and p6.score.high < 85
     assert result.grade.high != "F" and result.red_lines_crossed == []  # a decisive rule does not cap the grade
 
 
 def test_without_decisive_rules_the_bounds_alone_put_sold_and_scraped_below_insufficient(tmp_path: Path) -> None:
     from auditkit.rules.loader import builtin_root
+
     pack = tmp_path / "agora"
     shutil.copytree(builtin_root() / "agora-2020", pack)
     for rule in (pack / "rules").iterdir():
@@ -319,13 +379,16 @@ def test_without_decisive_rules_the_bounds_alone_put_sold_and_scraped_below_insu
     assert (p6.score, p6.verdict) == (ScoreRange(low=0.0, high=71.9), Verdict.FALLS_SHORT)
 
 
-@pytest.mark.parametrize(("facts", "principle", "rule"), [
-    ({"scope.scanning": "untargeted"}, "P3", "P3-01"),                 # red line
-    ({"minimisation.used_beyond_purposes": True}, "P6", "P6-02"),     # never reused for other ends
-    ({"minimisation.punitive_use": True}, "P6", "P6-03"),             # punitive ones included
-    ({"minimisation.sold": True}, "P6", "P6-04"),                     # never sold
-    ({"fairness.protected_grounds_targeting": True}, "P8", "P8-01"),  # never targeted on listed grounds
-])
+@pytest.mark.parametrize(
+    ("facts", "principle", "rule"),
+    [
+        ({"scope.scanning": "untargeted"}, "P3", "P3-01"),  # red line
+        ({"minimisation.used_beyond_purposes": True}, "P6", "P6-02"),  # never reused for other ends
+        ({"minimisation.punitive_use": True}, "P6", "P6-03"),  # punitive ones included
+        ({"minimisation.sold": True}, "P6", "P6-04"),  # never sold
+        ({"fairness.protected_grounds_targeting": True}, "P8", "P8-01"),  # never targeted on listed grounds
+    ],
+)
 def test_one_decisive_breach_fails_its_principle_alone(facts: dict[str, Any], principle: str, rule: str) -> None:
     result = agora(facts)
     assert verdicts(result)[principle] is Verdict.NOT_MET
@@ -345,6 +408,7 @@ def test_agora_results_validate_against_the_published_schema() -> None:
     import jsonschema
 
     from auditkit.schemas import schema_json
+
     validator = jsonschema.Draft202012Validator(schema_json("result"))
     for facts in ({}, PRESS_RELEASE, GOOD_AGORA):
         data = agora(facts).model_dump(mode="json")

@@ -43,25 +43,29 @@ def finding(result: Any, rule: str) -> Any:
 
 
 def test_standing_follows_the_source_kind_and_can_be_set() -> None:
-    result = run("retention:\n  max_days: {value: 400, sources: [court-2020]}\n"
-                 "scope:\n  scanning: {value: untargeted, sources: [press-2021]}\n"
-                 "deidentification:\n  claimed: {value: yes, sources: [operator-2021]}\n"
-                 "  independently_verifiable: {value: no, sources: [court-2020], standing: alleged}\n",
-                 evidence="alleged")
+    result = run(
+        "retention:\n  max_days: {value: 400, sources: [court-2020]}\n"
+        "scope:\n  scanning: {value: untargeted, sources: [press-2021]}\n"
+        "deidentification:\n  claimed: {value: yes, sources: [operator-2021]}\n"
+        "  independently_verifiable: {value: no, sources: [court-2020], standing: alleged}\n",
+        evidence="alleged",
+    )
     assert finding(result, "M1-01").standing == "established"
     assert finding(result, "M2-01").standing == "reported"
     assert finding(result, "M2-02").standing == "alleged"  # a court quoting a claim it does not decide
 
 
 def test_the_strongest_source_decides_the_default_standing() -> None:
-    result = run("scope:\n  scanning: {value: untargeted, sources: [lawyer-2021, operator-2021]}\n",
-                 evidence="established")
+    result = run(
+        "scope:\n  scanning: {value: untargeted, sources: [lawyer-2021, operator-2021]}\n", evidence="established"
+    )
     assert finding(result, "M2-01").status == "not_met"
     assert finding(result, "M2-01").standing == "established"
 
 
-@pytest.mark.parametrize(("evidence", "status"), [("alleged", "not_met"), ("reported", "unknown"),
-                                                  ("established", "unknown")])
+@pytest.mark.parametrize(
+    ("evidence", "status"), [("alleged", "not_met"), ("reported", "unknown"), ("established", "unknown")]
+)
 def test_an_alleged_fact_decides_only_at_evidence_alleged(evidence: str, status: str) -> None:
     result = run("scope:\n  scanning: {value: untargeted, sources: [lawyer-2021]}\n", evidence)
     found = finding(result, "M2-01")
@@ -79,37 +83,48 @@ def test_findings_on_weaker_facts_attribute_instead_of_asserting() -> None:
     alleged = run("scope:\n  scanning: {value: untargeted, sources: [lawyer-2021]}\n", "alleged")
     numbers = {s.id: s.number for s in alleged.sources}
     assert finding(alleged, "M2-01").explanation == (
-        f"It is alleged [{numbers['lawyer-2021']}], but not established, that everyone in view is scanned.")
+        f"It is alleged [{numbers['lawyer-2021']}], but not established, that everyone in view is scanned."
+    )
     reported = run("retention:\n  max_days: {value: 60, sources: [press-2021]}\n")
     assert finding(reported, "M1-01").explanation.startswith(
         f"It has been reported [{ {s.id: s.number for s in reported.sources}['press-2021'] }], but not "
-        "established, that the requirement is only partly met: ")
+        "established, that the requirement is only partly met: "
+    )
     established = run("scope:\n  scanning: {value: untargeted, sources: [court-2020]}\n")
     assert finding(established, "M2-01").explanation == "Everyone in view is scanned."
 
 
 def test_a_disputed_fact_names_who_contests_it() -> None:
-    result = run("scope:\n  scanning: {value: untargeted, sources: [press-2021], standing: disputed, "
-                 "contested_by: [operator-2021]}\n", "alleged")
+    result = run(
+        "scope:\n  scanning: {value: untargeted, sources: [press-2021], standing: disputed, "
+        "contested_by: [operator-2021]}\n",
+        "alleged",
+    )
     numbers = {s.id: s.number for s in result.sources}
     found = finding(result, "M2-01")
     assert found.standing == "disputed"
-    assert found.explanation.startswith(f"It is alleged [{numbers['press-2021']}], and contested by the operator "
-                                        f"[{numbers['operator-2021']}], that ")
+    assert found.explanation.startswith(
+        f"It is alleged [{numbers['press-2021']}], and contested by the operator [{numbers['operator-2021']}], that "
+    )
 
 
 def test_the_summary_separates_established_gaps_from_reported_ones(tmp_path: Path) -> None:
     path = tmp_path / "mixed.yaml"
-    path.write_text(HEAD + "retention:\n  max_days: {value: 400, sources: [lawyer-2021]}\n"
-                    "scope:\n  scanning: {value: untargeted, sources: [court-2020]}\n", encoding="utf-8")
+    path.write_text(
+        HEAD + "retention:\n  max_days: {value: 400, sources: [lawyer-2021]}\n"
+        "scope:\n  scanning: {value: untargeted, sources: [court-2020]}\n",
+        encoding="utf-8",
+    )
     code, out, _ = cli("audit", str(path), "-f", str(MINI), "--format", "md", "--evidence", "alleged")
     assert code == 0
     summary = out.split("## Executive summary", 1)[1].split("## Findings by principle", 1)[0]
     established, attributed = summary.split("### Gaps resting on reported or alleged facts")
     assert "**M2-01** (Not met, critical, red line) Everyone in view is scanned." in established  # a court's finding
     assert "No rule is shown to be unmet on established facts." in established and "M1-01" not in established
-    assert "**M1-01** (Not met, high, alleged) It is alleged \\[1\\], but not established, that data is kept for " \
+    assert (
+        "**M1-01** (Not met, high, alleged) It is alleged \\[1\\], but not established, that data is kept for "
         "more than 90 days." in attributed
+    )
     assert "Data is kept for more than" not in out  # never asserted as a fact anywhere in the report
     code, out, _ = cli("audit", str(path), "-f", str(MINI), "--format", "md", "--evidence", "established")
     assert "### Gaps resting on reported or alleged facts" not in out
@@ -122,6 +137,7 @@ def test_pinpoints_are_kept_per_citation_and_printed() -> None:
     assert row.sources == ["court-2020", "press-2021"] and row.pinpoints == {"court-2020": "para 94"}
     from auditkit.render import RenderOptions
     from auditkit.render.markdown import render
+
     number = {s.id: s.number for s in result.sources}["court-2020"]
     assert f"(\\[{number}\\] para 94)" in render(result, RenderOptions()).decode()
 
@@ -130,14 +146,18 @@ def test_not_applicable_with_a_reason_makes_the_rule_not_applicable() -> None:
     result = run("deidentification:\n  claimed: {value: not_applicable, reason: The system keeps no data.}\n")
     assert finding(result, "M2-02").status == "not_applicable"  # its applies_when reads the claim
     assert all(not g.fact.startswith("deidentification.") for g in result.information_gaps)
-    result = run("deidentification:\n  claimed: {value: yes, sources: [operator-2021]}\n"
-                 "  independently_verifiable: {value: not_applicable, reason: Only the operator holds the data.}\n")
+    result = run(
+        "deidentification:\n  claimed: {value: yes, sources: [operator-2021]}\n"
+        "  independently_verifiable: {value: not_applicable, reason: Only the operator holds the data.}\n"
+    )
     assert finding(result, "M2-02").status == "not_applicable"
 
 
 def test_law_and_practice_a_breach_in_practice_decides() -> None:
-    body = ("scope:\n  scanning:\n    law: {value: targeted, sources: [court-2020]}\n"
-            "    practice: {value: untargeted, sources: [{id: court-2020, at: para 12}]}\n")
+    body = (
+        "scope:\n  scanning:\n    law: {value: targeted, sources: [court-2020]}\n"
+        "    practice: {value: untargeted, sources: [{id: court-2020, at: para 12}]}\n"
+    )
     found = finding(run(body), "M2-01")
     assert found.status == "not_met"
     assert [(r.aspect, r.value) for r in found.facts] == [("law", "targeted"), ("practice", "untargeted")]
@@ -145,14 +165,25 @@ def test_law_and_practice_a_breach_in_practice_decides() -> None:
     both_fine = body.replace("untargeted", "targeted")
     assert finding(run(both_fine), "M2-01").status == "met"
     law_breach = body.replace("law: {value: targeted", "law: {value: untargeted").replace(
-        "practice: {value: untargeted", "practice: {value: targeted")
+        "practice: {value: untargeted", "practice: {value: targeted"
+    )
     assert finding(run(law_breach), "M2-01").status == "not_met"
 
 
-@pytest.mark.parametrize(("value", "status"), [
-    ("{at_least: 400}", "not_met"), ("{at_most: 20}", "met"), ("{at_least: 10, at_most: 20}", "met"),
-    ("{at_least: 10, at_most: 60}", "unknown"), ("{at_least: 40, at_most: 60}", "partial"),
-    ("{about: 28}", "unknown"), ("{about: 20}", "met"), ("{at_least: 20}", "unknown"), ("{at_most: 120}", "unknown")])
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        ("{at_least: 400}", "not_met"),
+        ("{at_most: 20}", "met"),
+        ("{at_least: 10, at_most: 20}", "met"),
+        ("{at_least: 10, at_most: 60}", "unknown"),
+        ("{at_least: 40, at_most: 60}", "partial"),
+        ("{about: 28}", "unknown"),
+        ("{about: 20}", "met"),
+        ("{at_least: 20}", "unknown"),
+        ("{at_most: 120}", "unknown"),
+    ],
+)
 def test_numbers_with_bounds_are_decided_in_three_valued_logic(value: str, status: str) -> None:
     result = run(f"retention:\n  max_days: {{value: {value}, sources: [court-2020]}}\n")
     found = finding(result, "M1-01")
@@ -163,8 +194,7 @@ def test_numbers_with_bounds_are_decided_in_three_valued_logic(value: str, statu
 
 def test_bounded_numbers_and_periods_round_trip_to_json(tmp_path: Path) -> None:
     path = tmp_path / "bounds.yaml"
-    path.write_text(HEAD + "retention:\n  max_days: {value: {about: 40000}, sources: [court-2020]}\n",
-                    encoding="utf-8")
+    path.write_text(HEAD + "retention:\n  max_days: {value: {about: 40000}, sources: [court-2020]}\n", encoding="utf-8")
     code, out, err = cli("audit", str(path), "-f", str(MINI), "--format", "json")
     assert (code, err) == (0, "")
     [row] = next(f for f in json.loads(out)["findings"] if f["rule"] == "M1-01")["facts"]
@@ -173,17 +203,25 @@ def test_bounded_numbers_and_periods_round_trip_to_json(tmp_path: Path) -> None:
 
 def test_undated_sources_and_warnings_for_sources_a_reader_cannot_check(tmp_path: Path) -> None:
     path = tmp_path / "warn.yaml"
-    path.write_text("format_version: 2\ndeployment: {name: x}\nsources:\n"
-                    "  - {id: a, kind: press, publisher: p, title: t, date: undated}\n"
-                    "  - {id: b, publisher: p, title: t, date: 2020, url: 'https://example.org/b'}\n"
-                    "legality:\n  published: {value: no, sources: [a, b]}\n", encoding="utf-8")
+    path.write_text(
+        "format_version: 2\ndeployment: {name: x}\nsources:\n"
+        "  - {id: a, kind: press, publisher: p, title: t, date: undated}\n"
+        "  - {id: b, publisher: p, title: t, date: 2020, url: 'https://example.org/b'}\n"
+        "legality:\n  published: {value: no, sources: [a, b]}\n",
+        encoding="utf-8",
+    )
     code, out, err = cli("validate", str(path))
     assert (code, out) == (0, f"{path}: valid\n")
     assert err.splitlines() == [
-        (f"{path}:4:5: sources[1]: warning: this source has no url or archive; add 'url:' (or 'archive:' naming a "
-         "copy kept elsewhere) so that readers can check it"),
-        (f"{path}:5:5: sources[2]: warning: this source has no kind, so facts resting on it count as reported; add "
-         "'kind:' with one of: law, official_record, court, regulator, operator, press, ngo, academic, party_claim")]
+        (
+            f"{path}:4:5: sources[1]: warning: this source has no url or archive; add 'url:' (or 'archive:' naming a "
+            "copy kept elsewhere) so that readers can check it"
+        ),
+        (
+            f"{path}:5:5: sources[2]: warning: this source has no kind, so facts resting on it count as reported; add "
+            "'kind:' with one of: law, official_record, court, regulator, operator, press, ngo, academic, party_claim"
+        ),
+    ]
     assert cli("validate", "--strict", str(path)) == (2, "", err)
     code, out, strict_err = cli("audit", "--strict", str(path), "-f", str(MINI))
     assert (code, out, strict_err) == (2, "", err)
@@ -192,15 +230,21 @@ def test_undated_sources_and_warnings_for_sources_a_reader_cannot_check(tmp_path
 def test_format_1_still_loads_with_a_one_line_notice(tmp_path: Path) -> None:
     path = tmp_path / "old.yaml"
     path.write_text("format_version: 1\ndeployment: {name: x}\n", encoding="utf-8")
-    assert cli("validate", str(path)) == (0, f"{path}: valid\n", (
-        f"{path}:1:1: format_version: notice: format_version 1 is read as a subset of format 2 (sources without "
-        f"a kind count as reported); run 'auditkit migrate {path}' to rewrite it as format 2\n"))
+    assert cli("validate", str(path)) == (
+        0,
+        f"{path}: valid\n",
+        (
+            f"{path}:1:1: format_version: notice: format_version 1 is read as a subset of format 2 (sources without "
+            f"a kind count as reported); run 'auditkit migrate {path}' to rewrite it as format 2\n"
+        ),
+    )
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (Path(__file__).parents[1] / "examples").glob("*.yaml")))
 def test_at_evidence_established_only_established_facts_decide(name: str) -> None:
     from auditkit.model.load import load_deployment
     from auditkit.rules.loader import DEFAULT_FRAMEWORK
+
     loaded = load_deployment(Path(__file__).parents[1] / "examples" / name)
     result = audit(loaded, [load_framework(DEFAULT_FRAMEWORK)], "established")
     for found in result.findings:

@@ -20,8 +20,12 @@ from auditkit.model.load import parse_deployment
 from auditkit.rules.loader import _load
 from auditkit.template import template
 
-FUZZ = settings(max_examples=300, derandomize=True, deadline=1000,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=300,
+    derandomize=True,
+    deadline=1000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 MINI = Path(__file__).parent / "fixtures" / "frameworks" / "mini"
 FILLED = """\
 format_version: 1
@@ -46,12 +50,64 @@ scope:
   scanning: undisclosed
   camera_count: unknown
 """
-SEEDS = [FILLED, template(), ('{"format_version": 1, "deployment": {"name": "x"}, "legality": {"published": '
-         '{"value": "no", "sources": ["a"]}}, "sources": [{"id": "a", "publisher": "p", "title": "t", "date": "2020"}]}')]
-YAML_BITS = st.sampled_from([":", ": ", "- ", "-", "[", "]", "{", "}", ",", "&a ", "*a", "!!", "!tag ", "|", ">",
-                             "'", '"', "#", "%", "@", "`", "?", "\t", "\n", "  ", "\\", "---\n", "...\n", "<<: ",
-                             "\x00", "\x07", "\ufeff", "\u2028", "é", "🙂", "yes", "no", "~", "null", "1e5",
-                             "0x1F", "2020-01-01", "unknown", "value: ", "sources: [", "format_version: 2\n"])
+SEEDS = [
+    FILLED,
+    template(),
+    (
+        '{"format_version": 1, "deployment": {"name": "x"}, "legality": {"published": '
+        '{"value": "no", "sources": ["a"]}}, "sources": [{"id": "a", "publisher": "p", "title": "t", "date": "2020"}]}'
+    ),
+]
+YAML_BITS = st.sampled_from(
+    [
+        ":",
+        ": ",
+        "- ",
+        "-",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&a ",
+        "*a",
+        "!!",
+        "!tag ",
+        "|",
+        ">",
+        "'",
+        '"',
+        "#",
+        "%",
+        "@",
+        "`",
+        "?",
+        "\t",
+        "\n",
+        "  ",
+        "\\",
+        "---\n",
+        "...\n",
+        "<<: ",
+        "\x00",
+        "\x07",
+        "\ufeff",
+        "\u2028",
+        "é",
+        "🙂",
+        "yes",
+        "no",
+        "~",
+        "null",
+        "1e5",
+        "0x1F",
+        "2020-01-01",
+        "unknown",
+        "value: ",
+        "sources: [",
+        "format_version: 2\n",
+    ]
+)
 
 
 def check(raw: bytes) -> None:
@@ -77,7 +133,7 @@ def mutated(draw: st.DrawFn) -> str:
         if kind == "insert":
             text = text[:at] + draw(YAML_BITS) + text[at:]
         elif kind == "delete":
-            text = text[:at] + text[at + draw(st.integers(min_value=1, max_value=12)):]
+            text = text[:at] + text[at + draw(st.integers(min_value=1, max_value=12)) :]
         elif kind == "cut-line":
             lines[row] = lines[row][: draw(st.integers(min_value=0, max_value=len(lines[row])))]
             text = "\n".join(lines)
@@ -117,14 +173,18 @@ def test_yaml_punctuation_soup(parts: list[str]) -> None:
     check("".join(parts).encode("utf-8", errors="surrogatepass"))
 
 
-RULE_EDITS = st.tuples(st.sampled_from(sorted(p.name for p in (MINI / "rules").iterdir())),
-                       st.lists(YAML_BITS, min_size=1, max_size=4), st.integers(min_value=0, max_value=600))
+RULE_EDITS = st.tuples(
+    st.sampled_from(sorted(p.name for p in (MINI / "rules").iterdir())),
+    st.lists(YAML_BITS, min_size=1, max_size=4),
+    st.integers(min_value=0, max_value=600),
+)
 
 
 @settings(max_examples=80, derandomize=True, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 @given(edit=RULE_EDITS)
-def test_mutated_rule_files_in_a_pack(edit: tuple[str, list[str], int], tmp_path_factory: pytest.TempPathFactory
-                                      ) -> None:
+def test_mutated_rule_files_in_a_pack(
+    edit: tuple[str, list[str], int], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     name, bits, at = edit
     pack = tmp_path_factory.mktemp("pack")
     shutil.copytree(MINI, pack, dirs_exist_ok=True)
@@ -141,6 +201,7 @@ def test_structure_aware_fuzz_run_of_examples_and_packs() -> None:
     """A bounded run of benchmarks/fuzz.py (the long run is documented in docs/limits.md): mutated case studies
     and rule packs through validate, audit in four formats and principles --check; exit 0, 1 or 2 only."""
     import sys
+
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     import fuzz
 

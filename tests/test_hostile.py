@@ -68,12 +68,16 @@ def test_a_huge_json_integer_in_a_pack_is_read_as_a_bad_value_not_a_crash(tmp_pa
     manifest = pack / "framework.yaml"
     code, out, err = cli("audit", str(EXAMPLE), "-f", str(pack))
     assert (code, out) == (2, "")
-    assert err == (f"{pack}/rules/M1-01.yaml:1:1: the file holds a list, but a rule is a set of 'key: value' "
-                   "lines\n")
-    manifest.write_text("{\"id\": " + "7" * 5000 + "}", encoding="utf-8")
+    assert err == (f"{pack}/rules/M1-01.yaml:1:1: the file holds a list, but a rule is a set of 'key: value' lines\n")
+    manifest.write_text('{"id": ' + "7" * 5000 + "}", encoding="utf-8")
     code, _, err = cli("principles", "--check", "-f", str(pack))
-    assert (code, err) == (2, "".join(f"{manifest}:1:1: the required field '{name}' is missing; add it\n"
-                                      for name in ("title", "version", "source", "principles", "scoring")))
+    assert (code, err) == (
+        2,
+        "".join(
+            f"{manifest}:1:1: the required field '{name}' is missing; add it\n"
+            for name in ("title", "version", "source", "principles", "scoring")
+        ),
+    )
 
 
 # --- 2. one date type ---------------------------------------------------------------------------------
@@ -84,18 +88,23 @@ def test_real_dates_are_dates(text: str) -> None:
     assert check_date(text) == text
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("2024-02-30", "February 2024 has days 01 to 29; write a real date"),
-    ("1900-02-29", "February 1900 has days 01 to 28; write a real date"),
-    ("2024-13-01", "the month must be from 01 to 12; write it as YYYY-MM-DD"),
-    ("2024-00-10", "the month must be from 01 to 12; write it as YYYY-MM-DD"),
-    ("0000-01-01", "the year must be from 1600 to 2199; write it as YYYY-MM-DD"),
-    ("9999-99-99", "the year must be from 1600 to 2199; write it as YYYY-MM-DD"),
-    ("٢٠٢٤-٠١-٠١", "write it with the digits 0-9, as YYYY-MM-DD"),
-    ("２０２４-０１-０１", "write it with the digits 0-9, as YYYY-MM-DD"),
-    ("2024-1-1", "write it as YYYY-MM-DD"), ("2024-01", "write it as YYYY-MM-DD"),
-    ("2024-01-01 ", "write it as YYYY-MM-DD"), ("2024-01-01\n", "write it as YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("2024-02-30", "February 2024 has days 01 to 29; write a real date"),
+        ("1900-02-29", "February 1900 has days 01 to 28; write a real date"),
+        ("2024-13-01", "the month must be from 01 to 12; write it as YYYY-MM-DD"),
+        ("2024-00-10", "the month must be from 01 to 12; write it as YYYY-MM-DD"),
+        ("0000-01-01", "the year must be from 1600 to 2199; write it as YYYY-MM-DD"),
+        ("9999-99-99", "the year must be from 1600 to 2199; write it as YYYY-MM-DD"),
+        ("٢٠٢٤-٠١-٠١", "write it with the digits 0-9, as YYYY-MM-DD"),
+        ("２０２４-０１-０１", "write it with the digits 0-9, as YYYY-MM-DD"),
+        ("2024-1-1", "write it as YYYY-MM-DD"),
+        ("2024-01", "write it as YYYY-MM-DD"),
+        ("2024-01-01 ", "write it as YYYY-MM-DD"),
+        ("2024-01-01\n", "write it as YYYY-MM-DD"),
+    ],
+)
 def test_impossible_dates_are_refused_with_the_reason(text: str, reason: str) -> None:
     with pytest.raises(ValueError) as caught:
         check_date(text)
@@ -104,32 +113,48 @@ def test_impossible_dates_are_refused_with_the_reason(text: str, reason: str) ->
 
 def test_partial_dates_where_the_format_allows_them() -> None:
     assert [check_date(x, partial=True) for x in ("2019", 2019, "2019-05", "2019-05-31")] == [
-        "2019", "2019", "2019-05", "2019-05-31"]
-    for bad, reason in (("2019-13", "the month must be from 01 to 12"), (True, "write it as YYYY, YYYY-MM"),
-                        (20190, "write it as YYYY, YYYY-MM"), ("1599", "the year must be from 1600")):
+        "2019",
+        "2019",
+        "2019-05",
+        "2019-05-31",
+    ]
+    for bad, reason in (
+        ("2019-13", "the month must be from 01 to 12"),
+        (True, "write it as YYYY, YYYY-MM"),
+        (20190, "write it as YYYY, YYYY-MM"),
+        ("1599", "the year must be from 1600"),
+    ):
         with pytest.raises(ValueError, match=reason):
             check_date(bad, partial=True)
 
 
-@pytest.mark.parametrize(("date", "message"), [
-    ("2024-02-30", "February 2024 has days 01 to 29; write a real date"),
-    ("٢٠٢٤-٠١-٠١", "write it with the digits 0-9, as YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("2024-02-30", "February 2024 has days 01 to 29; write a real date"),
+        ("٢٠٢٤-٠١-٠١", "write it with the digits 0-9, as YYYY-MM-DD"),
+    ],
+)
 def test_the_audit_date_option_takes_the_same_dates(deployment: Path, date: str, message: str) -> None:
     assert cli("audit", str(deployment), "-f", str(MINI), "--audit-date", date) == (
-        2, "", f"--audit-date: '{date}' is not a date; {message}\n")
+        2,
+        "",
+        f"--audit-date: '{date}' is not a date; {message}\n",
+    )
 
 
 def test_a_leap_day_audit_date_renders_in_every_format(deployment: Path, tmp_path: Path) -> None:
-    text = deployment.read_text(encoding="utf-8").replace("name: Riverside camera pilot",
-                                                          "name: Riverside camera pilot\n  audit_date: '2024-02-29'")
+    text = deployment.read_text(encoding="utf-8").replace(
+        "name: Riverside camera pilot", "name: Riverside camera pilot\n  audit_date: '2024-02-29'"
+    )
     deployment.write_text(text, encoding="utf-8")
     for fmt in ("json", "md", "html", "pdf"):
         target = tmp_path / f"r.{fmt}"
         code, _, err = cli("audit", str(deployment), "-f", str(MINI), "--format", fmt, "-o", str(target))
         assert (code, err) == (0, f"wrote {target}\n")
-    assert "29 February 2024" in (tmp_path / "r.html").read_text(encoding="utf-8") or \
-        "2024-02-29" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "29 February 2024" in (tmp_path / "r.html").read_text(encoding="utf-8") or "2024-02-29" in (
+        tmp_path / "r.html"
+    ).read_text(encoding="utf-8")
 
 
 # --- 6. deep folders in a pack's rules/ ---------------------------------------------------------------
@@ -156,8 +181,11 @@ def test_deeply_nested_rule_folders_are_refused_quickly(tmp_path: Path) -> None:
         subprocess.run(["rm", "-rf", str(pack / "rules" / "d")], check=True)
     deepest = "/".join(["d"] * (MAX_RULE_DEPTH + 1))
     assert [str(p) for p in caught.value.problems] == [
-        (f"{pack}/rules/{deepest}: folders inside rules/ are nested more than {MAX_RULE_DEPTH} levels deep; keep "
-         "rule files at most that deep")]
+        (
+            f"{pack}/rules/{deepest}: folders inside rules/ are nested more than {MAX_RULE_DEPTH} levels deep; keep "
+            "rule files at most that deep"
+        )
+    ]
 
 
 def test_rule_files_at_the_deepest_allowed_level_load(tmp_path: Path) -> None:
@@ -180,16 +208,20 @@ def test_a_control_character_in_a_pack_key_is_refused(tmp_path: Path) -> None:
     manifest.write_text(text.replace("grades: {A: 85", 'grades: {"\\e]0;owned\\a\\e[2J": 85'), encoding="utf-8")
     code, out, err = cli("audit", str(EXAMPLE), "-f", str(pack))
     assert (code, out) == (2, "")
-    assert err == (f"{manifest}:9:12: scoring.grades.?]0;owned??[2J: this key holds an invisible control "
-                   "character (U+001B) that could hide or reorder what a report shows; remove it\n")
+    assert err == (
+        f"{manifest}:9:12: scoring.grades.?]0;owned??[2J: this key holds an invisible control "
+        "character (U+001B) that could hide or reorder what a report shows; remove it\n"
+    )
 
 
 # --- 9. -o onto special files ---------------------------------------------------------------------------
 
 
 def _special_message(name: Path, kind: str) -> str:
-    return (f"{name}: this is {kind}, not a regular file, and auditkit writes reports only to regular files or "
-            "new names; choose a file name, or '-o -' for standard output\n")
+    return (
+        f"{name}: this is {kind}, not a regular file, and auditkit writes reports only to regular files or "
+        "new names; choose a file name, or '-o -' for standard output\n"
+    )
 
 
 def test_output_onto_a_fifo_is_refused_and_the_fifo_stays(deployment: Path, tmp_path: Path) -> None:
@@ -221,8 +253,13 @@ def test_output_through_a_symlink_is_refused_unless_the_target_is_named(deployme
     link = tmp_path / "link.md"
     link.symlink_to(real)
     code, _, err = cli("audit", str(deployment), "-f", str(MINI), "--format", "md", "-o", str(link))
-    assert (code, err) == (2, (f"{link}: this is a link to {real}; auditkit does not write through links, so "
-                               "give that file's own name if you mean to replace it\n"))
+    assert (code, err) == (
+        2,
+        (
+            f"{link}: this is a link to {real}; auditkit does not write through links, so "
+            "give that file's own name if you mean to replace it\n"
+        ),
+    )
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "old\n"
     assert cli("audit", str(deployment), "-f", str(MINI), "--format", "md", "-o", str(real))[0] == 0
     assert real.read_text(encoding="utf-8").startswith("# Human-rights audit")
@@ -234,28 +271,39 @@ def test_a_link_to_standard_output_is_refused_with_the_dash_hint(deployment: Pat
     link = tmp_path / "stdout"  # like /dev/stdout, a link to something that is not a regular file
     link.symlink_to(fifo)
     code, _, err = cli("audit", str(deployment), "-f", str(MINI), "-o", str(link))
-    assert (code, err) == (2, (f"{link}: this is a link, not a regular file; give the name of a regular file, "
-                               "or '-o -' for standard output\n"))
+    assert (code, err) == (
+        2,
+        (
+            f"{link}: this is a link, not a regular file; give the name of a regular file, "
+            "or '-o -' for standard output\n"
+        ),
+    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "md", "html", "pdf"])
 def test_dash_writes_any_format_to_standard_output(deployment: Path, fmt: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with out.open("wb") as stdout:
-        run = _auditkit(["audit", str(deployment), "-f", str(MINI),
-                              "--format", fmt, "-o", "-"], stdout=stdout, stderr=subprocess.PIPE, timeout=120,
-                             cwd=tmp_path)
+        run = _auditkit(
+            ["audit", str(deployment), "-f", str(MINI), "--format", fmt, "-o", "-"],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            cwd=tmp_path,
+        )
     assert (run.returncode, run.stderr) == (0, b"")
     data = out.read_bytes()
-    assert data.startswith({"text": b"auditkit ", "json": b"{", "md": b"# Human", "html": b"<!DOCTYPE",
-                            "pdf": b"%PDF-"}[fmt])
+    assert data.startswith(
+        {"text": b"auditkit ", "json": b"{", "md": b"# Human", "html": b"<!DOCTYPE", "pdf": b"%PDF-"}[fmt]
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "riverside.yaml"]
 
 
 def test_stale_temporary_files_of_dead_processes_are_removed(deployment: Path, tmp_path: Path) -> None:
     target = tmp_path / "r.json"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     stale = tmp_path / f".r.json.{dead}.abc123_z.part"
     old = tmp_path / ".r.json.k2j4h5g6.part"  # an older version's name, without the pid
     alive = tmp_path / f".r.json.{os.getpid()}.def456_y.part"  # a writer still at work: left alone
@@ -294,19 +342,23 @@ def test_sigterm_is_one_line_and_exit_143(deployment: Path, monkeypatch: pytest.
 def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes(tmp_path: Path, fmt: str) -> None:
     name = os.fsdecode(b"bad\xff\x1b[2J.yaml")
     shutil.copy(EXAMPLE, tmp_path / name)
-    run = _auditkit(["audit", name, "--format", fmt], capture_output=True,
-                         cwd=tmp_path, timeout=120)
+    run = _auditkit(["audit", name, "--format", fmt], capture_output=True, cwd=tmp_path, timeout=120)
     assert (run.returncode, run.stderr) == (0, b"")
     assert b"\x1b" not in run.stdout and b"\xff" not in run.stdout
-    shown = {"text": b"Input: bad\\xFF?[2J.yaml", "json": b'"input_file": "bad\\\\xFF?[2J.yaml"',
-             "md": b"bad\\\\xFF?\\[2J.yaml", "html": b"bad\\xFF?[2J.yaml"}[fmt]
+    shown = {
+        "text": b"Input: bad\\xFF?[2J.yaml",
+        "json": b'"input_file": "bad\\\\xFF?[2J.yaml"',
+        "md": b"bad\\\\xFF?\\[2J.yaml",
+        "html": b"bad\\xFF?[2J.yaml",
+    }[fmt]
     assert shown in run.stdout
     bad = tmp_path / os.fsdecode(b"worse\xfe.yaml")
     bad.write_text("format_version: 1\n", encoding="utf-8")
-    run = _auditkit(["validate", bad.name], capture_output=True,
-                         cwd=tmp_path, timeout=120)
+    run = _auditkit(["validate", bad.name], capture_output=True, cwd=tmp_path, timeout=120)
     assert (run.returncode, run.stderr) == (
-        2, b"worse\\xFE.yaml:1:1: deployment: the required field 'deployment' is missing; add it\n")
+        2,
+        b"worse\\xFE.yaml:1:1: deployment: the required field 'deployment' is missing; add it\n",
+    )
 
 
 def test_the_escaping_functions() -> None:
@@ -314,7 +366,8 @@ def test_the_escaping_functions() -> None:
     assert file_label(os.fsdecode(b"a\xff\x9b.yaml")) == "a\\xFF\\x9B.yaml"
     assert markdown("<b>x</b> *y* `z` [a](b) | & @ ~") == "\\<b\\>x\\</b\\> \\*y\\* \\`z\\` \\[a\\](b) \\| \\& \\@ \\~"
     assert markdown("see https://evil.example, www.evil.example, mailto:x") == (
-        "see https\\://evil.example, www\\.evil.example, mailto\\:x")
+        "see https\\://evil.example, www\\.evil.example, mailto\\:x"
+    )
     assert markdown("write to a.b@example.org now") == "write to `a.b@example.org` now"
     assert markdown_code("plain") == "`plain`"
     assert markdown_code("a`b``c") == "``` a`b``c ```"
@@ -326,12 +379,17 @@ def test_the_escaping_functions() -> None:
 def test_markdown_cannot_be_broken_out_of_or_grow_links(tmp_path: Path) -> None:
     cmarkgfm = pytest.importorskip("cmarkgfm")
     from cmarkgfm.cmark import Options
+
     name = "evil` <img src=x onerror=alert(1)> `.yaml"
-    text = VALID.replace("name: Riverside camera pilot", "name: Riverside camera pilot\n  description: 'mail "
-                         "boss@evil.example or visit https://evil.example and www.evil.example'")
+    text = VALID.replace(
+        "name: Riverside camera pilot",
+        "name: Riverside camera pilot\n  description: 'mail "
+        "boss@evil.example or visit https://evil.example and www.evil.example'",
+    )
     (tmp_path / name).write_text(text, encoding="utf-8")
-    run = _auditkit(["audit", name, "-f", str(MINI), "--format", "md"],
-                         capture_output=True, cwd=tmp_path, timeout=120, text=True)
+    run = _auditkit(
+        ["audit", name, "-f", str(MINI), "--format", "md"], capture_output=True, cwd=tmp_path, timeout=120, text=True
+    )
     assert run.returncode == 0, run.stderr
     html = cmarkgfm.github_flavored_markdown_to_html(run.stdout, options=Options.CMARK_OPT_UNSAFE)
     assert "<img" not in html and "onerror" not in html.replace("onerror=alert(1)&gt;", "")
@@ -352,8 +410,9 @@ def _closed_pipe() -> tuple[int, int]:
 def test_a_closed_stderr_keeps_exit_2() -> None:
     _, write = _closed_pipe()
     try:
-        run = _auditkit(["validate", "many_problems.yaml"], cwd=INVALID,
-                             stdout=subprocess.PIPE, stderr=write, timeout=60)
+        run = _auditkit(
+            ["validate", "many_problems.yaml"], cwd=INVALID, stdout=subprocess.PIPE, stderr=write, timeout=60
+        )
     finally:
         os.close(write)
     assert (run.returncode, run.stdout) == (2, b"")
@@ -362,10 +421,10 @@ def test_a_closed_stderr_keeps_exit_2() -> None:
 def test_a_closed_stdout_keeps_the_exit_code(tmp_path: Path) -> None:
     _, write = _closed_pipe()
     try:
-        below = _auditkit(["audit", str(EXAMPLE), "--fail-under", "90"],
-                               stdout=write, stderr=subprocess.PIPE, timeout=60)
-        fine = _auditkit(["audit", str(EXAMPLE)],
-                              stdout=write, stderr=subprocess.PIPE, timeout=60)
+        below = _auditkit(
+            ["audit", str(EXAMPLE), "--fail-under", "90"], stdout=write, stderr=subprocess.PIPE, timeout=60
+        )
+        fine = _auditkit(["audit", str(EXAMPLE)], stdout=write, stderr=subprocess.PIPE, timeout=60)
     finally:
         os.close(write)
     assert (below.returncode, below.stderr) == (1, b"")
@@ -391,16 +450,35 @@ entry()
 """
 
 
-@pytest.mark.parametrize(("module", "sig", "code", "line"), [
-    ("yaml", "SIGINT", 130, b"auditkit: interrupted\n"), ("pydantic", "SIGINT", 130, b"auditkit: interrupted\n"),
-    ("auditkit.cli", "SIGINT", 130, b"auditkit: interrupted\n"),
-    ("weasyprint", "SIGINT", 130, b"auditkit: interrupted\n"),
-    ("pydantic", "SIGTERM", 143, b"auditkit: terminated\n"),
-])
-def test_a_signal_during_the_imports_is_one_line(module: str, sig: str, code: int, line: bytes,
-                                                 tmp_path: Path) -> None:
-    run = subprocess.run(check=False, args=[sys.executable, "-c", _SIGNAL_DURING_IMPORT, module, sig, "audit", str(EXAMPLE),
-                          "--format", "pdf", "-o", str(tmp_path / "r.pdf")], capture_output=True, timeout=120)
+@pytest.mark.parametrize(
+    ("module", "sig", "code", "line"),
+    [
+        ("yaml", "SIGINT", 130, b"auditkit: interrupted\n"),
+        ("pydantic", "SIGINT", 130, b"auditkit: interrupted\n"),
+        ("auditkit.cli", "SIGINT", 130, b"auditkit: interrupted\n"),
+        ("weasyprint", "SIGINT", 130, b"auditkit: interrupted\n"),
+        ("pydantic", "SIGTERM", 143, b"auditkit: terminated\n"),
+    ],
+)
+def test_a_signal_during_the_imports_is_one_line(module: str, sig: str, code: int, line: bytes, tmp_path: Path) -> None:
+    run = subprocess.run(
+        check=False,
+        args=[
+            sys.executable,
+            "-c",
+            _SIGNAL_DURING_IMPORT,
+            module,
+            sig,
+            "audit",
+            str(EXAMPLE),
+            "--format",
+            "pdf",
+            "-o",
+            str(tmp_path / "r.pdf"),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert (run.returncode, run.stdout, run.stderr) == (code, b"", line)
     assert list(tmp_path.iterdir()) == []
 
@@ -423,9 +501,12 @@ def test_ctrl_c_at_spread_out_moments_is_always_one_line(tmp_path: Path) -> None
     for delay in (0.0, 0.01, 0.03, 0.06, 0.1, 0.2, 0.4, 0.8, 1.5):
         target = tmp_path / "r.pdf"
         read, write = os.pipe()
-        process = subprocess.Popen([sys.executable, "-c", _READY, str(write), "audit", str(EXAMPLE), "--format",
-                                    "pdf", "-o", str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   pass_fds=(write,))
+        process = subprocess.Popen(
+            [sys.executable, "-c", _READY, str(write), "audit", str(EXAMPLE), "--format", "pdf", "-o", str(target)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            pass_fds=(write,),
+        )
         os.close(write)
         assert os.read(read, 1) == b"x"
         os.close(read)
@@ -450,6 +531,7 @@ def test_a_report_caps_long_lists_and_texts_and_says_so(tmp_path: Path) -> None:
     import edges
 
     from auditkit.render.html import REPORT_NOTE, REPORT_REFS, REPORT_SOURCES
+
     raw = edges.many_sources(REPORT_SOURCES + 25, note=REPORT_NOTE + 500)
     path = tmp_path / "many.yaml"
     path.write_bytes(raw)
@@ -463,7 +545,9 @@ def test_a_report_caps_long_lists_and_texts_and_says_so(tmp_path: Path) -> None:
     code, html, _ = cli("audit", str(path), "-f", str(MINI), "--format", "html")
     assert "… and 25 more sources, not listed here" in html and html.count('<li id="source-') == REPORT_SOURCES
     code, data, _ = cli("audit", str(path), "-f", str(MINI), "--format", "json")
-    assert data.count('"number":') == REPORT_SOURCES + 25 and data.count("n" * (REPORT_NOTE + 500)) == REPORT_SOURCES + 25
+    assert (
+        data.count('"number":') == REPORT_SOURCES + 25 and data.count("n" * (REPORT_NOTE + 500)) == REPORT_SOURCES + 25
+    )
 
 
 def test_lint_lines_quoting_a_pack_value_are_printable(tmp_path: Path) -> None:
@@ -472,8 +556,9 @@ def test_lint_lines_quoting_a_pack_value_are_printable(tmp_path: Path) -> None:
     rule = pack / "rules" / "M2-01.yaml"
     text = rule.read_text(encoding="utf-8")
     assert "{scope.scanning: untargeted}" in text
-    rule.write_text(text.replace("{scope.scanning: untargeted}", '{scope.scanning: "untargeted \\uFEFF"}'),
-                    encoding="utf-8")
+    rule.write_text(
+        text.replace("{scope.scanning: untargeted}", '{scope.scanning: "untargeted \\uFEFF"}'), encoding="utf-8"
+    )
     code, out, err = cli("principles", "--check", "-f", str(pack))
     assert (code, out) == (2, "")
     line = next(line for line in err.splitlines() if "M2-01" in line and "case 'untargeted'" in line)

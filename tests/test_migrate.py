@@ -20,9 +20,12 @@ def verdicts(path: Path) -> dict[str, object]:
     code, out, _ = cli("audit", str(path), "--format", "json")
     assert code == 0
     result = json.loads(out)
-    return {"rules": {f["rule"]: f["status"] for f in result["findings"]},
-            "principles": {p["id"]: (p["verdict"], p["score"]) for p in result["principles"]},
-            "grade": result["grade"], "score": result["score"]}
+    return {
+        "rules": {f["rule"]: f["status"] for f in result["findings"]},
+        "principles": {p["id"]: (p["verdict"], p["score"]) for p in result["principles"]},
+        "grade": result["grade"],
+        "score": result["score"],
+    }
 
 
 def test_there_are_format1_fixtures() -> None:
@@ -63,5 +66,7 @@ def test_migrate_rewrites_json_as_json(tmp_path: Path) -> None:
     path = tmp_path / "old.json"
     path.write_text('{"format_version": 1, "deployment": {"name": "x", "jurisdiction": "Ülm"}}', encoding="utf-8")
     assert cli("migrate", str(path))[0] == 0
-    assert json.loads(path.read_text(encoding="utf-8")) == {"format_version": 2,
-                                                            "deployment": {"name": "x", "jurisdiction": "Ülm"}}
+    assert json.loads(path.read_text(encoding="utf-8")) == {
+        "format_version": 2,
+        "deployment": {"name": "x", "jurisdiction": "Ülm"},
+    }

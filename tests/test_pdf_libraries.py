@@ -29,13 +29,18 @@ def test_the_listing_answers_as_ctypes_would() -> None:
     assert libraries.find_in_listing("libgobject-2.0-0", LISTING, abi) is None
     assert libraries.find_in_listing("gobject-2.0-0", LISTING, abi) is None
     # A library of another ABI (32-bit) is not taken for this interpreter's.
-    assert libraries.find_in_listing("harfbuzz", LISTING.replace(b"(libc6,x86-64) => /lib/x86_64-linux-gnu/"
-                                                                  b"libharfbuzz.so.0", b""), abi) is None
+    assert (
+        libraries.find_in_listing(
+            "harfbuzz", LISTING.replace(b"(libc6,x86-64) => /lib/x86_64-linux-gnu/libharfbuzz.so.0", b""), abi
+        )
+        is None
+    )
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the ldconfig listing is Linux's")
 def test_the_listing_agrees_with_the_stock_search_on_this_machine() -> None:
     import ctypes.util
+
     listing = libraries.ldconfig_listing()
     assert listing, "ldconfig -p gave nothing"
     for name in ("gobject-2.0", "pango-1.0", "harfbuzz", "fontconfig", "pangoft2-1.0", "libgobject-2.0-0"):
@@ -86,16 +91,20 @@ def test_where_the_listing_has_other_names_weasyprint_still_loads() -> None:
 
 def test_when_the_fast_path_fails_the_stock_search_is_used() -> None:
     # The listing names libraries that do not exist: the first import fails, the second uses the real search.
-    fake = "\\n".join(f"\\tlib{n}.so.0 ({{libraries.abi_type()}}) => /nowhere/lib{n}.so.0" for n in
-                      ("gobject-2.0", "pango-1.0", "harfbuzz", "fontconfig", "pangoft2-1.0"))
-    setup = (f"fake = f'{fake}'.encode()\n"
-             "import cffi.api\n"
-             "real = cffi.api._load_backend_lib\n"
-             "def no_sonames(backend, name, flags):\n"
-             "    if name.endswith(('.so.0', '.so.1')) and ctypes.util.find_library is not stock_find:\n"
-             "        raise OSError('simulated: this machine has other sonames')\n"
-             "    return real(backend, name, flags)\n"
-             "cffi.api._load_backend_lib = no_sonames\n")
+    fake = "\\n".join(
+        f"\\tlib{n}.so.0 ({{libraries.abi_type()}}) => /nowhere/lib{n}.so.0"
+        for n in ("gobject-2.0", "pango-1.0", "harfbuzz", "fontconfig", "pangoft2-1.0")
+    )
+    setup = (
+        f"fake = f'{fake}'.encode()\n"
+        "import cffi.api\n"
+        "real = cffi.api._load_backend_lib\n"
+        "def no_sonames(backend, name, flags):\n"
+        "    if name.endswith(('.so.0', '.so.1')) and ctypes.util.find_library is not stock_find:\n"
+        "        raise OSError('simulated: this machine has other sonames')\n"
+        "    return real(backend, name, flags)\n"
+        "cffi.api._load_backend_lib = no_sonames\n"
+    )
     count, names = probe(setup=setup, argument="lambda: fake")
     assert count > 1, names  # the stock search ran (ldconfig, gcc, ld), and WeasyPrint works
 

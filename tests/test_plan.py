@@ -51,8 +51,10 @@ def riverside(tmp_path: Path) -> Path:
 def test_plan_names_rule_fact_change_and_clause(riverside: Path) -> None:
     code, out, err = cli("plan", str(riverside), "-f", MINI, "--target", "A")
     assert (code, err) == (0, "")
-    assert ("Target: grade A or better. Reached with 2 clauses changing 2 facts: grade F -> A, score 16.7 -> 100. "
-            "Proved by auditing the changed description again.") in out.replace("\n", " ")
+    assert (
+        "Target: grade A or better. Reached with 2 clauses changing 2 facts: grade F -> A, score 16.7 -> 100. "
+        "Proved by auditing the changed description again."
+    ) in out.replace("\n", " ")
     assert "Step 1: M2-01 Nobody is scanned without a specific authorisation, red line" in out
     # Answers are shown by their meaning, not their file spelling ('untargeted'), as in the reports.
     assert "- Who the system processes (scope.scanning): everyone who passes in view is processed" in out
@@ -91,8 +93,10 @@ def test_write_after_is_a_valid_description_that_compare_shows(riverside: Path, 
     assert any(s["id"] == "proposed-amendment" and "not an adopted text" in s["publisher"] for s in result["sources"])
     _, out, _ = cli("compare", str(riverside), str(after), "-f", MINI)
     assert "- Red line M2-01 no longer crossed." in out
-    assert ("everyone who passes in view is processed [council-2024] -> only named people under a specific "
-            "authorisation are processed") in " ".join(out.split())
+    assert (
+        "everyone who passes in view is processed [council-2024] -> only named people under a specific "
+        "authorisation are processed"
+    ) in " ".join(out.split())
 
 
 def test_a_principle_target_changes_only_what_it_needs(riverside: Path) -> None:
@@ -100,8 +104,9 @@ def test_a_principle_target_changes_only_what_it_needs(riverside: Path) -> None:
     data = json.loads(out)
     assert code == 0 and data["reached"] and data["target"] == "M1 met"
     assert [s["rule"] for s in data["steps"]] == ["M1-01"]
-    assert data["steps"][0]["changes"] == [{"fact": "retention.max_days", "label": "the retention period in days",
-                                            "from": "400", "to": "30"}]
+    assert data["steps"][0]["changes"] == [
+        {"fact": "retention.max_days", "label": "the retention period in days", "from": "400", "to": "30"}
+    ]
     assert data["after"]["red_lines"] == ["M2-01"]  # not asked for, not changed
 
 
@@ -112,8 +117,10 @@ def test_an_unreachable_target_names_what_blocks_it(tmp_path: Path) -> None:
     assert code == 1
     flat = " ".join(out.split())
     assert "No set of changes drawn from the rules reaches it" in flat
-    assert ("P6-02: it needs minimisation.used_beyond_purposes to change, and that is a fact about past events, "
-            "which no amendment can change.") in flat
+    assert (
+        "P6-02: it needs minimisation.used_beyond_purposes to change, and that is a fact about past events, "
+        "which no amendment can change."
+    ) in flat
     code, out, _ = cli("plan", str(path), "--target", "P6=met", "--format", "json")
     data = json.loads(out)
     assert (code, data["reached"]) == (1, False)
@@ -130,15 +137,33 @@ def test_every_bundled_example_reaches_grade_c(example: Path, tmp_path: Path) ->
     assert json.loads(audited)["grade"]["low"] in ("A", "B", "C")  # reached at the low end: whatever is unknown
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ((), "auditkit: Missing option --target GRADE (such as --target C, or --target P3=met). See 'auditkit plan --help'."),
-    (("--target", "Z"), ("auditkit: Invalid value for '--target': 'Z' is not a target; write a grade (A-E) or a "
-     "principle target such as P3=met. See 'auditkit plan --help'.")),
-    (("--target", "P3=great"), ("auditkit: Invalid value for '--target': 'P3=great': a principle target is P3=met "
-     "or P3=partially_met. See 'auditkit plan --help'.")),
-    (("--target", "Q1=met"), ("--target: no principle Q1 in the rule set; expected one of: P1, P2, P3, P4, P5, P6, "
-     "P7, P8, P9")),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            (),
+            "auditkit: Missing option --target GRADE (such as --target C, or --target P3=met). See 'auditkit plan --help'.",
+        ),
+        (
+            ("--target", "Z"),
+            (
+                "auditkit: Invalid value for '--target': 'Z' is not a target; write a grade (A-E) or a "
+                "principle target such as P3=met. See 'auditkit plan --help'."
+            ),
+        ),
+        (
+            ("--target", "P3=great"),
+            (
+                "auditkit: Invalid value for '--target': 'P3=great': a principle target is P3=met "
+                "or P3=partially_met. See 'auditkit plan --help'."
+            ),
+        ),
+        (
+            ("--target", "Q1=met"),
+            ("--target: no principle Q1 in the rule set; expected one of: P1, P2, P3, P4, P5, P6, P7, P8, P9"),
+        ),
+    ],
+)
 def test_bad_targets_are_one_line_errors(riverside: Path, args: tuple[str, ...], message: str) -> None:
     assert cli("plan", str(riverside), *args) == (2, "", message + "\n")
 
@@ -149,6 +174,7 @@ def test_plan_documents(riverside: Path, tmp_path: Path, name: str) -> None:
     assert cli("plan", str(riverside), "-f", MINI, "--target", "C", "-o", str(target))[0] == 0
     if name.endswith(".pdf"):
         from pypdf import PdfReader
+
         text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(target).pages)
     else:
         text = " ".join(target.read_text(encoding="utf-8").split())

@@ -29,8 +29,12 @@ from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
 MINI = str(Path(__file__).parent / "fixtures" / "frameworks" / "mini")
 LINE = re.compile(r"^[^:]+(:\d+:\d+)?: ([^ :]+: )?\S.*$")
-SETTINGS = settings(max_examples=120, derandomize=True, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=120,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @cache
@@ -63,9 +67,13 @@ def run_on(text: str, suffix: str, *args: str) -> tuple[int, str, str]:
 
 # --- strategies ---------------------------------------------------------------------------------
 
-PLAIN_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"),
-                                   blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
-                     min_size=1, max_size=60)
+PLAIN_TEXT = st.text(
+    st.characters(
+        blacklist_categories=("Cs", "Cc"), blacklist_characters="\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    ),
+    min_size=1,
+    max_size=60,
+)
 SOURCE_IDS = st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True), min_size=1, max_size=4, unique=True)
 
 
@@ -76,13 +84,20 @@ def known_value(info: FactInfo, exact: bool = False) -> st.SearchStrategy[Any]:
         return st.integers(min_value=0, max_value=10**7)
     if info.kind == "count":
         n = st.integers(min_value=0, max_value=10**7)
-        return n | st.fixed_dictionaries({"at_least": n}) | st.fixed_dictionaries({"at_most": n}) \
-            | st.fixed_dictionaries({"about": n}) \
+        return (
+            n
+            | st.fixed_dictionaries({"at_least": n})
+            | st.fixed_dictionaries({"at_most": n})
+            | st.fixed_dictionaries({"about": n})
             | st.tuples(n, n).map(lambda pair: {"at_least": min(pair), "at_most": max(pair)})
+        )
     if info.kind == "duration":
         n = st.integers(min_value=0, max_value=10**5)
-        return st.sampled_from(["indefinite", "immediately"]) | st.fixed_dictionaries({"days": n}) \
+        return (
+            st.sampled_from(["indefinite", "immediately"])
+            | st.fixed_dictionaries({"days": n})
             | st.fixed_dictionaries({"hours": n})
+        )
     return st.sampled_from([key for key, _ in info.choices])
 
 
@@ -111,10 +126,13 @@ def fact(draw: st.DrawFn, info: FactInfo, ids: list[str], simple: bool = False) 
 def statement(draw: st.DrawFn, info: FactInfo, ids: list[str]) -> dict[str, Any]:
     """A known answer with its sources: plain ids or pinpoints, and sometimes a standing."""
     cited = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
-    out: dict[str, Any] = {"value": draw(known_value(info)),
-                           "sources": [{"id": c, "at": f"para {n}"} if n else c
-                                       for c, n in zip(cited, draw(st.lists(st.integers(0, 99), min_size=3,
-                                                                            max_size=3)))]}
+    out: dict[str, Any] = {
+        "value": draw(known_value(info)),
+        "sources": [
+            {"id": c, "at": f"para {n}"} if n else c
+            for c, n in zip(cited, draw(st.lists(st.integers(0, 99), min_size=3, max_size=3)))
+        ],
+    }
     standing = draw(st.sampled_from([None, None, "established", "reported", "alleged", "disputed"]))
     if standing is not None:
         out["standing"] = standing
@@ -132,10 +150,17 @@ def valid_document(draw: st.DrawFn, simple: bool = False) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "format_version": 2,
         "deployment": {"name": draw(PLAIN_TEXT), "hypothetical": draw(st.booleans())},
-        "sources": [{"id": i, "publisher": draw(PLAIN_TEXT), "title": draw(PLAIN_TEXT),
-                     "kind": "law" if simple else draw(st.sampled_from(list(SOURCE_KIND_MEANINGS))),
-                     "url": f"https://example.org/{i}",
-                     "date": draw(st.sampled_from(["2019", "2020-05", "2021-12-31", "undated"]))} for i in ids],
+        "sources": [
+            {
+                "id": i,
+                "publisher": draw(PLAIN_TEXT),
+                "title": draw(PLAIN_TEXT),
+                "kind": "law" if simple else draw(st.sampled_from(list(SOURCE_KIND_MEANINGS))),
+                "url": f"https://example.org/{i}",
+                "date": draw(st.sampled_from(["2019", "2020-05", "2021-12-31", "undated"])),
+            }
+            for i in ids
+        ],
     }
     chosen = draw(st.lists(st.sampled_from(sorted(catalogue())), unique=True, max_size=len(catalogue())))
     for path in chosen:
@@ -144,10 +169,16 @@ def valid_document(draw: st.DrawFn, simple: bool = False) -> dict[str, Any]:
     return doc
 
 
-JUNK = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | PLAIN_TEXT
-                    | st.sampled_from(["", "unknown", "yes", "no", "on", "~", "-1", "1e9", "2020-01-01"]),
-                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(PLAIN_TEXT, inner, max_size=3),
-                    max_leaves=6)
+JUNK = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | PLAIN_TEXT
+    | st.sampled_from(["", "unknown", "yes", "no", "on", "~", "-1", "1e9", "2020-01-01"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(PLAIN_TEXT, inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def _places(doc: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -201,8 +232,11 @@ def check_consistent(result: dict[str, Any]) -> None:
         assert 0 <= result["score"]["low"] <= result["score"]["high"] <= 100
     crossed = []
     for principle in result["principles"]:
-        findings = [f for f in result["findings"]
-                    if (f["framework"], f["principle"]) == (principle["framework"], principle["id"])]
+        findings = [
+            f
+            for f in result["findings"]
+            if (f["framework"], f["principle"]) == (principle["framework"], principle["id"])
+        ]
         statuses = [f["status"] for f in findings]
         assert findings and sum(principle["counts"].values()) == len(findings)
         score, verdict = principle["score"], principle["verdict"]
@@ -288,15 +322,21 @@ def test_junk_anywhere_is_reported_never_crashes(doc: Any, as_json: bool) -> Non
 # never contradicts a verdict; taking a fact away never narrows a range.
 
 # What each verdict leaves possible once every open fact is answered.
-OUTCOMES = {"met": {"met"}, "partially_met": {"partially_met"}, "not_met": {"not_met"},
-            "falls_short": {"partially_met", "not_met"}, "not_applicable": {"not_applicable"},
-            "insufficient_information": {"met", "partially_met", "not_met", "not_applicable"}}
+OUTCOMES = {
+    "met": {"met"},
+    "partially_met": {"partially_met"},
+    "not_met": {"not_met"},
+    "falls_short": {"partially_met", "not_met"},
+    "not_applicable": {"not_applicable"},
+    "insufficient_information": {"met", "partially_met", "not_met", "not_applicable"},
+}
 GRADES = ["A", "B", "C", "D", "F"]
 
 
 def audit_doc(doc: dict[str, Any]) -> Any:
     from auditkit.engine import audit
     from auditkit.model.load import parse_deployment
+
     loaded = parse_deployment(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True).encode(), "doc.yaml")
     return audit(loaded, [load_framework(framework())])
 
@@ -342,8 +382,11 @@ def completion(draw: st.DrawFn, everything: bool = False) -> tuple[dict[str, Any
     for path in chosen:
         section, name = path.split(".")
         answer = st.just("undisclosed") if not everything else st.nothing()
-        value = draw(st.one_of(known_value(catalogue()[path], exact=True).map(lambda v: {"value": v, "sources": ids[:1]}),
-                               answer))
+        value = draw(
+            st.one_of(
+                known_value(catalogue()[path], exact=True).map(lambda v: {"value": v, "sources": ids[:1]}), answer
+            )
+        )
         done.setdefault(section, {})[name] = value
     return doc, done
 
@@ -361,8 +404,11 @@ def test_a_completed_audit_lies_inside_the_range_of_the_incomplete_one(pair: tup
     before, after = audit_doc(pair[0]), audit_doc(pair[1])
     assert_within(after, before)
     # Every open fact answered: only facts the operator keeps secret can still leave a rule open.
-    secret = {path for path in catalogue() if pair[1].get(path.split(".")[0], {}).get(path.split(".")[1])
-              in ("undisclosed", {"value": "undisclosed"})}
+    secret = {
+        path
+        for path in catalogue()
+        if pair[1].get(path.split(".")[0], {}).get(path.split(".")[1]) in ("undisclosed", {"value": "undisclosed"})
+    }
     for finding in after.findings:
         if finding.status.value == "unknown":
             assert set(finding.missing) <= secret, finding.rule

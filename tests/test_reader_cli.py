@@ -82,8 +82,11 @@ def test_the_untouched_template_validates_with_a_warning_per_placeholder(tmp_pat
     assert len(lines) == len(PLACEHOLDERS)
     text = path.read_text(encoding="utf-8").splitlines()
     for line, ((_, field), placeholder) in zip(lines, PLACEHOLDERS.items()):
-        match = re.match(rf"{re.escape(str(path))}:(\d+):\d+: deployment\.{field}: warning: still the "
-                         rf"template's placeholder '{re.escape(placeholder)}'; replace it with the real value$", line)
+        match = re.match(
+            rf"{re.escape(str(path))}:(\d+):\d+: deployment\.{field}: warning: still the "
+            rf"template's placeholder '{re.escape(placeholder)}'; replace it with the real value$",
+            line,
+        )
         assert match, line
         assert placeholder in text[int(match.group(1)) - 1]
     # audit says so too, and still audits.
@@ -93,8 +96,11 @@ def test_the_untouched_template_validates_with_a_warning_per_placeholder(tmp_pat
 
 def test_a_misspelt_source_field_is_a_spelling_slip_not_a_misplaced_fact(tmp_path: Path) -> None:
     path = tmp_path / "typo.yaml"
-    path.write_text("format_version: 1\ndeployment:\n  name: X\nsources:\n  - id: a-2020\n"
-                    "    published: Someone\n    title: T\n    date: '2020'\n", encoding="utf-8")
+    path.write_text(
+        "format_version: 1\ndeployment:\n  name: X\nsources:\n  - id: a-2020\n"
+        "    published: Someone\n    title: T\n    date: '2020'\n",
+        encoding="utf-8",
+    )
     code, _, err = cli("validate", str(path))
     assert code == 2
     assert "unknown field 'published' (did you mean 'publisher'?)" in err

@@ -16,8 +16,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def readme_commands() -> list[str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Amendments: compare, plan, annex", 1)[1].split("\n## ", 1)[0]
-    return [line.split("  #")[0].strip() for line in section.splitlines()
-            if line.startswith("auditkit ") and "before.yaml" not in line]
+    return [
+        line.split("  #")[0].strip()
+        for line in section.splitlines()
+        if line.startswith("auditkit ") and "before.yaml" not in line
+    ]
 
 
 def test_the_readme_has_an_example_of_each_command() -> None:
@@ -31,6 +34,7 @@ def test_the_readme_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     for command in readme_commands():
         code, _, err = cli(*shlex.split(command)[1:])
         assert code == 0, (command, err)
-    assert "Red line P3-01 no longer crossed." in " ".join(cli("compare", "examples/moscow-safe-city-frt.yaml",
-                                                               "after.yaml")[1].split())
+    assert "Red line P3-01 no longer crossed." in " ".join(
+        cli("compare", "examples/moscow-safe-city-frt.yaml", "after.yaml")[1].split()
+    )
     assert sorted(os.listdir(tmp_path)) == ["after.yaml", "annex.docx", "annex.pdf", "examples"]

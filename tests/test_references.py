@@ -46,6 +46,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 # Quotes: every pinpoint carries the words it rests on and where they were read.
 
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_every_pinpoint_has_a_short_quote_and_an_address(rule) -> None:  # type: ignore[no-untyped-def]
     for ref in rule.references:
@@ -58,8 +59,10 @@ def test_a_pinpoint_without_a_quote_is_refused_with_file_and_line(tmp_path: Path
     folder = copy_framework(tmp_path)
     rule = folder / "rules" / "P7-01-retention-limited.yaml"
     text = rule.read_text(encoding="utf-8")
-    rule.write_text(re.sub(r"\n    quote: .*\n(    url: .*\n)(?=  - instrument: Regulation)", "\n\\1", text, count=1),
-                    encoding="utf-8")
+    rule.write_text(
+        re.sub(r"\n    quote: .*\n(    url: .*\n)(?=  - instrument: Regulation)", "\n\\1", text, count=1),
+        encoding="utf-8",
+    )
     code, _, err = cli("principles", "--check", "-f", str(folder))
     assert code == 2
     assert "P7-01-retention-limited.yaml:" in err
@@ -83,6 +86,7 @@ def test_the_corrected_references_are_gone() -> None:
 
 # Where each requirement comes from, and whose figures they are.
 
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
 def test_every_figure_says_whose_it_is(rule) -> None:  # type: ignore[no-untyped-def]
     figures = {m.group(0).lower() for m in FIGURE.finditer(rule.remedy)}
@@ -94,9 +98,16 @@ def test_every_figure_says_whose_it_is(rule) -> None:  # type: ignore[no-untyped
 
 def test_the_fixed_figures_named_in_issue_13_are_marked_as_auditkits() -> None:
     own = {(rule.id, t.figure) for rule in RULES for t in rule.thresholds if t.origin == "auditkit"}
-    for expected in [("P7-01", "30 days"), ("P7-01", "90 days"), ("P2-05", "30 days"), ("P3-04", "30 days"),
-                     ("P5-04", "seven days"), ("P4-03", "five years"), ("P3-06", "1,000 people"),
-                     ("P3-06", "10,000 people")]:
+    for expected in [
+        ("P7-01", "30 days"),
+        ("P7-01", "90 days"),
+        ("P2-05", "30 days"),
+        ("P3-04", "30 days"),
+        ("P5-04", "seven days"),
+        ("P4-03", "five years"),
+        ("P3-06", "1,000 people"),
+        ("P3-06", "10,000 people"),
+    ]:
         assert expected in own
 
 
@@ -109,8 +120,11 @@ def test_a_figure_without_its_origin_fails_the_lint(tmp_path: Path) -> None:
 
 def test_a_requirement_from_an_instrument_must_cite_it(tmp_path: Path) -> None:
     folder = copy_framework(tmp_path)
-    edit(folder / "rules" / "P4-06-breach-notification.yaml", "instrument: Regulation (EU) 2016/679 (GDPR)\n  note",
-         "instrument: Regulation (EU) 2016/999 (GDPR)\n  note")
+    edit(
+        folder / "rules" / "P4-06-breach-notification.yaml",
+        "instrument: Regulation (EU) 2016/679 (GDPR)\n  note",
+        "instrument: Regulation (EU) 2016/999 (GDPR)\n  note",
+    )
     with pytest.raises(InputError) as caught:
         load_framework(str(folder))
     assert "is not among this rule's references" in str(caught.value)
@@ -127,10 +141,15 @@ def test_reports_mark_auditkits_own_thresholds(tmp_path: Path) -> None:
 
 # Definitions: no clause uses an undefined term; clauses bind whatever the technology.
 
+
 def test_the_definitions_clause_defines_every_term_of_art_the_clauses_use() -> None:
     defined = {form.lower() for term in FRAMEWORK.definitions for form in (term.term, *term.forms)}
-    used = {term for term, pattern in TERMS_OF_ART.items()
-            for rule in RULES if re.search(pattern, rule.remedy, re.IGNORECASE)}
+    used = {
+        term
+        for term, pattern in TERMS_OF_ART.items()
+        for rule in RULES
+        if re.search(pattern, rule.remedy, re.IGNORECASE)
+    }
     assert {"this Act", "operator", "system", "supervisory body"} <= used
     assert {term.lower() for term in used} <= defined
     assert FRAMEWORK.definitions_clause == "In this Act:"
@@ -155,6 +174,7 @@ def test_clauses_bind_whatever_the_technology() -> None:
 
 
 # References that fit the deployment.
+
 
 def _shown(example: str, legal_orders: list[str] | None, tmp_path: Path) -> set[str]:
     doc = yaml.safe_load((EXAMPLES / example).read_text(encoding="utf-8"))
@@ -191,8 +211,9 @@ def test_the_report_on_a_non_russian_programme_cites_no_russian_law(tmp_path: Pa
 def test_a_bad_legal_order_in_a_description_is_one_clear_line(tmp_path: Path) -> None:
     text = (EXAMPLES / "moscow-safe-city-frt.yaml").read_text(encoding="utf-8")
     path = tmp_path / "bad.yaml"
-    path.write_text(text.replace('legal_orders: [council_of_europe, "national:RU"]', "legal_orders: [russia]"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace('legal_orders: [council_of_europe, "national:RU"]', "legal_orders: [russia]"), encoding="utf-8"
+    )
     code, out, err = cli("audit", str(path), "--format", "md", "-o", str(tmp_path / "bad.md"))
     assert code != 0 and out == ""
     assert "bad.yaml:" in err and "'russia' is not a legal order" in err
@@ -206,5 +227,16 @@ def test_every_reference_has_a_legal_order_and_regional_ones_are_tagged() -> Non
     assert orders["European Convention on Human Rights (1950)"] == "council_of_europe"
     assert orders["International Covenant on Civil and Political Rights (1966)"] == "international"
     assert orders["Agora, The Surveillance Pandemic (2020)"] == "civil_society"
-    assert all(re.fullmatch(r"international|council_of_europe|eu|civil_society|national:[A-Z]{2}", o)
-               for o in orders.values())
+    assert all(
+        re.fullmatch(r"international|council_of_europe|eu|civil_society|national:[A-Z]{2}", o) for o in orders.values()
+    )
+
+
+def test_a_withdrawn_or_moved_rule_id_still_tells_the_reader_where_it_went() -> None:
+    code, out, _ = cli("principles", "P9-09")
+    assert code == 0 and out.startswith("P4-10: A complaints route exists")
+    code, out, err = cli("principles", "P1-06")
+    assert (code, out) == (2, "")
+    assert err == (
+        "P1-06: this rule was withdrawn in version 2.0 of agora-2020; its changelog (end of docs/rules.md) says why\n"
+    )

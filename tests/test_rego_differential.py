@@ -33,28 +33,55 @@ DOCS = 100
 # Conditions chosen to reach every operator and nesting the schema allows.
 OPERATOR_RULES: dict[str, dict[str, Any]] = {
     "X-01": {
-        "met_when": {"not": {"any": [
-            {"fact": "scope.scanning", "is": "untargeted"},
-            {"fact": "scope.reference_database", "in": ["population_scale", "watchlist_only"]}]}},
+        "met_when": {
+            "not": {
+                "any": [
+                    {"fact": "scope.scanning", "is": "untargeted"},
+                    {"fact": "scope.reference_database", "in": ["population_scale", "watchlist_only"]},
+                ]
+            }
+        },
         "partial_when": {"not": {"fact": "retention.max_days", "disclosed": True}},
     },
     "X-02": {
         "applies_when": {"not": {"fact": "deidentification.claimed", "is": False}},
-        "met_when": {"all": [{"fact": "scope.camera_count", "at_least": 100},
-                             {"not": {"fact": "scope.watchlist_size", "at_most": 1000}}]},
+        "met_when": {
+            "all": [
+                {"fact": "scope.camera_count", "at_least": 100},
+                {"not": {"fact": "scope.watchlist_size", "at_most": 1000}},
+            ]
+        },
     },
     "X-03": {
-        "met_when": {"any": [
-            {"all": [{"fact": "legality.published", "is": True},
-                     {"fact": "transparency.oversight_body", "in": ["independent_binding"]}]},
-            {"not": {"all": [{"fact": "fairness.bias_testing", "disclosed": True},
-                             {"fact": "retention.max_days", "at_least": 31}]}}]},
-        "partial_when": {"any": [{"fact": "retention.max_days", "at_most": 90},
-                                 {"fact": "security.encryption", "is": True}]},
+        "met_when": {
+            "any": [
+                {
+                    "all": [
+                        {"fact": "legality.published", "is": True},
+                        {"fact": "transparency.oversight_body", "in": ["independent_binding"]},
+                    ]
+                },
+                {
+                    "not": {
+                        "all": [
+                            {"fact": "fairness.bias_testing", "disclosed": True},
+                            {"fact": "retention.max_days", "at_least": 31},
+                        ]
+                    }
+                },
+            ]
+        },
+        "partial_when": {
+            "any": [{"fact": "retention.max_days", "at_most": 90}, {"fact": "security.encryption", "is": True}]
+        },
     },
     "X-04": {
-        "applies_when": {"any": [{"fact": "consent.participation", "in": ["mandatory", "unavoidable"]},
-                                 {"not": {"fact": "consent.participation", "disclosed": True}}]},
+        "applies_when": {
+            "any": [
+                {"fact": "consent.participation", "in": ["mandatory", "unavoidable"]},
+                {"not": {"fact": "consent.participation", "disclosed": True}},
+            ]
+        },
         "met_when": {"fact": "consent.refusal_penalised", "disclosed": True},
     },
 }
@@ -64,21 +91,38 @@ def operator_framework(folder: Path) -> Framework:
     """A one-principle framework holding OPERATOR_RULES, written as rule files and loaded normally."""
     (folder / "rules").mkdir(parents=True)
     manifest = {
-        "id": "operators", "title": "Every operator", "version": "1.0",
+        "id": "operators",
+        "title": "Every operator",
+        "version": "1.0",
         "source": {"title": "auditkit tests", "publisher": "auditkit", "date": "2026"},
-        "scoring": {"met_at": 85, "partially_met_at": 40, "min_coverage": 0.5,
-                    "grades": {"A": 85, "B": 70, "C": 55, "D": 40}, "red_line_grade": "F"},
+        "scoring": {
+            "met_at": 85,
+            "partially_met_at": 40,
+            "min_coverage": 0.5,
+            "grades": {"A": 85, "B": 70, "C": 55, "D": 40},
+            "red_line_grade": "F",
+        },
         "principles": [{"id": "X", "title": "Operators", "demand": "Every condition operator is exercised here."}],
     }
     (folder / "framework.yaml").write_text(yaml.safe_dump(manifest), encoding="utf-8")
     for rule_id, conditions in OPERATOR_RULES.items():
-        rule = {"id": rule_id, "title": f"Operator rule {rule_id}", "principle": "X", "severity": "medium",
-                "weight": 2, "rationale": "Exists to exercise the condition operators in the differential test.",
-                "failure_reason": "The condition is not met.", "remedy": "Nothing to remedy: a test rule.",
-                "origin": {"requirement": "auditkit"},
-                "references": [{"instrument": "auditkit tests", "legal_order": "civil_society"}], **conditions,
-                "cases": [{"name": "nothing known", "facts": {}, "expect": "unknown"},
-                          {"name": "nothing known again", "facts": {}, "expect": "unknown"}]}
+        rule = {
+            "id": rule_id,
+            "title": f"Operator rule {rule_id}",
+            "principle": "X",
+            "severity": "medium",
+            "weight": 2,
+            "rationale": "Exists to exercise the condition operators in the differential test.",
+            "failure_reason": "The condition is not met.",
+            "remedy": "Nothing to remedy: a test rule.",
+            "origin": {"requirement": "auditkit"},
+            "references": [{"instrument": "auditkit tests", "legal_order": "civil_society"}],
+            **conditions,
+            "cases": [
+                {"name": "nothing known", "facts": {}, "expect": "unknown"},
+                {"name": "nothing known again", "facts": {}, "expect": "unknown"},
+            ],
+        }
         (folder / "rules" / f"{rule_id}.yaml").write_text(yaml.safe_dump(rule, sort_keys=False), encoding="utf-8")
     return load_framework(str(folder))
 
@@ -90,14 +134,22 @@ def auditkit_statuses(framework: Framework, doc: dict[str, Any]) -> dict[str, st
 
 def check_agreement(framework: Framework, seed: int) -> set[str]:
     """Assert both engines agree on every rule of every document; return the statuses seen."""
-    docs = corpus.generate(DOCS, seed=seed, extra_counts=corpus.thresholds(
-        c for r in framework.rules for c in (r.applies_when, r.met_when, r.partial_when)))
+    docs = corpus.generate(
+        DOCS,
+        seed=seed,
+        extra_counts=corpus.thresholds(
+            c for r in framework.rules for c in (r.applies_when, r.met_when, r.partial_when)
+        ),
+    )
     auditor = rego.RegoAuditor(framework)
     seen: set[str] = set()
     for index, doc in enumerate(docs):
         ours, theirs = auditkit_statuses(framework, doc), auditor.statuses(doc)
-        differ = {rule: (ours.get(rule), theirs.get(rule)) for rule in set(ours) | set(theirs)
-                  if ours.get(rule) != theirs.get(rule)}
+        differ = {
+            rule: (ours.get(rule), theirs.get(rule))
+            for rule in set(ours) | set(theirs)
+            if ours.get(rule) != theirs.get(rule)
+        }
         assert not differ, f"document {index}: rule -> (auditkit, rego): {differ}\n{yaml.safe_dump(doc)}"
         seen.update(ours.values())
     return seen
@@ -118,21 +170,44 @@ def test_every_operator_agrees_with_generated_rego(tmp_path: Path) -> None:
 def test_rego_policy_reads_disclosed_and_missing_facts_as_auditkit_does(tmp_path: Path) -> None:
     framework = operator_framework(tmp_path / "operators")
     auditor = rego.RegoAuditor(framework)
-    base: dict[str, Any] = {"format_version": 2, "deployment": {"name": "Case"},
-                            "sources": [{"id": "s", "publisher": "p", "title": "t", "date": "2020"}]}
+    base: dict[str, Any] = {
+        "format_version": 2,
+        "deployment": {"name": "Case"},
+        "sources": [{"id": "s", "publisher": "p", "title": "t", "date": "2020"}],
+    }
     cases = [
         # participation kept secret: X-04 applies, and a secret refusal policy is not disclosed
         ({"consent": {"participation": "undisclosed", "refusal_penalised": "Undisclosed"}}, "X-04", "not_met"),
         ({"consent": {"participation": {"value": "voluntary", "sources": ["s"]}}}, "X-04", "not_applicable"),
         ({"consent": {"participation": "unknown"}}, "X-04", "unknown"),
         # scanning targeted, database none, retention secret: met outright, partial never consulted
-        ({"scope": {"scanning": {"value": "targeted", "sources": ["s"]},
-                    "reference_database": {"value": "none", "sources": ["s"]}},
-          "retention": {"max_days": "undisclosed"}}, "X-01", "met"),
-        ({"scope": {"scanning": {"value": "untargeted", "sources": ["s"]}},
-          "retention": {"max_days": " undisclosed "}}, "X-01", "partial"),
-        ({"scope": {"scanning": {"value": "untargeted", "sources": ["s"]}},
-          "retention": {"max_days": {"value": 30, "sources": ["s"]}}}, "X-01", "not_met"),
+        (
+            {
+                "scope": {
+                    "scanning": {"value": "targeted", "sources": ["s"]},
+                    "reference_database": {"value": "none", "sources": ["s"]},
+                },
+                "retention": {"max_days": "undisclosed"},
+            },
+            "X-01",
+            "met",
+        ),
+        (
+            {
+                "scope": {"scanning": {"value": "untargeted", "sources": ["s"]}},
+                "retention": {"max_days": " undisclosed "},
+            },
+            "X-01",
+            "partial",
+        ),
+        (
+            {
+                "scope": {"scanning": {"value": "untargeted", "sources": ["s"]}},
+                "retention": {"max_days": {"value": 30, "sources": ["s"]}},
+            },
+            "X-01",
+            "not_met",
+        ),
         # yes/no written as words
         ({"deidentification": {"claimed": {"value": "no", "sources": ["s"]}}}, "X-02", "not_applicable"),
     ]

@@ -112,6 +112,7 @@ def test_hostile_fields_are_escaped(tmp_path: Path) -> None:
 
 def test_template_environment_is_strict_and_escaping() -> None:
     import jinja2
+
     env = environment()
     assert env.autoescape is True
     assert env.undefined is jinja2.StrictUndefined
@@ -119,7 +120,9 @@ def test_template_environment_is_strict_and_escaping() -> None:
 
 def test_cli_writes_html(tmp_path: Path) -> None:
     out = tmp_path / "r.html"
-    code = main(["audit", str(CASE), "-f", DEFAULT_FRAMEWORK, "--format", "html", "-o", str(out), "--audit-date", "2001-02-03"])
+    code = main(
+        ["audit", str(CASE), "-f", DEFAULT_FRAMEWORK, "--format", "html", "-o", str(out), "--audit-date", "2001-02-03"]
+    )
     assert code == 0
     assert "2001-02-03" in plain(out.read_text(encoding="utf-8"))
 
@@ -145,8 +148,11 @@ def test_answer_values_are_shown_by_their_meaning_in_every_format() -> None:
     used = {str(f.value) for finding in result.findings for f in finding.facts} & keys
     assert used, "the case study should answer some choice facts with two-word values"
     options = RenderOptions(input_bytes=raw)
-    pages = {"text": text.render(result, options).decode(), "md": markdown.render(result, options).decode(),
-             "html": html_render.render(result, options).decode()}
+    pages = {
+        "text": text.render(result, options).decode(),
+        "md": markdown.render(result, options).decode(),
+        "html": html_render.render(result, options).decode(),
+    }
     for name, page in pages.items():
         for key in keys:
             assert key not in page and key.replace("_", "\\_") not in page, (name, key)

@@ -27,8 +27,13 @@ def unescape(value: str) -> str:
 def test_sections_in_reading_order(case: tuple[AuditResult, str]) -> None:
     result, page = case
     headings = [line for line in page.splitlines() if line.startswith("## ")]
-    assert headings == ["## Executive summary", "## Findings by principle",
-                        "## Information gaps: questions for the operator", "## Methodology", "## Sources"]
+    assert headings == [
+        "## Executive summary",
+        "## Findings by principle",
+        "## Information gaps: questions for the operator",
+        "## Methodology",
+        "## Sources",
+    ]
     findings = page.split("## Findings by principle\n", 1)[1].split("\n## ", 1)[0]
     principles = [line for line in findings.splitlines() if line.startswith("### ")]
     assert principles == [f"### {p.id} {text(p.title)}" for p in result.principles]
@@ -61,8 +66,11 @@ def test_findings_remedies_and_sources(case: tuple[AuditResult, str]) -> None:
 def test_summary_table_has_one_row_per_principle(case: tuple[AuditResult, str]) -> None:
     result, page = case
     for p in result.principles:
-        score = "no score" if p.score is None else "–".join(dict.fromkeys(f"{x:.1f}".removesuffix(".0")
-                                                                         for x in (p.score.low, p.score.high)))
+        score = (
+            "no score"
+            if p.score is None
+            else "–".join(dict.fromkeys(f"{x:.1f}".removesuffix(".0") for x in (p.score.low, p.score.high)))
+        )
         assert f"| {p.id} {text(p.title)} | {score} | {verdict_label(p.verdict)} |" in page
 
 
@@ -77,8 +85,10 @@ def test_grade_range_coverage_and_cap_are_stated(case: tuple[AuditResult, str]) 
     else:
         assert f"{len(result.findings) - undecided} of {len(result.findings)} rules decided" in head
     if result.red_lines_crossed:
-        assert f"capped at F: red line{'s' if len(result.red_lines_crossed) > 1 else ''} " \
-               f"{', '.join(result.red_lines_crossed)} crossed" in head
+        assert (
+            f"capped at F: red line{'s' if len(result.red_lines_crossed) > 1 else ''} "
+            f"{', '.join(result.red_lines_crossed)} crossed" in head
+        )
 
 
 def test_open_principles_say_what_would_settle_them(case: tuple[AuditResult, str]) -> None:
@@ -88,6 +98,9 @@ def test_open_principles_say_what_would_settle_them(case: tuple[AuditResult, str
         if p.to_settle:
             assert f"- To settle **{p.id}** ({verdict_label(p.verdict).lower()}), establish: " in summary
         assert text(p.verdict_reason) in page
+    for f in result.findings:
+        if f.decisive and not f.red_line:
+            assert f"### {f.rule} " in page and f"weight {f.weight}, **decisive**" in page, f.rule
 
 
 def test_questions_for_the_operator(case: tuple[AuditResult, str]) -> None:
@@ -118,8 +131,9 @@ def test_hostile_deployment_cannot_break_tables_or_inject_markup(tmp_path: Path)
 def test_a_fact_kept_secret_is_marked_where_it_is_missing(case: tuple[AuditResult, str]) -> None:
     # The Moscow case study records encryption as undisclosed (7x7, 2025).
     _, page = case
-    assert ("- Is the data encrypted in storage and in transit? (`security.encryption`) "
-            "**Kept secret by the operator.**") in page
+    assert (
+        "- Is the data encrypted in storage and in transit? (`security.encryption`) **Kept secret by the operator.**"
+    ) in page
     assert "(`legality.published`) **Kept secret" not in page
 
 

@@ -102,6 +102,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Rendered
         def fetch(url: str, headers: Any = None) -> Any:
             fetched.append(url)
             return original(url, headers)
+
         fetcher.fetch = fetch
         return fetcher
 
@@ -149,11 +150,14 @@ def test_cover_and_summary(case: Rendered) -> None:
     assert r.score is not None and r.grade.low == r.grade.high  # the red lines settle the grade at F
     decided = len(r.findings) - r.counts["unknown"]
     # The label is set in capitals by CSS; the score range and the coverage stand beside the grade.
-    assert squeeze(f"OVERALL GRADE {r.grade.low} score {r.score.low:g}–{r.score.high:g} of 100 "
-                   f"{decided} of {len(r.findings)} rules decided") in squeeze(first)
+    assert squeeze(
+        f"OVERALL GRADE {r.grade.low} score {r.score.low:g}–{r.score.high:g} of 100 "
+        f"{decided} of {len(r.findings)} rules decided"
+    ) in squeeze(first)
     lines = r.red_lines_crossed
-    assert lines and squeeze(f"capped at F: red line{'s' if len(lines) > 1 else ''} {', '.join(lines)} crossed") \
-        in squeeze(first)
+    assert lines and squeeze(
+        f"capped at F: red line{'s' if len(lines) > 1 else ''} {', '.join(lines)} crossed"
+    ) in squeeze(first)
     assert "HYPOTHETICAL" not in case.text
     summary = squeeze(case.reader.pages[2].extract_text())
     assert "Executivesummary" in summary
@@ -166,8 +170,15 @@ def test_cover_and_summary(case: Rendered) -> None:
 def test_outline_lists_every_section_and_principle(case: Rendered) -> None:
     outline = case.reader.outline
     top = [item.title for item in outline if not isinstance(item, list)]
-    assert top == ["Cover", "Contents", "Executive summary", "Findings by principle",
-                   "Information gaps: questions for the operator", "Methodology", "Sources"]
+    assert top == [
+        "Cover",
+        "Contents",
+        "Executive summary",
+        "Findings by principle",
+        "Information gaps: questions for the operator",
+        "Methodology",
+        "Sources",
+    ]
     nested = outline[top.index("Findings by principle") + 1]
     assert isinstance(nested, list)
     principles = [item.title for item in nested if not isinstance(item, list)]
@@ -187,8 +198,9 @@ def test_contents_has_page_numbers(case: Rendered) -> None:
     contents = case.reader.pages[1].extract_text()
     assert "Contents" in contents
     # 'Executive summary ....... 3': the leader and the page number come from target-counter().
-    assert any(line.startswith("Executive summary") and line.rstrip().endswith(" 3")
-               for line in contents.splitlines()), contents
+    assert any(
+        line.startswith("Executive summary") and line.rstrip().endswith(" 3") for line in contents.splitlines()
+    ), contents
 
 
 def test_metadata(case: Rendered) -> None:
@@ -197,8 +209,10 @@ def test_metadata(case: Rendered) -> None:
     assert meta is not None
     assert meta.title == f"Human-rights audit: {d.name}"
     assert meta.author == d.auditor
-    assert meta.subject == (f"Human-rights audit of {d.name} against the agora-2020 rule set, version "
-                            f"{case.result.frameworks[0].version} ({case.result.frameworks[0].title})")
+    assert meta.subject == (
+        f"Human-rights audit of {d.name} against the agora-2020 rule set, version "
+        f"{case.result.frameworks[0].version} ({case.result.frameworks[0].title})"
+    )
     keywords = str(meta.get("/Keywords")).split(", ")
     assert keywords[:4] == ["surveillance", "human rights", "audit", "agora-2020"]
     assert d.jurisdiction == "Moscow, Russia" and {"Moscow", "Russia"} <= set(keywords)
@@ -235,10 +249,15 @@ def problems(logs: list[str]) -> list[str]:
 
     Such a character is still real text in the PDF (searchable, copyable); it is drawn as a box.
     """
+
     def emoji_only(line: str) -> bool:
         points = [int(p, 16) for p in re.findall(r"U\+([0-9A-F]{4,6})", line)]
-        return (".notdef glyph rendered" in line and bool(points)
-                and all(p >= 0x1F000 or 0x2600 <= p <= 0x27BF or p in (0x200D, 0xFE0F) for p in points))
+        return (
+            ".notdef glyph rendered" in line
+            and bool(points)
+            and all(p >= 0x1F000 or 0x2600 <= p <= 0x27BF or p in (0x200D, 0xFE0F) for p in points)
+        )
+
     return [line for line in logs if not emoji_only(line)]
 
 
@@ -264,13 +283,15 @@ def overflowing_boxes(result: AuditResult) -> tuple[list[Any], list[str]]:
     import weasyprint
 
     from auditkit.render.html import render_document
+
     handler = _Collect()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
         text = render_document(result, RenderOptions(), pdf=True)
-        document = weasyprint.HTML(string=text, base_url=pdf_render.templates_folder().as_uri() + "/",
-                                   url_fetcher=pdf_render.asset_fetcher()).render()
+        document = weasyprint.HTML(
+            string=text, base_url=pdf_render.templates_folder().as_uri() + "/", url_fetcher=pdf_render.asset_fetcher()
+        ).render()
     finally:
         logger.removeHandler(handler)
     out = []
@@ -320,21 +341,30 @@ def _descendants(box: Any) -> Iterator[Any]:
 
 def test_the_fetcher_refuses_everything_outside_the_templates() -> None:
     from weasyprint.urls import FatalURLFetchingError
+
     fetcher = pdf_render.asset_fetcher()
     root = pdf_render.templates_folder()
     font = fetcher.fetch((root / "fonts" / "NotoSans-Regular.ttf").as_uri())
     assert font.read()[:4] == b"\x00\x01\x00\x00"
-    for url in ["file:///etc/passwd", "https://example.org/font.ttf", "http://127.0.0.1/x.css",
-                "data:text/css,body{}", (root / "report.html.j2").as_uri(),
-                root.as_uri() + "/fonts/../../render/pdf.py", "file://evil.example/" + str(root) + "/report.css"]:
+    for url in [
+        "file:///etc/passwd",
+        "https://example.org/font.ttf",
+        "http://127.0.0.1/x.css",
+        "data:text/css,body{}",
+        (root / "report.html.j2").as_uri(),
+        root.as_uri() + "/fonts/../../render/pdf.py",
+        "file://evil.example/" + str(root) + "/report.css",
+    ]:
         with pytest.raises(FatalURLFetchingError):
             fetcher.fetch(url)
 
 
 def test_an_external_reference_stops_the_render(monkeypatch: pytest.MonkeyPatch, case: Rendered) -> None:
     from weasyprint.urls import FatalURLFetchingError
-    monkeypatch.setattr(pdf_render, "render_document",
-                        lambda *a, **k: '<html><body><img src="file:///etc/passwd"></body></html>')
+
+    monkeypatch.setattr(
+        pdf_render, "render_document", lambda *a, **k: '<html><body><img src="file:///etc/passwd"></body></html>'
+    )
     with pytest.raises(FatalURLFetchingError):
         pdf_render.render(case.result, RenderOptions())
 
@@ -346,7 +376,8 @@ def test_the_text_path_does_not_import_weasyprint() -> None:
 
 
 def test_without_harfbuzz_subsetting_whole_fonts_are_embedded_reproducibly(
-        hostile: tuple[Rendered, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    hostile: tuple[Rendered, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Machines without libharfbuzz-subset0 take this path: no warning, same bytes twice, larger file.
     first = hostile[0]
     subsetting_here = pdf_render._fast_subsetting()
@@ -363,10 +394,14 @@ def test_without_harfbuzz_subsetting_whole_fonts_are_embedded_reproducibly(
 
 def test_an_undetermined_grade_is_shown_as_a_range_never_a_bare_letter(tmp_path: Path) -> None:
     import yaml
-    doc = {"format_version": 1, "deployment": {"name": "Press release", "audit_date": "2026-01-01"},
-           "sources": [{"id": "pr", "publisher": "Operator", "title": "Press release", "date": "2026"}],
-           "retention": {"max_days": {"value": 10, "sources": ["pr"]}},
-           "scope": {"scanning": {"value": "targeted", "sources": ["pr"]}}}
+
+    doc = {
+        "format_version": 1,
+        "deployment": {"name": "Press release", "audit_date": "2026-01-01"},
+        "sources": [{"id": "pr", "publisher": "Operator", "title": "Press release", "date": "2026"}],
+        "retention": {"max_days": {"value": 10, "sources": ["pr"]}},
+        "scope": {"scanning": {"value": "targeted", "sources": ["pr"]}},
+    }
     path = tmp_path / "press.yaml"
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     result, raw = audit_file(path, SMALL_FRAMEWORK)
@@ -379,15 +414,25 @@ def test_an_undetermined_grade_is_shown_as_a_range_never_a_bare_letter(tmp_path:
     assert squeeze("OVERALL GRADE A–B UNDETERMINED score 70.9–100 of 100 2 of 4 rules decided") in first
     assert "OVERALLGRADEA" + "score" not in first
     summary = squeeze(rendered.text.split("Executive summary", 1)[1])
-    assert squeeze("receives grade A–B (undetermined: 2 of 4 rules undecided), with an overall score of "
-                   "70.9–100 out of 100") in summary
-    assert squeeze("To settle M1 (insufficient information), establish: whether the programme ends on a fixed "
-                   "date unless renewed.") in rendered.squeezed()
+    assert (
+        squeeze(
+            "receives grade A–B (undetermined: 2 of 4 rules undecided), with an overall score of 70.9–100 out of 100"
+        )
+        in summary
+    )
+    assert (
+        squeeze(
+            "To settle M1 (insufficient information), establish: whether the programme ends on a fixed "
+            "date unless renewed."
+        )
+        in rendered.squeezed()
+    )
 
 
 def _struct_elements(node: Any, seen: set[int] | None = None) -> Iterator[Any]:
     """Every structure element under ``node`` (a pypdf object), depth first."""
     from pypdf.generic import ArrayObject, DictionaryObject
+
     seen = set() if seen is None else seen
     node = node.get_object() if hasattr(node, "get_object") else node
     if isinstance(node, ArrayObject):
@@ -418,8 +463,13 @@ def test_tables_are_tagged_with_rows_and_scoped_headers(case: Rendered) -> None:
 def test_the_pdfua_checker_finds_nothing(case: Rendered, tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
     path.write_bytes(case.data)
-    done = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
-                          capture_output=True, text=True, check=False, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     report = json.loads(done.stdout)
     assert report["summary"]["findings"] == 0, report["findings"]
     assert report["summary"]["rules_run"] >= 11
@@ -431,8 +481,14 @@ def _headline_in(text: str, head: Any) -> list[str]:
     start = flat.index("Redlinescrossed")
     end = flat.index(squeeze(head.others_title), start) + len(squeeze(head.others_title))
     red = re.findall(r"(P\d+-\d+)", flat[start:end])
-    stop = min((flat.index(m, end) for m in ("Findingsbyprinciple", "##Findings", "facts could not be established")
-                if m in flat[end:]), default=len(flat))
+    stop = min(
+        (
+            flat.index(m, end)
+            for m in ("Findingsbyprinciple", "##Findings", "facts could not be established")
+            if m in flat[end:]
+        ),
+        default=len(flat),
+    )
     return red + ["|"] + re.findall(r"(P\d+-\d+)", flat[end:stop])
 
 
@@ -445,9 +501,12 @@ def test_the_headline_gaps_are_the_same_in_every_format(case: Rendered) -> None:
     assert head.red_lines and (head.others_total > len(head.others) or head.attributed_total > len(head.attributed))
     expected = [g.rule for g in head.red_lines] + ["|"] + [g.rule for g in (*head.others, *head.attributed)]
     options = RenderOptions(input_bytes=case.raw)
-    pages = {"text": text.render(case.result, options).decode(), "md": markdown.render(case.result, options).decode(),
-             "html": re.sub(r"<[^>]+>", " ", html.render(case.result, options).decode().split("<h3>", 1)[1]),
-             "pdf": "\n".join(p.extract_text() for p in case.reader.pages[2:4])}
+    pages = {
+        "text": text.render(case.result, options).decode(),
+        "md": markdown.render(case.result, options).decode(),
+        "html": re.sub(r"<[^>]+>", " ", html.render(case.result, options).decode().split("<h3>", 1)[1]),
+        "pdf": "\n".join(p.extract_text() for p in case.reader.pages[2:4]),
+    }
     for name, page in pages.items():
         assert squeeze(head.others_title) in squeeze(page), name
         if head.attributed:
@@ -455,8 +514,14 @@ def test_the_headline_gaps_are_the_same_in_every_format(case: Rendered) -> None:
         assert _headline_in(page, head) == expected, name
 
 
-MAJOR_SECTIONS = ("Contents", "Executive summary", "Findings by principle",
-                  "Information gaps: questions for the operator", "Methodology", "Sources")
+MAJOR_SECTIONS = (
+    "Contents",
+    "Executive summary",
+    "Findings by principle",
+    "Information gaps: questions for the operator",
+    "Methodology",
+    "Sources",
+)
 LABELS = ("Requirement", "Missing facts", "Decided by", "Already known")
 
 

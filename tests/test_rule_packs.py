@@ -49,6 +49,7 @@ def replace(old: str, new: str) -> Callable[[str], str]:
     def edit(text: str) -> str:
         assert old in text
         return text.replace(old, new)
+
     return edit
 
 
@@ -56,66 +57,105 @@ RULE = "rules/M1-01.yaml"
 BROKEN: dict[str, tuple[Callable[[str], str], str]] = {
     "a misspelt operator": (
         replace(MET_WHEN, "met_when: {fact: retention.max_days, atmost: 30}"),
-        (f"{RULE}:8:38: met_when.atmost: unknown key 'atmost' in a condition (did you mean 'at_most'?); expected "
-        "{all: [...]}, {any: [...]}, {not: ...} or {fact: section.name, is|in|at_most|at_least|disclosed: ...}")),
+        (
+            f"{RULE}:8:38: met_when.atmost: unknown key 'atmost' in a condition (did you mean 'at_most'?); expected "
+            "{all: [...]}, {any: [...]}, {not: ...} or {fact: section.name, is|in|at_most|at_least|disclosed: ...}"
+        ),
+    ),
     "a condition with two tests": (
         replace(MET_WHEN, "met_when: {all: [{fact: retention.max_days, at_most: 30, is: 5}]}"),
-        (f"{RULE}:8:18: met_when.all[1]: a fact condition needs exactly one test (is, in, at_most, at_least or "
-        "disclosed); this one has is, at_most")),
+        (
+            f"{RULE}:8:18: met_when.all[1]: a fact condition needs exactly one test (is, in, at_most, at_least or "
+            "disclosed); this one has is, at_most"
+        ),
+    ),
     "an unknown fact path": (
         replace(MET_WHEN, "met_when: {not: {fact: retention.max_day, at_most: 30}}"),
-        (f"{RULE}:8:18: met_when.not.fact: no fact 'retention.max_day' in the deployment format (did you mean "
-        "'retention.max_days'?); run 'auditkit schema deployment' for the list")),
+        (
+            f"{RULE}:8:18: met_when.not.fact: no fact 'retention.max_day' in the deployment format (did you mean "
+            "'retention.max_days'?); run 'auditkit schema deployment' for the list"
+        ),
+    ),
     "a number as text": (
         replace(MET_WHEN, "met_when: {fact: retention.max_days, at_most: thirty}"),
-        f"{RULE}:8:38: met_when.at_most: 'at_most' needs a whole number of zero or more, not 'thirty'"),
+        f"{RULE}:8:38: met_when.at_most: 'at_most' needs a whole number of zero or more, not 'thirty'",
+    ),
     "a value the fact cannot hold": (
         replace(MET_WHEN, "met_when: {fact: scope.scanning, in: [targeted, everyone]}"),
-        f"{RULE}:8:34: met_when.in: scope.scanning cannot be 'everyone'; expected one of: targeted, untargeted"),
+        f"{RULE}:8:34: met_when.in: scope.scanning cannot be 'everyone'; expected one of: targeted, untargeted",
+    ),
     "a word that is not yes or no for a yes/no fact": (
         replace(MET_WHEN, "met_when: {fact: retention.sunset_clause, is: maybe}"),
-        f"{RULE}:8:43: met_when.is: retention.sunset_clause cannot be 'maybe'; expected yes or no"),
+        f"{RULE}:8:43: met_when.is: retention.sunset_clause cannot be 'maybe'; expected yes or no",
+    ),
     "an unknown principle": (
         replace("principle: M1", "principle: M9"),
-        f"{RULE}:3:1: principle: no principle 'M9' in framework.yaml; expected one of: M1, M2"),
+        f"{RULE}:3:1: principle: no principle 'M9' in framework.yaml; expected one of: M1, M2",
+    ),
     "a wrong type and a wrong enum": (
         lambda text: text.replace("weight: 2", "weight: heavy").replace("severity: high", "severity: severe"),
-        (f"{RULE}:4:1: severity: 'severe' is not allowed; expected one of: critical, high, medium, low\n"
-        f"{RULE}:5:1: weight: 'heavy' is not a whole number")),
+        (
+            f"{RULE}:4:1: severity: 'severe' is not allowed; expected one of: critical, high, medium, low\n"
+            f"{RULE}:5:1: weight: 'heavy' is not a whole number"
+        ),
+    ),
     "an unknown field": (
         replace("remedy:", "remedies:"),
-        (f"{RULE}:1:1: the required field 'remedy' is missing; add it\n"
-        f"{RULE}:10:1: remedies: unknown field 'remedies' (did you mean 'remedy'?); check its spelling or remove it")),
+        (
+            f"{RULE}:1:1: the required field 'remedy' is missing; add it\n"
+            f"{RULE}:10:1: remedies: unknown field 'remedies' (did you mean 'remedy'?); check its spelling or remove it"
+        ),
+    ),
     "a test case on an unknown fact": (
         replace("{retention.max_days: 10}", "{retention.max_dys: 10}"),
-        (f"{RULE}:15:27: cases[1].facts.retention.max_dys: no fact 'retention.max_dys' in the deployment format "
-        "(did you mean 'retention.max_days'?)")),
+        (
+            f"{RULE}:15:27: cases[1].facts.retention.max_dys: no fact 'retention.max_dys' in the deployment format "
+            "(did you mean 'retention.max_days'?)"
+        ),
+    ),
     "a YAML syntax error": (
         replace("title: Data is", "title: Data: is"),
-        (f"{RULE}:2:12: YAML syntax error: a ':' appears where it is not expected; put a space after each ':' and "
-        "quote text that contains ': '")),
+        (
+            f"{RULE}:2:12: YAML syntax error: a ':' appears where it is not expected; put a space after each ':' and "
+            "quote text that contains ': '"
+        ),
+    ),
     "an empty rule file": (
         lambda text: "",
-        (f"{RULE}: the file is empty; a rule is 'key: value' lines (id, title, principle, met_when, ...); copy a "
-        "bundled rule to start")),
+        (
+            f"{RULE}: the file is empty; a rule is 'key: value' lines (id, title, principle, met_when, ...); copy a "
+            "bundled rule to start"
+        ),
+    ),
     "a list instead of a rule": (
         lambda text: "- id: M1-01\n",
-        f"{RULE}:1:1: the file holds a list, but a rule is a set of 'key: value' lines"),
+        f"{RULE}:1:1: the file holds a list, but a rule is a set of 'key: value' lines",
+    ),
     "a python tag": (
         replace(MET_WHEN, "met_when: !!python/object/apply:os.system ['touch pwned']"),
-        (f"{RULE}:8:11: met_when: the tag '!!python/object/apply:os.system' is not allowed; remove it (auditkit "
-        "reads plain values only and never runs code from a file)")),
+        (
+            f"{RULE}:8:11: met_when: the tag '!!python/object/apply:os.system' is not allowed; remove it (auditkit "
+            "reads plain values only and never runs code from a file)"
+        ),
+    ),
     "an include tag": (
         replace(MET_WHEN, "met_when: !include ../../secrets.yaml"),
-        (f"{RULE}:8:11: met_when: the tag '!include' is not allowed; remove it (auditkit reads plain values only "
-        "and never runs code from a file)")),
+        (
+            f"{RULE}:8:11: met_when: the tag '!include' is not allowed; remove it (auditkit reads plain values only "
+            "and never runs code from a file)"
+        ),
+    ),
     "a $ref include": (
         replace(MET_WHEN, "met_when: {$ref: 'https://evil.example/condition.json'}"),
-        (f"{RULE}:8:12: met_when.$ref: unknown key '$ref' in a condition; expected {{all: [...]}}, {{any: [...]}}, "
-        "{not: ...} or {fact: section.name, is|in|at_most|at_least|disclosed: ...}")),
+        (
+            f"{RULE}:8:12: met_when.$ref: unknown key '$ref' in a condition; expected {{all: [...]}}, {{any: [...]}}, "
+            "{not: ...} or {fact: section.name, is|in|at_most|at_least|disclosed: ...}"
+        ),
+    ),
     "a $ref at the top": (
         lambda text: text + "$ref: ../../../etc/passwd\n",
-        f"{RULE}:17:1: $ref: unknown field '$ref'; check its spelling or remove it"),
+        f"{RULE}:17:1: $ref: unknown field '$ref'; check its spelling or remove it",
+    ),
 }
 
 
@@ -134,38 +174,53 @@ def test_a_broken_pack_is_reported_by_file_line_and_field(case: str, tmp_path: P
 def test_every_broken_rule_file_is_reported_not_only_the_first(tmp_path: Path) -> None:
     pack = make_pack(tmp_path, lambda text: "")
     (pack / "rules" / "M2-01.yaml").write_text("id: [\n", encoding="utf-8")
-    (pack / "rules" / "M2-02.yaml").write_text((pack / "rules" / "M2-02.yaml").read_text(encoding="utf-8")
-                                               .replace("principle: M2", "principle: M7"), encoding="utf-8")
+    (pack / "rules" / "M2-02.yaml").write_text(
+        (pack / "rules" / "M2-02.yaml").read_text(encoding="utf-8").replace("principle: M2", "principle: M7"),
+        encoding="utf-8",
+    )
     code, _, err = cli("principles", "-f", str(pack))
     assert code == 2
     assert [line.split(": ", 1)[0] for line in err.splitlines()] == [
-        f"{pack}/rules/M1-01.yaml", f"{pack}/rules/M2-01.yaml:2:1", f"{pack}/rules/M2-02.yaml:3:1"]
+        f"{pack}/rules/M1-01.yaml",
+        f"{pack}/rules/M2-01.yaml:2:1",
+        f"{pack}/rules/M2-02.yaml:3:1",
+    ]
 
 
 def test_duplicate_rule_ids_are_reported_with_both_files(tmp_path: Path) -> None:
     pack = make_pack(tmp_path)
     shutil.copy(pack / "rules" / "M1-01.yaml", pack / "rules" / "M1-09.yaml")
     assert cli("principles", "-f", str(pack)) == (
-        2, "", (f"{pack}/rules/M1-09.yaml:1:1: id: the rule id 'M1-01' is also used in {pack}/rules/M1-01.yaml; "
-               "ids must be unique\n"))
+        2,
+        "",
+        (
+            f"{pack}/rules/M1-09.yaml:1:1: id: the rule id 'M1-01' is also used in {pack}/rules/M1-01.yaml; "
+            "ids must be unique\n"
+        ),
+    )
 
 
 def test_a_broken_manifest_lists_every_problem(tmp_path: Path) -> None:
     pack = make_pack(tmp_path)
-    (pack / "framework.yaml").write_text("id: My Pack\ntitle: x\nversion: 1\nprinciples: []\n"
-                                         "scoring: {met_at: 200}\n", encoding="utf-8")
+    (pack / "framework.yaml").write_text(
+        "id: My Pack\ntitle: x\nversion: 1\nprinciples: []\nscoring: {met_at: 200}\n", encoding="utf-8"
+    )
     code, _, err = cli("principles", "-f", str(pack))
     where = f"{pack}/framework.yaml"
     assert code == 2
     assert err.splitlines() == [
         f"{where}:1:1: the required field 'source' is missing; add it",
-        (f"{where}:1:1: id: 'My Pack' is not in the expected form; use lowercase letters, digits and '-', such as "
-        "agora-2020"),
+        (
+            f"{where}:1:1: id: 'My Pack' is not in the expected form; use lowercase letters, digits and '-', such as "
+            "agora-2020"
+        ),
         f"{where}:2:1: title: this text is too short; write at least 3 characters",
         f"{where}:3:1: version: 1 is not text; put it in quotes",
         f"{where}:4:1: principles: this list is empty or too short; give at least 1",
-        *(f"{where}:5:1: scoring: the required field '{name}' is missing; add it"
-          for name in ("partially_met_at", "grades", "red_line_grade")),
+        *(
+            f"{where}:5:1: scoring: the required field '{name}' is missing; add it"
+            for name in ("partially_met_at", "grades", "red_line_grade")
+        ),
         f"{where}:5:11: scoring.met_at: 200 is too large; the maximum is 100",
     ]
 
@@ -174,12 +229,20 @@ def test_a_folder_without_framework_yaml_or_rules(tmp_path: Path) -> None:
     pack = make_pack(tmp_path)
     (pack / "framework.yaml").unlink()
     assert cli("principles", "-f", str(pack)) == (
-        2, "", (f"{pack}: this folder has no framework.yaml; a rule pack is a folder with framework.yaml and a "
-               "rules/ folder\n"))
+        2,
+        "",
+        (
+            f"{pack}: this folder has no framework.yaml; a rule pack is a folder with framework.yaml and a "
+            "rules/ folder\n"
+        ),
+    )
     other = make_pack(tmp_path, name="no-rules")
     shutil.rmtree(other / "rules")
     assert cli("principles", "-f", str(other)) == (
-        2, "", f"{other}: this framework has no rules/ folder; add one with one YAML file per rule\n")
+        2,
+        "",
+        f"{other}: this framework has no rules/ folder; add one with one YAML file per rule\n",
+    )
     missing = tmp_path / "nowhere"
     code, _, err = cli("principles", "-f", str(missing))
     assert code == 2 and err.startswith(f"{missing}: no framework with this id or folder; bundled: ")
@@ -197,10 +260,18 @@ def test_a_pack_cannot_read_files_outside_its_folder(tmp_path: Path) -> None:
     (manifest / "framework.yaml").symlink_to(secret)
     for pack, shown in ((link, "rules/evil.yaml"), (folder, "rules/more")):
         assert cli("principles", "-f", str(pack)) == (
-            2, "", f"{pack}/{shown}: rule files must be plain files inside the framework folder, not links\n")
+            2,
+            "",
+            f"{pack}/{shown}: rule files must be plain files inside the framework folder, not links\n",
+        )
     code, _, err = cli("principles", "-f", str(manifest))
-    assert (code, err) == (2, (f"{manifest}/framework.yaml: framework.yaml is a link to a file outside the "
-                              "framework folder; a pack may only use files inside its folder\n"))
+    assert (code, err) == (
+        2,
+        (
+            f"{manifest}/framework.yaml: framework.yaml is a link to a file outside the "
+            "framework folder; a pack may only use files inside its folder\n"
+        ),
+    )
     assert "hunter2" not in err
 
 
@@ -212,10 +283,13 @@ def test_loading_a_pack_never_opens_a_network_connection(tmp_path: Path, monkeyp
     monkeypatch.setattr(socket, "create_connection", no_network)
     pack = make_pack(tmp_path, lambda text: "# yaml-language-server: $schema=https://evil.example/s.json\n" + text)
     rule = pack / "rules" / "M1-02.yaml"
-    rule.write_text(rule.read_text(encoding="utf-8").replace(
-        "references: [{instrument: auditkit tests, legal_order: civil_society}]",
-        "references: [{instrument: auditkit tests, legal_order: civil_society, url: 'https://evil.example/track.png'}]"),
-        encoding="utf-8")
+    rule.write_text(
+        rule.read_text(encoding="utf-8").replace(
+            "references: [{instrument: auditkit tests, legal_order: civil_society}]",
+            "references: [{instrument: auditkit tests, legal_order: civil_society, url: 'https://evil.example/track.png'}]",
+        ),
+        encoding="utf-8",
+    )
     framework = load_framework(str(pack))
     assert [r.id for r in framework.rules] == ["M1-01", "M1-02", "M2-01", "M2-02"]
     broken = make_pack(tmp_path, replace(MET_WHEN, "met_when: {$ref: 'https://evil.example/c.json'}"), name="ref")
@@ -243,8 +317,13 @@ def test_a_pack_reusing_a_bundled_rule_id_is_refused(tmp_path: Path) -> None:
     deployment = tmp_path / "riverside.yaml"
     deployment.write_text(DEPLOYMENT, encoding="utf-8")
     code, _, err = cli("audit", str(deployment), "-f", "agora-2020", "-f", str(pack))
-    assert (code, err) == (2, (f"{pack}/rules/M1-01.yaml: id: the rule id 'P7-01' is also used by framework "
-                              "'agora-2020'; rename one of them\n"))
+    assert (code, err) == (
+        2,
+        (
+            f"{pack}/rules/M1-01.yaml: id: the rule id 'P7-01' is also used by framework "
+            "'agora-2020'; rename one of them\n"
+        ),
+    )
 
 
 def test_a_framework_given_twice_or_unknown_is_a_clear_error(tmp_path: Path) -> None:

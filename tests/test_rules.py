@@ -31,8 +31,7 @@ def _slug(text: str) -> str:
 
 
 def _cases() -> list[Any]:
-    return [pytest.param(rule, case, id=f"{rule.id}-{_slug(case['name'])}")
-            for rule in RULES for case in rule.cases]
+    return [pytest.param(rule, case, id=f"{rule.id}-{_slug(case['name'])}") for rule in RULES for case in rule.cases]
 
 
 def _rule_ids() -> list[Any]:
@@ -47,6 +46,7 @@ def cli(*args: str) -> tuple[int, str, str]:
 
 # (1) Every case of every rule gives the status (and missing facts) it promises.
 
+
 @pytest.mark.parametrize(("rule", "case"), _cases())
 def test_rule_case(rule: Rule, case: dict[str, Any]) -> None:
     assert check_case(rule, case) is None
@@ -59,6 +59,7 @@ def test_case_ids_are_readable() -> None:
 
 
 # (2) Meta-tests on the rule set.
+
 
 @pytest.mark.parametrize("rule", _rule_ids())
 def test_rule_has_met_and_breaking_cases(rule: Rule) -> None:
@@ -89,8 +90,9 @@ def test_references_are_well_formed(rule: Rule) -> None:
             assert not re.search(r"\s", ref.url)
     agora = [ref for ref in rule.references if ref.instrument == AGORA]
     number = rule.principle.removeprefix("P")
-    assert [ref.locator for ref in agora] == [f"principle {number}"], \
+    assert [ref.locator for ref in agora] == [f"principle {number}"], (
         f"{rule.id} must cite the Agora principle it implements exactly once"
+    )
 
 
 @pytest.mark.parametrize("rule", _rule_ids())
@@ -132,8 +134,12 @@ def test_p5_rules_do_not_apply_without_a_deidentification_claim() -> None:
     p5 = [rule for rule in RULES if rule.principle == "P5"]
     for rule in p5:
         assert rule.applies_when == {"fact": "deidentification.claimed", "is": True}, rule.id
-        assert check_case(rule, {"name": "no claim", "facts": {"deidentification.claimed": False},
-                                 "expect": "not_applicable"}) is None
+        assert (
+            check_case(
+                rule, {"name": "no claim", "facts": {"deidentification.claimed": False}, "expect": "not_applicable"}
+            )
+            is None
+        )
 
 
 def test_undisclosed_fact_is_a_breach_only_where_secrecy_is_the_point() -> None:
@@ -149,6 +155,7 @@ def test_lint_is_clean() -> None:
 
 
 # (3) and (4): the CLI over the bundled rule set.
+
 
 def test_principles_check_passes() -> None:
     code, out, err = cli("principles", "--check")

@@ -28,8 +28,11 @@ def definitions(frameworks: list[Framework], result: AuditResult) -> tuple[str, 
     d = result.deployment
     system = d.name + (f" ({d.technology})" if d.technology else "")
     operator = d.operator or "the public body that runs the system, and any body acting on its behalf"
-    return ("In these clauses:", [("the system", f"the programme audited here: {system}"),
-                                  ("the operator", operator)], False)
+    return (
+        "In these clauses:",
+        [("the system", f"the programme audited here: {system}"), ("the operator", operator)],
+        False,
+    )
 
 
 def clauses(result: AuditResult, plan: Any | None = None) -> list[dict[str, Any]]:
@@ -37,10 +40,18 @@ def clauses(result: AuditResult, plan: Any | None = None) -> list[dict[str, Any]
     (red lines first, then in the rule set's order), and separately those left undecided."""
     by_rule = {f.rule: f for f in result.findings}
     if plan is not None:
-        return [{"rule": s.rule, "title": s.title, "text": s.clause, "red_line": s.red_line, "group": "plan",
-                 "why": f"step {i} of the plan to reach {plan.target.describe()}; the audit finds it "
-                        f"{status_label(by_rule[s.rule].status).lower() if s.rule in by_rule else 'absent'}"}
-                for i, s in enumerate(plan.steps, start=1)]
+        return [
+            {
+                "rule": s.rule,
+                "title": s.title,
+                "text": s.clause,
+                "red_line": s.red_line,
+                "group": "plan",
+                "why": f"step {i} of the plan to reach {plan.target.describe()}; the audit finds it "
+                f"{status_label(by_rule[s.rule].status).lower() if s.rule in by_rule else 'absent'}",
+            }
+            for i, s in enumerate(plan.steps, start=1)
+        ]
     decided = [f for f in result.findings if f.status in PROPOSED and f.remedy]
     decided.sort(key=lambda f: not f.red_line)  # sort is stable: rule-set order within each group
     undecided = [f for f in result.findings if f.status is Status.UNKNOWN and f.remedy]
@@ -48,8 +59,14 @@ def clauses(result: AuditResult, plan: Any | None = None) -> list[dict[str, Any]
 
 
 def _clause(f: Finding, group: str) -> dict[str, Any]:
-    return {"rule": f.rule, "title": f.title, "text": f.remedy, "red_line": f.red_line, "group": group,
-            "why": f"the audit finds it {status_label(f.status).lower()}"}
+    return {
+        "rule": f.rule,
+        "title": f.title,
+        "text": f.remedy,
+        "red_line": f.red_line,
+        "group": group,
+        "why": f"the audit finds it {status_label(f.status).lower()}",
+    }
 
 
 def document(result: AuditResult, frameworks: list[Framework], plan: Any | None = None) -> Any:
@@ -59,39 +76,60 @@ def document(result: AuditResult, frameworks: list[Framework], plan: Any | None 
     rule_set = "; ".join(f"{f.title} ({f.id}, version {f.version})" for f in result.frameworks)
     opening, terms, own = definitions(frameworks, result)
     items = clauses(result, plan)
-    source = (f"the plan to reach {plan.target.describe()}" if plan is not None else
-              f"the audit of {result.input_file} (SHA-256 {result.input_sha256[:12]})")
+    source = (
+        f"the plan to reach {plan.target.describe()}"
+        if plan is not None
+        else f"the audit of {result.input_file} (SHA-256 {result.input_sha256[:12]})"
+    )
     blocks: list[Any] = [
-        Para(f"Proposed clauses for {name}, drawn from {source} against {rule_set}. Each clause is the remedy "
-             "of a rule; the rule and the audit's finding are named after it. These are drafting proposals, "
-             "not adopted text."),
+        Para(
+            f"Proposed clauses for {name}, drawn from {source} against {rule_set}. Each clause is the remedy "
+            "of a rule; the rule and the audit's finding are named after it. These are drafting proposals, "
+            "not adopted text."
+        ),
         Heading("Clause 1. Definitions"),
         Para(opening),
         Bullets(tuple(f"\u201c{term}\u201d means {means.rstrip('.')}." for term, means in terms)),
     ]
     if not own:
-        blocks.append(Para("The rule set defines no terms; this clause is auditkit's, to be adapted by the "
-                           "drafter.", strong="Note:"))
+        blocks.append(
+            Para(
+                "The rule set defines no terms; this clause is auditkit's, to be adapted by the drafter.",
+                strong="Note:",
+            )
+        )
     number = 1
     later = [c for c in items if c["group"] == "if_unknown"]
     for clause in (c for c in items if c["group"] != "if_unknown"):
         number += 1
         blocks += _clause_blocks(number, clause)
     if later:
-        blocks += [Heading("Clauses to consider once the facts are known"),
-                   Para("The audit could not decide these rules from the facts; propose each one should the "
-                        "facts show the rule is not met.")]
+        blocks += [
+            Heading("Clauses to consider once the facts are known"),
+            Para(
+                "The audit could not decide these rules from the facts; propose each one should the "
+                "facts show the rule is not met."
+            ),
+        ]
         for clause in later:
             number += 1
             blocks += _clause_blocks(number, clause)
     if number == 1:
         blocks.append(Para("The audit proposes no clause: every rule is met, not applicable or undecided."))
-    return Document(title=f"Amendments annex: {name}", blocks=blocks, date=result.deployment.audit_date,
-                    subject=f"Proposed clauses for {name}")
+    return Document(
+        title=f"Amendments annex: {name}",
+        blocks=blocks,
+        date=result.deployment.audit_date,
+        subject=f"Proposed clauses for {name}",
+    )
 
 
 def _clause_blocks(number: int, clause: dict[str, Any]) -> list[Any]:
     from auditkit.document import Heading, Para
+
     red = ", a red line" if clause["red_line"] else ""
-    return [Heading(f"Clause {number}. {clause['title']}"), Para(clause["text"]),
-            Para(f"Proposed for rule {clause['rule']}{red}: {clause['why']}.", strong="Source:")]
+    return [
+        Heading(f"Clause {number}. {clause['title']}"),
+        Para(clause["text"]),
+        Para(f"Proposed for rule {clause['rule']}{red}: {clause['why']}.", strong="Source:"),
+    ]

@@ -46,8 +46,7 @@ def rows(results: list[AuditResult], files: list[str], reports: Sequence[str | N
     out = []
     for i, (result, file) in enumerate(zip(results, files, strict=True)):
         verdicts = {summary.principle_key(p, several): p.verdict for p in result.principles}
-        out.append(Row(index=i, file=file, report=reports[i] if reports else None, result=result,
-                       verdicts=verdicts))
+        out.append(Row(index=i, file=file, report=reports[i] if reports else None, result=result, verdicts=verdicts))
     return out
 
 
@@ -65,23 +64,29 @@ def check_sort(column: str, principles: list[str] | None = None) -> str:
     allowed = [*SORT_COLUMNS, *(principles or [])]
     if name in allowed or (principles is None and re.fullmatch(r"([a-z0-9-]+:)?[A-Za-z]+[0-9]+", name)):
         return column
-    raise single("--sort", f"'{column}' is not a column; sort by one of: {', '.join(allowed)}"
-                 f"{'' if principles else ', or a principle such as P3'} (--sort=-COLUMN reverses)")
+    raise single(
+        "--sort",
+        f"'{column}' is not a column; sort by one of: {', '.join(allowed)}"
+        f"{'' if principles else ', or a principle such as P3'} (--sort=-COLUMN reverses)",
+    )
 
 
 def sort(table: list[Row], column: str) -> list[Row]:
     """The rows sorted by ``column`` (best first; '-column' reverses), ties kept in input order."""
     name, reverse = column.removeprefix("-"), column.startswith("-")
     if name in ("file", "name", "grade", "score", "coverage", "red-lines"):
+
         def key(row: Row) -> Any:
             low, high = summary.score_bounds(row.result)
             worst, best = summary.grades(row.result)
-            return {"file": (row.index,),
-                    "name": (row.name.casefold(), row.index),
-                    "grade": (summary.grade_rank(worst), summary.grade_rank(best), -(low or -1), row.index),
-                    "score": (-(low if low is not None else -1), -(high if high is not None else -1), row.index),
-                    "coverage": (-summary.coverage(row.result), row.index),
-                    "red-lines": (len(row.result.red_lines_crossed), row.index)}[name]
+            return {
+                "file": (row.index,),
+                "name": (row.name.casefold(), row.index),
+                "grade": (summary.grade_rank(worst), summary.grade_rank(best), -(low or -1), row.index),
+                "score": (-(low if low is not None else -1), -(high if high is not None else -1), row.index),
+                "coverage": (-summary.coverage(row.result), row.index),
+                "red-lines": (len(row.result.red_lines_crossed), row.index),
+            }[name]
     else:
         columns = {c.upper(): c for c in principle_columns(table)}
         if name.upper() not in columns:
@@ -91,6 +96,7 @@ def sort(table: list[Row], column: str) -> list[Row]:
         def key(row: Row) -> Any:
             verdict = row.verdicts.get(wanted)
             return (summary.VERDICT_RANK[verdict] if verdict else 9, row.index)
+
     ordered = sorted(table, key=key)
     return ordered[::-1] if reverse else ordered
 
@@ -107,17 +113,23 @@ def text(table: list[Row], column: str, skipped: int = 0) -> bytes:
     for row in sort(table, column):
         name = ("(hyp.) " if row.result.deployment.hypothetical else "") + row.name
         name = name if len(name) <= 40 else name[:39] + "…"
-        cells = " ".join(f"{summary.SHORT_VERDICT[row.verdicts[p]] if p in row.verdicts else '':>5}"
-                         for p in principles)
-        out.append(f"{name:<40} {summary.grade_text(row.result):<6} {summary.score_text(row.result):>10} {cells} "
-                   f"{summary.coverage(row.result):>7.0%}  {', '.join(row.result.red_lines_crossed) or '-'}")
+        cells = " ".join(
+            f"{summary.SHORT_VERDICT[row.verdicts[p]] if p in row.verdicts else '':>5}" for p in principles
+        )
+        out.append(
+            f"{name:<40} {summary.grade_text(row.result):<6} {summary.score_text(row.result):>10} {cells} "
+            f"{summary.coverage(row.result):>7.0%}  {', '.join(row.result.red_lines_crossed) or '-'}"
+        )
     out.append("")
-    out.append("Verdicts: met; part = partially met; NOT = not met; short = falls short (not met in full, partly "
-               "met still open); ? = insufficient information (could still be met); n/a = not applicable. A grade "
-               "or score shown as a range (C-F, 31-96) is not settled by the known facts. Decided: the share of "
-               "the rule weight the known facts could decide. (hyp.): a hypothetical programme.")
-    out.append("Each programme's full report: auditkit audit FILE, or several at once with --format md|html|pdf "
-               "-o FOLDER.")
+    out.append(
+        "Verdicts: met; part = partially met; NOT = not met; short = falls short (not met in full, partly "
+        "met still open); ? = insufficient information (could still be met); n/a = not applicable. A grade "
+        "or score shown as a range (C-F, 31-96) is not settled by the known facts. Decided: the share of "
+        "the rule weight the known facts could decide. (hyp.): a hypothetical programme."
+    )
+    out.append(
+        "Each programme's full report: auditkit audit FILE, or several at once with --format md|html|pdf -o FOLDER."
+    )
     if skipped:
         out.append(f"{skipped} file{'s were' if skipped != 1 else ' was'} not audited: see the problems above.")
     return ("\n".join(out) + "\n").encode("utf-8")
@@ -128,27 +140,43 @@ def text(table: list[Row], column: str, skipped: int = 0) -> bytes:
 
 def _md(value: object) -> str:
     from auditkit.render.markdown import cell
+
     return cell(value)
 
 
 def markdown(table: list[Row], column: str) -> bytes:
     principles = principle_columns(table)
-    out = [f"# League table of {len(table)} programmes", "", (f"Sorted by {_md(column)}. Verdicts: met, partly "
-           "(partially met), **not met**, short (falls short: not met in full, partly met still open), ? "
-           "(insufficient information: could still be met), n/a (not applicable). A grade or score shown as a "
-           "range is not settled by the known facts. Decided: the share of the rule weight the known facts could "
-           "decide."), "",
-           "| Programme | Grade | Score | " + " | ".join(principles) + " | Decided | Red lines |",
-           "|---|---|---:|" + "---|" * len(principles) + "---:|---|"]
-    words = {Verdict.MET: "met", Verdict.PARTIALLY_MET: "partly", Verdict.NOT_MET: "**not met**",
-             Verdict.FALLS_SHORT: "short", Verdict.INSUFFICIENT_INFORMATION: "?", Verdict.NOT_APPLICABLE: "n/a"}
+    out = [
+        f"# League table of {len(table)} programmes",
+        "",
+        (
+            f"Sorted by {_md(column)}. Verdicts: met, partly "
+            "(partially met), **not met**, short (falls short: not met in full, partly met still open), ? "
+            "(insufficient information: could still be met), n/a (not applicable). A grade or score shown as a "
+            "range is not settled by the known facts. Decided: the share of the rule weight the known facts could "
+            "decide."
+        ),
+        "",
+        "| Programme | Grade | Score | " + " | ".join(principles) + " | Decided | Red lines |",
+        "|---|---|---:|" + "---|" * len(principles) + "---:|---|",
+    ]
+    words = {
+        Verdict.MET: "met",
+        Verdict.PARTIALLY_MET: "partly",
+        Verdict.NOT_MET: "**not met**",
+        Verdict.FALLS_SHORT: "short",
+        Verdict.INSUFFICIENT_INFORMATION: "?",
+        Verdict.NOT_APPLICABLE: "n/a",
+    }
     for row in sort(table, column):
         name = _md(row.name) + (" (hypothetical)" if row.result.deployment.hypothetical else "")
         if row.report:
             name = f"[{name}](<{row.report}>)"
         cells = " | ".join(words[row.verdicts[p]] if p in row.verdicts else "" for p in principles)
-        out.append(f"| {name} | {_md(summary.grade_text(row.result))} | {summary.score_text(row.result)} | {cells} | "
-                   f"{summary.coverage(row.result):.0%} | {', '.join(row.result.red_lines_crossed) or '–'} |")
+        out.append(
+            f"| {name} | {_md(summary.grade_text(row.result))} | {summary.score_text(row.result)} | {cells} | "
+            f"{summary.coverage(row.result):.0%} | {', '.join(row.result.red_lines_crossed) or '–'} |"
+        )
     return ("\n".join(out) + "\n").encode("utf-8")
 
 
@@ -167,8 +195,9 @@ def html(table: list[Row], column: str) -> bytes:
     for row in table:
         for p in row.result.principles:
             titles.setdefault(p.id, p.title)
-    head = "".join(f'<th scope="col" title="{escape(titles.get(p.split(":")[-1], p))}">{escape(p)}</th>'
-                   for p in principles)
+    head = "".join(
+        f'<th scope="col" title="{escape(titles.get(p.split(":")[-1], p))}">{escape(p)}</th>' for p in principles
+    )
     body = []
     for row in sort(table, column):
         name = escape(row.name) + (" <em>(hypothetical)</em>" if row.result.deployment.hypothetical else "")
@@ -176,11 +205,17 @@ def html(table: list[Row], column: str) -> bytes:
             name = f'<a href="{escape(row.report)}">{name}</a>'
         cells = "".join(
             f'<td class="v" style="color:{verdict_colour(row.verdicts[p])}">{escape(verdict_label(row.verdicts[p]))}'
-            "</td>" if p in row.verdicts else "<td></td>" for p in principles)
-        body.append(f'<tr><th scope="row">{name}</th><td>{escape(summary.grade_text(row.result))}</td>'
-                    f'<td class="n">{escape(summary.score_text(row.result))}</td>{cells}'
-                    f'<td class="n">{summary.coverage(row.result):.0%}</td>'
-                    f"<td>{escape(', '.join(row.result.red_lines_crossed) or '–')}</td></tr>")
+            "</td>"
+            if p in row.verdicts
+            else "<td></td>"
+            for p in principles
+        )
+        body.append(
+            f'<tr><th scope="row">{name}</th><td>{escape(summary.grade_text(row.result))}</td>'
+            f'<td class="n">{escape(summary.score_text(row.result))}</td>{cells}'
+            f'<td class="n">{summary.coverage(row.result):.0%}</td>'
+            f"<td>{escape(', '.join(row.result.red_lines_crossed) or '–')}</td></tr>"
+        )
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -230,29 +265,79 @@ def _number(value: float | None) -> str:
 def programmes_csv(table: list[Row], column: str) -> bytes:
     """One row per programme; verdicts and statuses as the JSON result spells them."""
     principles = principle_columns(table)
-    header = ["file", "programme", "hypothetical", "grade", "grade_worst", "grade_best", "score_low", "score_high",
-              "decided", "red_lines", *principles]
+    header = [
+        "file",
+        "programme",
+        "hypothetical",
+        "grade",
+        "grade_worst",
+        "grade_best",
+        "score_low",
+        "score_high",
+        "decided",
+        "red_lines",
+        *principles,
+    ]
     lines: list[list[object]] = []
     for row in sort(table, column):
         low, high = summary.score_bounds(row.result)
         worst, best = summary.grades(row.result)
-        lines.append([row.file, row.name, "yes" if row.result.deployment.hypothetical else "no",
-                      summary.grade_text(row.result), worst, best, _number(low), _number(high),
-                      f"{summary.coverage(row.result):.4f}", " ".join(row.result.red_lines_crossed),
-                      *(row.verdicts[p].value if p in row.verdicts else "" for p in principles)])
+        lines.append(
+            [
+                row.file,
+                row.name,
+                "yes" if row.result.deployment.hypothetical else "no",
+                summary.grade_text(row.result),
+                worst,
+                best,
+                _number(low),
+                _number(high),
+                f"{summary.coverage(row.result):.4f}",
+                " ".join(row.result.red_lines_crossed),
+                *(row.verdicts[p].value if p in row.verdicts else "" for p in principles),
+            ]
+        )
     return _csv(header, lines)
 
 
 def findings_csv(table: list[Row], column: str) -> bytes:
     """One row per programme and rule: the status, the facts that decided it and their sources."""
-    header = ["file", "programme", "framework", "principle", "rule", "title", "status", "severity", "weight",
-              "red_line", "facts", "missing", "sources"]
+    header = [
+        "file",
+        "programme",
+        "framework",
+        "principle",
+        "rule",
+        "title",
+        "status",
+        "severity",
+        "weight",
+        "red_line",
+        "facts",
+        "missing",
+        "sources",
+    ]
     lines: list[list[object]] = []
     for row in sort(table, column):
         for f in row.result.findings:
             facts = "; ".join(f"{u.path}={u.value}" for u in f.facts)
-            lines.append([row.file, row.name, f.framework, f.principle, f.rule, f.title, f.status.value, f.severity,
-                          f.weight, "yes" if f.red_line else "no", facts, " ".join(f.missing), " ".join(f.sources)])
+            lines.append(
+                [
+                    row.file,
+                    row.name,
+                    f.framework,
+                    f.principle,
+                    f.rule,
+                    f.title,
+                    f.status.value,
+                    f.severity,
+                    f.weight,
+                    "yes" if f.red_line else "no",
+                    facts,
+                    " ".join(f.missing),
+                    " ".join(f.sources),
+                ]
+            )
     return _csv(header, lines)
 
 
@@ -262,6 +347,7 @@ def findings_csv(table: list[Row], column: str) -> bytes:
 def default_jobs() -> int:
     """The number of cores this process may run on."""
     import os
+
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -270,11 +356,13 @@ def default_jobs() -> int:
 
 def _render_pdf(job: tuple[AuditResult, Any]) -> bytes:
     from auditkit.render.pdf import render
+
     return render(*job)
 
 
-def render_parallel(results: list[AuditResult], options: list[Any], jobs: int | None,
-                    tick: Callable[[], None]) -> list[bytes]:
+def render_parallel(
+    results: list[AuditResult], options: list[Any], jobs: int | None, tick: Callable[[], None]
+) -> list[bytes]:
     """PDF reports rendered in ``jobs`` worker processes, returned in input order.
 
     Each report depends only on its own result and options, and the PDF
@@ -286,6 +374,7 @@ def render_parallel(results: list[AuditResult], options: list[Any], jobs: int | 
     from concurrent.futures import ProcessPoolExecutor
 
     import auditkit.render.pdf  # noqa: F401 - imported before forking, so every worker has it
+
     workers = min(jobs or default_jobs(), len(results))
     if workers <= 1:
         out = []
@@ -301,3 +390,96 @@ def render_parallel(results: list[AuditResult], options: list[Any], jobs: int | 
             out.append(data)
             tick()
         return out
+
+
+# --- auditing many files to one JSON document ------------------------------------------------------------
+
+PARALLEL_JSON_MIN = 16  # below this, worker processes cost more than they save
+_STATE: dict[str, Any] = {}  # what forked workers inherit: the rule sets, the audit date, the warning function
+
+
+@dataclass(frozen=True)
+class JsonItem:
+    """One file of a JSON batch, audited in a worker: its result as JSON bytes, or its problems."""
+
+    data: bytes | None
+    problems: list[Any]
+    warnings: list[str]
+    score: float | None
+
+
+def _audit_json(job: tuple[str, str]) -> JsonItem:
+    from pathlib import Path
+
+    from auditkit.engine import audit
+    from auditkit.errors import InputError
+    from auditkit.model.load import load_deployment
+    from auditkit.render.jsonout import dumps
+
+    path, display = job
+    try:
+        loaded = load_deployment(Path(path), display=display)
+    except InputError as exc:
+        return JsonItem(None, exc.problems, [], None)
+    result = audit(loaded, _STATE["frameworks"])
+    if _STATE["audit_date"] is not None:
+        result = result.model_copy(
+            update={"deployment": result.deployment.model_copy(update={"audit_date": _STATE["audit_date"]})}
+        )
+    score = summary.score_bounds(result)[0]
+    return JsonItem(dumps(result.model_dump(mode="json")), [], _STATE["warnings"](loaded), score)
+
+
+def _worker_start() -> None:
+    import gc
+
+    gc.disable()  # each file's objects are freed by reference counting; there is no cyclic garbage to find
+
+
+def audit_json(
+    jobs_list: list[tuple[str, str]],
+    frameworks: list[Any],
+    audit_date: str | None,
+    warnings: Callable[[Any], list[str]],
+    jobs: int | None,
+    tick: Callable[[], None],
+) -> list[JsonItem]:
+    """Audit (path, display name) pairs to JSON bytes in ``jobs`` forked processes, in input order.
+
+    Each worker loads, audits and encodes its files; the parent only joins the
+    bytes (join_json), so the work spreads over every core. The bytes are those
+    of auditing one file after the other (tests/test_batch.py).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _STATE.update(frameworks=frameworks, audit_date=audit_date, warnings=warnings)
+    workers = min(jobs or default_jobs(), len(jobs_list))
+    methods = multiprocessing.get_all_start_methods()
+    if workers <= 1 or "fork" not in methods:
+        out = []
+        for job in jobs_list:
+            out.append(_audit_json(job))
+            tick()
+        return out
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start
+    ) as pool:
+        out = []
+        for item in pool.map(_audit_json, jobs_list, chunksize=8):
+            out.append(item)
+            tick()
+        return out
+
+
+def join_json(parts: list[bytes]) -> bytes:
+    """The batch document {"results": [...], "schema_version": N} from results already encoded one by one:
+    the same bytes as encoding the whole BatchResult at once (each result indented two levels deeper)."""
+    from auditkit.model.result import RESULT_SCHEMA_VERSION
+
+    if not parts:
+        return b'{\n  "results": [],\n  "schema_version": ' + str(RESULT_SCHEMA_VERSION).encode() + b"\n}\n"
+    body = b",\n".join(b"    " + part.rstrip(b"\n").replace(b"\n", b"\n    ") for part in parts)
+    return (
+        b'{\n  "results": [\n' + body + b'\n  ],\n  "schema_version": ' + str(RESULT_SCHEMA_VERSION).encode() + b"\n}\n"
+    )

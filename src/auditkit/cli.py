@@ -36,9 +36,18 @@ EXIT_INTERNAL = 3
 DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
 FORMATS = ("text", "json", "md", "html", "pdf", "csv")
 # The format an output file's extension stands for, when --format is not given (see infer_format).
-EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html",
-              ".htm": "html", ".pdf": "pdf", ".csv": "csv",
-              ".docx": "docx"}
+EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".json": "json",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".csv": "csv",
+    ".docx": "docx",
+}
 BRIEF_FORMATS = ("pdf", "html", "md")
 SCHEMA_KINDS = ("deployment", "ruleset", "framework", "result")
 EVIDENCE = ("established", "reported", "alleged")
@@ -115,6 +124,7 @@ class Streams:
 def examples_root() -> Path:
     """The folder of bundled case studies."""
     from importlib import resources
+
     packaged = Path(str(resources.files("auditkit"))) / "examples"
     if packaged.is_dir():
         return packaged
@@ -158,11 +168,13 @@ def _notices(streams: Streams, loaded: list[Any], strict: bool, *, notices: bool
         raise InputError(warnings)
 
 
-def _load_each(streams: Streams, files: list[Path], tick: Callable[[], None] = lambda: None
-               ) -> tuple[list[Any], list[Any], list[Path]]:
+def _load_each(
+    streams: Streams, files: list[Path], tick: Callable[[], None] = lambda: None
+) -> tuple[list[Any], list[Any], list[Path]]:
     """(valid deployments, every problem of the others, the files that were invalid), in input order."""
     with _loading(streams.own_process):
         from auditkit.model.load import load_deployment
+
         loaded, problems, invalid = [], [], []
         for path in files:
             try:
@@ -177,16 +189,27 @@ def _load_each(streams: Streams, files: list[Path], tick: Callable[[], None] = l
 
 def _warn_placeholders(streams: Streams, item: Any) -> None:
     """One warning line (file:line:col) for each of 'auditkit init's placeholder texts left in a file."""
+    for line in _placeholder_warnings(item):
+        streams.err.write(line + "\n")
+
+
+def _placeholder_warnings(item: Any) -> list[str]:
     from auditkit.template import placeholders
+
     found = placeholders(item.deployment)
     if not found:
-        return
+        return []
     from auditkit.yamlio import parse_bytes
+
     doc = parse_bytes(item.raw, item.file)
-    for path, text in found:
-        problem = doc.problem(path, f"warning: still the template's placeholder '{text}'; replace it with the "
-                              "real value")
-        streams.err.write(_one_line(str(problem)) + "\n")
+    return [
+        _one_line(
+            str(
+                doc.problem(path, f"warning: still the template's placeholder '{text}'; replace it with the real value")
+            )
+        )
+        for path, text in found
+    ]
 
 
 @contextmanager
@@ -201,6 +224,7 @@ def _loading(own_process: bool) -> Iterator[None]:
     garbage. In-process callers (tests, libraries) keep the collector as it is.
     """
     import gc
+
     if not own_process or not gc.isenabled():  # a library caller, or already inside this context
         yield
         return
@@ -212,8 +236,7 @@ def _loading(own_process: bool) -> Iterator[None]:
         gc.enable()
 
 
-def infer_format(fmt: str | None, output: Path | None, formats: Sequence[str] = FORMATS,
-                 default: str = "text") -> str:
+def infer_format(fmt: str | None, output: Path | None, formats: Sequence[str] = FORMATS, default: str = "text") -> str:
     """The output format: --format when given, else the output file's extension, else ``default``.
 
     A --format that contradicts a known extension ('--format text -o report.pdf') is refused, so that plain
@@ -226,18 +249,35 @@ def infer_format(fmt: str | None, output: Path | None, formats: Sequence[str] = 
         if implied is None:
             return default
         if implied not in formats:
-            raise single(str(output), f"this command cannot write {implied} ({output.suffix} files); "
-                         f"use one of: {', '.join(formats)}")
+            raise single(
+                str(output),
+                f"this command cannot write {implied} ({output.suffix} files); use one of: {', '.join(formats)}",
+            )
         return implied
     if implied is not None and implied != fmt:
-        raise single(str(output), f"--format {fmt} does not match the {output.suffix} extension; drop --format "
-                     f"to write {implied}, or name the file with .{'txt' if fmt == 'text' else fmt}")
+        raise single(
+            str(output),
+            f"--format {fmt} does not match the {output.suffix} extension; drop --format "
+            f"to write {implied}, or name the file with .{'txt' if fmt == 'text' else fmt}",
+        )
     return fmt
 
 
-def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str | None, output: Path | None,
-          fail_under: float | None, audit_date: str | None, page_size: str, sort: str, jobs: int | None,
-          brief: bool = False, evidence: str = "reported", strict: bool = False) -> None:
+def audit(
+    streams: Streams,
+    files: list[Path],
+    frameworks: list[str],
+    fmt: str | None,
+    output: Path | None,
+    fail_under: float | None,
+    audit_date: str | None,
+    page_size: str,
+    sort: str,
+    jobs: int | None,
+    brief: bool = False,
+    evidence: str = "reported",
+    strict: bool = False,
+) -> None:
     """Audit deployment files and print or write the result.
 
     With no FILE, audits the bundled Moscow facial-recognition case study.
@@ -256,6 +296,7 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
 
     if audit_date is not None:
         from auditkit.dates import check_date
+
         try:
             check_date(audit_date)
         except ValueError as exc:
@@ -266,14 +307,23 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
     output = None if to_stdout else output
     chosen = infer_format(fmt, output)
     if brief and chosen not in BRIEF_FORMATS:
-        raise single("--brief", f"a brief is written as {', '.join(BRIEF_FORMATS)}, not {chosen}; add --format pdf "
-                     "(or md, html), or leave --brief out")
+        raise single(
+            "--brief",
+            f"a brief is written as {', '.join(BRIEF_FORMATS)}, not {chosen}; add --format pdf "
+            "(or md, html), or leave --brief out",
+        )
     if to_stdout and len(paths) > 1 and chosen in INDEX_NAMES:
-        raise single("--output", f"several files to {chosen} need -o FOLDER (an existing folder), one report "
-                     "per file; '-o -' takes one file")
+        raise single(
+            "--output",
+            f"several files to {chosen} need -o FOLDER (an existing folder), one report "
+            "per file; '-o -' takes one file",
+        )
     if not to_stdout:
         _check_output(chosen, output, paths)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
+    if chosen == "json" and len(paths) >= batch.PARALLEL_JSON_MIN and (jobs or batch.default_jobs()) > 1:
+        _audit_json_batch(streams, paths, rule_sets, audit_date, jobs, output, fail_under)
+        return
     # Loading and auditing make the objects every output is rendered from, which live until the process ends:
     # the collector is held off while they are made and then frozen out of its sight (see _loading), so that
     # rendering many PDFs afterwards does not walk them again at every collection.
@@ -286,20 +336,68 @@ def audit(streams: Streams, files: list[Path], frameworks: list[str], fmt: str |
         for item in loaded:
             result = run_audit(item, rule_sets, evidence)
             if audit_date is not None:
-                result = result.model_copy(update={"deployment": result.deployment.model_copy(
-                    update={"audit_date": audit_date})})
+                result = result.model_copy(
+                    update={"deployment": result.deployment.model_copy(update={"audit_date": audit_date})}
+                )
             results.append(result)
     valid = [path for path in paths if path not in invalid]
     options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4", brief=brief)
     _emit(streams, chosen, results, loaded, options, output, valid, sort, jobs, several=len(paths) > 1)
-    if problems:  # after the output, so that the problems are the last thing a reader sees
-        for problem in problems:
-            streams.err.write(_one_line(str(problem)) + "\n")
-        streams.err.write(_one_line(f"auditkit: {len(invalid)} of {len(paths)} files not audited because of the "
-                                    f"problems above: {', '.join(map(str, invalid))}; the other {len(results)} were audited") + "\n")
-        streams.exit_code = EXIT_BAD_INPUT
-    elif fail_under is not None and any(r.score is None or r.score.low < fail_under for r in results):
+    _report_invalid(streams, problems, invalid, len(paths), len(results))  # last, where a reader sees them
+    if not problems and fail_under is not None and any(r.score is None or r.score.low < fail_under for r in results):
         streams.exit_code = EXIT_BELOW_THRESHOLD
+
+
+def _audit_json_batch(
+    streams: Streams,
+    paths: list[Path],
+    rule_sets: list[Any],
+    audit_date: str | None,
+    jobs: int | None,
+    output: Path | None,
+    fail_under: float | None,
+) -> None:
+    """Many files to one JSON document, each file loaded, audited and encoded in a worker process."""
+    from auditkit import batch
+    from auditkit.outputs import write_atomic
+
+    with _progress(streams, len(paths), "auditing") as tick, _loading(streams.own_process):
+        items = batch.audit_json(
+            [(str(p), file_label(p)) for p in paths], rule_sets, audit_date, _placeholder_warnings, jobs, tick
+        )
+    for item in items:
+        for line in item.warnings:
+            streams.err.write(line + "\n")
+    problems = [problem for item in items for problem in item.problems]
+    invalid = [path for path, item in zip(paths, items) if item.data is None]
+    done = [item for item in items if item.data is not None]
+    if not done:
+        raise InputError(problems)
+    data = batch.join_json([item.data for item in done if item.data is not None])
+    if output is None:
+        streams.write_bytes(data)
+    else:
+        write_atomic(output, data)
+        streams.err.write(f"wrote {output}\n")
+    _report_invalid(streams, problems, invalid, len(paths), len(done))
+    if not problems and fail_under is not None and any(i.score is None or i.score < fail_under for i in done):
+        streams.exit_code = EXIT_BELOW_THRESHOLD
+
+
+def _report_invalid(streams: Streams, problems: list[Any], invalid: list[Path], total: int, audited: int) -> None:
+    """Every problem of the files not audited, then one line saying which they were; exit code 2."""
+    if not problems:
+        return
+    for problem in problems:
+        streams.err.write(_one_line(str(problem)) + "\n")
+    streams.err.write(
+        _one_line(
+            f"auditkit: {len(invalid)} of {total} files not audited because of the problems "
+            f"above: {', '.join(map(str, invalid))}; the other {audited} were audited"
+        )
+        + "\n"
+    )
+    streams.exit_code = EXIT_BAD_INPUT
 
 
 @contextmanager
@@ -307,11 +405,13 @@ def _progress(streams: Streams, total: int, label: str) -> Iterator[Callable[[],
     """A progress bar on standard error for long batches, shown only on a terminal (never in pipes, files or
     CI logs); yields the function to call once per item done."""
     import os
+
     shown = total > 1 and streams.err.isatty() and os.environ.get("CI", "").lower() in ("", "0", "false")
     if not shown:
         yield lambda: None
         return
     from tqdm import tqdm  # type: ignore[import-untyped]
+
     with tqdm(total=total, desc=label, unit="file", file=streams.err, leave=False, dynamic_ncols=True) as bar:
         yield lambda: bar.update(1)
 
@@ -321,6 +421,7 @@ INDEX_NAMES = {"md": "index.md", "html": "index.html", "pdf": "index.html"}
 
 def _check_output(fmt: str, output: Path | None, paths: list[Path]) -> None:
     from auditkit.outputs import check_target
+
     if fmt == "pdf" and output is None:
         raise single("--output", "a PDF report needs a file name; add -o REPORT.pdf (or -o - for standard output)")
     if fmt == "csv" and output is not None:
@@ -329,16 +430,22 @@ def _check_output(fmt: str, output: Path | None, paths: list[Path]) -> None:
         return
     if len(paths) > 1 and fmt in INDEX_NAMES:
         if output is None or output.is_symlink() or not output.is_dir():
-            raise single("--output", f"several files to {fmt} need -o FOLDER (an existing folder), "
-                         "one report per file and an index page")
+            raise single(
+                "--output",
+                f"several files to {fmt} need -o FOLDER (an existing folder), one report per file and an index page",
+            )
         seen: dict[str, Path] = {}
         for path in paths:
             if path.stem in seen:  # both reports would get the same name and the second would replace the first
-                raise single(file_label(path), f"this file and {file_label(seen[path.stem])} would both be "
-                             f"reported as {path.stem}.{fmt}; rename one of them")
+                raise single(
+                    file_label(path),
+                    f"this file and {file_label(seen[path.stem])} would both be "
+                    f"reported as {path.stem}.{fmt}; rename one of them",
+                )
             if f"{path.stem}.{fmt}" == INDEX_NAMES[fmt]:
-                raise single(file_label(path), f"its report would replace the index page {INDEX_NAMES[fmt]}; "
-                             "rename the file")
+                raise single(
+                    file_label(path), f"its report would replace the index page {INDEX_NAMES[fmt]}; rename the file"
+                )
             seen[path.stem] = path
             check_target(output / (path.stem + "." + fmt), paths)
         check_target(output / INDEX_NAMES[fmt], paths)
@@ -353,8 +460,19 @@ def _csv_targets(output: Path) -> tuple[Path, Path]:
     return output, output.with_name(output.stem + "-findings" + (output.suffix or ".csv"))
 
 
-def _emit(streams: Streams, fmt: str, results: list[Any], loaded: list[Any], options: Any,
-          output: Path | None, paths: list[Path], sort: str, jobs: int | None, *, several: bool) -> None:
+def _emit(
+    streams: Streams,
+    fmt: str,
+    results: list[Any],
+    loaded: list[Any],
+    options: Any,
+    output: Path | None,
+    paths: list[Path],
+    sort: str,
+    jobs: int | None,
+    *,
+    several: bool,
+) -> None:
     from auditkit import batch
     from auditkit.outputs import write_atomic
     from auditkit.render import Format, renderer
@@ -374,6 +492,7 @@ def _emit(streams: Streams, fmt: str, results: list[Any], loaded: list[Any], opt
                 data = batch.text(batch.rows(results, files), sort)
             else:
                 from auditkit.render.jsonout import render_batch
+
                 data = render_batch(results)
         if output is None:
             streams.write_bytes(data)
@@ -412,18 +531,21 @@ def _emit(streams: Streams, fmt: str, results: list[Any], loaded: list[Any], opt
 def _audit_one(streams: Streams, path: Path, frameworks: list[Any]) -> tuple[Any, Any]:
     """(loaded description, audit result) of one file; InputError with every problem when it is invalid."""
     from auditkit.engine import audit as run_audit
+
     loaded = _load_all(streams, [path])[0]
     return loaded, run_audit(loaded, frameworks)
 
 
 def _frameworks(specs: list[str]) -> list[Any]:
     from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
+
     return [load_framework(spec) for spec in (specs or [DEFAULT_FRAMEWORK])]
 
 
 def _write(streams: Streams, output: Path | None, data: bytes, inputs: list[Path]) -> None:
     """Print ``data``, or write it to ``output`` all or nothing and say so."""
     from auditkit.outputs import write_atomic
+
     if output is None:
         streams.write_bytes(data)
         return
@@ -433,6 +555,7 @@ def _write(streams: Streams, output: Path | None, data: bytes, inputs: list[Path
 
 def _document_output(fmt: str | None, output: Path | None, inputs: list[Path], formats: Sequence[str]) -> str:
     from auditkit.outputs import check_target
+
     chosen = infer_format(fmt, output, formats)
     if chosen in ("pdf", "docx") and output is None:
         raise single("--output", f"a {chosen.upper()} file needs a name; add -o FILE.{chosen}")
@@ -441,8 +564,15 @@ def _document_output(fmt: str | None, output: Path | None, inputs: list[Path], f
     return chosen
 
 
-def compare(streams: Streams, before: Path, after: Path, frameworks: list[str], before_frameworks: list[str],
-            fmt: str | None, output: Path | None) -> None:
+def compare(
+    streams: Streams,
+    before: Path,
+    after: Path,
+    frameworks: list[str],
+    before_frameworks: list[str],
+    fmt: str | None,
+    output: Path | None,
+) -> None:
     """Compare two descriptions of a programme: before and after an amendment, or two years apart.
 
     Shows each principle's verdict and score before and after, every rule whose
@@ -472,14 +602,22 @@ def compare(streams: Streams, before: Path, after: Path, frameworks: list[str], 
     result = comparing.compare(old, new, old_loaded.deployment, new_loaded.deployment, before_rules, after_rules)
     if chosen == "json":
         from auditkit.render.jsonout import dumps
+
         data = dumps({"comparison_version": 1, **comparing.view(result)})
     else:
         data = render(comparing.document(result), chosen)
     _write(streams, output, data, [before, after])
 
 
-def plan(streams: Streams, file: Path, targets: list[str], frameworks: list[str], fmt: str | None,
-         output: Path | None, write_after: Path | None) -> None:
+def plan(
+    streams: Streams,
+    file: Path,
+    targets: list[str],
+    frameworks: list[str],
+    fmt: str | None,
+    output: Path | None,
+    write_after: Path | None,
+) -> None:
     """Plan an amendment: the fewest fact changes, from the rules' conditions, that reach a target grade.
 
     Each step names the rule, the facts it changes and the amendment clause (the
@@ -506,12 +644,15 @@ def plan(streams: Streams, file: Path, targets: list[str], frameworks: list[str]
     known = {p.id for fw in rule_sets for p in fw.principles}
     unknown = [pid for pid, _ in target.principles if pid not in known]
     if unknown:
-        raise single("--target", f"no principle {unknown[0]} in the rule set; expected one of: {', '.join(sorted(known))}")
+        raise single(
+            "--target", f"no principle {unknown[0]} in the rule set; expected one of: {', '.join(sorted(known))}"
+        )
     loaded = _load_all(streams, [file])[0]
     result = planning.make_plan(loaded.deployment, rule_sets, target)
     name = loaded.deployment.deployment.name
     if chosen == "json":
         from auditkit.render.jsonout import dumps
+
         data = dumps({"plan_version": 1, **planning.view(result, name)})
     else:
         data = render(planning.document(result, name, loaded.deployment.deployment.audit_date), chosen)
@@ -530,12 +671,20 @@ def migrate(streams: Streams, files: list[Path]) -> None:
     Nothing is written unless every file can be migrated.
     """
     from auditkit.migrate import migrate_files
+
     for line in migrate_files(files):
         streams.err.write(_one_line(line) + "\n")
 
 
-def annex(streams: Streams, file: Path, frameworks: list[str], targets: list[str], use_plan: bool,
-          fmt: str | None, output: Path | None) -> None:
+def annex(
+    streams: Streams,
+    file: Path,
+    frameworks: list[str],
+    targets: list[str],
+    use_plan: bool,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
     """Write the amendments annex: every clause the audit proposes, definitions first, in one document.
 
     Formats: md (the default on screen), html, pdf and docx (for Word); the
@@ -546,34 +695,41 @@ def annex(streams: Streams, file: Path, frameworks: list[str], targets: list[str
     from auditkit.document import render
 
     if use_plan != bool(targets):
-        raise UsageError("--plan and --target go together: --plan --target C takes the clauses of the plan to "
-                         "grade C", "auditkit annex")
+        raise UsageError(
+            "--plan and --target go together: --plan --target C takes the clauses of the plan to grade C",
+            "auditkit annex",
+        )
     chosen = _document_output(fmt, output, [file], ANNEX_FORMATS) if fmt or output else "md"
     rule_sets = _frameworks(frameworks)
     loaded, result = _audit_one(streams, file, rule_sets)
     proposal = None
     if use_plan:
         from auditkit import plan as planning
+
         try:
             target = planning.parse_target(targets)
         except ValueError as exc:
             raise UsageError(f"Invalid value for '--target': {exc}", "auditkit annex") from None
         proposal = planning.make_plan(loaded.deployment, rule_sets, target)
         if not proposal.reached:
-            streams.err.write(f"auditkit: the plan does not reach {target.describe()}; the annex holds the "
-                              "clauses of the best plan found ('auditkit plan' names what blocks it)\n")
+            streams.err.write(
+                f"auditkit: the plan does not reach {target.describe()}; the annex holds the "
+                "clauses of the best plan found ('auditkit plan' names what blocks it)\n"
+            )
     data = render(annexes.document(result, rule_sets, proposal), chosen)
     _write(streams, output, data, [file])
 
 
-def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool,
-               markdown: bool, facts: bool = False) -> None:
+def principles(
+    streams: Streams, rule_id: str | None, frameworks: list[str], check: bool, markdown: bool, facts: bool = False
+) -> None:
     """List frameworks, principles and rules; with an ID, explain that principle (P3) or rule (P3-01).
 
     With --facts, list every fact a description can state: its question and the meaning of every answer.
     """
     if facts:
         from auditkit.explain import fact_listing
+
         streams.out.write(fact_listing())
         return
     from auditkit.explain import explain, listing
@@ -608,6 +764,7 @@ def init(streams: Streams, file: Path | None, force: bool) -> None:
     """
     from auditkit.outputs import write_atomic
     from auditkit.template import template
+
     text = template()
     if file is None:
         streams.out.write(text)
@@ -617,8 +774,9 @@ def init(streams: Streams, file: Path | None, force: bool) -> None:
     if not file.parent.resolve().is_dir():
         raise single(str(file), "the folder for this file does not exist; create it first")
     write_atomic(file, text.encode("utf-8"))
-    streams.err.write(terminal(f"wrote {file_label(file)}; fill it in, then run: auditkit validate {file_label(file)}")
-                      + "\n")
+    streams.err.write(
+        terminal(f"wrote {file_label(file)}; fill it in, then run: auditkit validate {file_label(file)}") + "\n"
+    )
 
 
 def serve(streams: Streams, host: str, port: int | None, no_browser: bool) -> None:
@@ -629,6 +787,7 @@ def serve(streams: Streams, host: str, port: int | None, no_browser: bool) -> No
     saved to the folder it is started in, and nowhere else. Ctrl-C stops it.
     """
     from auditkit.web.server import serve as run_server
+
     run_server(streams.out, Path.cwd(), host, port, open_browser=not no_browser)
 
 
@@ -643,6 +802,7 @@ def schema(streams: Streams, kind: str) -> None:
     import json
 
     from auditkit.schemas import schema_json
+
     streams.out.write(json.dumps(schema_json(kind), indent=2, sort_keys=True) + "\n")
 
 
@@ -689,8 +849,13 @@ class _Show(argparse.Action):
         super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, help=help)
         self.text = text
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
-                 option_string: str | None = None) -> None:
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
         raise _Done(self.text or parser.format_help())
 
 
@@ -700,11 +865,13 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 def _choice(allowed: Sequence[str], *, fold_case: bool = False) -> Callable[[str], str]:
     """An argparse type that accepts one of ``allowed`` and says which ones when it is not."""
+
     def check(text: str) -> str:
         for value in allowed:
             if text == value or (fold_case and text.lower() == value.lower()):
                 return value
         raise argparse.ArgumentTypeError(f"'{text}' is not one of {', '.join(allowed)}")
+
     return check
 
 
@@ -730,92 +897,216 @@ def _summary(function: Callable[..., Any]) -> str:
 
 def _description(function: Callable[..., Any]) -> str:
     import inspect
+
     return inspect.cleandoc(function.__doc__ or "")
 
 
 def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
     """The whole command line, and its sub-parser for each command by name."""
-    parser = _Parser(prog="auditkit", usage="auditkit [-h] [--version] COMMAND [ARGS]...", description=DESCRIPTION,
-                     add_help=False, allow_abbrev=False, formatter_class=_formatter)
+    parser = _Parser(
+        prog="auditkit",
+        usage="auditkit [-h] [--version] COMMAND [ARGS]...",
+        description=DESCRIPTION,
+        add_help=False,
+        allow_abbrev=False,
+        formatter_class=_formatter,
+    )
     parser.add_argument("-h", "--help", action=_Show, help="Show this message and exit.")
-    parser.add_argument("--version", action=_Show, text=f"auditkit {__version__}\n",
-                        help="Show the version and exit.")
+    parser.add_argument("--version", action=_Show, text=f"auditkit {__version__}\n", help="Show the version and exit.")
     # One parser per command; parse() picks it by the first word. The epilog below lists them.
     subs: dict[str, _Parser] = {}
 
     def command(function: Callable[..., Any]) -> _Parser:
-        sub = _Parser(prog=f"auditkit {function.__name__}", description=_description(function), add_help=False,
-                      allow_abbrev=False, formatter_class=_formatter)
+        sub = _Parser(
+            prog=f"auditkit {function.__name__}",
+            description=_description(function),
+            add_help=False,
+            allow_abbrev=False,
+            formatter_class=_formatter,
+        )
         sub.add_argument("-h", "--help", action=_Show, help="Show this message and exit.")
         sub.set_defaults(run=function)
         subs[function.__name__] = sub
         return sub
 
     sub = command(audit)
-    sub.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                     help="Deployment files (YAML or JSON). Default: the bundled Moscow case study.")
-    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
-                     help="Rule set to audit against, by id or folder; repeat for several. Default: agora-2020.")
-    sub.add_argument("--format", dest="fmt", type=_choice(FORMATS), default=None,
-                     metavar="{" + ",".join(FORMATS) + "}",
-                     help="Output format. Default: from the -o file's extension, else text.")
-    sub.add_argument("-o", "--output", type=Path, metavar="PATH",
-                     help="Write to this file (a folder when auditing several files to md, html or pdf); "
-                     "'-' for standard output. Only a regular file or a new name is replaced.")
-    sub.add_argument("--fail-under", type=_score, metavar="SCORE",
-                     help="Exit 1 unless every audited file scores SCORE (0-100) or more at the low end of its range.")
+    sub.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="Deployment files (YAML or JSON). Default: the bundled Moscow case study.",
+    )
+    sub.add_argument(
+        "-f",
+        "--framework",
+        dest="frameworks",
+        action="append",
+        default=[],
+        metavar="ID|FOLDER",
+        help="Rule set to audit against, by id or folder; repeat for several. Default: agora-2020.",
+    )
+    sub.add_argument(
+        "--format",
+        dest="fmt",
+        type=_choice(FORMATS),
+        default=None,
+        metavar="{" + ",".join(FORMATS) + "}",
+        help="Output format. Default: from the -o file's extension, else text.",
+    )
+    sub.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="Write to this file (a folder when auditing several files to md, html or pdf); "
+        "'-' for standard output. Only a regular file or a new name is replaced.",
+    )
+    sub.add_argument(
+        "--fail-under",
+        type=_score,
+        metavar="SCORE",
+        help="Exit 1 unless every audited file scores SCORE (0-100) or more at the low end of its range.",
+    )
     sub.add_argument("--audit-date", metavar="YYYY-MM-DD", help="Date printed on the report (overrides the file's).")
-    sub.add_argument("--page-size", type=_choice(("A4", "letter"), fold_case=True), default="A4",
-                     metavar="{A4,letter}", help="Paper size of PDF reports. Default: A4.")
-    sub.add_argument("--brief", action="store_true",
-                     help="A two-page brief (pdf, html or md): grade, principles, red lines, top gaps and questions.")
-    sub.add_argument("--sort", default="grade", metavar="COLUMN",
-                     help="Sort the league table of several files by file, name, grade, score, coverage, "
-                     "red-lines or a principle such as P3, best first; --sort=-COLUMN reverses. Default: grade.")
-    sub.add_argument("-j", "--jobs", type=_jobs, metavar="N",
-                     help="Render several PDFs in N processes at once. Default: the number of cores.")
-    sub.add_argument("--evidence", type=_choice(EVIDENCE), default="reported", metavar="{" + ",".join(EVIDENCE) + "}",
-                     help="The weakest facts that may decide rules: established, reported (the default) or "
-                     "alleged. Weaker facts are shown but count as unknown.")
-    sub.add_argument("--strict", action="store_true", help="Treat warnings (such as a source with no url) as "
-                     "errors: exit 2.")
+    sub.add_argument(
+        "--page-size",
+        type=_choice(("A4", "letter"), fold_case=True),
+        default="A4",
+        metavar="{A4,letter}",
+        help="Paper size of PDF reports. Default: A4.",
+    )
+    sub.add_argument(
+        "--brief",
+        action="store_true",
+        help="A two-page brief (pdf, html or md): grade, principles, red lines, top gaps and questions.",
+    )
+    sub.add_argument(
+        "--sort",
+        default="grade",
+        metavar="COLUMN",
+        help="Sort the league table of several files by file, name, grade, score, coverage, "
+        "red-lines or a principle such as P3, best first; --sort=-COLUMN reverses. Default: grade.",
+    )
+    sub.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="Render several PDFs in N processes at once. Default: the number of cores.",
+    )
+    sub.add_argument(
+        "--evidence",
+        type=_choice(EVIDENCE),
+        default="reported",
+        metavar="{" + ",".join(EVIDENCE) + "}",
+        help="The weakest facts that may decide rules: established, reported (the default) or "
+        "alleged. Weaker facts are shown but count as unknown.",
+    )
+    sub.add_argument(
+        "--strict", action="store_true", help="Treat warnings (such as a source with no url) as errors: exit 2."
+    )
 
     sub = command(compare)
     sub.add_argument("before", type=Path, metavar="BEFORE", help="The description before (YAML or JSON).")
     sub.add_argument("after", type=Path, metavar="AFTER", help="The description after.")
-    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
-                     help="Rule set(s) to audit both against. Default: agora-2020.")
-    sub.add_argument("--before-framework", dest="before_frameworks", action="append", default=[],
-                     metavar="ID|FOLDER", help="Audit BEFORE against this rule set instead (an older version).")
-    sub.add_argument("--format", dest="fmt", type=_choice(COMPARE_FORMATS), default=None,
-                     metavar="{" + ",".join(COMPARE_FORMATS) + "}",
-                     help="Output format. Default: from the -o file's extension, else text.")
+    sub.add_argument(
+        "-f",
+        "--framework",
+        dest="frameworks",
+        action="append",
+        default=[],
+        metavar="ID|FOLDER",
+        help="Rule set(s) to audit both against. Default: agora-2020.",
+    )
+    sub.add_argument(
+        "--before-framework",
+        dest="before_frameworks",
+        action="append",
+        default=[],
+        metavar="ID|FOLDER",
+        help="Audit BEFORE against this rule set instead (an older version).",
+    )
+    sub.add_argument(
+        "--format",
+        dest="fmt",
+        type=_choice(COMPARE_FORMATS),
+        default=None,
+        metavar="{" + ",".join(COMPARE_FORMATS) + "}",
+        help="Output format. Default: from the -o file's extension, else text.",
+    )
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write to this file.")
 
     sub = command(plan)
     sub.add_argument("file", type=Path, metavar="FILE", help="The deployment description (YAML or JSON).")
-    sub.add_argument("-t", "--target", dest="targets", action="append", default=[], metavar="GRADE|P=VERDICT",
-                     help="The grade to reach (A-E), or a principle's verdict (P3=met, P7=partially_met); repeatable.")
-    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
-                     help="Rule set(s) to audit against. Default: agora-2020.")
-    sub.add_argument("--format", dest="fmt", type=_choice(COMPARE_FORMATS), default=None,
-                     metavar="{" + ",".join(COMPARE_FORMATS) + "}",
-                     help="Output format. Default: from the -o file's extension, else text.")
+    sub.add_argument(
+        "-t",
+        "--target",
+        dest="targets",
+        action="append",
+        default=[],
+        metavar="GRADE|P=VERDICT",
+        help="The grade to reach (A-E), or a principle's verdict (P3=met, P7=partially_met); repeatable.",
+    )
+    sub.add_argument(
+        "-f",
+        "--framework",
+        dest="frameworks",
+        action="append",
+        default=[],
+        metavar="ID|FOLDER",
+        help="Rule set(s) to audit against. Default: agora-2020.",
+    )
+    sub.add_argument(
+        "--format",
+        dest="fmt",
+        type=_choice(COMPARE_FORMATS),
+        default=None,
+        metavar="{" + ",".join(COMPARE_FORMATS) + "}",
+        help="Output format. Default: from the -o file's extension, else text.",
+    )
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write the plan to this file.")
-    sub.add_argument("--write-after", type=Path, metavar="FILE",
-                     help="Write the description as it would be after the plan (YAML), for 'auditkit compare'.")
+    sub.add_argument(
+        "--write-after",
+        type=Path,
+        metavar="FILE",
+        help="Write the description as it would be after the plan (YAML), for 'auditkit compare'.",
+    )
 
     sub = command(annex)
     sub.add_argument("file", type=Path, metavar="FILE", help="The deployment description (YAML or JSON).")
-    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
-                     help="Rule set(s) to audit against. Default: agora-2020.")
-    sub.add_argument("--plan", dest="use_plan", action="store_true",
-                     help="Take the clauses of a plan (give its --target) instead of every proposed clause.")
-    sub.add_argument("-t", "--target", dest="targets", action="append", default=[], metavar="GRADE|P=VERDICT",
-                     help="With --plan: the plan's target, as for 'auditkit plan'.")
-    sub.add_argument("--format", dest="fmt", type=_choice(ANNEX_FORMATS), default=None,
-                     metavar="{" + ",".join(ANNEX_FORMATS) + "}",
-                     help="Output format. Default: from the -o file's extension, else md.")
+    sub.add_argument(
+        "-f",
+        "--framework",
+        dest="frameworks",
+        action="append",
+        default=[],
+        metavar="ID|FOLDER",
+        help="Rule set(s) to audit against. Default: agora-2020.",
+    )
+    sub.add_argument(
+        "--plan",
+        dest="use_plan",
+        action="store_true",
+        help="Take the clauses of a plan (give its --target) instead of every proposed clause.",
+    )
+    sub.add_argument(
+        "-t",
+        "--target",
+        dest="targets",
+        action="append",
+        default=[],
+        metavar="GRADE|P=VERDICT",
+        help="With --plan: the plan's target, as for 'auditkit plan'.",
+    )
+    sub.add_argument(
+        "--format",
+        dest="fmt",
+        type=_choice(ANNEX_FORMATS),
+        default=None,
+        metavar="{" + ",".join(ANNEX_FORMATS) + "}",
+        help="Output format. Default: from the -o file's extension, else md.",
+    )
     sub.add_argument("-o", "--output", type=Path, metavar="FILE", help="Write the annex to this file.")
 
     sub = command(validate)
@@ -831,28 +1122,56 @@ def build_parser() -> tuple[_Parser, dict[str, _Parser]]:
 
     sub = command(principles)
     sub.add_argument("rule_id", nargs="?", metavar="ID", help="A principle (P3) or a rule (P3-01) to explain.")
-    sub.add_argument("-f", "--framework", dest="frameworks", action="append", default=[], metavar="ID|FOLDER",
-                     help="Rule set(s) to list or check. Default: every bundled one.")
-    sub.add_argument("--check", action="store_true",
-                     help="Lint the rule set(s): schema, facts, and every rule's test cases.")
-    sub.add_argument("--markdown", action="store_true",
-                     help="Print the whole rule catalogue as Markdown (docs/rules.md).")
-    sub.add_argument("--facts", action="store_true",
-                     help="List every fact a description states: its question and what each answer means.")
+    sub.add_argument(
+        "-f",
+        "--framework",
+        dest="frameworks",
+        action="append",
+        default=[],
+        metavar="ID|FOLDER",
+        help="Rule set(s) to list or check. Default: every bundled one.",
+    )
+    sub.add_argument(
+        "--check", action="store_true", help="Lint the rule set(s): schema, facts, and every rule's test cases."
+    )
+    sub.add_argument(
+        "--markdown", action="store_true", help="Print the whole rule catalogue as Markdown (docs/rules.md)."
+    )
+    sub.add_argument(
+        "--facts",
+        action="store_true",
+        help="List every fact a description states: its question and what each answer means.",
+    )
 
     sub = command(serve)
-    sub.add_argument("--host", default="127.0.0.1", metavar="ADDRESS",
-                     help="Address to listen on. Default: 127.0.0.1 (this computer only).")
-    sub.add_argument("--port", type=_port, default=None, metavar="PORT",
-                     help="Port to listen on. Default: 8765, or any free port when it is taken.")
+    sub.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="Address to listen on. Default: 127.0.0.1 (this computer only).",
+    )
+    sub.add_argument(
+        "--port",
+        type=_port,
+        default=None,
+        metavar="PORT",
+        help="Port to listen on. Default: 8765, or any free port when it is taken.",
+    )
     sub.add_argument("--no-browser", action="store_true", help="Print the address but do not open a browser.")
 
     sub = command(schema)
-    sub.add_argument("kind", nargs="?", type=_choice(SCHEMA_KINDS), default="deployment", metavar="KIND",
-                     help=f"One of {', '.join(SCHEMA_KINDS)}. Default: deployment.")
+    sub.add_argument(
+        "kind",
+        nargs="?",
+        type=_choice(SCHEMA_KINDS),
+        default="deployment",
+        metavar="KIND",
+        help=f"One of {', '.join(SCHEMA_KINDS)}. Default: deployment.",
+    )
     width = max(map(len, subs)) + 2
     parser.epilog = "commands:\n" + "".join(
-        f"  {name:<{width}}{_summary(sub.get_default('run'))}\n" for name, sub in subs.items())
+        f"  {name:<{width}}{_summary(sub.get_default('run'))}\n" for name, sub in subs.items()
+    )
     parser.epilog += "\nRun 'auditkit COMMAND --help' for the options of a command."
     return parser, subs
 
@@ -873,6 +1192,7 @@ def _reword(message: str) -> str:
 
 def _suggest(word: str, candidates: Sequence[str]) -> str:
     import difflib
+
     close = difflib.get_close_matches(word, candidates, n=1)
     return f" Did you mean '{close[0]}'?" if close else ""
 
@@ -915,21 +1235,26 @@ def skip_pydantic_plugin_scan() -> None:
     validation then imports no ``importlib.metadata``.
     """
     import types
+
     if "pydantic.plugin._loader" not in sys.modules:
         loader = types.ModuleType("pydantic.plugin._loader", "auditkit: no pydantic plugins in the CLI")
         loader.get_plugins = tuple  # type: ignore[attr-defined]  # get_plugins() -> () : no plugins
         sys.modules["pydantic.plugin._loader"] = loader
 
 
-def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None, *,
-         own_process: bool = False) -> int:
+def main(
+    argv: list[str] | None = None,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+    *,
+    own_process: bool = False,
+) -> int:
     """Run the CLI with ``argv``; return the exit code (tests call this in-process).
 
     ``own_process``: the process ends with this command (the console script); see _loading.
     """
     skip_pydantic_plugin_scan()
-    streams = Streams(out=_Guarded(stdout or sys.stdout), err=_Guarded(stderr or sys.stderr),
-                      own_process=own_process)
+    streams = Streams(out=_Guarded(stdout or sys.stdout), err=_Guarded(stderr or sys.stderr), own_process=own_process)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         if not args:  # a bare 'auditkit' is a usage error that shows the help
@@ -966,8 +1291,10 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None, stderr: I
             term = received[0] == signal.SIGTERM
             streams.err.write("auditkit: terminated\n" if term else "auditkit: interrupted\n")
             return EXIT_TERMINATED if term else EXIT_INTERRUPTED
-        streams.err.write(_one_line(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it "
-                                    "with the input file") + "\n")
+        streams.err.write(
+            _one_line(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it with the input file")
+            + "\n"
+        )
         return EXIT_INTERNAL
     return streams.exit_code
 
@@ -980,4 +1307,5 @@ def _one_line(text: str) -> str:
 def entry() -> None:
     """The console script (kept here for callers of ``auditkit.cli:entry``): see auditkit.entry."""
     from auditkit.entry import entry as console
+
     console()

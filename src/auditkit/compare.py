@@ -76,8 +76,10 @@ class Comparison:
     @property
     def grade_line(self) -> str:
         b, a = self.before, self.after
-        return (f"grade {summary.grade_text(b)} -> {summary.grade_text(a)}, score {summary.score_text(b)} -> "
-                f"{summary.score_text(a)}")
+        return (
+            f"grade {summary.grade_text(b)} -> {summary.grade_text(a)}, score {summary.score_text(b)} -> "
+            f"{summary.score_text(a)}"
+        )
 
 
 def fact_value(deployment: Deployment, path: str) -> FactValue:
@@ -118,17 +120,25 @@ def _ruleset(frameworks: list[Framework]) -> str:
     return ", ".join(f"{f.id} {f.version}" for f in frameworks)
 
 
-def compare(before: AuditResult, after: AuditResult, before_deployment: Deployment, after_deployment: Deployment,
-            before_frameworks: list[Framework], after_frameworks: list[Framework]) -> Comparison:
+def compare(
+    before: AuditResult,
+    after: AuditResult,
+    before_deployment: Deployment,
+    after_deployment: Deployment,
+    before_frameworks: list[Framework],
+    after_frameworks: list[Framework],
+) -> Comparison:
     """The comparison of two audits, from their results, descriptions and rule sets."""
     notes = []
     if before_deployment.format_version != after_deployment.format_version:
-        notes.append(f"The two descriptions are in different format versions ({before_deployment.format_version} "
-                     f"and {after_deployment.format_version}); facts are compared by their meaning.")
+        notes.append(
+            f"The two descriptions are in different format versions ({before_deployment.format_version} "
+            f"and {after_deployment.format_version}); facts are compared by their meaning."
+        )
     old_rules, new_rules = _rule_facts(before_frameworks), _rule_facts(after_frameworks)
     if _ruleset(before_frameworks) != _ruleset(after_frameworks) or set(old_rules) != set(new_rules):
         only_old, only_new = sorted(set(old_rules) - set(new_rules)), sorted(set(new_rules) - set(old_rules))
-        text = (f"The rule sets differ: before {_ruleset(before_frameworks)}, after {_ruleset(after_frameworks)}.")
+        text = f"The rule sets differ: before {_ruleset(before_frameworks)}, after {_ruleset(after_frameworks)}."
         if only_old:
             text += f" Only before: {', '.join(only_old)}."
         if only_new:
@@ -148,11 +158,26 @@ def compare(before: AuditResult, after: AuditResult, before_deployment: Deployme
         paths = dict.fromkeys([*old_rules.get(rule_id, ()), *new_rules.get(rule_id, ())])
         shown = new or old
         assert shown is not None
-        rules.append(RuleChange(rule=rule_id, title=shown.title, principle=shown.principle, red_line=shown.red_line,
-                                before=old_status, after=new_status,
-                                facts=tuple(by_path[p] for p in paths if p in by_path)))
-    return Comparison(before=before, after=after, principles=_principles(before, after), rules=rules,
-                      caps=caps(before, after), facts=facts, notes=notes)
+        rules.append(
+            RuleChange(
+                rule=rule_id,
+                title=shown.title,
+                principle=shown.principle,
+                red_line=shown.red_line,
+                before=old_status,
+                after=new_status,
+                facts=tuple(by_path[p] for p in paths if p in by_path),
+            )
+        )
+    return Comparison(
+        before=before,
+        after=after,
+        principles=_principles(before, after),
+        rules=rules,
+        caps=caps(before, after),
+        facts=facts,
+        notes=notes,
+    )
 
 
 def _principles(before: AuditResult, after: AuditResult) -> list[PrincipleChange]:
@@ -164,12 +189,16 @@ def _principles(before: AuditResult, after: AuditResult) -> list[PrincipleChange
         o, n = old.get(key), new.get(key)
         shown = n or o
         assert shown is not None
-        out.append(PrincipleChange(
-            key=summary.principle_key(shown, several), title=shown.title,
-            before_verdict=verdict_label(o.verdict) if o else "absent",
-            after_verdict=verdict_label(n.verdict) if n else "absent",
-            before_score=summary.principle_score_text(o) if o else "-",
-            after_score=summary.principle_score_text(n) if n else "-"))
+        out.append(
+            PrincipleChange(
+                key=summary.principle_key(shown, several),
+                title=shown.title,
+                before_verdict=verdict_label(o.verdict) if o else "absent",
+                after_verdict=verdict_label(n.verdict) if n else "absent",
+                before_score=summary.principle_score_text(o) if o else "-",
+                after_score=summary.principle_score_text(n) if n else "-",
+            )
+        )
     return out
 
 
@@ -180,8 +209,10 @@ def caps(before: AuditResult, after: AuditResult) -> list[str]:
     out += [f"red line {r} newly crossed" for r in after.red_lines_crossed if r not in old]
     out += [f"red line {r} no longer crossed" for r in before.red_lines_crossed if r not in new]
     if after.grade_capped:
-        out.append(f"the grade after is capped at {summary.grade_text(after)} by the red line{'s' if len(new) > 1 else ''} "
-                   f"crossed, whatever the score")
+        out.append(
+            f"the grade after is capped at {summary.grade_text(after)} by the red line{'s' if len(new) > 1 else ''} "
+            f"crossed, whatever the score"
+        )
     elif before.grade_capped:
         out.append("the grade after is no longer capped by a red line")
     return out
@@ -202,25 +233,53 @@ def view(c: Comparison) -> dict[str, Any]:
     """Everything the comparison says, as plain data (JSON and every document format use it)."""
     b, a = c.before, c.after
     return {
-        "before": {"file": b.input_file, "name": b.deployment.name, "grade": summary.grade_text(b),
-                   "score": summary.score_text(b), "red_lines": list(b.red_lines_crossed),
-                   "frameworks": [f"{f.id} {f.version}" for f in b.frameworks]},
-        "after": {"file": a.input_file, "name": a.deployment.name, "grade": summary.grade_text(a),
-                  "score": summary.score_text(a), "red_lines": list(a.red_lines_crossed),
-                  "frameworks": [f"{f.id} {f.version}" for f in a.frameworks]},
+        "before": {
+            "file": b.input_file,
+            "name": b.deployment.name,
+            "grade": summary.grade_text(b),
+            "score": summary.score_text(b),
+            "red_lines": list(b.red_lines_crossed),
+            "frameworks": [f"{f.id} {f.version}" for f in b.frameworks],
+        },
+        "after": {
+            "file": a.input_file,
+            "name": a.deployment.name,
+            "grade": summary.grade_text(a),
+            "score": summary.score_text(a),
+            "red_lines": list(a.red_lines_crossed),
+            "frameworks": [f"{f.id} {f.version}" for f in a.frameworks],
+        },
         "notes": c.notes,
         "caps": c.caps,
         "principles": [vars(p) for p in c.principles],
-        "rules": [{"rule": r.rule, "title": r.title, "principle": r.principle, "red_line": r.red_line,
-                   "before": r.before, "after": r.after, "before_label": _status(r.before),
-                   "after_label": _status(r.after), "facts": [_fact(f) for f in r.facts]} for r in c.rules],
+        "rules": [
+            {
+                "rule": r.rule,
+                "title": r.title,
+                "principle": r.principle,
+                "red_line": r.red_line,
+                "before": r.before,
+                "after": r.after,
+                "before_label": _status(r.before),
+                "after_label": _status(r.after),
+                "facts": [_fact(f) for f in r.facts],
+            }
+            for r in c.rules
+        ],
         "facts": {kind: [_fact(f) for f in c.facts if f.kind == kind] for kind in ("added", "removed", "changed")},
     }
 
 
 def _fact(f: FactChange) -> dict[str, Any]:
-    return {"path": f.path, "label": f.label, "kind": f.kind, "before": f.before.display,
-            "before_sources": list(f.before.sources), "after": f.after.display, "after_sources": list(f.after.sources)}
+    return {
+        "path": f.path,
+        "label": f.label,
+        "kind": f.kind,
+        "before": f.before.display,
+        "before_sources": list(f.before.sources),
+        "after": f.after.display,
+        "after_sources": list(f.after.sources),
+    }
 
 
 def document(c: Comparison) -> Any:
@@ -230,15 +289,30 @@ def document(c: Comparison) -> Any:
     v = view(c)
     b, a = v["before"], v["after"]
     blocks: list[Any] = [
-        Para(f"Before: {b['name']} ({b['file']}), grade {b['grade']}, score {b['score']}. "
-             f"After: {a['name']} ({a['file']}), grade {a['grade']}, score {a['score']}.")]
+        Para(
+            f"Before: {b['name']} ({b['file']}), grade {b['grade']}, score {b['score']}. "
+            f"After: {a['name']} ({a['file']}), grade {a['grade']}, score {a['score']}."
+        )
+    ]
     blocks += [Para(note, strong="Note.") for note in v["notes"]]
     if v["caps"]:
         blocks += [Heading("What caps the grade"), Bullets(tuple(s[:1].upper() + s[1:] + "." for s in v["caps"]))]
-    blocks += [Heading("Principles"),
-               Table(("Principle", "Verdict before", "Verdict after", "Score before", "Score after"),
-                     tuple((f"{p['key']} {p['title']}", p["before_verdict"], p["after_verdict"], p["before_score"],
-                            p["after_score"]) for p in v["principles"]))]
+    blocks += [
+        Heading("Principles"),
+        Table(
+            ("Principle", "Verdict before", "Verdict after", "Score before", "Score after"),
+            tuple(
+                (
+                    f"{p['key']} {p['title']}",
+                    p["before_verdict"],
+                    p["after_verdict"],
+                    p["before_score"],
+                    p["after_score"],
+                )
+                for p in v["principles"]
+            ),
+        ),
+    ]
     blocks.append(Heading(f"Rules whose status changed ({len(v['rules'])})"))
     if not v["rules"]:
         blocks.append(Para("No rule changed status."))
@@ -253,13 +327,19 @@ def document(c: Comparison) -> Any:
         facts = v["facts"][kind]
         blocks.append(Heading(f"{title} ({len(facts)})"))
         blocks.append(Bullets(tuple(_fact_words(f) for f in facts)) if facts else Para("None."))
-    return Document(title=f"Comparison: {b['name']}", blocks=blocks,
-                    date=c.after.deployment.audit_date or c.before.deployment.audit_date,
-                    subject=f"What changes between {b['file']} and {a['file']}")
+    return Document(
+        title=f"Comparison: {b['name']}",
+        blocks=blocks,
+        date=c.after.deployment.audit_date or c.before.deployment.audit_date,
+        subject=f"What changes between {b['file']} and {a['file']}",
+    )
 
 
 def _fact_words(f: dict[str, Any]) -> str:
     def side(value: str, sources: list[str]) -> str:
         return value + (f" [{', '.join(sources)}]" if sources else "")
-    return (f"{f['label'][:1].upper()}{f['label'][1:]} ({f['path']}): {side(f['before'], f['before_sources'])} -> "
-            f"{side(f['after'], f['after_sources'])}")
+
+    return (
+        f"{f['label'][:1].upper()}{f['label'][1:]} ({f['path']}): {side(f['before'], f['before_sources'])} -> "
+        f"{side(f['after'], f['after_sources'])}"
+    )

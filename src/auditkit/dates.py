@@ -22,8 +22,20 @@ from pydantic_core import PydanticCustomError
 MIN_YEAR = 1600  # early printed sources, such as 17th-century statutes, can still be cited
 MAX_YEAR = 2199
 _FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 FULL_FORM = "YYYY-MM-DD"
 PARTIAL_FORM = "YYYY, YYYY-MM or YYYY-MM-DD"
 
@@ -64,6 +76,7 @@ def _validator(partial: bool) -> Any:
             return check_date(value, partial=partial)
         except ValueError as exc:
             raise PydanticCustomError("date", "{reason}", {"reason": str(exc)}) from None
+
     return validate
 
 
@@ -71,9 +84,21 @@ _FULL_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _PARTIAL_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 
 # A full calendar date, YYYY-MM-DD.
-FullDate = Annotated[str, BeforeValidator(_validator(False)),
-                     WithJsonSchema({"type": "string", "pattern": _FULL_PATTERN, "format": "date"})]
+FullDate = Annotated[
+    str,
+    BeforeValidator(_validator(False)),
+    WithJsonSchema({"type": "string", "pattern": _FULL_PATTERN, "format": "date"}),
+]
 # A date that may be partial: YYYY, YYYY-MM or YYYY-MM-DD.
-PartialDate = Annotated[str, BeforeValidator(_validator(True)),
-                        WithJsonSchema({"anyOf": [{"type": "string", "pattern": _PARTIAL_PATTERN},
-                                                  {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}]})]
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_validator(True)),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": _PARTIAL_PATTERN},
+                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+            ]
+        }
+    ),
+]

@@ -107,6 +107,7 @@ def to_text(doc: Document) -> bytes:
 
 def _md(value: str) -> str:
     from auditkit.render.markdown import text
+
     return text(value)
 
 
@@ -159,6 +160,7 @@ def to_html(doc: Document, *, pdf: bool = False) -> str:
     meta = f'<meta name="description" content="{escape(doc.subject)}">\n' if doc.subject else ""
     if pdf:
         from auditkit.render.html import asset_text
+
         fonts = asset_text("fonts.css")
         meta += '<meta name="generator" content="auditkit">\n'
         if doc.date:
@@ -193,9 +195,9 @@ def to_pdf(doc: Document) -> bytes:
     text = to_html(doc, pdf=True)
     identifier = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
     with source_date_epoch(_date(doc)):
-        data: bytes = weasyprint.HTML(string=text, base_url=templates_folder().as_uri() + "/",
-                                      url_fetcher=asset_fetcher()).write_pdf(
-            pdf_identifier=identifier.encode("ascii"), full_fonts=not _fast_subsetting())
+        data: bytes = weasyprint.HTML(
+            string=text, base_url=templates_folder().as_uri() + "/", url_fetcher=asset_fetcher()
+        ).write_pdf(pdf_identifier=identifier.encode("ascii"), full_fonts=not _fast_subsetting())
     return data
 
 

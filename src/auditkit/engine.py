@@ -43,6 +43,7 @@ def lookup_for(deployment: Deployment, evidence: str | None = None, aspect: str 
     a condition may ask for one side itself. With ``evidence`` (established,
     reported or alleged), a statement weaker than that reads as unknown.
     """
+
     def lookup(path: str, side: str | None = None) -> Any:
         fact = get_fact(deployment, path)
         statement = None if fact is None else fact.side(side or aspect)
@@ -51,6 +52,7 @@ def lookup_for(deployment: Deployment, evidence: str | None = None, aspect: str 
         if evidence is not None and not deployment.meets(statement, evidence):
             return Missing.UNKNOWN
         return statement.value
+
     return lookup
 
 
@@ -60,8 +62,10 @@ def decide(rule: Rule, deployment: Deployment, evidence: str | None) -> tuple[St
     A rule left open only by facts answered not_applicable does not apply.
     """
     split = any(f is not None and f.split for f in (get_fact(deployment, p) for p in rule.facts))
-    views = [rule_status(rule, lookup_for(deployment, evidence, side))
-             for side in (("law", "practice") if split else (None,))]
+    views = [
+        rule_status(rule, lookup_for(deployment, evidence, side))
+        for side in (("law", "practice") if split else (None,))
+    ]
     status, outcome = min(views, key=lambda v: _SEVERITY[v[0]])
     if status is Status.UNKNOWN and outcome.missing and all(_not_applicable(deployment, p) for p in outcome.missing):
         return Status.NOT_APPLICABLE, outcome
@@ -153,14 +157,27 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
             item = _Open(principle.id, framework.scoring, views, chances, bounds, states, list(missing))
             opened.append(item)
             counts = {s.value: statuses.count(s) for s in Status}
-            breaches = [r.id for r, (_, can, breaks) in zip(principle.rules, views, strict=True)
-                        if breaks and can == {Status.NOT_MET}]
-            principles.append(PrincipleResult(
-                framework=framework.id, id=principle.id, title=principle.title, demand=principle.demand,
-                source_locator=principle.source_locator, score=_range(bounds.low, bounds.high),
-                verdict=bounds.verdict, verdict_reason=_reason(bounds, breaches, item, framework.scoring),
-                applies=bounds.applies, coverage=_coverage(statuses, principle.rules), counts=counts,
-                to_settle=item.settling() if bounds.verdict in OPEN_VERDICTS else []))
+            breaches = [
+                f"red line {r.id}" if r.red_line else f"decisive rule {r.id}"
+                for r, (_, can, breaks) in zip(principle.rules, views, strict=True)
+                if breaks and can == {Status.NOT_MET}
+            ]
+            principles.append(
+                PrincipleResult(
+                    framework=framework.id,
+                    id=principle.id,
+                    title=principle.title,
+                    demand=principle.demand,
+                    source_locator=principle.source_locator,
+                    score=_range(bounds.low, bounds.high),
+                    verdict=bounds.verdict,
+                    verdict_reason=_reason(bounds, breaches, item, framework.scoring),
+                    applies=bounds.applies,
+                    coverage=_coverage(statuses, principle.rules),
+                    counts=counts,
+                    to_settle=item.settling() if bounds.verdict in OPEN_VERDICTS else [],
+                )
+            )
     sources = _sources(deployment, cited)
     findings = attribute(findings, sources)
     method = frameworks[0].scoring
@@ -169,16 +186,24 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
     info = deployment.deployment
     all_statuses = [f.status for f in findings]
     return AuditResult(
-        auditkit_version=__version__, input_file=loaded.file.rsplit("/", 1)[-1], input_sha256=loaded.sha256,
-        frameworks=[FrameworkRef(id=f.id, title=f.title, version=f.version, source=dict(f.source))
-                    for f in frameworks],
+        auditkit_version=__version__,
+        input_file=loaded.file.rsplit("/", 1)[-1],
+        input_sha256=loaded.sha256,
+        frameworks=[FrameworkRef(id=f.id, title=f.title, version=f.version, source=dict(f.source)) for f in frameworks],
         deployment=DeploymentInfo(**info.model_dump()),
         score=None if total is None else ScoreRange(low=total[0], high=total[1]),
-        grade=GradeRange(low=low, high=high), grade_capped=capped, red_lines_crossed=red_lines,
-        red_lines_open=red_open, counts={s.value: all_statuses.count(s) for s in Status},
-        principles=principles, findings=findings,
-        information_gaps=_gaps(gaps, deployment, opened, total, evidence), sources=sources,
-        scoring={"method": scoring.__doc__ or "", **method}, evidence=evidence)
+        grade=GradeRange(low=low, high=high),
+        grade_capped=capped,
+        red_lines_crossed=red_lines,
+        red_lines_open=red_open,
+        counts={s.value: all_statuses.count(s) for s in Status},
+        principles=principles,
+        findings=findings,
+        information_gaps=_gaps(gaps, deployment, opened, total, evidence),
+        sources=sources,
+        scoring={"method": scoring.__doc__ or "", **method},
+        evidence=evidence,
+    )
 
 
 OPEN_VERDICTS = (Verdict.FALLS_SHORT, Verdict.INSUFFICIENT_INFORMATION)
@@ -220,8 +245,10 @@ class _Open:
             seen: dict[tuple[scoring.RuleView, ...], scoring.PrincipleBounds] = {}
             out = []
             for state in self.states[path]:
-                views = tuple((w, c.by_fact[path].get(state, can) if c is not None and path in c.by_fact else can, b)
-                              for (w, can, b), c in zip(self.views, self.chances, strict=True))
+                views = tuple(
+                    (w, c.by_fact[path].get(state, can) if c is not None and path in c.by_fact else can, b)
+                    for (w, can, b), c in zip(self.views, self.chances, strict=True)
+                )
                 if views not in seen:
                     seen[views] = scoring.principle_bounds(list(views), self.method)
                 out.append(seen[views])
@@ -253,8 +280,9 @@ def possible_statuses(rule: Rule, lookup: Any, frameworks: list[Framework]) -> f
     return possible(rule, {p: bounds_states(lookup(p), candidates[p]) for p in rule.facts}).statuses
 
 
-def _fact_states(deployment: Deployment, frameworks: list[Framework], evidence: str | None = None
-                 ) -> dict[str, tuple[State, ...]]:
+def _fact_states(
+    deployment: Deployment, frameworks: list[Framework], evidence: str | None = None
+) -> dict[str, tuple[State, ...]]:
     """Every fact the rules read, with the states it could be in given what the deployment says.
 
     A fact below the evidence threshold reads as unknown, as it does for the verdict.
@@ -295,14 +323,22 @@ def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, m
     assert low is not None and high is not None
     shown = _num(low) if low == high else f"between {_num(low)} and {_num(high)}"
     if breaches:
-        return f"Not met: {', '.join(breaches)} {'is' if len(breaches) == 1 else 'are'} not met, and " \
-               "not meeting it fails the principle whatever its other rules say."
+        return (
+            f"Not met: {', '.join(breaches)} {'is' if len(breaches) == 1 else 'are'} not met, which fails the "
+            "principle whatever its other rules say."
+        )
     if verdict is Verdict.MET:
-        return f"Met: the score is {shown}, at least {_num(method['met_at'])} whatever the unknown facts are." \
-            if low != high else f"Met: the score is {shown}."
+        return (
+            f"Met: the score is {shown}, at least {_num(method['met_at'])} whatever the unknown facts are."
+            if low != high
+            else f"Met: the score is {shown}."
+        )
     if verdict is Verdict.PARTIALLY_MET:
-        return f"Partly met: the score is {shown}, whatever the unknown facts are." if low != high \
+        return (
+            f"Partly met: the score is {shown}, whatever the unknown facts are."
+            if low != high
             else f"Partly met: the score is {shown}."
+        )
     if verdict is Verdict.NOT_MET:
         return f"Not met: the score is {shown}, below {_num(method['partially_met_at'])} even at best."
     if verdict is Verdict.FALLS_SHORT:
@@ -329,8 +365,11 @@ def _rows(path: str, deployment: Deployment, evidence: str, counted: bool) -> li
     fact = get_fact(deployment, path)
     assert fact is not None
     info = catalogue()[path]
-    sides = [(None, fact)] if not fact.split else [(a, s) for a, s in (("law", fact.law), ("practice", fact.practice))
-                                                   if s is not None]
+    sides = (
+        [(None, fact)]
+        if not fact.split
+        else [(a, s) for a, s in (("law", fact.law), ("practice", fact.practice)) if s is not None]
+    )
     rows = []
     for aspect, statement in sides:
         value = statement.value
@@ -338,24 +377,44 @@ def _rows(path: str, deployment: Deployment, evidence: str, counted: bool) -> li
         weak = not deployment.meets(statement, evidence)
         shown = info.describe(value)
         if weak:
-            shown += f" (known only as {standing.value if standing else 'unsourced'}; below the evidence threshold, " \
-                     "not counted)"
-        data = value.as_data() if isinstance(value, Amount | Duration) else str(value) \
-            if isinstance(value, Missing) else value
-        rows.append(FactUsed(
-            path=path, label=info.label + (f" (in {aspect})" if aspect else ""), value=data, display=shown,
-            sources=statement.source_ids, note=statement.note or (fact.note if aspect else None) or statement.reason,
-            standing=standing.value if standing else None, aspect=aspect,
-            pinpoints={c.id: c.at for c in statement.sources if c.at},
-            contested_by=[c.id for c in statement.contested_by], counted=counted and not weak))
+            shown += (
+                f" (known only as {standing.value if standing else 'unsourced'}; below the evidence threshold, "
+                "not counted)"
+            )
+        data = (
+            value.as_data()
+            if isinstance(value, Amount | Duration)
+            else str(value)
+            if isinstance(value, Missing)
+            else value
+        )
+        rows.append(
+            FactUsed(
+                path=path,
+                label=info.label + (f" (in {aspect})" if aspect else ""),
+                value=data,
+                display=shown,
+                sources=statement.source_ids,
+                note=statement.note or (fact.note if aspect else None) or statement.reason,
+                standing=standing.value if standing else None,
+                aspect=aspect,
+                pinpoints={c.id: c.at for c in statement.sources if c.at},
+                contested_by=[c.id for c in statement.contested_by],
+                counted=counted and not weak,
+            )
+        )
     return rows
 
 
-
-
-
-def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deployment: Deployment,
-             can: frozenset[Status], evidence: str = DEFAULT_EVIDENCE) -> Finding:
+def _finding(
+    rule: Rule,
+    framework: str,
+    status: Status,
+    outcome: Outcome,
+    deployment: Deployment,
+    can: frozenset[Status],
+    evidence: str = DEFAULT_EVIDENCE,
+) -> Finding:
     facts: list[FactUsed] = []
     decided = status in (Status.MET, Status.PARTIAL, Status.NOT_MET, Status.NOT_APPLICABLE)
     order = {path: i for i, path in enumerate(rule.facts)}
@@ -375,24 +434,47 @@ def _finding(rule: Rule, framework: str, status: Status, outcome: Outcome, deplo
             sources.setdefault(source, None)
     requirement = words(rule.met_when)
     if rule.applies_when is not None:
-        requirement = ["applies when:", *("  " + w for w in words(rule.applies_when)), "requires:",
-                       *("  " + w for w in requirement)]
+        requirement = [
+            "applies when:",
+            *("  " + w for w in words(rule.applies_when)),
+            "requires:",
+            *("  " + w for w in requirement),
+        ]
     requirement += [str(threshold) for threshold in rule.thresholds]
     orders = deployment.deployment.legal_orders
     bound = frozenset(orders) if orders is not None else None
     return Finding(
-        rule=rule.id, framework=framework, principle=rule.principle, title=rule.title, status=status,
-        severity=rule.severity, weight=rule.weight, red_line=rule.red_line, decisive=rule.decisive or rule.red_line,
-        best=min(can, key=RANK.__getitem__), worst=max(can, key=RANK.__getitem__),
-        possible=sorted(can, key=RANK.__getitem__), rationale=rule.rationale,
-        requirement=requirement, explanation=_explanation(rule, status), facts=facts, missing=missing,
-        sources=list(sources), remedy=rule.remedy,
+        rule=rule.id,
+        framework=framework,
+        principle=rule.principle,
+        title=rule.title,
+        status=status,
+        severity=rule.severity,
+        weight=rule.weight,
+        red_line=rule.red_line,
+        decisive=rule.decisive or rule.red_line,
+        best=min(can, key=RANK.__getitem__),
+        worst=max(can, key=RANK.__getitem__),
+        possible=sorted(can, key=RANK.__getitem__),
+        rationale=rule.rationale,
+        requirement=requirement,
+        explanation=_explanation(rule, status),
+        facts=facts,
+        missing=missing,
+        sources=list(sources),
+        remedy=rule.remedy,
         standing=weakest([f.standing for f in facts if f.counted]) if decided else None,
-        references=[{k: v for k, v in vars(r).items() if v is not None} for r in rule.references if r.binds(bound)])
+        references=[{k: v for k, v in vars(r).items() if v is not None} for r in rule.references if r.binds(bound)],
+    )
 
 
-def _gaps(gaps: dict[str, dict[str, dict[str, None]]], deployment: Deployment, opened: list[_Open],
-          total: tuple[float, float] | None, evidence: str = DEFAULT_EVIDENCE) -> list[InformationGap]:
+def _gaps(
+    gaps: dict[str, dict[str, dict[str, None]]],
+    deployment: Deployment,
+    opened: list[_Open],
+    total: tuple[float, float] | None,
+    evidence: str = DEFAULT_EVIDENCE,
+) -> list[InformationGap]:
     """The questions for the operator: the answer that narrows the overall score range most first."""
     order = {path: i for i, path in enumerate(catalogue())}
     width = 0.0 if total is None else total[1] - total[0]
@@ -404,25 +486,42 @@ def _gaps(gaps: dict[str, dict[str, dict[str, None]]], deployment: Deployment, o
         for o in readers:
             if any(b.verdict is not o.bounds.verdict for b in o.answered(path)):
                 settles[o.principle] = None
-        combos = {tuple(o.answered(path)[i] for o in readers) for i in range(len(readers[0].states[path]))} \
-            if readers else set()
+        combos = (
+            {tuple(o.answered(path)[i] for o in readers) for i in range(len(readers[0].states[path]))}
+            if readers
+            else set()
+        )
         for combo in combos:
             fixed = dict(zip((id(o) for o in readers), combo, strict=True))
             after = scoring.overall([fixed.get(id(o), o.bounds) for o in opened])
             narrows = max(narrows, width - (0.0 if after is None else after[1] - after[0]))
-        out.append(InformationGap(
-            fact=path, question=catalogue()[path].question,
-            undisclosed=fact is not None and fact.value is Missing.UNDISCLOSED,
-            principles=list(gaps[path]["principles"]), rules=list(gaps[path]["rules"]),
-            narrows=round(narrows, 1), settles=list(settles), known_as=_known_as(deployment, path, evidence)))
+        out.append(
+            InformationGap(
+                fact=path,
+                question=catalogue()[path].question,
+                undisclosed=fact is not None and fact.value is Missing.UNDISCLOSED,
+                principles=list(gaps[path]["principles"]),
+                rules=list(gaps[path]["rules"]),
+                narrows=round(narrows, 1),
+                settles=list(settles),
+                known_as=_known_as(deployment, path, evidence),
+            )
+        )
     return sorted(out, key=lambda g: (-g.narrows, -len(g.settles), order[g.fact]))
 
 
 def _known_as(deployment: Deployment, path: str, evidence: str) -> str | None:
     """The standing of a fact that is known, but below the evidence threshold (else None)."""
     fact = get_fact(deployment, path)
-    weak = [] if fact is None else [s for s in (fact.law, fact.practice, fact)
-                                    if isinstance(s, Fact) and s.known and not deployment.meets(s, evidence)]
+    weak = (
+        []
+        if fact is None
+        else [
+            s
+            for s in (fact.law, fact.practice, fact)
+            if isinstance(s, Fact) and s.known and not deployment.meets(s, evidence)
+        ]
+    )
     standing = deployment.standing(weak[0]) if weak else None
     return standing.value if standing else None
 
@@ -436,16 +535,25 @@ def _sources(deployment: Deployment, cited: dict[str, None]) -> list[SourceInfo]
 
 def _check_unique_ids(frameworks: list[Framework]) -> None:
     ids = [f.id for f in frameworks]
-    problems = [Problem(file="--framework", message=f"the framework '{f.id}' is given twice; give it once")
-                for i, f in enumerate(frameworks) if f.id in ids[:i]]
+    problems = [
+        Problem(file="--framework", message=f"the framework '{f.id}' is given twice; give it once")
+        for i, f in enumerate(frameworks)
+        if f.id in ids[:i]
+    ]
     owner: dict[str, str] = {}
     for framework in frameworks:
         if framework.id in owner.values():
             continue
         for rule in framework.rules:
             if rule.id in owner:
-                problems.append(Problem(file=rule.file, path="id", message=f"the rule id '{rule.id}' is also "
-                                        f"used by framework '{owner[rule.id]}'; rename one of them"))
+                problems.append(
+                    Problem(
+                        file=rule.file,
+                        path="id",
+                        message=f"the rule id '{rule.id}' is also "
+                        f"used by framework '{owner[rule.id]}'; rename one of them",
+                    )
+                )
             owner.setdefault(rule.id, framework.id)
     if problems:
         raise InputError(problems)

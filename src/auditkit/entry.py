@@ -32,6 +32,7 @@ def entry() -> None:
     try:
         with armed():
             from auditkit.cli import main
+
             code = main(own_process=True)
     except BaseException as exc:  # noqa: BLE001 - whatever a library made of the interrupt (see below)
         # An interrupt can surface as another exception: pydantic-core, interrupted while importing its

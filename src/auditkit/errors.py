@@ -35,8 +35,8 @@ class InputError(AuditkitError):
     """A deployment, rule pack or option that cannot be used as given."""
 
 
-def single(file: str, message: str, *, line: int | None = None, column: int | None = None,
-           path: str = "") -> InputError:
+def single(
+    file: str, message: str, *, line: int | None = None, column: int | None = None, path: str = ""
+) -> InputError:
     """An InputError carrying one problem."""
     return InputError([Problem(file=file, message=message, line=line, column=column, path=path)])
-

@@ -62,7 +62,7 @@ def markdown(value: object) -> str:
     """
     flat, parts, start = _flat(value), [], 0
     for email in _EMAIL.finditer(flat):
-        parts += [_inline(flat[start:email.start()]), markdown_code(email[0])]
+        parts += [_inline(flat[start : email.start()]), markdown_code(email[0])]
         start = email.end()
     parts.append(_inline(flat[start:]))
     return _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], "".join(parts))
@@ -92,4 +92,5 @@ def markdown_code(value: object) -> str:
 def html(value: object) -> str:
     """Text for HTML outside a template (templates autoescape with this same function)."""
     from markupsafe import escape
+
     return str(escape(str(value)))

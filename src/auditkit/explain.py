@@ -15,8 +15,14 @@ WIDTH = 88
 def _wrap(text: str, indent: str = "  ", hang: str = "") -> list[str]:
     """Lines of at most WIDTH characters, broken only at spaces: a web address or an id is never split.
     ``hang`` further indents the lines after the first."""
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent + hang,
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + hang,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def listing(frameworks: list[Framework]) -> str:
@@ -56,8 +62,12 @@ def explain_rule(frameworks: list[Framework], rule_id: str) -> str:
             out += ["", "Questions the auditor answers:"]
             out += [line for path in rule.facts for line in _wrap(f"{path}: {facts[path].question}")]
             severity = f"{rule.severity}, weight {rule.weight}" + (
-                ", a red line: not meeting it fails its principle and caps the overall grade" if rule.red_line
-                else ", decisive: not meeting it fails its principle" if rule.decisive else "")
+                ", a red line: not meeting it fails its principle and caps the overall grade"
+                if rule.red_line
+                else ", decisive: not meeting it fails its principle"
+                if rule.decisive
+                else ""
+            )
             out += ["", f"Severity: {severity}.", "", "Where the requirement comes from:"]
             out += _wrap(str(rule.origin) + (f". {rule.origin.note}" if rule.origin.note else ""))
             out += [line for threshold in rule.thresholds for line in _wrap(str(threshold))]
@@ -69,6 +79,14 @@ def explain_rule(frameworks: list[Framework], rule_id: str) -> str:
                 if ref.quote:
                     out += _wrap(f'"{ref.quote}"', "    ")
             return "\n".join(out) + "\n"
+    for fw in frameworks:
+        for entry in fw.changelog:
+            if any(f"{rule_id.upper()} withdrawn" in " ".join(change.split()) for change in entry["changes"]):
+                raise single(
+                    rule_id,
+                    f"this rule was withdrawn in version {entry['version']} of {fw.id}; its "
+                    "changelog (end of docs/rules.md) says why",
+                )
     raise single(rule_id, "no principle or rule with this id; 'auditkit principles' lists them all")
 
 
@@ -86,31 +104,45 @@ def explain_principle(fw: Framework, principle: Principle) -> str:
     total = sum(rule.weight for rule in principle.rules)
     where = fw.source.get("title") or fw.title
     locator = principle.source_locator or f"principle {principle.id}"
-    out = [f"{principle.id}: {principle.title}", "",
-           f"A principle of {fw.title} ({fw.id}, version {fw.version}).", "", "What it demands:"]
+    out = [
+        f"{principle.id}: {principle.title}",
+        "",
+        f"A principle of {fw.title} ({fw.id}, version {fw.version}).",
+        "",
+        "What it demands:",
+    ]
     out += _wrap(principle.demand)
     out += _wrap(f"(Source: {fw.source.get('publisher', '')}, {where}, {locator}.)".replace("(Source: , ", "(Source: "))
     out += ["", f"Its {len(principle.rules)} rules, with their weight out of {total}:"]
     width = max((len(rule.id) for rule in principle.rules), default=0)
     for rule in principle.rules:
         mark = ", RED LINE" if rule.red_line else ""
-        out += _wrap(f"{rule.id:<{width}}  {rule.title} (weight {rule.weight}, severity {rule.severity}{mark})",
-                     hang=" " * (width + 2))
+        out += _wrap(
+            f"{rule.id:<{width}}  {rule.title} (weight {rule.weight}, severity {rule.severity}{mark})",
+            hang=" " * (width + 2),
+        )
     red = [rule.id for rule in principle.rules if rule.red_line]
     cap = fw.scoring.get("red_line_grade")
     out += ["", "Red lines:"]
     if red:
-        out += _wrap(f"{', '.join(red)}. If any of them is not met, the principle is not met whatever its score, "
-                     + (f"and the overall grade is at most {cap}." if cap else "and the overall grade is capped."))
+        out += _wrap(
+            f"{', '.join(red)}. If any of them is not met, the principle is not met whatever its score, "
+            + (f"and the overall grade is at most {cap}." if cap else "and the overall grade is capped.")
+        )
     else:
         out += _wrap("none: no single rule of this principle decides it alone.")
     met_at, partial_at = fw.scoring.get("met_at"), fw.scoring.get("partially_met_at")
     out += ["", "How it is scored:"]
-    out += _wrap("A rule that is met earns its full weight, a partly met rule half of it, a rule not met nothing; "
-                 "unknown and not-applicable rules are left out. The principle's score (0-100) is the weight "
-                 "earned over the weight of the rules the facts could decide"
-                 + (f"; it is met at {met_at} or more and partially met at {partial_at} or more."
-                    if met_at is not None and partial_at is not None else "."))
+    out += _wrap(
+        "A rule that is met earns its full weight, a partly met rule half of it, a rule not met nothing; "
+        "unknown and not-applicable rules are left out. The principle's score (0-100) is the weight "
+        "earned over the weight of the rules the facts could decide"
+        + (
+            f"; it is met at {met_at} or more and partially met at {partial_at} or more."
+            if met_at is not None and partial_at is not None
+            else "."
+        )
+    )
     out += ["", f"Explain one rule with: auditkit principles {principle.rules[0].id if principle.rules else 'RULE_ID'}"]
     return "\n".join(out) + "\n"
 
@@ -127,8 +159,12 @@ def order_label(order: str) -> str:
     """A legal-order tag in words: 'eu' -> 'EU law'."""
     if order.startswith("national:"):
         return f"national law, {order.split(':', 1)[1]}"
-    return {"international": "international law", "council_of_europe": "Council of Europe",
-            "eu": "EU law", "civil_society": "civil-society standard"}.get(order, order)
+    return {
+        "international": "international law",
+        "council_of_europe": "Council of Europe",
+        "eu": "EU law",
+        "civil_society": "civil-society standard",
+    }.get(order, order)
 
 
 def _md(text: str) -> str:
@@ -139,16 +175,23 @@ def markdown(frameworks: list[Framework]) -> str:
     """The rule catalogue as a Markdown page (docs/rules.md is this output)."""
     out = ["<!-- Generated by 'auditkit principles --markdown'; do not edit by hand. -->", ""]
     for fw in frameworks:
-        about = (f"Framework `{fw.id}`, version {fw.version}, {len(fw.rules)} rules. "
-                 f"Source: {fw.source['publisher']}, *{fw.source['title']}* ({fw.source['date']}).")
+        about = (
+            f"Framework `{fw.id}`, version {fw.version}, {len(fw.rules)} rules. "
+            f"Source: {fw.source['publisher']}, *{fw.source['title']}* ({fw.source['date']})."
+        )
         out += [f"# {fw.title}", "", about, ""]
         if fw.description:
             out += [" ".join(fw.description.split()), ""]
-        out += [("Each rule says where its requirement comes from: the principle's own text, a named instrument, "
+        out += [
+            (
+                "Each rule says where its requirement comes from: the principle's own text, a named instrument, "
                 "or auditkit's own policy choice. Every figure a rule uses is marked as auditkit's threshold or "
                 "an instrument's. Every reference with a pinpoint quotes the words it rests on, with the address "
                 "where they were read; its legal order says where it binds (reports on a deployment show "
-                "regional and national law only where the deployment says it binds)."), ""]
+                "regional and national law only where the deployment says it binds)."
+            ),
+            "",
+        ]
         if fw.definitions:
             out += ["## Definitions used by the remedies", "", f"{fw.definitions_clause}", ""]
             out += [f"- **{_md(term.term)}** means {_md(term.means)}" for term in fw.definitions]
@@ -157,8 +200,14 @@ def markdown(frameworks: list[Framework]) -> str:
             out += [f"## {principle.id} {principle.title}", "", principle.demand, ""]
             for rule in principle.rules:
                 red = " (red line)" if rule.red_line else " (decisive)" if rule.decisive else ""
-                out += [f"### {rule.id}: {rule.title}{red}", "", rule.rationale, "",
-                        f"*Severity {rule.severity}, weight {rule.weight}.* Met when:", ""]
+                out += [
+                    f"### {rule.id}: {rule.title}{red}",
+                    "",
+                    rule.rationale,
+                    "",
+                    f"*Severity {rule.severity}, weight {rule.weight}.* Met when:",
+                    "",
+                ]
                 out += [f"    {line}" for line in words(rule.met_when)]
                 if rule.applies_when is not None:
                     out += ["", "Applies only when:", ""] + [f"    {line}" for line in words(rule.applies_when)]
@@ -188,6 +237,7 @@ def fact_listing() -> str:
     """Every fact of the deployment format: its path, its question, and each answer with its meaning."""
     from auditkit.model.deployment import SOURCE_KIND_MEANINGS
     from auditkit.model.facts import STANDING_MEANINGS
+
     out = ["Every fact a deployment description can state (format 2; docs/format.md).", ""]
     section = ""
     for info in catalogue().values():

@@ -21,8 +21,10 @@ from auditkit.errors import InputError, Problem
 from auditkit.model.deployment import FORMAT_VERSION
 from auditkit.model.load import LoadedDeployment, load_deployment, parse_deployment
 
-NOTE = ("migrated from format 1 by 'auditkit migrate': give each source a kind "
-        "(law, court, press, ...) and, where it differs, each fact a standing")
+NOTE = (
+    "migrated from format 1 by 'auditkit migrate': give each source a kind "
+    "(law, court, press, ...) and, where it differs, each fact a standing"
+)
 
 
 def migrated_text(raw: bytes) -> str:
@@ -79,8 +81,13 @@ def migrate_files(paths: list[Path]) -> list[str]:
         text = migrated_text(before.raw)
         after = parse_deployment(text.encode("utf-8"), str(path))
         if not _same(before, after):
-            problems.append(Problem(file=str(path), message="the migrated text would not describe the same "
-                                    "deployment, so the file was left as it is; please report this with the file"))
+            problems.append(
+                Problem(
+                    file=str(path),
+                    message="the migrated text would not describe the same "
+                    "deployment, so the file was left as it is; please report this with the file",
+                )
+            )
             continue
         plans.append((path, text.encode("utf-8")))
         lines.append(f"{path}: migrated to format_version {FORMAT_VERSION}")

@@ -62,27 +62,39 @@ def _refuse_special(target: Path) -> None:
         except (OSError, RuntimeError):
             real, regular = None, False
         if real is not None and regular:
-            raise single(name, f"this is a link to {file_label(real)}; auditkit does not write through links, so "
-                         "give that file's own name if you mean to replace it")
-        raise single(name, "this is a link, not a regular file; give the name of a regular file, or "
-                     "'-o -' for standard output")
+            raise single(
+                name,
+                f"this is a link to {file_label(real)}; auditkit does not write through links, so "
+                "give that file's own name if you mean to replace it",
+            )
+        raise single(
+            name, "this is a link, not a regular file; give the name of a regular file, or '-o -' for standard output"
+        )
     if stat.S_ISDIR(info.st_mode):
         raise single(name, "this is a folder; give a file name for the output")
     if not stat.S_ISREG(info.st_mode):
-        raise single(name, f"this is {_kind(info.st_mode)}, not a regular file, and auditkit writes reports only "
-                     "to regular files or new names; choose a file name, or '-o -' for standard output")
+        raise single(
+            name,
+            f"this is {_kind(info.st_mode)}, not a regular file, and auditkit writes reports only "
+            "to regular files or new names; choose a file name, or '-o -' for standard output",
+        )
 
 
 def check_target(target: Path, inputs: list[Path]) -> None:
     """Refuse a target that is one of the inputs, not a regular file, or in a folder that does not exist."""
     for source in inputs:
         if source.exists() and _same_file(target, source):
-            raise single(file_label(target), "this is one of the input files, so writing the report here would "
-                         "destroy it; choose another output name")
+            raise single(
+                file_label(target),
+                "this is one of the input files, so writing the report here would "
+                "destroy it; choose another output name",
+            )
     _refuse_special(target)
     if not target.parent.resolve().is_dir():
-        raise single(file_label(target), f"the folder {file_label(target.parent)} does not exist; create it first, "
-                     "or choose another output name")
+        raise single(
+            file_label(target),
+            f"the folder {file_label(target.parent)} does not exist; create it first, or choose another output name",
+        )
 
 
 def remove_stale_parts(target: Path) -> None:
@@ -92,6 +104,7 @@ def remove_stale_parts(target: Path) -> None:
     and ``.NAME.RANDOM.part`` (older versions, no pid) untouched for STALE_SECONDS.
     """
     import re
+
     folder = target.parent
     ours = re.compile(rf"\.{re.escape(target.name)}\.(?:(\d+)\.)?[a-z0-9_]{{8}}\.part")
     try:
@@ -153,8 +166,10 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise single(file_label(target), f"cannot write the report ({exc.strerror or exc}); the earlier file, "
-                     "if any, is unchanged") from None
+        raise single(
+            file_label(target),
+            f"cannot write the report ({exc.strerror or exc}); the earlier file, if any, is unchanged",
+        ) from None
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

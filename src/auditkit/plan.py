@@ -84,8 +84,9 @@ class Outcome:
     possible: dict[str, frozenset[Status]] = field(default_factory=dict)  # rule id -> statuses it could take
 
 
-def quick_audit(frameworks: list[Framework], lookup: Any, previous: Outcome | None = None,
-                changed: frozenset[str] = frozenset()) -> Outcome:
+def quick_audit(
+    frameworks: list[Framework], lookup: Any, previous: Outcome | None = None, changed: frozenset[str] = frozenset()
+) -> Outcome:
     """What engine.audit decides, without building its findings: fast enough to try hundreds of changes.
 
     With ``previous`` (the outcome before ``changed`` facts changed), only the rules that read those facts
@@ -120,8 +121,15 @@ def quick_audit(frameworks: list[Framework], lookup: Any, previous: Outcome | No
             verdicts[principle.id] = scores[principle.id].verdict
     total = scoring.overall(list(scores.values()))
     grade, _, _ = scoring.grade_range(total, bool(red), red_open, frameworks[0].scoring)
-    return Outcome(statuses=statuses, verdicts=verdicts, score=None if total is None else total[0], grade=grade,
-                   red_lines=tuple(red), scores=scores, possible=possible)
+    return Outcome(
+        statuses=statuses,
+        verdicts=verdicts,
+        score=None if total is None else total[0],
+        grade=grade,
+        red_lines=tuple(red),
+        scores=scores,
+        possible=possible,
+    )
 
 
 _READS: dict[int, frozenset[str]] = {}
@@ -147,8 +155,11 @@ def reached(outcome: Outcome, target: Target) -> bool:
 
 def progress(outcome: Outcome, target: Target) -> float:
     """How close an outcome is to the target: principle targets met, then red lines cleared, then the score."""
-    met = sum(1 for pid, wanted in target.principles
-              if pid in outcome.verdicts and summary.VERDICT_RANK[outcome.verdicts[pid]] <= summary.VERDICT_RANK[wanted])
+    met = sum(
+        1
+        for pid, wanted in target.principles
+        if pid in outcome.verdicts and summary.VERDICT_RANK[outcome.verdicts[pid]] <= summary.VERDICT_RANK[wanted]
+    )
     return 1000.0 * met - 200.0 * len(outcome.red_lines) + (outcome.score or 0.0) + 300.0 * reached(outcome, target)
 
 
@@ -182,13 +193,13 @@ def _negated_leaf(leaf: dict[str, Any], value: Any) -> list[Assignment]:
         return [{}] if known and value != leaf["is"] else [{leaf["fact"]: not leaf["is"]}]
     if info.kind == "choice" and ("is" in leaf or "in" in leaf):
         banned = [leaf["is"]] if "is" in leaf else leaf["in"]
-        return [{}] if known and value not in banned else [{leaf["fact"]: c} for c, _ in info.choices
-                                                            if c not in banned]
+        return (
+            [{}] if known and value not in banned else [{leaf["fact"]: c} for c, _ in info.choices if c not in banned]
+        )
     return []
 
 
-def repairs(cond: dict[str, Any], lookup: Any, wanted: dict[str, list[Any]], negate: bool = False
-            ) -> list[Assignment]:
+def repairs(cond: dict[str, Any], lookup: Any, wanted: dict[str, list[Any]], negate: bool = False) -> list[Assignment]:
     """Minimal assignments of facts that make ``cond`` true (or false with ``negate``), given the current facts."""
     if "not" in cond:
         return repairs(cond["not"], lookup, wanted, not negate)
@@ -236,15 +247,17 @@ def rule_repairs(rule: Rule, lookup: Any, wanted: dict[str, list[Any]]) -> tuple
     options = repairs(rule.met_when, lookup, wanted)
     if rule.applies_when is not None:
         applies = repairs(rule.applies_when, lookup, wanted)
-        options = _minimal([{**a, **m} for a, m in itertools.product(applies, options)
-                            if all(a.get(k, v) == v for k, v in m.items())])
+        options = _minimal(
+            [{**a, **m} for a, m in itertools.product(applies, options) if all(a.get(k, v) == v for k, v in m.items())]
+        )
     allowed = [a for a in options if not any(p in FIXED_FACTS and lookup(p) != v for p, v in a.items())]
     if allowed:
         return allowed, None
     fixed = sorted({p for a in options for p in a if p in FIXED_FACTS})
     if fixed:
-        return [], "; ".join(f"it needs {p} to change, and that is {FIXED_FACTS[p]}, which no amendment can change"
-                             for p in fixed)
+        return [], "; ".join(
+            f"it needs {p} to change, and that is {FIXED_FACTS[p]}, which no amendment can change" for p in fixed
+        )
     return [], "it asks for facts to be disclosed whose value no rule fixes"
 
 
@@ -287,6 +300,7 @@ class Plan:
 def _overlay(lookup: Any, overrides: Assignment) -> Any:
     def look(path: str) -> Any:
         return overrides[path] if path in overrides else lookup(path)
+
     return look
 
 
@@ -344,23 +358,50 @@ def search(deployment: Deployment, frameworks: list[Framework], target: Target) 
         before = _overlay(base, dict(overrides))
         overrides = {**overrides, **change}
         outcome = quick_audit(frameworks, _overlay(base, overrides))
-        steps.append(Step(
-            rule=rule.id, title=rule.title, principle=rule.principle, red_line=rule.red_line, clause=rule.remedy,
-            changes=tuple(Change(path=p, label=catalogue()[p].label, before=_describe(p, before(p)),
-                                 after=_describe(p, v), value=v) for p, v in change.items()),
-            grade_after=outcome.grade, score_after=summary.bounds_text(outcome.score, outcome.score)))
+        steps.append(
+            Step(
+                rule=rule.id,
+                title=rule.title,
+                principle=rule.principle,
+                red_line=rule.red_line,
+                clause=rule.remedy,
+                changes=tuple(
+                    Change(
+                        path=p,
+                        label=catalogue()[p].label,
+                        before=_describe(p, before(p)),
+                        after=_describe(p, v),
+                        value=v,
+                    )
+                    for p, v in change.items()
+                ),
+                grade_after=outcome.grade,
+                score_after=summary.bounds_text(outcome.score, outcome.score),
+            )
+        )
     final = quick_audit(frameworks, _overlay(base, overrides))
-    missed = {pid for pid, wanted in target.principles
-              if summary.VERDICT_RANK.get(final.verdicts.get(pid, Verdict.NOT_MET), 9) > summary.VERDICT_RANK[wanted]}
+    missed = {
+        pid
+        for pid, wanted in target.principles
+        if summary.VERDICT_RANK.get(final.verdicts.get(pid, Verdict.NOT_MET), 9) > summary.VERDICT_RANK[wanted]
+    }
     grade_missed = bool(target.grade) and summary.grade_rank(final.grade) > summary.grade_rank(target.grade or "F")
-    blocking = [] if done else [(r, why) for r, why in sorted(blockers.items())
-                                if final.statuses.get(r) not in (Status.MET, Status.NOT_APPLICABLE)
-                                and (grade_missed or rules[r].principle in missed)]
+    blocking = (
+        []
+        if done
+        else [
+            (r, why)
+            for r, why in sorted(blockers.items())
+            if final.statuses.get(r) not in (Status.MET, Status.NOT_APPLICABLE)
+            and (grade_missed or rules[r].principle in missed)
+        ]
+    )
     return Plan(target=target, before=start, after=final, reached=done, steps=steps, blockers=blocking)
 
 
-def _prune(chosen: list[tuple[str, Assignment]], base: Any, frameworks: list[Framework], target: Target
-           ) -> list[tuple[str, Assignment]]:
+def _prune(
+    chosen: list[tuple[str, Assignment]], base: Any, frameworks: list[Framework], target: Target
+) -> list[tuple[str, Assignment]]:
     """Drop, latest first, every step without which the target is still reached."""
     kept = list(chosen)
     for step in reversed(chosen):
@@ -373,13 +414,16 @@ def _prune(chosen: list[tuple[str, Assignment]], base: Any, frameworks: list[Fra
     return kept
 
 
-def _by_effect(chosen: list[tuple[str, Assignment]], base: Any, frameworks: list[Framework], target: Target
-               ) -> list[tuple[str, Assignment]]:
+def _by_effect(
+    chosen: list[tuple[str, Assignment]], base: Any, frameworks: list[Framework], target: Target
+) -> list[tuple[str, Assignment]]:
     """The same steps, ordered so that each one taken next gains the most (ties: the order found)."""
     left, ordered, merged = list(chosen), [], dict[str, Any]()
     while left:
+
         def gain(step: tuple[str, Assignment]) -> float:
             return progress(quick_audit(frameworks, _overlay(base, {**merged, **step[1]})), target)
+
         best = max(left, key=gain)  # max keeps the first of equal gains
         left.remove(best)
         ordered.append(best)
@@ -396,16 +440,24 @@ def changed_description(deployment: Deployment, plan: Plan) -> dict[str, Any]:
     date = deployment.deployment.audit_date or max((s.date for s in deployment.sources), default="2020")
     name = deployment.deployment.name
     sources = [s for s in data.get("sources", []) if s.get("id") != SOURCE_ID]
-    sources.append({"id": SOURCE_ID, "publisher": "auditkit plan (not an adopted text)",
-                    "title": f"Proposed amendment to {name}: {plan.target.describe()}", "date": date,
-                    "note": "The clauses of this plan, should they be adopted; nothing here has been adopted."})
+    sources.append(
+        {
+            "id": SOURCE_ID,
+            "publisher": "auditkit plan (not an adopted text)",
+            "title": f"Proposed amendment to {name}: {plan.target.describe()}",
+            "date": date,
+            "note": "The clauses of this plan, should they be adopted; nothing here has been adopted.",
+        }
+    )
     data["sources"] = sources
     for step in plan.steps:
         for change in step.changes:
             section, fact = change.path.split(".", 1)
             data.setdefault(section, {})[fact] = {
-                "value": change.value, "sources": [SOURCE_ID],
-                "note": f"as the clause proposed for {step.rule} would require"}
+                "value": change.value,
+                "sources": [SOURCE_ID],
+                "note": f"as the clause proposed for {step.rule} would require",
+            }
     return data
 
 
@@ -417,15 +469,23 @@ def prove(deployment: Deployment, plan: Plan, frameworks: list[Framework]) -> Pl
     from auditkit.model.load import parse_deployment
 
     text = yaml.safe_dump(changed_description(deployment, plan), sort_keys=False, allow_unicode=True, width=100)
-    raw = ("# Written by 'auditkit plan': the description as it would be if the plan's clauses were adopted.\n"
-           + text).encode("utf-8")
+    raw = (
+        "# Written by 'auditkit plan': the description as it would be if the plan's clauses were adopted.\n" + text
+    ).encode("utf-8")
     loaded = parse_deployment(raw, "after.yaml")
     result = audit(loaded, frameworks)
     if {f.rule: f.status for f in result.findings} != plan.after.statuses:  # the quick audit and the engine agree
         raise AssertionError("the re-audit of the changed description differs from the plan's own evaluation")
-    return Plan(target=plan.target, before=plan.before, after=plan.after,
-                reached=plan.reached and _result_reaches(result, plan.target), steps=plan.steps,
-                blockers=plan.blockers, proof=result, after_yaml=raw)
+    return Plan(
+        target=plan.target,
+        before=plan.before,
+        after=plan.after,
+        reached=plan.reached and _result_reaches(result, plan.target),
+        steps=plan.steps,
+        blockers=plan.blockers,
+        proof=result,
+        after_yaml=raw,
+    )
 
 
 def _result_reaches(result: AuditResult, target: Target) -> bool:
@@ -433,8 +493,10 @@ def _result_reaches(result: AuditResult, target: Target) -> bool:
     if target.grade and summary.grade_rank(worst) > summary.grade_rank(target.grade):
         return False
     verdicts = {p.id: p.verdict for p in result.principles}
-    return all(pid in verdicts and summary.VERDICT_RANK[verdicts[pid]] <= summary.VERDICT_RANK[v]
-               for pid, v in target.principles)
+    return all(
+        pid in verdicts and summary.VERDICT_RANK[verdicts[pid]] <= summary.VERDICT_RANK[v]
+        for pid, v in target.principles
+    )
 
 
 def make_plan(deployment: Deployment, frameworks: list[Framework], target: Target) -> Plan:
@@ -450,15 +512,29 @@ def view(plan: Plan, name: str) -> dict[str, Any]:
         "programme": name,
         "target": plan.target.describe(),
         "reached": plan.reached,
-        "before": {"grade": plan.before.grade, "score": summary.bounds_text(plan.before.score, plan.before.score),
-                   "red_lines": list(plan.before.red_lines)},
-        "after": {"grade": summary.grade_text(proof) if proof else plan.after.grade,
-                  "score": summary.score_text(proof) if proof else "",
-                  "red_lines": list(proof.red_lines_crossed) if proof else list(plan.after.red_lines)},
-        "steps": [{"rule": s.rule, "title": s.title, "principle": s.principle, "red_line": s.red_line,
-                   "changes": [{"fact": c.path, "label": c.label, "from": c.before, "to": c.after} for c in s.changes],
-                   "clause": s.clause, "grade_after": s.grade_after, "score_after": s.score_after}
-                  for s in plan.steps],
+        "before": {
+            "grade": plan.before.grade,
+            "score": summary.bounds_text(plan.before.score, plan.before.score),
+            "red_lines": list(plan.before.red_lines),
+        },
+        "after": {
+            "grade": summary.grade_text(proof) if proof else plan.after.grade,
+            "score": summary.score_text(proof) if proof else "",
+            "red_lines": list(proof.red_lines_crossed) if proof else list(plan.after.red_lines),
+        },
+        "steps": [
+            {
+                "rule": s.rule,
+                "title": s.title,
+                "principle": s.principle,
+                "red_line": s.red_line,
+                "changes": [{"fact": c.path, "label": c.label, "from": c.before, "to": c.after} for c in s.changes],
+                "clause": s.clause,
+                "grade_after": s.grade_after,
+                "score_after": s.score_after,
+            }
+            for s in plan.steps
+        ],
         "fact_changes": sum(len(s.changes) for s in plan.steps),
         "blockers": [{"rule": r, "why": why} for r, why in plan.blockers],
     }
@@ -470,25 +546,48 @@ def document(plan: Plan, name: str, date: str | None) -> Any:
     v = view(plan, name)
     blocks: list[Any] = []
     if v["reached"]:
-        blocks.append(Para(f"Target: {v['target']}. Reached with {len(v['steps'])} clause"
-                           f"{'s' if len(v['steps']) != 1 else ''} changing {v['fact_changes']} fact"
-                           f"{'s' if v['fact_changes'] != 1 else ''}: grade {v['before']['grade']} -> "
-                           f"{v['after']['grade']}, score {v['before']['score']} -> {v['after']['score']}. "
-                           "Proved by auditing the changed description again."))
+        blocks.append(
+            Para(
+                f"Target: {v['target']}. Reached with {len(v['steps'])} clause"
+                f"{'s' if len(v['steps']) != 1 else ''} changing {v['fact_changes']} fact"
+                f"{'s' if v['fact_changes'] != 1 else ''}: grade {v['before']['grade']} -> "
+                f"{v['after']['grade']}, score {v['before']['score']} -> {v['after']['score']}. "
+                "Proved by auditing the changed description again."
+            )
+        )
     else:
-        blocks.append(Para(f"Target: {v['target']}. No set of changes drawn from the rules reaches it; the best "
-                           f"found gives grade {v['after']['grade']}, score {v['after']['score']}."))
+        blocks.append(
+            Para(
+                f"Target: {v['target']}. No set of changes drawn from the rules reaches it; the best "
+                f"found gives grade {v['after']['grade']}, score {v['after']['score']}."
+            )
+        )
     for i, step in enumerate(v["steps"], start=1):
         red = ", red line" if step["red_line"] else ""
         blocks.append(Heading(f"Step {i}: {step['rule']} {step['title']}{red}"))
-        blocks.append(Bullets(tuple(f"{c['label'][:1].upper()}{c['label'][1:]} ({c['fact']}): {c['from']} -> "
-                                    f"{c['to']}" for c in step["changes"])))
+        blocks.append(
+            Bullets(
+                tuple(
+                    f"{c['label'][:1].upper()}{c['label'][1:]} ({c['fact']}): {c['from']} -> {c['to']}"
+                    for c in step["changes"]
+                )
+            )
+        )
         blocks.append(Para(step["clause"], strong="Clause:"))
         blocks.append(Para(f"After this step: grade {step['grade_after']}, score {step['score_after']}."))
     if v["blockers"]:
         blocks.append(Heading("What blocks the target"))
         blocks.append(Bullets(tuple(f"{b['rule']}: {b['why']}." for b in v["blockers"])))
-    blocks.append(Para("A plan changes facts as the proposed clauses would require; it does not say the "
-                       "operator would comply. The method and its limits: docs/plan.md.", strong="Note."))
-    return Document(title=f"Amendment plan: {name}", blocks=blocks, date=date,
-                    subject=f"Clauses that would lift the audit of {name} to {v['target']}")
+    blocks.append(
+        Para(
+            "A plan changes facts as the proposed clauses would require; it does not say the "
+            "operator would comply. The method and its limits: docs/plan.md.",
+            strong="Note.",
+        )
+    )
+    return Document(
+        title=f"Amendment plan: {name}",
+        blocks=blocks,
+        date=date,
+        subject=f"Clauses that would lift the audit of {name} to {v['target']}",
+    )

@@ -50,18 +50,21 @@ def audit_case(path: Path, framework: str = DEFAULT_FRAMEWORK) -> Case:
 def html_bytes(case: Case) -> bytes:
     """The case's standalone HTML report."""
     from auditkit.render import html
+
     return html.render(case.result, RenderOptions(input_bytes=case.raw))
 
 
 def pdf_bytes(case: Case) -> bytes:
     """The case's PDF report (A4)."""
     from auditkit.render import pdf
+
     return pdf.render(case.result, RenderOptions(input_bytes=case.raw))
 
 
 def write_reports(target: Path, sources: list[Path]) -> list[Path]:
     """Write the PDF and HTML report of each source into ``target``; return the files written."""
     from auditkit.outputs import write_atomic
+
     written = []
     for path in sources:
         case = audit_case(path)

@@ -150,8 +150,9 @@ def _overall(principles: tuple[tuple[float | None, float | None, bool | None], .
     return ends[0], ends[1]
 
 
-def grade_range(score: tuple[float, float] | None, red_line_crossed: bool, red_line_open: bool,
-                scoring: dict[str, Any]) -> tuple[str, str, bool]:
+def grade_range(
+    score: tuple[float, float] | None, red_line_crossed: bool, red_line_open: bool, scoring: dict[str, Any]
+) -> tuple[str, str, bool]:
     """(low grade, high grade, capped): each end graded, a crossed red line capping both ends and one
     that could still be crossed capping the low end. 'incomplete' when nothing can be scored."""
     if score is None:

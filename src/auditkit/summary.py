@@ -14,10 +14,22 @@ from auditkit.render.labels import number
 
 GRADE_ORDER = ("A", "B", "C", "D", "E", "F", "incomplete")
 # Best first: insufficient information could still be met; falls short cannot, but could be partly met.
-VERDICT_RANK = {Verdict.MET: 0, Verdict.PARTIALLY_MET: 1, Verdict.INSUFFICIENT_INFORMATION: 2,
-                Verdict.FALLS_SHORT: 3, Verdict.NOT_MET: 4, Verdict.NOT_APPLICABLE: 5}
-SHORT_VERDICT = {Verdict.MET: "met", Verdict.PARTIALLY_MET: "part", Verdict.NOT_MET: "NOT",
-                 Verdict.FALLS_SHORT: "short", Verdict.INSUFFICIENT_INFORMATION: "?", Verdict.NOT_APPLICABLE: "n/a"}
+VERDICT_RANK = {
+    Verdict.MET: 0,
+    Verdict.PARTIALLY_MET: 1,
+    Verdict.INSUFFICIENT_INFORMATION: 2,
+    Verdict.FALLS_SHORT: 3,
+    Verdict.NOT_MET: 4,
+    Verdict.NOT_APPLICABLE: 5,
+}
+SHORT_VERDICT = {
+    Verdict.MET: "met",
+    Verdict.PARTIALLY_MET: "part",
+    Verdict.NOT_MET: "NOT",
+    Verdict.FALLS_SHORT: "short",
+    Verdict.INSUFFICIENT_INFORMATION: "?",
+    Verdict.NOT_APPLICABLE: "n/a",
+}
 
 
 def _bounds(value: Any) -> tuple[float | None, float | None]:

@@ -20,8 +20,12 @@ PLACEHOLDERS = {
     ("deployment", "operator"): "The body that runs it",
     ("deployment", "technology"): "for example: facial-recognition cameras",
 }
-SOURCE_PLACEHOLDERS = {"id": "example-2020", "publisher": "Who published it", "title": "Its title",
-                       "url": "https://example.org/article"}
+SOURCE_PLACEHOLDERS = {
+    "id": "example-2020",
+    "publisher": "Who published it",
+    "title": "Its title",
+    "url": "https://example.org/article",
+}
 
 HEADER = f"""\
 # yaml-language-server: $schema=deployment.schema.json

@@ -33,11 +33,11 @@ import yaml
 from auditkit.errors import InputError, Problem, single
 
 # Limits on what one input may cost; documented (with measured times) in docs/limits.md.
-MAX_BYTES = 2 * 1024 * 1024      # a full deployment description is ~30 KB
-MAX_NODES = 20_000               # values after expanding aliases; a deployment has ~1,000
-MAX_DEPTH = 40                   # nesting levels; a deployment needs 5, a rule condition ~10
-MAX_SCALAR_CHARS = 20_000        # one text value: about eight pages
-MAX_PROBLEMS = 100               # problems listed for one file; past that, fixing the first ones comes first
+MAX_BYTES = 2 * 1024 * 1024  # a full deployment description is ~30 KB
+MAX_NODES = 20_000  # values after expanding aliases; a deployment has ~1,000
+MAX_DEPTH = 40  # nesting levels; a deployment needs 5, a rule condition ~10
+MAX_SCALAR_CHARS = 20_000  # one text value: about eight pages
+MAX_PROBLEMS = 100  # problems listed for one file; past that, fixing the first ones comes first
 
 PathKey = tuple[str | int, ...]
 TEMPLATE_HINT = "run 'auditkit init' for a template to fill in"
@@ -48,18 +48,27 @@ _SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _INT = re.compile(r"[-+]?(0|[1-9][0-9_]{0,30})")
 _FLOAT = re.compile(r"[-+]?([0-9][0-9_]{0,30})?\.[0-9]{1,30}([eE][-+]?[0-9]{1,3})?")
 _STANDARD_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
 }
 # Characters a text value may not hold: C0/C1 controls (YAML allows them through "\e" or "\x1b" escapes;
 # in a report or a terminal they can hide or rewrite text) and the bidirectional overrides and isolates
 # that make text display in another order than it is written ("Trojan Source").
 _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BINARY_MAGIC = {
-    b"%PDF": "a PDF document", b"PK\x03\x04": "a Word, OpenDocument, Excel or zip file",
-    b"\xd0\xcf\x11\xe0": "an old Word or Excel document", b"{\\rtf": "a rich-text (RTF) document",
-    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a Word, OpenDocument, Excel or zip file",
+    b"\xd0\xcf\x11\xe0": "an old Word or Excel document",
+    b"{\\rtf": "a rich-text (RTF) document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
 }
 
 
@@ -152,8 +161,8 @@ class Suggester:
     typing slip away (a letter added, dropped, changed or two swapped).
     """
 
-    SMALL = 100          # up to this many options, difflib compares with each
-    LONGEST = 80         # words longer than this get no hint (nobody mistypes a paragraph)
+    SMALL = 100  # up to this many options, difflib compares with each
+    LONGEST = 80  # words longer than this get no hint (nobody mistypes a paragraph)
 
     def __init__(self, options: list[str] | tuple[str, ...]) -> None:
         self.options = list(options)
@@ -165,6 +174,7 @@ class Suggester:
 
     def closest(self, word: str) -> str | None:
         import difflib  # only a mistake needs it; start-up does not (benchmarks/, section 3)
+
         if len(word) > self.LONGEST:
             return None
         if len(self.options) <= self.SMALL:
@@ -184,11 +194,12 @@ class Suggester:
 
 def _deletions(word: str) -> set[str]:
     """``word`` and every spelling of it with one character left out."""
-    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
 
 
-def read_file(path: Path, display: str | None = None, *, keep_problems: bool = False,
-              hint: str = TEMPLATE_HINT) -> Loaded:
+def read_file(
+    path: Path, display: str | None = None, *, keep_problems: bool = False, hint: str = TEMPLATE_HINT
+) -> Loaded:
     """Read and parse ``path``; raise InputError with located messages when it is unusable.
 
     With ``keep_problems`` the structural problems that did not stop reading
@@ -214,8 +225,11 @@ def read_file(path: Path, display: str | None = None, *, keep_problems: bool = F
 def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False, hint: str = TEMPLATE_HINT) -> Loaded:
     """Parse YAML or JSON bytes into a Loaded document (see ``read_file``)."""
     if len(raw) > MAX_BYTES:
-        raise single(name, f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
-                     "a deployment description or rule is far smaller, so this is probably the wrong file")
+        raise single(
+            name,
+            f"the file is larger than {MAX_BYTES // (1024 * 1024)} MiB; "
+            "a deployment description or rule is far smaller, so this is probably the wrong file",
+        )
     text = _decode(raw, name)
     if not text.strip():
         raise single(name, f"the file is empty; {hint}")
@@ -227,8 +241,13 @@ def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False, hint: str
         raise _syntax_error(exc, text, name) from None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
-        raise single(name, f"the file contains a control character (code {exc.character!r}) that YAML "
-                     "does not allow; delete it or retype the text around it", line=line, column=col) from None
+        raise single(
+            name,
+            f"the file contains a control character (code {exc.character!r}) that YAML "
+            "does not allow; delete it or retype the text around it",
+            line=line,
+            column=col,
+        ) from None
     except yaml.YAMLError as exc:
         raise single(name, f"the file is not valid YAML ({exc}); check the indentation and quoting") from None
     except RecursionError:  # unreachable after the pre-scan; kept so no traceback can ever escape
@@ -237,8 +256,15 @@ def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False, hint: str
         raise single(name, f"the file holds no data, only comments; {hint}")
     builder = _Builder(name)
     data = builder.build(node, (), 0)
-    loaded = Loaded(file=name, data=data, marks=builder.marks, text=raw, problems=builder.problems,
-                    broken=builder.broken, plain=builder.plain)
+    loaded = Loaded(
+        file=name,
+        data=data,
+        marks=builder.marks,
+        text=raw,
+        problems=builder.problems,
+        broken=builder.broken,
+        plain=builder.plain,
+    )
     if loaded.problems and not keep_problems:
         raise InputError(loaded.problems)
     return loaded
@@ -249,14 +275,17 @@ def _decode(raw: bytes, name: str) -> str:
     for magic, kind in _BINARY_MAGIC.items():
         if raw.startswith(magic):
             raise single(name, f"this is {kind}, not a text file; auditkit reads YAML or JSON text")
-    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if raw.startswith(bom):  # Windows editors save "Unicode" text like this; it is still text
             try:
                 return raw.decode(codec)
             except UnicodeDecodeError:
-                raise single(name, "the file says it is UTF-16 text but is damaged; save it again "
-                             "as UTF-8") from None
+                raise single(name, "the file says it is UTF-16 text but is damaged; save it again as UTF-8") from None
     if b"\x00" in raw:
         raise single(name, "this looks like a binary file, not text; give a YAML or JSON text file")
     try:
@@ -264,10 +293,14 @@ def _decode(raw: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = len(raw[start:exc.start].decode("utf-8", errors="replace")) + 1
-        raise single(name, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X} here; it may have "
-                     "been saved as Latin-1 or Windows-1252); save it with the UTF-8 encoding",
-                     line=line, column=column) from None
+        column = len(raw[start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise single(
+            name,
+            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X} here; it may have "
+            "been saved as Latin-1 or Windows-1252); save it with the UTF-8 encoding",
+            line=line,
+            column=column,
+        ) from None
 
 
 def _json_text(text: str, name: str) -> str:
@@ -282,12 +315,14 @@ def _json_text(text: str, name: str) -> str:
     if not (is_json_name or stripped.startswith(("{", "["))):
         return text
     import json  # YAML files, the common case, do not need it: start-up (benchmarks/, section 3)
+
     try:  # numbers stay text: int() refuses more than 4,300 digits, and only the syntax matters here
         json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
     except json.JSONDecodeError as exc:
         if is_json_name:
-            raise single(name, f"JSON syntax error: {_json_words(exc.msg)}", line=exc.lineno,
-                         column=exc.colno) from None
+            raise single(
+                name, f"JSON syntax error: {_json_words(exc.msg)}", line=exc.lineno, column=exc.colno
+            ) from None
         return text  # YAML flow style such as {a: b}; the YAML reader reports real errors
     except RecursionError:
         raise single(name, f"the document is nested too deeply (more than {MAX_DEPTH} levels)") from None
@@ -296,15 +331,14 @@ def _json_text(text: str, name: str) -> str:
 
 def _json_words(msg: str) -> str:
     hints = {
-        "Expecting property name enclosed in double quotes":
-            "expected a key in double quotes; remove a trailing ',' before '}' or put the key in \"quotes\"",
+        "Expecting property name enclosed in double quotes": "expected a key in double quotes; remove a trailing ',' before '}' or put the key in \"quotes\"",
         "Expecting ',' delimiter": "a ',' is missing between two entries, or a bracket is not closed",
         "Expecting ':' delimiter": "a ':' is missing between a key and its value",
         "Expecting value": "a value is missing here (or a trailing ',' before ']' or '}')",
         "Extra data": "there is more text after the end of the JSON document",
         "Unterminated string starting at": "a text in quotes is not closed; add the closing '\"'",
         "Invalid control character at": "a text in quotes runs over a line end or holds a tab; "
-                                        "write \\n or \\t instead",
+        "write \\n or \\t instead",
         "Invalid \\escape": "a backslash starts an unknown escape; write \\\\ for a backslash",
     }
     return hints.get(msg, msg[:1].lower() + msg[1:] + "; check the brackets, quotes and commas")
@@ -320,18 +354,29 @@ def _prescan(text: str, name: str) -> None:
             events += 1
             depth += 1
             if depth > MAX_DEPTH:
-                raise _refuse(name, event, f"the document is nested too deeply (more than {MAX_DEPTH} levels "
-                              "of lists or sections); a deployment needs about five")
+                raise _refuse(
+                    name,
+                    event,
+                    f"the document is nested too deeply (more than {MAX_DEPTH} levels "
+                    "of lists or sections); a deployment needs about five",
+                )
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
         elif isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise _refuse(name, event, "the file holds more than one YAML document (a second '---'); "
-                              "keep one document per file")
+                raise _refuse(
+                    name,
+                    event,
+                    "the file holds more than one YAML document (a second '---'); keep one document per file",
+                )
         if events > 2 * MAX_NODES:
-            raise _refuse(name, event, f"the document holds more than {2 * MAX_NODES} keys and values; a "
-                          "deployment description has about a thousand")
+            raise _refuse(
+                name,
+                event,
+                f"the document holds more than {2 * MAX_NODES} keys and values; a "
+                "deployment description has about a thousand",
+            )
 
 
 def _refuse(name: str, event: yaml.Event, message: str) -> InputError:
@@ -345,9 +390,13 @@ def cap_problems(problems: list[Problem]) -> list[Problem]:
     """At most MAX_PROBLEMS problems, and a last line saying how many were left out."""
     if len(problems) <= MAX_PROBLEMS:
         return problems
-    return [*problems[:MAX_PROBLEMS],
-            Problem(file=problems[0].file, message=f"more problems follow but only the first {MAX_PROBLEMS} "
-                    "are listed; fix these, then run again")]
+    return [
+        *problems[:MAX_PROBLEMS],
+        Problem(
+            file=problems[0].file,
+            message=f"more problems follow but only the first {MAX_PROBLEMS} are listed; fix these, then run again",
+        ),
+    ]
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -369,28 +418,37 @@ def _syntax_words(problem: str, context: str, char: str, opened: Any) -> str:
     if char == "\t" or "tab" in problem:
         return "a tab character is used for indentation; indent with spaces, not tabs"
     if "cannot start any token" in problem:
-        return (f"the character '{char}' cannot start a value; put the text in quotes"
-                if char.strip() else "unexpected character; put the text in quotes")
+        return (
+            f"the character '{char}' cannot start a value; put the text in quotes"
+            if char.strip()
+            else "unexpected character; put the text in quotes"
+        )
     if "mapping values are not allowed" in problem:
         return "a ':' appears where it is not expected; put a space after each ':' and quote text that contains ': '"
     if "expected ',' or ']'" in problem:
         return f"the list{where} with '[' is not closed, or a ',' is missing between its items; add the ']' or ','"
     if "expected ',' or '}'" in problem:
-        return f"the section{where} with '{{' is not closed, or a ',' is missing between its entries; " \
-               "add the '}' or ','"
+        return (
+            f"the section{where} with '{{' is not closed, or a ',' is missing between its entries; add the '}}' or ','"
+        )
     if "expected key" in problem:
-        return "this line is not indented like the lines above it, or a ':' is missing; line up keys " \
-               "of the same section and write 'key: value'"
+        return (
+            "this line is not indented like the lines above it, or a ':' is missing; line up keys "
+            "of the same section and write 'key: value'"
+        )
     if "expected '-' indicator" in problem:
-        return "this line is not indented like the list items above it; start each item with '- ' " \
-               "at the same indentation"
+        return (
+            "this line is not indented like the list items above it; start each item with '- ' at the same indentation"
+        )
     if "could not find expected ':'" in problem or "expected ':'" in problem:
         return "every line inside a section needs 'key: value'; add the ':'"
     if "end of stream" in problem and "quoted" in context:
         return f"a text in quotes{where} is not closed; add the closing quote"
     if "escape" in problem or "hexdecimal" in problem:
-        return "a backslash inside double quotes starts a special code such as \\n; write each backslash " \
-               "twice, or put the text in single quotes instead"
+        return (
+            "a backslash inside double quotes starts a special code such as \\n; write each backslash "
+            "twice, or put the text in single quotes instead"
+        )
     if "undefined alias" in problem:
         return "'*' refers to an anchor ('&name') that is not defined above; write the value out"
     if "duplicate anchor" in context or "second occurrence" in problem:
@@ -413,8 +471,7 @@ class _Builder:
 
     def _problem(self, node: yaml.Node, path: PathKey, message: str) -> Problem:
         mark = node.start_mark
-        return Problem(file=self.name, message=message, line=mark.line + 1, column=mark.column + 1,
-                       path=dotted(path))
+        return Problem(file=self.name, message=message, line=mark.line + 1, column=mark.column + 1, path=dotted(path))
 
     def fail(self, node: yaml.Node, message: str) -> InputError:
         """A problem that stops reading (limits): raised with those found so far."""
@@ -434,14 +491,21 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(node, f"the document expands to more than {MAX_NODES} values, because "
-                            "'*name' aliases repeat other parts of it; write the values out plainly")
+            raise self.fail(
+                node,
+                f"the document expands to more than {MAX_NODES} values, because "
+                "'*name' aliases repeat other parts of it; write the values out plainly",
+            )
         if depth > MAX_DEPTH:  # aliases can nest what the pre-scan saw as shallow
             raise self.fail(node, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _STANDARD_TAGS:
-            self.drop(node, path, f"the tag '{_short_tag(node.tag)}' is not allowed; remove it "
-                      "(auditkit reads plain values only and never runs code from a file)")
+            self.drop(
+                node,
+                path,
+                f"the tag '{_short_tag(node.tag)}' is not allowed; remove it "
+                "(auditkit reads plain values only and never runs code from a file)",
+            )
             return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path, depth)
@@ -462,13 +526,22 @@ class _Builder:
             key = str(key_node.value)
             hidden = _HIDDEN.search(key)
             if hidden:  # keys reach terminals and reports too (a grade's name, a field in a message)
-                self.drop(key_node, (*path, key), f"this key holds an invisible control character "
-                          f"(U+{ord(hidden[0]):04X}) that could hide or reorder what a report shows; remove it")
+                self.drop(
+                    key_node,
+                    (*path, key),
+                    f"this key holds an invisible control character "
+                    f"(U+{ord(hidden[0]):04X}) that could hide or reorder what a report shows; remove it",
+                )
                 continue
             if key in out or (*path, key) in self.broken:
                 first = self.marks.get((*path, key), (0, 0))[0]
-                self.add(self._problem(key_node, (*path, key), f"the key '{key}' is given twice "
-                                                   f"(first on line {first}); keep one of them"))
+                self.add(
+                    self._problem(
+                        key_node,
+                        (*path, key),
+                        f"the key '{key}' is given twice (first on line {first}); keep one of them",
+                    )
+                )
                 continue
             self.marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = self.build(value_node, (*path, key), depth + 1)
@@ -477,13 +550,20 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
         value = node.value
         if len(value) > MAX_SCALAR_CHARS:
-            self.drop(node, path, f"this text is {len(value)} characters long, more than the "
-                      f"{MAX_SCALAR_CHARS} allowed; shorten it")
+            self.drop(
+                node,
+                path,
+                f"this text is {len(value)} characters long, more than the {MAX_SCALAR_CHARS} allowed; shorten it",
+            )
             return None
         hidden = _HIDDEN.search(value)
         if hidden:
-            self.drop(node, path, f"this text holds an invisible control character (U+{ord(hidden[0]):04X}) that "
-                      "could hide or reorder what a report shows; remove it")
+            self.drop(
+                node,
+                path,
+                f"this text holds an invisible control character (U+{ord(hidden[0]):04X}) that "
+                "could hide or reorder what a report shows; remove it",
+            )
             return None
         if node.style:  # quoted or block text is always text ('' is libyaml's plain style)
             return value

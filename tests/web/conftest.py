@@ -32,6 +32,7 @@ def browser() -> Iterator[Any]:
             pytest.fail(f"{CHROMIUM} is missing on CI: .ci/run should have installed Debian's chromium")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); .ci/run installs it")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:

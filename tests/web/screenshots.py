@@ -38,13 +38,31 @@ def main() -> None:
         served = next(running)
         doc = open_example(served)
         plate = new_description(served, "Riverside licence-plate readers")
-        post(served, f"{plate}/sources", {"action": "add", "source.id": "council-2024", "source.publisher":
-                                          "Riverside City Council", "source.title": "Resolution 24-17",
-                                          "source.date": "2024-03"})
-        post(served, f"{plate}/s/retention", {"retention.max_days": "known", "retention.max_days.number": "ninety",
-                                              "retention.sunset_clause": "no"})
-        shots = {"start": "/", "about": f"{doc}/about", "sources": f"{doc}/sources", "section": f"{doc}/s/scope",
-                 "problems": f"{plate}/s/retention", "results": f"{doc}/results", "report": f"{doc}/report"}
+        post(
+            served,
+            f"{plate}/sources",
+            {
+                "action": "add",
+                "source.id": "council-2024",
+                "source.publisher": "Riverside City Council",
+                "source.title": "Resolution 24-17",
+                "source.date": "2024-03",
+            },
+        )
+        post(
+            served,
+            f"{plate}/s/retention",
+            {"retention.max_days": "known", "retention.max_days.number": "ninety", "retention.sunset_clause": "no"},
+        )
+        shots = {
+            "start": "/",
+            "about": f"{doc}/about",
+            "sources": f"{doc}/sources",
+            "section": f"{doc}/s/scope",
+            "problems": f"{plate}/s/retention",
+            "results": f"{doc}/results",
+            "report": f"{doc}/report",
+        }
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             for width, height in SIZES.items():

@@ -54,6 +54,8 @@ def tick(page: Any, question: str, label: Any) -> None:
 
 
 def test_a_new_licence_plate_reader_description_from_scratch(served: Any, page: Any, tmp_path: Path) -> None:
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
     page.goto(served.url)
     page.get_by_label("Name of the programme").fill(NAME)
     page.get_by_role("button", name="Start").click()
@@ -89,8 +91,15 @@ def test_a_new_licence_plate_reader_description_from_scratch(served: Any, page: 
     page.locator("#q-legality-instrument_type").get_by_label("Note").fill("Resolution 24-17, section 2")
     with saved(page):
         page.locator("#q-legality-instrument_type").get_by_label("Note").press("Tab")
-    for name in ("competent_body", "published", "names_technology", "defines_purposes", "defines_users",
-                 "defines_retention", "defines_oversight"):
+    for name in (
+        "competent_body",
+        "published",
+        "names_technology",
+        "defines_purposes",
+        "defines_users",
+        "defines_retention",
+        "defines_oversight",
+    ):
         tick(page, f"#q-legality-{name}", re.compile("council-2024"))
         choose(page, f"legality.{name}", "yes")
     after = panel_verdicts(page)
@@ -124,6 +133,7 @@ def test_a_new_licence_plate_reader_description_from_scratch(served: Any, page: 
     yaml_download.value.save_as(yaml_path)
 
     from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(pdf))
     first = reader.pages[0].extract_text()
     assert "Riverside licence-plate readers" in first and "Riverside Police Department" in first
@@ -135,12 +145,15 @@ def test_a_new_licence_plate_reader_description_from_scratch(served: Any, page: 
     assert {p["id"]: verdict_label(Verdict(p["verdict"])) for p in result["principles"]} == shown
     text = yaml_path.read_text(encoding="utf-8")
     assert "Resolution 24-17, section 2" in text and "council-2024" in text
+    # Nothing left the machine: every request the browser made went to this server.
+    assert asked and all(url.startswith(served.url + "/") for url in asked), sorted(set(asked))
 
 
 def test_open_the_moscow_example_and_change_one_fact(served: Any, page: Any) -> None:
     page.goto(served.url)
     page.get_by_role("button", name=re.compile('Moscow "Safe City" facial-recognition')).click()
     page.get_by_role("link", name="P3 No mass surveillance").first.click()
+
     def p3() -> str:
         return str(page.locator("#panel .verdict-row summary").nth(2).inner_text())
 
@@ -162,16 +175,41 @@ def test_open_the_moscow_example_and_change_one_fact(served: Any, page: Any) -> 
 
 def test_every_kind_of_validation_message_shows_beside_its_field(served: Any, page: Any) -> None:
     doc = new_description(served, "Messages")
-    post(served, f"{doc}/sources", {"action": "add", "source.id": "bad id!", "source.publisher": "",
-                                    "source.title": "T", "source.date": "spring", "source.url": "ftp://x"})
-    post(served, f"{doc}/sources", {"action": "add", "source.id": "ok", "source.publisher": "P",
-                                    "source.title": "T", "source.date": "2024"})
-    post(served, f"{doc}/sources", {"action": "add", "source.id": "ok", "source.publisher": "P",
-                                    "source.title": "T", "source.date": "2024"})
+    post(
+        served,
+        f"{doc}/sources",
+        {
+            "action": "add",
+            "source.id": "bad id!",
+            "source.publisher": "",
+            "source.title": "T",
+            "source.date": "spring",
+            "source.url": "ftp://x",
+        },
+    )
+    post(
+        served,
+        f"{doc}/sources",
+        {"action": "add", "source.id": "ok", "source.publisher": "P", "source.title": "T", "source.date": "2024"},
+    )
+    post(
+        served,
+        f"{doc}/sources",
+        {"action": "add", "source.id": "ok", "source.publisher": "P", "source.title": "T", "source.date": "2024"},
+    )
     post(served, f"{doc}/about", {"deployment.name": "", "deployment.audit_date": "yesterday"})
-    post(served, f"{doc}/s/scope", {"scope.camera_count": "known", "scope.camera_count.number": "-3",
-                                    "scope.camera_count.sources": ["ok"], "scope.time_limits": "yes",
-                                    "scope.geographic_limits": "no", "scope.geographic_limits.sources": ["nope"]})
+    post(
+        served,
+        f"{doc}/s/scope",
+        {
+            "scope.camera_count": "known",
+            "scope.camera_count.number": "-3",
+            "scope.camera_count.sources": ["ok"],
+            "scope.time_limits": "yes",
+            "scope.geographic_limits": "no",
+            "scope.geographic_limits.sources": ["nope"],
+        },
+    )
     page.goto(served.url + f"{doc}/about")
     assert "this is empty" in page.locator("#deployment-name-msg").inner_text()
     assert page.get_by_label("Name").get_attribute("aria-invalid") == "true"
@@ -236,7 +274,7 @@ def test_every_page_works_with_javascript_off(served: Any, browser: Any) -> None
     page = context.new_page()
     try:
         page.goto(served.url)
-        page.get_by_role("button", name=re.compile("Moscow \"Safe City\" facial-recognition")).click()
+        page.get_by_role("button", name=re.compile('Moscow "Safe City" facial-recognition')).click()
         page.get_by_role("link", name="P7 Deletion").first.click()
         before = panel_rows(page)
         page.locator("label[for='q-retention-max_days-known']").click()
@@ -261,7 +299,7 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 def test_html_in_a_description_never_runs(served: Any, page: Any) -> None:
     raw = (EXAMPLES / "moscow-safe-city-frt.yaml").read_text(encoding="utf-8")
-    raw = raw.replace('name: "Moscow', 'name: "' + HOSTILE.replace('"', '\\"') + ' Moscow', 1)
+    raw = raw.replace('name: "Moscow', 'name: "' + HOSTILE.replace('"', '\\"') + " Moscow", 1)
     raw = raw.replace('jurisdiction: "Moscow, Russia"', 'jurisdiction: "' + HOSTILE.replace('"', '\\"') + '"')
     doc = open_bytes(served, "hostile.yaml", raw.encode())
     dialogs: list[str] = []
@@ -295,18 +333,25 @@ def pages(served: Any, every_section: bool = True) -> list[tuple[str, str]]:
     broken = new_description(served, "With problems")
     post(served, f"{broken}/s/scope", {"scope.camera_count": "known", "scope.camera_count.number": "many"})
     post(served, f"{broken}/sources", {"action": "add", "source.id": "x y", "source.title": "t"})
-    return [("start", "/"), ("about", f"{doc}/about"), ("sources", f"{doc}/sources"),
-            *((f"section-{s}", f"{doc}/s/{s}") for s in (SECTIONS if every_section else SECTIONS[:1])),
-            ("results", f"{doc}/results"),
-            ("report", f"{doc}/report"), ("problems-section", f"{broken}/s/scope"),
-            ("problems-sources", f"{broken}/sources"), ("problems-results", f"{broken}/results"),
-            ("not-found", "/d/nothing/about")]
+    return [
+        ("start", "/"),
+        ("about", f"{doc}/about"),
+        ("sources", f"{doc}/sources"),
+        *((f"section-{s}", f"{doc}/s/{s}") for s in (SECTIONS if every_section else SECTIONS[:1])),
+        ("results", f"{doc}/results"),
+        ("report", f"{doc}/report"),
+        ("problems-section", f"{broken}/s/scope"),
+        ("problems-sources", f"{broken}/sources"),
+        ("problems-results", f"{broken}/results"),
+        ("not-found", "/d/nothing/about"),
+    ]
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_no_serious_accessibility_violation_on_any_page(served: Any, browser: Any, width: int) -> None:
     """Every page at 1280 px; at 390 px one page of each kind (the section pages share one template)."""
     from axe_playwright_python.sync_playwright import Axe
+
     axe = Axe()
     # axe-core runs as a script inside each page: the report, which the server sends with a CSP that allows no
     # script at all, can only be checked with CSP bypassed; its preview iframe is checked as a page of its own.
@@ -319,12 +364,35 @@ def test_no_serious_accessibility_violation_on_any_page(served: Any, browser: An
             page.goto(served.url + path)
             if width == 390:
                 assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{name} scrolls sideways"
-            results = axe.run(page, options={"iframes": False, "runOnly": [
-                "wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]})
+            results = axe.run(
+                page,
+                options={
+                    "iframes": False,
+                    "runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+                },
+            )
             for violation in results.response["violations"]:
                 if violation["impact"] in ("serious", "critical"):
                     targets = [n["target"] for n in violation["nodes"]][:3]
                     problems.append(f"{name}: {violation['id']} ({violation['impact']}): {targets}")
+        # The comparison with an earlier file is the answer to a form: reach it as a user does.
+        (served.root / "earlier-a11y.yaml").write_bytes((EXAMPLES / "moscow-safe-city-frt.yaml").read_bytes())
+        page.goto(served.url + open_example(served) + "/results")
+        page.get_by_label("The earlier file").fill("earlier-a11y.yaml")
+        page.get_by_role("button", name="Show the comparison").click()
+        page.wait_for_load_state()
+        results = axe.run(
+            page,
+            options={
+                "iframes": False,
+                "runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+            },
+        )
+        problems += [
+            f"compare: {v['id']} ({v['impact']})"
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
     finally:
         context.close()
     assert problems == [], "\n".join(problems)

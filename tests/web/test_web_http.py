@@ -32,8 +32,9 @@ def text(served: Any, path: str) -> str:
 # --- who may talk to it -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example:{port}",
-                                  "127.0.0.1:1", ""])
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:{port}", "127.0.0.1.evil.example:{port}", "127.0.0.1:1", ""]
+)
 def test_a_request_for_another_host_is_refused(served: Any, host: str) -> None:
     """DNS rebinding: a foreign name pointed at 127.0.0.1 arrives with its own Host header."""
     status, _, body = request(served, "GET", "/", host=host.format(port=served.port))
@@ -54,13 +55,19 @@ def test_loopback_names_are_answered(served: Any) -> None:
 def test_a_state_changing_request_from_another_origin_is_refused(served: Any, origin: str) -> None:
     doc = open_example(served)
     before = text(served, f"{doc}/s/scope")
-    status, _, body = post(served, f"{doc}/s/scope", {"scope.camera_count": "unknown"},
-                           origin=origin.format(port=served.port))
+    status, _, body = post(
+        served, f"{doc}/s/scope", {"scope.camera_count": "unknown"}, origin=origin.format(port=served.port)
+    )
     assert status == 403
     assert b"another site" in body
     assert text(served, f"{doc}/s/scope") == before
-    for path, fields in [("/new", {"name": "x"}), ("/open", {"path": "a.yaml"}), (f"{doc}/save", {"path": "x.yaml"}),
-                         (f"{doc}/sources", {"action": "remove", "index": "0"}), (f"{doc}/about", {})]:
+    for path, fields in [
+        ("/new", {"name": "x"}),
+        ("/open", {"path": "a.yaml"}),
+        (f"{doc}/save", {"path": "x.yaml"}),
+        (f"{doc}/sources", {"action": "remove", "index": "0"}),
+        (f"{doc}/about", {}),
+    ]:
         assert post(served, path, fields, origin=origin.format(port=served.port))[0] == 403, path
     assert not (served.root / "x.yaml").exists()
 
@@ -138,6 +145,7 @@ def test_a_file_that_is_not_yaml_is_refused_with_the_cli_message(served: Any, tm
     status, _, body = upload(served, "broken.yaml", bad)
     assert status == 400
     import html
+
     assert "broken.yaml" + lines[0].split("broken.yaml", 1)[1] in html.unescape(body.decode())
 
 
@@ -146,6 +154,7 @@ def test_a_file_that_is_not_yaml_is_refused_with_the_cli_message(served: Any, tm
 
 def test_every_fact_of_the_models_is_asked_on_its_section_page(served: Any) -> None:
     import html
+
     assert [s.key for s in sections()] == list(SECTIONS)
     doc = new_description(served, "Every question")
     for section in SECTIONS:
@@ -172,8 +181,16 @@ def answer(served: Any, doc: str, section: str, fields: dict[str, Any]) -> str:
 
 def test_the_yaml_download_audits_to_what_the_page_shows(served: Any, tmp_path: Path) -> None:
     doc = open_example(served)
-    page = answer(served, doc, "retention", {"retention.max_days": "known", "retention.max_days.number": "30",
-                                             "retention.max_days.sources": ["rferl-2021"]})
+    page = answer(
+        served,
+        doc,
+        "retention",
+        {
+            "retention.max_days": "known",
+            "retention.max_days.number": "30",
+            "retention.max_days.sources": ["rferl-2021"],
+        },
+    )
     assert page_messages(page) == []
     status, _, yaml_bytes = request(served, "GET", f"{doc}/download/yaml")
     assert status == 200
@@ -199,13 +216,24 @@ def test_an_unedited_file_downloads_byte_for_byte(served: Any) -> None:
 
 def test_what_the_user_wrote_is_kept_even_when_it_does_not_validate(served: Any, tmp_path: Path) -> None:
     doc = new_description(served, "Kept")
-    answer(served, doc, "scope", {"scope.camera_count": "known", "scope.camera_count.number": "about forty",
-                                  "scope.camera_count.note": "council minutes, p. 4"})
+    answer(
+        served,
+        doc,
+        "scope",
+        {
+            "scope.camera_count": "known",
+            "scope.camera_count.number": "about forty",
+            "scope.camera_count.note": "council minutes, p. 4",
+        },
+    )
     yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
     assert b"value: about forty" in yaml_bytes and b"note: council minutes, p. 4" in yaml_bytes
     # Keys an opened file has and the questionnaire does not know survive an edit, and validate names them.
-    raw = (EXAMPLES / "hypothetical-well-governed.yaml").read_bytes().replace(
-        b"\nlegality:\n", b"\nlegality:\n  favourite_colour: blue\n", 1)
+    raw = (
+        (EXAMPLES / "hypothetical-well-governed.yaml")
+        .read_bytes()
+        .replace(b"\nlegality:\n", b"\nlegality:\n  favourite_colour: blue\n", 1)
+    )
     doc = open_bytes(served, "extra.yaml", raw)
     answer(served, doc, "retention", {"retention.max_days": "unknown"})
     yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
@@ -215,28 +243,67 @@ def test_what_the_user_wrote_is_kept_even_when_it_does_not_validate(served: Any,
 
 def test_each_kind_of_validation_message_is_the_cli_message_beside_its_field(served: Any, tmp_path: Path) -> None:
     doc = new_description(served, "Messages")
-    post(served, f"{doc}/sources", {"action": "add", "source.id": "ok-1", "source.publisher": "P",
-                                    "source.title": "T", "source.date": "2024"})
-    post(served, f"{doc}/sources", {"action": "add", "source.id": "bad id!", "source.publisher": "",
-                                    "source.title": "T", "source.date": "last spring",
-                                    "source.url": "ftp://x"})
-    post(served, f"{doc}/sources", {"action": "add", "source.id": "ok-1", "source.publisher": "P",
-                                    "source.title": "T2", "source.date": "2024-01"})
-    post(served, f"{doc}/about", {"deployment.name": "", "deployment.audit_date": "31/01/2026",
-                                  "deployment.description": "x" * (MAX_SCALAR_CHARS + 1)})
+    post(
+        served,
+        f"{doc}/sources",
+        {"action": "add", "source.id": "ok-1", "source.publisher": "P", "source.title": "T", "source.date": "2024"},
+    )
+    post(
+        served,
+        f"{doc}/sources",
+        {
+            "action": "add",
+            "source.id": "bad id!",
+            "source.publisher": "",
+            "source.title": "T",
+            "source.date": "last spring",
+            "source.url": "ftp://x",
+        },
+    )
+    post(
+        served,
+        f"{doc}/sources",
+        {"action": "add", "source.id": "ok-1", "source.publisher": "P", "source.title": "T2", "source.date": "2024-01"},
+    )
+    post(
+        served,
+        f"{doc}/about",
+        {
+            "deployment.name": "",
+            "deployment.audit_date": "31/01/2026",
+            "deployment.description": "x" * (MAX_SCALAR_CHARS + 1),
+        },
+    )
     answer(served, doc, "legality", {"legality.published": "yes"})  # no source
-    answer(served, doc, "scope", {"scope.camera_count": "known", "scope.camera_count.number": "many",
-                                  "scope.camera_count.sources": ["ok-1"],
-                                  "scope.geographic_limits": "no", "scope.geographic_limits.sources": ["gone"]})
+    answer(
+        served,
+        doc,
+        "scope",
+        {
+            "scope.camera_count": "known",
+            "scope.camera_count.number": "many",
+            "scope.camera_count.sources": ["ok-1"],
+            "scope.geographic_limits": "no",
+            "scope.geographic_limits.sources": ["gone"],
+        },
+    )
     yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
     expected = cli_lines(yaml_bytes, tmp_path)
     shown = []
     for page in ["about", "sources", "s/legality", "s/scope"]:
         shown += page_messages(text(served, f"{doc}/{page}"))
-    kinds = ["this is empty", "is not a date; write it as YYYY-MM-DD", "characters long, more than the",
-             "cannot be a source id", "is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD",
-             "is not a web address", "is declared twice", "has no source", "is not an answer here",
-             "no source has the id 'gone'"]
+    kinds = [
+        "this is empty",
+        "is not a date; write it as YYYY-MM-DD",
+        "characters long, more than the",
+        "cannot be a source id",
+        "is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD",
+        "is not a web address",
+        "is declared twice",
+        "has no source",
+        "is not an answer here",
+        "no source has the id 'gone'",
+    ]
     for kind in kinds:
         assert any(kind in m for m in shown), (kind, shown)
         assert any(kind in line for line in expected), (kind, expected)
@@ -247,8 +314,12 @@ def test_each_kind_of_validation_message_is_the_cli_message_beside_its_field(ser
 
 def test_htmx_gets_the_messages_and_the_panel_to_swap_in(served: Any) -> None:
     doc = open_example(served)
-    status, _, body = post(served, f"{doc}/s/scope", {"scope.camera_count": "known", "scope.camera_count.number": "x"},
-                           headers={"HX-Request": "true"})
+    status, _, body = post(
+        served,
+        f"{doc}/s/scope",
+        {"scope.camera_count": "known", "scope.camera_count.number": "x"},
+        headers={"HX-Request": "true"},
+    )
     assert status == 200
     page = body.decode()
     assert 'id="q-scope-camera_count-msg" hx-swap-oob="true"' in page
@@ -260,6 +331,7 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>"\'&'
 
 def test_html_and_script_in_every_text_field_stay_inert(served: Any, tmp_path: Path) -> None:
     import yaml
+
     data = yaml.safe_load((EXAMPLES / "moscow-safe-city-frt.yaml").read_text(encoding="utf-8"))
     for key in ("name", "jurisdiction", "operator", "technology", "period", "description", "auditor"):
         data["deployment"][key] = f"{key} {HOSTILE}"
@@ -273,8 +345,14 @@ def test_html_and_script_in_every_text_field_stay_inert(served: Any, tmp_path: P
                 fact["note"] = f"note {HOSTILE}"
     raw = yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode()
     doc = open_bytes(served, "hostile.yaml", raw)
-    pages = ["/", f"{doc}/about", f"{doc}/sources", f"{doc}/results", f"{doc}/report",
-             *(f"{doc}/s/{s}" for s in SECTIONS)]
+    pages = [
+        "/",
+        f"{doc}/about",
+        f"{doc}/sources",
+        f"{doc}/results",
+        f"{doc}/report",
+        *(f"{doc}/s/{s}" for s in SECTIONS),
+    ]
     for path in pages:
         body = text(served, path)
         assert "<script>alert" not in body and "<img src=x" not in body, path
@@ -292,29 +370,44 @@ def test_html_and_script_in_every_text_field_stay_inert(served: Any, tmp_path: P
 
 
 def test_validate_imports_no_web_module(tmp_path: Path) -> None:
-    code = ("import sys; from auditkit.cli import main; main(['validate', sys.argv[1]]); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'multipart', "
-            "'python_multipart', 'anyio', 'h11') or m.startswith('auditkit.web')))")
-    run = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "moscow-safe-city-frt.yaml")],
-                         check=False, capture_output=True, text=True, timeout=60)
+    code = (
+        "import sys; from auditkit.cli import main; main(['validate', sys.argv[1]]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'multipart', "
+        "'python_multipart', 'anyio', 'h11') or m.startswith('auditkit.web')))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(EXAMPLES / "moscow-safe-city-frt.yaml")],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().endswith("[]"), run.stdout
 
 
 def test_serve_prints_its_address_and_answers_there(tmp_path: Path) -> None:
     from auditkit.web.server import bind
+
     probe = bind("127.0.0.1", 0)
     port = probe.getsockname()[1]
     probe.close()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "auditkit"), "serve", "--no-browser", "--port", str(port)],
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "auditkit"), "serve", "--no-browser", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
         assert first.strip() == f"auditkit questionnaire: http://127.0.0.1:{port}/"
         import time
         import urllib.request
+
         for _ in range(100):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
@@ -325,8 +418,7 @@ def test_serve_prints_its_address_and_answers_there(tmp_path: Path) -> None:
         else:
             raise AssertionError("the server did not answer")
         command = [str(Path(sys.executable).parent / "auditkit"), "serve", "--no-browser", "--port", str(port)]
-        taken = subprocess.run(command,
-                               cwd=tmp_path, check=False, capture_output=True, text=True, timeout=60)
+        taken = subprocess.run(command, cwd=tmp_path, check=False, capture_output=True, text=True, timeout=60)
         assert taken.returncode == 2
         assert taken.stderr.startswith(f"--port: cannot listen on 127.0.0.1 port {port}")
         assert len(taken.stderr.splitlines()) == 1
@@ -338,17 +430,21 @@ def test_serve_prints_its_address_and_answers_there(tmp_path: Path) -> None:
 def test_every_field_of_the_programme_and_of_a_source_has_a_control() -> None:
     from auditkit.model.deployment import About, Source
     from auditkit.web.questions import about_widgets, source_widgets
+
     assert [w.name for w in about_widgets()] == list(About.model_fields)
     assert [w.name for w in source_widgets()] == list(Source.model_fields)
 
 
 def test_an_answer_the_form_cannot_show_is_kept_as_written(served: Any) -> None:
     raw = (EXAMPLES / "moscow-safe-city-frt.yaml").read_bytes()
-    raw = raw.replace(b"\nscope:\n", b"\nscope:\n  watchlist_size:\n    value: {at_least: 100}\n    sources: [rferl-2021]\n", 1)
+    raw = raw.replace(
+        b"\nscope:\n", b"\nscope:\n  watchlist_size:\n    value: {at_least: 100}\n    sources: [rferl-2021]\n", 1
+    )
     doc = open_bytes(served, "kept.yaml", raw)
     page = text(served, f"{doc}/s/scope")
     assert 'id="q-scope-watchlist_size-keep" name="scope.watchlist_size" value="keep" checked' in page
     import html
+
     form = {"scope.scanning": "targeted", "scope.scanning.sources": ["rferl-2021"]}
     for name in ("scanning", "watchlist_size"):
         form[f"scope.{name}.shown"] = "1"
@@ -357,3 +453,39 @@ def test_an_answer_the_form_cannot_show_is_kept_as_written(served: Any) -> None:
     yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
     assert b"watchlist_size:\n    value:\n      at_least: 100\n    sources:\n    - rferl-2021" in yaml_bytes
     assert "at_least" in html.unescape(text(served, f"{doc}/s/scope"))
+
+
+def test_the_annex_downloads_are_what_auditkit_annex_writes(served: Any, tmp_path: Path) -> None:
+    doc = open_example(served)
+    yaml_path = tmp_path / "moscow-safe-city-frt.yaml"
+    yaml_path.write_bytes(request(served, "GET", f"{doc}/download/yaml")[2])
+    for fmt in ("md", "docx"):
+        status, headers, body = request(served, "GET", f"{doc}/annex/{fmt}")
+        assert status == 200
+        assert headers["content-disposition"] == f'attachment; filename="moscow-safe-city-frt.annex.{fmt}"'
+        code, _, err = cli("annex", str(yaml_path), "-o", str(tmp_path / f"annex.{fmt}"))
+        assert code == 0, err
+        if fmt == "md":
+            assert body == (tmp_path / "annex.md").read_bytes()
+            assert b"Clause 1. Definitions" in body
+        else:
+            assert body[:2] == b"PK" and len(body) > 1000
+
+
+def test_compare_with_an_earlier_file_in_the_start_folder(served: Any, tmp_path: Path) -> None:
+    (served.root / "earlier.yaml").write_bytes((EXAMPLES / "moscow-safe-city-frt.yaml").read_bytes())
+    doc = open_example(served)
+    answer(served, doc, "scope", {"scope.scanning": "targeted", "scope.scanning.sources": ["rferl-2021"]})
+    status, headers, body = post(served, f"{doc}/compare", {"path": "earlier.yaml", "format": "html"})
+    assert status == 200 and "sandbox" in headers["content-security-policy"]
+    page = body.decode()
+    assert "P3-01" in page and "scope.scanning" in page
+    yaml_path = tmp_path / "after.yaml"
+    yaml_path.write_bytes(request(served, "GET", f"{doc}/download/yaml")[2])
+    code, out, err = cli("compare", str(served.root / "earlier.yaml"), str(yaml_path), "--format", "html")
+    assert code == 0, err
+    import re
+
+    assert sorted(set(re.findall(r"P\d-\d\d", page))) == sorted(set(re.findall(r"P\d-\d\d", out)))
+    status, _, body = post(served, f"{doc}/compare", {"path": "../outside.yaml"})
+    assert status == 400 and "leads outside the folder" in body.decode()

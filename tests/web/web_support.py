@@ -16,8 +16,15 @@ from urllib.parse import urlencode
 from auditkit.cli import main
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @dataclass
@@ -51,8 +58,16 @@ def serve_folder(root: Path) -> Iterator[Served]:
         thread.join(10)
 
 
-def request(served: Any, method: str, path: str, body: bytes | None = None, *, host: str | None = None,
-            origin: str | None | bool = True, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def request(
+    served: Any,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    *,
+    host: str | None = None,
+    origin: str | None | bool = True,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], bytes]:
     """One request; ``origin=True`` sends the server's own Origin on a POST, a string sends that one."""
     connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)
     sent = {"Host": f"127.0.0.1:{served.port}" if host is None else host, **(headers or {})}
@@ -67,7 +82,9 @@ def request(served: Any, method: str, path: str, body: bytes | None = None, *, h
     return response.status, {k.lower(): v for k, v in response.getheaders()}, data
 
 
-def post(served: Any, path: str, fields: dict[str, Any] | list[tuple[str, str]], **kw: Any) -> tuple[int, dict[str, str], bytes]:
+def post(
+    served: Any, path: str, fields: dict[str, Any] | list[tuple[str, str]], **kw: Any
+) -> tuple[int, dict[str, str], bytes]:
     body = urlencode(fields, doseq=True).encode()
     headers = {"Content-Type": "application/x-www-form-urlencoded", **kw.pop("headers", {})}
     return request(served, "POST", path, body, headers=headers, **kw)
@@ -75,10 +92,17 @@ def post(served: Any, path: str, fields: dict[str, Any] | list[tuple[str, str]],
 
 def upload(served: Any, name: str, data: bytes, **kw: Any) -> tuple[int, dict[str, str], bytes]:
     boundary = uuid.uuid4().hex
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-            "Content-Type: application/yaml\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
-    return request(served, "POST", "/upload", body,
-                   headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}, **kw)
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/yaml\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return request(
+        served, "POST", "/upload", body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}, **kw
+    )
 
 
 def open_example(served: Any, file: str = "moscow-safe-city-frt.yaml") -> str:
@@ -119,5 +143,6 @@ def page_messages(html: str) -> list[str]:
     """The problems a page shows beside its fields, as text."""
     import html as html_lib
     import re
+
     found = re.findall(r'<p class="error"><span class="error-label">Problem:</span> (.*?)</p>', html, re.DOTALL)
     return [html_lib.unescape(m) for m in found]

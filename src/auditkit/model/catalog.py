@@ -56,16 +56,24 @@ class FactInfo:
         if self.kind == "yesno":
             out = [("yes", self.label), ("no", f"it is not so that {self.label}")]
         elif self.kind == "count":
-            out = [("a number such as 30", "the exact number"),
-                   ("{at_least: N} / {at_most: N}", "only a bound is known; both give a range"),
-                   ("{about: N}", "an approximate number, read as 10% either side")]
+            out = [
+                ("a number such as 30", "the exact number"),
+                ("{at_least: N} / {at_most: N}", "only a bound is known; both give a range"),
+                ("{about: N}", "an approximate number, read as 10% either side"),
+            ]
         elif self.kind == "duration":
-            out = [("{days: N} / {hours: N}", "kept this long"), ("immediately", "deleted at once"),
-                   ("indefinite", "kept with no time limit")]
+            out = [
+                ("{days: N} / {hours: N}", "kept this long"),
+                ("immediately", "deleted at once"),
+                ("indefinite", "kept with no time limit"),
+            ]
         else:
             out = list(self.choices)
-        return out + [("unknown", "nobody could establish it"), ("undisclosed", "the operator keeps it secret"),
-                      ("not_applicable", "the question does not arise here (give a reason)")]
+        return out + [
+            ("unknown", "nobody could establish it"),
+            ("undisclosed", "the operator keeps it secret"),
+            ("not_applicable", "the question does not arise here (give a reason)"),
+        ]
 
 
 def _kind(cls: type[Fact]) -> str:
@@ -87,8 +95,13 @@ def catalogue() -> dict[str, FactInfo]:
             assert isinstance(extra, dict)
             choices = tuple(fact_cls.choices.items()) if issubclass(fact_cls, Choice) else ()
             out[f"{section}.{name}"] = FactInfo(
-                path=f"{section}.{name}", section=section, label=str(extra["label"]),
-                question=info.description or "", kind=_kind(fact_cls), choices=choices)
+                path=f"{section}.{name}",
+                section=section,
+                label=str(extra["label"]),
+                question=info.description or "",
+                kind=_kind(fact_cls),
+                choices=choices,
+            )
     return out
 
 

@@ -42,6 +42,7 @@ class InstrumentType(Choice):
         "none": "no legal basis at all",
     }
 
+
 class Participation(Choice):
     choices: ClassVar[dict[str, str]] = {
         "voluntary": "people choose to take part",
@@ -50,11 +51,13 @@ class Participation(Choice):
         "unavoidable": "people cannot avoid it where they live, travel or shop, online or offline",
     }
 
+
 class ScanningMode(Choice):
     choices: ClassVar[dict[str, str]] = {
         "targeted": "only named people under a specific authorisation are processed",
         "untargeted": "everyone who passes in view is processed",
     }
+
 
 class Identification(Choice):
     choices: ClassVar[dict[str, str]] = {
@@ -63,6 +66,7 @@ class Identification(Choice):
         "on_request": "a user submits one photo or identifier and searches it against the database",
         "none": "no identification of individuals",
     }
+
 
 class ReferenceDatabase(Choice):
     choices: ClassVar[dict[str, str]] = {
@@ -73,12 +77,14 @@ class ReferenceDatabase(Choice):
         "private_list": "an operator's own list (such as a shop's list of banned customers)",
     }
 
+
 class ProportionalityAssessment(Choice):
     choices: ClassVar[dict[str, str]] = {
         "per_search": "necessity and proportionality are assessed for each search",
         "per_deployment": "assessed once for each deployment or area",
         "none": "never assessed",
     }
+
 
 class QueryLogging(Choice):
     choices: ClassVar[dict[str, str]] = {
@@ -87,12 +93,14 @@ class QueryLogging(Choice):
         "none": "access is not logged",
     }
 
+
 class BiasTesting(Choice):
     choices: ClassVar[dict[str, str]] = {
         "independent": "measured for those groups by an independent body",
         "vendor_only": "measured only by the vendor or the operator",
         "none": "never measured",
     }
+
 
 class Oversight(Choice):
     choices: ClassVar[dict[str, str]] = {
@@ -102,13 +110,13 @@ class Oversight(Choice):
     }
 
 
-
 class OperatorKind(Choice):
     choices: ClassVar[dict[str, str]] = {
         "public_body": "a public authority runs it (police, a ministry, a city)",
         "private_company": "a private company runs it for its own purposes (a shop, a venue, a vendor)",
         "contractor_for_public_body": "a company runs it on behalf of a public authority",
     }
+
 
 class TechnologyKind(Choice):
     choices: ClassVar[dict[str, str]] = {
@@ -120,6 +128,7 @@ class TechnologyKind(Choice):
         "other": "another technology (say which in a note)",
     }
 
+
 class ProgrammeStatus(Choice):
     choices: ClassVar[dict[str, str]] = {
         "running": "running at the audit date",
@@ -127,6 +136,7 @@ class ProgrammeStatus(Choice):
         "ended": "ended, with its data kept",
         "ended_data_deleted": "ended, and its data shown to be deleted",
     }
+
 
 class LawfulBasis(Choice):
     choices: ClassVar[dict[str, str]] = {
@@ -138,12 +148,14 @@ class LawfulBasis(Choice):
         "none": "no lawful basis is relied on",
     }
 
+
 class PriorNotice(Choice):
     choices: ClassVar[dict[str, str]] = {
         "adequate": "people are told before they are processed (signs, notices, app screens)",
         "found_inadequate": "some notice is given, but a regulator or court found it inadequate",
         "none": "people are not told",
     }
+
 
 class WatchlistCriteria(Choice):
     choices: ClassVar[dict[str, str]] = {
@@ -152,6 +164,7 @@ class WatchlistCriteria(Choice):
         "private_exclusion": "an operator's own exclusion list (such as people banned from a shop)",
         "none_set": "no criteria are set",
     }
+
 
 class EnrolmentImages(Choice):
     choices: ClassVar[dict[str, str]] = {
@@ -162,6 +175,7 @@ class EnrolmentImages(Choice):
         "submitted_by_users": "photos users upload to search with",
     }
 
+
 class ImpactAssessment(Choice):
     choices: ClassVar[dict[str, str]] = {
         "published": "an impact assessment exists and is published",
@@ -170,6 +184,7 @@ class ImpactAssessment(Choice):
         "none": "no impact assessment was made",
     }
 
+
 class RightsRequests(Choice):
     choices: ClassVar[dict[str, str]] = {
         "honoured": "requests to see or erase one's data are answered in full",
@@ -177,6 +192,7 @@ class RightsRequests(Choice):
         "refused": "they are refused",
         "no_route": "there is no way to make such a request",
     }
+
 
 class Evidence(Choice):
     choices: ClassVar[dict[str, str]] = {
@@ -190,68 +206,89 @@ class Legality(Section):
     """P1: the legal basis for the programme."""
 
     instrument_type: InstrumentType | None = ask(
-        "What kind of legal instrument does the programme rely on?", "the kind of legal instrument relied on")
+        "What kind of legal instrument does the programme rely on?", "the kind of legal instrument relied on"
+    )
     competent_body: YesNo | None = ask(
         "Was the instrument adopted by a body that has the power to authorise this surveillance?",
-        "the instrument was adopted by a competent body")
+        "the instrument was adopted by a competent body",
+    )
     published: YesNo | None = ask(
-        "Is the full text of the instrument published and freely accessible?", "the legal instrument is published")
+        "Is the full text of the instrument published and freely accessible?", "the legal instrument is published"
+    )
     names_technology: YesNo | None = ask(
         "Does the instrument explicitly name the technology (for example facial recognition or biometrics)?",
-        "the legal instrument names the technology explicitly")
+        "the legal instrument names the technology explicitly",
+    )
     defines_purposes: YesNo | None = ask(
         "Does the instrument list the purposes the system may be used for?",
-        "the legal instrument lists the permitted purposes")
+        "the legal instrument lists the permitted purposes",
+    )
     defines_users: YesNo | None = ask(
         "Does the instrument say which bodies and officials may use the system?",
-        "the legal instrument says who may use the system")
+        "the legal instrument says who may use the system",
+    )
     defines_watchlist_criteria: YesNo | None = ask(
         "Does the instrument set criteria for putting a person on a watch-list?",
-        "the legal instrument sets watch-list criteria")
+        "the legal instrument sets watch-list criteria",
+    )
     defines_retention: YesNo | None = ask(
-        "Does the instrument fix how long data may be kept?", "the legal instrument fixes retention periods")
+        "Does the instrument fix how long data may be kept?", "the legal instrument fixes retention periods"
+    )
     defines_oversight: YesNo | None = ask(
-        "Does the instrument set up oversight of the system?", "the legal instrument sets up oversight")
+        "Does the instrument set up oversight of the system?", "the legal instrument sets up oversight"
+    )
     operator_kind: OperatorKind | None = ask(
         "Who runs the programme: a public body, a private company, or a company on behalf of a public body?",
-        "the kind of operator")
+        "the kind of operator",
+    )
     lawful_basis: LawfulBasis | None = ask(
-        "What lawful basis does the operator rely on to process people's data?", "the lawful basis relied on")
+        "What lawful basis does the operator rely on to process people's data?", "the lawful basis relied on"
+    )
     public_consultation: YesNo | None = ask(
         "Was the public consulted before the programme or its legal basis was adopted?",
-        "the public was consulted before adoption")
+        "the public was consulted before adoption",
+    )
     legislative_vote: YesNo | None = ask(
-        "Did an elected legislature vote on the programme or on its legal basis?",
-        "an elected legislature voted on it")
+        "Did an elected legislature vote on the programme or on its legal basis?", "an elected legislature voted on it"
+    )
     order_defied: YesNo | None = ask(
         "Has the operator kept the programme running against an order of a regulator or a court?",
-        "the operator defied a regulator's or court's order")
+        "the operator defied a regulator's or court's order",
+    )
 
 
 class Consent(Section):
     """P2: voluntariness and judicial authorisation."""
 
     participation: Participation | None = ask(
-        "Can members of the public choose whether the system processes them?",
-        "how people come to be processed")
+        "Can members of the public choose whether the system processes them?", "how people come to be processed"
+    )
     refusal_penalised: YesNo | None = ask(
         "Are people fined or otherwise penalised for refusing or avoiding the system?",
-        "refusing or avoiding the system is penalised")
+        "refusing or avoiding the system is penalised",
+    )
     court_order_required: YesNo | None = ask(
         "Does surveillance of a specific person require a prior court order?",
-        "targeting a specific person requires a prior court order")
+        "targeting a specific person requires a prior court order",
+    )
     court_order_reasoned: YesNo | None = ask(
-        "Must such a court order give reasons specific to the person?", "court orders must state reasons")
+        "Must such a court order give reasons specific to the person?", "court orders must state reasons"
+    )
     court_order_time_limited: YesNo | None = ask(
-        "Is such an order limited to a maximum duration?", "court orders are limited in time")
+        "Is such an order limited to a maximum duration?", "court orders are limited in time"
+    )
     court_order_scope_limited: YesNo | None = ask(
         "Is such an order limited in scope and in the methods it allows?",
-        "court orders are limited in scope and method")
+        "court orders are limited in scope and method",
+    )
     prior_notice: PriorNotice | None = ask(
-        "Are people told before they are processed (signs, notices, app screens)?", "how people are told")
+        "Are people told before they are processed (signs, notices, app screens)?", "how people are told"
+    )
     emergency_use_reviewed: YesNo | None = ask(
         "When the system is used on a person without a prior order (an emergency), must a court review "
-        "that use promptly afterwards?", "emergency use without an order is reviewed by a court afterwards")
+        "that use promptly afterwards?",
+        "emergency use without an order is reviewed by a court afterwards",
+    )
 
 
 class Scope(Section):
@@ -259,70 +296,91 @@ class Scope(Section):
 
     scanning: ScanningMode | None = ask(
         "Does the system process everyone in view, or only specific people under authorisation?",
-        "who the system processes")
+        "who the system processes",
+    )
     identification: Identification | None = ask(
         "Does the system identify people live, on recorded footage afterwards, or not at all?",
-        "when identification happens")
+        "when identification happens",
+    )
     reference_database: ReferenceDatabase | None = ask(
-        "Against what database are faces or other identifiers matched?", "the reference database matched against")
-    camera_count: Count | None = ask(
-        "How many cameras or sensors feed the system?", "the number of cameras or sensors")
+        "Against what database are faces or other identifiers matched?", "the reference database matched against"
+    )
+    camera_count: Count | None = ask("How many cameras or sensors feed the system?", "the number of cameras or sensors")
     watchlist_size: Count | None = ask(
-        "How many people are on the watch-list(s)?", "the number of people on watch-lists")
+        "How many people are on the watch-list(s)?", "the number of people on watch-lists"
+    )
     geographic_limits: YesNo | None = ask(
         "Is the system limited to defined places rather than a whole city or region?",
-        "the system is limited to defined places")
+        "the system is limited to defined places",
+    )
     time_limits: YesNo | None = ask(
-        "Is the system limited to defined periods or events?", "the system is limited to defined periods")
+        "Is the system limited to defined periods or events?", "the system is limited to defined periods"
+    )
     technology_kind: TechnologyKind | None = ask(
-        "What kind of technology identifies or tracks people?", "the kind of technology")
+        "What kind of technology identifies or tracks people?", "the kind of technology"
+    )
     status: ProgrammeStatus | None = ask(
-        "What is the programme's status at the audit date?", "the programme's status at the audit date")
+        "What is the programme's status at the audit date?", "the programme's status at the audit date"
+    )
     people_processed: Count | None = ask(
-        "How many people does the system process (say over what period in a note)?",
-        "the number of people processed")
+        "How many people does the system process (say over what period in a note)?", "the number of people processed"
+    )
     database_size: Count | None = ask(
-        "How many identities or records does the reference database hold?", "the size of the reference database")
+        "How many identities or records does the reference database hold?", "the size of the reference database"
+    )
     searches_run: Count | None = ask(
         "How many searches or matches has the system run (say over what period in a note)?",
-        "the number of searches run")
+        "the number of searches run",
+    )
     watchlist_criteria: WatchlistCriteria | None = ask(
-        "Who can be put on the watch-list?", "who can be put on the watch-list")
+        "Who can be put on the watch-list?", "who can be put on the watch-list"
+    )
     enrolment_images: EnrolmentImages | None = ask(
         "Where do the images or identifiers in the watch-list or reference database come from?",
-        "where the enrolled images come from")
+        "where the enrolled images come from",
+    )
     enrolment_quality_checked: YesNo | None = ask(
         "Is the quality of enrolled images checked before they are matched against?",
-        "enrolled images are checked for quality")
+        "enrolled images are checked for quality",
+    )
     proportionality_assessment: ProportionalityAssessment | None = ask(
         "Is the necessity and proportionality of use assessed case by case?",
-        "how necessity and proportionality are assessed")
+        "how necessity and proportionality are assessed",
+    )
 
 
 class Security(Section):
     """P4: security and accountability."""
 
     encryption: YesNo | None = ask(
-        "Is the data encrypted in storage and in transit?", "data is encrypted in storage and in transit")
+        "Is the data encrypted in storage and in transit?", "data is encrypted in storage and in transit"
+    )
     access_restricted: YesNo | None = ask(
         "Is access limited to named, authorised officials with individual accounts?",
-        "access is limited to named, authorised officials")
+        "access is limited to named, authorised officials",
+    )
     query_logging: QueryLogging | None = ask(
-        "Is every query of the system logged with who made it and why?", "how access is logged")
+        "Is every query of the system logged with who made it and why?", "how access is logged"
+    )
     known_leaks: YesNo | None = ask(
         "Have leaks of the data, or sales of access to it, been documented?",
-        "leaks or sales of access have been documented")
+        "leaks or sales of access have been documented",
+    )
     leaks_prosecuted: YesNo | None = ask(
         "Were documented leaks investigated and those responsible held to account?",
-        "documented leaks were investigated and punished")
+        "documented leaks were investigated and punished",
+    )
     official_liability: YesNo | None = ask(
         "Does the law make officials liable for unlawful disclosure or misuse of the data?",
-        "officials are liable in law for misuse")
+        "officials are liable in law for misuse",
+    )
     breach_notification: YesNo | None = ask(
         "Must affected people and a regulator be told about data breaches?",
-        "breaches must be notified to people and a regulator")
+        "breaches must be notified to people and a regulator",
+    )
     compensation_route: YesNo | None = ask(
-        "Can people harmed by misuse or leaks obtain compensation?", "victims can obtain compensation")
+        "Can people harmed by misuse or leaks obtain compensation?", "victims can obtain compensation"
+    )
 
 
 class Deidentification(Section):
@@ -330,18 +388,23 @@ class Deidentification(Section):
 
     claimed: YesNo | None = ask(
         "Does the operator say that any of the data is anonymised, aggregated or de-identified?",
-        "the operator claims some data is de-identified")
+        "the operator claims some data is de-identified",
+    )
     method_published: YesNo | None = ask(
-        "Is the de-identification method published?", "the de-identification method is published")
+        "Is the de-identification method published?", "the de-identification method is published"
+    )
     reidentification_tested: YesNo | None = ask(
         "Has the de-identified data been tested for re-identification?",
-        "the data has been tested for re-identification")
+        "the data has been tested for re-identification",
+    )
     independently_verifiable: YesNo | None = ask(
         "Can an independent body check at any time that the data cannot be linked to individuals?",
-        "an independent body can verify the de-identification at any time")
+        "an independent body can verify the de-identification at any time",
+    )
     raw_data_deleted: YesNo | None = ask(
         "Is the identifiable source data deleted once the de-identified data is produced?",
-        "identifiable source data is deleted after de-identification")
+        "identifiable source data is deleted after de-identification",
+    )
 
 
 class Minimisation(Section):
@@ -349,64 +412,80 @@ class Minimisation(Section):
 
     purposes_limited: YesNo | None = ask(
         "Is the system's use limited to a short, closed list of stated purposes?",
-        "use is limited to a closed list of stated purposes")
+        "use is limited to a closed list of stated purposes",
+    )
     used_beyond_purposes: YesNo | None = ask(
         "Has the system been used for purposes beyond those stated (for example to police protests)?",
-        "the system has been used beyond its stated purposes")
+        "the system has been used beyond its stated purposes",
+    )
     punitive_use: YesNo | None = ask(
-        "Is the data used to fine, prosecute or otherwise punish people?",
-        "the data is used to punish people")
+        "Is the data used to fine, prosecute or otherwise punish people?", "the data is used to punish people"
+    )
     uses_population_photos: YesNo | None = ask(
         "Are photos from passport, driving licence or other population registers used for matching?",
-        "population-register photos are used for matching")
+        "population-register photos are used for matching",
+    )
     uses_scraped_images: YesNo | None = ask(
         "Are images collected from social networks or the internet used?",
-        "images scraped from social networks or the internet are used")
+        "images scraped from social networks or the internet are used",
+    )
     extra_biometrics: YesNo | None = ask(
         "Does the system collect more than it needs, such as gait, emotion, voice or other biometrics?",
-        "the system collects extra biometrics (gait, emotion, voice)")
+        "the system collects extra biometrics (gait, emotion, voice)",
+    )
     shared_with_others: YesNo | None = ask(
         "Is the data shared with other public bodies or companies beyond the operator?",
-        "the data is shared with other bodies or companies")
+        "the data is shared with other bodies or companies",
+    )
     foreign_transfer: YesNo | None = ask(
         "Is the data sent to, or processed by, a company or body in another country?",
-        "the data goes to a processor in another country")
+        "the data goes to a processor in another country",
+    )
     combined_data: YesNo | None = ask(
         "Is the data combined with other data about people (location, payments, phone records)?",
-        "the data is combined with other data about people")
+        "the data is combined with other data about people",
+    )
     sold: YesNo | None = ask(
         "Does the operator, or anyone on its behalf, sell the data or access to it, anonymised or not? "
-        "(Insiders' illegal resale is a leak: security.known_leaks.)", "the operator sells the data or access to it")
+        "(Insiders' illegal resale is a leak: security.known_leaks.)",
+        "the operator sells the data or access to it",
+    )
 
 
 class Retention(Section):
     """P7: deletion."""
 
     max_days: Count | None = ask(
-        "How many days at most are recordings and biometric data kept before deletion?",
-        "the retention period in days")
+        "How many days at most are recordings and biometric data kept before deletion?", "the retention period in days"
+    )
     non_matching: Period | None = ask(
         "How long are the templates or records of people who did not match kept?",
-        "how long non-matching templates or records are kept")
-    matches: Period | None = ask(
-        "How long are matches and alerts kept?", "how long matches and alerts are kept")
+        "how long non-matching templates or records are kept",
+    )
+    matches: Period | None = ask("How long are matches and alerts kept?", "how long matches and alerts are kept")
     raw_records: Period | None = ask(
-        "How long is raw footage or raw location data kept?", "how long raw footage or location data is kept")
+        "How long is raw footage or raw location data kept?", "how long raw footage or location data is kept"
+    )
     reference_data: Period | None = ask(
         "How long are entries in the reference database or watch-list kept?",
-        "how long reference-database entries are kept")
+        "how long reference-database entries are kept",
+    )
     deletion_trigger: YesNo | None = ask(
         "Is data deleted automatically once its purpose is achieved (for example when a quarantine ends)?",
-        "data is deleted once its purpose is achieved")
+        "data is deleted once its purpose is achieved",
+    )
     secure_deletion: YesNo | None = ask(
         "Is a secure deletion method used, so that deleted data cannot be recovered?",
-        "a secure deletion method is used")
+        "a secure deletion method is used",
+    )
     deletion_verified: YesNo | None = ask(
         "Is deletion checked and recorded by someone other than the operator?",
-        "deletion is verified by someone other than the operator")
+        "deletion is verified by someone other than the operator",
+    )
     sunset_clause: YesNo | None = ask(
         "Does the programme end on a fixed date unless renewed by a new decision?",
-        "the programme ends on a fixed date unless renewed")
+        "the programme ends on a fixed date unless renewed",
+    )
 
 
 class Fairness(Section):
@@ -414,39 +493,48 @@ class Fairness(Section):
 
     protected_grounds_targeting: YesNo | None = ask(
         "Are people selected or watched on the basis of race, nationality, citizenship or origin?",
-        "people are targeted on protected grounds (race, nationality, citizenship, origin)")
+        "people are targeted on protected grounds (race, nationality, citizenship, origin)",
+    )
     bias_testing: BiasTesting | None = ask(
         "Have the system's error rates been measured separately for groups defined by race, ethnicity, "
         "nationality or origin, and by whom?",
-        "who measured error rates for groups defined by race, ethnicity, nationality or origin")
+        "who measured error rates for groups defined by race, ethnicity, nationality or origin",
+    )
     accuracy_published: YesNo | None = ask(
         "Are error rates for groups defined by race, ethnicity, nationality or origin published?",
-        "error rates by group are published")
+        "error rates by group are published",
+    )
     match_threshold_documented: YesNo | None = ask(
-        "Is the match threshold that triggers an alert documented?", "the match threshold is documented")
-    children_processed: YesNo | None = ask(
-        "Does the system process children?", "children are processed")
+        "Is the match threshold that triggers an alert documented?", "the match threshold is documented"
+    )
+    children_processed: YesNo | None = ask("Does the system process children?", "children are processed")
     effectiveness_evidence: Evidence | None = ask(
         "Is there evidence that the system works in the field, and from whom?",
-        "the evidence of effectiveness in the field")
+        "the evidence of effectiveness in the field",
+    )
     field_error_rate_published: YesNo | None = ask(
-        "Are error rates measured in real use (not in the lab) published?",
-        "error rates in real use are published")
+        "Are error rates measured in real use (not in the lab) published?", "error rates in real use are published"
+    )
     disparate_impact_documented: YesNo | None = ask(
         "Has a disparate impact on a protected group been documented?",
-        "a disparate impact on a protected group is documented")
+        "a disparate impact on a protected group is documented",
+    )
     human_review: YesNo | None = ask(
         "Does a trained person check every match before anyone acts on it?",
-        "a trained person checks every match before action")
+        "a trained person checks every match before action",
+    )
     misidentifications_documented: YesNo | None = ask(
         "Have people been wrongly stopped or detained after a false match?",
-        "people have been wrongly stopped after false matches")
+        "people have been wrongly stopped after false matches",
+    )
     placement_disproportionate: YesNo | None = ask(
         "Are cameras or checks concentrated in areas where particular ethnic or national groups live or work?",
-        "cameras are concentrated where particular groups live or work")
+        "cameras are concentrated where particular groups live or work",
+    )
     infers_protected_traits: YesNo | None = ask(
         "Does the system estimate or sort people by race, ethnicity, nationality or origin from their appearance?",
-        "the system infers race, ethnicity, nationality or origin from appearance")
+        "the system infers race, ethnicity, nationality or origin from appearance",
+    )
 
 
 class Transparency(Section):
@@ -454,41 +542,49 @@ class Transparency(Section):
 
     camera_register_published: YesNo | None = ask(
         "Is there a public register of cameras or sensors and what they are used for?",
-        "a public register of cameras and uses exists")
-    policy_published: YesNo | None = ask(
-        "Is the operator's use policy published?", "the use policy is published")
+        "a public register of cameras and uses exists",
+    )
+    policy_published: YesNo | None = ask("Is the operator's use policy published?", "the use policy is published")
     statistics_published: YesNo | None = ask(
         "Are usage statistics (searches, matches, arrests, false matches) published regularly?",
-        "usage statistics are published regularly")
+        "usage statistics are published regularly",
+    )
     oversight_body: Oversight | None = ask(
         "Is there an independent body overseeing the system, and what powers does it have?",
-        "the kind of oversight body")
+        "the kind of oversight body",
+    )
     impact_assessment: ImpactAssessment | None = ask(
-        "Was a human-rights or data-protection impact assessment made, and is it published?",
-        "the impact assessment")
-    oversight_exists: YesNo | None = ask(
-        "Does any body oversee the system?", "a body oversees the system")
+        "Was a human-rights or data-protection impact assessment made, and is it published?", "the impact assessment"
+    )
+    oversight_exists: YesNo | None = ask("Does any body oversee the system?", "a body oversees the system")
     oversight_independent: YesNo | None = ask(
         "Is that body independent of the operator and of the government that runs the system?",
-        "the oversight body is independent")
+        "the oversight body is independent",
+    )
     oversight_binding: YesNo | None = ask(
         "Can that body inspect the system and order changes that the operator must follow?",
-        "the oversight body has binding powers")
+        "the oversight body has binding powers",
+    )
     rights_requests: RightsRequests | None = ask(
-        "How are people's requests to see or erase their data handled?", "how access and erasure requests are handled")
+        "How are people's requests to see or erase their data handled?", "how access and erasure requests are handled"
+    )
     impact_assessment_published: YesNo | None = ask(
-        "Has a human-rights or data-protection impact assessment been published?",
-        "an impact assessment is published")
+        "Has a human-rights or data-protection impact assessment been published?", "an impact assessment is published"
+    )
     independent_audit_possible: YesNo | None = ask(
         "Can independent researchers, journalists or NGOs audit the system's human-rights impact?",
-        "independent public audit is possible")
+        "independent public audit is possible",
+    )
     notice_to_identified: YesNo | None = ask(
-        "Are people who were identified or tracked told so afterwards?", "identified people are notified afterwards")
+        "Are people who were identified or tracked told so afterwards?", "identified people are notified afterwards"
+    )
     complaints_route: YesNo | None = ask(
-        "Is there a complaints route that can lead to redress?", "a complaints route with redress exists")
+        "Is there a complaints route that can lead to redress?", "a complaints route with redress exists"
+    )
     effective_court_review: YesNo | None = ask(
         "When people challenged the system, did courts examine the evidence (whatever they decided)?",
-        "courts examine challenges on the evidence")
+        "courts examine challenges on the evidence",
+    )
 
 
 class SourceKind(StrEnum):
@@ -517,9 +613,15 @@ SOURCE_KIND_MEANINGS: dict[str, str] = {
     "party_claim": "a claim by a party: a complaint, a lawyer's or an activist's charge (alleged)",
 }
 KIND_STANDING: dict[str, Standing] = {
-    "law": Standing.ESTABLISHED, "official_record": Standing.ESTABLISHED, "court": Standing.ESTABLISHED,
-    "regulator": Standing.ESTABLISHED, "operator": Standing.ESTABLISHED, "press": Standing.REPORTED,
-    "ngo": Standing.REPORTED, "academic": Standing.REPORTED, "party_claim": Standing.ALLEGED,
+    "law": Standing.ESTABLISHED,
+    "official_record": Standing.ESTABLISHED,
+    "court": Standing.ESTABLISHED,
+    "regulator": Standing.ESTABLISHED,
+    "operator": Standing.ESTABLISHED,
+    "press": Standing.REPORTED,
+    "ngo": Standing.REPORTED,
+    "academic": Standing.REPORTED,
+    "party_claim": Standing.ALLEGED,
 }
 UNDATED = "undated"
 
@@ -534,9 +636,19 @@ def _source_date(value: Any) -> str:
         raise PydanticCustomError("date", "{reason}", {"reason": f"{exc}, or write undated"}) from None
 
 
-SourceDate = Annotated[str, BeforeValidator(_source_date), WithJsonSchema({"anyOf": [
-    {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"}, {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
-    {"const": UNDATED, "description": "the source carries no date"}]})]
+SourceDate = Annotated[
+    str,
+    BeforeValidator(_source_date),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
+                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+                {"const": UNDATED, "description": "the source carries no date"},
+            ]
+        }
+    ),
+]
 
 
 class Source(BaseModel):
@@ -544,21 +656,30 @@ class Source(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
-    id: str = Field(description="A short id that facts use to cite this source, such as 'novaya-2019'.",
-                    pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    id: str = Field(
+        description="A short id that facts use to cite this source, such as 'novaya-2019'.",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+    )
     kind: SourceKind | None = Field(
-        default=None, description="What kind of document it is: " + "; ".join(
-            f"{k}: {v}" for k, v in SOURCE_KIND_MEANINGS.items()) + ". Without a kind, facts citing it count "
-        "as reported.", json_schema_extra={"enumDescriptions": list(SOURCE_KIND_MEANINGS.values())})
+        default=None,
+        description="What kind of document it is: "
+        + "; ".join(f"{k}: {v}" for k, v in SOURCE_KIND_MEANINGS.items())
+        + ". Without a kind, facts citing it count "
+        "as reported.",
+        json_schema_extra={"enumDescriptions": list(SOURCE_KIND_MEANINGS.values())},
+    )
     role: Literal["primary", "secondary"] | None = Field(
-        default=None, description="primary: the document itself (the judgment, the decree); secondary: a report "
-        "about it.")
+        default=None,
+        description="primary: the document itself (the judgment, the decree); secondary: a report about it.",
+    )
     publisher: str = Field(description="Who published it.", min_length=1)
     title: str = Field(description="Its title.", min_length=1)
     date: SourceDate = Field(description="When it was published: YYYY, YYYY-MM or YYYY-MM-DD, or 'undated'.")
     url: str | None = Field(default=None, description="Where to read it, if online.")
-    archive: str | None = Field(default=None, description="An archived copy (such as a web.archive.org address) "
-                                "or where a printed copy is kept.")
+    archive: str | None = Field(
+        default=None,
+        description="An archived copy (such as a web.archive.org address) or where a printed copy is kept.",
+    )
     locator: str | None = Field(default=None, description="Page, section or paragraph, if useful.")
     note: str | None = Field(default=None, description="Anything a reader should know about this source.")
 
@@ -580,30 +701,37 @@ class About(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
-    name: str = Field(description="The programme's name, as a reader would recognise it.", min_length=1,
-                      max_length=300)
+    name: str = Field(description="The programme's name, as a reader would recognise it.", min_length=1, max_length=300)
     jurisdiction: str | None = Field(default=None, description="The city, region or country.")
     legal_orders: tuple[str, ...] | None = Field(
-        default=None, description="The legal orders that bind the programme, besides international law: "
+        default=None,
+        description="The legal orders that bind the programme, besides international law: "
         "council_of_europe, eu, and national:<two-letter country code> such as national:RU. Reports cite "
-        "regional and national law only where it binds; left out, they cite international law only.")
+        "regional and national law only where it binds; left out, they cite international law only.",
+    )
     operator: str | None = Field(default=None, description="The body that runs the programme.")
     technology: str | None = Field(default=None, description="The technology, in a few words.")
     period: str | None = Field(default=None, description="When it ran or runs, in words.")
     description: str | None = Field(default=None, description="A short description of the programme.")
-    hypothetical: bool = Field(default=False, description="True when the programme is invented for teaching "
-                               "or comparison; reports then say so on every page.")
+    hypothetical: bool = Field(
+        default=False,
+        description="True when the programme is invented for teaching "
+        "or comparison; reports then say so on every page.",
+    )
     auditor: str | None = Field(default=None, description="The person or organisation doing the audit.")
-    audit_date: FullDate | None = Field(default=None, description="The date of the audit, YYYY-MM-DD; reports "
-                                        "print it instead of today's date.")
+    audit_date: FullDate | None = Field(
+        default=None, description="The date of the audit, YYYY-MM-DD; reports print it instead of today's date."
+    )
 
     @field_validator("legal_orders")
     @classmethod
     def _legal_orders(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
         for order in value or ():
             if not re.fullmatch(r"council_of_europe|eu|international|national:[A-Z]{2}", order):
-                raise ValueError(f"'{order}' is not a legal order; write council_of_europe, eu, or national: "
-                                 "and a two-letter country code in capitals, such as national:RU")
+                raise ValueError(
+                    f"'{order}' is not a legal order; write council_of_europe, eu, or national: "
+                    "and a two-letter country code in capitals, such as national:RU"
+                )
         return value
 
 
@@ -612,23 +740,27 @@ class Deployment(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, title="auditkit deployment description")
 
-    format_version: int = Field(description=f"The version of this file format; write {FORMAT_VERSION}.",
-                                json_schema_extra={"enum": list(READS_VERSIONS)})
+    format_version: int = Field(
+        description=f"The version of this file format; write {FORMAT_VERSION}.",
+        json_schema_extra={"enum": list(READS_VERSIONS)},
+    )
     deployment: About
     sources: tuple[Source, ...] = Field(default=(), description="Every document the facts cite, declared once.")
     legality: Legality = Field(default_factory=Legality, description="P1 Legality: the legal basis.")
-    consent: Consent = Field(default_factory=Consent,
-                             description="P2 Voluntariness and judicial authorisation.")
+    consent: Consent = Field(default_factory=Consent, description="P2 Voluntariness and judicial authorisation.")
     scope: Scope = Field(default_factory=Scope, description="P3 No mass surveillance: who is watched and how.")
     security: Security = Field(default_factory=Security, description="P4 Security and accountability.")
-    deidentification: Deidentification = Field(default_factory=Deidentification,
-                                               description="P5 Verifiable de-identification.")
-    minimisation: Minimisation = Field(default_factory=Minimisation,
-                                       description="P6 Minimisation, purpose limitation and no sale.")
+    deidentification: Deidentification = Field(
+        default_factory=Deidentification, description="P5 Verifiable de-identification."
+    )
+    minimisation: Minimisation = Field(
+        default_factory=Minimisation, description="P6 Minimisation, purpose limitation and no sale."
+    )
     retention: Retention = Field(default_factory=Retention, description="P7 Deletion.")
     fairness: Fairness = Field(default_factory=Fairness, description="P8 Non-discrimination.")
-    transparency: Transparency = Field(default_factory=Transparency,
-                                       description="P9 Transparency and independent audit.")
+    transparency: Transparency = Field(
+        default_factory=Transparency, description="P9 Transparency and independent audit."
+    )
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -660,5 +792,14 @@ class Deployment(BaseModel):
         return standing is None or STANDING_RANK[standing] >= STANDING_RANK[Standing(evidence)]
 
 
-SECTIONS: tuple[str, ...] = ("legality", "consent", "scope", "security", "deidentification",
-                             "minimisation", "retention", "fairness", "transparency")
+SECTIONS: tuple[str, ...] = (
+    "legality",
+    "consent",
+    "scope",
+    "security",
+    "deidentification",
+    "minimisation",
+    "retention",
+    "fairness",
+    "transparency",
+)

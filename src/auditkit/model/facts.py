@@ -45,14 +45,18 @@ class Standing(StrEnum):
 
 STANDING_MEANINGS: dict[str, str] = {
     "established": "shown by a legal act, a contract, the operator's own statement, or a court's or "
-                   "regulator's finding",
+    "regulator's finding",
     "reported": "credible secondary reporting (press, NGOs, researchers), not established",
     "alleged": "a claim by a party, not established",
     "disputed": "the operator contests it (say where in 'contested_by')",
 }
 # Ranks for the evidence threshold: a fact decides rules when its rank reaches the threshold's.
-STANDING_RANK: dict[Standing, int] = {Standing.ESTABLISHED: 3, Standing.REPORTED: 2, Standing.ALLEGED: 1,
-                                      Standing.DISPUTED: 1}
+STANDING_RANK: dict[Standing, int] = {
+    Standing.ESTABLISHED: 3,
+    Standing.REPORTED: 2,
+    Standing.ALLEGED: 1,
+    Standing.DISPUTED: 1,
+}
 EVIDENCE_LEVELS = ("established", "reported", "alleged")
 
 _YES = {"true": True, "yes": True, "false": False, "no": False}
@@ -64,8 +68,12 @@ class Cite(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(description="The id of an entry in the top-level 'sources' list.")
-    at: str | None = Field(default=None, min_length=1, max_length=200,
-                           description="Where in the source: a page, paragraph or section, such as 'para 94'.")
+    at: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Where in the source: a page, paragraph or section, such as 'para 94'.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -76,9 +84,11 @@ class Cite(BaseModel):
             return data
         if isinstance(data, int | float) and not isinstance(data, bool):  # worded by the loader: put it in quotes
             raise PydanticCustomError("string_type", "Input should be a valid string")
-        raise PydanticCustomError("cite_shape", "{found} is not a citation; cite a source by its id, such as "
-                                  "court-2020, or with a pinpoint, {form}",
-                                  {"found": repr(data)[:40], "form": '{id: court-2020, at: "para 94"}'})
+        raise PydanticCustomError(
+            "cite_shape",
+            "{found} is not a citation; cite a source by its id, such as court-2020, or with a pinpoint, {form}",
+            {"found": repr(data)[:40], "form": '{id: court-2020, at: "para 94"}'},
+        )
 
     def __str__(self) -> str:
         return self.id + (f" ({self.at})" if self.at else "")
@@ -142,19 +152,26 @@ class Fact(BaseModel):
 
     value: Any = Field(default=None, description="The answer, or 'unknown', 'undisclosed' or 'not_applicable'.")
     sources: tuple[Cite, ...] = Field(
-        default=(), description="The sources that support the answer: ids of entries in the top-level "
-        "'sources' list, or {id: ..., at: 'para 94'} with a pinpoint.")
+        default=(),
+        description="The sources that support the answer: ids of entries in the top-level "
+        "'sources' list, or {id: ..., at: 'para 94'} with a pinpoint.",
+    )
     standing: Standing | None = Field(
-        default=None, description="How sure the answer is: established, reported, alleged or disputed. "
-        "Default: the strongest standing the cited sources' kinds give.")
+        default=None,
+        description="How sure the answer is: established, reported, alleged or disputed. "
+        "Default: the strongest standing the cited sources' kinds give.",
+    )
     contested_by: tuple[Cite, ...] = Field(
-        default=(), description="For a disputed fact: the sources in which the operator contests it.")
-    reason: str | None = Field(default=None, min_length=1,
-                               description="Why the question does not apply (with not_applicable).")
+        default=(), description="For a disputed fact: the sources in which the operator contests it."
+    )
+    reason: str | None = Field(
+        default=None, min_length=1, description="Why the question does not apply (with not_applicable)."
+    )
     note: str | None = Field(default=None, description="Optional: how the answer was read from the sources.")
     law: Any = Field(default=None, description="What the rules say: a fact of its own {value, sources, ...}.")
-    practice: Any = Field(default=None, description="What happens in practice: a fact of its own "
-                          "{value, sources, ...}.")
+    practice: Any = Field(
+        default=None, description="What happens in practice: a fact of its own {value, sources, ...}."
+    )
 
     expected: ClassVar[str] = "a value"
     kind: ClassVar[str] = "value"
@@ -169,15 +186,18 @@ class Fact(BaseModel):
                 "fact_shape",
                 "a fact is written as '{value: ..., sources: [...]}', or 'unknown' or 'undisclosed'; "
                 "expected {expected}, with the id of the source that supports it",
-                {"expected": cls.expected})
+                {"expected": cls.expected},
+            )
         if "law" in data or "practice" in data:
             data = dict(data)
             for side in ("law", "practice"):
                 if data.get(side) is not None:
                     side_data = data[side]
                     if isinstance(side_data, dict) and ("law" in side_data or "practice" in side_data):
-                        raise PydanticCustomError("fact_nested", "'law' and 'practice' are facts of their own "
-                                                  "and cannot hold 'law' or 'practice' again")
+                        raise PydanticCustomError(
+                            "fact_nested",
+                            "'law' and 'practice' are facts of their own and cannot hold 'law' or 'practice' again",
+                        )
                     data[side] = cls._side(side, side_data)
         return data
 
@@ -185,6 +205,7 @@ class Fact(BaseModel):
     def _side(cls, side: str, data: Any) -> Fact:
         """One side (law or practice) validated as a fact of the same type; its first problem, located by name."""
         from pydantic import ValidationError
+
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
@@ -192,22 +213,29 @@ class Fact(BaseModel):
             where = ".".join(str(p) for p in error["loc"])
             ours = error["type"].startswith(("fact_", "cite_"))
             if error["type"] == "extra_forbidden":
-                message = f"unknown field '{where[:40]}'; a side has value, sources, standing, contested_by, reason, note"
+                message = (
+                    f"unknown field '{where[:40]}'; a side has value, sources, standing, contested_by, reason, note"
+                )
             elif ours:
                 message = (f"{where}: " if where else "") + str(error["msg"])
             else:
-                message = (f"{where}: " if where else "") + "not valid here; a side is written {value: ..., " \
+                message = (
+                    (f"{where}: " if where else "") + "not valid here; a side is written {value: ..., "
                     "sources: [source-id]} with optional standing, contested_by, reason and note"
-            raise PydanticCustomError("fact_side", "in '{side}': {message}",
-                                      {"side": side, "message": message}) from None
+                )
+            raise PydanticCustomError(
+                "fact_side", "in '{side}': {message}", {"side": side, "message": message}
+            ) from None
 
     @model_validator(mode="after")
     def _check(self) -> Fact:
         if self.law is not None or self.practice is not None:
             if self.value is not None or self.sources:
                 raise PydanticCustomError(
-                    "fact_split", "a fact written with 'law' and 'practice' has no 'value' or 'sources' of its "
-                    "own; put each inside 'law:' or 'practice:'")
+                    "fact_split",
+                    "a fact written with 'law' and 'practice' has no 'value' or 'sources' of its "
+                    "own; put each inside 'law:' or 'practice:'",
+                )
             return self
         raw = self.value
         if raw is None:
@@ -217,26 +245,35 @@ class Fact(BaseModel):
             missing = _MISSING_WORDS[word]
             object.__setattr__(self, "value", missing)
             if missing is Missing.NOT_APPLICABLE and not self.reason:
-                raise PydanticCustomError("fact_reason", "a not_applicable answer needs its reason; add "
-                                          "'reason: ...' saying why the question does not arise here")
+                raise PydanticCustomError(
+                    "fact_reason",
+                    "a not_applicable answer needs its reason; add "
+                    "'reason: ...' saying why the question does not arise here",
+                )
         else:
             object.__setattr__(self, "value", self.coerce(raw))
             if not self.sources:
                 raise PydanticCustomError(
                     "fact_unsourced",
                     "a known fact needs its source; add 'sources: [id]' naming an entry of the top-level "
-                    "'sources' list, or write 'unknown'")
+                    "'sources' list, or write 'unknown'",
+                )
         if self.standing is Standing.DISPUTED and not self.contested_by:
-            raise PydanticCustomError("fact_contested", "a disputed fact needs 'contested_by: [source-id]' "
-                                      "naming where the operator contests it")
+            raise PydanticCustomError(
+                "fact_contested",
+                "a disputed fact needs 'contested_by: [source-id]' naming where the operator contests it",
+            )
         return self
 
     @field_validator("standing", mode="before")
     @classmethod
     def _standing(cls, value: Any) -> Any:
         if value is not None and (not isinstance(value, str) or value not in STANDING_MEANINGS):
-            raise PydanticCustomError("fact_standing", "'{raw}' is not a standing; expected one of: "
-                                      "established, reported, alleged, disputed", {"raw": str(value)[:40]})
+            raise PydanticCustomError(
+                "fact_standing",
+                "'{raw}' is not a standing; expected one of: established, reported, alleged, disputed",
+                {"raw": str(value)[:40]},
+            )
         return value
 
     @classmethod
@@ -252,30 +289,62 @@ class Fact(BaseModel):
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
         schema = handler(core_schema)
         target = handler.resolve_ref_schema(schema)
-        missing = {"anyOf": [
-            {"const": "unknown", "description": "nobody could establish the answer"},
-            {"const": "undisclosed", "description": "the operator keeps it secret"},
-            {"const": "not_applicable", "description": "the question does not arise here; give a 'reason'"}]}
+        missing = {
+            "anyOf": [
+                {"const": "unknown", "description": "nobody could establish the answer"},
+                {"const": "undisclosed", "description": "the operator keeps it secret"},
+                {"const": "not_applicable", "description": "the question does not arise here; give a 'reason'"},
+            ]
+        }
         props = target["properties"]
-        props["value"] = {"anyOf": [cls.value_schema(), missing],
-                          "description": "The answer, or 'unknown', 'undisclosed' or 'not_applicable'."}
-        cite = {"anyOf": [{"type": "string", "description": "a source id"},
-                          {"type": "object", "additionalProperties": False, "required": ["id"],
-                           "properties": {"id": {"type": "string"},
-                                          "at": {"type": "string", "description": "page, paragraph or section"}}}]}
+        props["value"] = {
+            "anyOf": [cls.value_schema(), missing],
+            "description": "The answer, or 'unknown', 'undisclosed' or 'not_applicable'.",
+        }
+        cite = {
+            "anyOf": [
+                {"type": "string", "description": "a source id"},
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["id"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "at": {"type": "string", "description": "page, paragraph or section"},
+                    },
+                },
+            ]
+        }
         props["sources"] = {"type": "array", "items": cite, "description": props["sources"].get("description", "")}
-        props["contested_by"] = {"type": "array", "items": cite,
-                                 "description": props["contested_by"].get("description", "")}
-        props["standing"] = {"anyOf": [{"const": k, "description": v} for k, v in STANDING_MEANINGS.items()],
-                             "description": props["standing"].get("description", "")}
+        props["contested_by"] = {
+            "type": "array",
+            "items": cite,
+            "description": props["contested_by"].get("description", ""),
+        }
+        props["standing"] = {
+            "anyOf": [{"const": k, "description": v} for k, v in STANDING_MEANINGS.items()],
+            "description": props["standing"].get("description", ""),
+        }
         side = {k: v for k, v in props.items() if k not in ("law", "practice")}
-        props["law"] = {"type": "object", "properties": side, "additionalProperties": False,
-                        "description": "What the rules say."}
-        props["practice"] = {"type": "object", "properties": side, "additionalProperties": False,
-                             "description": "What happens in practice."}
+        props["law"] = {
+            "type": "object",
+            "properties": side,
+            "additionalProperties": False,
+            "description": "What the rules say.",
+        }
+        props["practice"] = {
+            "type": "object",
+            "properties": side,
+            "additionalProperties": False,
+            "description": "What happens in practice.",
+        }
         target.pop("required", None)
-        shorthand = {"anyOf": [{"const": "unknown", "description": "nobody could establish the answer"},
-                               {"const": "undisclosed", "description": "the operator keeps it secret"}]}
+        shorthand = {
+            "anyOf": [
+                {"const": "unknown", "description": "nobody could establish the answer"},
+                {"const": "undisclosed", "description": "the operator keeps it secret"},
+            ]
+        }
         return {"anyOf": [schema, shorthand]}
 
     @property
@@ -320,8 +389,9 @@ class YesNo(Fact):
             return raw
         if isinstance(raw, str) and raw.strip().lower() in _YES:
             return _YES[raw.strip().lower()]
-        raise PydanticCustomError("fact_value", "'{raw}' is not an answer here; expected yes, no, "
-                                  "unknown or undisclosed", {"raw": str(raw)})
+        raise PydanticCustomError(
+            "fact_value", "'{raw}' is not an answer here; expected yes, no, unknown or undisclosed", {"raw": str(raw)}
+        )
 
 
 def _whole(value: Any) -> bool:
@@ -337,14 +407,25 @@ class Count(Fact):
     @classmethod
     def value_schema(cls) -> dict[str, Any]:
         whole = {"type": "integer", "minimum": 0}
-        return {"anyOf": [
-            {**whole, "description": "the exact number"},
-            {"type": "object", "additionalProperties": False, "minProperties": 1,
-             "properties": {"at_least": whole, "at_most": whole},
-             "description": "bounds: at_least, at_most, or both for a range"},
-            {"type": "object", "additionalProperties": False, "required": ["about"],
-             "properties": {"about": whole},
-             "description": "an approximate number (read as 10% either side)"}]}
+        return {
+            "anyOf": [
+                {**whole, "description": "the exact number"},
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "minProperties": 1,
+                    "properties": {"at_least": whole, "at_most": whole},
+                    "description": "bounds: at_least, at_most, or both for a range",
+                },
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["about"],
+                    "properties": {"about": whole},
+                    "description": "an approximate number (read as 10% either side)",
+                },
+            ]
+        }
 
     @classmethod
     def coerce(cls, raw: Any) -> int | Amount:
@@ -352,10 +433,13 @@ class Count(Fact):
             return int(raw)
         if isinstance(raw, dict):
             return cls._bounds(raw)
-        raise PydanticCustomError("fact_value", "'{raw}' is not a whole number of zero or more; "
-                                  "expected a number such as 30, bounds such as {{at_least: 100}}, "
-                                  "{{at_least: 10, at_most: 20}} or {{about: 40000}}, or unknown or undisclosed",
-                                  {"raw": str(raw)})
+        raise PydanticCustomError(
+            "fact_value",
+            "'{raw}' is not a whole number of zero or more; "
+            "expected a number such as 30, bounds such as {{at_least: 100}}, "
+            "{{at_least: 10, at_most: 20}} or {{about: 40000}}, or unknown or undisclosed",
+            {"raw": str(raw)},
+        )
 
     @classmethod
     def _bounds(cls, raw: dict[str, Any]) -> int | Amount:
@@ -364,13 +448,13 @@ class Count(Fact):
             raise PydanticCustomError("fact_bounds", "bounds are written {form}", {"form": form})
         if "about" in raw:
             if len(raw) > 1:
-                raise PydanticCustomError("fact_bounds", "write either 'about' or bounds (at_least, "
-                                          "at_most), not both")
+                raise PydanticCustomError("fact_bounds", "write either 'about' or bounds (at_least, at_most), not both")
             return Amount(*about_bounds(raw["about"]), about=raw["about"])
         low, high = raw.get("at_least"), raw.get("at_most")
         if low is not None and high is not None and low > high:
-            raise PydanticCustomError("fact_bounds", "at_least {low} is more than at_most {high}; swap them",
-                                      {"low": low, "high": high})
+            raise PydanticCustomError(
+                "fact_bounds", "at_least {low} is more than at_most {high}; swap them", {"low": low, "high": high}
+            )
         if low is not None and low == high:
             return int(low)
         return Amount(low, high)
@@ -384,7 +468,7 @@ def duration_of(raw: Any) -> Duration | None:
     if isinstance(raw, str) and raw.strip().lower() in DURATION_WORDS:
         return DURATION_WORDS[raw.strip().lower()]
     if isinstance(raw, dict) and len(raw) == 1:
-        (unit, n), = raw.items()
+        ((unit, n),) = raw.items()
         if unit in ("hours", "days") and _whole(n):
             return Duration(n * 24 if unit == "days" else n)
     return None
@@ -399,20 +483,36 @@ class Period(Fact):
     @classmethod
     def value_schema(cls) -> dict[str, Any]:
         whole = {"type": "integer", "minimum": 0}
-        return {"anyOf": [
-            {"type": "object", "additionalProperties": False, "required": ["days"], "properties": {"days": whole},
-             "description": "kept this many days"},
-            {"type": "object", "additionalProperties": False, "required": ["hours"],
-             "properties": {"hours": whole}, "description": "kept this many hours"},
-            {"const": "immediately", "description": "deleted at once"},
-            {"const": "indefinite", "description": "kept with no time limit"}]}
+        return {
+            "anyOf": [
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["days"],
+                    "properties": {"days": whole},
+                    "description": "kept this many days",
+                },
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["hours"],
+                    "properties": {"hours": whole},
+                    "description": "kept this many hours",
+                },
+                {"const": "immediately", "description": "deleted at once"},
+                {"const": "indefinite", "description": "kept with no time limit"},
+            ]
+        }
 
     @classmethod
     def coerce(cls, raw: Any) -> Duration:
         found = duration_of(raw)
         if found is None:
-            raise PydanticCustomError("fact_value", "'{raw}' is not a period; expected {{days: 30}}, "
-                                      "{{hours: 24}}, immediately or indefinite", {"raw": str(raw)})
+            raise PydanticCustomError(
+                "fact_value",
+                "'{raw}' is not a period; expected {{days: 30}}, {{hours: 24}}, immediately or indefinite",
+                {"raw": str(raw)},
+            )
         return found
 
 
@@ -437,5 +537,8 @@ class Choice(Fact):
         if isinstance(raw, str) and raw in cls.choices:
             return raw
         allowed = ", ".join(cls.choices)
-        raise PydanticCustomError("fact_value", "'{raw}' is not one of the allowed answers; expected one "
-                                  "of: {allowed}", {"raw": str(raw), "allowed": allowed})
+        raise PydanticCustomError(
+            "fact_value",
+            "'{raw}' is not one of the allowed answers; expected one of: {allowed}",
+            {"raw": str(raw), "allowed": allowed},
+        )

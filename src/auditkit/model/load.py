@@ -42,11 +42,12 @@ class LoadedDeployment:
     file: str
     raw: bytes
     warnings: tuple[Problem, ...] = ()  # things a reader of the report will miss; --strict makes them errors
-    notices: tuple[Problem, ...] = ()   # a format-1 file: read, and how to upgrade it
+    notices: tuple[Problem, ...] = ()  # a format-1 file: read, and how to upgrade it
 
     @property
     def sha256(self) -> str:
         import hashlib  # only audits need it; validate's start-up does not
+
         return hashlib.sha256(self.raw).hexdigest()
 
 
@@ -69,11 +70,24 @@ def validate_document(doc: Loaded) -> LoadedDeployment:
     if doc.is_broken(()):
         raise InputError(doc.problems)  # the whole document was refused (a tag on it); nothing else to say
     if not isinstance(doc.data, dict):
-        found = ("a list" if isinstance(doc.data, list) else "only an empty value" if doc.data is None
-                 else f"the single value {shown(doc.data)}")
-        raise InputError([*doc.problems, doc.problem((), f"the file holds {found}, but a deployment is a set "
-                                                     "of 'key: value' lines starting with 'format_version: 1'; "
-                                                     "run 'auditkit init' for a template")])
+        found = (
+            "a list"
+            if isinstance(doc.data, list)
+            else "only an empty value"
+            if doc.data is None
+            else f"the single value {shown(doc.data)}"
+        )
+        raise InputError(
+            [
+                *doc.problems,
+                doc.problem(
+                    (),
+                    f"the file holds {found}, but a deployment is a set "
+                    "of 'key: value' lines starting with 'format_version: 1'; "
+                    "run 'auditkit init' for a template",
+                ),
+            ]
+        )
     problems = list(doc.problems)
     deployment = None
     try:
@@ -93,11 +107,18 @@ def validate_document(doc: Loaded) -> LoadedDeployment:
     assert deployment is not None
     notices: tuple[Problem, ...] = ()
     if deployment.format_version == 1:
-        notices = (doc.problem(("format_version",), (
-            f"notice: format_version 1 is read as a subset of format {FORMAT_VERSION} (sources without a kind count "
-            f"as reported); run 'auditkit migrate {doc.file}' to rewrite it as format {FORMAT_VERSION}")),)
-    return LoadedDeployment(deployment=deployment, file=doc.file, raw=doc.text, notices=notices,
-                            warnings=tuple(_warnings(doc, deployment)))
+        notices = (
+            doc.problem(
+                ("format_version",),
+                (
+                    f"notice: format_version 1 is read as a subset of format {FORMAT_VERSION} (sources without a kind count "
+                    f"as reported); run 'auditkit migrate {doc.file}' to rewrite it as format {FORMAT_VERSION}"
+                ),
+            ),
+        )
+    return LoadedDeployment(
+        deployment=deployment, file=doc.file, raw=doc.text, notices=notices, warnings=tuple(_warnings(doc, deployment))
+    )
 
 
 def _warnings(doc: Loaded, deployment: Deployment) -> list[Problem]:
@@ -107,11 +128,21 @@ def _warnings(doc: Loaded, deployment: Deployment) -> list[Problem]:
     out = []
     for i, source in enumerate(deployment.sources):
         if source.url is None and source.archive is None:
-            out.append(doc.problem(("sources", i), "warning: this source has no url or archive; add 'url:' (or "
-                                   "'archive:' naming a copy kept elsewhere) so that readers can check it"))
+            out.append(
+                doc.problem(
+                    ("sources", i),
+                    "warning: this source has no url or archive; add 'url:' (or "
+                    "'archive:' naming a copy kept elsewhere) so that readers can check it",
+                )
+            )
         if source.kind is None:
-            out.append(doc.problem(("sources", i), "warning: this source has no kind, so facts resting on it count "
-                                   "as reported; add 'kind:' with one of: " + ", ".join(SOURCE_KIND_MEANINGS)))
+            out.append(
+                doc.problem(
+                    ("sources", i),
+                    "warning: this source has no kind, so facts resting on it count "
+                    "as reported; add 'kind:' with one of: " + ", ".join(SOURCE_KIND_MEANINGS),
+                )
+            )
     return out
 
 
@@ -126,9 +157,14 @@ def _numbers_as_text(doc: Loaded, exc: ValidationError) -> Any | None:
     ``period: 2019`` or ``name: true`` are text to the author; YAML reads
     them as a number and a boolean. Returns None when there is nothing to fix.
     """
-    fixes = [tuple(e["loc"]) for e in exc.errors(include_url=False)
-             if e["type"] == "string_type" and tuple(e["loc"]) in doc.plain and e["input"] is not None
-             and not _is_source_id(tuple(e["loc"]))]
+    fixes = [
+        tuple(e["loc"])
+        for e in exc.errors(include_url=False)
+        if e["type"] == "string_type"
+        and tuple(e["loc"]) in doc.plain
+        and e["input"] is not None
+        and not _is_source_id(tuple(e["loc"]))
+    ]
     if not fixes:
         return None
     data = copy.deepcopy(doc.data)
@@ -172,9 +208,14 @@ def source_problems(doc: Loaded) -> list[Problem]:
         if source_id is None:
             continue
         if source_id in declared and isinstance(raw_id, str):
-            problems.append(doc.problem(("sources", index, "id"), f"the source id '{shown(source_id, quote=False)}' "
-                                        f"is declared twice (also source {declared[source_id] + 1}); give each "
-                                        "source its own id"))
+            problems.append(
+                doc.problem(
+                    ("sources", index, "id"),
+                    f"the source id '{shown(source_id, quote=False)}' "
+                    f"is declared twice (also source {declared[source_id] + 1}); give each "
+                    "source its own id",
+                )
+            )
         declared.setdefault(source_id, index)
     ids = list(declared)
     suggester = Suggester(ids)
@@ -188,8 +229,18 @@ def source_problems(doc: Loaded) -> list[Problem]:
             for where, ref in _citations(fact, (section, name)):
                 if ref not in declared:
                     at = doc.problem(where, _undeclared(ref, ids, ""))
-                    problems.append(_Undeclared(file=at.file, message=at.message, line=at.line, column=at.column,
-                                                path=at.path, ref=ref, ids=ids, suggester=suggester))
+                    problems.append(
+                        _Undeclared(
+                            file=at.file,
+                            message=at.message,
+                            line=at.line,
+                            column=at.column,
+                            path=at.path,
+                            ref=ref,
+                            ids=ids,
+                            suggester=suggester,
+                        )
+                    )
     return problems
 
 
@@ -234,17 +285,27 @@ class _Undeclared(Problem):
     suggester: Suggester
 
     def finished(self) -> Problem:
-        return Problem(file=self.file, message=_undeclared(self.ref, self.ids, self.suggester.hint(self.ref)),
-                       line=self.line, column=self.column, path=self.path)
+        return Problem(
+            file=self.file,
+            message=_undeclared(self.ref, self.ids, self.suggester.hint(self.ref)),
+            line=self.line,
+            column=self.column,
+            path=self.path,
+        )
 
 
 def _undeclared(ref: str, declared: list[str], hint: str) -> str:
     if not declared:
-        return (f"no source has the id '{shown(ref, quote=False)}'; the file declares no sources yet: add one "
-                "under the top-level 'sources' list with this id")
-    return (f"no source has the id '{shown(ref, quote=False)}'{hint}; declare it under the top-level 'sources' "
-            "list, or cite one of: " + ", ".join(shown(d, quote=False) for d in declared[:8])
-            + (", ..." if len(declared) > 8 else ""))
+        return (
+            f"no source has the id '{shown(ref, quote=False)}'; the file declares no sources yet: add one "
+            "under the top-level 'sources' list with this id"
+        )
+    return (
+        f"no source has the id '{shown(ref, quote=False)}'{hint}; declare it under the top-level 'sources' "
+        "list, or cite one of: "
+        + ", ".join(shown(d, quote=False) for d in declared[:8])
+        + (", ..." if len(declared) > 8 else "")
+    )
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -306,21 +367,42 @@ def _fact_messages(kind: str, value: Any, loc: PathKey, fact: FactInfo) -> list[
     form = "{value: ..., sources: [source-id]}"
     if kind == "fact_unsourced":
         answer = shown(value.get("value") if isinstance(value, dict) else value, quote=False)
-        return [(loc, (f"the answer {answer} has no source; add 'sources: [source-id]' naming an entry of "
-                      "the top-level 'sources' list, or write unknown if you cannot source it"))]
+        return [
+            (
+                loc,
+                (
+                    f"the answer {answer} has no source; add 'sources: [source-id]' naming an entry of "
+                    "the top-level 'sources' list, or write unknown if you cannot source it"
+                ),
+            )
+        ]
     if kind == "fact_shape":
         if not isinstance(value, (list, dict)) and _fits(fact, value):
             answer = shown(value, quote=False)
-            return [(loc, (f"the answer {answer} needs its source; write {{value: {answer}, sources: "
-                          f"[source-id]}} naming an entry of the 'sources' list, or write unknown"))]
-        hint = did_you_mean(value, [*_MISSING_WORDS, *(k for k, _ in fact.choices)]) \
-            if isinstance(value, str) else ""
-        return [(loc, (f"{shown(value)} is not an answer here{hint}; expected {expected}, written {form}, "
-                      "or unknown or undisclosed"))]
+            return [
+                (
+                    loc,
+                    (
+                        f"the answer {answer} needs its source; write {{value: {answer}, sources: "
+                        f"[source-id]}} naming an entry of the 'sources' list, or write unknown"
+                    ),
+                )
+            ]
+        hint = did_you_mean(value, [*_MISSING_WORDS, *(k for k, _ in fact.choices)]) if isinstance(value, str) else ""
+        return [
+            (
+                loc,
+                (
+                    f"{shown(value)} is not an answer here{hint}; expected {expected}, written {form}, "
+                    "or unknown or undisclosed"
+                ),
+            )
+        ]
     raw = value.get("value") if isinstance(value, dict) else value
     hint = did_you_mean(str(raw), [k for k, _ in fact.choices]) if fact.kind == "choice" else ""
-    out: list[tuple[PathKey, str]] = [((*loc, "value"), (f"{shown(raw)} is not an answer here{hint}; expected "
-                                                        f"{expected}, or unknown or undisclosed"))]
+    out: list[tuple[PathKey, str]] = [
+        ((*loc, "value"), (f"{shown(raw)} is not an answer here{hint}; expected {expected}, or unknown or undisclosed"))
+    ]
     if isinstance(value, dict) and not value.get("sources"):
         out.append(((*loc, "sources"), "this answer has no source either; add 'sources: [source-id]'"))
     return out
@@ -345,14 +427,18 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
         if name == "value":
             return "this fact has sources but no 'value'; add 'value: ...' or write unknown"
         return f"the required field '{name}' is missing; add it" + (
-            f" (write 'format_version: {FORMAT_VERSION}')" if name == "format_version" else "")
+            f" (write 'format_version: {FORMAT_VERSION}')" if name == "format_version" else ""
+        )
     if loc == ("format_version",):
-        return (f"this file says format_version {shown(value, quote=False)}, but this auditkit reads format_version "
-                f"{FORMAT_VERSION} (and 1); write 'format_version: {FORMAT_VERSION}' (or upgrade auditkit if the "
-                "file was made by a newer version)")
+        return (
+            f"this file says format_version {shown(value, quote=False)}, but this auditkit reads format_version "
+            f"{FORMAT_VERSION} (and 1); write 'format_version: {FORMAT_VERSION}' (or upgrade auditkit if the "
+            "file was made by a newer version)"
+        )
     if kind in ("enum", "literal_error"):
         allowed = {"kind": ", ".join(SOURCE_KIND_MEANINGS), "role": "primary, secondary"}.get(
-            name, str(ctx.get("expected", "")).replace("'", ""))
+            name, str(ctx.get("expected", "")).replace("'", "")
+        )
         return f"{shown(value)} is not allowed here; expected one of: {allowed}"
     if kind in ("bool_type", "bool_parsing"):
         return f"{shown(value)} is not a yes/no answer; expected yes or no"
@@ -362,12 +448,14 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
         return f"{shown(value)} is not a date; {ctx.get('reason')}"
     if kind == "string_type" and _is_source_id(loc) and isinstance(value, (int, float)):
         typed = shown(value, quote=False)
-        return f"the source id {typed} is a number, but source ids are text; put it in quotes: \"{typed}\""
+        return f'the source id {typed} is a number, but source ids are text; put it in quotes: "{typed}"'
     if kind == "string_type":
         if value is None:
             return "this is empty; write the text here"
-        return f"expected text here, not {shown(value)}; write the text on the same line, in quotes " \
-               "if it contains ': ' or starts with a symbol"
+        return (
+            f"expected text here, not {shown(value)}; write the text on the same line, in quotes "
+            "if it contains ': ' or starts with a symbol"
+        )
     if kind == "string_too_short":
         return "this is empty; write the text here"
     if kind == "string_too_long":
@@ -379,8 +467,10 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
         return f"expected a list here, not {shown(value)}; write {example}, or one '- item' per line"
     if kind == "string_pattern_mismatch":
         if name == "id":
-            return f"{shown(value)} cannot be a source id; use up to 64 letters, digits, '-', '_' or '.', " \
-                   "starting with a letter or digit"
+            return (
+                f"{shown(value)} cannot be a source id; use up to 64 letters, digits, '-', '_' or '.', "
+                "starting with a letter or digit"
+            )
         if name == "audit_date":
             return f"{shown(value)} is not a date; write it as YYYY-MM-DD"
         return f"{shown(value)} is not in the expected form"
@@ -402,8 +492,10 @@ def _unknown_field(loc: PathKey, model: type[BaseModel]) -> str:
     # field ('published' for 'publisher') is a spelling slip, answered below.
     in_a_section = len(loc) == 1 or (len(loc) == 2 and loc[0] in SECTIONS)
     if home and in_a_section and (len(loc) == 1 or loc[0] != home[0]):
-        return f"unknown field '{shown(key, quote=False)}' here; it is a question of the '{home[0]}' section, " \
-               "so move it there"
+        return (
+            f"unknown field '{shown(key, quote=False)}' here; it is a question of the '{home[0]}' section, "
+            "so move it there"
+        )
     hint = did_you_mean(key, allowed)
     if hint or not allowed:
         return f"unknown field '{shown(key, quote=False)}'{hint}; check its spelling or remove it"

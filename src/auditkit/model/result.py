@@ -54,18 +54,21 @@ class ScoreRange(_Frozen):
 class GradeRange(_Frozen):
     """The overall grade as far as the facts settle it; low == high when it is determined."""
 
-    low: str = Field(description="A-F: the grade at the low end of the score (red lines applied), "
-                     "or 'incomplete' when nothing can be scored.")
-    high: str = Field(description="A-F: the grade at the high end of the score (red lines applied), "
-                      "or 'incomplete'.")
+    low: str = Field(
+        description="A-F: the grade at the low end of the score (red lines applied), "
+        "or 'incomplete' when nothing can be scored."
+    )
+    high: str = Field(description="A-F: the grade at the high end of the score (red lines applied), or 'incomplete'.")
 
 
 class SettlingFact(_Frozen):
     """An unknown fact that bears on an undecided principle."""
 
     fact: str
-    narrows: float = Field(description="Points by which an answer to this fact alone can narrow the "
-                           "principle's score range, at most (its best answer for the purpose).")
+    narrows: float = Field(
+        description="Points by which an answer to this fact alone can narrow the "
+        "principle's score range, at most (its best answer for the purpose)."
+    )
     changes_verdict: bool = Field(description="True when some answer to this fact alone changes the verdict.")
 
 
@@ -73,15 +76,18 @@ class FrameworkRef(_Frozen):
     id: str
     title: str
     version: str
-    source: dict[str, str] = Field(default_factory=dict,
-                                   description="The document the framework encodes (title, publisher, date, url).")
+    source: dict[str, str] = Field(
+        default_factory=dict, description="The document the framework encodes (title, publisher, date, url)."
+    )
 
 
 class DeploymentInfo(_Frozen):
     name: str
     jurisdiction: str | None = None
-    legal_orders: tuple[str, ...] | None = Field(default=None, description="The legal orders the description "
-                                                 "says bind the programme; references to others are not shown.")
+    legal_orders: tuple[str, ...] | None = Field(
+        default=None,
+        description="The legal orders the description says bind the programme; references to others are not shown.",
+    )
     operator: str | None = None
     technology: str | None = None
     period: str | None = None
@@ -98,7 +104,8 @@ class FactUsed(_Frozen):
     label: str
     value: bool | int | str | dict[str, int] = Field(
         description="The answer ({at_least, at_most} or {about} for a number within bounds, {hours} or {days} "
-        "for a period), or 'undisclosed', 'not_applicable', 'unknown'.")
+        "for a period), or 'undisclosed', 'not_applicable', 'unknown'."
+    )
     display: str = Field(description="The value in plain words.")
     sources: list[str]
     note: str | None = None
@@ -106,8 +113,9 @@ class FactUsed(_Frozen):
     aspect: str | None = Field(default=None, description="'law' or 'practice' for a fact stating both, else null.")
     pinpoints: dict[str, str] = Field(default_factory=dict, description="Source id -> where in it (page, para).")
     contested_by: list[str] = Field(default_factory=list, description="Sources in which the operator contests it.")
-    counted: bool = Field(default=True, description="False when the fact is below the evidence threshold: shown, "
-                          "but treated as unknown.")
+    counted: bool = Field(
+        default=True, description="False when the fact is below the evidence threshold: shown, but treated as unknown."
+    )
 
 
 class Finding(_Frozen):
@@ -119,13 +127,19 @@ class Finding(_Frozen):
     severity: str
     weight: int
     red_line: bool
-    decisive: bool = Field(description="True when not meeting this rule fails its principle (red lines are "
-                           "decisive too, and also cap the grade).")
-    best: Status = Field(description="The best status the rule can still take whatever the unknown facts are "
-                         "(equal to status when decided).")
+    decisive: bool = Field(
+        description="True when not meeting this rule fails its principle (red lines are "
+        "decisive too, and also cap the grade)."
+    )
+    best: Status = Field(
+        description="The best status the rule can still take whatever the unknown facts are "
+        "(equal to status when decided)."
+    )
     worst: Status = Field(description="The worst status the rule can still take.")
-    possible: list[Status] = Field(description="Every status the rule can still take, best first (met, "
-                                   "partial, not_applicable, not_met); one when decided.")
+    possible: list[Status] = Field(
+        description="Every status the rule can still take, best first (met, "
+        "partial, not_applicable, not_met); one when decided."
+    )
     rationale: str
     requirement: list[str] = Field(description="What the rule requires, as plain-words lines.")
     explanation: str = Field(description="One sentence on why this status was given.")
@@ -143,17 +157,19 @@ class PrincipleResult(_Frozen):
     title: str
     demand: str
     source_locator: str | None = Field(default=None, description="Where the principle stands in the source.")
-    score: ScoreRange | None = Field(description="0-100 as a range over the unknown facts; null when no rule "
-                                     "of the principle applies.")
+    score: ScoreRange | None = Field(
+        description="0-100 as a range over the unknown facts; null when no rule of the principle applies."
+    )
     verdict: Verdict
     verdict_reason: str = Field(description="One sentence on why this verdict was given.")
-    applies: bool | None = Field(description="Whether the principle applies; null when that depends on "
-                                 "unknown facts.")
+    applies: bool | None = Field(description="Whether the principle applies; null when that depends on unknown facts.")
     coverage: float = Field(description="Share (0-1) of the applicable rule weight that could be decided.")
     counts: dict[str, int] = Field(description="Number of rules with each status.")
-    to_settle: list[SettlingFact] = Field(description="For a principle whose verdict is open (falls_short or "
-                                          "insufficient_information): the unknown facts its undecided rules "
-                                          "need, most settling first. Empty otherwise.")
+    to_settle: list[SettlingFact] = Field(
+        description="For a principle whose verdict is open (falls_short or "
+        "insufficient_information): the unknown facts its undecided rules "
+        "need, most settling first. Empty otherwise."
+    )
 
 
 class InformationGap(_Frozen):
@@ -162,11 +178,16 @@ class InformationGap(_Frozen):
     undisclosed: bool = Field(description="True when the operator keeps it secret, not merely unknown.")
     principles: list[str]
     rules: list[str]
-    narrows: float = Field(description="Points by which an answer to this fact alone can narrow the overall "
-                           "score range, at most. The gaps are listed in decreasing order of this.")
+    narrows: float = Field(
+        description="Points by which an answer to this fact alone can narrow the overall "
+        "score range, at most. The gaps are listed in decreasing order of this."
+    )
     settles: list[str] = Field(description="Principles whose verdict some answer to this fact alone changes.")
-    known_as: str | None = Field(default=None, description="Set when the fact is known, but only as reported or "
-                                 "alleged, below the evidence threshold of this audit.")
+    known_as: str | None = Field(
+        default=None,
+        description="Set when the fact is known, but only as reported or "
+        "alleged, below the evidence threshold of this audit.",
+    )
 
 
 class SourceInfo(_Frozen):
@@ -190,21 +211,26 @@ class AuditResult(_Frozen):
     input_sha256: str
     frameworks: list[FrameworkRef]
     deployment: DeploymentInfo
-    score: ScoreRange | None = Field(description="0-100 as a range: the mean of the principle scores, each "
-                                     "end from the same end of each principle; null when nothing can be scored.")
+    score: ScoreRange | None = Field(
+        description="0-100 as a range: the mean of the principle scores, each "
+        "end from the same end of each principle; null when nothing can be scored."
+    )
     grade: GradeRange
     grade_capped: bool = Field(description="True when a crossed red line lowered the grade.")
     red_lines_crossed: list[str]
-    red_lines_open: list[str] = Field(description="Red-line rules not decided that could still be crossed; "
-                                      "they cap the low end of the grade.")
+    red_lines_open: list[str] = Field(
+        description="Red-line rules not decided that could still be crossed; they cap the low end of the grade."
+    )
     counts: dict[str, int] = Field(description="Number of rules with each status, over the whole audit.")
     principles: list[PrincipleResult]
     findings: list[Finding]
     information_gaps: list[InformationGap]
     sources: list[SourceInfo]
     scoring: dict[str, Any]
-    evidence: str = Field(default="reported", description="The evidence threshold: the weakest standing a fact "
-                          "could have and still decide rules.")
+    evidence: str = Field(
+        default="reported",
+        description="The evidence threshold: the weakest standing a fact could have and still decide rules.",
+    )
 
 
 class BatchResult(_Frozen):

@@ -18,8 +18,7 @@ LIMIT = 6
 RED_LINES_TITLE = "Red lines crossed"
 NO_RED_LINE = "None of the red-line rules is shown to be broken."
 NO_GAP = "No rule is shown to be unmet on established facts."
-ATTRIBUTED_NOTE = ("These rest on facts that are reported or alleged, not established; each says whose account "
-                   "it is.")
+ATTRIBUTED_NOTE = "These rest on facts that are reported or alleged, not established; each says whose account it is."
 
 
 @dataclass(frozen=True)
@@ -34,10 +33,14 @@ class Gap:
 
     @property
     def tags(self) -> str:
-        """'Not met, critical, red line': the status, the severity, and whether it is a red line."""
+        """'Not met, critical, red line': the status, the severity, and whether it is a red line or decisive."""
         f = self.finding
         weak = f", {f.standing}" if not established(f) else ""
-        return f"{status_label(f.status)}, {f.severity}" + (", red line" if f.red_line else "") + weak
+        return (
+            f"{status_label(f.status)}, {f.severity}"
+            + (", red line" if f.red_line else ", decisive" if f.decisive else "")
+            + weak
+        )
 
 
 @dataclass(frozen=True)
@@ -52,15 +55,17 @@ class Headline:
     def others_title(self) -> str:
         """'Other serious gaps (6 of 22)' after red lines, 'Most serious gaps' when there are none."""
         title = ("Other serious gaps" if self.red_lines else "Most serious gaps") + " on established facts"
-        return title + (f" ({len(self.others)} of {self.others_total})" if self.others_total > len(self.others)
-                        else "")
+        return title + (f" ({len(self.others)} of {self.others_total})" if self.others_total > len(self.others) else "")
 
     @property
     def attributed_title(self) -> str:
         """The gaps that rest on reported or alleged facts, listed apart from the established ones."""
         title = "Gaps resting on reported or alleged facts"
-        return title + (f" ({len(self.attributed)} of {self.attributed_total})"
-                        if self.attributed_total > len(self.attributed) else "")
+        return title + (
+            f" ({len(self.attributed)} of {self.attributed_total})"
+            if self.attributed_total > len(self.attributed)
+            else ""
+        )
 
     @property
     def rules(self) -> list[str]:
@@ -77,8 +82,13 @@ def headline(result: AuditResult, limit: int = LIMIT) -> Headline:
     weak = [f for f in rest if not established(f)]
     # One page holds both lists: attributed sentences are longer, so together they show two gaps fewer.
     shown = sure[:limit]
-    return Headline(red_lines=tuple(map(Gap, crossed)), others=tuple(map(Gap, shown)), others_total=len(sure),
-                    attributed=tuple(map(Gap, weak[:max(0, limit - 2 - len(shown))])), attributed_total=len(weak))
+    return Headline(
+        red_lines=tuple(map(Gap, crossed)),
+        others=tuple(map(Gap, shown)),
+        others_total=len(sure),
+        attributed=tuple(map(Gap, weak[: max(0, limit - 2 - len(shown))])),
+        attributed_total=len(weak),
+    )
 
 
 def established(finding: Finding) -> bool:

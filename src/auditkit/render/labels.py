@@ -60,8 +60,9 @@ SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 def worst_gaps(findings: list[Finding], limit: int | None = None) -> list[Finding]:
     """Findings not met or partly met, red lines first, then by severity and weight."""
     gaps = [f for f in findings if f.status in (Status.NOT_MET, Status.PARTIAL)]
-    gaps.sort(key=lambda f: (not f.red_line, f.status is Status.PARTIAL, SEVERITY_ORDER.get(f.severity, 9),
-                             -f.weight, f.rule))
+    gaps.sort(
+        key=lambda f: (not f.red_line, f.status is Status.PARTIAL, SEVERITY_ORDER.get(f.severity, 9), -f.weight, f.rule)
+    )
     return gaps if limit is None else gaps[:limit]
 
 
@@ -111,8 +112,10 @@ def grade_sentence(result: AuditResult, dash: str = "-") -> str:
     if cap:
         notes.append(cap)
     elif result.red_lines_open and result.grade.low != result.grade.high:
-        notes.append(f"red line{'s' if len(result.red_lines_open) > 1 else ''} "
-                     f"{', '.join(result.red_lines_open)} could still be crossed")
+        notes.append(
+            f"red line{'s' if len(result.red_lines_open) > 1 else ''} "
+            f"{', '.join(result.red_lines_open)} could still be crossed"
+        )
     if not notes:
         return out
     if result.grade.low != result.grade.high:
@@ -136,6 +139,7 @@ def settle_text(result: AuditResult, limit: int = 3) -> list[str]:
 def fact_phrase(path: str) -> str:
     """What to establish about a fact, in words: 'whether the legal instrument is published'."""
     from auditkit.model.catalog import catalogue
+
     info = catalogue().get(path)
     if info is None:
         return path

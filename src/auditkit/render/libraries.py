@@ -35,15 +35,27 @@ from collections.abc import Callable
 from types import ModuleType
 
 LDCONFIG = "/sbin/ldconfig"
-_MACHINE_ABI = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit", "sparc64-64": "libc6,64bit",
-                "s390x-64": "libc6,64bit", "ia64-64": "libc6,IA-64"}
+_MACHINE_ABI = {
+    "x86_64-64": "libc6,x86-64",
+    "ppc64-64": "libc6,64bit",
+    "sparc64-64": "libc6,64bit",
+    "s390x-64": "libc6,64bit",
+    "ia64-64": "libc6,IA-64",
+}
 
 
 def ldconfig_listing() -> bytes:
     """The output of ``ldconfig -p`` (the loader's cache), or b"" when it cannot be had."""
     try:
-        done = subprocess.run([LDCONFIG, "-p"], stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, env={"LC_ALL": "C", "LANG": "C"}, check=False, timeout=10)
+        done = subprocess.run(
+            [LDCONFIG, "-p"],
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            env={"LC_ALL": "C", "LANG": "C"},
+            check=False,
+            timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return b""
     return done.stdout if done.returncode == 0 else b""
@@ -91,4 +103,5 @@ def import_weasyprint(listing: Callable[[], bytes] = ldconfig_listing) -> Module
         finally:
             ctypes.util.find_library = stock
     import weasyprint  # noqa: F401 - imported for sys.modules
+
     return sys.modules["weasyprint"]

@@ -39,17 +39,25 @@ def _cover(view: dict[str, Any]) -> list[str]:
     c = view["cover"]
     out = [f"# Human-rights audit: {text(c['name'])}", ""]
     if c["hypothetical"]:
-        out += [("> **HYPOTHETICAL PROGRAMME**: invented for teaching or comparison; it describes no real "
-                 "deployment."), ""]
+        out += [
+            ("> **HYPOTHETICAL PROGRAMME**: invented for teaching or comparison; it describes no real deployment."),
+            "",
+        ]
     score = f"score {c['score']} of 100" if c["score"] != "no score" else "no score"
     notes = [f"undetermined: {c['undecided']}"] if c["grade_open"] else []
     notes += [c["cap"]] if c["cap"] else []
     notes += [f"{c['decided']} of {c['total']} rules decided"] if not c["grade_open"] else []
     out += [f"**Overall grade {text(c['grade'])}**, {score} ({text('; '.join(notes))})", "", "| | |", "|---|---|"]
-    rows = [("Jurisdiction", c["jurisdiction"] or "not given"), ("Operator", c["operator"] or "not given"),
-            ("Technology", c["technology"]), ("Period", c["period"]), ("Audit date", c["audit_date"]),
-            ("Framework", c["frameworks"]), ("Auditor", c["auditor"]),
-            ("Input", f"{c['input_file']} (SHA-256 {c['sha256']})")]
+    rows = [
+        ("Jurisdiction", c["jurisdiction"] or "not given"),
+        ("Operator", c["operator"] or "not given"),
+        ("Technology", c["technology"]),
+        ("Period", c["period"]),
+        ("Audit date", c["audit_date"]),
+        ("Framework", c["frameworks"]),
+        ("Auditor", c["auditor"]),
+        ("Input", f"{c['input_file']} (SHA-256 {c['sha256']})"),
+    ]
     out += [f"| {k} | {cell(v)} |" for k, v in rows if v]
     if c["description"]:
         out += ["", text(c["description"])]
@@ -61,53 +69,85 @@ def _summary(view: dict[str, Any]) -> list[str]:
     score = f", with an overall score of **{c['score']}** out of 100" if c["score"] != "no score" else ""
     undetermined = f" (undetermined: {c['undecided']})" if c["grade_open"] else ""
     cap = f"; {c['cap']}" if c["cap"] else ""
-    ranged = ("; a range shows what the missing facts leave open, and no answer to them can take the score "
-              "outside it") if c["grade_open"] else ""
-    out = ["## Executive summary", "",
-           (f"{text(c['name'])} receives grade **{text(c['grade'])}**{undetermined}{score}{text(cap)}. "
-            f"{s['decided']} of {s['total']} rules could be decided from the facts{ranged}."), "",
-           "| Principle | Score | Verdict | Decided |", "|---|---:|---|---:|"]
-    out += [f"| {cell(p['id'] + ' ' + p['title'])} | {p['score']} | {p['verdict_label']} | {p['coverage']} |"
-            for p in view["principles"]]
+    ranged = (
+        ("; a range shows what the missing facts leave open, and no answer to them can take the score outside it")
+        if c["grade_open"]
+        else ""
+    )
+    out = [
+        "## Executive summary",
+        "",
+        (
+            f"{text(c['name'])} receives grade **{text(c['grade'])}**{undetermined}{score}{text(cap)}. "
+            f"{s['decided']} of {s['total']} rules could be decided from the facts{ranged}."
+        ),
+        "",
+        "| Principle | Score | Verdict | Decided |",
+        "|---|---:|---|---:|",
+    ]
+    out += [
+        f"| {cell(p['id'] + ' ' + p['title'])} | {p['score']} | {p['verdict_label']} | {p['coverage']} |"
+        for p in view["principles"]
+    ]
     out += ["", f"### {s['red_lines_title']}", ""]
-    out += [f"- **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}" for g in s["red_lines"]] \
-        or [s["no_red_line"]]
+    out += [f"- **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}" for g in s["red_lines"]] or [
+        s["no_red_line"]
+    ]
     out += ["", f"### {s['gaps_title']}", ""]
-    out += [f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
-            for i, g in enumerate(s["gaps"], start=1)] or [s["no_gap"]]
+    out += [
+        f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
+        for i, g in enumerate(s["gaps"], start=1)
+    ] or [s["no_gap"]]
     if s["attributed"]:
         out += ["", f"### {s['attributed_title']}", "", s["attributed_note"], ""]
-        out += [f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
-                for i, g in enumerate(s["attributed"], start=1)]
+        out += [
+            f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
+            for i, g in enumerate(s["attributed"], start=1)
+        ]
     return out + [""]
 
 
 def _finding(f: dict[str, Any]) -> list[str]:
-    red = ", **red line**" if f["red_line"] else ""
-    out = [f"#### {f['rule']} {text(f['title'])}", "",
-           f"**{f['status_label']}**, severity {f['severity']}, weight {f['weight']}{red}", "",
-           text(f["explanation"]) + _refs(f["refs"]), ""]
+    red = ", **red line**" if f["red_line"] else ", **decisive**" if f["decisive"] else ""
+    out = [
+        f"#### {f['rule']} {text(f['title'])}",
+        "",
+        f"**{f['status_label']}**, severity {f['severity']}, weight {f['weight']}{red}",
+        "",
+        text(f["explanation"]) + _refs(f["refs"]),
+        "",
+    ]
     if f["facts"]:
         out += [f"{f['facts_label']}:", ""]
-        out += [f"- {text(u['label_cap'])}: **{text(u['display'])}**{_refs(u['refs'])}"
-                + (f" ({text(u['pins'])})" if u["pins"] else "")
-                + (f" ({text(u['note'])})" if u["note"] else "") for u in f["facts"]]
+        out += [
+            f"- {text(u['label_cap'])}: **{text(u['display'])}**{_refs(u['refs'])}"
+            + (f" ({text(u['pins'])})" if u["pins"] else "")
+            + (f" ({text(u['note'])})" if u["note"] else "")
+            for u in f["facts"]
+        ]
         out.append("")
     if f["missing"]:
         out += ["Missing facts:", ""]
-        out += [f"- {text(m['question'])} ({markdown_code(m['path'])})" + (" **Kept secret by the operator.**"
-                                                              if m["undisclosed"] else "") for m in f["missing"]]
+        out += [
+            f"- {text(m['question'])} ({markdown_code(m['path'])})"
+            + (" **Kept secret by the operator.**" if m["undisclosed"] else "")
+            for m in f["missing"]
+        ]
         out.append("")
     out += ["Requirement:", ""]
     out += ["  " * line["depth"] + f"- {text(line['text'])}" for line in f["requirement"]]
     out.append("")
     if f["remedy"]:
-        label = "Proposed amendment" if f["status"] != "unknown" else \
-            "Proposed amendment, should the facts show the rule is not met"
+        label = (
+            "Proposed amendment"
+            if f["status"] != "unknown"
+            else "Proposed amendment, should the facts show the rule is not met"
+        )
         out += [f"> **{label}**", ">", f"> {text(f['remedy'])}", ""]
     if f["references"]:
-        refs = "; ".join(f"[{text(r['text'])}]({_url(r['url'])})" if r["url"] else text(r["text"])
-                         for r in f["references"])
+        refs = "; ".join(
+            f"[{text(r['text'])}]({_url(r['url'])})" if r["url"] else text(r["text"]) for r in f["references"]
+        )
         out += [f"References: {refs}", ""]
     return out
 
@@ -123,19 +163,30 @@ def _settle(p: dict[str, Any]) -> str:
 def _principles(view: dict[str, Any]) -> list[str]:
     out = ["## Findings by principle", ""]
     for p in view["principles"]:
-        out += [f"### {p['id']} {text(p['title'])}", "", f"> {text(p['demand'])}", ">",
-                f"> — {text(p['citation'])}", "",
-                f"**{p['verdict_label']}**: "
-                + ("no score" if p["score"] == "no score" else f"score {p['score']}")
-                + (f", {p['decided']}" if p["decided"] else "")
-                + f" ({p['counts']}).", "", text(p["reason"]) + _settle(p), ""]
+        out += [
+            f"### {p['id']} {text(p['title'])}",
+            "",
+            f"> {text(p['demand'])}",
+            ">",
+            f"> — {text(p['citation'])}",
+            "",
+            f"**{p['verdict_label']}**: "
+            + ("no score" if p["score"] == "no score" else f"score {p['score']}")
+            + (f", {p['decided']}" if p["decided"] else "")
+            + f" ({p['counts']}).",
+            "",
+            text(p["reason"]) + _settle(p),
+            "",
+        ]
         for f in p["findings"]:
             out += _finding(f)
         if p["not_applicable"]:
             count = len(p["not_applicable"])
             out += [f"**Not applicable to this programme ({count} rule{'s' if count != 1 else ''})**", ""]
-            out += [f"- **{f['rule']}** {text(f['title'])}: {text(f['explanation'])}{_refs(f['refs'])}"
-                    for f in p["not_applicable"]]
+            out += [
+                f"- **{f['rule']}** {text(f['title'])}: {text(f['explanation'])}{_refs(f['refs'])}"
+                for f in p["not_applicable"]
+            ]
             out.append("")
     return out
 
@@ -144,25 +195,41 @@ def _gaps(view: dict[str, Any]) -> list[str]:
     out = ["## Information gaps: questions for the operator", ""]
     if not view["gaps"]:
         return out + ["Every fact the rules need was established.", ""]
-    out += [("These facts could not be established, so the rules that need them stay undecided. Each is "
+    out += [
+        (
+            "These facts could not be established, so the rules that need them stay undecided. Each is "
             "worded as a question to put to the operator, for example in a freedom-of-information request. They "
             "are listed in the order that settles the most: first the answers that can narrow the overall score "
             "range furthest. Questions marked **undisclosed** concern facts the operator is known to keep "
-            "secret."), ""]
+            "secret."
+        ),
+        "",
+    ]
     if view["summary"]["settle"]:
-        out += ["### What would settle the open verdicts", "",
-                ("For each principle the facts leave open, the unknown facts whose answers narrow its score range "
-                 "most. The questions below follow the same order."), ""]
-        out += [f"- To settle **{p['id']}** ({p['verdict_label'].lower()}), establish: {text('; '.join(p['facts']))}"
-                + (f" (and {p['more']} more)" if p["more"] else "") + "." for p in view["summary"]["settle"]]
+        out += [
+            "### What would settle the open verdicts",
+            "",
+            (
+                "For each principle the facts leave open, the unknown facts whose answers narrow its score range "
+                "most. The questions below follow the same order."
+            ),
+            "",
+        ]
+        out += [
+            f"- To settle **{p['id']}** ({p['verdict_label'].lower()}), establish: {text('; '.join(p['facts']))}"
+            + (f" (and {p['more']} more)" if p["more"] else "")
+            + "."
+            for p in view["summary"]["settle"]
+        ]
         out += ["", "### Questions", ""]
     for q in view["gaps"]:
         mark = " **(undisclosed)**" if q["undisclosed"] else ""
         settles = f"; an answer could settle the verdict of {', '.join(q['settles'])}" if q["settles"] else ""
-        narrows = f"; can narrow the overall score range by up to {q['narrows']} points" \
-            if q["narrows"] != "0" else ""
-        out.append(f"- **Q{q['number']}.** {text(q['question'])}{mark} (fact {markdown_code(q['fact'])}; needed by "
-                   f"{', '.join(q['rules'])} ({', '.join(q['principles'])}){settles}{narrows})")
+        narrows = f"; can narrow the overall score range by up to {q['narrows']} points" if q["narrows"] != "0" else ""
+        out.append(
+            f"- **Q{q['number']}.** {text(q['question'])}{mark} (fact {markdown_code(q['fact'])}; needed by "
+            f"{', '.join(q['rules'])} ({', '.join(q['principles'])}){settles}{narrows})"
+        )
     return out + [""]
 
 
@@ -170,15 +237,26 @@ def _methodology(view: dict[str, Any]) -> list[str]:
     m, c = view["methodology"], view["cover"]
     out = ["## Methodology", ""]
     out += [text(m["intro"]), ""] + [f"- {text(item)}" for item in m["bullets"]] + [""]
-    rows = [("Principle met at", f"{m['met_at']} or more"), ("Partially met at", f"{m['partially_met_at']} or more"),
-            ("Insufficient information", "only while the principle could still be met, or not apply"),
-            ("Grades", f"{m['grades']}; F below; each end of the score range graded"), ("Grade when a red line is crossed", f"at most {m['red_line_grade']}"),
-            *(("Rule set", f"{f['title']} ({f['id']}), version {f['version']}") for f in view["frameworks"]),
-            ("auditkit version", c["version"]), ("Input file", c["input_file"]), ("Input SHA-256", c["sha256"])]
+    rows = [
+        ("Principle met at", f"{m['met_at']} or more"),
+        ("Partially met at", f"{m['partially_met_at']} or more"),
+        ("Insufficient information", "only while the principle could still be met, or not apply"),
+        ("Grades", f"{m['grades']}; F below; each end of the score range graded"),
+        ("Grade when a red line is crossed", f"at most {m['red_line_grade']}"),
+        *(("Rule set", f"{f['title']} ({f['id']}), version {f['version']}") for f in view["frameworks"]),
+        ("auditkit version", c["version"]),
+        ("Input file", c["input_file"]),
+        ("Input SHA-256", c["sha256"]),
+    ]
     out += ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows), ""]
     command = markdown_code(f"auditkit audit {c['input_file']} --format json")
-    out += [(f"The full audit result as JSON is produced by {command}; "
-             "the SHA-256 above identifies the exact input file audited."), ""]
+    out += [
+        (
+            f"The full audit result as JSON is produced by {command}; "
+            "the SHA-256 above identifies the exact input file audited."
+        ),
+        "",
+    ]
     return out
 
 
@@ -194,8 +272,13 @@ def _sources(view: dict[str, Any]) -> list[str]:
             parts.append(text(s["note"]))
         out += [" ".join(parts), ""]
     if view["sources_more"]:
-        out += [(f"… and {view['sources_more']} more sources, not listed here; the full list is in the audit's "
-                 "JSON result."), ""]
+        out += [
+            (
+                f"… and {view['sources_more']} more sources, not listed here; the full list is in the audit's "
+                "JSON result."
+            ),
+            "",
+        ]
     return out if view["sources"] else out + ["The deployment file declares no sources.", ""]
 
 
@@ -204,34 +287,60 @@ def _brief(view: dict[str, Any]) -> list[str]:
     questions for the operator, and how to get the full report."""
     c = view["cover"]
     cover = _cover(view)
-    out = cover[:cover.index("| | |")]
+    out = cover[: cover.index("| | |")]
     out += ["| | |", "|---|---|"]
-    rows = [("Jurisdiction", c["jurisdiction"] or "not given"), ("Operator", c["operator"] or "not given"),
-            ("Technology", c["technology"]), ("Period", c["period"]), ("Audit date", c["audit_date"]),
-            ("Framework", c["frameworks"])]
+    rows = [
+        ("Jurisdiction", c["jurisdiction"] or "not given"),
+        ("Operator", c["operator"] or "not given"),
+        ("Technology", c["technology"]),
+        ("Period", c["period"]),
+        ("Audit date", c["audit_date"]),
+        ("Framework", c["frameworks"]),
+    ]
     out += [f"| {k} | {cell(v)} |" for k, v in rows if v] + [""]
     summary = _summary(view)
     table = summary.index("| Principle | Score | Verdict | Decided |")
     gaps = summary.index(f"### {view['summary']['red_lines_title']}")
-    out += [summary[2], "", "## Principle by principle", "", *summary[table:gaps], "## What falls short", "",
-            *summary[gaps:]]
+    out += [
+        summary[2],
+        "",
+        "## Principle by principle",
+        "",
+        *summary[table:gaps],
+        "## What falls short",
+        "",
+        *summary[gaps:],
+    ]
     out += ["## Questions for the operator", ""]
     questions, total = view["questions"], view["questions_total"]
     if questions:
-        out += [f"{total} fact{'s' if total != 1 else ''} could not be established. The {len(questions)} that "
-                "matter most" + (" (numbered as in the full report):" if total > len(questions) else ":"), ""]
-        out += [f"- **Q{q['number']}.** {text(q['question'])}" + (" **(undisclosed)**" if q["undisclosed"] else "")
-                + f" Needed by {', '.join(q['rules'])}." for q in questions]
+        out += [
+            f"{total} fact{'s' if total != 1 else ''} could not be established. The {len(questions)} that "
+            "matter most" + (" (numbered as in the full report):" if total > len(questions) else ":"),
+            "",
+        ]
+        out += [
+            f"- **Q{q['number']}.** {text(q['question'])}"
+            + (" **(undisclosed)**" if q["undisclosed"] else "")
+            + f" Needed by {', '.join(q['rules'])}."
+            for q in questions
+        ]
     else:
         out.append("Every fact the rules need was established.")
     out += ["", "## Sources cited above", ""]
     out += _sources(view)[2:] if view["sources"] else ["The gaps above cite no source.", ""]
-    out += ["## The full report", "",
-            (f"This brief is cut from a full report that gives, for each of the {view['rules_total']} rules, the "
-             "facts that decided it, their sources and an amendment ready to propose; all "
-             f"{view['questions_total']} questions for the operator; the method; and all {view['sources_total']} "
-             f"sources. To produce it: `{view['full_command']}` (auditkit {c['version']}; input "
-             f"{text(c['input_file'])}, SHA-256 {c['sha256']})."), ""]
+    out += [
+        "## The full report",
+        "",
+        (
+            f"This brief is cut from a full report that gives, for each of the {view['rules_total']} rules, the "
+            "facts that decided it, their sources and an amendment ready to propose; all "
+            f"{view['questions_total']} questions for the operator; the method; and all {view['sources_total']} "
+            f"sources. To produce it: `{view['full_command']}` (auditkit {c['version']}; input "
+            f"{text(c['input_file'])}, SHA-256 {c['sha256']})."
+        ),
+        "",
+    ]
     return out
 
 

@@ -100,12 +100,28 @@ def _attachments(result: AuditResult, options: RenderOptions, when: datetime, fe
     import_weasyprint()
     from weasyprint import Attachment  # type: ignore[import-untyped]
 
-    files = [(result.input_file, options.input_bytes, "The deployment description that was audited", "Source"),
-             (json_attachment_name(result), jsonout.render(result, options),
-              "The audit result as JSON (auditkit audit --format json)", "Data")]
-    return [Attachment(file_obj=io.BytesIO(data), name=name, description=text, created=when, modified=when,
-                       relationship=relation, url_fetcher=fetcher)
-            for name, data, text, relation in files if data]
+    files = [
+        (result.input_file, options.input_bytes, "The deployment description that was audited", "Source"),
+        (
+            json_attachment_name(result),
+            jsonout.render(result, options),
+            "The audit result as JSON (auditkit audit --format json)",
+            "Data",
+        ),
+    ]
+    return [
+        Attachment(
+            file_obj=io.BytesIO(data),
+            name=name,
+            description=text,
+            created=when,
+            modified=when,
+            relationship=relation,
+            url_fetcher=fetcher,
+        )
+        for name, data, text, relation in files
+        if data
+    ]
 
 
 def _fast_subsetting() -> bool:
@@ -113,6 +129,7 @@ def _fast_subsetting() -> bool:
     with a warning, so the fonts are then embedded whole instead (a larger file, the same pages)."""
     import_weasyprint()
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # type: ignore[import-untyped]
+
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
@@ -149,9 +166,12 @@ def render(result: AuditResult, options: RenderOptions) -> bytes:
     base = templates_folder().as_uri() + "/"
     identifier = hashlib.sha256(f"auditkit:{result.input_sha256}:{options.page_size}".encode()).hexdigest()[:32]
     with source_date_epoch(when):
-        document = weasyprint.HTML(string=text, base_url=base, url_fetcher=fetcher).render(
-            pdf_variant=PDF_VARIANT)
+        document = weasyprint.HTML(string=text, base_url=base, url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
         data: bytes = document.write_pdf(
-            pdf_identifier=identifier.encode("ascii"), pdf_variant=PDF_VARIANT, full_fonts=not _fast_subsetting(),
-            attachments=_attachments(result, options, when, fetcher), finisher=scope_table_headers)
+            pdf_identifier=identifier.encode("ascii"),
+            pdf_variant=PDF_VARIANT,
+            full_fonts=not _fast_subsetting(),
+            attachments=_attachments(result, options, when, fetcher),
+            finisher=scope_table_headers,
+        )
     return data

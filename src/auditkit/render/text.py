@@ -25,8 +25,9 @@ def lines(result: AuditResult) -> list[str]:
     out.append(f"Framework: {frameworks}    Input: {result.input_file} (sha256 {result.input_sha256[:12]})")
     out.append("")
     score = "-" if result.score is None else f"{score_text(result.score)}/100"
-    out.extend(textwrap.wrap(f"Overall: grade {grade_sentence(result)}; score {score}", WIDTH,
-                             subsequent_indent="    "))
+    out.extend(
+        textwrap.wrap(f"Overall: grade {grade_sentence(result)}; score {score}", WIDTH, subsequent_indent="    ")
+    )
     out.append("")
     out.append(f"{'Principle':<44} {'Score':>9} {'Decided':>7}  Verdict")
     for p in result.principles:
@@ -34,17 +35,24 @@ def lines(result: AuditResult) -> list[str]:
         decided = "-" if p.verdict is Verdict.NOT_APPLICABLE else f"{p.coverage:.0%}"
         shown = "-" if p.score is None else score_text(p.score)
         out.append(f"{name[:44]:<44} {shown:>9} {decided:>7}  {verdict_label(p.verdict)}")
-    out.extend(textwrap.wrap("(Score: low-high, the range the unknown facts leave open. Decided: the share of the "
-                             "principle's rule weight the known facts decide.)", WIDTH))
+    out.extend(
+        textwrap.wrap(
+            "(Score: low-high, the range the unknown facts leave open. Decided: the share of the "
+            "principle's rule weight the known facts decide.)",
+            WIDTH,
+        )
+    )
     settle = settle_text(result)
     if settle:
         out.append("")
         for line in settle:
             out.extend(textwrap.wrap(line, WIDTH, subsequent_indent="    "))
     head = headline(result)
-    for title, gaps, empty in ((RED_LINES_TITLE, head.red_lines, NO_RED_LINE),
-                               (head.others_title, head.others, NO_GAP),
-                               (head.attributed_title, head.attributed, "")):
+    for title, gaps, empty in (
+        (RED_LINES_TITLE, head.red_lines, NO_RED_LINE),
+        (head.others_title, head.others, NO_GAP),
+        (head.attributed_title, head.attributed, ""),
+    ):
         if not gaps and not empty:
             continue
         out += ["", f"{title}:"]
@@ -57,8 +65,10 @@ def lines(result: AuditResult) -> list[str]:
     unknown = len(result.information_gaps)
     if unknown:
         out.append("")
-        out.append(f"{unknown} facts could not be established; 'auditkit audit FILE --format md' lists them "
-                   "as questions for the operator.")
+        out.append(
+            f"{unknown} facts could not be established; 'auditkit audit FILE --format md' lists them "
+            "as questions for the operator."
+        )
     return out
 
 

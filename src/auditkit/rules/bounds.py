@@ -142,8 +142,16 @@ def possible(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
 
 
 def _enumerate(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
-    tests = {p: [leaf for c in (rule.applies_when, rule.met_when, rule.partial_when) if c is not None
-                 for leaf in leaves(c) if leaf["fact"] == p] for p in rule.facts}
+    tests = {
+        p: [
+            leaf
+            for c in (rule.applies_when, rule.met_when, rule.partial_when)
+            if c is not None
+            for leaf in leaves(c)
+            if leaf["fact"] == p
+        ]
+        for p in rule.facts
+    }
     # Group each fact's states by what the rule's tests say of them: one try per group.
     groups: dict[str, dict[tuple[bool, ...], list[State]]] = {}
     for path in rule.facts:

@@ -44,20 +44,35 @@ TERMS_OF_ART: dict[str, str] = {
     "publicly accessible place": r"\bpublicly accessible places?\b",
     "de-identified data": r"\b(?:de-identified|anonymised|aggregated) data\b",
 }
-_NUMBER = (r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|"
-           r"fifteen|twenty|thirty|sixty|ninety)")
+_NUMBER = (
+    r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|"
+    r"fifteen|twenty|thirty|sixty|ninety)"
+)
 #: A figure in a remedy: a number with a unit of time, or a frequency (once a year, every quarter).
-FIGURE = re.compile(rf"\b{_NUMBER}\s+(?:hours?|days?|weeks?|months?|years?)\b"
-                    r"|\bonce a (?:year|month|week)\b|\b(?:each|every) (?:year|quarter|month)\b", re.IGNORECASE)
+FIGURE = re.compile(
+    rf"\b{_NUMBER}\s+(?:hours?|days?|weeks?|months?|years?)\b"
+    r"|\bonce a (?:year|month|week)\b|\b(?:each|every) (?:year|quarter|month)\b",
+    re.IGNORECASE,
+)
 
 CASE_SOURCE = "rule-case"
 
 
 def case_deployment(facts: dict[str, Any]) -> Deployment:
     """A minimal Deployment holding the given facts (path -> value), each citing one dummy source."""
-    doc: dict[str, Any] = {"format_version": 2, "deployment": {"name": "rule case"},
-                           "sources": [{"id": CASE_SOURCE, "kind": "official_record", "publisher": "auditkit",
-                                        "title": "rule case", "date": "2020"}]}
+    doc: dict[str, Any] = {
+        "format_version": 2,
+        "deployment": {"name": "rule case"},
+        "sources": [
+            {
+                "id": CASE_SOURCE,
+                "kind": "official_record",
+                "publisher": "auditkit",
+                "title": "rule case",
+                "date": "2020",
+            }
+        ],
+    }
     for path, value in facts.items():
         section, name = path.split(".", 1)
         doc.setdefault(section, {})[name] = _case_fact(value)
@@ -85,8 +100,10 @@ def check_case(rule: Rule, case: dict[str, Any]) -> str | None:
     if status.value != case["expect"]:
         return f"case '{case['name']}' expects {case['expect']} but gives {status.value}"
     if "missing" in case and sorted(outcome.missing) != sorted(case["missing"]):
-        return (f"case '{case['name']}' expects missing {sorted(case['missing'])} "
-                f"but the rule reports {sorted(outcome.missing)}")
+        return (
+            f"case '{case['name']}' expects missing {sorted(case['missing'])} "
+            f"but the rule reports {sorted(outcome.missing)}"
+        )
     return None
 
 
@@ -114,25 +131,37 @@ def lint(framework: Framework) -> list[str]:
     used = " ".join(rule.remedy for rule in framework.rules)
     for term in framework.definitions:
         if not any(re.search(rf"\b{re.escape(form)}\b", used, re.IGNORECASE) for form in (term.term, *term.forms)):
-            out.append(f"{framework.folder}/framework.yaml: definitions: '{term.term}' is defined but no "
-                       "remedy clause uses it; remove it or use it")
+            out.append(
+                f"{framework.folder}/framework.yaml: definitions: '{term.term}' is defined but no "
+                "remedy clause uses it; remove it or use it"
+            )
     return out
 
 
 def threshold_problems(rule: Rule) -> list[str]:
     """Figures a rule uses without saying where they come from, and declared figures it does not use."""
     out = []
-    numbers = {leaf[op] for cond in (rule.applies_when, rule.met_when, rule.partial_when) if cond
-               for leaf in leaves(cond) for op in ("at_most", "at_least") if op in leaf}
+    numbers = {
+        leaf[op]
+        for cond in (rule.applies_when, rule.met_when, rule.partial_when)
+        if cond
+        for leaf in leaves(cond)
+        for op in ("at_most", "at_least")
+        if op in leaf
+    }
     declared_values = {t.value for t in rule.thresholds if t.value is not None}
     for number in sorted(numbers - declared_values):
-        out.append(f"the condition compares with {number} but no threshold (with value: {number}) says where "
-                   "that figure comes from (origin: auditkit or instrument)")
+        out.append(
+            f"the condition compares with {number} but no threshold (with value: {number}) says where "
+            "that figure comes from (origin: auditkit or instrument)"
+        )
     figures = {m.group(0).lower() for m in FIGURE.finditer(rule.remedy)}
     declared = {t.figure.lower() for t in rule.thresholds}
     for figure in sorted(figures - declared):
-        out.append(f"the remedy uses the figure '{figure}' but no threshold says where it comes from "
-                   "(origin: auditkit or instrument)")
+        out.append(
+            f"the remedy uses the figure '{figure}' but no threshold says where it comes from "
+            "(origin: auditkit or instrument)"
+        )
     for t in rule.thresholds:
         if t.figure.lower() not in figures and t.value not in numbers:
             out.append(f"the threshold '{t.figure}' is used neither in the remedy nor in a condition")
@@ -142,6 +171,8 @@ def threshold_problems(rule: Rule) -> list[str]:
 def term_problems(framework: Framework, rule: Rule) -> list[str]:
     """Terms of art the rule's remedy uses that the framework's definitions clause does not define."""
     defined = {form.lower() for term in framework.definitions for form in (term.term, *term.forms)}
-    return [f"the remedy uses the term '{term}', which the framework's definitions clause does not define"
-            for term, pattern in TERMS_OF_ART.items()
-            if term.lower() not in defined and re.search(pattern, rule.remedy, re.IGNORECASE)]
+    return [
+        f"the remedy uses the term '{term}', which the framework's definitions clause does not define"
+        for term, pattern in TERMS_OF_ART.items()
+        if term.lower() not in defined and re.search(pattern, rule.remedy, re.IGNORECASE)
+    ]

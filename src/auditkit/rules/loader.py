@@ -31,27 +31,38 @@ from auditkit.yamlio import MAX_PROBLEMS, Loaded, PathKey, cap_problems, did_you
 DEFAULT_FRAMEWORK = "agora-2020"
 # Limits on what a pack may cost to load (docs/limits.md). Each is checked on the parsed data before the
 # JSON Schema, whose checking of conditions (oneOf) costs about 0.4 ms per condition.
-MAX_RULE_FILES = 150          # the bundled framework has 60; a report on 150 rules runs to about 150 pages
-MAX_RULE_DEPTH = 8            # folders inside rules/; the bundled framework uses none
-MAX_PACK_BYTES = 4 * 1024 * 1024   # all of a pack's files together; the bundled one is 110 KiB
-MAX_PACK_VALUES = 60_000      # keys and values in all files together; the bundled one has about 6,000
-MAX_RULE_CONDITIONS = 100     # conditions in one rule's applies_when, met_when and partial_when; bundled: 6
-MAX_PACK_CONDITIONS = 2_000   # conditions in all rules together; bundled: about 150
-MAX_RULE_CASES = 50           # test cases in one rule; bundled: 2 to 4
+MAX_RULE_FILES = 150  # the bundled framework has 60; a report on 150 rules runs to about 150 pages
+MAX_RULE_DEPTH = 8  # folders inside rules/; the bundled framework uses none
+MAX_PACK_BYTES = 4 * 1024 * 1024  # all of a pack's files together; the bundled one is 110 KiB
+MAX_PACK_VALUES = 60_000  # keys and values in all files together; the bundled one has about 6,000
+MAX_RULE_CONDITIONS = 100  # conditions in one rule's applies_when, met_when and partial_when; bundled: 6
+MAX_PACK_CONDITIONS = 2_000  # conditions in all rules together; bundled: about 150
+MAX_RULE_CASES = 50  # test cases in one rule; bundled: 2 to 4
 RULE_HINT = "a rule is 'key: value' lines (id, title, principle, met_when, ...); copy a bundled rule to start"
 MANIFEST_HINT = "framework.yaml is 'key: value' lines (id, title, version, source, scoring, principles)"
 _TESTS = ("is", "in", "at_most", "at_least", "disclosed")
 _CONDITION_KEYS = ("all", "any", "not", "fact", *_TESTS)
-_CONDITION_FORM = ("expected {all: [...]}, {any: [...]}, {not: ...} or "
-                   "{fact: section.name, is|in|at_most|at_least|disclosed: ...}")
-_TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
-               "array": "a list", "object": "a section of 'key: value' lines", "null": "empty"}
-_PATTERN_WORDS = {"id": "use capital letters, digits and '-', such as P7-01",
-                  "framework_id": "use lowercase letters, digits and '-', such as agora-2020",
-                  "version": "write it like \"1.0\", in quotes", "url": "write a web address starting with https://",
-                  "fact": "write section.name, such as retention.max_days",
-                  "legal_order": "write international, council_of_europe, eu, civil_society or national: and a "
-                                 "two-letter country code, such as national:RU"}
+_CONDITION_FORM = (
+    "expected {all: [...]}, {any: [...]}, {not: ...} or {fact: section.name, is|in|at_most|at_least|disclosed: ...}"
+)
+_TYPE_WORDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "text",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a section of 'key: value' lines",
+    "null": "empty",
+}
+_PATTERN_WORDS = {
+    "id": "use capital letters, digits and '-', such as P7-01",
+    "framework_id": "use lowercase letters, digits and '-', such as agora-2020",
+    "version": 'write it like "1.0", in quotes',
+    "url": "write a web address starting with https://",
+    "fact": "write section.name, such as retention.max_days",
+    "legal_order": "write international, council_of_europe, eu, civil_society or national: and a "
+    "two-letter country code, such as national:RU",
+}
 #: Legal orders shown in every report, whatever binds the deployment.
 ALWAYS_SHOWN = frozenset({"international", "civil_society"})
 
@@ -85,9 +96,11 @@ class Origin:
     note: str | None = None
 
     def __str__(self) -> str:
-        return {"principle": "The principle's own text",
-                "instrument": f"An instrument: {self.instrument}",
-                "auditkit": "auditkit's own policy choice, beyond the principle"}[self.requirement]
+        return {
+            "principle": "The principle's own text",
+            "instrument": f"An instrument: {self.instrument}",
+            "auditkit": "auditkit's own policy choice, beyond the principle",
+        }[self.requirement]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -204,8 +217,15 @@ def resolve(spec: str) -> Path:
         return builtin_root() / spec
     known = ", ".join(builtin_ids())
     if candidate.is_dir():
-        raise InputError([Problem(file=spec, message="this folder has no framework.yaml; a rule pack is a "
-                                  "folder with framework.yaml and a rules/ folder")])
+        raise InputError(
+            [
+                Problem(
+                    file=spec,
+                    message="this folder has no framework.yaml; a rule pack is a "
+                    "folder with framework.yaml and a rules/ folder",
+                )
+            ]
+        )
     raise InputError([Problem(file=spec, message=f"no framework with this id or folder; bundled: {known}")])
 
 
@@ -239,10 +259,16 @@ def _manifest_problems(manifest: Loaded) -> list[Problem]:
     would give a score of 100 an F.
     """
     grades = list(manifest.data["scoring"]["grades"].items())
-    return [manifest.problem(("scoring", "grades", worse), f"grade '{shown(worse, quote=False)}' comes after "
-                             f"'{shown(better, quote=False)}' but its threshold {low:g} is not below {high:g}; list "
-                             "grades from best to worst, each with a lower threshold than the one before")
-            for (better, high), (worse, low) in itertools.pairwise(grades) if low >= high]
+    return [
+        manifest.problem(
+            ("scoring", "grades", worse),
+            f"grade '{shown(worse, quote=False)}' comes after "
+            f"'{shown(better, quote=False)}' but its threshold {low:g} is not below {high:g}; list "
+            "grades from best to worst, each with a lower threshold than the one before",
+        )
+        for (better, high), (worse, low) in itertools.pairwise(grades)
+        if low >= high
+    ]
 
 
 class _Budget:
@@ -256,29 +282,59 @@ class _Budget:
         self.bytes += len(doc.text)
         self.values += _count(doc.data)
         if self.bytes > MAX_PACK_BYTES:
-            raise InputError([Problem(file=doc.file, message=f"the rule pack is larger than "
-                                      f"{MAX_PACK_BYTES // (1024 * 1024)} MiB in all, with this file; a pack of "
-                                      "hundreds of rules is far smaller, so this is probably not a rule pack")])
+            raise InputError(
+                [
+                    Problem(
+                        file=doc.file,
+                        message=f"the rule pack is larger than "
+                        f"{MAX_PACK_BYTES // (1024 * 1024)} MiB in all, with this file; a pack of "
+                        "hundreds of rules is far smaller, so this is probably not a rule pack",
+                    )
+                ]
+            )
         if self.values > MAX_PACK_VALUES:
-            raise InputError([Problem(file=doc.file, message=f"the rule pack holds more than {MAX_PACK_VALUES} keys "
-                                      "and values in all, with this file; a pack of hundreds of rules has far "
-                                      "fewer")])
+            raise InputError(
+                [
+                    Problem(
+                        file=doc.file,
+                        message=f"the rule pack holds more than {MAX_PACK_VALUES} keys "
+                        "and values in all, with this file; a pack of hundreds of rules has far "
+                        "fewer",
+                    )
+                ]
+            )
         if not isinstance(doc.data, dict):
             return []
         problems = []
         conditions = sum(_count(doc.data[key], dicts_only=True) for key in _CONDITION_FIELDS if key in doc.data)
         if conditions > MAX_RULE_CONDITIONS:
-            problems.append(doc.problem(next(((k,) for k in _CONDITION_FIELDS if k in doc.data), ()),
-                                        f"this rule has {conditions} conditions, more than the "
-                                        f"{MAX_RULE_CONDITIONS} allowed; split it into several rules"))
+            problems.append(
+                doc.problem(
+                    next(((k,) for k in _CONDITION_FIELDS if k in doc.data), ()),
+                    f"this rule has {conditions} conditions, more than the "
+                    f"{MAX_RULE_CONDITIONS} allowed; split it into several rules",
+                )
+            )
         self.conditions += conditions
         if self.conditions > MAX_PACK_CONDITIONS:
-            raise InputError([Problem(file=doc.file, message=f"the rule pack has more than {MAX_PACK_CONDITIONS} "
-                                      "conditions in all, with this file; split it into several packs")])
+            raise InputError(
+                [
+                    Problem(
+                        file=doc.file,
+                        message=f"the rule pack has more than {MAX_PACK_CONDITIONS} "
+                        "conditions in all, with this file; split it into several packs",
+                    )
+                ]
+            )
         cases = doc.data.get("cases")
         if isinstance(cases, list) and len(cases) > MAX_RULE_CASES:
-            problems.append(doc.problem(("cases",), f"this rule has {len(cases)} test cases, more than the "
-                                        f"{MAX_RULE_CASES} allowed; keep the ones that show something new"))
+            problems.append(
+                doc.problem(
+                    ("cases",),
+                    f"this rule has {len(cases)} test cases, more than the "
+                    f"{MAX_RULE_CASES} allowed; keep the ones that show something new",
+                )
+            )
         return problems
 
 
@@ -309,8 +365,10 @@ def _schema_message(error: jsonschema.ValidationError, path: PathKey) -> tuple[P
     if kind == "additionalProperties" and isinstance(instance, dict):
         allowed = list(error.schema.get("properties", {}))  # type: ignore[union-attr]
         extra = [str(k) for k in instance if k not in allowed]
-        return (*path, extra[0]), (f"unknown field '{shown(extra[0], quote=False)}'{did_you_mean(extra[0], allowed)}; "
-                                   "check its spelling or remove it")
+        return (*path, extra[0]), (
+            f"unknown field '{shown(extra[0], quote=False)}'{did_you_mean(extra[0], allowed)}; "
+            "check its spelling or remove it"
+        )
     if kind == "required":
         found = re.match(r"'(.+)' is a required property", error.message)
         return path, f"the required field '{found[1] if found else value}' is missing; add it"
@@ -330,15 +388,21 @@ def _schema_message(error: jsonschema.ValidationError, path: PathKey) -> tuple[P
     if kind == "pattern":
         last = str(path[-1]) if path else ""
         last = "framework_id" if last == "id" and "a-z" in str(value) else last
-        words = _PATTERN_WORDS.get(last, "write section.name, such as retention.max_days"
-                                   if isinstance(instance, str) and "." in instance else "check its form")
+        words = _PATTERN_WORDS.get(
+            last,
+            "write section.name, such as retention.max_days"
+            if isinstance(instance, str) and "." in instance
+            else "check its form",
+        )
         return path, f"{shown(instance)} is not in the expected form; {words}"
     if kind == "dependentRequired":
         found = re.match(r"'(.+)' is a dependency of '(.+)'", error.message)
         needed, given = (found[1], found[2]) if found else ("url", "locator")
-        return path, (f"a reference with a '{given}' also needs a '{needed}': copy the supporting words from the "
-                      "instrument (quote) and give the address where they can be read (url), or drop the "
-                      "pinpoint and cite the instrument as a whole")
+        return path, (
+            f"a reference with a '{given}' also needs a '{needed}': copy the supporting words from the "
+            "instrument (quote) and give the address where they can be read (url), or drop the "
+            "pinpoint and cite the instrument as a whole"
+        )
     if kind == "const":
         return path, f"{shown(instance)} is not allowed here; write {json.dumps(value)}"
     return path, f"{shown(instance)} is not valid here"
@@ -350,8 +414,10 @@ def _condition_problem(cond: Any, path: PathKey) -> tuple[PathKey, str] | None:
         return path, f"{shown(cond)} is not a condition; {_CONDITION_FORM}"
     unknown = [str(k) for k in cond if k not in _CONDITION_KEYS]
     if unknown:
-        return (*path, unknown[0]), (f"unknown key '{shown(unknown[0], quote=False)}' in a condition"
-                                     f"{did_you_mean(unknown[0], _CONDITION_KEYS)}; {_CONDITION_FORM}")
+        return (*path, unknown[0]), (
+            f"unknown key '{shown(unknown[0], quote=False)}' in a condition"
+            f"{did_you_mean(unknown[0], _CONDITION_KEYS)}; {_CONDITION_FORM}"
+        )
     heads = [k for k in ("all", "any", "not", "fact") if k in cond]
     if len(heads) != 1 or (heads[0] != "fact" and len(cond) > 1):
         return path, f"a condition has exactly one of all, any, not or fact; this one has {', '.join(cond) or 'none'}"
@@ -365,8 +431,10 @@ def _condition_problem(cond: Any, path: PathKey) -> tuple[PathKey, str] | None:
         return _condition_problem(cond["not"], (*path, "not"))
     tests = [k for k in _TESTS if k in cond]
     if len(tests) != 1:
-        return path, ("a fact condition needs exactly one test (is, in, at_most, at_least or disclosed); "
-                      f"this one has {', '.join(tests) or 'none'}")
+        return path, (
+            "a fact condition needs exactly one test (is, in, at_most, at_least or disclosed); "
+            f"this one has {', '.join(tests) or 'none'}"
+        )
     if not isinstance(cond["fact"], str) or not re.fullmatch(r"[a-z_]+\.[a-z_]+", cond["fact"]):
         return (*path, "fact"), f"{shown(cond['fact'])} is not a fact; {_PATTERN_WORDS['fact']}"
     op, value = tests[0], cond[tests[0]]
@@ -377,15 +445,25 @@ def _condition_problem(cond: Any, path: PathKey) -> tuple[PathKey, str] | None:
     if op == "is" and isinstance(value, (list, dict)) or value is None:
         return (*path, op), f"'{op}' needs one value (text, a number, true or false), not {shown(value)}"
     if op == "disclosed" and value is not True:
-        return (*path, op), "'disclosed' can only be true; for 'not disclosed' write {not: {fact: ..., disclosed: true}}"
+        return (
+            *path,
+            op,
+        ), "'disclosed' can only be true; for 'not disclosed' write {not: {fact: ..., disclosed: true}}"
     return None
 
 
 def _load(folder: Path) -> Framework:
     root = folder.resolve()
     if not (root / "framework.yaml").resolve().is_relative_to(root):
-        raise InputError([Problem(file=str(folder / "framework.yaml"), message="framework.yaml is a link to a file "
-                                  "outside the framework folder; a pack may only use files inside its folder")])
+        raise InputError(
+            [
+                Problem(
+                    file=str(folder / "framework.yaml"),
+                    message="framework.yaml is a link to a file "
+                    "outside the framework folder; a pack may only use files inside its folder",
+                )
+            ]
+        )
     budget = _Budget()
     manifest = read_file(root / "framework.yaml", display=str(folder / "framework.yaml"), hint=MANIFEST_HINT)
     budget.charge(manifest)
@@ -407,8 +485,9 @@ def _load(folder: Path) -> Framework:
             file_problems = _semantic_problems(doc, principle_ids)
         for name in [doc.data.get("id")] + list(doc.data.get("aliases", [])) if not file_problems else []:
             if name in seen:
-                file_problems.append(doc.problem(("id",), f"the rule id '{name}' is also used in {seen[name]}; "
-                                                 "ids must be unique"))
+                file_problems.append(
+                    doc.problem(("id",), f"the rule id '{name}' is also used in {seen[name]}; ids must be unique")
+                )
             seen[name] = doc.file
         problems += cap_problems(file_problems)
         if not file_problems:
@@ -420,27 +499,54 @@ def _load(folder: Path) -> Framework:
     if problems:
         raise InputError(problems)
     principles = tuple(
-        Principle(id=p["id"], title=p["title"], demand=p["demand"], source_locator=p.get("source_locator"),
-                  rules=tuple(sorted((r for r in rules if r.principle == p["id"]), key=lambda r: r.id)))
-        for p in data["principles"])
+        Principle(
+            id=p["id"],
+            title=p["title"],
+            demand=p["demand"],
+            source_locator=p.get("source_locator"),
+            rules=tuple(sorted((r for r in rules if r.principle == p["id"]), key=lambda r: r.id)),
+        )
+        for p in data["principles"]
+    )
     definitions = data.get("definitions") or {}
-    return Framework(id=data["id"], title=data["title"], version=data["version"],
-                     description=data.get("description"), source=data["source"], scoring=data["scoring"],
-                     principles=principles, folder=str(folder), definitions_clause=definitions.get("clause"),
-                     definitions=tuple(Term(term=d["term"], means=" ".join(d["means"].split()),
-                                            forms=tuple(d.get("forms", ()))) for d in definitions.get("terms", ())),
-                     changelog=tuple(data.get("changelog", ())))
+    return Framework(
+        id=data["id"],
+        title=data["title"],
+        version=data["version"],
+        description=data.get("description"),
+        source=data["source"],
+        scoring=data["scoring"],
+        principles=principles,
+        folder=str(folder),
+        definitions_clause=definitions.get("clause"),
+        definitions=tuple(
+            Term(term=d["term"], means=" ".join(d["means"].split()), forms=tuple(d.get("forms", ())))
+            for d in definitions.get("terms", ())
+        ),
+        changelog=tuple(data.get("changelog", ())),
+    )
 
 
 def _rule_files(root: Path, shown: Path) -> list[Path]:
     """The rule files under rules/, in a stable order, walked without recursion and within the limits."""
     rules_dir = root / "rules"
     if not rules_dir.is_dir():
-        raise InputError([Problem(file=str(shown), message="this framework has no rules/ folder; add one with "
-                                  "one YAML file per rule")])
+        raise InputError(
+            [
+                Problem(
+                    file=str(shown), message="this framework has no rules/ folder; add one with one YAML file per rule"
+                )
+            ]
+        )
     if rules_dir.is_symlink() or not rules_dir.resolve().is_relative_to(root):
-        raise InputError([Problem(file=str(shown / "rules"), message="rules/ must be a plain folder inside the "
-                                  "framework folder, not a link")])
+        raise InputError(
+            [
+                Problem(
+                    file=str(shown / "rules"),
+                    message="rules/ must be a plain folder inside the framework folder, not a link",
+                )
+            ]
+        )
     files = []
     folders = [(rules_dir, 0)]
     while folders:
@@ -448,25 +554,49 @@ def _rule_files(root: Path, shown: Path) -> list[Path]:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            raise InputError([Problem(file=str(shown / folder.relative_to(root)), message="this folder cannot be "
-                                      f"read ({exc.strerror or exc}); check its permissions")]) from None
+            raise InputError(
+                [
+                    Problem(
+                        file=str(shown / folder.relative_to(root)),
+                        message=f"this folder cannot be read ({exc.strerror or exc}); check its permissions",
+                    )
+                ]
+            ) from None
         for entry in entries:
             path = Path(entry.path)
             if entry.is_symlink():
-                raise InputError([Problem(file=str(shown / path.relative_to(root)),
-                                          message="rule files must be plain files inside the framework folder, "
-                                          "not links")])
+                raise InputError(
+                    [
+                        Problem(
+                            file=str(shown / path.relative_to(root)),
+                            message="rule files must be plain files inside the framework folder, not links",
+                        )
+                    ]
+                )
             if entry.is_dir(follow_symlinks=False):
                 if depth + 1 > MAX_RULE_DEPTH:
-                    raise InputError([Problem(file=str(shown / path.relative_to(root)), message="folders inside "
-                                              f"rules/ are nested more than {MAX_RULE_DEPTH} levels deep; keep "
-                                              "rule files at most that deep")])
+                    raise InputError(
+                        [
+                            Problem(
+                                file=str(shown / path.relative_to(root)),
+                                message="folders inside "
+                                f"rules/ are nested more than {MAX_RULE_DEPTH} levels deep; keep "
+                                "rule files at most that deep",
+                            )
+                        ]
+                    )
                 folders.append((path, depth + 1))
             elif entry.name.endswith((".yaml", ".yml")) and entry.is_file(follow_symlinks=False):
                 files.append(path)
                 if len(files) > MAX_RULE_FILES:
-                    raise InputError([Problem(file=str(shown), message=f"more than {MAX_RULE_FILES} rule files; "
-                                              "a rule pack holds at most that many")])
+                    raise InputError(
+                        [
+                            Problem(
+                                file=str(shown),
+                                message=f"more than {MAX_RULE_FILES} rule files; a rule pack holds at most that many",
+                            )
+                        ]
+                    )
     return sorted(files)
 
 
@@ -502,8 +632,12 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
     facts = catalogue()
     problems = []
     if data["principle"] not in principle_ids:
-        problems.append(doc.problem(("principle",), f"no principle '{data['principle']}' in framework.yaml; "
-                                    f"expected one of: {', '.join(principle_ids)}"))
+        problems.append(
+            doc.problem(
+                ("principle",),
+                f"no principle '{data['principle']}' in framework.yaml; expected one of: {', '.join(principle_ids)}",
+            )
+        )
     for key in ("applies_when", "met_when", "partial_when"):
         if key not in data:
             continue
@@ -513,8 +647,13 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
             info = facts.get(leaf["fact"])
             if info is None:
                 hint = did_you_mean(leaf["fact"], list(facts))
-                problems.append(doc.problem((*where, "fact"), f"no fact '{leaf['fact']}' in the deployment format"
-                                            f"{hint}; run 'auditkit schema deployment' for the list"))
+                problems.append(
+                    doc.problem(
+                        (*where, "fact"),
+                        f"no fact '{leaf['fact']}' in the deployment format"
+                        f"{hint}; run 'auditkit schema deployment' for the list",
+                    )
+                )
                 continue
             for op in ("is", "in", "at_most", "at_least"):
                 values = leaf.get(op)
@@ -523,22 +662,36 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
                 if op in ("at_most", "at_least") and op in leaf and info.kind != "count":
                     bad = values
                 if bad:
-                    problems.append(doc.problem((*where, op), f"{leaf['fact']} cannot be {shown(bad[0])}; "
-                                                f"expected {info.expected()}"))
+                    problems.append(
+                        doc.problem(
+                            (*where, op), f"{leaf['fact']} cannot be {shown(bad[0])}; expected {info.expected()}"
+                        )
+                    )
     cited = [r["instrument"] for r in data["references"]]
     named: list[tuple[PathKey, str | None]] = [(("origin", "instrument"), data["origin"].get("instrument"))]
-    named += [(("thresholds", i, "instrument"), th.get("instrument")) for i, th in enumerate(data.get("thresholds", ()))]
+    named += [
+        (("thresholds", i, "instrument"), th.get("instrument")) for i, th in enumerate(data.get("thresholds", ()))
+    ]
     for where, instrument in named:
         if instrument is not None and instrument not in cited:
-            problems.append(doc.problem(where, f"'{shown(instrument, quote=False)}' is not among this rule's "
-                                        f"references{did_you_mean(instrument, cited)}; cite it there first"))
+            problems.append(
+                doc.problem(
+                    where,
+                    f"'{shown(instrument, quote=False)}' is not among this rule's "
+                    f"references{did_you_mean(instrument, cited)}; cite it there first",
+                )
+            )
     for i, case in enumerate(data["cases"]):
         for path in case["facts"]:
             if len(problems) > MAX_PROBLEMS:
                 return problems  # no more will be printed (cap_problems); "did you mean" costs time
             if path not in facts:
-                problems.append(doc.problem(("cases", i, "facts", path), f"no fact '{path}' in the deployment format"
-                                            f"{did_you_mean(path, list(facts))}"))
+                problems.append(
+                    doc.problem(
+                        ("cases", i, "facts", path),
+                        f"no fact '{path}' in the deployment format{did_you_mean(path, list(facts))}",
+                    )
+                )
     return problems
 
 
@@ -555,13 +708,25 @@ def _located_leaves(cond: dict[str, Any], path: PathKey) -> list[tuple[dict[str,
 def _rule(doc: Loaded) -> Rule:
     d = doc.data
     return Rule(
-        id=d["id"], title=d["title"].strip(), principle=d["principle"], severity=d["severity"],
-        weight=d["weight"], red_line=d.get("red_line", False), decisive=d.get("decisive", False),
+        id=d["id"],
+        title=d["title"].strip(),
+        principle=d["principle"],
+        severity=d["severity"],
+        weight=d["weight"],
+        red_line=d.get("red_line", False),
+        decisive=d.get("decisive", False),
         rationale=" ".join(d["rationale"].split()),
-        failure_reason=" ".join(d["failure_reason"].split()), remedy=" ".join(d["remedy"].split()),
-        references=tuple(Reference(**{k: " ".join(v.split()) if k == "quote" else v for k, v in r.items()})
-                         for r in d["references"]),
+        failure_reason=" ".join(d["failure_reason"].split()),
+        remedy=" ".join(d["remedy"].split()),
+        references=tuple(
+            Reference(**{k: " ".join(v.split()) if k == "quote" else v for k, v in r.items()}) for r in d["references"]
+        ),
         origin=Origin(**{k: " ".join(v.split()) for k, v in d["origin"].items()}),
-        thresholds=tuple(Threshold(**t) for t in d.get("thresholds", ())), met_when=d["met_when"],
-        applies_when=d.get("applies_when"), partial_when=d.get("partial_when"),
-        cases=tuple(d["cases"]), aliases=tuple(d.get("aliases", ())), file=doc.file)
+        thresholds=tuple(Threshold(**t) for t in d.get("thresholds", ())),
+        met_when=d["met_when"],
+        applies_when=d.get("applies_when"),
+        partial_when=d.get("partial_when"),
+        cases=tuple(d["cases"]),
+        aliases=tuple(d.get("aliases", ())),
+        file=doc.file,
+    )

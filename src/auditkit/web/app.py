@@ -33,6 +33,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from auditkit.engine import audit
 from auditkit.errors import InputError, Problem
 from auditkit.render import Format, RenderOptions, renderer
 from auditkit.render.html import environment
@@ -43,13 +44,28 @@ from auditkit.yamlio import MAX_BYTES, parse_bytes
 
 # A form post is far smaller than a description file; an upload carries one file of at most MAX_BYTES.
 FORM_OVERHEAD = 64 * 1024
-DOWNLOADS = {"yaml": "application/yaml", "json": "application/json", "md": "text/markdown; charset=utf-8",
-             "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
-PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "form-action 'self'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; connect-src 'self'")
+DOWNLOADS = {
+    "yaml": "application/yaml",
+    "json": "application/json",
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+}
+# The amendments annex, in the formats 'auditkit annex' writes for a reader (docx for Word).
+ANNEX_DOWNLOADS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "md": "text/markdown; charset=utf-8",
+}
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-src 'self'; frame-ancestors 'self'; base-uri 'none'; connect-src 'self'"
+)
 # The report is the standalone HTML report: its CSS is inline, it runs no script and is shown sandboxed.
-REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; "
-              "base-uri 'none'; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox")
+REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; "
+    "base-uri 'none'; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox"
+)
 SAFE_METHODS = ("GET", "HEAD")
 
 
@@ -89,9 +105,13 @@ class Guard:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                extra = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"same-origin"),
-                         (b"cache-control", b"no-store"), (b"cross-origin-opener-policy", b"same-origin"),
-                         (b"cross-origin-resource-policy", b"same-origin")]
+                extra = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"cache-control", b"no-store"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                    (b"cross-origin-resource-policy", b"same-origin"),
+                ]
                 names = {k.lower() for k, _ in message.get("headers", [])}
                 if b"content-security-policy" not in names:
                     extra.append((b"content-security-policy", PAGE_CSP.encode()))
@@ -103,8 +123,10 @@ class Guard:
     def refusal(self, method: str, headers: dict[str, str]) -> str | None:
         host = headers.get("host", "").lower()
         if host not in self.hosts:
-            return (f"it is addressed to the host '{host[:80]}', not to this auditkit server; open the address "
-                    "auditkit printed when it started")
+            return (
+                f"it is addressed to the host '{host[:80]}', not to this auditkit server; open the address "
+                "auditkit printed when it started"
+            )
         if method in SAFE_METHODS:
             return None
         origin = headers.get("origin")
@@ -129,6 +151,7 @@ def static_folder() -> Path:
 
 def examples() -> list[dict[str, str]]:
     from auditkit.cli import examples_root
+
     out = []
     for path in sorted(examples_root().glob("*.yaml")):
         try:
@@ -185,33 +208,81 @@ class Site:
         """What every page of a description shows: the steps, the problems, the verdict panel."""
         placed = views.place(check.problems)
         counts = placed.sections()
-        steps = [{"key": "about", "href": f"/d/{doc.id}/about", "label": "The programme",
-                  "problems": sum(map(len, placed.about.values()))},
-                 {"key": "sources", "href": f"/d/{doc.id}/sources", "label": "Sources",
-                  "problems": sum(len(m) for s in placed.sources.values() for m in s.values())}]
-        steps += [{"key": s.key, "href": f"/d/{doc.id}/s/{s.key}", "label": s.title.split(":", 1)[0],
-                   "problems": counts.get(s.key, 0)} for s in questions.sections()]
-        steps.append({"key": "results", "href": f"/d/{doc.id}/results", "label": "Results and downloads",
-                      "problems": len(placed.other)})
+        steps = [
+            {
+                "key": "about",
+                "href": f"/d/{doc.id}/about",
+                "label": "The programme",
+                "problems": sum(map(len, placed.about.values())),
+            },
+            {
+                "key": "sources",
+                "href": f"/d/{doc.id}/sources",
+                "label": "Sources",
+                "problems": sum(len(m) for s in placed.sources.values() for m in s.values()),
+            },
+        ]
+        steps += [
+            {
+                "key": s.key,
+                "href": f"/d/{doc.id}/s/{s.key}",
+                "label": s.title.split(":", 1)[0],
+                "problems": counts.get(s.key, 0),
+            }
+            for s in questions.sections()
+        ]
+        steps.append(
+            {
+                "key": "results",
+                "href": f"/d/{doc.id}/results",
+                "label": "Results and downloads",
+                "problems": len(placed.other),
+            }
+        )
         result = check.result or doc.last_result
-        return {"doc": doc, "steps": steps, "here": here, "placed": placed, "problem_count": placed.count(),
-                "panel": views.panel(doc.id, result) if result is not None else None,
-                "stale": check.result is None, "name": doc.data.get("deployment", {}).get("name")
-                if isinstance(doc.data.get("deployment"), dict) else None}
+        return {
+            "doc": doc,
+            "steps": steps,
+            "here": here,
+            "placed": placed,
+            "problem_count": placed.count(),
+            "panel": views.panel(doc.id, result) if result is not None else None,
+            "stale": check.result is None,
+            "name": doc.data.get("deployment", {}).get("name")
+            if isinstance(doc.data.get("deployment"), dict)
+            else None,
+        }
 
     def after_post(self, request: Request, doc: Document, check: Check, here: str, target: str) -> Response:
         """htmx gets the messages and the panel to swap in; a plain form post is sent back to the page."""
         if request.headers.get("hx-request") == "true":
-            return page("fragments", **self.frame(doc, check, here), section=questions.section(here),
-                        about=questions.about_widgets(), forms=forms)
+            return page(
+                "fragments",
+                **self.frame(doc, check, here),
+                section=questions.section(here),
+                about=questions.about_widgets(),
+                forms=forms,
+            )
         return RedirectResponse(target, status_code=303)
 
     # --- start ---------------------------------------------------------------------------------------
 
+    def folder_files(self) -> list[str]:
+        """Descriptions at the top of the start folder, offered as suggestions for a path."""
+        found = sorted(str(p.relative_to(self.store.root)) for p in self.store.root.glob("*.y*ml") if p.is_file())
+        return found[:50]
+
     def start_page(self, error: str | None = None, status: int = 200) -> HTMLResponse:
-        files = sorted(str(p.relative_to(self.store.root)) for p in self.store.root.glob("*.y*ml") if p.is_file())
-        return page("start", status, error=error, examples=examples(), recent=self.store.recent,
-                    root=str(self.store.root), files=files[:50], max_mib=MAX_BYTES // (1024 * 1024))
+        return page(
+            "start",
+            status,
+            error=error,
+            examples=examples(),
+            recent=self.store.recent,
+            root=str(self.store.root),
+            files=self.folder_files(),
+            max_mib=MAX_BYTES // (1024 * 1024),
+        )
 
     async def start(self, request: Request) -> Response:
         return self.start_page()
@@ -255,6 +326,7 @@ class Site:
 
     async def example(self, request: Request) -> Response:
         from auditkit.cli import examples_root
+
         form = await read_form(request, FORM_OVERHEAD)
         if isinstance(form, str):
             return self.start_page(form, 413)
@@ -280,13 +352,18 @@ class Site:
 
             def change(data: dict[str, Any]) -> None:
                 data["deployment"] = forms.read_fields(widgets, form, "deployment", data.get("deployment"))
+
             doc.edit(change)
             check = await self.checked(doc)
             return self.after_post(request, doc, check, "about", f"/d/{doc.id}/about")
         check = await self.checked(doc)
         info = doc.data.get("deployment")
-        return page("about", **self.frame(doc, check, "about"), widgets=questions.about_widgets(),
-                    values=info if isinstance(info, dict) else {})
+        return page(
+            "about",
+            **self.frame(doc, check, "about"),
+            widgets=questions.about_widgets(),
+            values=info if isinstance(info, dict) else {},
+        )
 
     async def section(self, request: Request) -> Response:
         doc = self.doc(request)
@@ -308,6 +385,7 @@ class Site:
                     else:
                         facts[q.name] = value
                 data[section.key] = facts
+
             doc.edit(change)
             check = await self.checked(doc)
             target = f"/d/{doc.id}/s/{section.key}"
@@ -320,8 +398,14 @@ class Site:
         facts = doc.data.get(section.key)
         facts = facts if isinstance(facts, dict) else {}
         shown = {q.info.path: forms.shown(q, facts.get(q.name)) for q in section.questions}
-        return page("section", **self.frame(doc, check, section.key), section=section, shown=shown,
-                    ledger=self.ledger(doc), forms=forms)
+        return page(
+            "section",
+            **self.frame(doc, check, section.key),
+            section=section,
+            shown=shown,
+            ledger=self.ledger(doc),
+            forms=forms,
+        )
 
     def ledger(self, doc: Document) -> list[dict[str, str]]:
         """The sources a fact can cite: their ids and titles, as the file states them."""
@@ -329,8 +413,13 @@ class Site:
         out = []
         for entry in entries if isinstance(entries, list) else []:
             if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"]:
-                out.append({"id": entry["id"], "title": str(entry.get("title") or ""),
-                            "publisher": str(entry.get("publisher") or "")})
+                out.append(
+                    {
+                        "id": entry["id"],
+                        "title": str(entry.get("title") or ""),
+                        "publisher": str(entry.get("publisher") or ""),
+                    }
+                )
         return out
 
     async def sources(self, request: Request) -> Response:
@@ -357,14 +446,19 @@ class Site:
                 elif action == "remove" and 0 <= index < len(entries):
                     del entries[index]
                 data["sources"] = entries
+
             doc.edit(change)
             await self.checked(doc)
             anchor = f"#source-{index + 1}" if action == "save" else ""
             return RedirectResponse(f"/d/{doc.id}/sources{anchor}", status_code=303)
         check = await self.checked(doc)
         entries = doc.data.get("sources")
-        return page("sources", **self.frame(doc, check, "sources"), widgets=questions.source_widgets(),
-                    entries=[e if isinstance(e, dict) else {} for e in entries] if isinstance(entries, list) else [])
+        return page(
+            "sources",
+            **self.frame(doc, check, "sources"),
+            widgets=questions.source_widgets(),
+            entries=[e if isinstance(e, dict) else {} for e in entries] if isinstance(entries, list) else [],
+        )
 
     # --- results -------------------------------------------------------------------------------------
 
@@ -373,8 +467,15 @@ class Site:
         if doc is None:
             return self.gone()
         check = await self.checked(doc)
-        return page("results", **self.frame(doc, check, "results"), saved=request.query_params.get("saved"),
-                    save_error=None, downloads=list(DOWNLOADS))
+        return page(
+            "results",
+            **self.frame(doc, check, "results"),
+            saved=request.query_params.get("saved"),
+            save_error=None,
+            compare_error=None,
+            downloads=list(DOWNLOADS),
+            files=self.folder_files(),
+        )
 
     async def report(self, request: Request) -> Response:
         doc = self.doc(request)
@@ -396,16 +497,93 @@ class Site:
         if fmt == "yaml":
             data = check.raw
         elif check.result is None:
-            return refused(f"{doc.name}: this description has problems, so it cannot be audited yet; fix them "
-                           "(the questionnaire shows each beside its field), then download again")
+            return refused(
+                f"{doc.name}: this description has problems, so it cannot be audited yet; fix them "
+                "(the questionnaire shows each beside its field), then download again"
+            )
         else:
             render = renderer(Format(fmt))
             data = await run_in_threadpool(render, check.result, RenderOptions(input_bytes=check.raw))
         disposition = f'attachment; filename="{stem}.{fmt}"'
         return Response(data, media_type=DOWNLOADS[fmt], headers={"content-disposition": disposition})
 
+    async def annex(self, request: Request) -> Response:
+        """The amendments annex, made as 'auditkit annex FILE -o annex.FORMAT' makes it."""
+        from auditkit import annex as annexes
+        from auditkit.document import render
+
+        doc = self.doc(request)
+        fmt = request.path_params["fmt"]
+        if doc is None or fmt not in ANNEX_DOWNLOADS:
+            return self.gone()
+        check = await self.checked(doc)
+        if check.result is None:
+            return refused(
+                f"{doc.name}: this description has problems, so it cannot be audited yet; fix them "
+                "(the questionnaire shows each beside its field), then download again"
+            )
+        data = await run_in_threadpool(render, annexes.document(check.result, default_frameworks()), fmt)
+        stem = doc.name.rsplit(".", 1)[0]
+        return Response(
+            data,
+            media_type=ANNEX_DOWNLOADS[fmt],
+            headers={"content-disposition": f'attachment; filename="{stem}.annex.{fmt}"'},
+        )
+
+    async def compare(self, request: Request) -> Response:
+        """This description against an earlier one in the start folder, as 'auditkit compare EARLIER THIS' shows it."""
+        from auditkit import compare as comparing
+        from auditkit.document import render
+        from auditkit.model.load import load_deployment
+
+        doc = self.doc(request)
+        if doc is None:
+            return self.gone()
+        form = await read_form(request, FORM_OVERHEAD)
+        if isinstance(form, str):
+            return refused(form, 413)
+        text = str(form.get("path") or "")
+        fmt = "pdf" if form.get("format") == "pdf" else "html"
+        check = await self.checked(doc)
+        try:
+            if check.result is None or check.loaded is None:
+                raise InputError(
+                    [
+                        Problem(
+                            file=doc.name,
+                            message="this description has problems, so it cannot be audited yet; fix them first",
+                        )
+                    ]
+                )
+            path = self.store.inside(text, must_exist=True)
+            earlier = await run_in_threadpool(load_deployment, path, str(path.relative_to(self.store.root)))
+        except InputError as exc:
+            return page(
+                "results",
+                400,
+                **self.frame(doc, check, "results"),
+                saved=None,
+                save_error=None,
+                compare_error="\n".join(map(str, exc.problems)),
+                downloads=list(DOWNLOADS),
+                files=self.folder_files(),
+            )
+        rules = default_frameworks()
+        before = await run_in_threadpool(audit, earlier, rules)
+        result = comparing.compare(before, check.result, earlier.deployment, check.loaded.deployment, rules, rules)
+        data = await run_in_threadpool(render, comparing.document(result), fmt)
+        if fmt == "pdf":
+            stem = doc.name.rsplit(".", 1)[0]
+            return Response(
+                data,
+                media_type="application/pdf",
+                headers={"content-disposition": f'attachment; filename="{stem}.compare.pdf"'},
+            )
+        return Response(data, media_type="text/html; charset=utf-8", headers={"content-security-policy": REPORT_CSP})
+
     async def save(self, request: Request) -> Response:
         from auditkit.outputs import write_atomic
+
         doc = self.doc(request)
         if doc is None:
             return self.gone()
@@ -417,15 +595,30 @@ class Site:
         try:
             target = self.store.inside(text, must_exist=False)
             if target.exists() and not form.get("overwrite") and target != doc.path:
-                raise InputError([Problem(file=text, message="this file exists; tick 'replace it' to overwrite "
-                                          "it, or choose another name")])
+                raise InputError(
+                    [
+                        Problem(
+                            file=text,
+                            message="this file exists; tick 'replace it' to overwrite it, or choose another name",
+                        )
+                    ]
+                )
             if not target.parent.is_dir():
-                raise InputError([Problem(file=text, message="the folder for this file does not exist; create "
-                                          "it first")])
+                raise InputError(
+                    [Problem(file=text, message="the folder for this file does not exist; create it first")]
+                )
             await run_in_threadpool(write_atomic, target, check.raw)
         except InputError as exc:
-            return page("results", 400, **self.frame(doc, check, "results"), saved=None,
-                        save_error="\n".join(map(str, exc.problems)), downloads=list(DOWNLOADS))
+            return page(
+                "results",
+                400,
+                **self.frame(doc, check, "results"),
+                saved=None,
+                compare_error=None,
+                save_error="\n".join(map(str, exc.problems)),
+                downloads=list(DOWNLOADS),
+                files=self.folder_files(),
+            )
         doc.path = target
         self.store.remember(target)
         shown = str(target.relative_to(self.store.root))
@@ -454,8 +647,9 @@ def create_app(root: Path, hosts: set[str]) -> Starlette:
     """The application serving descriptions from ``root``, answering only to ``hosts`` ('host:port')."""
     site = Site(Store(root))
 
-    def route(path: str, endpoint: Callable[[Request], Awaitable[Response]], post: bool = False,
-              get: bool = True) -> Route:
+    def route(
+        path: str, endpoint: Callable[[Request], Awaitable[Response]], post: bool = False, get: bool = True
+    ) -> Route:
         methods = (["GET"] if get else []) + (["POST"] if post else [])
         return Route(path, endpoint, methods=methods)
 
@@ -471,7 +665,9 @@ def create_app(root: Path, hosts: set[str]) -> Starlette:
         route("/d/{doc}/results", site.results),
         route("/d/{doc}/report", site.report),
         route("/d/{doc}/download/{fmt}", site.download),
+        route("/d/{doc}/annex/{fmt}", site.annex),
         route("/d/{doc}/save", site.save, post=True, get=False),
+        route("/d/{doc}/compare", site.compare, post=True, get=False),
         Mount("/static", app=StaticFiles(directory=static_folder()), name="static"),
     ]
     app = Starlette(routes=routes)

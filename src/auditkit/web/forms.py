@@ -14,9 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from auditkit.web.questions import Question, Widget
+from auditkit.web.questions import PERIOD_UNITS, Question, Widget
 
 KNOWN_NUMBER = "known"  # the radio button that says "the number typed here"
+PERIOD = "period"  # the radio button that says "this many days or hours"
 KEEP = "keep"  # the radio button that keeps an answer the form cannot show (a range, a period, law and practice)
 
 
@@ -37,6 +38,7 @@ class Shown:
     extras: Mapping[str, Any] = field(default_factory=dict)
     pinpoints: Mapping[str, str] = field(default_factory=dict)  # source id -> where in it
     kept: str = ""  # the answer as the file states it, when it is kept (KEEP)
+    unit: str = "days"  # a period's unit
 
 
 _NO_VALUE = object()  # a fact written without 'value' (format 2's law: and practice:)
@@ -62,6 +64,7 @@ def _citations(refs: Any) -> tuple[tuple[str, ...], dict[str, str]]:
 
 def _as_text(value: Any) -> str:
     import json
+
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -74,6 +77,9 @@ def shown(q: Question, raw: Any) -> Shown:
     sources, pinpoints = _citations(body.get("sources"))
     extras = {w.name: body.get(w.name) for w in q.extras if body.get(w.name) is not None}
     common: dict[str, Any] = {"sources": sources, "extras": extras, "pinpoints": pinpoints}
+    if q.is_period and isinstance(value, dict) and len(value) == 1 and next(iter(value)) in PERIOD_UNITS:
+        unit, amount = next(iter(value.items()))
+        return Shown(answer=PERIOD, number=str(amount), unit=unit, **common)
     if "value" not in body or isinstance(value, dict | list):  # a range, a period, or law and practice apart
         rest = {k: v for k, v in body.items() if k not in ("sources", *extras)}
         return Shown(answer=KEEP, kept=_as_text(rest.get("value", rest)), **common)
@@ -123,9 +129,13 @@ def read_fact(q: Question, form: Form, old: Any) -> Any:
     kept_value = old.get("value", _NO_VALUE) if isinstance(old, dict) else "unknown" if old is None else old
     if answer is None or answer == KEEP:  # no button is ticked, or 'keep': the answer stays as the file has it
         value: Any = kept_value
-    elif q.is_number and (answer == KNOWN_NUMBER or (
-            answer in missing and answer == before.answer and number and number != before.number)):
+    elif q.is_number and (
+        answer == KNOWN_NUMBER or (answer in missing and answer == before.answer and number and number != before.number)
+    ):
         value = _number(number)  # a number typed without ticking its button still counts as the answer
+    elif q.is_period and answer == PERIOD:
+        unit = str(form.get(path + ".unit") or "days")
+        value = {unit if unit in PERIOD_UNITS else "days": _number(number)}
     elif answer in missing:
         value = answer
     elif q.info.kind == "yesno" and answer in ("yes", "no"):
@@ -140,8 +150,11 @@ def read_fact(q: Question, form: Form, old: Any) -> Any:
         ordered.append({"id": ref, "at": at} if at else ref)
     extras = {w.name: _typed(w, form.get(f"{path}.{w.name}")) for w in q.extras}
     extras = {k: v for k, v in extras.items() if v is not None and v is not False}
-    keep = {k: v for k, v in old.items() if k not in ("value", "sources", *extras, *(w.name for w in q.extras))} \
-        if isinstance(old, dict) else {}
+    keep = (
+        {k: v for k, v in old.items() if k not in ("value", "sources", *extras, *(w.name for w in q.extras))}
+        if isinstance(old, dict)
+        else {}
+    )
     if isinstance(value, str) and value in missing and not ordered and not extras and not keep:
         return None if value == "unknown" and old is None else value
     body: dict[str, Any] = {} if value is _NO_VALUE else {"value": value}

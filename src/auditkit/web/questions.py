@@ -31,6 +31,9 @@ MISSING_MEANINGS = {
     "undisclosed": "the operator keeps it secret (this counts as evidence about transparency)",
     "not_applicable": "does not apply to this programme",
 }
+# A duration's answers besides a number of days or hours (format 2's {days: N}, {hours: N}).
+PERIOD_WORDS = (("immediately", "deleted at once"), ("indefinite", "kept with no time limit"))
+PERIOD_UNITS = ("days", "hours")
 # Fields of a fact that get their own controls (the answer and the citations); the rest are generic.
 FACT_CORE = ("value", "sources")
 LONG_TEXT = ("description", "note")
@@ -63,6 +66,11 @@ class Question:
     @property
     def is_number(self) -> bool:
         return self.info.kind == "count"
+
+    @property
+    def is_period(self) -> bool:
+        """A duration (format 2): a number of days or hours, besides the answers in ``answers``."""
+        return self.info.kind == "duration"
 
 
 @dataclass(frozen=True)
@@ -107,8 +115,14 @@ def widget(name: str, field: Any) -> Widget | None:
         kind, options = "select", tuple((str(v), _label(str(v))) for v in typing.get_args(annotation))
     else:
         return None
-    return Widget(name=name, label=_label(name), hint=field.description or "", kind=kind,
-                  required=field.is_required(), options=options)
+    return Widget(
+        name=name,
+        label=_label(name),
+        hint=field.description or "",
+        kind=kind,
+        required=field.is_required(),
+        options=options,
+    )
 
 
 def widgets(model: type[BaseModel], skip: tuple[str, ...] = ()) -> tuple[Widget, ...]:
@@ -156,11 +170,22 @@ def sections() -> tuple[Section, ...]:
             if info.section != key:
                 continue
             name = info.path.split(".", 1)[1]
-            answers = {"yesno": (("yes", "yes"), ("no", "no")), "count": ()}.get(info.kind, info.choices)
+            answers = {"yesno": (("yes", "yes"), ("no", "no")), "count": (), "duration": PERIOD_WORDS}.get(
+                info.kind, info.choices
+            )
             fact = _fact_class(key, name)
             extras = widgets(fact, skip=FACT_CORE)
-            questions.append(Question(info=info, name=name, anchor=anchor(info.path), answers=tuple(answers),
-                                      missing=missing, extras=extras, pinpoints=_cites_with_pinpoint(fact)))
+            questions.append(
+                Question(
+                    info=info,
+                    name=name,
+                    anchor=anchor(info.path),
+                    answers=tuple(answers),
+                    missing=missing,
+                    extras=extras,
+                    pinpoints=_cites_with_pinpoint(fact),
+                )
+            )
         model = Deployment.model_fields[key].annotation
         intro = (model.__doc__ or "").strip() if isinstance(model, type) else ""
         title = (Deployment.model_fields[key].description or key).rstrip(".")

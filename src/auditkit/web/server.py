@@ -20,7 +20,7 @@ class Output(Protocol):
 def bind(host: str, port: int | None) -> socket.socket:
     """A listening socket on ``host``: ``port``, or DEFAULT_PORT (any free port when that one is taken)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    for candidate in ([port] if port is not None else [DEFAULT_PORT, 0]):
+    for candidate in [port] if port is not None else [DEFAULT_PORT, 0]:
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
@@ -29,8 +29,10 @@ def bind(host: str, port: int | None) -> socket.socket:
             sock.close()
             if port is None and candidate == DEFAULT_PORT:
                 continue
-            raise single("--port", f"cannot listen on {host} port {candidate} ({exc.strerror or exc}); "
-                         "choose another port with --port") from None
+            raise single(
+                "--port",
+                f"cannot listen on {host} port {candidate} ({exc.strerror or exc}); choose another port with --port",
+            ) from None
         sock.listen(64)
         return sock
     raise AssertionError("unreachable")
@@ -58,10 +60,12 @@ def serve(out: Output, root: Path, host: str, port: int | None, open_browser: bo
     out.flush()
     if open_browser:
         import webbrowser
+
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     import gc
 
     from auditkit.web.app import default_frameworks
+
     default_frameworks()  # the rule set is read once, before the first page
     gc.freeze()  # what start-up made lives until exit: keep the collector from walking it again during each PDF
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False, server_header=False)

@@ -90,8 +90,9 @@ def new_data(name: str) -> dict[str, Any]:
 def file_name(text: str) -> str:
     """A safe download name from a programme's name or a file's: letters, digits and dashes, .yaml."""
     stem = text.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
-    stem = stem[:-5] if stem.lower().endswith(".yaml") else stem[:-4] if stem.lower().endswith((".yml", ".json")) \
-        else stem
+    stem = (
+        stem[:-5] if stem.lower().endswith(".yaml") else stem[:-4] if stem.lower().endswith((".yml", ".json")) else stem
+    )
     cleaned = "".join(ch.lower() if ch.isascii() and ch.isalnum() else "-" for ch in stem)
     cleaned = "-".join(part for part in cleaned.split("-") if part)[:60]
     return (cleaned or "deployment") + ".yaml"
@@ -106,8 +107,7 @@ class Store:
         self.recent: list[str] = []
         self._lock = threading.Lock()
 
-    def add(self, name: str, data: dict[str, Any], original: bytes | None = None,
-            path: Path | None = None) -> Document:
+    def add(self, name: str, data: dict[str, Any], original: bytes | None = None, path: Path | None = None) -> Document:
         doc = Document(id=secrets.token_urlsafe(9), name=name, data=data, original=original, path=path)
         with self._lock:
             self._docs[doc.id] = doc
@@ -129,8 +129,11 @@ class Store:
             raise single("path", "give the path of a file in the folder auditkit was started in")
         candidate = (self.root / shown).resolve()
         if not candidate.is_relative_to(self.root):
-            raise single(shown, f"this path leads outside the folder auditkit was started in ({self.root}); "
-                         "only files inside it can be opened or saved")
+            raise single(
+                shown,
+                f"this path leads outside the folder auditkit was started in ({self.root}); "
+                "only files inside it can be opened or saved",
+            )
         if must_exist and not candidate.is_file():
             raise single(shown, "no such file in the folder auditkit was started in; check the path and spelling")
         return candidate

@@ -40,21 +40,43 @@ def panel(doc_id: str, result: AuditResult) -> dict[str, Any]:
         rows = []
         for f in findings:
             deciding = [fact_link(doc_id, u.path) for u in f.facts] or [fact_link(doc_id, m) for m in f.missing]
-            rows.append({"rule": f.rule, "title": f.title, "status": f.status.value,
-                         "status_label": status_label(f.status), "red_line": f.red_line,
-                         "decided": f.status is not Status.UNKNOWN, "facts": deciding,
-                         "href": deciding[0]["href"] if deciding else ""})
+            rows.append(
+                {
+                    "rule": f.rule,
+                    "title": f.title,
+                    "status": f.status.value,
+                    "status_label": status_label(f.status),
+                    "red_line": f.red_line,
+                    "decided": f.status is not Status.UNKNOWN,
+                    "facts": deciding,
+                    "href": deciding[0]["href"] if deciding else "",
+                }
+            )
         settle = [{**fact_link(doc_id, s.fact), "changes_verdict": s.changes_verdict} for s in p.to_settle]
-        principles.append({
-            "id": p.id, "title": p.title, "verdict": p.verdict.value, "verdict_label": verdict_label(p.verdict),
-            "reason": p.verdict_reason, "score": score_text(p.score, DASH),
-            "open": p.score is not None and p.score.low != p.score.high,
-            "coverage": f"{p.coverage * 100:.0f}%", "findings": rows, "settle": settle})
+        principles.append(
+            {
+                "id": p.id,
+                "title": p.title,
+                "verdict": p.verdict.value,
+                "verdict_label": verdict_label(p.verdict),
+                "reason": p.verdict_reason,
+                "score": score_text(p.score, DASH),
+                "open": p.score is not None and p.score.low != p.score.high,
+                "coverage": f"{p.coverage * 100:.0f}%",
+                "findings": rows,
+                "settle": settle,
+            }
+        )
     grade = grade_text(result, DASH)
-    note = grade_sentence(result, DASH)[len(grade):].strip(" ,()")  # what qualifies it, in the report's words
-    return {"grade": grade, "grade_note": note, "score": score_text(result.score, DASH),
-            "red_lines": list(result.red_lines_crossed), "principles": principles,
-            "gaps": len(result.information_gaps)}
+    note = grade_sentence(result, DASH)[len(grade) :].strip(" ,()")  # what qualifies it, in the report's words
+    return {
+        "grade": grade,
+        "grade_note": note,
+        "score": score_text(result.score, DASH),
+        "red_lines": list(result.red_lines_crossed),
+        "principles": principles,
+        "gaps": len(result.information_gaps),
+    }
 
 
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -70,8 +92,12 @@ class Placed:
     other: list[str]  # everything else, shown in full (file:line: field: message)
 
     def count(self) -> int:
-        return (sum(map(len, self.facts.values())) + sum(map(len, self.about.values()))
-                + sum(len(m) for s in self.sources.values() for m in s.values()) + len(self.other))
+        return (
+            sum(map(len, self.facts.values()))
+            + sum(map(len, self.about.values()))
+            + sum(len(m) for s in self.sources.values() for m in s.values())
+            + len(self.other)
+        )
 
     def sections(self) -> dict[str, int]:
         """How many problems each section page holds (for the navigation)."""
