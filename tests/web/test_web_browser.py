@@ -49,7 +49,8 @@ def choose(page: Any, path: str, value: str) -> None:
 
 def tick(page: Any, question: str, label: Any) -> None:
     with saved(page):
-        page.locator(question).get_by_role("checkbox", name=label).check()  # not the pinpoint field beside it
+        # the answer's own sources (not a pinpoint field, not contested_by or a law/practice side's)
+        page.locator(f"{question}-sources").get_by_role("checkbox", name=label).check()
     page.wait_for_timeout(50)
 
 
@@ -88,9 +89,9 @@ def test_a_new_licence_plate_reader_description_from_scratch(served: Any, page: 
     assert "audited" in page.locator("#panel .panel-status").inner_text()
     tick(page, "#q-legality-instrument_type", re.compile("council-2024"))
     assert message.inner_text() == ""
-    page.locator("#q-legality-instrument_type").get_by_label("Note").fill("Resolution 24-17, section 2")
+    page.locator("#q-legality-instrument_type").get_by_label("Note", exact=True).fill("Resolution 24-17, section 2")
     with saved(page):
-        page.locator("#q-legality-instrument_type").get_by_label("Note").press("Tab")
+        page.locator("#q-legality-instrument_type").get_by_label("Note", exact=True).press("Tab")
     for name in (
         "competent_body",
         "published",
@@ -245,6 +246,13 @@ def test_a_section_by_keyboard_alone(served: Any, page: Any) -> None:
     first = focused()
     assert first["name"] == "retention.max_days.number" and first["type"] == "text"
     assert first["outline"] == "solid" and first["width"] >= 2  # focus is visible
+    from auditkit.web.questions import question
+
+    max_days = question("retention.max_days")
+    assert max_days is not None
+    for name in [f for shape in max_days.shapes for f in shape.fields]:  # the bound boxes: at least, at most, about
+        page.keyboard.press("Tab")
+        assert focused()["name"] == f"retention.max_days.{name}"
     page.keyboard.press("Tab")
     assert focused()["id"] == "q-retention-max_days-unknown"
     assert focused()["outline"] == "solid"
@@ -252,7 +260,7 @@ def test_a_section_by_keyboard_alone(served: Any, page: Any) -> None:
         page.keyboard.press("ArrowDown")
     assert focused()["id"] == "q-retention-max_days-undisclosed"
     ticked = False
-    for _ in range(60):  # on to the 'Save answers' button, ticking the first source of another question
+    for _ in range(150):  # on to the 'Save answers' button, ticking the first source of another question
         page.keyboard.press("Tab")
         f = focused()
         if f["name"] == "retention.sunset_clause.sources" and not ticked:
@@ -279,7 +287,7 @@ def test_every_page_works_with_javascript_off(served: Any, browser: Any) -> None
         before = panel_rows(page)
         page.locator("label[for='q-retention-max_days-known']").click()
         page.locator("#q-retention-max_days-number").fill("30")
-        page.locator("#q-retention-max_days").get_by_role("checkbox", name=re.compile("rferl-2021")).check()
+        page.locator("#q-retention-max_days-sources").get_by_role("checkbox", name=re.compile("rferl-2021")).check()
         page.get_by_role("button", name="Save answers").click()
         assert page.locator("#q-retention-max_days-number").input_value() == "30"
         assert page.locator("#q-retention-max_days-msg").inner_text() == ""
