@@ -70,7 +70,7 @@ def main() -> None:
                 for name, path in shots.items():
                     page.goto(served.url + path)
                     if name == "section" and width > 390:
-                        page.locator("#panel .verdict-row summary").nth(2).click()
+                        page.locator("#panel .verdict-row .row-head").nth(2).click()
                     target = OUT / f"{name}-{width}.png"
                     target.write_bytes(small_png(page.screenshot()))
                     print(f"wrote {target} ({target.stat().st_size // 1024} KB)")

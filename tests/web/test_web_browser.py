@@ -22,7 +22,7 @@ NAME = "Riverside licence-plate readers"
 def panel_verdicts(page: Any) -> dict[str, str]:
     """Principle id -> verdict label, as the verdict panel shows them."""
     out = {}
-    for row in page.locator("#panel .verdict-row summary").all():
+    for row in page.locator("#panel .verdict-row .row-head").all():
         pid = row.locator(".pname").inner_text().split(" ", 1)[0]
         out[pid] = row.locator(".verdict").inner_text()
     return out
@@ -30,7 +30,7 @@ def panel_verdicts(page: Any) -> dict[str, str]:
 
 def panel_rows(page: Any) -> dict[str, str]:
     """Principle id -> its whole line in the panel (verdict and score)."""
-    rows = page.locator("#panel .verdict-row summary").all()
+    rows = page.locator("#panel .verdict-row .row-head").all()
     return {row.locator(".pname").inner_text().split(" ", 1)[0]: row.inner_text() for row in rows}
 
 
@@ -107,7 +107,7 @@ def test_a_new_licence_plate_reader_description_from_scratch(served: Any, page: 
     assert after["P1"] != initial["P1"]
     assert after["P1"] in ("Met", "Partially met")
     # Clicking a finding jumps to the facts that decide it.
-    page.locator("#panel .verdict-row summary").first.click()
+    page.locator("#panel .verdict-row .row-head").first.click()
     page.locator("#panel .findings a").first.click()
     page.wait_for_url(re.compile(r"/s/legality#q-legality-"))
 
@@ -156,7 +156,7 @@ def test_open_the_moscow_example_and_change_one_fact(served: Any, page: Any) -> 
     page.get_by_role("link", name="P3 No mass surveillance").first.click()
 
     def p3() -> str:
-        return str(page.locator("#panel .verdict-row summary").nth(2).inner_text())
+        return str(page.locator("#panel .verdict-row .row-head").nth(2).inner_text())
 
     before, row = panel_verdicts(page), p3()
     grade = page.locator("#panel .panel-status").inner_text()
@@ -167,8 +167,13 @@ def test_open_the_moscow_example_and_change_one_fact(served: Any, page: Any) -> 
     after = panel_verdicts(page)
     assert {k: v for k, v in after.items() if k != "P3"} == {k: v for k, v in before.items() if k != "P3"}
     assert page.locator("#panel .panel-status").inner_text() != grade
-    page.locator("#panel .verdict-row summary").nth(2).click()
+    page.locator("#panel .verdict-row .row-head").nth(2).click()
     assert page.locator("#panel .verdict-row").nth(2).get_by_text("P3-01").first.is_visible()
+    assert not page.locator("#row-P1").is_visible()
+    choose(page, "scope.scanning", "untargeted")  # the panel is swapped in again: the row opened stays open
+    assert page.locator("#panel .verdict-row").nth(2).get_by_text("P3-01").first.is_visible()
+    assert page.locator("#open-P3").is_checked() and not page.locator("#row-P1").is_visible()
+    choose(page, "scope.scanning", "targeted")
     page.reload()  # the answer is kept on the server, not only in the page
     assert page.locator("#q-scope-scanning-targeted").is_checked()
     assert panel_verdicts(page) == after
@@ -285,6 +290,8 @@ def test_every_page_works_with_javascript_off(served: Any, browser: Any) -> None
         page.get_by_role("button", name=re.compile('Moscow "Safe City" facial-recognition')).click()
         page.get_by_role("link", name="P7 Deletion").first.click()
         before = panel_rows(page)
+        page.locator("#panel label[for='open-P7']").click()  # a row opened without JavaScript stays open on save
+        assert page.locator("#row-P7").is_visible()
         page.locator("label[for='q-retention-max_days-known']").click()
         page.locator("#q-retention-max_days-number").fill("30")
         page.locator("#q-retention-max_days-sources").get_by_role("checkbox", name=re.compile("rferl-2021")).check()
@@ -292,6 +299,7 @@ def test_every_page_works_with_javascript_off(served: Any, browser: Any) -> None
         assert page.locator("#q-retention-max_days-number").input_value() == "30"
         assert page.locator("#q-retention-max_days-msg").inner_text() == ""
         assert panel_rows(page)["P7"] != before["P7"]
+        assert page.locator("#row-P7").is_visible() and not page.locator("#row-P6").is_visible()
         page.get_by_role("button", name="Save and go to the next part").click()
         assert page.locator("h1").inner_text().startswith("P8")
         page.goto(page.url.rsplit("/s/", 1)[0] + "/results")

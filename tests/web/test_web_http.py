@@ -620,3 +620,23 @@ def test_compare_with_an_earlier_file_in_the_start_folder(served: Any, tmp_path:
     assert sorted(set(re.findall(r"P\d-\d\d", page))) == sorted(set(re.findall(r"P\d-\d\d", out)))
     status, _, body = post(served, f"{doc}/compare", {"path": "../outside.yaml"})
     assert status == 400 and "leads outside the folder" in body.decode()
+
+
+def test_the_panel_rows_open_stay_open_after_an_answer(served: Any) -> None:
+    """The open rows are sent with the answers: htmx's fragment and the plain post's page keep them open."""
+    doc = open_example(served)
+    page = text(served, f"{doc}/s/scope")
+    assert 'form="answers"' in page and '<form method="post" id="answers"' in page
+    fields = [("scope.scanning", "targeted"), ("scope.scanning.sources", "rferl-2021"), ("open", "P3"), ("open", "P7")]
+    status, headers, _ = post(served, f"{doc}/s/scope", fields)
+    assert status == 303 and headers["location"] == f"{doc}/s/scope?open=P3&open=P7"
+    page = text(served, headers["location"])
+    for pid in ("P1", "P3", "P7"):
+        checked = f'id="open-{pid}" name="open" value="{pid}" form="answers" aria-controls="row-{pid}" checked' in page
+        assert checked == (pid != "P1")
+    fragment = post(served, f"{doc}/s/scope", fields, headers={"HX-Request": "true"})[2].decode()
+    assert 'hx-swap-oob="true"' in fragment and 'aria-controls="row-P3" checked' in fragment
+    assert 'aria-controls="row-P1" checked' not in fragment
+    # Only principle ids are taken from what is posted.
+    status, headers, _ = post(served, f"{doc}/s/scope", [("open", "P3"), ("open", "<x>"), ("open", "P3")])
+    assert headers["location"] == f"{doc}/s/scope?open=P3"

@@ -18,11 +18,13 @@ started in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -67,6 +69,7 @@ REPORT_CSP = (
     "base-uri 'none'; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox"
 )
 SAFE_METHODS = ("GET", "HEAD")
+_ROW_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")  # a principle's id, as the verdict panel's rows name them
 
 
 def loopback_hosts(host: str, port: int) -> set[str]:
@@ -204,8 +207,8 @@ class Site:
     async def checked(self, doc: Document) -> Check:
         return await run_in_threadpool(doc.check, default_frameworks())
 
-    def frame(self, doc: Document, check: Check, here: str) -> dict[str, Any]:
-        """What every page of a description shows: the steps, the problems, the verdict panel."""
+    def frame(self, doc: Document, check: Check, here: str, open_rows: tuple[str, ...] = ()) -> dict[str, Any]:
+        """What every page of a description shows: the steps, the problems, the verdict panel (``open_rows`` open)."""
         placed = views.place(check.problems)
         counts = placed.sections()
         steps = [
@@ -247,22 +250,31 @@ class Site:
             "placed": placed,
             "problem_count": placed.count(),
             "panel": views.panel(doc.id, result) if result is not None else None,
+            "open_rows": open_rows,
             "stale": check.result is None,
             "name": doc.data.get("deployment", {}).get("name")
             if isinstance(doc.data.get("deployment"), dict)
             else None,
         }
 
-    def after_post(self, request: Request, doc: Document, check: Check, here: str, target: str) -> Response:
-        """htmx gets the messages and the panel to swap in; a plain form post is sent back to the page."""
+    def after_post(
+        self, request: Request, form: FormData, doc: Document, check: Check, here: str, target: str
+    ) -> Response:
+        """htmx gets the messages and the panel to swap in; a plain form post is sent back to the page.
+
+        Either way the panel's rows that were open (sent with the answers) come back open.
+        """
+        rows = open_rows(form.getlist("open"))
         if request.headers.get("hx-request") == "true":
             return page(
                 "fragments",
-                **self.frame(doc, check, here),
+                **self.frame(doc, check, here, rows),
                 section=questions.section(here),
                 about=questions.about_widgets(),
                 forms=forms,
             )
+        if rows:
+            target += "?" + urlencode([("open", row) for row in rows])
         return RedirectResponse(target, status_code=303)
 
     # --- start ---------------------------------------------------------------------------------------
@@ -355,12 +367,12 @@ class Site:
 
             doc.edit(change)
             check = await self.checked(doc)
-            return self.after_post(request, doc, check, "about", f"/d/{doc.id}/about")
+            return self.after_post(request, form, doc, check, "about", f"/d/{doc.id}/about")
         check = await self.checked(doc)
         info = doc.data.get("deployment")
         return page(
             "about",
-            **self.frame(doc, check, "about"),
+            **self.frame(doc, check, "about", open_rows(request.query_params.getlist("open"))),
             widgets=questions.about_widgets(),
             values=info if isinstance(info, dict) else {},
         )
@@ -393,14 +405,14 @@ class Site:
                 keys = [s.key for s in questions.sections()]
                 index = keys.index(section.key)
                 target = f"/d/{doc.id}/s/{keys[index + 1]}" if index + 1 < len(keys) else f"/d/{doc.id}/results"
-            return self.after_post(request, doc, check, section.key, target)
+            return self.after_post(request, form, doc, check, section.key, target)
         check = await self.checked(doc)
         facts = doc.data.get(section.key)
         facts = facts if isinstance(facts, dict) else {}
         shown = {q.info.path: forms.shown(q, facts.get(q.name)) for q in section.questions}
         return page(
             "section",
-            **self.frame(doc, check, section.key),
+            **self.frame(doc, check, section.key, open_rows(request.query_params.getlist("open"))),
             section=section,
             shown=shown,
             ledger=self.ledger(doc),
@@ -626,6 +638,11 @@ class Site:
 
     def gone(self) -> HTMLResponse:
         return page("gone", 404)
+
+
+def open_rows(values: list[Any]) -> tuple[str, ...]:
+    """The verdict panel's open rows, as a page or a post names them (principle ids; anything else is ignored)."""
+    return tuple(dict.fromkeys(v for v in values if isinstance(v, str) and _ROW_ID.fullmatch(v)))[:50]
 
 
 def _rename_citations(data: dict[str, Any], old: Any, new: dict[str, Any]) -> None:
