@@ -179,6 +179,33 @@ def test_open_the_moscow_example_and_change_one_fact(served: Any, page: Any) -> 
     assert panel_verdicts(page) == after
 
 
+def test_the_rules_and_the_practice_stated_apart(served: Any, page: Any) -> None:
+    """Ticking 'differ' brings the question back with its two statements (htmx swaps the question in)."""
+    doc = open_example(served)
+    page.goto(served.url + f"{doc}/s/scope")
+    question = page.locator("#q-scope-camera_count")
+    question.get_by_text("The rules and the practice differ").click()
+    assert not page.locator("#q-scope-camera_count-law-known").count()  # no side controls until it is ticked
+    with page.expect_response(lambda r: r.url.endswith("/s/scope") and r.request.method == "GET"):
+        page.locator("label[for='q-scope-camera_count-split']").click()
+    page.wait_for_timeout(50)
+    assert page.locator("#q-scope-camera_count-split").is_checked()
+    assert page.locator("#q-scope-camera_count-law-known").is_visible()
+    assert page.locator("#q-scope-camera_count-practice-known").is_visible()
+    assert not page.locator("#q-scope-camera_count-known").is_visible()  # the one answer is set aside
+    one = yaml_data(served, doc)["scope"]["camera_count"]["practice"]  # both sides began as the one answer
+    assert page.locator("#q-scope-camera_count-practice-number").input_value() == str(one["value"])
+    choose(page, "scope.camera_count.law", "undisclosed")
+    fact = yaml_data(served, doc)["scope"]["camera_count"]
+    assert fact["law"]["value"] == "undisclosed" and fact["practice"] == one
+
+
+def yaml_data(served: Any, doc: str) -> Any:
+    from auditkit.yamlio import parse_bytes
+
+    return parse_bytes(request(served, "GET", f"{doc}/download/yaml")[2], "t.yaml").data
+
+
 def test_every_kind_of_validation_message_shows_beside_its_field(served: Any, page: Any) -> None:
     doc = new_description(served, "Messages")
     post(

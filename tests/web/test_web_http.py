@@ -557,6 +557,24 @@ def test_format_2_answers_are_edited_in_the_form(served: Any, tmp_path: Path) ->
     }
     assert f'name="{q}.contested_by" value="kommersant-2019" checked' in page
 
+    # Ticked (the sides are not on the page yet): both sides start as the one answer, and the page shows them.
+    page = answer(served, doc, "scope", {q: "known", f"{q}.number": "5000", f"{q}.split": "1", **cite})
+    assert fact_after(served, doc, q) == {
+        "law": {"value": 5000, "sources": ["rferl-2021"]},
+        "practice": {"value": 5000, "sources": ["rferl-2021"]},
+    }
+    assert f'name="{q}.law.number" inputmode="numeric" value="5000"' in page
+    # htmx's post of the tick is sent back to the page, whose question it swaps in (hx-select).
+    status, headers, _ = post(
+        served,
+        f"{doc}/s/scope",
+        {f"{q}.shown": "1", q: "known", f"{q}.number": "5000", **cite},
+        headers={"HX-Request": "true", "HX-Target": "q-scope-watchlist_size"},
+    )
+    assert status == 303 and headers["location"] == f"{doc}/s/scope"
+    assert fact_after(served, doc, q) == {"value": 5000, "sources": ["rferl-2021"]}
+    assert f'name="{q}.law.number"' not in text(served, f"{doc}/s/scope")  # not split: no side controls sent
+
     # What the rules say and what happens, apart: each side a statement of its own.
     sides = {
         f"{q}.split": "1",

@@ -271,6 +271,8 @@ class Site:
         Either way the panel's rows that were open (sent with the answers) come back open.
         """
         rows = open_rows(form.getlist("open"))
+        if request.headers.get("hx-request") == "true" and request.headers.get("hx-target", "").startswith("q-"):
+            return RedirectResponse(target if not rows else f"{target}?{urlencode([('open', r) for r in rows])}", 303)
         if request.headers.get("hx-request") == "true":
             return page(
                 "fragments",

@@ -141,6 +141,10 @@ def read_fact(q: Question, form: Form, old: Any) -> Any:
         return old  # the form did not carry this question at all: the fact stays as it was
     if q.sides and form.get(f"{path}.{SPLIT}"):  # the rules and the practice, each a fact of its own
         before = old if isinstance(old, dict) else {}
+        if not any(name in before or form.get(f"{path}.{name}.shown") for name in q.sides):
+            # just split (the page had no controls for the sides yet): both sides start as the one answer
+            one = _read_answer(q, form, path, old)
+            return {name: "unknown" if one is None else one for name in q.sides}
         body: dict[str, Any] = {}
         for name in q.sides:
             stated = _read_answer(q, form, f"{path}.{name}", before.get(name))
