@@ -19,7 +19,7 @@ from auditkit.model.deployment import SECTIONS
 from auditkit.model.facts import Missing
 from auditkit.model.result import Verdict
 from auditkit.render.labels import verdict_label
-from auditkit.web.questions import sections
+from auditkit.web.questions import question, sections
 from auditkit.yamlio import MAX_BYTES, MAX_SCALAR_CHARS, parse_bytes
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -170,6 +170,60 @@ def test_every_fact_of_the_models_is_asked_on_its_section_page(served: Any) -> N
                 assert meaning[:1].upper() + meaning[1:] in page and value in page
             for missing in Missing:
                 assert f'name="{info.path}" value="{missing.value}"' in page
+            q = question(info.path)
+            assert q is not None
+            for shape in q.shapes:  # numbers: exact, bounds, about, days, hours (from the model's schema)
+                assert f'name="{info.path}" value="{shape.key}"' in page and shape.meaning[1:] in page
+                for box in shape.fields or ("number",):
+                    assert f'name="{info.path}.{box}"' in page
+
+
+FORMAT2 = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "format2").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", FORMAT2, ids=[p.stem for p in FORMAT2])
+def test_every_answer_of_the_format_2_cases_shows_in_the_form(served: Any, path: Path, tmp_path: Path) -> None:
+    """Every fact the format-2 cases state (the newest facts among them) fills in its controls: none is only kept."""
+    raw = path.read_bytes()
+    doc = open_bytes(served, path.name, raw)
+    data = parse_bytes(raw, path.name).data
+    for section in SECTIONS:
+        page = text(served, f"{doc}/s/{section}")
+        assert 'value="keep" checked' not in page, section
+        assert page_messages(page) == []
+        for name, fact in (data.get(section) or {}).items():
+            sides = [side for side in ("law", "practice") if isinstance(fact, dict) and side in fact]
+            for statement in [f"{name}.{side}" for side in sides] or [name]:
+                assert re.search(rf'name="{section}\.{statement}" value="[^"]+" checked', page), statement
+            if sides:
+                assert re.search(rf'name="{section}\.{name}\.split" value="1" checked', page)
+    assert request(served, "GET", f"{doc}/download/yaml")[2] == raw
+
+
+def test_a_duration_answer_changed_in_the_form(served: Any, tmp_path: Path) -> None:
+    path = next(p for p in FORMAT2 if p.stem == "private-face-matching")
+    raw = path.read_text(encoding="utf-8")
+    assert "  matches: {value: {hours: 72}, sources: [chain-policy]}\n" in raw
+    doc = open_bytes(served, path.name, raw.encode("utf-8"))
+    q = "retention.matches"
+    page = answer(served, doc, "retention", {q: "days", f"{q}.days": "30", f"{q}.sources": ["chain-policy"]})
+    assert page_messages(page) == []
+    yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
+    changed = [
+        line
+        for line in difflib.unified_diff(raw.splitlines(), yaml_bytes.decode().splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == [
+        "-  matches: {value: {hours: 72}, sources: [chain-policy]}",
+        "+  matches: {value: {days: 30}, sources: [chain-policy]}",
+    ]
+    assert_audits_as_shown(served, doc, yaml_bytes, tmp_path / path.name, "retention")
+    page = answer(served, doc, "retention", {q: "days", f"{q}.days": "", f"{q}.sources": ["chain-policy"]})
+    shown_ = [m for m in page_messages(page) if "a period is written" in m]
+    assert shown_ and any(
+        shown_[0] in line for line in cli_lines(request(served, "GET", f"{doc}/download/yaml")[2], tmp_path)
+    )
 
 
 # --- answers: kept as written, checked and audited as the CLI does ------------------------------------
