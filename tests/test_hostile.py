@@ -432,8 +432,14 @@ def test_a_closed_stdout_keeps_the_exit_code(tmp_path: Path) -> None:
         fine = _auditkit(["audit", str(EXAMPLE)], stdout=write, stderr=subprocess.PIPE, timeout=60)
     finally:
         os.close(write)
-    assert (below.returncode, below.stderr) == (1, b"")
-    assert (fine.returncode, fine.stderr) == (0, b"")
+    assert (below.returncode, _without_warnings(below.stderr)) == (1, b"")
+    assert (fine.returncode, _without_warnings(fine.stderr)) == (0, b"")
+
+
+def _without_warnings(stderr: bytes) -> bytes:
+    """Standard error less the validation warnings the Moscow case study prints (two of its sources have no
+    address that could be found), so that a test can hold that nothing else was said."""
+    return b"".join(line for line in stderr.splitlines(keepends=True) if b": warning: " not in line)
 
 
 # --- 13. interrupts at any moment ---------------------------------------------------------------------------------
@@ -484,7 +490,7 @@ def test_a_signal_during_the_imports_is_one_line(module: str, sig: str, code: in
         capture_output=True,
         timeout=120,
     )
-    assert (run.returncode, run.stdout, run.stderr) == (code, b"", line)
+    assert (run.returncode, run.stdout, _without_warnings(run.stderr)) == (code, b"", line)
     assert list(tmp_path.iterdir()) == []
 
 

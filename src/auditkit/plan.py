@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from auditkit import scoring, summary
+from auditkit.attribution import DEFAULT_EVIDENCE
 from auditkit.engine import lookup_for, possible_statuses, rule_status
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
-from auditkit.model.facts import Missing
+from auditkit.model.facts import Amount, Missing
 from auditkit.model.result import AuditResult, Status, Verdict
 from auditkit.rules.loader import Framework, Rule
 
@@ -106,8 +107,18 @@ def quick_audit(
                 if previous is not None and changed.isdisjoint(_reads(rule)):
                     status, can = previous.statuses[rule.id], previous.possible[rule.id]
                 else:
-                    can = possible_statuses(rule, lookup, frameworks)
-                    status = rule_status(rule, lookup)[0]
+                    status, outcome = rule_status(rule, lookup)
+                    if (
+                        status is Status.UNKNOWN
+                        and outcome.missing
+                        and all(lookup(p) is Missing.NOT_APPLICABLE for p in outcome.missing)
+                    ):  # as engine.decide: a rule left open only by not_applicable facts does not apply
+                        status = Status.NOT_APPLICABLE
+                    can = (
+                        frozenset({status})
+                        if status is Status.NOT_APPLICABLE
+                        else possible_statuses(rule, lookup, frameworks)
+                    )
                 statuses[rule.id], possible[rule.id] = status, can
                 views.append((rule.weight, can, rule.red_line or rule.decisive))
                 if rule.red_line and status is Status.NOT_MET:
@@ -180,10 +191,24 @@ def _leaf_repairs(leaf: dict[str, Any], value: Any, wanted: dict[str, list[Any]]
     if "in" in leaf:
         return [{}] if known and value in leaf["in"] else [{path: v} for v in leaf["in"]]
     if "at_most" in leaf:
-        return [{}] if known and value <= leaf["at_most"] else [{path: leaf["at_most"]}]
+        return [{}] if known and _at_most(value, leaf["at_most"]) else [{path: leaf["at_most"]}]
     if "at_least" in leaf:
-        return [{}] if known and value >= leaf["at_least"] else [{path: leaf["at_least"]}]
+        return [{}] if known and _at_least(value, leaf["at_least"]) else [{path: leaf["at_least"]}]
     return []
+
+
+def _at_most(value: Any, limit: int) -> bool:
+    """True when a known number, or every number within its bounds, is at most ``limit``."""
+    if isinstance(value, Amount):
+        return value.high is not None and value.high <= limit
+    return bool(value <= limit)
+
+
+def _at_least(value: Any, limit: int) -> bool:
+    """True when a known number, or every number within its bounds, is at least ``limit``."""
+    if isinstance(value, Amount):
+        return value.low is not None and value.low >= limit
+    return bool(value >= limit)
 
 
 def _negated_leaf(leaf: dict[str, Any], value: Any) -> list[Assignment]:
@@ -316,7 +341,9 @@ def _describe(path: str, value: Any) -> str:
 
 def search(deployment: Deployment, frameworks: list[Framework], target: Target) -> Plan:
     """Greedy search with pruning for the fewest repairs that reach ``target`` (see the module docstring)."""
-    values = {path: lookup_for(deployment)(path) for path in catalogue()}
+    # The proof audits at the default evidence threshold, so the search reads facts as it does: a statement
+    # weaker than that (alleged, disputed) is unknown.
+    values = {path: lookup_for(deployment, DEFAULT_EVIDENCE)(path) for path in catalogue()}
     base = values.get
     rules = {r.id: r for fw in frameworks for r in fw.rules}
     wanted = _wanted_values(frameworks)
