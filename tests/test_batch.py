@@ -8,13 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_support import MINI as MINI_PATH
-from cli_support import cli
+from cli_support import MINI, cli
 
 from auditkit.batch import csv_cell
 from auditkit.cli import main
 
-MINI = str(MINI_PATH)
 BASE = """\
 format_version: 2
 deployment:

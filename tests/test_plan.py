@@ -6,15 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_support import MINI as MINI_PATH
-from cli_support import cli
+from cli_support import EXAMPLES, MINI, ROOT, cli, description
 
 from auditkit import plan
 from auditkit.model.load import load_deployment
 from auditkit.rules.loader import load_framework
 
-MINI = str(MINI_PATH)
-ROOT = Path(__file__).resolve().parents[1]
 RIVERSIDE = """\
 format_version: 2
 deployment:
@@ -43,9 +40,7 @@ minimisation:
 
 @pytest.fixture()
 def riverside(tmp_path: Path) -> Path:
-    path = tmp_path / "riverside.yaml"
-    path.write_text(RIVERSIDE, encoding="utf-8")
-    return path
+    return description(tmp_path, RIVERSIDE)
 
 
 def test_plan_names_rule_fact_change_and_clause(riverside: Path) -> None:
@@ -127,7 +122,7 @@ def test_an_unreachable_target_names_what_blocks_it(tmp_path: Path) -> None:
     assert [b["rule"] for b in data["blockers"]] == ["P6-02"]
 
 
-@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_bundled_example_reaches_grade_c(example: Path, tmp_path: Path) -> None:
     after = tmp_path / "after.yaml"
     code, out, _ = cli("plan", str(example), "--target", "C", "--format", "json", "--write-after", str(after))
