@@ -269,8 +269,10 @@ def test_the_console_script_collects_garbage_again_after_loading(filled: Path) -
 
 
 def test_the_plugin_stub_is_all_pydantic_asks_of_its_loader() -> None:
-    """skip_pydantic_plugin_scan replaces pydantic.plugin._loader with get_plugins() -> (). If a pydantic
-    upgrade imports anything else from that module, or from elsewhere, this fails before users do."""
+    """skip_pydantic_plugin_scan replaces pydantic.plugin._loader with get_plugins() -> ().
+
+    If a pydantic upgrade imports anything else from that module, or from elsewhere, this fails before users do.
+    """
     import pydantic
 
     root = Path(pydantic.__file__).parent

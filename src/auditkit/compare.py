@@ -35,6 +35,8 @@ class FactValue:
 
 @dataclass(frozen=True)
 class FactChange:
+    """A fact that was added, removed or changed between the two descriptions."""
+
     path: str
     label: str
     kind: str  # "added" | "removed" | "changed"
@@ -44,6 +46,8 @@ class FactChange:
 
 @dataclass(frozen=True)
 class RuleChange:
+    """A rule whose status changed, with the fact changes it reads."""
+
     rule: str
     title: str
     principle: str
@@ -55,6 +59,8 @@ class RuleChange:
 
 @dataclass(frozen=True)
 class PrincipleChange:
+    """A principle's verdict and score, before and after (already worded for the reader)."""
+
     key: str
     title: str
     before_verdict: str
@@ -65,6 +71,8 @@ class PrincipleChange:
 
 @dataclass(frozen=True)
 class Comparison:
+    """Everything a comparison shows: both audits, and what changed between them."""
+
     before: AuditResult
     after: AuditResult
     principles: list[PrincipleChange]
@@ -75,6 +83,7 @@ class Comparison:
 
     @property
     def grade_line(self) -> str:
+        """The grade and score, before -> after, in one line."""
         b, a = self.before, self.after
         return (
             f"grade {summary.grade_text(b)} -> {summary.grade_text(a)}, score {summary.score_text(b)} -> "
@@ -83,6 +92,7 @@ class Comparison:
 
 
 def fact_value(deployment: Deployment, path: str) -> FactValue:
+    """The fact at ``path`` as the comparison shows it: worded, with its sources, and whether it is known."""
     fact = get_fact(deployment, path)
     if fact is None:
         return FactValue(NOT_STATED)
