@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from auditkit.model.result import AuditResult, Finding, Status
 from auditkit.render.labels import status_label
-from auditkit.rules.loader import Framework
+from auditkit.rules.model import Framework
 
 if TYPE_CHECKING:
     from auditkit.document import Block, Document
