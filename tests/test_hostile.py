@@ -446,6 +446,7 @@ entry()
     [
         ("yaml", "SIGINT", 130, b"auditkit: interrupted\n"),
         ("pydantic", "SIGINT", 130, b"auditkit: interrupted\n"),
+        ("datetime", "SIGINT", 130, b"auditkit: interrupted\n"),  # pydantic-core's C-API import panicked
         ("auditkit.cli", "SIGINT", 130, b"auditkit: interrupted\n"),
         ("weasyprint", "SIGINT", 130, b"auditkit: interrupted\n"),
         ("pydantic", "SIGTERM", 143, b"auditkit: terminated\n"),
