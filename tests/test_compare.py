@@ -191,9 +191,11 @@ MAX_DAYS_FIVE = """\
 
 
 def test_a_format1_file_against_its_format2_version(tmp_path: Path) -> None:
-    """A real format-1 case study against a copy migrated to format 2 by 'auditkit migrate', then amended
-    with format-2 syntax (a pinpoint citation): the note names both versions and only the amended fact and
-    the rule it decides show as changes; the migration itself changes no fact."""
+    """A real format-1 case study against a copy migrated to format 2, then amended with format-2 syntax.
+
+    The copy is made by 'auditkit migrate' and given a pinpoint citation: the note names both versions and
+    only the amended fact and the rule it decides show as changes; the migration itself changes no fact.
+    """
     moscow = Path(__file__).resolve().parents[1] / "examples" / "moscow-safe-city-frt.yaml"
     before, after = tmp_path / "before.yaml", tmp_path / "after.yaml"
     shutil.copyfile(moscow, before)

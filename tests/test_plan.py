@@ -184,9 +184,11 @@ def test_the_method_page_lists_every_fact_no_amendment_can_change() -> None:
 
 
 def test_write_after_on_a_format2_case_study_keeps_format2_and_reaches_the_planned_grade(tmp_path: Path) -> None:
-    """A real case study migrated to format 2 and given format-2 facts (law and practice sides, pinpoints, a
-    standing): the plan reads them as the audit does, the written description is format 2, keeps the facts
-    the plan does not touch as written, validates, and audits to the grade the plan announced."""
+    """A real case study migrated to format 2 and given format-2 facts: the plan reads them as the audit does.
+
+    The facts are law and practice sides, pinpoints and a standing. The written description is format 2,
+    keeps the facts the plan does not touch as written, validates, and audits to the grade the plan announced.
+    """
     path = tmp_path / "moscow.yaml"
     shutil.copyfile(ROOT / "examples" / "moscow-safe-city-frt.yaml", path)
     assert cli("migrate", str(path))[0] == 0
