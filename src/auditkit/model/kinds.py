@@ -43,10 +43,12 @@ class YesNo(Fact):
 
     @classmethod
     def value_schema(cls) -> dict[str, Any]:
+        """true or false, or the words yes and no."""
         return {"anyOf": [{"type": "boolean"}, {"enum": ["yes", "no"]}]}
 
     @classmethod
     def coerce(cls, raw: Any) -> bool:
+        """A yes/no answer as a boolean."""
         answer = cls.read_answer(raw)
         if isinstance(answer, bool):
             return answer
@@ -59,22 +61,27 @@ class YesNo(Fact):
 
     @classmethod
     def comparable(cls, value: Any) -> bool:
+        """Only true or false: yes and no were read as booleans already."""
         return isinstance(value, bool)
 
     @classmethod
     def describe(cls, value: Any) -> str:
+        """Yes or no."""
         return "yes" if value else "no"
 
     @classmethod
     def answer_forms(cls, label: str) -> list[tuple[str, str]]:
+        """Yes (the label holds) and no."""
         return [("yes", label), ("no", f"it is not so that {label}")]
 
     @classmethod
     def answer_lines(cls, label: str) -> list[str]:
+        """One line: yes or no, and what yes means."""
         return [f"yes or no (yes means: {label})"]
 
     @classmethod
     def finite_answers(cls) -> tuple[Any, ...]:
+        """True and false."""
         return (True, False)
 
 
@@ -86,6 +93,7 @@ class Count(Fact):
 
     @classmethod
     def value_schema(cls) -> dict[str, Any]:
+        """A whole number, bounds, or an approximate number."""
         return {
             "anyOf": [
                 {**_WHOLE, "description": "the exact number"},
@@ -102,6 +110,7 @@ class Count(Fact):
 
     @classmethod
     def coerce(cls, raw: Any) -> int | Amount:
+        """An exact number, or an Amount for bounds and approximate numbers."""
         if _whole(raw):
             return int(raw)
         if isinstance(raw, dict):
@@ -110,10 +119,12 @@ class Count(Fact):
 
     @classmethod
     def comparable(cls, value: Any) -> bool:
+        """A whole number (not true or false, which Python counts as numbers)."""
         return isinstance(value, int) and not isinstance(value, bool)
 
     @classmethod
     def answer_forms(cls, label: str) -> list[tuple[str, str]]:
+        """An exact number, bounds, or an approximate number."""
         return [
             ("a number such as 30", "the exact number"),
             ("{at_least: N} / {at_most: N}", "only a bound is known; both give a range"),
@@ -146,6 +157,7 @@ class Period(Fact):
 
     @classmethod
     def value_schema(cls) -> dict[str, Any]:
+        """Days, hours, immediately or indefinite."""
         return {
             "anyOf": [
                 _one_key("days", "kept this many days"),
@@ -157,6 +169,7 @@ class Period(Fact):
 
     @classmethod
     def coerce(cls, raw: Any) -> Duration:
+        """A Duration in hours (None: indefinite)."""
         found = duration_of(raw)
         if found is None and isinstance(raw, dict):
             raise PydanticCustomError(
@@ -170,6 +183,7 @@ class Period(Fact):
 
     @classmethod
     def answer_forms(cls, label: str) -> list[tuple[str, str]]:
+        """Days or hours, immediately, or indefinite."""
         return [
             ("{days: N} / {hours: N}", "kept this long"),
             ("immediately", "deleted at once"),
@@ -178,6 +192,7 @@ class Period(Fact):
 
     @classmethod
     def candidates(cls, numbers: Iterable[int]) -> tuple[Any, ...]:
+        """The numbers (in hours) and kept indefinitely, which is above every threshold."""
         return (*sorted(numbers), math.inf)  # kept indefinitely is above every threshold
 
 
@@ -193,16 +208,19 @@ class Choice(Fact):
 
     @classmethod
     def value_schema(cls) -> dict[str, Any]:
+        """One of the choices, each with its meaning."""
         return {"anyOf": [{"const": k, "description": v} for k, v in cls.choices.items()]}
 
     @classmethod
     def coerce(cls, raw: Any) -> str:
+        """One of the choices, as written."""
         if isinstance(raw, str) and raw in cls.choices:
             return raw
         raise cls.not_an_answer(raw)
 
     @classmethod
     def comparable(cls, value: Any) -> bool:
+        """One of the choices."""
         return isinstance(value, str) and value in cls.choices
 
     @classmethod
@@ -212,8 +230,10 @@ class Choice(Fact):
 
     @classmethod
     def answer_forms(cls, label: str) -> list[tuple[str, str]]:
+        """The choices with their meanings."""
         return list(cls.choices.items())
 
     @classmethod
     def finite_answers(cls) -> tuple[Any, ...]:
+        """Every choice, in the listed order."""
         return tuple(cls.choices)
