@@ -27,6 +27,7 @@ from auditkit.model.result import (
     Status,
     Verdict,
 )
+from auditkit.model.scoring import Scoring
 from auditkit.rules.bounds import Possible, State, answers, possible
 from auditkit.rules.bounds import states as bounds_states
 from auditkit.rules.loader import Framework, Rule
@@ -201,7 +202,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
         findings=findings,
         information_gaps=_gaps(gaps, deployment, opened, total, evidence),
         sources=sources,
-        scoring={"method": scoring.__doc__ or "", **method},
+        scoring=method,
         evidence=evidence,
     )
 
@@ -229,7 +230,7 @@ class _Open:
     """One principle's bounds, and how they move when one unknown fact is answered."""
 
     principle: str
-    method: dict[str, Any]
+    method: Scoring
     views: list[scoring.RuleView]
     chances: list[Possible | None]
     bounds: scoring.PrincipleBounds
@@ -313,7 +314,7 @@ def _num(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, method: dict[str, Any]) -> str:
+def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, method: Scoring) -> str:
     """One sentence on why the principle got its verdict."""
     verdict, low, high = bounds.verdict, bounds.low, bounds.high
     facts = len(item.missing)
@@ -329,7 +330,7 @@ def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, m
         )
     if verdict is Verdict.MET:
         return (
-            f"Met: the score is {shown}, at least {_num(method['met_at'])} whatever the unknown facts are."
+            f"Met: the score is {shown}, at least {_num(method.met_at)} whatever the unknown facts are."
             if low != high
             else f"Met: the score is {shown}."
         )
@@ -340,7 +341,7 @@ def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, m
             else f"Partly met: the score is {shown}."
         )
     if verdict is Verdict.NOT_MET:
-        return f"Not met: the score is {shown}, below {_num(method['partially_met_at'])} even at best."
+        return f"Not met: the score is {shown}, below {_num(method.partially_met_at)} even at best."
     if verdict is Verdict.FALLS_SHORT:
         return f"Not met in full; whether it is partly met depends on {depends} (the score is {shown})."
     if bounds.applies is None:

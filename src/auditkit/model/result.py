@@ -10,9 +10,10 @@ order, rule id), facts in the rule's reading order, sources by first use.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from auditkit.model.scoring import Scoring
 
 # 2: scores are ranges {low, high}, grades are ranges, verdict falls_short, rule best/worst status,
 #    decisive rules, what would settle each open principle, gaps ordered by how much they settle.
@@ -226,7 +227,7 @@ class AuditResult(_Frozen):
     findings: list[Finding]
     information_gaps: list[InformationGap]
     sources: list[SourceInfo]
-    scoring: dict[str, Any]
+    scoring: Scoring = Field(description="The scoring thresholds this audit used, and the method in sentences.")
     evidence: str = Field(
         default="reported",
         description="The evidence threshold: the weakest standing a fact could have and still decide rules.",

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from auditkit.model.catalog import catalogue
 from auditkit.model.result import AuditResult, Finding, PrincipleResult, ScoreRange, Status, Verdict
+from auditkit.model.scoring import Scoring, describe
 from auditkit.render import RenderOptions
 from auditkit.render.headline import ATTRIBUTED_NOTE, NO_GAP, NO_RED_LINE, RED_LINES_TITLE, Gap, headline
 from auditkit.render.labels import (
@@ -330,56 +331,6 @@ def _information_gaps(result: AuditResult) -> list[dict[str, Any]]:
     ]
 
 
-def _methodology(result: AuditResult) -> dict[str, Any]:
-    """The scoring method in plain sentences, with the thresholds this audit used."""
-    scoring = result.scoring
-    grades = scoring.get("grades") or {}
-    grade_text = ", ".join(f"{g} from {t}" for g, t in grades.items())
-    met_at, partial_at, cap = scoring.get("met_at"), scoring.get("partially_met_at"), scoring.get("red_line_grade")
-    bullets = [
-        (
-            "A rule that is met earns its full weight, a partly met rule half of it, and a rule not met nothing; a "
-            "rule that does not apply is left out. A principle's score (0-100) is the weight earned over the "
-            "weight of its applicable rules."
-        ),
-        (
-            "A rule the facts leave undecided could still take several statuses: auditkit tries every answer the "
-            "missing facts could have. Every score is therefore a range, low-high: low when each undecided rule "
-            "takes its worst possible status, high when each takes its best. Whatever the missing facts turn out "
-            "to be, the score lies in the range, so publishing less can never raise the low end. The share of "
-            "the rule weight the facts decide is shown beside each score."
-        ),
-        (
-            f"A principle is met when even the low end reaches {met_at}, partially met when both ends lie between "
-            f"{partial_at} and {met_at}, and not met when even the high end stays below {partial_at} or when a "
-            "red-line or decisive rule of the principle is not met. It falls short when it cannot be met whatever "
-            "the missing facts are, but whether it is partly met is still open; it has insufficient information "
-            "only when it could still be met, or could turn out not to apply."
-        ),
-        (
-            f"The overall score is the plain mean of the principle scores, so every principle counts the same, "
-            f"and it is a range too. Grades: {grade_text}, F below; each end of the range gets its grade, so the "
-            f"grade is a range (such as B\u2013F) when the facts do not settle it. A crossed red line caps both "
-            f"ends at {cap}, whatever the score; a red line that could still be crossed caps the low end."
-        ),
-    ]
-    intro = (
-        "The deployment was described in a structured file: each fact is an answer to one audit question, "
-        "with the sources it rests on, or is marked unknown or undisclosed. Each rule of the framework is a "
-        "condition over those facts, evaluated in three-valued logic: a rule is decided only when the facts "
-        "it needs are known, and an unknown or undisclosed fact is never counted as a breach, nor as "
-        "compliance."
-    )
-    return {
-        "intro": intro,
-        "bullets": bullets,
-        "met_at": met_at,
-        "partially_met_at": partial_at,
-        "grades": grade_text,
-        "red_line_grade": cap,
-    }
-
-
 def _sources(result: AuditResult) -> list[dict[str, Any]]:
     return [
         {
@@ -399,7 +350,7 @@ def _sources(result: AuditResult) -> list[dict[str, Any]]:
 CHART_WIDTH, CHART_LABEL, CHART_BAR, CHART_ROW, CHART_TOP = 640, 262, 310, 18, 18
 
 
-def score_chart(principles: list[PrincipleResult], scoring: dict[str, Any]) -> dict[str, Any]:
+def score_chart(principles: list[PrincipleResult], scoring: Scoring) -> dict[str, Any]:
     """Geometry of the horizontal bar chart of principle scores (drawn as inline SVG by the template).
 
     Each score is drawn as a range: a solid bar from 0 to the low end (what the facts establish), then an
@@ -428,11 +379,10 @@ def score_chart(principles: list[PrincipleResult], scoring: dict[str, Any]) -> d
         row["value_x"] = CHART_LABEL + max(row["solid"], row["solid"] + row["open"]) + 6
         rows.append(row)
     height = CHART_TOP + len(principles) * CHART_ROW + 16
-    lines = []
-    for key, name in (("partially_met_at", "partly met"), ("met_at", "met")):
-        value = scoring.get(key)
-        if isinstance(value, int | float):
-            lines.append({"x": round(CHART_LABEL + CHART_BAR * value / 100, 1), "label": f"{name} {value:g}"})
+    lines = [
+        {"x": round(CHART_LABEL + CHART_BAR * value / 100, 1), "label": f"{name} {value:g}"}
+        for name, value in (("partly met", scoring.partially_met_at), ("met", scoring.met_at))
+    ]
     ticks = [{"x": CHART_LABEL + CHART_BAR * t / 100, "label": str(t)} for t in (0, 50, 100)]
     return {
         "width": CHART_WIDTH,
@@ -460,7 +410,7 @@ def report_view(result: AuditResult) -> dict[str, Any]:
         "gaps": _information_gaps(result),
         "gaps_count": len(result.information_gaps),
         "undisclosed_count": sum(1 for g in result.information_gaps if g.undisclosed),
-        "methodology": _methodology(result),
+        "methodology": describe(result.scoring),
         "sources": _sources(result),
         "sources_more": max(0, len(result.sources) - REPORT_SOURCES),
         "frameworks": [{"id": f.id, "title": f.title, "version": f.version} for f in result.frameworks],

@@ -97,7 +97,7 @@ def cap_text(result: AuditResult) -> str | None:
     if not result.red_lines_crossed:
         return None
     lines = result.red_lines_crossed
-    cap = result.scoring.get("red_line_grade", "F")
+    cap = result.scoring.red_line_grade
     return f"capped at {cap}: red line{'s' if len(lines) > 1 else ''} {', '.join(lines)} crossed"
 
 

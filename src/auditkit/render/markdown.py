@@ -8,10 +8,12 @@ is backslash-escaped rather than interpreted.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from auditkit.escape import markdown, markdown_code
 from auditkit.model.result import AuditResult
+from auditkit.model.scoring import Method
 from auditkit.render import RenderOptions
 from auditkit.render.html import brief_view, report_view
 
@@ -233,22 +235,22 @@ def _gaps(view: dict[str, Any]) -> list[str]:
     return out + [""]
 
 
+def method_lines(method: Method, rows: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """The scoring method as Markdown: its introduction, its steps as a list, and its thresholds (then ``rows``)
+    as a table. The report's Methodology section and docs/scoring.md both print it."""
+    out = [text(method.intro), ""] + [f"- {text(step)}" for step in method.steps] + [""]
+    return out + ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in (*method.thresholds, *rows)), ""]
+
+
 def _methodology(view: dict[str, Any]) -> list[str]:
-    m, c = view["methodology"], view["cover"]
-    out = ["## Methodology", ""]
-    out += [text(m["intro"]), ""] + [f"- {text(item)}" for item in m["bullets"]] + [""]
+    c = view["cover"]
     rows = [
-        ("Principle met at", f"{m['met_at']} or more"),
-        ("Partially met at", f"{m['partially_met_at']} or more"),
-        ("Insufficient information", "only while the principle could still be met, or not apply"),
-        ("Grades", f"{m['grades']}; F below; each end of the score range graded"),
-        ("Grade when a red line is crossed", f"at most {m['red_line_grade']}"),
         *(("Rule set", f"{f['title']} ({f['id']}), version {f['version']}") for f in view["frameworks"]),
         ("auditkit version", c["version"]),
         ("Input file", c["input_file"]),
         ("Input SHA-256", c["sha256"]),
     ]
-    out += ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows), ""]
+    out = ["## Methodology", "", *method_lines(view["methodology"], rows)]
     command = markdown_code(f"auditkit audit {c['input_file']} --format json")
     out += [
         (
