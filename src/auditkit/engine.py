@@ -15,6 +15,7 @@ from auditkit.model.load import LoadedDeployment
 from auditkit.model.result import (
     AuditResult,
     DeploymentInfo,
+    FactText,
     FactUsed,
     Finding,
     FrameworkRef,
@@ -26,6 +27,7 @@ from auditkit.model.result import (
     SourceInfo,
     Status,
     Verdict,
+    principle_key,
 )
 from auditkit.model.scoring import Scoring
 from auditkit.rules.bounds import Possible, State, answers, possible
@@ -126,8 +128,10 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
     red_lines: list[str] = []
     red_open: list[str] = []
     opened: list[_Open] = []
+    several = len(frameworks) > 1
     for framework in frameworks:
         for principle in framework.principles:
+            key = principle_key(framework.id, principle.id, several=several)
             views: list[scoring.RuleView] = []
             chances: list[Possible | None] = []
             statuses: list[Status] = []
@@ -152,10 +156,10 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
                         continue
                     missing.setdefault(path, None)
                     entry = gaps.setdefault(path, {"principles": {}, "rules": {}})
-                    entry["principles"].setdefault(principle.id, None)
+                    entry["principles"].setdefault(key, None)
                     entry["rules"].setdefault(rule.id, None)
             bounds = scoring.principle_bounds(views, framework.scoring)
-            item = _Open(principle.id, framework.scoring, views, chances, bounds, states, list(missing))
+            item = _Open(key, framework.scoring, views, chances, bounds, states, list(missing))
             opened.append(item)
             counts = {s.value: statuses.count(s) for s in Status}
             breaches = [
@@ -202,6 +206,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
         findings=findings,
         information_gaps=_gaps(gaps, deployment, opened, total, evidence),
         sources=sources,
+        fact_texts=_fact_texts(findings, principles),
         scoring=method,
         evidence=evidence,
     )
@@ -509,6 +514,17 @@ def _gaps(
             )
         )
     return sorted(out, key=lambda g: (-g.narrows, -len(g.settles), order[g.fact]))
+
+
+def _fact_texts(findings: list[Finding], principles: list[PrincipleResult]) -> dict[str, FactText]:
+    """The words of every fact the findings name as missing or the principles as to settle, in catalogue order."""
+    named = {path for f in findings for path in f.missing} | {s.fact for p in principles for s in p.to_settle}
+    out = {}
+    for path, info in catalogue().items():
+        if path in named:
+            establish = f"whether {info.label}" if info.kind == "yesno" else info.label
+            out[path] = FactText(label=info.label, question=info.question, establish=establish)
+    return out
 
 
 def _known_as(deployment: Deployment, path: str, evidence: str) -> str | None:

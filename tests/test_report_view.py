@@ -1,0 +1,61 @@
+"""The report view (render/view.py): one home for what the reports say, and nothing read from the catalogue."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from report_support import audit_file
+
+from auditkit.render import view
+from auditkit.rules.loader import DEFAULT_FRAMEWORK
+
+SRC = Path(view.__file__).resolve().parents[1]  # src/auditkit
+RENDER = SRC / "render"
+CASE = Path(__file__).resolve().parents[1] / "examples" / "los-angeles-alpr.yaml"
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    return names | {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+
+
+@pytest.mark.parametrize("module", sorted(RENDER.glob("*.py")), ids=lambda p: p.name)
+def test_renderers_never_read_the_fact_catalogue(module: Path) -> None:
+    """The result carries the words of the facts it names; a renderer that looked them up could drift."""
+    assert not {m for m in _imports(module) if m.startswith("auditkit.model.catalog")}, module.name
+
+
+SHARED = {
+    name: value
+    for name, value in vars(view).items()
+    if name.isupper() and isinstance(value, str) and len(value) >= 20 and " " in value
+}
+
+
+def _sources() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(SRC.rglob("*")) if p.suffix in (".py", ".j2"))
+
+
+@pytest.mark.parametrize("name", sorted(SHARED))
+def test_each_shared_sentence_is_written_once(name: str) -> None:
+    """A sentence every format prints is written in render/view.py and nowhere else (no format re-words it)."""
+    sentence = SHARED[name]
+    assert _sources().count(sentence[:40]) == 1, f"{name} is written more than once: {sentence[:40]!r}"
+
+
+def test_the_shared_sentences_include_those_the_formats_used_to_repeat() -> None:
+    assert {"HYPOTHETICAL_NOTE", "NO_QUESTIONS", "SETTLE_INTRO", "KEPT_SECRET", "NO_SOURCES"} <= set(SHARED)
+
+
+def test_the_view_is_frozen_and_marks_no_score_by_a_flag() -> None:
+    result, _ = audit_file(CASE, DEFAULT_FRAMEWORK)
+    report = view.report_view(result)
+    with pytest.raises(AttributeError):
+        report.cover.score = "99"  # type: ignore[misc]
+    assert report.cover.scored and report.cover.score_phrase == f"score {report.cover.score} of 100"
+    retention = next(f for p in report.principles for f in p.findings if f.rule == "P7-01")
+    assert [m.path for m in retention.missing] == ["retention.max_days"]
+    assert retention.missing[0].question == result.fact_texts["retention.max_days"].question
