@@ -687,12 +687,12 @@ def batch(cfg: Settings) -> list[Row]:
 _DRIFT_SCRIPT = """
 import gc, json, sys, time
 from pathlib import Path
-from auditkit.cli import _loading
+from auditkit.cli.inputs import loading
 from auditkit.engine import audit
 from auditkit.model.load import load_deployment
 from auditkit.render import RenderOptions
 from auditkit.rules.loader import load_framework
-with _loading(True):  # as the console script does
+with loading(True):  # as the console script does
     item = load_deployment(Path(sys.argv[1]))
     result = audit(item, [load_framework("agora-2020")])
 from auditkit.render.pdf import render

@@ -15,11 +15,14 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditkit.errors import InputError, Problem
 from auditkit.model.deployment import FORMAT_VERSION
 from auditkit.model.load import LoadedDeployment, load_deployment, parse_deployment
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 NOTE = (
     "migrated from format 1 by 'auditkit migrate': give each source a kind "
@@ -27,22 +30,34 @@ NOTE = (
 )
 
 
-def migrated_text(raw: bytes) -> str:
-    """The format-2 text of a format-1 document (YAML, or JSON when it starts with '{')."""
-    # The loader accepted the bytes already: UTF-8 (a byte-order mark or not) or UTF-16 with one. Written as UTF-8.
-    text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
-    if text.lstrip().startswith("{"):
-        plain = json.loads(text)
-        plain["format_version"] = FORMAT_VERSION
-        return json.dumps(plain, indent=2, ensure_ascii=False) + "\n"
+def decoded(raw: bytes) -> str:
+    """The text of bytes the project's loader accepted: UTF-8 (a byte-order mark or not) or UTF-16 with one."""
+    return raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8-sig")
+
+
+def round_trip_yaml() -> YAML:
+    """ruamel.yaml in round-trip mode, set up to keep an author's text: also used by the web questionnaire.
+
+    Round-trip mode builds only plain mappings, lists and scalars (with their comments), never objects
+    from tags; give it only text that has passed the project's safe loader, which refuses every foreign tag.
+    """
     from ruamel.yaml import YAML
 
-    # Round-trip mode builds only plain mappings, lists and scalars (with their comments), never objects
-    # from tags; and the text has already passed the project's safe loader, which refuses every foreign tag.
     round_trip = YAML(typ="rt")
     round_trip.preserve_quotes = True
     round_trip.width = 4096  # never re-wrap the author's lines
     round_trip.indent(mapping=2, sequence=4, offset=2)  # the layout 'auditkit init' writes
+    return round_trip
+
+
+def migrated_text(raw: bytes) -> str:
+    """The format-2 text of a format-1 document (YAML, or JSON when it starts with '{')."""
+    text = decoded(raw)  # written as UTF-8
+    if text.lstrip().startswith("{"):
+        plain = json.loads(text)
+        plain["format_version"] = FORMAT_VERSION
+        return json.dumps(plain, indent=2, ensure_ascii=False) + "\n"
+    round_trip = round_trip_yaml()
     data: Any = round_trip.load(text)
     data["format_version"] = FORMAT_VERSION
     comments = data.ca.items.get("format_version")

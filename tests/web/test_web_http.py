@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -194,18 +196,53 @@ def test_the_yaml_download_audits_to_what_the_page_shows(served: Any, tmp_path: 
     assert page_messages(page) == []
     status, _, yaml_bytes = request(served, "GET", f"{doc}/download/yaml")
     assert status == 200
-    assert b"max_days:\n    value: 30\n    sources:\n    - rferl-2021\n" in yaml_bytes
-    (tmp_path / "moscow-safe-city-frt.yaml").write_bytes(yaml_bytes)
-    code, cli_json, err = cli("audit", str(tmp_path / "moscow-safe-city-frt.yaml"), "--format", "json")
+    assert b"max_days:\n    value: 30\n    sources: [rferl-2021]\n" in yaml_bytes
+    assert_audits_as_shown(served, doc, yaml_bytes, tmp_path / "moscow-safe-city-frt.yaml", "retention")
+
+
+def assert_audits_as_shown(served: Any, doc: str, yaml_bytes: bytes, path: Path, section: str) -> None:
+    """The YAML download, audited by the CLI, gives the JSON download and the verdicts the panel shows."""
+    path.write_bytes(yaml_bytes)
+    code, cli_json, err = cli("audit", str(path), "--format", "json")
     assert code == 0, err
-    status, _, page_json = request(served, "GET", f"{doc}/download/json")
+    page_json = request(served, "GET", f"{doc}/download/json")[2]
     assert page_json.decode() == cli_json
     result = json.loads(cli_json)
-    panel = text(served, f"{doc}/s/retention")
+    panel = text(served, f"{doc}/s/{section}")
     for p in result["principles"]:
         assert f'<span class="pname">{p["id"]} ' in panel
         row = panel.split(f'<span class="pname">{p["id"]} ', 1)[1].split("</summary>", 1)[0]
         assert verdict_label(Verdict(p["verdict"])) in row
+
+
+def test_an_edited_file_keeps_its_comments_and_order(served: Any, tmp_path: Path) -> None:
+    """Upload a commented file, change one answer: the download is the file with that one line changed."""
+    original = (EXAMPLES / "los-angeles-alpr.yaml").read_text(encoding="utf-8")
+    # An unanswered legality fact, with comments of every kind added around it: a line before it and one on
+    # its own line (the file has its head and section comments already).
+    found = re.search(r"\nlegality:\n(?:  .*\n|\n)*?  ([a-z_]+): unknown\n", original)
+    assert found, "los-angeles-alpr.yaml has no unanswered legality fact left to answer"
+    fact = found[1]
+    commented = original.replace(
+        f"\n  {fact}: unknown\n",
+        f"\n  # Asked the city clerk in May; no answer yet.\n  {fact}: unknown  # ask again\n",
+        1,
+    )
+    doc = open_bytes(served, "alpr.yaml", commented.encode("utf-8"))
+    before = text(served, f"{doc}/s/legality")
+    page = answer(served, doc, "legality", {f"legality.{fact}": "undisclosed"})
+    assert page_messages(page) == page_messages(before)
+    yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
+    changed = [
+        re.sub(r" +#", "  #", line)  # a longer value pushes the comment on its line along
+        for line in difflib.unified_diff(commented.splitlines(), yaml_bytes.decode().splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == [f"-  {fact}: unknown  # ask again", f"+  {fact}: undisclosed  # ask again"]
+    assert_audits_as_shown(served, doc, yaml_bytes, tmp_path / "alpr.yaml", "legality")
+    # Changed back, the file is the uploaded one again, byte for byte.
+    answer(served, doc, "legality", {f"legality.{fact}": "unknown"})
+    assert request(served, "GET", f"{doc}/download/yaml")[2] == commented.encode("utf-8")
 
 
 def test_an_unedited_file_downloads_byte_for_byte(served: Any) -> None:

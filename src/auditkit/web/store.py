@@ -1,7 +1,8 @@
 """Descriptions open in the questionnaire, kept in memory only, and their check and audit.
 
 A document is the description's plain data (what its YAML file holds). Each
-check writes the data as YAML (``yamlout``) and runs exactly what the
+check writes the data as YAML (an opened file's own text with the edited
+values changed, ``roundtrip``; a new description afresh, ``yamlout``) and runs exactly what the
 command line runs on a file: ``validate_document`` (``auditkit validate``),
 then ``engine.audit`` (``auditkit audit``). Nothing is written to disk here:
 a description is saved only where the user asks (``save``), inside the
@@ -10,6 +11,7 @@ folder the server was started in.
 
 from __future__ import annotations
 
+import copy
 import secrets
 import threading
 from collections import OrderedDict
@@ -25,6 +27,7 @@ from auditkit.model.load import LoadedDeployment, validate_document
 from auditkit.model.result import AuditResult
 from auditkit.rules.loader import Framework
 from auditkit.web import yamlout
+from auditkit.web.roundtrip import RoundTrip
 from auditkit.yamlio import Loaded, parse_bytes
 
 MAX_DOCUMENTS = 32  # open descriptions kept in memory; the least recently used is forgotten first
@@ -53,27 +56,43 @@ class Document:
     last_result: AuditResult | None = None  # the last audit that could run, shown while problems are fixed
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _check: Check | None = field(default=None, repr=False)
+    _round_trip: RoundTrip | None = field(default=None, repr=False)
+    _edited: bool = field(default=False, repr=False)
+    _read: Loaded | None = field(default=None, repr=False)  # the reading of the bytes raw() last returned
 
     def edit(self, change: Callable[[dict[str, Any]], None]) -> None:
         """Apply ``change`` to the data, as one new revision."""
         with self.lock:
+            if self.original is not None and not self._edited:  # read the file's own text once, before it changes
+                self._round_trip = RoundTrip.of(self.original, copy.deepcopy(self.data))
             change(self.data)
-            self.original = None
+            self._edited = True
             self.revision += 1
 
     def raw(self) -> bytes:
-        return self.original if self.original is not None else yamlout.dump(self.data)
+        """The YAML file of this revision: as opened until edited, then the opened text with the edits in it."""
+        if self.original is not None and not self._edited:
+            return self.original
+        if self._round_trip is not None:
+            kept = self._round_trip.text(self.data, self.name)
+            if kept is not None:
+                raw, self._read = kept
+                return raw
+            self._round_trip = None  # it could not say this; written afresh from now on
+        return yamlout.dump(self.data)
 
     def check(self, frameworks: list[Framework]) -> Check:
         """Validate and audit the current revision (once per revision)."""
         with self.lock:
             if self._check is not None and self._check.revision == self.revision:
                 return self._check
+            self._read = None
             raw = self.raw()
             loaded, result = None, None
             problems: tuple[Problem, ...] = ()
             try:
-                loaded = validate_document(parse_bytes(raw, self.name, keep_problems=True))
+                read = self._read or parse_bytes(raw, self.name, keep_problems=True)
+                loaded = validate_document(read)
             except InputError as exc:
                 problems = tuple(exc.problems)
             if loaded is not None:

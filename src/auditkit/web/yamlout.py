@@ -1,4 +1,8 @@
-"""The description as a YAML file: what the questionnaire downloads, saves, checks and audits.
+"""A new description as a YAML file: what the questionnaire downloads, saves, checks and audits.
+
+(A description opened from a YAML file is written by ``roundtrip`` instead: the author's own text with
+only the edited values changed. This module writes new descriptions, JSON files opened, and any edit
+the round trip could not write so that it reads back as what the form holds.)
 
 The page's verdicts are the audit of exactly these bytes, so the file a user
 downloads audits to what the page showed. Everything the user wrote is kept,

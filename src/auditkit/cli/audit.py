@@ -1,0 +1,322 @@
+"""``auditkit audit``: one file or many, to every report format, with a league table for many."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from auditkit.cli.exits import EXIT_BAD_INPUT, EXIT_BELOW_THRESHOLD
+from auditkit.cli.inputs import (
+    DEFAULT_EXAMPLE,
+    examples_root,
+    load_each,
+    loading,
+    placeholder_warnings,
+    progress,
+    show_notices,
+)
+from auditkit.cli.streams import Streams, one_line
+from auditkit.cli.writing import BRIEF_FORMATS, infer_format, write
+from auditkit.errors import InputError, single
+from auditkit.escape import file_label, terminal
+
+# The index page of a folder of reports, by format (a PDF batch gets an HTML index).
+INDEX_NAMES = {"md": "index.md", "html": "index.html", "pdf": "index.html"}
+
+
+def audit(
+    streams: Streams,
+    files: list[Path],
+    frameworks: list[str],
+    fmt: str | None,
+    output: Path | None,
+    fail_under: float | None,
+    audit_date: str | None,
+    page_size: str,
+    sort: str,
+    jobs: int | None,
+    brief: bool = False,
+    evidence: str = "reported",
+    strict: bool = False,
+) -> None:
+    """Audit deployment files and print or write the result.
+
+    With no FILE, audits the bundled Moscow facial-recognition case study.
+    Several files: every valid file is audited and written, with a league table
+    (text, md and html index pages, csv); invalid files are reported one line
+    per problem, and the exit code is then 2.
+    --evidence sets which facts may decide rules: established ones only,
+    reported ones too (the default), or alleged ones too; weaker facts are
+    shown but treated as unknown.
+    Exit 0 on a completed audit, 1 when the low end of a score is below --fail-under, 2 on bad input.
+    """
+    from auditkit import batch
+    from auditkit.engine import audit as run_audit
+    from auditkit.render import RenderOptions
+    from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
+
+    _check_date(audit_date)
+    batch.check_sort(sort)
+    paths = list(files) or [examples_root() / DEFAULT_EXAMPLE]
+    to_stdout = output is not None and str(output) == "-"  # '-o -': standard output, for any format
+    output = None if to_stdout else output
+    chosen = _chosen_format(fmt, output, paths, brief=brief, to_stdout=to_stdout)
+    rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
+    if chosen == "json" and len(paths) >= batch.PARALLEL_JSON_MIN and (jobs or batch.default_jobs()) > 1:
+        _audit_json_batch(streams, paths, rule_sets, audit_date, jobs, output, fail_under)
+        return
+    # Loading and auditing make the objects every output is rendered from, which live until the process ends:
+    # the collector is held off while they are made and then frozen out of its sight (see inputs.loading), so
+    # that rendering many PDFs afterwards does not walk them again at every collection.
+    with progress(streams, len(paths), "auditing") as tick, loading(streams.own_process):
+        loaded, problems, invalid = load_each(streams, paths, tick)
+        if problems and (len(paths) == 1 or not loaded):
+            raise InputError(problems)
+        show_notices(streams, loaded, strict, notices=False)
+        results = []
+        for item in loaded:
+            result = run_audit(item, rule_sets, evidence)
+            if audit_date is not None:
+                result = result.model_copy(
+                    update={"deployment": result.deployment.model_copy(update={"audit_date": audit_date})}
+                )
+            results.append(result)
+    valid = [path for path in paths if path not in invalid]
+    options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4", brief=brief)
+    _emit(streams, chosen, results, loaded, options, output, valid, sort, jobs, several=len(paths) > 1)
+    _report_invalid(streams, problems, invalid, len(paths), len(results))  # last, where a reader sees them
+    if not problems and fail_under is not None and any(r.score is None or r.score.low < fail_under for r in results):
+        streams.exit_code = EXIT_BELOW_THRESHOLD
+
+
+def _check_date(audit_date: str | None) -> None:
+    """Refuse an --audit-date that is not a real date."""
+    if audit_date is None:
+        return
+    from auditkit.dates import check_date
+
+    try:
+        check_date(audit_date)
+    except ValueError as exc:
+        raise single("--audit-date", f"'{audit_date}' is not a date; {exc}") from None
+
+
+def _chosen_format(fmt: str | None, output: Path | None, paths: list[Path], *, brief: bool, to_stdout: bool) -> str:
+    """The format to write, once the options that go with it (--brief, -o) are known to fit it."""
+    chosen = infer_format(fmt, output)
+    if brief and chosen not in BRIEF_FORMATS:
+        raise single(
+            "--brief",
+            f"a brief is written as {', '.join(BRIEF_FORMATS)}, not {chosen}; add --format pdf "
+            "(or md, html), or leave --brief out",
+        )
+    if to_stdout and len(paths) > 1 and chosen in INDEX_NAMES:
+        raise single(
+            "--output",
+            f"several files to {chosen} need -o FOLDER (an existing folder), one report "
+            "per file; '-o -' takes one file",
+        )
+    if not to_stdout:
+        _check_output(chosen, output, paths)
+    return chosen
+
+
+def _audit_json_batch(
+    streams: Streams,
+    paths: list[Path],
+    rule_sets: list[Any],
+    audit_date: str | None,
+    jobs: int | None,
+    output: Path | None,
+    fail_under: float | None,
+) -> None:
+    """Many files to one JSON document, each file loaded, audited and encoded in a worker process."""
+    from auditkit import batch
+
+    with progress(streams, len(paths), "auditing") as tick, loading(streams.own_process):
+        items = batch.audit_json(
+            [(str(p), file_label(p)) for p in paths], rule_sets, audit_date, placeholder_warnings, jobs, tick
+        )
+    for item in items:
+        for line in item.warnings:
+            streams.err.write(line + "\n")
+    problems = [problem for item in items for problem in item.problems]
+    invalid = [path for path, item in zip(paths, items, strict=True) if item.data is None]
+    done = [item for item in items if item.data is not None]
+    if not done:
+        raise InputError(problems)
+    write(streams, output, batch.join_json([item.data for item in done if item.data is not None]))
+    _report_invalid(streams, problems, invalid, len(paths), len(done))
+    if not problems and fail_under is not None and any(i.score is None or i.score < fail_under for i in done):
+        streams.exit_code = EXIT_BELOW_THRESHOLD
+
+
+def _report_invalid(streams: Streams, problems: list[Any], invalid: list[Path], total: int, audited: int) -> None:
+    """Every problem of the files not audited, then one line saying which they were; exit code 2."""
+    if not problems:
+        return
+    for problem in problems:
+        streams.err.write(one_line(str(problem)) + "\n")
+    streams.err.write(
+        one_line(
+            f"auditkit: {len(invalid)} of {total} files not audited because of the problems "
+            f"above: {', '.join(map(str, invalid))}; the other {audited} were audited"
+        )
+        + "\n"
+    )
+    streams.exit_code = EXIT_BAD_INPUT
+
+
+def _check_output(fmt: str, output: Path | None, paths: list[Path]) -> None:
+    """Refuse, before any work, an output that cannot be written or would overwrite an input or another report."""
+    from auditkit.outputs import check_target
+
+    if fmt == "pdf" and output is None:
+        raise single("--output", "a PDF report needs a file name; add -o REPORT.pdf (or -o - for standard output)")
+    if fmt == "csv" and output is not None:
+        for target in _csv_targets(output):
+            check_target(target, paths)
+        return
+    if len(paths) > 1 and fmt in INDEX_NAMES:
+        _check_folder(fmt, output, paths)
+    elif output is not None:
+        check_target(output, paths)
+
+
+def _check_folder(fmt: str, output: Path | None, paths: list[Path]) -> None:
+    """Several reports go into an existing folder, each under its own name, none over the index page."""
+    from auditkit.outputs import check_target
+
+    if output is None or output.is_symlink() or not output.is_dir():
+        raise single(
+            "--output",
+            f"several files to {fmt} need -o FOLDER (an existing folder), one report per file and an index page",
+        )
+    seen: dict[str, Path] = {}
+    for path in paths:
+        if path.stem in seen:  # both reports would get the same name and the second would replace the first
+            raise single(
+                file_label(path),
+                f"this file and {file_label(seen[path.stem])} would both be "
+                f"reported as {path.stem}.{fmt}; rename one of them",
+            )
+        if f"{path.stem}.{fmt}" == INDEX_NAMES[fmt]:
+            raise single(
+                file_label(path), f"its report would replace the index page {INDEX_NAMES[fmt]}; rename the file"
+            )
+        seen[path.stem] = path
+        check_target(output / (path.stem + "." + fmt), paths)
+    check_target(output / INDEX_NAMES[fmt], paths)
+
+
+def _csv_targets(output: Path) -> tuple[Path, Path]:
+    """Where --format csv writes the programmes table and the findings table."""
+    if output.is_dir():
+        return output / "programmes.csv", output / "findings.csv"
+    return output, output.with_name(output.stem + "-findings" + (output.suffix or ".csv"))
+
+
+def _emit(
+    streams: Streams,
+    fmt: str,
+    results: list[Any],
+    loaded: list[Any],
+    options: Any,
+    output: Path | None,
+    paths: list[Path],
+    sort: str,
+    jobs: int | None,
+    *,
+    several: bool,
+) -> None:
+    """Render the results in ``fmt`` and print them, or write every file only once all are rendered."""
+    files = [str(p) for p in paths]
+    if fmt == "csv":
+        writes = _csv(streams, results, files, sort, output)
+    elif several and fmt in ("text", "json"):
+        writes = _table(streams, fmt, results, files, sort, output)
+    else:
+        writes = _reports(streams, fmt, results, loaded, options, output, paths, sort, jobs, several=several)
+    from auditkit.outputs import write_atomic
+
+    for target, data in writes:
+        write_atomic(target, data)
+        streams.err.write(terminal(f"wrote {file_label(target)}") + "\n")
+
+
+def _csv(
+    streams: Streams, results: list[Any], files: list[str], sort: str, output: Path | None
+) -> list[tuple[Path, bytes]]:
+    """The programmes table (printed, or written with the findings table beside it)."""
+    from auditkit import batch
+
+    table = batch.rows(results, files)
+    programmes, findings = batch.programmes_csv(table, sort), batch.findings_csv(table, sort)
+    if output is None:
+        streams.write_bytes(programmes)
+        return []
+    return list(zip(_csv_targets(output), (programmes, findings), strict=True))
+
+
+def _table(
+    streams: Streams, fmt: str, results: list[Any], files: list[str], sort: str, output: Path | None
+) -> list[tuple[Path, bytes]]:
+    """Several results as one text league table or one JSON document."""
+    from auditkit import batch
+
+    with loading(streams.own_process):  # a big tree of dicts and no cyclic garbage: nothing to collect
+        if fmt == "text":
+            data = batch.text(batch.rows(results, files), sort)
+        else:
+            from auditkit.render.jsonout import render_batch
+
+            data = render_batch(results)
+    if output is None:
+        streams.write_bytes(data)
+        return []
+    return [(output, data)]
+
+
+def _reports(
+    streams: Streams,
+    fmt: str,
+    results: list[Any],
+    loaded: list[Any],
+    options: Any,
+    output: Path | None,
+    paths: list[Path],
+    sort: str,
+    jobs: int | None,
+    *,
+    several: bool,
+) -> list[tuple[Path, bytes]]:
+    """One report per result (and an index page for several), every one rendered before any is written.
+
+    Rendering them all first means a failure leaves no partial set of files.
+    """
+    from auditkit import batch
+    from auditkit.render import Format, renderer
+
+    chosen = Format(fmt)
+    inputs = [replace(options, input_bytes=item.raw) for item in loaded]
+    with progress(streams, len(results), f"writing {fmt}") as tick:
+        if chosen is Format.PDF and len(results) > 1 and (jobs is None or jobs > 1):
+            rendered = batch.render_parallel(results, inputs, jobs, tick)
+        else:
+            render = renderer(chosen)
+            rendered = []
+            for result, item_options in zip(results, inputs, strict=True):
+                rendered.append(render(result, item_options))
+                tick()
+    if output is None:
+        for data in rendered:
+            streams.write_bytes(data)
+        return []
+    if not several:
+        return [(output, rendered[0])]
+    names = [p.stem + "." + fmt for p in paths]
+    writes = list(zip([output / name for name in names], rendered, strict=True))
+    table = batch.rows(results, [str(p) for p in paths], reports=names)
+    index = batch.markdown(table, sort) if fmt == "md" else batch.html(table, sort)
+    return [*writes, (output / INDEX_NAMES[fmt], index)]
