@@ -25,6 +25,7 @@ from auditkit.render.view import (
     Sentence,
     SourceView,
     Summary,
+    Titles,
     brief_view,
     report_view,
 )
@@ -100,8 +101,9 @@ def _gap_line(mark: str, g: GapView) -> str:
 
 
 def _principle_table(view: ReportView | BriefView) -> list[str]:
+    t = view.titles
     rows = [f"| {cell(p.id + ' ' + p.title)} | {p.score} | {p.verdict_label} | {p.coverage} |" for p in view.principles]
-    return ["| Principle | Score | Verdict | Decided |", "|---|---:|---|---:|", *rows, ""]
+    return [f"| {t.principle} | {t.score} | {t.verdict} | {t.decided} |", "|---|---:|---|---:|", *rows, ""]
 
 
 def _headline(s: Summary) -> list[str]:
@@ -118,10 +120,10 @@ def _headline(s: Summary) -> list[str]:
 
 def _summary(view: ReportView) -> list[str]:
     lead = sentence(view.summary.lead, starts_line=True)
-    return ["## Executive summary", "", lead, "", *_principle_table(view), *_headline(view.summary)]
+    return [f"## {view.titles.summary}", "", lead, "", *_principle_table(view), *_headline(view.summary)]
 
 
-def _finding(f: FindingView) -> list[str]:
+def _finding(f: FindingView, t: Titles) -> list[str]:
     red = ", **red line**" if f.red_line else ", **decisive**" if f.decisive else ""
     out = [
         f"#### {f.rule} {text(f.title)}",
@@ -141,25 +143,25 @@ def _finding(f: FindingView) -> list[str]:
         ]
         out.append("")
     if f.missing:
-        out += ["Missing facts:", ""]
+        out += [f"{t.missing}:", ""]
         out += [
             f"- {text(m.question)} ({markdown_code(m.path)})" + (f" **{KEPT_SECRET}**" if m.undisclosed else "")
             for m in f.missing
         ]
         out.append("")
-    out += ["Requirement:", ""]
+    out += [f"{t.requirement}:", ""]
     out += ["  " * line.depth + f"- {text(line.text)}" for line in f.requirement]
     out.append("")
     if f.remedy:
         out += [f"> **{f.remedy_label}**", ">", f"> {text(f.remedy)}", ""]
     if f.references:
         refs = "; ".join(f"[{text(r.text)}]({_url(r.url)})" if r.url else text(r.text) for r in f.references)
-        out += [f"References: {refs}", ""]
+        out += [f"{t.references}: {refs}", ""]
     return out
 
 
 def _principles(view: ReportView) -> list[str]:
-    out = ["## Findings by principle", ""]
+    out = [f"## {view.titles.findings}", ""]
     for p in view.principles:
         out += [
             f"### {p.id} {text(p.title)}",
@@ -177,7 +179,7 @@ def _principles(view: ReportView) -> list[str]:
             "",
         ]
         for f in p.findings:
-            out += _finding(f)
+            out += _finding(f, view.titles)
         if p.not_applicable:
             out += [f"**{p.not_applicable_title}**", ""]
             out += [f"- **{f.rule}** {text(f.title)}: {text(f.explanation)}{_refs(f.refs)}" for f in p.not_applicable]
@@ -186,14 +188,14 @@ def _principles(view: ReportView) -> list[str]:
 
 
 def _gaps(view: ReportView) -> list[str]:
-    out = ["## Information gaps: questions for the operator", ""]
+    out = [f"## {view.titles.gaps}", ""]
     if not view.gaps:
         return out + [view.no_questions, ""]
     out += [sentence(view.questions_intro, starts_line=True), ""]
     if view.summary.settle:
         out += [f"### {view.settle_title}", "", view.settle_intro, ""]
         out += [f"- {sentence(line)}" for line in view.summary.settle]
-        out += ["", "### Questions", ""]
+        out += ["", f"### {view.titles.questions}", ""]
     for q in view.gaps:
         mark = " **(undisclosed)**" if q.undisclosed else ""
         out.append(f"- **Q{q.number}.** {text(q.question)}{mark} (fact {markdown_code(q.fact)}; {q.needed_by})")
@@ -215,7 +217,7 @@ def _methodology(view: ReportView) -> list[str]:
         ("Input file", c.input_file),
         ("Input SHA-256", c.sha256),
     ]
-    return ["## Methodology", "", *method_lines(view.methodology, rows), sentence(view.json_command), ""]
+    return [f"## {view.titles.methodology}", "", *method_lines(view.methodology, rows), sentence(view.json_command), ""]
 
 
 def _source_lines(sources: Sequence[SourceView]) -> list[str]:
@@ -233,7 +235,7 @@ def _source_lines(sources: Sequence[SourceView]) -> list[str]:
 
 
 def _sources(view: ReportView) -> list[str]:
-    out = ["## Sources", "", *_source_lines(view.sources)]
+    out = [f"## {view.titles.sources}", "", *_source_lines(view.sources)]
     if view.sources_more:
         out += [text(view.sources_more_text), ""]
     return out if view.sources else out + [view.no_sources, ""]
@@ -243,10 +245,11 @@ def _brief(view: BriefView) -> list[str]:
     """The two-page brief: the cover, the principle table, the headline gaps with their sources, the top
     questions for the operator, and how to get the full report."""
     out = _title(view) + _facts_table(view.cover, full=False) + [""]
-    out += [sentence(view.summary.lead, starts_line=True), "", "## Principle by principle", ""]
+    t = view.titles
+    out += [sentence(view.summary.lead, starts_line=True), "", f"## {t.by_principle}", ""]
     out += _principle_table(view)
-    out += ["## What falls short", "", *_headline(view.summary)]
-    out += ["## Questions for the operator", ""]
+    out += [f"## {t.falls_short}", "", *_headline(view.summary)]
+    out += [f"## {t.operator_questions}", ""]
     if view.questions:
         out += [text(view.questions_lead), ""]
         out += [
@@ -257,9 +260,9 @@ def _brief(view: BriefView) -> list[str]:
         ]
     else:
         out.append(view.no_questions)
-    out += ["", "## Sources cited above", ""]
+    out += ["", f"## {t.cited_sources}", ""]
     out += _source_lines(view.sources) if view.sources else [view.no_sources, ""]
-    return out + ["## The full report", "", sentence(view.full_report, starts_line=True), ""]
+    return out + [f"## {t.full_report}", "", sentence(view.full_report, starts_line=True), ""]
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:

@@ -59,6 +59,34 @@ NO_SOURCES = "The deployment file declares no sources."
 NO_CITED_SOURCES = "The gaps above cite no source."
 
 
+@dataclass(frozen=True)
+class Titles:
+    """The reports' section headings and labels, as every format prints them."""
+
+    summary: str = "Executive summary"
+    findings: str = "Findings by principle"
+    gaps: str = "Information gaps: questions for the operator"
+    questions: str = "Questions"
+    methodology: str = "Methodology"
+    sources: str = "Sources"
+    missing: str = "Missing facts"
+    requirement: str = "Requirement"
+    references: str = "References"
+    principle: str = "Principle"
+    score: str = "Score"
+    verdict: str = "Verdict"
+    decided: str = "Decided"
+    # the brief
+    by_principle: str = "Principle by principle"
+    falls_short: str = "What falls short"
+    operator_questions: str = "Questions for the operator"
+    cited_sources: str = "Sources cited above"
+    full_report: str = "The full report"
+
+
+TITLES = Titles()
+
+
 def clip(text: str | None, limit: int = REPORT_TEXT) -> str | None:
     """``text`` cut at ``limit`` characters, saying so and where the rest is."""
     if text is None or len(text) <= limit:
@@ -333,6 +361,7 @@ class ReportView:
     frameworks: tuple[FrameworkLine, ...]
     statuses: tuple[Label, ...]
     verdicts: tuple[Label, ...]
+    titles: Titles = TITLES
     hypothetical: str = HYPOTHETICAL
     hypothetical_note: str = HYPOTHETICAL_NOTE
     questions_intro: Sentence = QUESTIONS_INTRO
@@ -356,6 +385,7 @@ class BriefView:
     questions_lead: str
     sources: tuple[SourceView, ...]
     full_report: Sentence
+    titles: Titles = TITLES
     hypothetical: str = HYPOTHETICAL
     hypothetical_note: str = HYPOTHETICAL_NOTE
     no_questions: str = NO_QUESTIONS
