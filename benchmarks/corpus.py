@@ -24,25 +24,20 @@ from typing import Any
 import yaml
 
 from auditkit.model.catalog import FactInfo, catalogue
+from auditkit.rules.model import Condition, Operator, leaves
 
 _KINDS = ("law", "official_record", "court", "regulator", "operator", "press", "ngo", "academic")
 # Counts often met in real deployments; thresholds from the rules are added around these.
 _COMMON_COUNTS = (0, 1, 2, 7, 14, 30, 31, 60, 90, 91, 180, 365, 1000, 5000, 100_000, 200_000)
 
 
-def thresholds(conditions: Iterable[dict[str, Any] | None]) -> set[int]:
+def thresholds(conditions: Iterable[Condition | None]) -> set[int]:
     """Every at_most / at_least number in the given condition trees, with its neighbours."""
     out: set[int] = set()
-    stack = [c for c in conditions if c is not None]
-    while stack:
-        cond = stack.pop()
-        stack.extend(cond.get("all", []) + cond.get("any", []))
-        if "not" in cond:
-            stack.append(cond["not"])
-        for key in ("at_most", "at_least"):
-            if key in cond:
-                n = int(cond[key])
-                out.update(v for v in (n - 1, n, n + 1) if v >= 0)
+    for leaf in (leaf for c in conditions if c is not None for leaf in leaves(c)):
+        if leaf.op in (Operator.AT_MOST, Operator.AT_LEAST):
+            n = leaf.bound
+            out.update(v for v in (n - 1, n, n + 1) if v >= 0)
     return out
 
 

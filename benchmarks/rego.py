@@ -3,7 +3,7 @@
 The policy reads the *parsed* deployment document (plain data, as YAML
 parsing yields it, before any validation) as ``input`` and defines
 ``data.auditkit.statuses``: rule id -> status, with the same three-valued
-logic as ``auditkit.rules.logic``:
+logic as ``auditkit.rules.logic`` (one translation per ``auditkit.rules.model.Operator``):
 
 * a fact is *known* (a value), *unknown*, *undisclosed* or *absent*
   (left out, or an empty line); the shorthands and ``{value: ...}`` forms
@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, assert_never
 
 from auditkit.model.catalog import catalogue
-from auditkit.rules.loader import Framework, Rule
-from auditkit.rules.logic import facts_read
+from auditkit.model.facts import YES_NO_WORDS
+from auditkit.rules.model import AllOf, AnyOf, Condition, Framework, Leaf, Not, Operator, Rule, facts_read
 
 PACKAGE = "auditkit"
 QUERY = f"x = data.{PACKAGE}.statuses"
@@ -37,10 +37,10 @@ package auditkit
 
 import rego.v1
 
-yes_words := {"yes": true, "true": true, "no": false, "false": false}
+yes_words := YES_WORDS
 
 missing_words := {"unknown", "undisclosed"}
-"""
+""".replace("YES_WORDS", json.dumps(YES_NO_WORDS))  # the words auditkit reads as yes and no, from its one table
 
 _COERCE = {
     "yesno": "{v} if is_boolean({v}) else := yes_words[lower(trim_space({v}))]",
@@ -83,37 +83,40 @@ class _Emitter:
         self.lines: list[str] = []
         self.count = 0
 
-    def node(self, cond: dict[str, Any]) -> str:
+    def node(self, cond: Condition) -> str:
         self.count += 1
         name = f"c{self.count}"
-        for key, first, second, last in (("all", "f", "u", "t"), ("any", "t", "u", "f")):
-            if key in cond:
-                parts = "[" + ", ".join(self.node(c) for c in cond[key]) + "]"
+        match cond:
+            case AllOf(parts) | AnyOf(parts):
+                first, second, last = ("f", "u", "t") if isinstance(cond, AllOf) else ("t", "u", "f")
+                listed = "[" + ", ".join(self.node(c) for c in parts) + "]"
                 self.lines.append(
-                    f'{name} := "{first}" if "{first}" in {parts} else := "{second}" '
-                    f'if "{second}" in {parts} else := "{last}"'
+                    f'{name} := "{first}" if "{first}" in {listed} else := "{second}" '
+                    f'if "{second}" in {listed} else := "{last}"'
                 )
-                return name
-        if "not" in cond:
-            self.lines.append(f'{name} := {{"t": "f", "f": "t", "u": "u"}}[{self.node(cond["not"])}]')
-            return name
-        f = _fact_var(cond["fact"])
-        if "disclosed" in cond:
-            self.lines.append(
-                f'{name} := "u" if {f}_s in {{"absent", "unknown"}} else := "f" if {f}_s == "undisclosed" else := "t"'
-            )
-            return name
-        for op, test in (
-            ("is", "{f} == {x}"),
-            ("in", "{f} in {x}"),
-            ("at_most", "{f} <= {x}"),
-            ("at_least", "{f} >= {x}"),
-        ):
-            if op in cond:
-                check = test.format(f=f, x=json.dumps(cond[op]))
-                self.lines.append(f'{name} := "u" if {f}_s != "known" else := "t" if {check} else := "f"')
-                return name
-        raise ValueError(f"unknown condition {cond!r}")
+            case Not(part):
+                self.lines.append(f'{name} := {{"t": "f", "f": "t", "u": "u"}}[{self.node(part)}]')
+            case Leaf():
+                self.lines.append(self._leaf(name, cond))
+            case _:
+                assert_never(cond)
+        return name
+
+    @staticmethod
+    def _leaf(name: str, leaf: Leaf) -> str:
+        f = _fact_var(leaf.fact)
+        match leaf.op:
+            case Operator.DISCLOSED:
+                return f'{name} := "u" if {f}_s in {{"absent", "unknown"}} else := "f" if {f}_s == "undisclosed" else := "t"'
+            case Operator.IS | Operator.IN:
+                check = f"{f} in {json.dumps(list(leaf.values))}"
+            case Operator.AT_MOST:
+                check = f"{f} <= {leaf.bound}"
+            case Operator.AT_LEAST:
+                check = f"{f} >= {leaf.bound}"
+            case _:
+                assert_never(leaf.op)
+        return f'{name} := "u" if {f}_s != "known" else := "t" if {check} else := "f"'
 
 
 def _status(rule: Rule, emit: _Emitter) -> str:

@@ -37,10 +37,11 @@ sys.path.insert(0, str(HERE))
 import corpus
 import rego
 
-from auditkit.engine import audit, lookup_for, rule_status
+from auditkit.engine import audit
 from auditkit.model.deployment import Deployment
 from auditkit.model.load import LoadedDeployment, parse_deployment
-from auditkit.rules.loader import Framework, Rule
+from auditkit.rules.logic import lookup_for, rule_status
+from auditkit.rules.model import Framework, Rule
 
 # Targets (see README.md): ratio >= for "more is better", <= for "less is better".
 TARGET_THROUGHPUT_RATIO = 5.0

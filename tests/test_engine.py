@@ -15,6 +15,7 @@ from auditkit.model.result import GradeRange, ScoreRange, Status, Verdict
 from auditkit.rules.lint import case_deployment
 from auditkit.rules.loader import load_framework
 from auditkit.rules.logic import evaluate
+from auditkit.rules.model import parse_condition
 
 MINI = Path(__file__).parent / "fixtures" / "frameworks" / "mini"
 
@@ -221,7 +222,9 @@ def test_a_rule_that_may_not_apply_is_scored_at_whichever_end_is_worse_or_better
 
 
 def test_any_with_one_true_branch_is_decided_despite_unknowns() -> None:
-    cond = {"any": [{"fact": "retention.sunset_clause", "is": True}, {"fact": "scope.scanning", "is": "targeted"}]}
+    cond = parse_condition(
+        {"any": [{"fact": "retention.sunset_clause", "is": True}, {"fact": "scope.scanning", "is": "targeted"}]}
+    )
     outcome = evaluate(cond, {"retention.sunset_clause": True}.get)
     assert outcome.value is True and outcome.used == {"retention.sunset_clause"} and not outcome.missing
     open_outcome = evaluate(cond, {"retention.sunset_clause": False}.get)
@@ -229,13 +232,15 @@ def test_any_with_one_true_branch_is_decided_despite_unknowns() -> None:
 
 
 def test_all_with_one_false_branch_is_decided_despite_unknowns() -> None:
-    cond = {"all": [{"fact": "retention.sunset_clause", "is": True}, {"fact": "scope.scanning", "is": "targeted"}]}
+    cond = parse_condition(
+        {"all": [{"fact": "retention.sunset_clause", "is": True}, {"fact": "scope.scanning", "is": "targeted"}]}
+    )
     outcome = evaluate(cond, {"scope.scanning": "untargeted"}.get)
     assert outcome.value is False and outcome.used == {"scope.scanning"}
 
 
 def test_not_inverts_and_keeps_unknown() -> None:
-    cond = {"not": {"fact": "security.known_leaks", "is": True}}
+    cond = parse_condition({"not": {"fact": "security.known_leaks", "is": True}})
     assert evaluate(cond, {"security.known_leaks": True}.get).value is False
     assert evaluate(cond, {}.get).value is None
 
@@ -294,10 +299,9 @@ def test_rule_files_may_answer_yes_no_facts_with_yes_and_no(tmp_path: Path) -> N
     rule.write_text(rule.read_text().replace("is: true}", "is: yes}"))
     assert "is: yes}" in rule.read_text()
     framework = load_framework(str(pack))
-    assert next(r for r in framework.rules if r.id == "M1-02").met_when == {
-        "fact": "retention.sunset_clause",
-        "is": True,
-    }
+    assert next(r for r in framework.rules if r.id == "M1-02").met_when == parse_condition(
+        {"fact": "retention.sunset_clause", "is": True}
+    )
 
 
 # --- the default framework: verdicts bounded by what is known ----------------------------------------------

@@ -21,7 +21,8 @@ from auditkit.model.facts import Fact
 from auditkit.model.load import LoadedDeployment, load_deployment
 from auditkit.model.result import AuditResult, Finding, Status, Verdict
 from auditkit.render import Format, RenderOptions, renderer
-from auditkit.rules.loader import Framework, load_framework
+from auditkit.rules.loader import load_framework
+from auditkit.rules.model import Framework
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FRT = "moscow-safe-city-frt.yaml"

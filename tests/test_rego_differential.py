@@ -24,9 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import corpus
 import rego
 
-from auditkit.engine import lookup_for, rule_status
 from auditkit.model.deployment import Deployment
-from auditkit.rules.loader import Framework, load_framework
+from auditkit.rules.loader import load_framework
+from auditkit.rules.logic import lookup_for, rule_status
+from auditkit.rules.model import Framework
 
 DOCS = 100
 

@@ -152,6 +152,21 @@ BROKEN: dict[str, tuple[Callable[[str], str], str]] = {
             "{not: ...} or {fact: section.name, is|in|at_most|at_least|disclosed: ...}"
         ),
     ),
+    "a list where 'is' wants one value": (
+        replace(MET_WHEN, "met_when: {fact: scope.scanning, is: [targeted]}"),
+        f"{RULE}:8:34: met_when.is: 'is' needs one value (text, a number, true or false), not a list",
+    ),
+    "an empty 'in' list": (
+        replace(MET_WHEN, "met_when: {fact: retention.max_days, in: []}"),
+        f"{RULE}:8:38: met_when.in: 'in' needs a list of one or more values, such as [a, b]",
+    ),
+    "disclosed: false": (
+        replace(MET_WHEN, "met_when: {fact: retention.max_days, disclosed: false}"),
+        (
+            f"{RULE}:8:38: met_when.disclosed: 'disclosed' can only be true; for 'not disclosed' write "
+            "{not: {fact: ..., disclosed: true}}"
+        ),
+    ),
     "a $ref at the top": (
         lambda text: text + "$ref: ../../../etc/passwd\n",
         f"{RULE}:17:1: $ref: unknown field '$ref'; check its spelling or remove it",

@@ -18,7 +18,8 @@ import yaml
 
 from auditkit.cli import main
 from auditkit.rules.lint import check_case, lint
-from auditkit.rules.loader import DEFAULT_FRAMEWORK, Rule, load_framework
+from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
+from auditkit.rules.model import Rule, parse_condition
 
 FRAMEWORK = load_framework(DEFAULT_FRAMEWORK)
 RULES = FRAMEWORK.rules
@@ -133,7 +134,7 @@ def test_the_one_red_line_is_the_principles_own_ban_on_mass_surveillance() -> No
 def test_p5_rules_do_not_apply_without_a_deidentification_claim() -> None:
     p5 = [rule for rule in RULES if rule.principle == "P5"]
     for rule in p5:
-        assert rule.applies_when == {"fact": "deidentification.claimed", "is": True}, rule.id
+        assert rule.applies_when == parse_condition({"fact": "deidentification.claimed", "is": True}), rule.id
         assert (
             check_case(
                 rule, {"name": "no claim", "facts": {"deidentification.claimed": False}, "expect": "not_applicable"}

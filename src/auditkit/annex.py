@@ -13,7 +13,7 @@ from typing import Any
 
 from auditkit.model.result import AuditResult, Finding, Status
 from auditkit.render.labels import status_label
-from auditkit.rules.loader import Framework
+from auditkit.rules.model import Framework
 
 PROPOSED = (Status.NOT_MET, Status.PARTIAL)
 

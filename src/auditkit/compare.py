@@ -18,7 +18,7 @@ from auditkit.model.deployment import Deployment
 from auditkit.model.facts import Missing
 from auditkit.model.result import AuditResult, Status
 from auditkit.render.labels import status_label, verdict_label
-from auditkit.rules.loader import Framework
+from auditkit.rules.model import Framework
 
 NOT_STATED = "not stated"
 

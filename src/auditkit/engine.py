@@ -32,85 +32,11 @@ from auditkit.model.result import (
 from auditkit.model.scoring import Scoring
 from auditkit.rules.bounds import Possible, State, answers, possible
 from auditkit.rules.bounds import states as bounds_states
-from auditkit.rules.loader import Framework, Rule
-from auditkit.rules.logic import Outcome, evaluate, words
+from auditkit.rules.logic import Outcome, decide, explanation, lookup_for, not_applicable, rule_status, words
+from auditkit.rules.model import Framework, Rule
 
 # Statuses from best to worst for a principle's score: not applicable sits between, as it leaves the rule out.
 RANK = {Status.MET: 0, Status.PARTIAL: 1, Status.NOT_APPLICABLE: 2, Status.UNKNOWN: 3, Status.NOT_MET: 4}
-
-
-def lookup_for(deployment: Deployment, evidence: str | None = None, aspect: str | None = None) -> Any:
-    """A fact lookup (path, optional aspect -> value, Missing or None) over a deployment.
-
-    ``aspect`` ('law' or 'practice') picks that side of facts that state both;
-    a condition may ask for one side itself. With ``evidence`` (established,
-    reported or alleged), a statement weaker than that reads as unknown.
-    """
-
-    def lookup(path: str, side: str | None = None) -> Any:
-        fact = get_fact(deployment, path)
-        statement = None if fact is None else fact.side(side or aspect)
-        if statement is None:
-            return None
-        if evidence is not None and not deployment.meets(statement, evidence):
-            return Missing.UNKNOWN
-        return statement.value
-
-    return lookup
-
-
-def decide(rule: Rule, deployment: Deployment, evidence: str | None) -> tuple[Status, Outcome]:
-    """A rule's status over both sides of facts stating law and practice: the worse one wins.
-
-    A rule left open only by facts answered not_applicable does not apply.
-    """
-    split = any(f is not None and f.split for f in (get_fact(deployment, p) for p in rule.facts))
-    views = [
-        rule_status(rule, lookup_for(deployment, evidence, side))
-        for side in (("law", "practice") if split else (None,))
-    ]
-    status, outcome = min(views, key=lambda v: _SEVERITY[v[0]])
-    if status is Status.UNKNOWN and outcome.missing and all(_not_applicable(deployment, p) for p in outcome.missing):
-        return Status.NOT_APPLICABLE, outcome
-    return status, outcome
-
-
-_SEVERITY = {Status.NOT_MET: 0, Status.PARTIAL: 1, Status.UNKNOWN: 2, Status.MET: 3, Status.NOT_APPLICABLE: 4}
-
-
-def rule_status(rule: Rule, lookup: Any) -> tuple[Status, Outcome]:
-    """A rule's status and the outcome (facts used or missing) that decided it."""
-    if rule.applies_when is not None:
-        applies = evaluate(rule.applies_when, lookup)
-        if applies.value is False:
-            return Status.NOT_APPLICABLE, applies
-        if applies.value is None:
-            return Status.UNKNOWN, applies
-    met = evaluate(rule.met_when, lookup)
-    if met.value is True:
-        return Status.MET, met
-    if met.value is None:
-        return Status.UNKNOWN, met
-    if rule.partial_when is not None:
-        partial = evaluate(rule.partial_when, lookup)
-        if partial.value is True:
-            return Status.PARTIAL, partial
-        if partial.value is None:
-            return Status.UNKNOWN, partial
-    return Status.NOT_MET, met
-
-
-def _explanation(rule: Rule, status: Status) -> str:
-    if status is Status.MET:
-        return "The facts show the requirement is met."
-    if status is Status.PARTIAL and rule.partial_when is not None:
-        shown = "; ".join(line.strip() for line in words(rule.partial_when))
-        return f"Partly met: {shown}; the full requirement is not reached."
-    if status is Status.NOT_MET:
-        return rule.failure_reason
-    if status is Status.UNKNOWN:
-        return "The facts needed to decide this rule could not be established."
-    return "The rule does not apply to this deployment."
 
 
 def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str = DEFAULT_EVIDENCE) -> AuditResult:
@@ -152,7 +78,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
                 elif rule.red_line and Status.NOT_MET in can:
                     red_open.append(rule.id)
                 for path in finding.missing:
-                    if _not_applicable(deployment, path):
+                    if not_applicable(deployment, path):
                         continue
                     missing.setdefault(path, None)
                     entry = gaps.setdefault(path, {"principles": {}, "rules": {}})
@@ -360,12 +286,6 @@ def _known(deployment: Deployment, path: str) -> bool:
     return fact is not None and any(s.known for s in (fact.law, fact.practice, fact) if isinstance(s, Fact))
 
 
-def _not_applicable(deployment: Deployment, path: str) -> bool:
-    fact = get_fact(deployment, path)
-    side = None if fact is None else fact.side(None)
-    return side is not None and side.value is Missing.NOT_APPLICABLE
-
-
 def _rows(path: str, deployment: Deployment, evidence: str, counted: bool) -> list[FactUsed]:
     """A fact as shown under a finding: one row, or one per side for a fact stating law and practice."""
     fact = get_fact(deployment, path)
@@ -464,7 +384,7 @@ def _finding(
         possible=sorted(can, key=RANK.__getitem__),
         rationale=rule.rationale,
         requirement=requirement,
-        explanation=_explanation(rule, status),
+        explanation=explanation(rule, status),
         facts=facts,
         missing=missing,
         sources=list(sources),

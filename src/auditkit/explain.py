@@ -7,8 +7,8 @@ import textwrap
 from auditkit.errors import single
 from auditkit.model.catalog import catalogue
 from auditkit.model.scoring import describe
-from auditkit.rules.loader import Framework, Principle
 from auditkit.rules.logic import words
+from auditkit.rules.model import Framework, Principle
 
 WIDTH = 88
 

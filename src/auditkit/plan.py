@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from auditkit import scoring, summary
-from auditkit.engine import lookup_for, possible_statuses, rule_status
+from auditkit.engine import possible_statuses
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
 from auditkit.model.facts import Missing
 from auditkit.model.result import AuditResult, Status, Verdict
-from auditkit.rules.loader import Framework, Rule
+from auditkit.rules.logic import holds, lookup_for, rule_status
+from auditkit.rules.model import AllOf, AnyOf, Condition, Framework, Leaf, Not, Operator, Rule
 
 SOURCE_ID = "proposed-amendment"
 # Facts no clause can change: what already happened, and what the operator itself claims.
@@ -168,56 +169,55 @@ def progress(outcome: Outcome, target: Target) -> float:
 Assignment = dict[str, Any]
 
 
-def _leaf_repairs(leaf: dict[str, Any], value: Any, wanted: dict[str, list[Any]]) -> list[Assignment]:
-    path = leaf["fact"]
+def _leaf_repairs(leaf: Leaf, value: Any, wanted: dict[str, list[Any]]) -> list[Assignment]:
+    path = leaf.fact
     known = value is not None and not isinstance(value, Missing)
-    if "disclosed" in leaf:
-        if known:
-            return [{}]
-        return [{path: v} for v in wanted.get(path, [])]  # disclose it, at the value the other rules ask for
-    if "is" in leaf:
-        return [{}] if known and value == leaf["is"] else [{path: leaf["is"]}]
-    if "in" in leaf:
-        return [{}] if known and value in leaf["in"] else [{path: v} for v in leaf["in"]]
-    if "at_most" in leaf:
-        return [{}] if known and value <= leaf["at_most"] else [{path: leaf["at_most"]}]
-    if "at_least" in leaf:
-        return [{}] if known and value >= leaf["at_least"] else [{path: leaf["at_least"]}]
+    if known and holds(leaf, value):
+        return [{}]
+    match leaf.op:
+        case Operator.DISCLOSED:  # disclose it, at the value the other rules ask for
+            return [{path: v} for v in wanted.get(path, [])]
+        case Operator.IS | Operator.IN:
+            return [{path: v} for v in leaf.values]
+        case Operator.AT_MOST | Operator.AT_LEAST:
+            return [{path: leaf.written_limit}]
+        case _:
+            assert_never(leaf.op)
+
+
+def _negated_leaf(leaf: Leaf, value: Any) -> list[Assignment]:
+    info = catalogue()[leaf.fact]
+    known = value is not None and not isinstance(value, Missing)
+    if leaf.op is Operator.IS and info.kind == "yesno":
+        return [{}] if known and value != leaf.values[0] else [{leaf.fact: not leaf.values[0]}]
+    if info.kind == "choice" and leaf.op in (Operator.IS, Operator.IN):
+        banned = leaf.values
+        return [{}] if known and value not in banned else [{leaf.fact: c} for c, _ in info.choices if c not in banned]
     return []
 
 
-def _negated_leaf(leaf: dict[str, Any], value: Any) -> list[Assignment]:
-    info = catalogue()[leaf["fact"]]
-    known = value is not None and not isinstance(value, Missing)
-    if "is" in leaf and info.kind == "yesno":
-        return [{}] if known and value != leaf["is"] else [{leaf["fact"]: not leaf["is"]}]
-    if info.kind == "choice" and ("is" in leaf or "in" in leaf):
-        banned = [leaf["is"]] if "is" in leaf else leaf["in"]
-        return (
-            [{}] if known and value not in banned else [{leaf["fact"]: c} for c, _ in info.choices if c not in banned]
-        )
-    return []
-
-
-def repairs(cond: dict[str, Any], lookup: Any, wanted: dict[str, list[Any]], negate: bool = False) -> list[Assignment]:
+def repairs(cond: Condition, lookup: Any, wanted: dict[str, list[Any]], negate: bool = False) -> list[Assignment]:
     """Minimal assignments of facts that make ``cond`` true (or false with ``negate``), given the current facts."""
-    if "not" in cond:
-        return repairs(cond["not"], lookup, wanted, not negate)
-    if "all" in cond or "any" in cond:
-        conjunction = ("all" in cond) != negate
-        children = [repairs(c, lookup, wanted, negate) for c in cond.get("all", cond.get("any", []))]
-        if conjunction:
-            out: list[Assignment] = [{}]
-            for options in children:
-                merged = []
-                for base, extra in itertools.product(out, options):
-                    if all(base.get(k, v) == v for k, v in extra.items()):
-                        merged.append({**base, **extra})
-                out = _minimal(merged)[:MAX_CANDIDATES]
-            return out
-        return _minimal([a for options in children for a in options])
-    value = lookup(cond["fact"])
-    return _negated_leaf(cond, value) if negate else _leaf_repairs(cond, value, wanted)
+    match cond:
+        case Not(part):
+            return repairs(part, lookup, wanted, not negate)
+        case AllOf(parts) | AnyOf(parts):
+            children = [repairs(c, lookup, wanted, negate) for c in parts]
+            if isinstance(cond, AllOf) != negate:  # every part must hold
+                out: list[Assignment] = [{}]
+                for options in children:
+                    merged = []
+                    for base, extra in itertools.product(out, options):
+                        if all(base.get(k, v) == v for k, v in extra.items()):
+                            merged.append({**base, **extra})
+                    out = _minimal(merged)[:MAX_CANDIDATES]
+                return out
+            return _minimal([a for options in children for a in options])
+        case Leaf():
+            value = lookup(cond.fact)
+            return _negated_leaf(cond, value) if negate else _leaf_repairs(cond, value, wanted)
+        case _:
+            assert_never(cond)
 
 
 def _minimal(options: list[Assignment]) -> list[Assignment]:

@@ -59,7 +59,8 @@ STANDING_RANK: dict[Standing, int] = {
 }
 EVIDENCE_LEVELS = ("established", "reported", "alleged")
 
-_YES = {"true": True, "yes": True, "false": False, "no": False}
+#: The words a yes/no answer may be written with, in deployment and rule files alike.
+YES_NO_WORDS = {"true": True, "yes": True, "false": False, "no": False}
 
 
 class Cite(BaseModel):
@@ -387,8 +388,8 @@ class YesNo(Fact):
     def coerce(cls, raw: Any) -> bool:
         if isinstance(raw, bool):
             return raw
-        if isinstance(raw, str) and raw.strip().lower() in _YES:
-            return _YES[raw.strip().lower()]
+        if isinstance(raw, str) and raw.strip().lower() in YES_NO_WORDS:
+            return YES_NO_WORDS[raw.strip().lower()]
         raise PydanticCustomError(
             "fact_value", "'{raw}' is not an answer here; expected yes, no, unknown or undisclosed", {"raw": str(raw)}
         )

@@ -24,13 +24,12 @@ import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 from auditkit.model.catalog import catalogue
 from auditkit.model.facts import Amount, Duration, Missing
 from auditkit.model.result import Status
-from auditkit.rules.loader import Rule
-from auditkit.rules.logic import leaves, threshold
+from auditkit.rules.model import AllOf, AnyOf, Condition, Leaf, Not, Operator, Rule
 
 # A fact's state: (value, disclosed). Known: [(v, True)]. Undisclosed: [(x, False) for each x]. Unknown: both.
 State = tuple[Any, bool]
@@ -52,21 +51,25 @@ def answers(path: str, rules: Iterable[Rule]) -> tuple[Any, ...]:
     if info.kind == "choice":
         return tuple(key for key, _ in info.choices)
     numbers: set[int] = {0}
-    for rule in rules:
-        for cond in (rule.applies_when, rule.met_when, rule.partial_when):
-            for leaf in leaves(cond) if cond is not None else []:
-                if leaf["fact"] != path:
-                    continue
-                for key in ("is", "at_most", "at_least"):
-                    limit = threshold(leaf[key]) if isinstance(leaf.get(key), dict) else leaf.get(key)
-                    if isinstance(limit, int) and not isinstance(limit, bool):
-                        numbers.update(n for n in (limit - 1, limit, limit + 1) if n >= 0)
-                for value in leaf.get("in", []):
-                    if isinstance(value, int) and not isinstance(value, bool):
-                        numbers.update(n for n in (value - 1, value, value + 1) if n >= 0)
+    for leaf in (leaf for rule in rules for leaf in rule.leaves() if leaf.fact == path):
+        for n in _compared_numbers(leaf):
+            numbers.update(m for m in (n - 1, n, n + 1) if m >= 0)
     if info.kind == "duration":  # kept indefinitely is above every threshold
         return (*sorted(numbers), math.inf)
     return tuple(sorted(numbers))
+
+
+def _compared_numbers(leaf: Leaf) -> list[int]:
+    """The numbers a leaf compares its fact with (none for yes/no answers, choices or disclosure)."""
+    match leaf.op:
+        case Operator.IS | Operator.IN:
+            return [v for v in leaf.values if isinstance(v, int) and not isinstance(v, bool)]
+        case Operator.AT_MOST | Operator.AT_LEAST:
+            return [leaf.bound]
+        case Operator.DISCLOSED:
+            return []
+        case _:
+            assert_never(leaf.op)
 
 
 def states(value: Any, candidates: Sequence[Any]) -> tuple[State, ...]:
@@ -90,28 +93,34 @@ def states(value: Any, candidates: Sequence[Any]) -> tuple[State, ...]:
     return ((value, True),)
 
 
-def truth(cond: dict[str, Any], state: dict[str, State]) -> bool:
+def truth(cond: Condition, state: dict[str, State]) -> bool:
     """A condition's value when every fact it reads has one state (two-valued)."""
-    if "all" in cond:
-        return all(truth(c, state) for c in cond["all"])
-    if "any" in cond:
-        return any(truth(c, state) for c in cond["any"])
-    if "not" in cond:
-        return not truth(cond["not"], state)
-    return _leaf(cond, state[cond["fact"]])
+    match cond:
+        case AllOf(parts):
+            return all(truth(c, state) for c in parts)
+        case AnyOf(parts):
+            return any(truth(c, state) for c in parts)
+        case Not(part):
+            return not truth(part, state)
+        case Leaf():
+            return _leaf(cond, state[cond.fact])
+        case _:
+            assert_never(cond)
 
 
-def _leaf(cond: dict[str, Any], fact: State) -> bool:
+def _leaf(leaf: Leaf, fact: State) -> bool:
     value, disclosed = fact
-    if "disclosed" in cond:
-        return disclosed
-    if "is" in cond:
-        return bool(value == cond["is"])
-    if "in" in cond:
-        return value in cond["in"]
-    if "at_most" in cond:
-        return bool(value <= threshold(cond["at_most"]))
-    return bool(value >= threshold(cond["at_least"]))
+    match leaf.op:
+        case Operator.DISCLOSED:
+            return disclosed
+        case Operator.IS | Operator.IN:
+            return value in leaf.values
+        case Operator.AT_MOST:
+            return bool(value <= leaf.bound)
+        case Operator.AT_LEAST:
+            return bool(value >= leaf.bound)
+        case _:
+            assert_never(leaf.op)
 
 
 def status_of(rule: Rule, state: dict[str, State]) -> Status:
@@ -142,16 +151,7 @@ def possible(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
 
 
 def _enumerate(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
-    tests = {
-        p: [
-            leaf
-            for c in (rule.applies_when, rule.met_when, rule.partial_when)
-            if c is not None
-            for leaf in leaves(c)
-            if leaf["fact"] == p
-        ]
-        for p in rule.facts
-    }
+    tests = {p: [leaf for leaf in rule.leaves() if leaf.fact == p] for p in rule.facts}
     # Group each fact's states by what the rule's tests say of them: one try per group.
     groups: dict[str, dict[tuple[bool, ...], list[State]]] = {}
     for path in rule.facts:

@@ -14,15 +14,14 @@ does not define.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, assert_never
 
 from pydantic import ValidationError
 
-from auditkit.engine import decide
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
-from auditkit.rules.loader import Framework, Rule
-from auditkit.rules.logic import leaves
+from auditkit.rules.logic import decide
+from auditkit.rules.model import Framework, Leaf, Operator, Rule
 
 #: Terms of art a remedy clause may only use when the framework's definitions clause defines them:
 #: each is a regular expression matching the term's forms. A clause using one undefined would not
@@ -141,14 +140,7 @@ def lint(framework: Framework) -> list[str]:
 def threshold_problems(rule: Rule) -> list[str]:
     """Figures a rule uses without saying where they come from, and declared figures it does not use."""
     out = []
-    numbers = {
-        leaf[op]
-        for cond in (rule.applies_when, rule.met_when, rule.partial_when)
-        if cond
-        for leaf in leaves(cond)
-        for op in ("at_most", "at_least")
-        if op in leaf
-    }
+    numbers = {limit for leaf in rule.leaves() if (limit := _limit(leaf)) is not None}
     declared_values = {t.value for t in rule.thresholds if t.value is not None}
     for number in sorted(numbers - declared_values):
         out.append(
@@ -166,6 +158,17 @@ def threshold_problems(rule: Rule) -> list[str]:
         if t.figure.lower() not in figures and t.value not in numbers:
             out.append(f"the threshold '{t.figure}' is used neither in the remedy nor in a condition")
     return out
+
+
+def _limit(leaf: Leaf) -> int | None:
+    """The number a leaf compares its fact with, when it compares with a number (at_most, at_least)."""
+    match leaf.op:
+        case Operator.AT_MOST | Operator.AT_LEAST:
+            return leaf.limit if isinstance(leaf.limit, int) else None
+        case Operator.IS | Operator.IN | Operator.DISCLOSED:
+            return None
+        case _:
+            assert_never(leaf.op)
 
 
 def term_problems(framework: Framework, rule: Rule) -> list[str]:

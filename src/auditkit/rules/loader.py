@@ -15,18 +15,32 @@ import itertools
 import json
 import os
 import re
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 import jsonschema
 
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
 from auditkit.model.scoring import Scoring
-from auditkit.rules.logic import facts_read, leaves
+from auditkit.rules.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    Framework,
+    Leaf,
+    Not,
+    Operator,
+    Origin,
+    Principle,
+    Reference,
+    Rule,
+    Term,
+    Threshold,
+    parse_condition,
+)
 from auditkit.yamlio import MAX_PROBLEMS, Loaded, PathKey, cap_problems, did_you_mean, read_file, shown
 
 DEFAULT_FRAMEWORK = "agora-2020"
@@ -41,11 +55,11 @@ MAX_PACK_CONDITIONS = 2_000  # conditions in all rules together; bundled: about 
 MAX_RULE_CASES = 50  # test cases in one rule; bundled: 2 to 4
 RULE_HINT = "a rule is 'key: value' lines (id, title, principle, met_when, ...); copy a bundled rule to start"
 MANIFEST_HINT = "framework.yaml is 'key: value' lines (id, title, version, source, scoring, principles)"
-_TESTS = ("is", "in", "at_most", "at_least", "disclosed")
-_CONDITION_KEYS = ("all", "any", "not", "fact", *_TESTS)
+_CONDITION_KEYS = ("all", "any", "not", "fact", *Operator)
 _CONDITION_FORM = (
-    "expected {all: [...]}, {any: [...]}, {not: ...} or {fact: section.name, is|in|at_most|at_least|disclosed: ...}"
+    f"expected {{all: [...]}}, {{any: [...]}}, {{not: ...}} or {{fact: section.name, {'|'.join(Operator)}: ...}}"
 )
+_OPERATOR_WORDS = ", ".join(list(Operator)[:-1]) + f" or {list(Operator)[-1]}"
 _TYPE_WORDS = {
     "integer": "a whole number",
     "number": "a number",
@@ -64,124 +78,6 @@ _PATTERN_WORDS = {
     "legal_order": "write international, council_of_europe, eu, civil_society or national: and a "
     "two-letter country code, such as national:RU",
 }
-#: Legal orders shown in every report, whatever binds the deployment.
-ALWAYS_SHOWN = frozenset({"international", "civil_society"})
-
-
-@dataclass(frozen=True, kw_only=True)
-class Reference:
-    instrument: str
-    legal_order: str
-    locator: str | None = None
-    quote: str | None = None
-    url: str | None = None
-
-    def __str__(self) -> str:
-        return self.instrument + (f", {self.locator}" if self.locator else "")
-
-    def binds(self, legal_orders: frozenset[str] | None) -> bool:
-        """Whether a report on a deployment bound by these legal orders shows this reference.
-
-        International and civil-society references are always shown; a regional or national
-        one only where the deployment says that order binds it (None: not stated, so none does).
-        """
-        return self.legal_order in ALWAYS_SHOWN or self.legal_order in (legal_orders or ())
-
-
-@dataclass(frozen=True, kw_only=True)
-class Origin:
-    """Where a rule's requirement comes from."""
-
-    requirement: str  # principle | instrument | auditkit
-    instrument: str | None = None
-    note: str | None = None
-
-    def __str__(self) -> str:
-        return {
-            "principle": "The principle's own text",
-            "instrument": f"An instrument: {self.instrument}",
-            "auditkit": "auditkit's own policy choice, beyond the principle",
-        }[self.requirement]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Threshold:
-    """A figure a rule uses (in its conditions or its remedy) and where it comes from."""
-
-    figure: str
-    origin: str  # auditkit | instrument
-    value: int | None = None
-    instrument: str | None = None
-
-    def __str__(self) -> str:
-        if self.origin == "auditkit":
-            return f"auditkit's threshold: {self.figure} (a policy choice, not a legal limit)"
-        return f"threshold from {self.instrument}: {self.figure}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Term:
-    """One defined term of a framework's definitions clause."""
-
-    term: str
-    means: str
-    forms: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class Rule:
-    id: str
-    title: str
-    principle: str
-    severity: str
-    weight: int
-    red_line: bool
-    decisive: bool
-    rationale: str
-    failure_reason: str
-    remedy: str
-    references: tuple[Reference, ...]
-    origin: Origin
-    thresholds: tuple[Threshold, ...]
-    met_when: dict[str, Any]
-    applies_when: dict[str, Any] | None
-    partial_when: dict[str, Any] | None
-    cases: tuple[dict[str, Any], ...]
-    aliases: tuple[str, ...]
-    file: str
-
-    @property
-    def facts(self) -> tuple[str, ...]:
-        """The facts this rule reads, derived from its conditions."""
-        return facts_read(self.applies_when, self.met_when, self.partial_when)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Principle:
-    id: str
-    title: str
-    demand: str
-    source_locator: str | None
-    rules: tuple[Rule, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Framework:
-    id: str
-    title: str
-    version: str
-    description: str | None
-    source: dict[str, str]
-    scoring: Scoring
-    principles: tuple[Principle, ...]
-    folder: str
-    definitions_clause: str | None = None
-    definitions: tuple[Term, ...] = ()
-    changelog: tuple[dict[str, Any], ...] = ()
-
-    @property
-    def rules(self) -> tuple[Rule, ...]:
-        return tuple(rule for p in self.principles for rule in p.rules)
 
 
 def builtin_root() -> Path:
@@ -440,27 +336,38 @@ def _condition_problem(cond: Any, path: PathKey) -> tuple[PathKey, str] | None:
         return next((p for i, c in enumerate(items) if (p := _condition_problem(c, (*path, head, i)))), None)
     if head == "not":
         return _condition_problem(cond["not"], (*path, "not"))
-    tests = [k for k in _TESTS if k in cond]
+    tests = [op for op in Operator if op in cond]
     if len(tests) != 1:
         return path, (
-            "a fact condition needs exactly one test (is, in, at_most, at_least or disclosed); "
-            f"this one has {', '.join(tests) or 'none'}"
+            f"a fact condition needs exactly one test ({_OPERATOR_WORDS}); this one has {', '.join(tests) or 'none'}"
         )
     if not isinstance(cond["fact"], str) or not re.fullmatch(r"[a-z_]+\.[a-z_]+", cond["fact"]):
         return (*path, "fact"), f"{shown(cond['fact'])} is not a fact; {_PATTERN_WORDS['fact']}"
-    op, value = tests[0], cond[tests[0]]
-    if op in ("at_most", "at_least") and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
-        return (*path, op), f"'{op}' needs a whole number of zero or more, not {shown(value)}"
-    if op == "in" and (not isinstance(value, list) or not value or any(isinstance(v, (list, dict)) for v in value)):
-        return (*path, op), "'in' needs a list of one or more values, such as [a, b]"
-    if op == "is" and isinstance(value, (list, dict)) or value is None:
-        return (*path, op), f"'{op}' needs one value (text, a number, true or false), not {shown(value)}"
-    if op == "disclosed" and value is not True:
-        return (
-            *path,
-            op,
-        ), "'disclosed' can only be true; for 'not disclosed' write {not: {fact: ..., disclosed: true}}"
-    return None
+    problem = _operand_problem(tests[0], cond[tests[0]])
+    return None if problem is None else ((*path, tests[0]), problem)
+
+
+def _operand_problem(op: Operator, value: Any) -> str | None:
+    """What is wrong with the value an operator is given in a rule file; None when it is well formed."""
+    match op:
+        case Operator.AT_MOST | Operator.AT_LEAST:
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                return None
+            return f"'{op}' needs a whole number of zero or more, not {shown(value)}"
+        case Operator.IN:
+            if isinstance(value, list) and value and not any(isinstance(v, (list, dict)) for v in value):
+                return None
+            return "'in' needs a list of one or more values, such as [a, b]"
+        case Operator.IS:
+            if value is not None and not isinstance(value, (list, dict)):
+                return None
+            return f"'{op}' needs one value (text, a number, true or false), not {shown(value)}"
+        case Operator.DISCLOSED:
+            if value is True:
+                return None
+            return "'disclosed' can only be true; for 'not disclosed' write {not: {fact: ..., disclosed: true}}"
+        case _:
+            assert_never(op)
 
 
 def _load(folder: Path) -> Framework:
@@ -491,9 +398,10 @@ def _load(folder: Path) -> Framework:
             problems += exc.problems
             continue
         file_problems = budget.charge(doc) or _schema_problems(doc, "rule.schema.json")
-        if not file_problems:
-            _yes_no_answers(doc.data)
-            file_problems = _semantic_problems(doc, principle_ids)
+        conditions: dict[str, Condition] = {}
+        if not file_problems:  # parsed once, now that the schema holds
+            conditions = {key: parse_condition(doc.data[key]) for key in _CONDITION_FIELDS if key in doc.data}
+            file_problems = _semantic_problems(doc, principle_ids, conditions)
         for name in [doc.data.get("id")] + list(doc.data.get("aliases", [])) if not file_problems else []:
             if name in seen:
                 file_problems.append(
@@ -502,7 +410,7 @@ def _load(folder: Path) -> Framework:
             seen[name] = doc.file
         problems += cap_problems(file_problems)
         if not file_problems:
-            rules.append(_rule(doc))
+            rules.append(_rule(doc, conditions))
     data = manifest.data
     for pid in principle_ids:
         if not any(r.principle == pid for r in rules) and not problems:
@@ -611,25 +519,6 @@ def _rule_files(root: Path, shown: Path) -> list[Path]:
     return sorted(files)
 
 
-_YES_NO = {"yes": True, "no": False, "true": True, "false": False}
-
-
-def _yes_no_answers(data: dict[str, Any]) -> None:
-    """Let rule files say ``is: yes`` / ``is: no`` for yes/no facts, as deployment files do."""
-    facts = catalogue()
-    conditions = [data[k] for k in ("applies_when", "met_when", "partial_when") if isinstance(data.get(k), dict)]
-    for leaf in (leaf for cond in conditions for leaf in leaves(cond)):
-        info = facts.get(str(leaf.get("fact")))
-        if info is None or info.kind != "yesno":
-            continue
-        for op in ("is", "in"):
-            values = leaf.get(op)
-            if isinstance(values, str) and values.lower() in _YES_NO:
-                leaf[op] = _YES_NO[values.lower()]
-            elif isinstance(values, list):
-                leaf[op] = [_YES_NO.get(v.lower(), v) if isinstance(v, str) else v for v in values]
-
-
 def _value_fits(info: FactInfo, value: Any) -> bool:
     if info.kind == "yesno":
         return isinstance(value, bool)
@@ -638,7 +527,9 @@ def _value_fits(info: FactInfo, value: Any) -> bool:
     return value in dict(info.choices)
 
 
-def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
+def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[str, Condition]) -> list[Problem]:
+    """What the schema cannot check: the principle exists, each leaf reads a fact of the deployment format
+    with values that fact can take, instruments are cited, and cases name facts that exist."""
     data = doc.data
     facts = catalogue()
     problems = []
@@ -649,35 +540,26 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
                 f"no principle '{data['principle']}' in framework.yaml; expected one of: {', '.join(principle_ids)}",
             )
         )
-    for key in ("applies_when", "met_when", "partial_when"):
-        if key not in data:
-            continue
-        for leaf, where in _located_leaves(data[key], (key,)):
+    for key, cond in conditions.items():
+        for leaf, where in _located_leaves(cond, (key,)):
             if len(problems) > MAX_PROBLEMS:
                 return problems
-            info = facts.get(leaf["fact"])
+            info = facts.get(leaf.fact)
             if info is None:
-                hint = did_you_mean(leaf["fact"], list(facts))
+                hint = did_you_mean(leaf.fact, list(facts))
                 problems.append(
                     doc.problem(
                         (*where, "fact"),
-                        f"no fact '{leaf['fact']}' in the deployment format"
+                        f"no fact '{leaf.fact}' in the deployment format"
                         f"{hint}; run 'auditkit schema deployment' for the list",
                     )
                 )
                 continue
-            for op in ("is", "in", "at_most", "at_least"):
-                values = leaf.get(op)
-                values = values if isinstance(values, list) else [values] if op in leaf else []
-                bad = [v for v in values if not _value_fits(info, v)]
-                if op in ("at_most", "at_least") and op in leaf and info.kind != "count":
-                    bad = values
-                if bad:
-                    problems.append(
-                        doc.problem(
-                            (*where, op), f"{leaf['fact']} cannot be {shown(bad[0])}; expected {info.expected()}"
-                        )
-                    )
+            bad = _misfits(leaf, info)
+            if bad:
+                problems.append(
+                    doc.problem((*where, leaf.op), f"{leaf.fact} cannot be {shown(bad[0])}; expected {info.expected()}")
+                )
     cited = [r["instrument"] for r in data["references"]]
     named: list[tuple[PathKey, str | None]] = [(("origin", "instrument"), data["origin"].get("instrument"))]
     named += [
@@ -706,17 +588,35 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str]) -> list[Problem]:
     return problems
 
 
-def _located_leaves(cond: dict[str, Any], path: PathKey) -> list[tuple[dict[str, Any], PathKey]]:
-    """The fact tests of a (schema-valid) condition, each with its place in the file."""
-    if "all" in cond or "any" in cond:
-        head = "all" if "all" in cond else "any"
-        return [leaf for i, c in enumerate(cond[head]) for leaf in _located_leaves(c, (*path, head, i))]
-    if "not" in cond:
-        return _located_leaves(cond["not"], (*path, "not"))
-    return [(cond, path)]
+def _misfits(leaf: Leaf, info: FactInfo) -> list[Any]:
+    """The values a leaf compares its fact with that the fact cannot take."""
+    match leaf.op:
+        case Operator.IS | Operator.IN:
+            return [v for v in leaf.values if not _value_fits(info, v)]
+        case Operator.AT_MOST | Operator.AT_LEAST:
+            return [] if info.kind == "count" else [leaf.written_limit]
+        case Operator.DISCLOSED:
+            return []
+        case _:
+            assert_never(leaf.op)
 
 
-def _rule(doc: Loaded) -> Rule:
+def _located_leaves(cond: Condition, path: PathKey) -> list[tuple[Leaf, PathKey]]:
+    """The leaves of a condition, each with its place in the file."""
+    match cond:
+        case AllOf(parts):
+            return [leaf for i, c in enumerate(parts) for leaf in _located_leaves(c, (*path, "all", i))]
+        case AnyOf(parts):
+            return [leaf for i, c in enumerate(parts) for leaf in _located_leaves(c, (*path, "any", i))]
+        case Not(part):
+            return _located_leaves(part, (*path, "not"))
+        case Leaf():
+            return [(cond, path)]
+        case _:
+            assert_never(cond)
+
+
+def _rule(doc: Loaded, conditions: dict[str, Condition]) -> Rule:
     d = doc.data
     return Rule(
         id=d["id"],
@@ -734,9 +634,9 @@ def _rule(doc: Loaded) -> Rule:
         ),
         origin=Origin(**{k: " ".join(v.split()) for k, v in d["origin"].items()}),
         thresholds=tuple(Threshold(**t) for t in d.get("thresholds", ())),
-        met_when=d["met_when"],
-        applies_when=d.get("applies_when"),
-        partial_when=d.get("partial_when"),
+        met_when=conditions["met_when"],
+        applies_when=conditions.get("applies_when"),
+        partial_when=conditions.get("partial_when"),
         cases=tuple(d["cases"]),
         aliases=tuple(d.get("aliases", ())),
         file=doc.file,

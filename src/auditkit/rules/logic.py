@@ -1,10 +1,9 @@
-"""Verdict logic: a small closed condition tree evaluated in three-valued logic.
+"""Verdict logic: conditions evaluated in three-valued logic, a rule's status, and both in plain words.
 
-A condition is ``all``, ``any`` or ``not`` over conditions, or a leaf that
-tests one fact. A leaf over a fact nobody could establish is *unknown*, and
-unknown spreads only as far as it must: an ``any`` with one true branch is
-true whatever the others are. Each result carries the facts that decided it
-and, when undecided, exactly the facts whose absence left it open.
+A leaf over a fact nobody could establish is *unknown*, and unknown spreads
+only as far as it must: an ``any`` with one true branch is true whatever the
+others are. Each result carries the facts that decided it and, when
+undecided, exactly the facts whose absence left it open.
 """
 
 from __future__ import annotations
@@ -12,10 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
-from auditkit.model.catalog import catalogue
-from auditkit.model.facts import Amount, Duration, Missing, duration_of
+from auditkit.model.catalog import catalogue, get_fact
+from auditkit.model.deployment import Deployment
+from auditkit.model.facts import Amount, Duration, Missing
+from auditkit.model.result import Status
+from auditkit.rules.model import AllOf, AnyOf, Condition, Leaf, Not, Operator, Rule
 
 # A fact lookup: (path, optional aspect 'law' or 'practice') -> value, a Missing marker, or None when left out.
 Lookup = Callable[..., Any]
@@ -30,16 +32,20 @@ class Outcome:
     missing: frozenset[str] = frozenset()
 
 
-def evaluate(cond: dict[str, Any], lookup: Lookup) -> Outcome:
+def evaluate(cond: Condition, lookup: Lookup) -> Outcome:
     """Evaluate a condition tree against facts given by ``lookup``."""
-    if "all" in cond:
-        return _combine([evaluate(c, lookup) for c in cond["all"]], decisive=False)
-    if "any" in cond:
-        return _combine([evaluate(c, lookup) for c in cond["any"]], decisive=True)
-    if "not" in cond:
-        inner = evaluate(cond["not"], lookup)
-        return Outcome(None if inner.value is None else not inner.value, inner.used, inner.missing)
-    return _leaf(cond, lookup)
+    match cond:
+        case AllOf(parts):
+            return _combine([evaluate(c, lookup) for c in parts], decisive=False)
+        case AnyOf(parts):
+            return _combine([evaluate(c, lookup) for c in parts], decisive=True)
+        case Not(part):
+            inner = evaluate(part, lookup)
+            return Outcome(None if inner.value is None else not inner.value, inner.used, inner.missing)
+        case Leaf():
+            return _leaf(cond, lookup)
+        case _:
+            assert_never(cond)
 
 
 def _combine(parts: list[Outcome], *, decisive: bool) -> Outcome:
@@ -54,10 +60,10 @@ def _combine(parts: list[Outcome], *, decisive: bool) -> Outcome:
     return Outcome(not decisive, used)
 
 
-def _leaf(cond: dict[str, Any], lookup: Lookup) -> Outcome:
-    path = cond["fact"]
-    value = lookup(path, cond["aspect"]) if "aspect" in cond else lookup(path)
-    if "disclosed" in cond:
+def _leaf(leaf: Leaf, lookup: Lookup) -> Outcome:
+    path = leaf.fact
+    value = lookup(path) if leaf.aspect is None else lookup(path, leaf.aspect)
+    if leaf.op is Operator.DISCLOSED:
         if value is None or value in (Missing.UNKNOWN, Missing.NOT_APPLICABLE):
             return Outcome(None, missing=frozenset({path}))
         return Outcome(value is not Missing.UNDISCLOSED, used=frozenset({path}))
@@ -65,29 +71,30 @@ def _leaf(cond: dict[str, Any], lookup: Lookup) -> Outcome:
         return Outcome(None, missing=frozenset({path}))
     used = frozenset({path})
     if isinstance(value, Amount | Duration):
-        decided = _bounded(cond, value)
+        decided = _bounded(leaf, value)
         return Outcome(decided, used) if decided is not None else Outcome(None, used, frozenset({path}))
-    if "is" in cond:
-        return Outcome(value == cond["is"], used)
-    if "in" in cond:
-        return Outcome(value in cond["in"], used)
-    if "at_most" in cond:
-        return Outcome(value <= cond["at_most"], used)
-    if "at_least" in cond:
-        return Outcome(value >= cond["at_least"], used)
-    raise ValueError(f"unknown condition {cond!r}")  # the schema makes this unreachable
+    return Outcome(holds(leaf, value), used)
 
 
-def threshold(limit: Any) -> int:
-    """A rule's threshold as a number: a count, or a period {days: N} / {hours: N} in hours."""
-    if isinstance(limit, dict):
-        found = duration_of(limit)
-        assert found is not None and found.hours is not None  # the loader checked the form
-        return found.hours
-    return int(limit)
+def holds(leaf: Leaf, value: Any) -> bool:
+    """Whether a known plain value (a yes/no answer, a number, a choice) passes the leaf's test.
+
+    ``disclosed`` holds of any value: the value is known, so it was disclosed.
+    """
+    match leaf.op:
+        case Operator.IS | Operator.IN:
+            return value in leaf.values
+        case Operator.AT_MOST:
+            return bool(value <= leaf.bound)
+        case Operator.AT_LEAST:
+            return bool(value >= leaf.bound)
+        case Operator.DISCLOSED:
+            return True
+        case _:
+            assert_never(leaf.op)
 
 
-def _bounded(cond: dict[str, Any], value: Amount | Duration) -> bool | None:
+def _bounded(leaf: Leaf, value: Amount | Duration) -> bool | None:
     """A test on a number known within bounds (or a period): True, False, or None when the bounds straddle it."""
     if isinstance(value, Duration):
         low: float | None = value.hours if value.hours is not None else math.inf
@@ -96,68 +103,140 @@ def _bounded(cond: dict[str, Any], value: Amount | Duration) -> bool | None:
         low, high = value.low, value.high
     low = 0 if low is None else low
     high = math.inf if high is None else high
-    if "at_most" in cond:
-        t = threshold(cond["at_most"])
-        return True if high <= t else False if low > t else None
-    if "at_least" in cond:
-        t = threshold(cond["at_least"])
-        return True if low >= t else False if high < t else None
-    targets = [cond["is"]] if "is" in cond else list(cond["in"])
-    numbers = [t for t in targets if isinstance(t, int) and not isinstance(t, bool)]
-    if low == high:
-        return low in numbers
-    return None if any(low <= t <= high for t in numbers) else False
+    match leaf.op:
+        case Operator.AT_MOST:
+            return True if high <= leaf.bound else False if low > leaf.bound else None
+        case Operator.AT_LEAST:
+            return True if low >= leaf.bound else False if high < leaf.bound else None
+        case Operator.IS | Operator.IN:
+            numbers = [t for t in leaf.values if isinstance(t, int) and not isinstance(t, bool)]
+            if low == high:
+                return low in numbers
+            return None if any(low <= t <= high for t in numbers) else False
+        case Operator.DISCLOSED:
+            return True
+        case _:
+            assert_never(leaf.op)
 
 
-def leaves(cond: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every leaf of a condition, in order."""
-    if "all" in cond or "any" in cond:
-        return [leaf for c in cond.get("all", cond.get("any", [])) for leaf in leaves(c)]
-    if "not" in cond:
-        return leaves(cond["not"])
-    return [cond]
+def rule_status(rule: Rule, lookup: Lookup) -> tuple[Status, Outcome]:
+    """A rule's status and the outcome (facts used or missing) that decided it."""
+    if rule.applies_when is not None:
+        applies = evaluate(rule.applies_when, lookup)
+        if applies.value is False:
+            return Status.NOT_APPLICABLE, applies
+        if applies.value is None:
+            return Status.UNKNOWN, applies
+    met = evaluate(rule.met_when, lookup)
+    if met.value is True:
+        return Status.MET, met
+    if met.value is None:
+        return Status.UNKNOWN, met
+    if rule.partial_when is not None:
+        partial = evaluate(rule.partial_when, lookup)
+        if partial.value is True:
+            return Status.PARTIAL, partial
+        if partial.value is None:
+            return Status.UNKNOWN, partial
+    return Status.NOT_MET, met
 
 
-def facts_read(*conds: dict[str, Any] | None) -> tuple[str, ...]:
-    """The fact paths the given conditions read, first-seen order, no repeats."""
-    seen: dict[str, None] = {}
-    for cond in conds:
-        if cond is not None:
-            for leaf in leaves(cond):
-                seen.setdefault(leaf["fact"], None)
-    return tuple(seen)
+def lookup_for(deployment: Deployment, evidence: str | None = None, aspect: str | None = None) -> Lookup:
+    """A fact lookup (path, optional aspect -> value, Missing or None) over a deployment.
+
+    ``aspect`` ('law' or 'practice') picks that side of facts that state both;
+    a condition may ask for one side itself. With ``evidence`` (established,
+    reported or alleged), a statement weaker than that reads as unknown.
+    """
+
+    def lookup(path: str, side: str | None = None) -> Any:
+        fact = get_fact(deployment, path)
+        statement = None if fact is None else fact.side(side or aspect)
+        if statement is None:
+            return None
+        if evidence is not None and not deployment.meets(statement, evidence):
+            return Missing.UNKNOWN
+        return statement.value
+
+    return lookup
 
 
-def leaf_words(leaf: dict[str, Any]) -> str:
+# The side of a fact stating law and practice that decides a rule: the worse status wins.
+_SEVERITY = {Status.NOT_MET: 0, Status.PARTIAL: 1, Status.UNKNOWN: 2, Status.MET: 3, Status.NOT_APPLICABLE: 4}
+
+
+def decide(rule: Rule, deployment: Deployment, evidence: str | None) -> tuple[Status, Outcome]:
+    """A rule's status over both sides of facts stating law and practice: the worse one wins.
+
+    A rule left open only by facts answered not_applicable does not apply.
+    """
+    split = any(f is not None and f.split for f in (get_fact(deployment, p) for p in rule.facts))
+    views = [
+        rule_status(rule, lookup_for(deployment, evidence, side))
+        for side in (("law", "practice") if split else (None,))
+    ]
+    status, outcome = min(views, key=lambda v: _SEVERITY[v[0]])
+    if status is Status.UNKNOWN and outcome.missing and all(not_applicable(deployment, p) for p in outcome.missing):
+        return Status.NOT_APPLICABLE, outcome
+    return status, outcome
+
+
+def not_applicable(deployment: Deployment, path: str) -> bool:
+    """True when the deployment answers this fact not_applicable."""
+    fact = get_fact(deployment, path)
+    side = None if fact is None else fact.side(None)
+    return side is not None and side.value is Missing.NOT_APPLICABLE
+
+
+def explanation(rule: Rule, status: Status) -> str:
+    """The sentence a finding gives for its status."""
+    match status:
+        case Status.MET:
+            return "The facts show the requirement is met."
+        case Status.PARTIAL:
+            assert rule.partial_when is not None  # only partial_when gives this status
+            shown = "; ".join(line.strip() for line in words(rule.partial_when))
+            return f"Partly met: {shown}; the full requirement is not reached."
+        case Status.NOT_MET:
+            return rule.failure_reason
+        case Status.UNKNOWN:
+            return "The facts needed to decide this rule could not be established."
+        case Status.NOT_APPLICABLE:
+            return "The rule does not apply to this deployment."
+        case _:
+            assert_never(status)
+
+
+def leaf_words(leaf: Leaf) -> str:
     """One leaf in plain words, e.g. 'the retention period in days: 30 or less'."""
-    info = catalogue()[leaf["fact"]]
-    if "disclosed" in leaf:
-        return f"{info.label}: made public (not kept secret)"
-    side = f" ({leaf['aspect']} only)" if "aspect" in leaf else ""
-    if "is" in leaf:
-        return f"{info.label}{side}: {info.describe(leaf['is'])}"
-    if "in" in leaf:
-        return f"{info.label}{side}: {' or '.join(info.describe(v) for v in leaf['in'])}"
-    key = "at_most" if "at_most" in leaf else "at_least"
-    limit = leaf[key]
-    period = duration_of(limit) if isinstance(limit, dict) else None
-    shown = period.text() if period is not None else str(limit)
-    return f"{info.label}{side}: {shown} or {'less' if key == 'at_most' else 'more'}"
+    info = catalogue()[leaf.fact]
+    side = f" ({leaf.aspect} only)" if leaf.aspect is not None else ""
+    match leaf.op:
+        case Operator.DISCLOSED:
+            return f"{info.label}: made public (not kept secret)"
+        case Operator.IS | Operator.IN:
+            return f"{info.label}{side}: {' or '.join(info.describe(v) for v in leaf.values)}"
+        case Operator.AT_MOST | Operator.AT_LEAST:
+            shown = leaf.limit.text() if isinstance(leaf.limit, Duration) else str(leaf.limit)
+            return f"{info.label}{side}: {shown} or {'less' if leaf.op is Operator.AT_MOST else 'more'}"
+        case _:
+            assert_never(leaf.op)
 
 
-def words(cond: dict[str, Any], indent: int = 0) -> list[str]:
+def words(cond: Condition, indent: int = 0) -> list[str]:
     """A condition as indented plain-words lines."""
     pad = "  " * indent
-    if "all" in cond or "any" in cond:
-        key = "all" if "all" in cond else "any"
-        children = cond[key]
-        if len(children) == 1:
-            return words(children[0], indent)
-        head = "all of these:" if key == "all" else "at least one of these:"
-        return [pad + head] + [line for c in children for line in words(c, indent + 1)]
-    if "not" in cond:
-        inner = cond["not"]
-        if "fact" in inner:
+    match cond:
+        case AllOf(parts) | AnyOf(parts):
+            if len(parts) == 1:
+                return words(parts[0], indent)
+            head = "all of these:" if isinstance(cond, AllOf) else "at least one of these:"
+            return [pad + head] + [line for c in parts for line in words(c, indent + 1)]
+        case Not(Leaf() as inner):
             return [pad + "not so: " + leaf_words(inner)]
-        return [pad + "it is not the case that:"] + words(inner, indent + 1)
-    return [pad + leaf_words(cond)]
+        case Not(inner):
+            return [pad + "it is not the case that:"] + words(inner, indent + 1)
+        case Leaf():
+            return [pad + leaf_words(cond)]
+        case _:
+            assert_never(cond)

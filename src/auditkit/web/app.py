@@ -37,7 +37,8 @@ from auditkit.engine import audit
 from auditkit.errors import InputError, Problem
 from auditkit.render import Format, RenderOptions, renderer
 from auditkit.render.html import environment
-from auditkit.rules.loader import DEFAULT_FRAMEWORK, Framework, load_framework
+from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
+from auditkit.rules.model import Framework
 from auditkit.web import forms, questions, views
 from auditkit.web.store import Check, Document, Store, file_name, new_data
 from auditkit.yamlio import MAX_BYTES, parse_bytes

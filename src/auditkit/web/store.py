@@ -25,7 +25,7 @@ from auditkit.errors import InputError, Problem, single
 from auditkit.model.deployment import FORMAT_VERSION
 from auditkit.model.load import LoadedDeployment, validate_document
 from auditkit.model.result import AuditResult
-from auditkit.rules.loader import Framework
+from auditkit.rules.model import Framework
 from auditkit.web import yamlout
 from auditkit.web.roundtrip import RoundTrip
 from auditkit.yamlio import Loaded, parse_bytes
