@@ -59,3 +59,23 @@ def test_the_view_is_frozen_and_marks_no_score_by_a_flag() -> None:
     retention = next(f for p in report.principles for f in p.findings if f.rule == "P7-01")
     assert [m.path for m in retention.missing] == ["retention.max_days"]
     assert retention.missing[0].question == result.fact_texts["retention.max_days"].question
+
+
+def test_requirement_structure_is_data_from_the_engine_to_the_page() -> None:
+    """The result carries each requirement line's depth; the report nests by it (nothing parses indentation)."""
+    from auditkit.model.result import RequirementLine
+    from auditkit.render import RenderOptions, html
+
+    result, _ = audit_file(CASE, DEFAULT_FRAMEWORK)
+    finding = next(f for f in result.findings if f.rule == "P2-05")
+    assert finding.requirement[:6] == [
+        RequirementLine(depth=0, text="applies when:"),
+        RequirementLine(depth=1, text="targeting a specific person requires a prior court order: yes"),
+        RequirementLine(depth=0, text="requires:"),
+        RequirementLine(depth=1, text="all of these:"),
+        RequirementLine(depth=2, text="court orders are limited in time: yes"),
+        RequirementLine(depth=2, text="court orders are limited in scope and method: yes"),
+    ]
+    assert not any(line.text != line.text.strip() for f in result.findings for line in f.requirement)
+    page = html.render(result, RenderOptions()).decode()
+    assert '<li class="depth-2">court orders are limited in time: yes</li>' in page

@@ -22,6 +22,7 @@ from auditkit.model.result import (
     GradeRange,
     InformationGap,
     PrincipleResult,
+    RequirementLine,
     ScoreRange,
     SettlingFact,
     SourceInfo,
@@ -32,7 +33,7 @@ from auditkit.model.result import (
 from auditkit.model.scoring import Scoring
 from auditkit.rules.bounds import Possible, State, answers, possible
 from auditkit.rules.bounds import states as bounds_states
-from auditkit.rules.logic import Outcome, decide, explanation, lookup_for, not_applicable, rule_status, words
+from auditkit.rules.logic import Outcome, decide, explanation, lookup_for, not_applicable, rule_status, word_lines
 from auditkit.rules.model import Framework, Rule
 
 # Statuses from best to worst for a principle's score: not applicable sits between, as it leaves the rule out.
@@ -358,15 +359,16 @@ def _finding(
     for used in facts:
         for source in [*used.sources, *used.contested_by]:
             sources.setdefault(source, None)
-    requirement = words(rule.met_when)
+    lines = word_lines(rule.met_when)
     if rule.applies_when is not None:
-        requirement = [
-            "applies when:",
-            *("  " + w for w in words(rule.applies_when)),
-            "requires:",
-            *("  " + w for w in requirement),
+        lines = [
+            (0, "applies when:"),
+            *word_lines(rule.applies_when, 1),
+            (0, "requires:"),
+            *word_lines(rule.met_when, 1),
         ]
-    requirement += [str(threshold) for threshold in rule.thresholds]
+    lines += [(0, str(threshold)) for threshold in rule.thresholds]
+    requirement = [RequirementLine(depth=depth, text=text) for depth, text in lines]
     orders = deployment.deployment.legal_orders
     bound = frozenset(orders) if orders is not None else None
     return Finding(

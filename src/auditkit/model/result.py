@@ -17,7 +17,10 @@ from auditkit.model.scoring import Scoring
 
 # 2: scores are ranges {low, high}, grades are ranges, verdict falls_short, rule best/worst status,
 #    decisive rules, what would settle each open principle, gaps ordered by how much they settle.
-RESULT_SCHEMA_VERSION = 2
+# 3: a finding's requirement is lines {depth, text} (was strings indented by two spaces a level);
+#    scoring.method is the method's sentences with this audit's thresholds and scoring.explanation is gone;
+#    fact_texts; a gap names principles framework:id when several frameworks are audited.
+RESULT_SCHEMA_VERSION = 3
 
 
 class Status(StrEnum):
@@ -119,6 +122,13 @@ class FactUsed(_Frozen):
     )
 
 
+class RequirementLine(_Frozen):
+    """One line of what a rule requires, in plain words; the parts of a condition sit one level deeper."""
+
+    depth: int = Field(description="0 for a top line; 1 for a part of the condition above it, and so on.")
+    text: str
+
+
 class Finding(_Frozen):
     rule: str
     framework: str
@@ -142,7 +152,7 @@ class Finding(_Frozen):
         "partial, not_applicable, not_met); one when decided."
     )
     rationale: str
-    requirement: list[str] = Field(description="What the rule requires, as plain-words lines.")
+    requirement: list[RequirementLine] = Field(description="What the rule requires, as plain-words lines.")
     explanation: str = Field(description="One sentence on why this status was given.")
     facts: list[FactUsed]
     missing: list[str] = Field(description="Fact paths whose absence left the rule undecided.")

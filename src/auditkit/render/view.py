@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from auditkit.model.result import AuditResult, Finding, PrincipleResult, ScoreRange, Status, Verdict
+from auditkit.model.result import RequirementLine as Requirement
 from auditkit.model.scoring import Method, Scoring, describe
 from auditkit.render.headline import ATTRIBUTED_NOTE, NO_GAP, NO_RED_LINE, RED_LINES_TITLE, Gap, headline
 from auditkit.render.labels import (
@@ -488,12 +489,9 @@ def _safe_url(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) else None
 
 
-def _requirement(lines: list[str]) -> tuple[RequirementLine, ...]:
-    """Requirement lines with their nesting depth (the engine indents sub-conditions by two spaces)."""
-    return tuple(
-        RequirementLine(text=clip(line.strip()) or "", depth=min((len(line) - len(line.lstrip(" "))) // 2, 4))
-        for line in lines
-    )
+def _requirement(lines: list[Requirement]) -> tuple[RequirementLine, ...]:
+    """Requirement lines as the result has them, nested at most five levels deep on the page."""
+    return tuple(RequirementLine(text=clip(line.text) or "", depth=min(line.depth, 4)) for line in lines)
 
 
 def _references(f: Finding) -> tuple[ReferenceView, ...]:
