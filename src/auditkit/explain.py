@@ -223,3 +223,25 @@ def markdown(frameworks: list[Framework]) -> str:
                 out += [f"- {_md(' '.join(change.split()))}" for change in entry["changes"]]
                 out.append("")
     return "\n".join(out)
+
+
+def fact_listing() -> str:
+    """Every fact of the deployment format: its path, its question, and each answer with its meaning."""
+    from auditkit.model.deployment import SOURCE_KIND_MEANINGS
+    from auditkit.model.facts import STANDING_MEANINGS
+
+    out = ["Every fact a deployment description can state (format 2; docs/format.md).", ""]
+    section = ""
+    for info in catalogue().values():
+        if info.section != section:
+            section = info.section
+            out += [f"[{section}]", ""]
+        out.append(info.path)
+        out += _wrap(info.question)
+        out += [line for key, meaning in info.answers() for line in _wrap(f"{key}: {meaning}", "    ")]
+        out.append("")
+    out += ["Standing of a fact (how sure it is):"]
+    out += [line for key, meaning in STANDING_MEANINGS.items() for line in _wrap(f"{key}: {meaning}")]
+    out += ["", "Kinds of source (a fact's default standing follows from them):"]
+    out += [line for key, meaning in SOURCE_KIND_MEANINGS.items() for line in _wrap(f"{key}: {meaning}")]
+    return "\n".join(out) + "\n"

@@ -57,8 +57,18 @@ def init(streams: Streams, file: Path | None, force: bool) -> None:
     )
 
 
-def principles(streams: Streams, rule_id: str | None, frameworks: list[str], check: bool, markdown: bool) -> None:
-    """List frameworks, principles and rules; with an ID, explain that principle (P3) or rule (P3-01)."""
+def principles(
+    streams: Streams, rule_id: str | None, frameworks: list[str], check: bool, markdown: bool, facts: bool = False
+) -> None:
+    """List frameworks, principles and rules; with an ID, explain that principle (P3) or rule (P3-01).
+
+    With --facts, list every fact a description can state: its question and the meaning of every answer.
+    """
+    if facts:
+        from auditkit.explain import fact_listing
+
+        streams.out.write(fact_listing())
+        return
     from auditkit.explain import explain, listing
     from auditkit.explain import markdown as catalogue_markdown
     from auditkit.rules.lint import lint

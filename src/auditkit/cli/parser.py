@@ -272,6 +272,11 @@ def _principles_options(sub: Parser) -> None:
     sub.add_argument(
         "--markdown", action="store_true", help="Print the whole rule catalogue as Markdown (docs/rules.md)."
     )
+    sub.add_argument(
+        "--facts",
+        action="store_true",
+        help="List every fact a description states: its question and what each answer means.",
+    )
 
 
 def _serve_options(sub: Parser) -> None:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 
 from auditkit.dates import MAX_YEAR, MIN_YEAR, FullDate, check_date
-from auditkit.model.facts import STANDING_RANK, Choice, Count, Fact, Standing, YesNo
+from auditkit.model.facts import STANDING_RANK, Choice, Count, Fact, Period, Standing, YesNo
 
 FORMAT_VERSION = 2
 READS_VERSIONS = (1, 2)
@@ -48,7 +48,7 @@ class Participation(Choice):
         "voluntary": "people choose to take part",
         "opt_out": "people take part unless they opt out",
         "mandatory": "taking part is required, with penalties for refusal",
-        "unavoidable": "people cannot avoid it in public places",
+        "unavoidable": "people cannot avoid it where they live, travel or shop, online or offline",
     }
 
 
@@ -63,6 +63,7 @@ class Identification(Choice):
     choices: ClassVar[dict[str, str]] = {
         "real_time": "live identification as people pass",
         "retrospective": "searches run later on recorded footage",
+        "on_request": "a user submits one photo or identifier and searches it against the database",
         "none": "no identification of individuals",
     }
 
@@ -72,6 +73,8 @@ class ReferenceDatabase(Choice):
         "none": "no database of identities",
         "watchlist_only": "only a watch-list of people sought under law",
         "population_scale": "large population databases (passports, driving licences, social networks)",
+        "scraped_web": "images collected from the web and social networks",
+        "private_list": "an operator's own list (such as a shop's list of banned customers)",
     }
 
 
@@ -104,6 +107,98 @@ class Oversight(Choice):
         "independent_binding": "an independent body with powers to inspect and order changes",
         "advisory": "an advisory or internal body without binding powers",
         "none": "no oversight body",
+    }
+
+
+class OperatorKind(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "public_body": "a public authority runs it (police, a ministry, a city)",
+        "private_company": "a private company runs it for its own purposes (a shop, a venue, a vendor)",
+        "contractor_for_public_body": "a company runs it on behalf of a public authority",
+    }
+
+
+class TechnologyKind(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "face": "facial recognition",
+        "other_biometrics": "other biometrics (gait, voice, iris, fingerprints)",
+        "licence_plates": "automatic licence-plate recognition",
+        "phone_location": "location data from phones or networks",
+        "app_tracing": "an app that traces contacts or movements",
+        "other": "another technology (say which in a note)",
+    }
+
+
+class ProgrammeStatus(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "running": "running at the audit date",
+        "suspended": "suspended at the audit date (by the operator, a court or a regulator)",
+        "ended": "ended, with its data kept",
+        "ended_data_deleted": "ended, and its data shown to be deleted",
+    }
+
+
+class LawfulBasis(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "specific_law": "a law that authorises this processing specifically",
+        "general_powers": "general police or administrative powers",
+        "consent": "the consent of the people processed",
+        "legitimate_interest": "the operator's legitimate interest (private operators)",
+        "contract": "a contract with the people processed",
+        "none": "no lawful basis is relied on",
+    }
+
+
+class PriorNotice(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "adequate": "people are told before they are processed (signs, notices, app screens)",
+        "found_inadequate": "some notice is given, but a regulator or court found it inadequate",
+        "none": "people are not told",
+    }
+
+
+class WatchlistCriteria(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "sought_under_law": "people sought under a warrant or court order",
+        "persons_of_interest": "loosely defined 'persons of possible interest'",
+        "private_exclusion": "an operator's own exclusion list (such as people banned from a shop)",
+        "none_set": "no criteria are set",
+    }
+
+
+class EnrolmentImages(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "custody_records": "custody or police records",
+        "identity_documents": "passport, identity card or driving-licence photos",
+        "scraped_web": "images collected from the web or social networks",
+        "operator_captured": "images the operator's own cameras or staff captured",
+        "submitted_by_users": "photos users upload to search with",
+    }
+
+
+class ImpactAssessment(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "published": "an impact assessment exists and is published",
+        "unpublished": "one exists but is not published",
+        "found_inadequate": "one exists, and a regulator or court found it inadequate",
+        "none": "no impact assessment was made",
+    }
+
+
+class RightsRequests(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "honoured": "requests to see or erase one's data are answered in full",
+        "partly": "they are answered in part, late, or only for some data",
+        "refused": "they are refused",
+        "no_route": "there is no way to make such a request",
+    }
+
+
+class Evidence(Choice):
+    choices: ClassVar[dict[str, str]] = {
+        "independent": "effectiveness and field error rates were evaluated independently",
+        "operator_only": "only the operator or the vendor claims it works",
+        "none": "no evidence of effectiveness is offered",
     }
 
 
@@ -142,6 +237,24 @@ class Legality(Section):
     defines_oversight: YesNo | None = ask(
         "Does the instrument set up oversight of the system?", "the legal instrument sets up oversight"
     )
+    operator_kind: OperatorKind | None = ask(
+        "Who runs the programme: a public body, a private company, or a company on behalf of a public body?",
+        "the kind of operator",
+    )
+    lawful_basis: LawfulBasis | None = ask(
+        "What lawful basis does the operator rely on to process people's data?", "the lawful basis relied on"
+    )
+    public_consultation: YesNo | None = ask(
+        "Was the public consulted before the programme or its legal basis was adopted?",
+        "the public was consulted before adoption",
+    )
+    legislative_vote: YesNo | None = ask(
+        "Did an elected legislature vote on the programme or on its legal basis?", "an elected legislature voted on it"
+    )
+    order_defied: YesNo | None = ask(
+        "Has the operator kept the programme running against an order of a regulator or a court?",
+        "the operator defied a regulator's or court's order",
+    )
 
 
 class Consent(Section):
@@ -167,6 +280,9 @@ class Consent(Section):
     court_order_scope_limited: YesNo | None = ask(
         "Is such an order limited in scope and in the methods it allows?",
         "court orders are limited in scope and method",
+    )
+    prior_notice: PriorNotice | None = ask(
+        "Are people told before they are processed (signs, notices, app screens)?", "how people are told"
     )
     emergency_use_reviewed: YesNo | None = ask(
         "When the system is used on a person without a prior order (an emergency), must a court review "
@@ -199,6 +315,33 @@ class Scope(Section):
     )
     time_limits: YesNo | None = ask(
         "Is the system limited to defined periods or events?", "the system is limited to defined periods"
+    )
+    technology_kind: TechnologyKind | None = ask(
+        "What kind of technology identifies or tracks people?", "the kind of technology"
+    )
+    status: ProgrammeStatus | None = ask(
+        "What is the programme's status at the audit date?", "the programme's status at the audit date"
+    )
+    people_processed: Count | None = ask(
+        "How many people does the system process (say over what period in a note)?", "the number of people processed"
+    )
+    database_size: Count | None = ask(
+        "How many identities or records does the reference database hold?", "the size of the reference database"
+    )
+    searches_run: Count | None = ask(
+        "How many searches or matches has the system run (say over what period in a note)?",
+        "the number of searches run",
+    )
+    watchlist_criteria: WatchlistCriteria | None = ask(
+        "Who can be put on the watch-list?", "who can be put on the watch-list"
+    )
+    enrolment_images: EnrolmentImages | None = ask(
+        "Where do the images or identifiers in the watch-list or reference database come from?",
+        "where the enrolled images come from",
+    )
+    enrolment_quality_checked: YesNo | None = ask(
+        "Is the quality of enrolled images checked before they are matched against?",
+        "enrolled images are checked for quality",
     )
     proportionality_assessment: ProportionalityAssessment | None = ask(
         "Is the necessity and proportionality of use assessed case by case?",
@@ -294,6 +437,14 @@ class Minimisation(Section):
         "Is the data shared with other public bodies or companies beyond the operator?",
         "the data is shared with other bodies or companies",
     )
+    foreign_transfer: YesNo | None = ask(
+        "Is the data sent to, or processed by, a company or body in another country?",
+        "the data goes to a processor in another country",
+    )
+    combined_data: YesNo | None = ask(
+        "Is the data combined with other data about people (location, payments, phone records)?",
+        "the data is combined with other data about people",
+    )
     sold: YesNo | None = ask(
         "Does the operator, or anyone on its behalf, sell the data or access to it, anonymised or not? "
         "(Insiders' illegal resale is a leak: security.known_leaks.)",
@@ -306,6 +457,18 @@ class Retention(Section):
 
     max_days: Count | None = ask(
         "How many days at most are recordings and biometric data kept before deletion?", "the retention period in days"
+    )
+    non_matching: Period | None = ask(
+        "How long are the templates or records of people who did not match kept?",
+        "how long non-matching templates or records are kept",
+    )
+    matches: Period | None = ask("How long are matches and alerts kept?", "how long matches and alerts are kept")
+    raw_records: Period | None = ask(
+        "How long is raw footage or raw location data kept?", "how long raw footage or location data is kept"
+    )
+    reference_data: Period | None = ask(
+        "How long are entries in the reference database or watch-list kept?",
+        "how long reference-database entries are kept",
     )
     deletion_trigger: YesNo | None = ask(
         "Is data deleted automatically once its purpose is achieved (for example when a quarantine ends)?",
@@ -344,6 +507,18 @@ class Fairness(Section):
     match_threshold_documented: YesNo | None = ask(
         "Is the match threshold that triggers an alert documented?", "the match threshold is documented"
     )
+    children_processed: YesNo | None = ask("Does the system process children?", "children are processed")
+    effectiveness_evidence: Evidence | None = ask(
+        "Is there evidence that the system works in the field, and from whom?",
+        "the evidence of effectiveness in the field",
+    )
+    field_error_rate_published: YesNo | None = ask(
+        "Are error rates measured in real use (not in the lab) published?", "error rates in real use are published"
+    )
+    disparate_impact_documented: YesNo | None = ask(
+        "Has a disparate impact on a protected group been documented?",
+        "a disparate impact on a protected group is documented",
+    )
     human_review: YesNo | None = ask(
         "Does a trained person check every match before anyone acts on it?",
         "a trained person checks every match before action",
@@ -377,6 +552,21 @@ class Transparency(Section):
     oversight_body: Oversight | None = ask(
         "Is there an independent body overseeing the system, and what powers does it have?",
         "the kind of oversight body",
+    )
+    impact_assessment: ImpactAssessment | None = ask(
+        "Was a human-rights or data-protection impact assessment made, and is it published?", "the impact assessment"
+    )
+    oversight_exists: YesNo | None = ask("Does any body oversee the system?", "a body oversees the system")
+    oversight_independent: YesNo | None = ask(
+        "Is that body independent of the operator and of the government that runs the system?",
+        "the oversight body is independent",
+    )
+    oversight_binding: YesNo | None = ask(
+        "Can that body inspect the system and order changes that the operator must follow?",
+        "the oversight body has binding powers",
+    )
+    rights_requests: RightsRequests | None = ask(
+        "How are people's requests to see or erase their data handled?", "how access and erasure requests are handled"
     )
     impact_assessment_published: YesNo | None = ask(
         "Has a human-rights or data-protection impact assessment been published?", "an impact assessment is published"

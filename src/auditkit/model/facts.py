@@ -508,6 +508,12 @@ class Period(Fact):
     @classmethod
     def coerce(cls, raw: Any) -> Duration:
         found = duration_of(raw)
+        if found is None and isinstance(raw, dict):
+            raise PydanticCustomError(
+                "fact_bounds",
+                "a period is written {days: N} or {hours: N}, N a whole number of zero or more, "
+                "or immediately or indefinite",
+            )
         if found is None:
             raise PydanticCustomError(
                 "fact_value",
