@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditkit.model.result import AuditResult, Finding, PrincipleResult, ScoreRange, Status, Verdict
-from auditkit.model.result import RequirementLine as Requirement
+from auditkit.model.result import AuditResult, Finding, PrincipleResult, RequirementLine, ScoreRange, Status, Verdict
 from auditkit.model.scoring import Method, Scoring, describe
 from auditkit.render.headline import ATTRIBUTED_NOTE, NO_GAP, NO_RED_LINE, RED_LINES_TITLE, Gap, headline
 from auditkit.render.labels import (
@@ -184,12 +183,6 @@ class MissingFact:
     path: str
     question: str
     undisclosed: bool
-
-
-@dataclass(frozen=True, kw_only=True)
-class RequirementLine:
-    text: str
-    depth: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -489,7 +482,7 @@ def _safe_url(url: str | None) -> str | None:
     return url if url and url.startswith(("https://", "http://")) else None
 
 
-def _requirement(lines: list[Requirement]) -> tuple[RequirementLine, ...]:
+def _requirement(lines: list[RequirementLine]) -> tuple[RequirementLine, ...]:
     """Requirement lines as the result has them, nested at most five levels deep on the page."""
     return tuple(RequirementLine(text=clip(line.text) or "", depth=min(line.depth, 4)) for line in lines)
 
