@@ -12,7 +12,7 @@ from auditkit.model.result import AuditResult, Verdict
 from auditkit.render import RenderOptions
 from auditkit.render.headline import NO_GAP, NO_RED_LINE, RED_LINES_TITLE, headline
 from auditkit.render.labels import grade_sentence, score_text, verdict_label
-from auditkit.render.view import HYPOTHETICAL, HYPOTHETICAL_NOTE, plain, report_view
+from auditkit.render.view import HYPOTHETICAL, HYPOTHETICAL_NOTE, plain, settle_lines
 
 WIDTH = 88
 
@@ -46,7 +46,7 @@ def lines(result: AuditResult) -> list[str]:
             WIDTH,
         )
     )
-    settle = report_view(result).summary.settle
+    settle = settle_lines(result)
     if settle:
         out.append("")
         for line in settle:

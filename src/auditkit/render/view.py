@@ -628,6 +628,11 @@ def _settle_line(result: AuditResult, p: PrincipleResult) -> Sentence:
     )
 
 
+def settle_lines(result: AuditResult) -> tuple[Sentence, ...]:
+    """What would settle each principle the facts leave open, one sentence each."""
+    return tuple(_settle_line(result, p) for p in result.principles if p.to_settle)
+
+
 def _summary(result: AuditResult, cover: Cover, numbers: dict[str, int]) -> Summary:
     """The executive summary's lists: the headline gaps (render/headline.py), as every format shows them."""
     head = headline(result)
@@ -641,7 +646,7 @@ def _summary(result: AuditResult, cover: Cover, numbers: dict[str, int]) -> Summ
         gaps_total=head.others_total,
         attributed_title=head.attributed_title,
         attributed=tuple(_gap(g, numbers) for g in head.attributed),
-        settle=tuple(_settle_line(result, p) for p in result.principles if p.to_settle),
+        settle=settle_lines(result),
     )
 
 
