@@ -56,9 +56,10 @@ def test_the_view_is_frozen_and_marks_no_score_by_a_flag() -> None:
     with pytest.raises(AttributeError):
         report.cover.score = "99"  # type: ignore[misc]
     assert report.cover.scored and report.cover.score_phrase == f"score {report.cover.score} of 100"
-    retention = next(f for p in report.principles for f in p.findings if f.rule == "P7-01")
-    assert [m.path for m in retention.missing] == ["retention.max_days"]
-    assert retention.missing[0].question == result.fact_texts["retention.max_days"].question
+    undecided = [f for p in report.principles for f in p.findings if f.missing]
+    assert undecided  # the case study leaves facts open
+    for finding in undecided:
+        assert [m.question for m in finding.missing] == [result.fact_texts[m.path].question for m in finding.missing]
 
 
 def test_requirement_structure_is_data_from_the_engine_to_the_page() -> None:
