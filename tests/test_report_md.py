@@ -180,7 +180,6 @@ def test_two_frameworks_sharing_principle_ids_keep_their_questions_apart(tmp_pat
     from auditkit.engine import audit
     from auditkit.model.load import load_deployment
     from auditkit.rules.loader import load_framework
-
     from auditkit.template import template
 
     source = tmp_path / "blank.yaml"  # every fact unknown, so both frameworks' rules stay open
