@@ -173,8 +173,10 @@ def twin_of_mini(folder: Path) -> Path:
 
 
 def test_two_frameworks_sharing_principle_ids_keep_their_questions_apart(tmp_path: Path) -> None:
-    """A question needed by M1 of two frameworks names both, each with its framework, and so does each
-    principle's heading and what would settle it: a bare 'M1' would file twin's rules under mini's title."""
+    """A question needed by M1 of two frameworks names both, each with its framework.
+
+    So do each principle's heading and what would settle it: a bare 'M1' would file twin's rules under mini's title.
+    """
     from cli_support import MINI
 
     from auditkit.engine import audit

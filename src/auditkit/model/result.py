@@ -260,8 +260,10 @@ class AuditResult(_Frozen):
     )
 
     def principle_key(self, principle: PrincipleResult) -> str:
-        """How the result names a principle: its id, or framework:id when several frameworks are audited (two
-        frameworks may both have a P1)."""
+        """How the result names a principle: its id, or framework:id when several frameworks are audited.
+
+        Two frameworks may both have a P1.
+        """
         return principle_key(principle.framework, principle.id, several=len(self.frameworks) > 1)
 
 

@@ -32,6 +32,7 @@ class Scoring(BaseModel):
     @computed_field(description="The method in plain sentences, as every report prints it.")  # type: ignore[prop-decorator]
     @property
     def method(self) -> str:
+        """The method in plain sentences, with these thresholds."""
         return describe(self).text
 
 

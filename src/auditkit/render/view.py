@@ -616,7 +616,7 @@ def _gap(gap: Gap, numbers: dict[str, int]) -> GapView:
 
 
 def _settle_line(result: AuditResult, p: PrincipleResult) -> Sentence:
-    """'To settle P1 (falls short), establish: a; b; c (and 2 more).'"""
+    """One open principle's settle line: 'To settle P1 (falls short), establish: a; b; c (and 2 more).'."""
     names = "; ".join(establish(result, f.fact) for f in p.to_settle[:SETTLE_SHOWN])
     more = max(len(p.to_settle) - SETTLE_SHOWN, 0)
     return (
