@@ -26,7 +26,7 @@ from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
 from auditkit.model.facts import Missing
 from auditkit.model.result import AuditResult, Status, Verdict
-from auditkit.rules.logic import _SEVERITY, holds, lookup_for, not_applicable, rule_status
+from auditkit.rules.logic import _SEVERITY, evaluate, lookup_for, not_applicable, rule_status
 from auditkit.rules.model import AllOf, AnyOf, Condition, Framework, Leaf, Not, Operator, Rule
 
 SOURCE_ID = "proposed-amendment"
@@ -205,7 +205,7 @@ Assignment = dict[str, Any]
 def _leaf_repairs(leaf: Leaf, value: Any, wanted: dict[str, list[Any]]) -> list[Assignment]:
     path = leaf.fact
     known = value is not None and not isinstance(value, Missing)
-    if known and holds(leaf, value):
+    if known and evaluate(leaf, lambda *_: value).value is True:  # as the engine reads it, bounds included
         return [{}]
     match leaf.op:
         case Operator.DISCLOSED:  # disclose it, at the value the other rules ask for
