@@ -114,3 +114,15 @@ def test_principles_facts_lists_every_fact_with_its_question_and_answers() -> No
             assert f"    {key}: " in out, (path, key)
     assert "watchlist_only: only a watch-list of people sought under law" in out
     assert "party_claim: a claim by a party" in out
+
+
+@pytest.mark.parametrize("name", sorted(KEY_FACTS))
+def test_plan_proves_its_amendment_on_each_case(name: str, tmp_path: Path) -> None:
+    # bounds, periods, law against practice, alleged and not_applicable answers: the plan's own evaluation
+    # agrees with the audit of the changed description, which is written as a file writes those answers
+    after = tmp_path / "after.yaml"
+    code, out, err = cli("plan", str(CASES / name), "-t", "C", "--write-after", str(after))
+    assert (code, err) == (0, f"wrote {after}\n")
+    assert "Proved by auditing the changed description again." in out
+    code, out, _ = cli("validate", str(after))  # warnings only: the proposed amendment has no url or kind
+    assert (code, out) == (0, f"{after}: valid\n")

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from typing import Any, assert_never
 
 from auditkit import scoring, summary
+from auditkit.attribution import DEFAULT_EVIDENCE
 from auditkit.engine import possible_statuses
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
-from auditkit.model.facts import Missing
+from auditkit.model.facts import Amount, Duration, Missing
 from auditkit.model.result import AuditResult, Status, Verdict
-from auditkit.rules.logic import holds, lookup_for, rule_status
+from auditkit.rules.logic import evaluate, lookup_for, rule_status
 from auditkit.rules.model import AllOf, AnyOf, Condition, Framework, Leaf, Not, Operator, Rule
 
 SOURCE_ID = "proposed-amendment"
@@ -107,8 +108,10 @@ def quick_audit(
                 if previous is not None and changed.isdisjoint(_reads(rule)):
                     status, can = previous.statuses[rule.id], previous.possible[rule.id]
                 else:
-                    can = possible_statuses(rule, lookup, frameworks)
-                    status = rule_status(rule, lookup)[0]
+                    status = _status(rule, lookup)
+                    can = (
+                        possible_statuses(rule, lookup, frameworks) if status is Status.UNKNOWN else frozenset({status})
+                    )
                 statuses[rule.id], possible[rule.id] = status, can
                 views.append((rule.weight, can, rule.red_line or rule.decisive))
                 if rule.red_line and status is Status.NOT_MET:
@@ -172,7 +175,7 @@ Assignment = dict[str, Any]
 def _leaf_repairs(leaf: Leaf, value: Any, wanted: dict[str, list[Any]]) -> list[Assignment]:
     path = leaf.fact
     known = value is not None and not isinstance(value, Missing)
-    if known and holds(leaf, value):
+    if known and evaluate(leaf, lambda *_: value).value is True:  # a number within bounds or a period, too
         return [{}]
     match leaf.op:
         case Operator.DISCLOSED:  # disclose it, at the value the other rules ask for
@@ -180,7 +183,7 @@ def _leaf_repairs(leaf: Leaf, value: Any, wanted: dict[str, list[Any]]) -> list[
         case Operator.IS | Operator.IN:
             return [{path: v} for v in leaf.values]
         case Operator.AT_MOST | Operator.AT_LEAST:
-            return [{path: leaf.written_limit}]
+            return [{path: leaf.limit}]  # a count, or a Duration that the engine compares as the file's period
         case _:
             assert_never(leaf.op)
 
@@ -297,9 +300,29 @@ class Plan:
     after_yaml: bytes = b""
 
 
+_WORST_FIRST = (Status.NOT_MET, Status.PARTIAL, Status.UNKNOWN, Status.MET, Status.NOT_APPLICABLE)
+
+
+def _status(rule: Rule, lookup: Any) -> Status:
+    """The status the engine gives (rules.logic.decide): the worse of the law and the practice side of facts
+    stating both, and not applicable when only not_applicable answers leave the rule open."""
+    sides: tuple[str | None, ...] = (None,)
+    if any(lookup(p, "law") != lookup(p, "practice") for p in rule.facts):
+        sides = ("law", "practice")
+    views = [rule_status(rule, lambda p, s=None, side=side: lookup(p, s or side)) for side in sides]
+    status, outcome = min(views, key=lambda v: _WORST_FIRST.index(v[0]))
+    if (
+        status is Status.UNKNOWN
+        and outcome.missing
+        and all(lookup(p) is Missing.NOT_APPLICABLE for p in outcome.missing)
+    ):
+        return Status.NOT_APPLICABLE
+    return status
+
+
 def _overlay(lookup: Any, overrides: Assignment) -> Any:
-    def look(path: str) -> Any:
-        return overrides[path] if path in overrides else lookup(path)
+    def look(path: str, side: str | None = None) -> Any:  # a change replaces both sides of a fact
+        return overrides[path] if path in overrides else lookup(path, side)
 
     return look
 
@@ -316,8 +339,12 @@ def _describe(path: str, value: Any) -> str:
 
 def search(deployment: Deployment, frameworks: list[Framework], target: Target) -> Plan:
     """Greedy search with pruning for the fewest repairs that reach ``target`` (see the module docstring)."""
-    values = {path: lookup_for(deployment)(path) for path in catalogue()}
-    base = values.get
+    read = lookup_for(deployment, DEFAULT_EVIDENCE)  # as 'auditkit audit' reads it: alleged facts decide nothing
+    values = {(path, side): read(path, side) for path in catalogue() for side in (None, "law", "practice")}
+
+    def base(path: str, side: str | None = None) -> Any:  # a rule condition may read one side (aspect)
+        return values.get((path, side))
+
     rules = {r.id: r for fw in frameworks for r in fw.rules}
     wanted = _wanted_values(frameworks)
     start = quick_audit(frameworks, base)
@@ -454,7 +481,7 @@ def changed_description(deployment: Deployment, plan: Plan) -> dict[str, Any]:
         for change in step.changes:
             section, fact = change.path.split(".", 1)
             data.setdefault(section, {})[fact] = {
-                "value": change.value,
+                "value": change.value.as_data() if isinstance(change.value, Amount | Duration) else change.value,
                 "sources": [SOURCE_ID],
                 "note": f"as the clause proposed for {step.rule} would require",
             }
