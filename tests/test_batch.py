@@ -271,3 +271,40 @@ def test_a_large_json_batch_in_worker_processes_is_the_same_document(tmp_path: P
         f"auditkit: 1 of 19 files not audited because of the problems above: {broken}"
     )
     assert cli("audit", *map(str, paths), "-f", MINI, "--format", "json", "--fail-under", "90")[0] == 1
+
+
+def test_a_large_json_batch_keeps_the_evidence_level_warnings_and_strict(tmp_path: Path) -> None:
+    """In worker processes as one after the other: --evidence decides the same rules, the files' own warnings
+    are printed the same, and --strict refuses the batch the same way."""
+    paths = []
+    for i in range(17):
+        path = write(tmp_path, f"p{i:02d}", f"Programme {i}", days=10 * i)
+        text = path.read_text(encoding="utf-8")
+        text = text.replace(
+            "sources:\n", "sources:\n  - {id: blog, publisher: A blog, title: A post, date: 2024}\n", 1
+        ).replace(
+            "max_days: {value: " + str(10 * i) + ", sources: [council-2024]}",
+            f"max_days: {{value: {i}, sources: [blog]}}",
+        )
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    for evidence in ("established", "reported"):
+        serial, parallel = tmp_path / f"serial-{evidence}.json", tmp_path / f"parallel-{evidence}.json"
+        args = ("audit", *map(str, paths), "-f", MINI, "--evidence", evidence)
+        one = cli(*args, "-o", str(serial), "--jobs", "1")
+        two = cli(*args, "-o", str(parallel), "--jobs", "2")
+        assert one[0] == two[0] == 0
+        assert two[2] == one[2].replace(str(serial), str(parallel))
+        assert "this source has no url or archive" in two[2] and len(two[2].splitlines()) == 2 * 17 + 1
+        assert parallel.read_bytes() == serial.read_bytes()
+        statuses = {
+            f["status"]
+            for r in json.loads(parallel.read_text())["results"]
+            for f in r["findings"]
+            if f["rule"] == "M1-01"
+        }
+        assert statuses == ({"unknown"} if evidence == "established" else {"met"})
+    one = cli("audit", *map(str, paths), "-f", MINI, "--strict", "-o", str(tmp_path / "a.json"), "--jobs", "1")
+    two = cli("audit", *map(str, paths), "-f", MINI, "--strict", "-o", str(tmp_path / "b.json"), "--jobs", "2")
+    assert one == two and one[0] == 2 and "no url or archive" in one[2]
+    assert not (tmp_path / "a.json").exists() and not (tmp_path / "b.json").exists()

@@ -183,3 +183,48 @@ def test_the_bundled_examples_compare() -> None:
     assert code == 0
     assert "- Red line P3-01 no longer crossed." in out
     assert "P3-03 Necessity and proportionality are assessed for each search: Not met -> Met." in out
+
+
+MAX_DAYS_UNKNOWN = """\
+  max_days:
+    value: unknown
+    sources: [kommersant-2019, forklog-2021]"""
+MAX_DAYS_FIVE = """\
+  max_days:
+    value: 5
+    sources: [{id: kommersant-2019, at: "the DIT's statement to the court"}, forklog-2021]"""
+
+
+def test_a_format1_file_against_its_format2_version(tmp_path: Path) -> None:
+    """A real format-1 case study against a copy migrated to format 2 by 'auditkit migrate', then amended
+    with format-2 syntax (a pinpoint citation): the note names both versions and only the amended fact and
+    the rule it decides show as changes; the migration itself changes no fact."""
+    moscow = Path(__file__).resolve().parents[1] / "examples" / "moscow-safe-city-frt.yaml"
+    before, after = tmp_path / "before.yaml", tmp_path / "after.yaml"
+    shutil.copyfile(moscow, before)
+    shutil.copyfile(moscow, after)
+    assert "\nformat_version: 1\n" in before.read_text(encoding="utf-8")
+    assert cli("migrate", str(after))[0] == 0
+    assert "\nformat_version: 2" in after.read_text(encoding="utf-8")
+    note = "The two descriptions are in different format versions (1 and 2); facts are compared by their meaning."
+
+    code, out, _ = cli("compare", str(before), str(after), "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["notes"] == [note]
+    assert data["rules"] == [] and all(data["facts"][kind] == [] for kind in ("added", "removed", "changed"))
+
+    text = after.read_text(encoding="utf-8")
+    assert MAX_DAYS_UNKNOWN in text
+    after.write_text(text.replace(MAX_DAYS_UNKNOWN, MAX_DAYS_FIVE), encoding="utf-8")
+    assert cli("validate", str(after))[0] == 0
+    code, out, _ = cli("compare", str(before), str(after), "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["notes"] == [note]
+    assert [(r["rule"], r["before"], r["after"]) for r in data["rules"]] == [("P7-01", "unknown", "met")]
+    facts = [f["path"] for kind in ("added", "removed", "changed") for f in data["facts"][kind]]
+    assert facts == ["retention.max_days"]
+    code, out, _ = cli("compare", str(before), str(after))
+    flat = " ".join(out.split())
+    assert code == 0 and note in flat
+    assert "P7-01 Data is kept no longer than auditkit's 30-day threshold: Unknown -> Met." in flat
+    assert "(retention.max_days): unknown [kommersant-2019, forklog-2021] -> 5 [kommersant-2019, forklog-2021]" in flat

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,58 @@ def test_the_method_page_lists_every_fact_no_amendment_can_change() -> None:
     page = (ROOT / "docs" / "plan.md").read_text(encoding="utf-8")
     for path in plan.FIXED_FACTS:
         assert f"`{path}`" in page
+
+
+def test_write_after_on_a_format2_case_study_keeps_format2_and_reaches_the_planned_grade(tmp_path: Path) -> None:
+    """A real case study migrated to format 2 and given format-2 facts (law and practice sides, pinpoints, a
+    standing): the plan reads them as the audit does, the written description is format 2, keeps the facts
+    the plan does not touch as written, validates, and audits to the grade the plan announced."""
+    path = tmp_path / "moscow.yaml"
+    shutil.copyfile(ROOT / "examples" / "moscow-safe-city-frt.yaml", path)
+    assert cli("migrate", str(path))[0] == 0
+    text = path.read_text(encoding="utf-8")
+    edits = {
+        # The law is worse than the practice here, so the audit counts the law side (scope.scanning).
+        "  scanning:\n    value: untargeted\n    sources: [forklog-2021, rferl-2021]\n": (
+            "  scanning:\n    law: {value: untargeted, sources: [{id: kommersant-2019, at: 'the DIT to the court'}]}\n"
+            "    practice: {value: targeted, sources: [forklog-2021, rferl-2021]}\n"
+        ),
+        # Alleged only: below the default evidence level, so it counts as unknown and the plan must settle it.
+        "  max_days:\n    value: unknown\n    sources: [kommersant-2019, forklog-2021]\n": (
+            "  max_days:\n    value: 5\n    sources: [kommersant-2019]\n    standing: alleged\n"
+        ),
+        # A fact no amendment changes, with a pinpoint: it must come back as written.
+        "  effective_court_review:\n    value: yes\n    sources: [kommersant-2019, 7x7-2025, helmer-2020]\n": (
+            "  effective_court_review:\n    value: yes\n"
+            "    sources: [{id: kommersant-2019, at: 'hearing of 6 November 2019'}, 7x7-2025, helmer-2020]\n"
+        ),
+    }
+    for old, new in edits.items():
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    assert cli("validate", str(path))[0] == 0
+    after = tmp_path / "after.yaml"
+    code, out, _ = cli("plan", str(path), "--target", "C", "--format", "json", "--write-after", str(after))
+    planned = json.loads(out)
+    assert code == 0 and planned["reached"] and planned["before"]["red_lines"] == ["P3-01"]
+    changed = [c["fact"] for s in planned["steps"] for c in s["changes"]]
+    assert "scope.scanning" in changed and "retention.max_days" in changed
+    [scanning] = [c for s in planned["steps"] for c in s["changes"] if c["fact"] == "scope.scanning"]
+    assert scanning["from"] == (
+        "everyone who passes in view is processed in law, only named people under a specific authorisation "
+        "are processed in practice"
+    )
+    written = after.read_text(encoding="utf-8")
+    assert "\nformat_version: 2\n" in written
+    assert (
+        "  effective_court_review:\n    value: true\n    sources:\n    - id: kommersant-2019\n"
+        "      at: hearing of 6 November 2019\n    - id: 7x7-2025\n    - id: helmer-2020\n"
+    ) in written
+    assert cli("validate", str(after))[0] == 0
+    code, out, _ = cli("audit", str(after), "--format", "json")
+    result = json.loads(out)
+    low, high = result["grade"]["low"], result["grade"]["high"]
+    assert code == 0 and result["red_lines_crossed"] == [] and "ABCDEF".index(low) <= "ABCDEF".index("C")
+    assert planned["after"]["grade"] == (low if low == high else f"{high}-{low}")
+    assert planned["after"]["score"] == f"{result['score']['low']:g}-{result['score']['high']:g}"

@@ -13,7 +13,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -404,8 +404,9 @@ class JsonItem:
 
     data: bytes | None
     problems: list[Any]
-    warnings: list[str]
+    warnings: list[str]  # the placeholder warnings, printed as the file is loaded
     score: float | None
+    notes: list[Any] = field(default_factory=list)  # the file's own warnings (a source without url or kind)
 
 
 def _audit_json(job: tuple[str, str]) -> JsonItem:
@@ -421,13 +422,13 @@ def _audit_json(job: tuple[str, str]) -> JsonItem:
         loaded = load_deployment(Path(path), display=display)
     except InputError as exc:
         return JsonItem(None, exc.problems, [], None)
-    result = audit(loaded, _STATE["frameworks"])
+    result = audit(loaded, _STATE["frameworks"], _STATE["evidence"])
     if _STATE["audit_date"] is not None:
         result = result.model_copy(
             update={"deployment": result.deployment.model_copy(update={"audit_date": _STATE["audit_date"]})}
         )
     score = summary.score_bounds(result)[0]
-    return JsonItem(dumps(result.model_dump(mode="json")), [], _STATE["warnings"](loaded), score)
+    return JsonItem(dumps(result.model_dump(mode="json")), [], _STATE["warnings"](loaded), score, list(loaded.warnings))
 
 
 def _worker_start() -> None:
@@ -443,6 +444,7 @@ def audit_json(
     warnings: Callable[[Any], list[str]],
     jobs: int | None,
     tick: Callable[[], None],
+    evidence: str = "reported",
 ) -> list[JsonItem]:
     """Audit (path, display name) pairs to JSON bytes in ``jobs`` forked processes, in input order.
 
@@ -453,7 +455,7 @@ def audit_json(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _STATE.update(frameworks=frameworks, audit_date=audit_date, warnings=warnings)
+    _STATE.update(frameworks=frameworks, audit_date=audit_date, warnings=warnings, evidence=evidence)
     workers = min(jobs or default_jobs(), len(jobs_list))
     methods = multiprocessing.get_all_start_methods()
     if workers <= 1 or "fork" not in methods:

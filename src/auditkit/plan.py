@@ -26,7 +26,7 @@ from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
 from auditkit.model.facts import Amount, Duration, Missing
 from auditkit.model.result import AuditResult, Status, Verdict
-from auditkit.rules.logic import evaluate, lookup_for, rule_status
+from auditkit.rules.logic import _SEVERITY, evaluate, lookup_for, not_applicable, rule_status
 from auditkit.rules.model import AllOf, AnyOf, Condition, Framework, Leaf, Not, Operator, Rule
 
 SOURCE_ID = "proposed-amendment"
@@ -134,6 +134,36 @@ def quick_audit(
         scores=scores,
         possible=possible,
     )
+
+
+def _status(rule: Rule, lookup: Any) -> Status:
+    """A rule's status as engine.decide gives it: over both sides of facts stating law and practice, the
+    worse; a rule left open only by facts answered not_applicable does not apply."""
+    views = [rule_status(rule, lookup)]
+    if isinstance(lookup, Facts) and not _reads(rule).isdisjoint(lookup.law):
+        law = lookup.law
+        views.insert(0, rule_status(rule, lambda p, side=None: law[p] if p in law else lookup(p)))
+    status, outcome = min(views, key=lambda v: _SEVERITY[v[0]])
+    if (
+        status is Status.UNKNOWN
+        and outcome.missing
+        and isinstance(lookup, Facts)
+        and all(p in lookup.not_applicable for p in outcome.missing)
+    ):
+        return Status.NOT_APPLICABLE
+    return status
+
+
+def _worse_side(rule: Rule, lookup: Facts) -> Any:
+    """The lookup of the side (law or practice) that gives ``rule`` its status: the one to repair."""
+    if _reads(rule).isdisjoint(lookup.law):
+        return lookup
+
+    def law(path: str) -> Any:
+        return lookup(path, "law")
+
+    sides: tuple[Any, ...] = (law, lookup)
+    return min(sides, key=lambda side: _SEVERITY[rule_status(rule, side)[0]])
 
 
 _READS: dict[int, frozenset[str]] = {}
@@ -300,29 +330,37 @@ class Plan:
     after_yaml: bytes = b""
 
 
-_WORST_FIRST = (Status.NOT_MET, Status.PARTIAL, Status.UNKNOWN, Status.MET, Status.NOT_APPLICABLE)
+class Facts:
+    """The facts as the plan reads them: each fact's value at the evidence level (the practice side of a fact
+    stating law and practice), the law side where it differs, and the facts answered not_applicable."""
 
+    def __init__(self, values: Any, law: dict[str, Any], not_applicable: frozenset[str]) -> None:
+        self.values, self.law, self.not_applicable = values, law, not_applicable
 
-def _status(rule: Rule, lookup: Any) -> Status:
-    """The status the engine gives (rules.logic.decide): the worse of the law and the practice side of facts
-    stating both, and not applicable when only not_applicable answers leave the rule open."""
-    sides: tuple[str | None, ...] = (None,)
-    if any(lookup(p, "law") != lookup(p, "practice") for p in rule.facts):
-        sides = ("law", "practice")
-    views = [rule_status(rule, lambda p, s=None, side=side: lookup(p, s or side)) for side in sides]
-    status, outcome = min(views, key=lambda v: _WORST_FIRST.index(v[0]))
-    if (
-        status is Status.UNKNOWN
-        and outcome.missing
-        and all(lookup(p) is Missing.NOT_APPLICABLE for p in outcome.missing)
-    ):
-        return Status.NOT_APPLICABLE
-    return status
+    def __call__(self, path: str, side: str | None = None) -> Any:
+        return self.law[path] if side == "law" and path in self.law else self.values(path)
+
+    @classmethod
+    def of(cls, deployment: Deployment, evidence: str) -> Facts:
+        look = lookup_for(deployment, evidence)
+        values = {path: look(path) for path in catalogue()}
+        law = {p: v for p in catalogue() if (v := look(p, "law")) != values[p]}
+        return cls(values.get, law, frozenset(p for p in catalogue() if not_applicable(deployment, p)))
 
 
 def _overlay(lookup: Any, overrides: Assignment) -> Any:
-    def look(path: str, side: str | None = None) -> Any:  # a change replaces both sides of a fact
-        return overrides[path] if path in overrides else lookup(path, side)
+    """The lookup with ``overrides`` in place of what the description says (a changed fact is one plain
+    statement: the same in law and practice, and no longer not_applicable)."""
+    if isinstance(lookup, Facts):
+        base = lookup.values
+        return Facts(
+            lambda path: overrides[path] if path in overrides else base(path),
+            {p: v for p, v in lookup.law.items() if p not in overrides},
+            lookup.not_applicable - overrides.keys(),
+        )
+
+    def look(path: str) -> Any:
+        return overrides[path] if path in overrides else lookup(path)
 
     return look
 
@@ -337,14 +375,22 @@ def _describe(path: str, value: Any) -> str:
     return catalogue()[path].describe(value)
 
 
-def search(deployment: Deployment, frameworks: list[Framework], target: Target) -> Plan:
-    """Greedy search with pruning for the fewest repairs that reach ``target`` (see the module docstring)."""
-    read = lookup_for(deployment, DEFAULT_EVIDENCE)  # as 'auditkit audit' reads it: alleged facts decide nothing
-    values = {(path, side): read(path, side) for path in catalogue() for side in (None, "law", "practice")}
+def _describe_before(lookup: Any, path: str) -> str:
+    """A fact before the change: both sides when it states law and practice apart."""
+    if isinstance(lookup, Facts) and path in lookup.law:
+        return f"{_describe(path, lookup(path, 'law'))} in law, {_describe(path, lookup(path))} in practice"
+    return _describe(path, lookup(path))
 
-    def base(path: str, side: str | None = None) -> Any:  # a rule condition may read one side (aspect)
-        return values.get((path, side))
 
+def search(
+    deployment: Deployment, frameworks: list[Framework], target: Target, evidence: str = DEFAULT_EVIDENCE
+) -> Plan:
+    """Greedy search with pruning for the fewest repairs that reach ``target`` (see the module docstring).
+
+    Facts are read as the audit reads them at ``evidence``: a fact below it counts as unknown, and a fact
+    stating law and practice counts by its worse side.
+    """
+    base = Facts.of(deployment, evidence)
     rules = {r.id: r for fw in frameworks for r in fw.rules}
     wanted = _wanted_values(frameworks)
     start = quick_audit(frameworks, base)
@@ -358,11 +404,12 @@ def search(deployment: Deployment, frameworks: list[Framework], target: Target) 
         for rule_id, status in current.statuses.items():
             if status in (Status.MET, Status.NOT_APPLICABLE):
                 continue
-            options, why = rule_repairs(rules[rule_id], lookup, wanted)
+            view = _worse_side(rules[rule_id], lookup)
+            options, why = rule_repairs(rules[rule_id], view, wanted)
             if why:
                 blockers[rule_id] = why
             for option in options:
-                change = {p: v for p, v in option.items() if lookup(p) != v}
+                change = {p: v for p, v in option.items() if view(p) != v or p in lookup.law}
                 if not change or any(p in overrides and overrides[p] != v for p, v in change.items()):
                     continue
                 outcome = quick_audit(frameworks, _overlay(lookup, change), current, frozenset(change))
@@ -396,7 +443,7 @@ def search(deployment: Deployment, frameworks: list[Framework], target: Target) 
                     Change(
                         path=p,
                         label=catalogue()[p].label,
-                        before=_describe(p, before(p)),
+                        before=_describe_before(before, p),
                         after=_describe(p, v),
                         value=v,
                     )
@@ -488,7 +535,7 @@ def changed_description(deployment: Deployment, plan: Plan) -> dict[str, Any]:
     return data
 
 
-def prove(deployment: Deployment, plan: Plan, frameworks: list[Framework]) -> Plan:
+def prove(deployment: Deployment, plan: Plan, frameworks: list[Framework], evidence: str = DEFAULT_EVIDENCE) -> Plan:
     """Write the changed description as YAML, load it as any file is loaded, audit it and check the target."""
     import yaml
 
@@ -500,7 +547,7 @@ def prove(deployment: Deployment, plan: Plan, frameworks: list[Framework]) -> Pl
         "# Written by 'auditkit plan': the description as it would be if the plan's clauses were adopted.\n" + text
     ).encode("utf-8")
     loaded = parse_deployment(raw, "after.yaml")
-    result = audit(loaded, frameworks)
+    result = audit(loaded, frameworks, evidence)
     if {f.rule: f.status for f in result.findings} != plan.after.statuses:  # the quick audit and the engine agree
         raise AssertionError("the re-audit of the changed description differs from the plan's own evaluation")
     return Plan(
@@ -526,8 +573,10 @@ def _result_reaches(result: AuditResult, target: Target) -> bool:
     )
 
 
-def make_plan(deployment: Deployment, frameworks: list[Framework], target: Target) -> Plan:
-    return prove(deployment, search(deployment, frameworks, target), frameworks)
+def make_plan(
+    deployment: Deployment, frameworks: list[Framework], target: Target, evidence: str = DEFAULT_EVIDENCE
+) -> Plan:
+    return prove(deployment, search(deployment, frameworks, target, evidence), frameworks, evidence)
 
 
 # --- output ------------------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def audit(
     chosen = _chosen_format(fmt, output, paths, brief=brief, to_stdout=to_stdout)
     rule_sets = [load_framework(spec) for spec in (frameworks or [DEFAULT_FRAMEWORK])]
     if chosen == "json" and len(paths) >= batch.PARALLEL_JSON_MIN and (jobs or batch.default_jobs()) > 1:
-        _audit_json_batch(streams, paths, rule_sets, audit_date, jobs, output, fail_under)
+        _audit_json_batch(streams, paths, rule_sets, audit_date, jobs, output, fail_under, evidence, strict)
         return
     # Loading and auditing make the objects every output is rendered from, which live until the process ends:
     # the collector is held off while they are made and then frozen out of its sight (see inputs.loading), so
@@ -130,13 +130,18 @@ def _audit_json_batch(
     jobs: int | None,
     output: Path | None,
     fail_under: float | None,
+    evidence: str,
+    strict: bool,
 ) -> None:
-    """Many files to one JSON document, each file loaded, audited and encoded in a worker process."""
+    """Many files to one JSON document, each file loaded, audited and encoded in a worker process.
+
+    Standard error and the exit code are those of the serial path: placeholder warnings as each file
+    loads, then the files' own warnings (problems with --strict), then the invalid files."""
     from auditkit import batch
 
     with progress(streams, len(paths), "auditing") as tick, loading(streams.own_process):
         items = batch.audit_json(
-            [(str(p), file_label(p)) for p in paths], rule_sets, audit_date, placeholder_warnings, jobs, tick
+            [(str(p), file_label(p)) for p in paths], rule_sets, audit_date, placeholder_warnings, jobs, tick, evidence
         )
     for item in items:
         for line in item.warnings:
@@ -146,6 +151,11 @@ def _audit_json_batch(
     done = [item for item in items if item.data is not None]
     if not done:
         raise InputError(problems)
+    notes = [note for item in done for note in item.notes]
+    if strict and notes:
+        raise InputError(notes)
+    for note in notes:
+        streams.err.write(one_line(str(note)) + "\n")
     write(streams, output, batch.join_json([item.data for item in done if item.data is not None]))
     _report_invalid(streams, problems, invalid, len(paths), len(done))
     if not problems and fail_under is not None and any(i.score is None or i.score < fail_under for i in done):
