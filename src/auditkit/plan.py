@@ -141,8 +141,8 @@ def _status(rule: Rule, lookup: Any) -> Status:
     worse; a rule left open only by facts answered not_applicable does not apply."""
     views = [rule_status(rule, lookup)]
     if isinstance(lookup, Facts) and not _reads(rule).isdisjoint(lookup.law):
-        law = lookup.law
-        views.insert(0, rule_status(rule, lambda p, side=None: law[p] if p in law else lookup(p)))
+        # the law view; a condition that names a side (aspect: practice) reads that side in either view
+        views.insert(0, rule_status(rule, lambda p, side=None: lookup(p, side or "law")))
     status, outcome = min(views, key=lambda v: _SEVERITY[v[0]])
     if (
         status is Status.UNKNOWN
@@ -159,8 +159,8 @@ def _worse_side(rule: Rule, lookup: Facts) -> Any:
     if _reads(rule).isdisjoint(lookup.law):
         return lookup
 
-    def law(path: str) -> Any:
-        return lookup(path, "law")
+    def law(path: str, side: str | None = None) -> Any:  # a condition may name its side (aspect)
+        return lookup(path, side or "law")
 
     sides: tuple[Any, ...] = (law, lookup)
     return min(sides, key=lambda side: _SEVERITY[rule_status(rule, side)[0]])
@@ -247,7 +247,7 @@ def repairs(cond: Condition, lookup: Any, wanted: dict[str, list[Any]], negate: 
                 return out
             return _minimal([a for options in children for a in options])
         case Leaf():
-            value = lookup(cond.fact)
+            value = lookup(cond.fact) if cond.aspect is None else lookup(cond.fact, cond.aspect)
             return _negated_leaf(cond, value) if negate else _leaf_repairs(cond, value, wanted)
         case _:
             assert_never(cond)
@@ -268,7 +268,7 @@ def _wanted_values(frameworks: list[Framework]) -> dict[str, list[Any]]:
     """For each fact, the values the rules' met conditions ask of it (used when a rule only asks to disclose it)."""
     out: dict[str, list[Any]] = {}
     for rule in (r for fw in frameworks for r in fw.rules):
-        for assignment in repairs(rule.met_when, lambda _: None, {}):
+        for assignment in repairs(rule.met_when, lambda *_: None, {}):
             for path, value in assignment.items():
                 if value not in out.setdefault(path, []):
                     out[path].append(value)
