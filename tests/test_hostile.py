@@ -343,7 +343,12 @@ def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes(tmp_path: Path, fm
     name = os.fsdecode(b"bad\xff\x1b[2J.yaml")
     shutil.copy(EXAMPLE, tmp_path / name)
     run = _auditkit(["audit", name, "--format", fmt], capture_output=True, cwd=tmp_path, timeout=120)
-    assert (run.returncode, run.stderr) == (0, b"")
+    assert run.returncode == 0
+    # The case study cites two articles whose web address could not be found, so validation warns; the
+    # warnings name the file escaped, like everything else.
+    assert b"\x1b" not in run.stderr and b"\xff" not in run.stderr
+    for line in run.stderr.decode().splitlines():
+        assert line.startswith("bad\\xFF?[2J.yaml:") and ": warning: " in line, line
     assert b"\x1b" not in run.stdout and b"\xff" not in run.stdout
     shown = {
         "text": b"Input: bad\\xFF?[2J.yaml",
@@ -427,8 +432,14 @@ def test_a_closed_stdout_keeps_the_exit_code(tmp_path: Path) -> None:
         fine = _auditkit(["audit", str(EXAMPLE)], stdout=write, stderr=subprocess.PIPE, timeout=60)
     finally:
         os.close(write)
-    assert (below.returncode, below.stderr) == (1, b"")
-    assert (fine.returncode, fine.stderr) == (0, b"")
+    assert (below.returncode, _without_warnings(below.stderr)) == (1, b"")
+    assert (fine.returncode, _without_warnings(fine.stderr)) == (0, b"")
+
+
+def _without_warnings(stderr: bytes) -> bytes:
+    """Standard error less the validation warnings the Moscow case study prints (two of its sources have no
+    address that could be found), so that a test can hold that nothing else was said."""
+    return b"".join(line for line in stderr.splitlines(keepends=True) if b": warning: " not in line)
 
 
 # --- 13. interrupts at any moment ---------------------------------------------------------------------------------
@@ -479,7 +490,7 @@ def test_a_signal_during_the_imports_is_one_line(module: str, sig: str, code: in
         capture_output=True,
         timeout=120,
     )
-    assert (run.returncode, run.stdout, run.stderr) == (code, b"", line)
+    assert (run.returncode, run.stdout, _without_warnings(run.stderr)) == (code, b"", line)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -513,6 +524,7 @@ def test_ctrl_c_at_spread_out_moments_is_always_one_line(tmp_path: Path) -> None
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=120)
+        err = _without_warnings(err)
         if process.returncode == 0:
             assert err == f"wrote {target}\n".encode() and target.read_bytes().startswith(b"%PDF-")
             target.unlink()

@@ -198,16 +198,20 @@ def test_write_after_on_a_format2_case_study_keeps_format2_and_reaches_the_plann
     text = path.read_text(encoding="utf-8")
     edits = {
         # The law is worse than the practice here, so the audit counts the law side (scope.scanning).
-        "  scanning:\n    value: untargeted\n    sources: [forklog-2021, rferl-2021]\n": (
+        "  scanning:\n    value: untargeted\n"
+        '    sources: [{id: forklog-2021, at: "section \\"Moscow\'s blueprint\\", para 4"}, {id: rferl-2021, at: para 1}]\n': (
             "  scanning:\n    law: {value: untargeted, sources: [{id: kommersant-2019, at: 'the DIT to the court'}]}\n"
             "    practice: {value: targeted, sources: [forklog-2021, rferl-2021]}\n"
         ),
         # Alleged only: below the default evidence level, so it counts as unknown and the plan must settle it.
-        "  max_days:\n    value: unknown\n    sources: [kommersant-2019, forklog-2021]\n": (
+        "  max_days:\n    value: unknown\n    sources: [{id: kommersant-2019, at: lead paragraph}, "
+        "{id: forklog-2021, at: 'section \"Rights groups push back\", para 5'}]\n": (
             "  max_days:\n    value: 5\n    sources: [kommersant-2019]\n    standing: alleged\n"
         ),
         # A fact no amendment changes, with a pinpoint: it must come back as written.
-        "  effective_court_review:\n    value: yes\n    sources: [kommersant-2019, 7x7-2025, helmer-2020]\n": (
+        "  effective_court_review:\n    value: yes\n    sources: [{id: kommersant-2019, at: lead paragraph}, "
+        "{id: 7x7-2025, at: 'section \"How Society Resists\", para 2'}, "
+        '{id: helmer-2020, at: para beginning "The multiplication of cameras"}]\n': (
             "  effective_court_review:\n    value: yes\n"
             "    sources: [{id: kommersant-2019, at: 'hearing of 6 November 2019'}, 7x7-2025, helmer-2020]\n"
         ),

@@ -427,7 +427,7 @@ class Minimisation(Section):
     )
     uses_scraped_images: YesNo | None = ask(
         "Are images collected from social networks or the internet used?",
-        "images scraped from social networks or the internet are used",
+        "images collected from social networks or the internet are used",
     )
     extra_biometrics: YesNo | None = ask(
         "Does the system collect more than it needs, such as gait, emotion, voice or other biometrics?",
