@@ -9,13 +9,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from cli_support import MINI as MINI_PATH
-from cli_support import cli
+from cli_support import MINI, cli, description
 
 from auditkit.cli import main, parse
 from auditkit.template import template
-
-MINI = str(MINI_PATH)
 
 FILLED = """\
 format_version: 2
@@ -37,9 +34,7 @@ deidentification:
 
 @pytest.fixture()
 def filled(tmp_path: Path) -> Path:
-    path = tmp_path / "riverside.yaml"
-    path.write_text(FILLED, encoding="utf-8")
-    return path
+    return description(tmp_path, FILLED)
 
 
 def test_validate_accepts_a_valid_file(filled: Path) -> None:
@@ -274,8 +269,10 @@ def test_the_console_script_collects_garbage_again_after_loading(filled: Path) -
 
 
 def test_the_plugin_stub_is_all_pydantic_asks_of_its_loader() -> None:
-    """skip_pydantic_plugin_scan replaces pydantic.plugin._loader with get_plugins() -> (). If a pydantic
-    upgrade imports anything else from that module, or from elsewhere, this fails before users do."""
+    """skip_pydantic_plugin_scan replaces pydantic.plugin._loader with get_plugins() -> ().
+
+    If a pydantic upgrade imports anything else from that module, or from elsewhere, this fails before users do.
+    """
     import pydantic
 
     root = Path(pydantic.__file__).parent

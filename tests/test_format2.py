@@ -1,5 +1,7 @@
-"""Format 2: how sure each fact is, the evidence threshold, attribution, law against practice,
-not_applicable, numbers with bounds, pinpoints, undated sources, warnings and --strict, format-1 notice.
+"""Format 2, end to end through the CLI.
+
+How sure each fact is, the evidence threshold, attribution, law against practice, not_applicable, numbers
+with bounds, pinpoints, undated sources, warnings and --strict, format-1 notice.
 
 Audits here use the mini framework (tests/fixtures/frameworks/mini): M1-01 retention.max_days at most
 30 (partly at most 90), M2-01 scope.scanning is targeted, M2-02 de-identification verifiable.

@@ -7,15 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_support import MINI as MINI_PATH
-from cli_support import cli
+from cli_support import EXAMPLES, MINI, ROOT, cli, description
 
 from auditkit import plan
 from auditkit.model.load import load_deployment
 from auditkit.rules.loader import load_framework
 
-MINI = str(MINI_PATH)
-ROOT = Path(__file__).resolve().parents[1]
 RIVERSIDE = """\
 format_version: 2
 deployment:
@@ -44,9 +41,7 @@ minimisation:
 
 @pytest.fixture()
 def riverside(tmp_path: Path) -> Path:
-    path = tmp_path / "riverside.yaml"
-    path.write_text(RIVERSIDE, encoding="utf-8")
-    return path
+    return description(tmp_path, RIVERSIDE)
 
 
 def test_plan_names_rule_fact_change_and_clause(riverside: Path) -> None:
@@ -128,7 +123,7 @@ def test_an_unreachable_target_names_what_blocks_it(tmp_path: Path) -> None:
     assert [b["rule"] for b in data["blockers"]] == ["P6-02"]
 
 
-@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_bundled_example_reaches_grade_c(example: Path, tmp_path: Path) -> None:
     after = tmp_path / "after.yaml"
     code, out, _ = cli("plan", str(example), "--target", "C", "--format", "json", "--write-after", str(after))
@@ -189,9 +184,11 @@ def test_the_method_page_lists_every_fact_no_amendment_can_change() -> None:
 
 
 def test_write_after_on_a_format2_case_study_keeps_format2_and_reaches_the_planned_grade(tmp_path: Path) -> None:
-    """A real case study migrated to format 2 and given format-2 facts (law and practice sides, pinpoints, a
-    standing): the plan reads them as the audit does, the written description is format 2, keeps the facts
-    the plan does not touch as written, validates, and audits to the grade the plan announced."""
+    """A real case study migrated to format 2 and given format-2 facts: the plan reads them as the audit does.
+
+    The facts are law and practice sides, pinpoints and a standing. The written description is format 2,
+    keeps the facts the plan does not touch as written, validates, and audits to the grade the plan announced.
+    """
     path = tmp_path / "moscow.yaml"
     shutil.copyfile(ROOT / "examples" / "moscow-safe-city-frt.yaml", path)
     assert cli("migrate", str(path))[0] == 0

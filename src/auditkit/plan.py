@@ -137,8 +137,11 @@ def quick_audit(
 
 
 def _status(rule: Rule, lookup: Any) -> Status:
-    """A rule's status as engine.decide gives it: over both sides of facts stating law and practice, the
-    worse; a rule left open only by facts answered not_applicable does not apply."""
+    """A rule's status as engine.decide gives it.
+
+    Over both sides of facts stating law and practice, the worse; a rule left open only by facts answered
+    not_applicable does not apply.
+    """
     views = [rule_status(rule, lookup)]
     if isinstance(lookup, Facts) and not _reads(rule).isdisjoint(lookup.law):
         # the law view; a condition that names a side (aspect: practice) reads that side in either view
@@ -331,8 +334,11 @@ class Plan:
 
 
 class Facts:
-    """The facts as the plan reads them: each fact's value at the evidence level (the practice side of a fact
-    stating law and practice), the law side where it differs, and the facts answered not_applicable."""
+    """The facts as the plan reads them.
+
+    Each fact's value at the evidence level (the practice side of a fact stating law and practice), the law
+    side where it differs, and the facts answered not_applicable.
+    """
 
     def __init__(self, values: Any, law: dict[str, Any], not_applicable: frozenset[str]) -> None:
         self.values, self.law, self.not_applicable = values, law, not_applicable
@@ -349,8 +355,10 @@ class Facts:
 
 
 def _overlay(lookup: Any, overrides: Assignment) -> Any:
-    """The lookup with ``overrides`` in place of what the description says (a changed fact is one plain
-    statement: the same in law and practice, and no longer not_applicable)."""
+    """The lookup with ``overrides`` in place of what the description says.
+
+    A changed fact is one plain statement: the same in law and practice, and no longer not_applicable.
+    """
     if isinstance(lookup, Facts):
         base = lookup.values
         return Facts(

@@ -136,7 +136,8 @@ def _audit_json_batch(
     """Many files to one JSON document, each file loaded, audited and encoded in a worker process.
 
     Standard error and the exit code are those of the serial path: placeholder warnings as each file
-    loads, then the files' own warnings (problems with --strict), then the invalid files."""
+    loads, then the files' own warnings (problems with --strict), then the invalid files.
+    """
     from auditkit import batch
 
     with progress(streams, len(paths), "auditing") as tick, loading(streams.own_process):
