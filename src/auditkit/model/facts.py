@@ -355,8 +355,10 @@ class Fact(BaseModel):
 
     @field_serializer("value")
     def _as_written(self, value: Any) -> Any:
-        """A bounded number or a period is dumped as a file writes it ({at_least: 100}, {days: 30}), so that
-        a dumped description (auditkit plan's changed description) loads again."""
+        """Dump a bounded number or a period as a file writes it ({at_least: 100}, {days: 30}).
+
+        A dumped description (auditkit plan's changed description) then loads again.
+        """
         return value.as_data() if isinstance(value, Amount | Duration) else value
 
     def side(self, aspect: str | None) -> Fact | None:
