@@ -441,20 +441,26 @@ def format2_pack(root: Path, period_rule: str = PERIOD_RULE) -> Path:
     return pack
 
 
-def test_a_pack_may_compare_periods_and_read_one_side_of_a_fact(tmp_path: Path) -> None:
-    pack = format2_pack(tmp_path)
-    assert cli("principles", "--check", "-f", str(pack)) == (0, "2 rules in 1 framework(s): all checks passed\n", "")
-    deployment = tmp_path / "d.yaml"
-    deployment.write_text(
+def split_deployment(root: Path, law: str, practice: str) -> Path:
+    """A description whose alerts are kept 7 days and whose scanning differs in law and in practice."""
+    path = root / "d.yaml"
+    path.write_text(
         DEPLOYMENT.replace(
             "  max_days: {value: 20, sources: [council-2024]}", "  matches: {value: {days: 7}, sources: [council-2024]}"
         ).replace(
             "  scanning: {value: targeted, sources: [council-2024]}",
-            "  scanning:\n    law: {value: untargeted, sources: [council-2024]}\n"
-            "    practice: {value: targeted, sources: [council-2024]}",
+            f"  scanning:\n    law: {{value: {law}, sources: [council-2024]}}\n"
+            f"    practice: {{value: {practice}, sources: [council-2024]}}",
         ),
         encoding="utf-8",
     )
+    return path
+
+
+def test_a_pack_may_compare_periods_and_read_one_side_of_a_fact(tmp_path: Path) -> None:
+    pack = format2_pack(tmp_path)
+    assert cli("principles", "--check", "-f", str(pack)) == (0, "2 rules in 1 framework(s): all checks passed\n", "")
+    deployment = split_deployment(tmp_path, law="untargeted", practice="targeted")
     code, out, err = cli("audit", str(deployment), "-f", str(pack), "--format", "json")
     assert (code, err) == (0, "")
     statuses = {f["rule"]: f["status"] for f in json.loads(out)["findings"]}
@@ -488,17 +494,7 @@ def test_principles_check_lints_period_rules(tmp_path: Path, edit: tuple[str, st
 
 def test_plan_repairs_a_period_and_one_side_of_a_fact(tmp_path: Path) -> None:
     pack = format2_pack(tmp_path)
-    deployment = tmp_path / "d.yaml"
-    deployment.write_text(
-        DEPLOYMENT.replace(
-            "  max_days: {value: 20, sources: [council-2024]}", "  matches: {value: {days: 7}, sources: [council-2024]}"
-        ).replace(
-            "  scanning: {value: targeted, sources: [council-2024]}",
-            "  scanning:\n    law: {value: targeted, sources: [council-2024]}\n"
-            "    practice: {value: untargeted, sources: [council-2024]}",
-        ),
-        encoding="utf-8",
-    )
+    deployment = split_deployment(tmp_path, law="targeted", practice="untargeted")
     after = tmp_path / "after.yaml"
     code, out, err = cli("plan", str(deployment), "-f", str(pack), "-t", "A", "--write-after", str(after))
     assert (code, err) == (0, f"wrote {after}\n")

@@ -628,26 +628,25 @@ UNDATED = "undated"
 
 def _source_date(value: Any) -> str:
     """A source's date: the one date type (auditkit.dates), partial allowed, or 'undated'."""
-    if value == UNDATED:
-        return UNDATED
+    return UNDATED if value == UNDATED else _partial_date(value, ", or write undated")
+
+
+def _partial_date(value: Any, more: str = "") -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD (auditkit.dates), with ``more`` added to the error's advice."""
     try:
         return check_date(value, partial=True)
     except ValueError as exc:
-        raise PydanticCustomError("date", "{reason}", {"reason": f"{exc}, or write undated"}) from None
+        raise PydanticCustomError("date", "{reason}", {"reason": f"{exc}{more}"}) from None
 
 
+PARTIAL_DATE_SCHEMA: list[dict[str, Any]] = [
+    {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
+    {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+]
 SourceDate = Annotated[
     str,
     BeforeValidator(_source_date),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
-                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
-                {"const": UNDATED, "description": "the source carries no date"},
-            ]
-        }
-    ),
+    WithJsonSchema({"anyOf": [*PARTIAL_DATE_SCHEMA, {"const": UNDATED, "description": "the source carries no date"}]}),
 ]
 
 
@@ -733,25 +732,7 @@ InstrumentKind = Annotated[
 ]
 
 
-def _adoption_date(value: Any) -> str:
-    try:
-        return check_date(value, partial=True)
-    except ValueError as exc:
-        raise PydanticCustomError("date", "{reason}", {"reason": str(exc)}) from None
-
-
-AdoptionDate = Annotated[
-    str,
-    BeforeValidator(_adoption_date),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
-                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
-            ]
-        }
-    ),
-]
+AdoptionDate = Annotated[str, BeforeValidator(_partial_date), WithJsonSchema({"anyOf": PARTIAL_DATE_SCHEMA})]
 
 
 class Instrument(BaseModel):

@@ -225,6 +225,13 @@ def source_problems(doc: Loaded) -> list[Problem]:
     for index, entry in enumerate(instruments if isinstance(instruments, list) else []):
         if not doc.is_broken(("instruments", index)):
             cited += _citations(entry, ("instruments", index))
+    for section in SECTIONS:
+        facts = data.get(section)
+        if not isinstance(facts, dict):
+            continue
+        for name, fact in facts.items():
+            if not doc.is_broken((section, name)):
+                cited += _citations(fact, (section, name))
     for where, ref in cited:
         if ref not in declared:
             at = doc.problem(where, _undeclared(ref, ids, ""))
@@ -240,28 +247,6 @@ def source_problems(doc: Loaded) -> list[Problem]:
                     suggester=suggester,
                 )
             )
-    for section in SECTIONS:
-        facts = data.get(section)
-        if not isinstance(facts, dict):
-            continue
-        for name, fact in facts.items():
-            if doc.is_broken((section, name)):
-                continue
-            for where, ref in _citations(fact, (section, name)):
-                if ref not in declared:
-                    at = doc.problem(where, _undeclared(ref, ids, ""))
-                    problems.append(
-                        _Undeclared(
-                            file=at.file,
-                            message=at.message,
-                            line=at.line,
-                            column=at.column,
-                            path=at.path,
-                            ref=ref,
-                            ids=ids,
-                            suggester=suggester,
-                        )
-                    )
     return problems
 
 
