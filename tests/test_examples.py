@@ -416,7 +416,7 @@ def test_smittestopp_is_decided_by_the_regulation_and_the_regulator(results: dic
     # Camera-shaped answers are not forced onto an app: the red line stays undecided, and says why.
     assert _finding(results, SMITTESTOPP, "P3-01").status is Status.UNKNOWN
     note = _facts(SMITTESTOPP)["scope.scanning"]
-    assert note is not None and "Neither format-1 answer fits an app" in (note.note or "")
+    assert note is not None and "Neither answer fits a voluntary app" in (note.note or "")
 
 
 def test_facts_that_do_not_apply_say_so_rather_than_answering_no() -> None:
@@ -504,3 +504,36 @@ def test_moscow_at_evidence_established_is_decided_by_established_facts_only(tmp
         assert "P9-08" in shown
         assert "P3-01" not in shown
         assert "It has been reported" not in shown and "It is alleged" not in shown
+
+
+def test_the_cap_line_says_how_strong_the_facts_that_crossed_the_red_line_are(results: dict[str, AuditResult]) -> None:
+    """Editorial decision (docs/editorial-policy.md): a red line crossed on reported facts caps the grade at
+    the default threshold, and every place that states the cap attributes it as strongly as its facts."""
+    from auditkit.render.labels import cap_text
+
+    moscow, alpr = results[FRT], results[ALPR]
+    numbers = {s.id: s.number for s in moscow.sources}
+    refs = "".join(f"[{numbers[s]}]" for s in ("forklog-2021", "rferl-2021"))
+    assert cap_text(moscow) == f"capped at F: red line P3-01 crossed on reported facts {refs}"
+    assert cap_text(alpr) is not None and cap_text(alpr).startswith(
+        "capped at F: red line P3-01 crossed on established"
+    )
+    for fmt in (Format.TEXT, Format.MD):
+        shown = " ".join(renderer(fmt)(moscow, RenderOptions()).decode().split())
+        assert "red line P3-01 crossed on reported facts" in shown, fmt
+        assert "red line P3-01 crossed)" not in shown and "red line P3-01 crossed;" not in shown, fmt
+
+
+def test_a_partly_met_rule_states_the_facts_it_rests_on_not_its_requirement(results: dict[str, AuditResult]) -> None:
+    """Smittestopp P3-04 is partly met because the regulation lapses on a date; nothing says the app is
+    limited to defined places, so the finding must not print 'limited to defined places: yes'."""
+    finding = _finding(results, SMITTESTOPP, "P3-04")
+    assert finding.status is Status.PARTIAL
+    assert "defined places" not in finding.explanation
+    assert "the system is limited to defined periods: yes" in finding.explanation
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_case_study_says_what_technology_it_is(name: str) -> None:
+    fact = _facts(name)["scope.technology_kind"]
+    assert fact is not None and fact.known and fact.sources

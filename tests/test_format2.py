@@ -130,7 +130,7 @@ def test_the_summary_separates_established_gaps_from_reported_ones(tmp_path: Pat
     assert "Data is kept for more than" not in out  # never asserted as a fact anywhere in the report
     code, out, _ = cli("audit", str(path), "-f", str(MINI), "--format", "md", "--evidence", "established")
     assert "### Gaps resting on reported or alleged facts" not in out
-    assert "known only as alleged; below the evidence threshold, not counted" in out
+    assert "alleged, not established; below the evidence threshold, not counted" in out
 
 
 def test_pinpoints_are_kept_per_citation_and_printed() -> None:

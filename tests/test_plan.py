@@ -53,7 +53,10 @@ def test_plan_names_rule_fact_change_and_clause(riverside: Path) -> None:
     ) in out.replace("\n", " ")
     assert "Step 1: M2-01 Nobody is scanned without a specific authorisation, red line" in out
     # Answers are shown by their meaning, not their file spelling ('untargeted'), as in the reports.
-    assert "- Who the system processes (scope.scanning): everyone who passes in view is processed" in out
+    assert (
+        "- Who the system processes (scope.scanning): every person, vehicle or device within the system's reach is "
+        "processed"
+    ) in " ".join(out.split())
     assert "Clause: The operator shall not scan people not named in a prior authorisation." in out
     assert "Step 2: M1-01 Data is kept 30 days or less" in out
     assert "(retention.max_days): 400 -> 30" in out
@@ -90,7 +93,7 @@ def test_write_after_is_a_valid_description_that_compare_shows(riverside: Path, 
     _, out, _ = cli("compare", str(riverside), str(after), "-f", MINI)
     assert "- Red line M2-01 no longer crossed." in out
     assert (
-        "everyone who passes in view is processed [council-2024] -> only named people under a specific "
+        "every person, vehicle or device within the system's reach is processed [council-2024] -> only named people under a specific "
         "authorisation are processed"
     ) in " ".join(out.split())
 
@@ -226,7 +229,7 @@ def test_write_after_on_a_format2_case_study_keeps_format2_and_reaches_the_plann
     assert "scope.scanning" in changed and "retention.max_days" in changed
     [scanning] = [c for s in planned["steps"] for c in s["changes"] if c["fact"] == "scope.scanning"]
     assert scanning["from"] == (
-        "everyone who passes in view is processed in law, only named people under a specific authorisation "
+        "every person, vehicle or device within the system's reach is processed in law, only named people under a specific authorisation "
         "are processed in practice"
     )
     written = after.read_text(encoding="utf-8")
