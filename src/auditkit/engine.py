@@ -453,8 +453,10 @@ def _weak_words(standing: Standing | None) -> str:
 
 
 def _partly(facts: list[FactUsed]) -> str:
-    """A partly met finding names the facts that reached the lower bar, never the requirement's own wording
-    (which would read as a statement of fact: "the system is limited to defined places: yes")."""
+    """Name the facts that reached a partly met finding's lower bar, never the requirement's own wording.
+
+    That wording would read as a statement of fact: "the system is limited to defined places: yes".
+    """
     shown = "; ".join(f"{u.label}: {u.display}" for u in facts if u.counted)
     return f"Partly met: only the lower bar is reached, on these facts: {shown}."
 
