@@ -453,9 +453,10 @@ def _weak_words(standing: Standing | None) -> str:
 
 
 def _partly(facts: list[FactUsed]) -> str:
-    """Name the facts that reached a partly met finding's lower bar, never the requirement's own wording.
+    """The sentence of a partly met finding: the facts that reached the lower bar.
 
-    That wording would read as a statement of fact: "the system is limited to defined places: yes".
+    Never the requirement's own wording, which would read as a statement of fact ("the system is limited to
+    defined places: yes").
     """
     shown = "; ".join(f"{u.label}: {u.display}" for u in facts if u.counted)
     return f"Partly met: only the lower bar is reached, on these facts: {shown}."
