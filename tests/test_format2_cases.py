@@ -116,3 +116,44 @@ def test_principles_facts_lists_every_fact_with_its_question_and_answers() -> No
             assert f"    {key}: " in out, (path, key)
     assert "watchlist_only: only a watch-list of people sought under law" in out
     assert "party_claim: a claim by a party" in out
+
+
+@pytest.mark.parametrize("name", sorted(KEY_FACTS))
+def test_plan_proves_its_amendment_on_each_case(name: str, tmp_path: Path) -> None:
+    # bounds, periods, law against practice, alleged and not_applicable answers: the plan's own evaluation
+    # agrees with the audit of the changed description, which is written as a file writes those answers
+    after = tmp_path / "after.yaml"
+    code, out, err = cli("plan", str(CASES / name), "-t", "C", "--write-after", str(after))
+    assert (code, err) == (0, f"wrote {after}\n")
+    assert "Proved by auditing the changed description again." in out
+    code, out, _ = cli("validate", str(after))  # warnings only: the proposed amendment has no url or kind
+    assert (code, out) == (0, f"{after}: valid\n")
+
+
+def test_several_instruments_each_with_type_adopting_body_date_and_publication() -> None:
+    deployment = load_deployment(CASES / "licence-plate-network.yaml").deployment
+    assert [(i.id, i.type, i.adopted_by, i.date, i.publication) for i in deployment.instruments] == [
+        ("act-2019", "statute", "Regional parliament", "2019-03-14", "Regional Gazette No. 12/2019, p. 4"),
+        ("order-2020", "agency_order", "Regional police", "2020-02", "unpublished"),
+        ("contract-2021", "contract", "Regional police", "2021", None),
+    ]
+    assert [i.published for i in deployment.instruments] == [True, False, False]
+    assert deployment.instruments[0].sources[0].at == "s. 4"
+
+
+def test_instruments_are_in_the_template_the_schema_and_the_fact_listing() -> None:
+    from auditkit.model.deployment import INSTRUMENT_TYPES
+    from auditkit.schemas import schema_json
+    from auditkit.template import template
+
+    text = template()
+    assert "\ninstruments:\n" in text
+    _, out, _ = cli("principles", "--facts")
+    out = " ".join(out.split())  # the listing wraps long meanings
+    schema = schema_json("deployment")
+    described = {c["const"]: c["description"] for c in schema["$defs"]["Instrument"]["properties"]["type"]["anyOf"]}
+    assert described == INSTRUMENT_TYPES
+    for key, meaning in INSTRUMENT_TYPES.items():
+        assert f"#   {key}: {meaning}" in text
+        assert f"{key}: {meaning}" in out
+    assert "adopted_by: the body that adopted it" in out

@@ -78,7 +78,45 @@ BROKEN: dict[str, tuple[Callable[[str], str], str]] = {
     ),
     "a number as text": (
         replace(MET_WHEN, "met_when: {fact: retention.max_days, at_most: thirty}"),
-        f"{RULE}:8:38: met_when.at_most: 'at_most' needs a whole number of zero or more, not 'thirty'",
+        (
+            f"{RULE}:8:38: met_when.at_most: 'at_most' needs a whole number of zero or more, or a period such as "
+            "{days: 30} or {hours: 24}, not 'thirty'"
+        ),
+    ),
+    "an aspect that is not law or practice": (
+        replace(MET_WHEN, "met_when: {fact: retention.max_days, aspect: rules, at_most: 30}"),
+        (
+            f"{RULE}:8:38: met_when.aspect: 'rules' is not a side of a fact; 'aspect' is law or practice "
+            "(leave it out to read both sides)"
+        ),
+    ),
+    "a period for a count": (
+        replace(MET_WHEN, "met_when: {fact: retention.max_days, at_most: {days: 30}}"),
+        (
+            f"{RULE}:8:38: met_when.at_most: retention.max_days is a number, not a period; compare it with a "
+            "whole number, not {days: 30}"
+        ),
+    ),
+    "a number for a period": (
+        replace(MET_WHEN, "met_when: {fact: retention.matches, at_most: 30}"),
+        (
+            f"{RULE}:8:37: met_when.at_most: retention.matches is a period; compare it with {{days: N}} or "
+            "{hours: N}, not 30"
+        ),
+    ),
+    "a period in weeks": (
+        replace(MET_WHEN, "met_when: {fact: retention.matches, at_most: {weeks: 2}}"),
+        (
+            f"{RULE}:8:37: met_when.at_most: 'at_most' needs a whole number of zero or more, or a period such as "
+            "{days: 30} or {hours: 24}, not {weeks: 2}"
+        ),
+    ),
+    "a period tested with is": (
+        replace(MET_WHEN, "met_when: {fact: retention.matches, is: indefinite}"),
+        (
+            f"{RULE}:8:37: met_when.is: retention.matches is a period; test it with at_most or at_least and "
+            "{days: N} or {hours: N}"
+        ),
     ),
     "a value the fact cannot hold": (
         replace(MET_WHEN, "met_when: {fact: scope.scanning, in: [targeted, everyone]}"),
@@ -350,3 +388,117 @@ def test_a_framework_given_twice_or_unknown_is_a_clear_error(tmp_path: Path) -> 
     code, out, err = cli("audit", str(deployment), "-f", "agora-2021")
     assert (code, out) == (2, "")
     assert err.startswith("agora-2021: no framework with this id or folder; bundled: ") and "agora-2020" in err
+
+
+# --- format 2 in rule conditions: periods as thresholds, and one side of a fact (aspect) ---------------------
+
+PERIOD_RULE = """\
+id: M1-01
+title: Alerts are kept 24 hours or less
+principle: M1
+severity: high
+weight: 2
+rationale: Alerts kept for long can be searched again for other purposes.
+failure_reason: Alerts are kept for more than 30 days.
+met_when: {fact: retention.matches, at_most: {hours: 24}}
+partial_when: {fact: retention.matches, at_most: {days: 30}}
+remedy: Alerts shall be deleted within 24 hours.
+references: [{instrument: auditkit tests, legal_order: civil_society}]
+origin: {requirement: auditkit}
+thresholds: [{figure: "24 hours", value: 24, origin: auditkit}, {figure: "30 days", value: 30, origin: auditkit}]
+cases:
+  - {name: a day, facts: {retention.matches: {hours: 24}}, expect: met}
+  - {name: deleted at once, facts: {retention.matches: immediately}, expect: met}
+  - {name: a week, facts: {retention.matches: {days: 7}}, expect: partial}
+  - {name: kept for ever, facts: {retention.matches: indefinite}, expect: not_met}
+"""
+SIDE_RULE = """\
+id: M2-01
+title: In practice, only people named in an authorisation are scanned
+principle: M2
+severity: critical
+weight: 3
+rationale: What is done matters more than what the law allows.
+failure_reason: In practice, people not named in an authorisation are scanned.
+met_when: {fact: scope.scanning, aspect: practice, is: targeted}
+remedy: Scanning shall be limited in practice to people named in a prior authorisation.
+references: [{instrument: auditkit tests, legal_order: civil_society}]
+origin: {requirement: auditkit}
+cases:
+  - {name: both targeted, facts: {scope.scanning: {law: targeted, practice: targeted}}, expect: met}
+  - {name: the law only, facts: {scope.scanning: {law: targeted, practice: untargeted}}, expect: not_met}
+  - {name: practice decides, facts: {scope.scanning: {law: untargeted, practice: targeted}}, expect: met}
+"""
+
+
+def format2_pack(root: Path, period_rule: str = PERIOD_RULE) -> Path:
+    """The mini framework's two principles with one rule each: a period threshold, and a practice-only test."""
+    pack = make_pack(root)
+    for old in (pack / "rules").iterdir():
+        old.unlink()
+    (pack / "rules" / "M1-01.yaml").write_text(period_rule, encoding="utf-8")
+    (pack / "rules" / "M2-01.yaml").write_text(SIDE_RULE, encoding="utf-8")
+    return pack
+
+
+def split_deployment(root: Path, law: str, practice: str) -> Path:
+    """A description whose alerts are kept 7 days and whose scanning differs in law and in practice."""
+    path = root / "d.yaml"
+    path.write_text(
+        DEPLOYMENT.replace(
+            "  max_days: {value: 20, sources: [council-2024]}", "  matches: {value: {days: 7}, sources: [council-2024]}"
+        ).replace(
+            "  scanning: {value: targeted, sources: [council-2024]}",
+            f"  scanning:\n    law: {{value: {law}, sources: [council-2024]}}\n"
+            f"    practice: {{value: {practice}, sources: [council-2024]}}",
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_pack_may_compare_periods_and_read_one_side_of_a_fact(tmp_path: Path) -> None:
+    pack = format2_pack(tmp_path)
+    assert cli("principles", "--check", "-f", str(pack)) == (0, "2 rules in 1 framework(s): all checks passed\n", "")
+    deployment = split_deployment(tmp_path, law="untargeted", practice="targeted")
+    code, out, err = cli("audit", str(deployment), "-f", str(pack), "--format", "json")
+    assert (code, err) == (0, "")
+    statuses = {f["rule"]: f["status"] for f in json.loads(out)["findings"]}
+    assert statuses == {"M1-01": "partial", "M2-01": "met"}  # 7 days is within 30, not 24 hours; practice decides
+
+
+@pytest.mark.parametrize(
+    ("edit", "line"),
+    [
+        (
+            (
+                "{name: a week, facts: {retention.matches: {days: 7}}, expect: partial}",
+                "{name: a week, facts: {retention.matches: {days: 7}}, expect: met}",
+            ),
+            "rules/M1-01.yaml: M1-01: case 'a week' expects met but gives partial",
+        ),
+        (
+            (', {figure: "30 days", value: 30, origin: auditkit}]', "]"),
+            (
+                "rules/M1-01.yaml: M1-01: the condition compares with 30 days but no threshold (with value: 30) "
+                "says where that figure comes from (origin: auditkit or instrument)"
+            ),
+        ),
+    ],
+)
+def test_principles_check_lints_period_rules(tmp_path: Path, edit: tuple[str, str], line: str) -> None:
+    assert edit[0] in PERIOD_RULE
+    pack = format2_pack(tmp_path, PERIOD_RULE.replace(*edit))
+    assert cli("principles", "--check", "-f", str(pack)) == (2, "", f"{pack}/{line}\n")
+
+
+def test_plan_repairs_a_period_and_one_side_of_a_fact(tmp_path: Path) -> None:
+    pack = format2_pack(tmp_path)
+    deployment = split_deployment(tmp_path, law="targeted", practice="untargeted")
+    after = tmp_path / "after.yaml"
+    code, out, err = cli("plan", str(deployment), "-f", str(pack), "-t", "A", "--write-after", str(after))
+    assert (code, err) == (0, f"wrote {after}\n")
+    assert "- How long matches and alerts are kept (retention.matches): 7 days -> 1 day\n" in out
+    assert "Proved by auditing the changed description again." in out
+    code, out, err = cli("audit", str(after), "-f", str(pack), "--format", "json")
+    assert {f["rule"]: f["status"] for f in json.loads(out)["findings"]} == {"M1-01": "met", "M2-01": "met"}

@@ -227,7 +227,7 @@ def markdown(frameworks: list[Framework]) -> str:
 
 def fact_listing() -> str:
     """Every fact of the deployment format: its path, its question, and each answer with its meaning."""
-    from auditkit.model.deployment import SOURCE_KIND_MEANINGS
+    from auditkit.model.deployment import INSTRUMENT_FIELDS, INSTRUMENT_TYPES, SOURCE_KIND_MEANINGS
     from auditkit.model.facts import STANDING_MEANINGS
 
     out = ["Every fact a deployment description can state (format 2; docs/format.md).", ""]
@@ -244,4 +244,8 @@ def fact_listing() -> str:
     out += [line for key, meaning in STANDING_MEANINGS.items() for line in _wrap(f"{key}: {meaning}")]
     out += ["", "Kinds of source (a fact's default standing follows from them):"]
     out += [line for key, meaning in SOURCE_KIND_MEANINGS.items() for line in _wrap(f"{key}: {meaning}")]
+    out += ["", "Legal instruments (the top-level 'instruments' list; give each instrument its own entry):"]
+    out += [line for key, meaning in INSTRUMENT_FIELDS.items() for line in _wrap(f"{key}: {meaning}")]
+    out += ["", "Types of instrument:"]
+    out += [line for key, meaning in INSTRUMENT_TYPES.items() for line in _wrap(f"{key}: {meaning}")]
     return "\n".join(out) + "\n"

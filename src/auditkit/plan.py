@@ -24,7 +24,7 @@ from auditkit.attribution import DEFAULT_EVIDENCE
 from auditkit.engine import possible_statuses
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
-from auditkit.model.facts import Missing
+from auditkit.model.facts import Amount, Duration, Missing
 from auditkit.model.result import AuditResult, Status, Verdict
 from auditkit.rules.logic import _SEVERITY, evaluate, lookup_for, not_applicable, rule_status
 from auditkit.rules.model import AllOf, AnyOf, Condition, Framework, Leaf, Not, Operator, Rule
@@ -144,8 +144,8 @@ def _status(rule: Rule, lookup: Any) -> Status:
     """
     views = [rule_status(rule, lookup)]
     if isinstance(lookup, Facts) and not _reads(rule).isdisjoint(lookup.law):
-        law = lookup.law
-        views.insert(0, rule_status(rule, lambda p, side=None: law[p] if p in law else lookup(p)))
+        # the law view; a condition that names a side (aspect: practice) reads that side in either view
+        views.insert(0, rule_status(rule, lambda p, side=None: lookup(p, side or "law")))
     status, outcome = min(views, key=lambda v: _SEVERITY[v[0]])
     if (
         status is Status.UNKNOWN
@@ -162,8 +162,8 @@ def _worse_side(rule: Rule, lookup: Facts) -> Any:
     if _reads(rule).isdisjoint(lookup.law):
         return lookup
 
-    def law(path: str) -> Any:
-        return lookup(path, "law")
+    def law(path: str, side: str | None = None) -> Any:  # a condition may name its side (aspect)
+        return lookup(path, side or "law")
 
     sides: tuple[Any, ...] = (law, lookup)
     return min(sides, key=lambda side: _SEVERITY[rule_status(rule, side)[0]])
@@ -208,7 +208,7 @@ Assignment = dict[str, Any]
 def _leaf_repairs(leaf: Leaf, value: Any, wanted: dict[str, list[Any]]) -> list[Assignment]:
     path = leaf.fact
     known = value is not None and not isinstance(value, Missing)
-    if known and evaluate(leaf, lambda *_: value).value is True:  # as the engine reads it, bounds included
+    if known and evaluate(leaf, lambda *_: value).value is True:  # a number within bounds or a period, too
         return [{}]
     match leaf.op:
         case Operator.DISCLOSED:  # disclose it, at the value the other rules ask for
@@ -216,7 +216,7 @@ def _leaf_repairs(leaf: Leaf, value: Any, wanted: dict[str, list[Any]]) -> list[
         case Operator.IS | Operator.IN:
             return [{path: v} for v in leaf.values]
         case Operator.AT_MOST | Operator.AT_LEAST:
-            return [{path: leaf.written_limit}]
+            return [{path: leaf.limit}]  # a count, or a Duration that the engine compares as the file's period
         case _:
             assert_never(leaf.op)
 
@@ -248,7 +248,7 @@ def repairs(cond: Condition, lookup: Any, wanted: dict[str, list[Any]], negate: 
                 return out
             return _minimal([a for options in children for a in options])
         case Leaf():
-            value = lookup(cond.fact)
+            value = lookup(cond.fact) if cond.aspect is None else lookup(cond.fact, cond.aspect)
             return _negated_leaf(cond, value) if negate else _leaf_repairs(cond, value, wanted)
         case _:
             assert_never(cond)
@@ -269,7 +269,7 @@ def _wanted_values(frameworks: list[Framework]) -> dict[str, list[Any]]:
     """For each fact, the values the rules' met conditions ask of it (used when a rule only asks to disclose it)."""
     out: dict[str, list[Any]] = {}
     for rule in (r for fw in frameworks for r in fw.rules):
-        for assignment in repairs(rule.met_when, lambda _: None, {}):
+        for assignment in repairs(rule.met_when, lambda *_: None, {}):
             for path, value in assignment.items():
                 if value not in out.setdefault(path, []):
                     out[path].append(value)
@@ -534,7 +534,7 @@ def changed_description(deployment: Deployment, plan: Plan) -> dict[str, Any]:
         for change in step.changes:
             section, fact = change.path.split(".", 1)
             data.setdefault(section, {})[fact] = {
-                "value": change.value,
+                "value": change.value.as_data() if isinstance(change.value, Amount | Duration) else change.value,
                 "sources": [SOURCE_ID],
                 "note": f"as the clause proposed for {step.rule} would require",
             }

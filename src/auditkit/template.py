@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from auditkit.model.catalog import FactInfo, catalogue
-from auditkit.model.deployment import FORMAT_VERSION, SECTIONS, SOURCE_KIND_MEANINGS, Deployment
+from auditkit.model.deployment import FORMAT_VERSION, INSTRUMENT_TYPES, SECTIONS, SOURCE_KIND_MEANINGS, Deployment
 
 WIDTH = 100
 
@@ -82,6 +82,22 @@ sources:
   #
   # Kinds of source:
 """ + "".join(f"  #   {kind}: {meaning}\n" for kind, meaning in SOURCE_KIND_MEANINGS.items())
+INSTRUMENTS = """
+# The legal instruments the programme rests on, one block each (a statute, the
+# decree that applies it, the operator's order, a contract). The legality
+# questions below say what they provide, taken together. Left as it is, the
+# list is empty.
+instruments:
+  # - id: act-2019
+  #   type: statute               # one of the types listed below
+  #   title: "Its title, as adopted"
+  #   adopted_by: "The body that adopted it"
+  #   date: "2019-03-14"          # YYYY, YYYY-MM or YYYY-MM-DD
+  #   publication: "Official Gazette No. 12/2019, p. 4"   # or unpublished
+  #   sources: [example-2020]     # ids from the sources list, pinpoints allowed
+  #
+  # Types of instrument:
+""" + "".join(f"  #   {kind}: {meaning}\n" for kind, meaning in INSTRUMENT_TYPES.items())
 
 
 def _answers(info: FactInfo) -> list[str]:
@@ -92,7 +108,7 @@ def _answers(info: FactInfo) -> list[str]:
 
 def template() -> str:
     """The template text: every question, grouped by principle, with its answers' meanings, all unknown."""
-    parts = [HEADER]
+    parts = [HEADER, INSTRUMENTS]
     facts = catalogue()
     for section in SECTIONS:
         title = Deployment.model_fields[section].description or section

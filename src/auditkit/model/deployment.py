@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from pydantic_core import PydanticCustomError
 
 from auditkit.dates import MAX_YEAR, MIN_YEAR, FullDate, check_date
-from auditkit.model.facts import STANDING_RANK, Fact, Standing
+from auditkit.model.facts import STANDING_RANK, Cite, Fact, Standing
 from auditkit.model.kinds import Choice, Count, Period, YesNo
 
 FORMAT_VERSION = 2
@@ -630,26 +630,25 @@ UNDATED = "undated"
 
 def _source_date(value: Any) -> str:
     """A source's date: the one date type (auditkit.dates), partial allowed, or 'undated'."""
-    if value == UNDATED:
-        return UNDATED
+    return UNDATED if value == UNDATED else _partial_date(value, ", or write undated")
+
+
+def _partial_date(value: Any, more: str = "") -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD (auditkit.dates), with ``more`` added to the error's advice."""
     try:
         return check_date(value, partial=True)
     except ValueError as exc:
-        raise PydanticCustomError("date", "{reason}", {"reason": f"{exc}, or write undated"}) from None
+        raise PydanticCustomError("date", "{reason}", {"reason": f"{exc}{more}"}) from None
 
 
+PARTIAL_DATE_SCHEMA: list[dict[str, Any]] = [
+    {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
+    {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+]
 SourceDate = Annotated[
     str,
     BeforeValidator(_source_date),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
-                {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
-                {"const": UNDATED, "description": "the source carries no date"},
-            ]
-        }
-    ),
+    WithJsonSchema({"anyOf": [*PARTIAL_DATE_SCHEMA, {"const": UNDATED, "description": "the source carries no date"}]}),
 ]
 
 
@@ -696,6 +695,87 @@ class Source(BaseModel):
     def standing(self) -> Standing:
         """The default standing of a fact resting on this source alone."""
         return KIND_STANDING[self.kind.value] if self.kind is not None else Standing.REPORTED
+
+
+INSTRUMENT_TYPES: dict[str, str] = {
+    "statute": "a law passed by a legislature",
+    "government_decree": "a decree or resolution of the executive",
+    "agency_order": "an order or regulation of the operating agency",
+    "contract": "a procurement, service or data-sharing contract",
+    "court_order": "a court's order or judgment that authorises, limits or stops the programme",
+    "other": "another kind of act (say which in a note)",
+}
+INSTRUMENT_FIELDS: dict[str, str] = {
+    "id": "a short id, such as act-2019",
+    "type": "what kind of act it is (the types below)",
+    "title": "its title, as adopted",
+    "adopted_by": "the body that adopted it (a parliament, a ministry, the operator, a court)",
+    "date": "when it was adopted: YYYY, YYYY-MM or YYYY-MM-DD",
+    "publication": "where it was officially published (gazette, number, page), or unpublished",
+    "sources": "the sources that show it (ids from the 'sources' list, with pinpoints if useful)",
+    "note": "anything a reader should know (optional)",
+}
+
+
+def _instrument_type(value: Any) -> str:
+    if isinstance(value, str) and value in INSTRUMENT_TYPES:
+        return value
+    raise PydanticCustomError(
+        "instrument_type",
+        "{raw} is not a type of instrument; expected one of: {allowed}",
+        {"raw": repr(value)[:40], "allowed": ", ".join(INSTRUMENT_TYPES)},
+    )
+
+
+InstrumentKind = Annotated[
+    str,
+    BeforeValidator(_instrument_type),
+    WithJsonSchema({"anyOf": [{"const": k, "description": v} for k, v in INSTRUMENT_TYPES.items()]}),
+]
+
+
+AdoptionDate = Annotated[str, BeforeValidator(_partial_date), WithJsonSchema({"anyOf": PARTIAL_DATE_SCHEMA})]
+
+
+class Instrument(BaseModel):
+    """One legal instrument the programme rests on (format 2): several can be listed under 'instruments'."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    id: str = Field(description="A short id, such as 'act-2019'.", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    type: InstrumentKind = Field(description="What kind of act it is.")
+    title: str = Field(description=INSTRUMENT_FIELDS["title"].capitalize() + ".", min_length=1, max_length=500)
+    adopted_by: str = Field(
+        description=INSTRUMENT_FIELDS["adopted_by"].capitalize() + ".", min_length=1, max_length=300
+    )
+    date: AdoptionDate = Field(description=INSTRUMENT_FIELDS["date"].capitalize() + ".")
+    publication: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        description="Where it was officially published (gazette, number, page), or 'unpublished'.",
+    )
+    sources: tuple[Cite, ...] = Field(
+        description="The sources that show it: ids of entries in the top-level 'sources' list, "
+        "or {id: ..., at: 'art. 3'} with a pinpoint.",
+        json_schema_extra={"minItems": 1},
+    )
+    note: str | None = Field(default=None, description="Anything a reader should know about it.")
+
+    @field_validator("sources")
+    @classmethod
+    def _sourced(cls, value: tuple[Cite, ...]) -> tuple[Cite, ...]:
+        if not value:
+            raise PydanticCustomError(
+                "instrument_sources",
+                "an instrument needs at least one source; cite the entry of the 'sources' list that shows it",
+            )
+        return value
+
+    @property
+    def published(self) -> bool:
+        """False when the description says it was never officially published."""
+        return self.publication is not None and self.publication.strip().lower() != "unpublished"
 
 
 class About(BaseModel):
@@ -748,6 +828,11 @@ class Deployment(BaseModel):
     )
     deployment: About
     sources: tuple[Source, ...] = Field(default=(), description="Every document the facts cite, declared once.")
+    instruments: tuple[Instrument, ...] = Field(
+        default=(),
+        description="The legal instruments the programme rests on, each with its type, adopting body, date, "
+        "publication and sources (format 2). The legality facts say what they provide, taken together.",
+    )
     legality: Legality = Field(default_factory=Legality, description="P1 Legality: the legal basis.")
     consent: Consent = Field(default_factory=Consent, description="P2 Voluntariness and judicial authorisation.")
     scope: Scope = Field(default_factory=Scope, description="P3 No mass surveillance: who is watched and how.")
@@ -764,7 +849,7 @@ class Deployment(BaseModel):
         default_factory=Transparency, description="P9 Transparency and independent audit."
     )
 
-    @field_validator("sources", mode="before")
+    @field_validator("sources", "instruments", mode="before")
     @classmethod
     def _no_sources_yet(cls, value: Any) -> Any:
         """'sources:' with only commented examples under it (as 'auditkit init' writes it) is an empty list."""

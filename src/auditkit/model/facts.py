@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 
@@ -410,6 +410,14 @@ class Fact(BaseModel):
     def split(self) -> bool:
         """True when the fact states law and practice separately."""
         return self.law is not None or self.practice is not None
+
+    @field_serializer("value")
+    def _as_written(self, value: Any) -> Any:
+        """Dump a bounded number or a period as a file writes it ({at_least: 100}, {days: 30}).
+
+        A dumped description (auditkit plan's changed description) then loads again.
+        """
+        return value.as_data() if isinstance(value, Amount | Duration) else value
 
     def side(self, aspect: str | None) -> Fact | None:
         """The statement read for one aspect: 'law', 'practice', or None for the fact as written.

@@ -219,28 +219,55 @@ def source_problems(doc: Loaded) -> list[Problem]:
         declared.setdefault(source_id, index)
     ids = list(declared)
     suggester = Suggester(ids)
+    problems += _instrument_problems(doc)
+    cited: list[tuple[PathKey, str]] = []
+    instruments = data.get("instruments")
+    for index, entry in enumerate(instruments if isinstance(instruments, list) else []):
+        if not doc.is_broken(("instruments", index)):
+            cited += _citations(entry, ("instruments", index))
     for section in SECTIONS:
         facts = data.get(section)
         if not isinstance(facts, dict):
             continue
         for name, fact in facts.items():
-            if doc.is_broken((section, name)):
-                continue
-            for where, ref in _citations(fact, (section, name)):
-                if ref not in declared:
-                    at = doc.problem(where, _undeclared(ref, ids, ""))
-                    problems.append(
-                        _Undeclared(
-                            file=at.file,
-                            message=at.message,
-                            line=at.line,
-                            column=at.column,
-                            path=at.path,
-                            ref=ref,
-                            ids=ids,
-                            suggester=suggester,
-                        )
-                    )
+            if not doc.is_broken((section, name)):
+                cited += _citations(fact, (section, name))
+    for where, ref in cited:
+        if ref not in declared:
+            at = doc.problem(where, _undeclared(ref, ids, ""))
+            problems.append(
+                _Undeclared(
+                    file=at.file,
+                    message=at.message,
+                    line=at.line,
+                    column=at.column,
+                    path=at.path,
+                    ref=ref,
+                    ids=ids,
+                    suggester=suggester,
+                )
+            )
+    return problems
+
+
+def _instrument_problems(doc: Loaded) -> list[Problem]:
+    """Instrument ids given twice (on the raw data, like source ids)."""
+    entries = doc.data.get("instruments")
+    seen: dict[str, int] = {}
+    problems = []
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        raw_id = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(raw_id, str):
+            continue
+        if raw_id in seen:
+            problems.append(
+                doc.problem(
+                    ("instruments", index, "id"),
+                    f"the instrument id '{shown(raw_id, quote=False)}' is declared twice (also instrument "
+                    f"{seen[raw_id] + 1}); give each instrument its own id",
+                )
+            )
+        seen.setdefault(raw_id, index)
     return problems
 
 
@@ -357,7 +384,7 @@ def _messages(error: Any, loc: PathKey, model: type[BaseModel]) -> list[tuple[Pa
         return [((*loc, "value"), f"this fact has {what}no 'value'; add 'value: ...' or write unknown")]
     if kind == "fact_bounds":
         return [((*loc, "value"), str(error["msg"]))]
-    if kind.startswith("fact_") or kind == "cite_shape":
+    if kind.startswith(("fact_", "instrument_")) or kind == "cite_shape":
         return [(loc, str(error["msg"]))]
     return [(loc, _field_message(kind, value, loc, error, model))]
 

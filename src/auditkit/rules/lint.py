@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
+from auditkit.model.facts import Duration
 from auditkit.rules.logic import decide
 from auditkit.rules.model import Framework, Leaf, Operator, Rule
 
@@ -141,12 +142,20 @@ def threshold_problems(rule: Rule) -> list[str]:
     """Figures a rule uses without saying where they come from, and declared figures it does not use."""
     out = []
     numbers = {limit for leaf in rule.leaves if (limit := _limit(leaf)) is not None}
+    periods = {hours for leaf in rule.leaves if (hours := _period_hours(leaf)) is not None}
     declared_values = {t.value for t in rule.thresholds if t.value is not None}
     for number in sorted(numbers - declared_values):
         out.append(
             f"the condition compares with {number} but no threshold (with value: {number}) says where "
             "that figure comes from (origin: auditkit or instrument)"
         )
+    for hours in sorted(periods):
+        if not any(v in (hours, hours / 24) for v in declared_values):
+            value = hours // 24 if hours % 24 == 0 else hours
+            out.append(
+                f"the condition compares with {Duration(hours).text()} but no threshold (with value: {value}) "
+                "says where that figure comes from (origin: auditkit or instrument)"
+            )
     figures = {m.group(0).lower() for m in FIGURE.finditer(rule.remedy)}
     declared = {t.figure.lower() for t in rule.thresholds}
     for figure in sorted(figures - declared):
@@ -155,9 +164,17 @@ def threshold_problems(rule: Rule) -> list[str]:
             "(origin: auditkit or instrument)"
         )
     for t in rule.thresholds:
-        if t.figure.lower() not in figures and t.value not in numbers:
+        in_periods = t.value is not None and bool({t.value, t.value * 24} & periods)
+        if t.figure.lower() not in figures and t.value not in numbers and not in_periods:
             out.append(f"the threshold '{t.figure}' is used neither in the remedy nor in a condition")
     return out
+
+
+def _period_hours(leaf: Leaf) -> int | None:
+    """The period a leaf compares its fact with, in hours, when it compares with a period."""
+    if leaf.op in (Operator.AT_MOST, Operator.AT_LEAST) and isinstance(leaf.limit, Duration):
+        return leaf.bound
+    return None
 
 
 def _limit(leaf: Leaf) -> int | None:

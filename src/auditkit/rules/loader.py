@@ -24,6 +24,8 @@ import jsonschema
 
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
+from auditkit.model.facts import Duration
+from auditkit.model.kinds import Count, Period
 from auditkit.model.scoring import Scoring
 from auditkit.rules.model import (
     AllOf,
@@ -55,7 +57,8 @@ MAX_PACK_CONDITIONS = 2_000  # conditions in all rules together; bundled: about 
 MAX_RULE_CASES = 50  # test cases in one rule; bundled: 2 to 4
 RULE_HINT = "a rule is 'key: value' lines (id, title, principle, met_when, ...); copy a bundled rule to start"
 MANIFEST_HINT = "framework.yaml is 'key: value' lines (id, title, version, source, scoring, principles)"
-_CONDITION_KEYS = ("all", "any", "not", "fact", *Operator)
+_CONDITION_KEYS = ("all", "any", "not", "fact", "aspect", *Operator)
+ASPECTS = ("law", "practice")  # the sides of a fact a condition may read alone (docs/format.md)
 _CONDITION_FORM = (
     f"expected {{all: [...]}}, {{any: [...]}}, {{not: ...}} or {{fact: section.name, {'|'.join(Operator)}: ...}}"
 )
@@ -343,6 +346,11 @@ def _condition_problem(cond: Any, path: PathKey) -> tuple[PathKey, str] | None:
         )
     if not isinstance(cond["fact"], str) or not re.fullmatch(r"[a-z_]+\.[a-z_]+", cond["fact"]):
         return (*path, "fact"), f"{shown(cond['fact'])} is not a fact; {_PATTERN_WORDS['fact']}"
+    if "aspect" in cond and cond["aspect"] not in ASPECTS:
+        return (*path, "aspect"), (
+            f"{shown(cond['aspect'])} is not a side of a fact; 'aspect' is law or practice "
+            "(leave it out to read both sides)"
+        )
     problem = _operand_problem(tests[0], cond[tests[0]])
     return None if problem is None else ((*path, tests[0]), problem)
 
@@ -351,9 +359,12 @@ def _operand_problem(op: Operator, value: Any) -> str | None:
     """What is wrong with the value an operator is given in a rule file; None when it is well formed."""
     match op:
         case Operator.AT_MOST | Operator.AT_LEAST:
-            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            if _whole(value) or _period(value):
                 return None
-            return f"'{op}' needs a whole number of zero or more, not {shown(value)}"
+            return (
+                f"'{op}' needs a whole number of zero or more, or a period such as {{days: 30}} or {{hours: 24}}, "
+                f"not {_flow(value)}"
+            )
         case Operator.IN:
             if isinstance(value, list) and value and not any(isinstance(v, (list, dict)) for v in value):
                 return None
@@ -368,6 +379,22 @@ def _operand_problem(op: Operator, value: Any) -> str | None:
             return "'disclosed' can only be true; for 'not disclosed' write {not: {fact: ..., disclosed: true}}"
         case _:
             assert_never(op)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _flow(value: Any) -> str:
+    """A small mapping as a rule file writes it, {days: 30}; anything else as the loader shows values."""
+    if isinstance(value, dict) and 0 < len(value) <= 3 and all(isinstance(v, int | str) for v in value.values()):
+        return shown("{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}", quote=False)
+    return shown(value)
+
+
+def _period(value: Any) -> bool:
+    """{days: N} or {hours: N}, N a whole number: what a duration is compared with."""
+    return isinstance(value, dict) and len(value) == 1 and set(value) <= {"days", "hours"} and _whole(*value.values())
 
 
 def _load(folder: Path) -> Framework:
@@ -547,13 +574,12 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[s
                     )
                 )
                 continue
-            bad = _misfits(leaf, info)
+            problem = _kind_problem(leaf, info)
+            bad = _misfits(leaf, info) if problem is None else []
             if bad:
-                problems.append(
-                    doc.problem(
-                        (*where, leaf.op), f"{leaf.fact} cannot be {shown(bad[0])}; expected {info.kind.expected}"
-                    )
-                )
+                problem = f"{leaf.fact} cannot be {shown(bad[0])}; expected {info.kind.expected}"
+            if problem:
+                problems.append(doc.problem((*where, leaf.op), problem))
     cited = [r["instrument"] for r in data["references"]]
     named: list[tuple[PathKey, str | None]] = [(("origin", "instrument"), data["origin"].get("instrument"))]
     named += [
@@ -580,6 +606,22 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[s
                     )
                 )
     return problems
+
+
+def _kind_problem(leaf: Leaf, info: FactInfo) -> str | None:
+    """A test the fact's kind cannot take: a period compared with a number, or a count with a period."""
+    period = isinstance(leaf.limit, Duration)
+    match leaf.op:
+        case Operator.AT_MOST | Operator.AT_LEAST if issubclass(info.kind, Count) and period:
+            return f"{leaf.fact} is a number, not a period; compare it with a whole number, not {_flow(leaf.written_limit)}"
+        case Operator.AT_MOST | Operator.AT_LEAST if issubclass(info.kind, Period) and not period:
+            return (
+                f"{leaf.fact} is a period; compare it with {{days: N}} or {{hours: N}}, not {_flow(leaf.written_limit)}"
+            )
+        case Operator.IS | Operator.IN if issubclass(info.kind, Period):
+            return f"{leaf.fact} is a period; test it with at_most or at_least and {{days: N}} or {{hours: N}}"
+        case _:
+            return None
 
 
 def _misfits(leaf: Leaf, info: FactInfo) -> list[Any]:
