@@ -60,7 +60,7 @@ def test_yes_no_words_are_read_in_one_place() -> None:
 def test_what_a_rule_may_compare_each_kind_with() -> None:
     assert YesNo.comparable(True) and not YesNo.comparable("yes")
     assert Count.comparable(30) and not Count.comparable(True)
-    assert not Period.comparable(30) and not Period.ordered
+    assert not Period.comparable(30) and Period.ordered  # compared with {days: N} or {hours: N}
     assert Count.ordered and not YesNo.ordered
 
 

@@ -154,6 +154,7 @@ class Period(Fact):
     """How long something is kept: hours, days, immediately or indefinitely."""
 
     expected: ClassVar[str] = "a period such as {days: 30} or {hours: 24}, immediately or indefinite"
+    ordered: ClassVar[bool] = True  # rules compare periods with at_most / at_least {days: N} or {hours: N}
 
     @classmethod
     def value_schema(cls) -> dict[str, Any]:
