@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from auditkit.cli.inputs import (
     show_notices,
 )
 from auditkit.cli.streams import Streams, one_line
-from auditkit.cli.writing import BRIEF_FORMATS, infer_format, write
+from auditkit.cli.writing import BRIEF_FORMATS, infer_format
 from auditkit.errors import InputError, single
 from auditkit.escape import file_label, terminal
 
@@ -135,30 +136,52 @@ def _audit_json_batch(
 ) -> None:
     """Many files to one JSON document, each file loaded, audited and encoded in a worker process.
 
+    Each result is written to the output's temporary file as it arrives, while the workers go on; the
+    file is renamed into place only once every file is done, and removed when the batch is refused.
     Standard error and the exit code are those of the serial path: placeholder warnings as each file
     loads, then the files' own warnings (problems with --strict), then the invalid files."""
     from auditkit import batch
+
+    problems: list[Any] = []
+    invalid: list[Path] = []
+    notes: list[Any] = []
+    scores: list[float | None] = []
+
+    def results(items: Iterable[batch.JsonItem]) -> Iterator[bytes]:
+        for path, item in zip(paths, items, strict=True):
+            for line in item.warnings:
+                streams.err.write(line + "\n")
+            if item.data is None:
+                problems.extend(item.problems)
+                invalid.append(path)
+                continue
+            notes.extend(item.notes)
+            scores.append(item.score)
+            yield item.data
+        if not scores:
+            raise InputError(problems)
+        if strict and notes:
+            raise InputError(notes)
 
     with progress(streams, len(paths), "auditing") as tick, loading(streams.own_process):
         items = batch.audit_json(
             [(str(p), file_label(p)) for p in paths], rule_sets, audit_date, placeholder_warnings, jobs, tick, evidence
         )
-    for item in items:
-        for line in item.warnings:
-            streams.err.write(line + "\n")
-    problems = [problem for item in items for problem in item.problems]
-    invalid = [path for path, item in zip(paths, items, strict=True) if item.data is None]
-    done = [item for item in items if item.data is not None]
-    if not done:
-        raise InputError(problems)
-    notes = [note for item in done for note in item.notes]
-    if strict and notes:
-        raise InputError(notes)
+        pieces = batch.json_pieces(results(items))
+        if output is None:
+            data = b"".join(pieces)
+        else:
+            from auditkit.outputs import write_atomic
+
+            write_atomic(output, pieces)
     for note in notes:
         streams.err.write(one_line(str(note)) + "\n")
-    write(streams, output, batch.join_json([item.data for item in done if item.data is not None]))
-    _report_invalid(streams, problems, invalid, len(paths), len(done))
-    if not problems and fail_under is not None and any(i.score is None or i.score < fail_under for i in done):
+    if output is None:
+        streams.write_bytes(data)
+    else:
+        streams.err.write(f"wrote {output}\n")
+    _report_invalid(streams, problems, invalid, len(paths), len(scores))
+    if not problems and fail_under is not None and any(s is None or s < fail_under for s in scores):
         streams.exit_code = EXIT_BELOW_THRESHOLD
 
 
