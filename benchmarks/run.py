@@ -142,6 +142,15 @@ def differences(left: list[dict[str, str]], right: list[dict[str, str]]) -> list
     return out
 
 
+def _status_mix(statuses: list[dict[str, str]]) -> str:
+    """How many rule results of each status the corpus gave ("met 812, not_met 95, ..."), to show it is varied."""
+    counts: dict[str, int] = {}
+    for by_rule in statuses:
+        for status in by_rule.values():
+            counts[status] = counts.get(status, 0) + 1
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+
+
 def throughput(framework: Framework, cfg: Settings) -> list[Row]:
     """Docs/s for auditkit (parsed and YAML) and for the compiled Rego bundle; statuses must agree."""
     import regopy
@@ -165,7 +174,7 @@ def throughput(framework: Framework, cfg: Settings) -> list[Row]:
 
     loaded = [
         LoadedDeployment(deployment=Deployment.model_validate(d), file=f"doc-{i}.yaml", raw=t)
-        for i, (d, t) in enumerate(zip(docs, texts))
+        for i, (d, t) in enumerate(zip(docs, texts, strict=True))
     ]
 
     def full_audit() -> None:
@@ -201,14 +210,9 @@ def throughput(framework: Framework, cfg: Settings) -> list[Row]:
     t_rego_query = best_time(rego_query_only, 1) * n / len(inputs)
     t_rego_floor = best_time(rego_floor, 1) * n / len(inputs)
     mismatches = differences(results["parsed"], results["rego"]) + differences(results["parsed"], results["yaml"])
-    for line in mismatches[:20]:
-        print("MISMATCH", line, file=sys.stderr)
+    print(*(f"MISMATCH {line}\n" for line in mismatches[:20]), sep="", end="", file=sys.stderr)
     ratio = t_rego / t_parsed
-    counts: dict[str, int] = {}
-    for statuses in results["parsed"]:
-        for status in statuses.values():
-            counts[status] = counts.get(status, 0) + 1
-    mix = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    mix = _status_mix(results["parsed"])
     s = "1 throughput"
     return [
         Row(s, "corpus", f"{n} docs x {len(rules)} rules ({mix})"),
@@ -557,9 +561,9 @@ def startup(cfg: Settings) -> list[Row]:
         ours += timed_runs(cmd, 1)
         bare += timed_runs(bare_cmd, 1)
         floor += timed_runs(floor_cmd, 1)
-    overhead = statistics.median(o[0] - b[0] for o, b in zip(ours, bare))
-    overhead_cpu = statistics.median(o[1] - b[1] for o, b in zip(ours, bare))
-    floor_overhead = statistics.median(f[0] - b[0] for f, b in zip(floor, bare))
+    overhead = statistics.median(o[0] - b[0] for o, b in zip(ours, bare, strict=True))
+    overhead_cpu = statistics.median(o[1] - b[1] for o, b in zip(ours, bare, strict=True))
+    floor_overhead = statistics.median(f[0] - b[0] for f, b in zip(floor, bare, strict=True))
     names, top = imported_modules(target)
     heavy = [m for m in HEAVY_MODULES if m in names]
     slowest = ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in top[:4])
@@ -858,7 +862,8 @@ def _limit_run(args: list[str]) -> tuple[float, float, int, int]:
     """(wall seconds, CPU seconds, peak RSS in KiB, exit code) of one auditkit command in a fresh process.
 
     The budgets are checked on CPU time, the machine's own work: on a shared machine the wall-clock time also
-    holds the other users' load (both are shown, with the load average)."""
+    holds the other users' load (both are shown, with the load average).
+    """
     proc = subprocess.run(
         [sys.executable, "-c", _LIMIT_SCRIPT, *args], capture_output=True, text=True, check=True, env=CHILD_ENV
     )
@@ -867,8 +872,11 @@ def _limit_run(args: list[str]) -> tuple[float, float, int, int]:
 
 
 def limits(cfg: Settings) -> list[Row]:
-    """The worst inputs inside docs/limits.md (benchmarks/edges.py, and what the fuzz run found slowest):
-    time to validate (budget 5 s) and to render as PDF (budget 60 s), and peak memory, each in a fresh process."""
+    """The worst inputs inside docs/limits.md: time to validate, to render as PDF, and peak memory.
+
+    The inputs are benchmarks/edges.py's and what the fuzz run found slowest; each is measured in a fresh
+    process against its budget (5 s to validate, 60 s for the PDF).
+    """
     import edges
 
     from auditkit.rules import loader
@@ -971,7 +979,7 @@ def table(rows: list[Row]) -> str:
     widths = [max(len(line[i]) for line in [head, *body]) for i in range(len(head))]
 
     def line(cells: tuple[str, ...]) -> str:
-        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
 
     return "\n".join([line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, body)])
 

@@ -9,12 +9,8 @@ from pathlib import Path
 
 import docx
 import pytest
-from cli_support import MINI as MINI_PATH
-from cli_support import cli
+from cli_support import MINI, MOSCOW, cli, description
 
-MINI = str(MINI_PATH)
-ROOT = Path(__file__).resolve().parents[1]
-MOSCOW = ROOT / "examples" / "moscow-safe-city-frt.yaml"
 RIVERSIDE = """\
 format_version: 1
 deployment:
@@ -34,9 +30,7 @@ deidentification:
 
 @pytest.fixture()
 def riverside(tmp_path: Path) -> Path:
-    path = tmp_path / "riverside.yaml"
-    path.write_text(RIVERSIDE, encoding="utf-8")
-    return path
+    return description(tmp_path, RIVERSIDE)
 
 
 def test_markdown_starts_with_definitions_then_red_lines_then_the_rest(riverside: Path) -> None:
@@ -111,7 +105,9 @@ def test_the_bundled_case_study_annex_is_complete() -> None:
     assert code == 0
     headings = [line for line in out.splitlines() if line.startswith("### Clause ")]
     assert headings[0] == "### Clause 1. Definitions"
-    assert headings[1] == "### Clause 2. The system does not scan everyone who passes in view"  # red lines first
+    assert (
+        headings[1] == "### Clause 2. The system does not process every person, vehicle or device within its reach"
+    )  # red lines first
     _, audit_json, _ = cli("audit", str(MOSCOW), "--format", "json")
     findings = json.loads(audit_json)["findings"]
     proposed = [f for f in findings if f["status"] in ("not_met", "partial", "unknown")]

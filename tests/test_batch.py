@@ -8,13 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_support import MINI as MINI_PATH
-from cli_support import cli
+from cli_support import MINI, cli
 
 from auditkit.batch import csv_cell
 from auditkit.cli import main
 
-MINI = str(MINI_PATH)
 BASE = """\
 format_version: 2
 deployment:
@@ -274,8 +272,11 @@ def test_a_large_json_batch_in_worker_processes_is_the_same_document(tmp_path: P
 
 
 def test_a_large_json_batch_keeps_the_evidence_level_warnings_and_strict(tmp_path: Path) -> None:
-    """In worker processes as one after the other: --evidence decides the same rules, the files' own warnings
-    are printed the same, and --strict refuses the batch the same way."""
+    """In worker processes as one after the other.
+
+    --evidence decides the same rules, the files' own warnings are printed the same, and --strict refuses the
+    batch the same way.
+    """
     paths = []
     for i in range(17):
         path = write(tmp_path, f"p{i:02d}", f"Programme {i}", days=10 * i)

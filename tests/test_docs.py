@@ -18,7 +18,10 @@ def test_rules_page_is_regenerated_from_the_rule_files() -> None:
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == out.getvalue(), (
         "docs/rules.md is stale: run 'auditkit principles --markdown > docs/rules.md'"
     )
-    assert "### P3-01: The system does not scan everyone who passes in view (red line)" in out.getvalue()
+    assert (
+        "### P3-01: The system does not process every person, vehicle or device within its reach (red line)"
+        in out.getvalue()
+    )
 
 
 def test_rules_page_shows_each_rules_origin_thresholds_quotes_and_definitions() -> None:

@@ -288,7 +288,7 @@ def test_partial_explanation_names_the_lower_bar_reached() -> None:
     result = run({**GOOD, "retention.max_days": 60})
     finding = next(f for f in result.findings if f.rule == "M1-01")
     assert finding.explanation == (
-        "Partly met: the retention period in days: 90 or less; the full requirement is not reached."
+        "Partly met: only the lower bar is reached, on these facts: the retention period in days: 60."
     )
 
 

@@ -89,7 +89,8 @@ VERDICTS: dict[str, dict[str, Verdict]] = {
         "P4": FALLS_SHORT,  # auditor: poor account practices (P4-02), incomplete logs (P4-03 partial); the
         # statute gives a damages action (P4-05, P4-07 met): 22.2-83.3, never met
         "P5": NA,  # no de-identification is claimed
-        "P6": INSUFFICIENT,  # no policy listing purposes (P6-01 not met); nothing else established for LAPD
+        "P6": FALLS_SHORT,  # no policy listing purposes (P6-01 not met); the face-image rules P6-05..P6-07 are
+        # not applicable to plates (format 2), so they no longer hold open the chance of "met"
         "P7": FALLS_SHORT,  # kept over five years whatever the use (P7-02 not met): at best 76.5
         "P8": INSUFFICIENT,  # no fairness fact in the sources
         "P9": INSUFFICIENT,  # no policy published (P9-03 not met); the State Auditor's audit (P9-07 met)
@@ -273,15 +274,17 @@ def _finding(results: dict[str, AuditResult], name: str, rule: str) -> Finding:
 
 
 def test_moscow_police_have_access_to_id_photos_not_a_match_against_them(results: dict[str, AuditResult]) -> None:
-    """RFE/RL says police *have access* to ID-document photos; nothing says the system matches faces
-    against them, and the DIT told a court it holds no biometric database. So neither the description
-    nor the facts may say the faces are matched against ID photos, and P3-02 and P6-06 stay unknown."""
+    """RFE/RL says police *have access* to ID-document photos and 7x7 that passport portraits are used;
+    the DIT told a court it holds no biometric database. So the description may not say the faces are
+    matched against ID photos, the facts are disputed (contested by the DIT's statement), and P3-02 and
+    P6-06 stay unknown at the default evidence threshold."""
     description = load_deployment(EXAMPLES / FRT).deployment.deployment.description or ""
     assert "have access to the photos on" in description and "matched" not in description
     facts = _facts(FRT)
     for path in ("scope.reference_database", "minimisation.uses_population_photos"):
         fact = facts[path]
-        assert fact is not None and not fact.known, path
+        assert fact is not None and fact.standing == "disputed", path
+        assert [c.id for c in fact.contested_by] == ["kommersant-2019"], path
     assert _finding(results, FRT, "P3-02").status is Status.UNKNOWN
     assert _finding(results, FRT, "P6-06").status is Status.UNKNOWN
 
@@ -290,8 +293,8 @@ def test_moscow_scraping_rests_on_one_lawyers_charge_so_it_decides_nothing(resul
     """Only defence lawyer Biryukov charges that VKontakte photos feed the police database, and the
     platform supplies data under government regulations, which is not scraping."""
     fact = _facts(FRT)["minimisation.uses_scraped_images"]
-    assert fact is not None and not fact.known
-    assert "charges" in (fact.note or "") and "not scraping" in (fact.note or "")
+    assert fact is not None and fact.standing == "alleged"
+    assert "charges" in (fact.note or "") and "does not say they were scraped" in (fact.note or "")
     assert _finding(results, FRT, "P6-05").status is Status.UNKNOWN
 
 
@@ -307,12 +310,15 @@ def test_moscow_courts_ruled_on_the_merits(results: dict[str, AuditResult]) -> N
 
 def test_moscow_a_claimed_alibi_is_not_a_documented_false_match(results: dict[str, AuditResult]) -> None:
     """Abanichev *claimed* he was outside Moscow; the 20% mismatch figure is a blog's 'reports claim'.
-    Neither establishes a wrongful stop, so the fact stays unknown in both Moscow studies (rule P8-07, which
-    read it, was withdrawn in rule set 2.0)."""
-    for name in (FRT, QUARANTINE):
-        fact = _facts(name)["fairness.misidentifications_documented"]
-        assert fact is not None and not fact.known, name
-        assert "claim" in (fact.note or ""), name
+    Neither establishes a wrongful stop. Abanichev's claim implies one, so it is a value marked alleged; the
+    20% figure is about fines, not stops, so the COVID fact stays unknown with the claim in its note (rule
+    P8-07, which read the fact, was withdrawn in rule set 2.0)."""
+    moscow = _facts(FRT)["fairness.misidentifications_documented"]
+    assert moscow is not None and moscow.value is True and moscow.standing == "alleged"
+    assert "claimed" in (moscow.note or "") and "nothing establishes it" in (moscow.note or "")
+    covid = _facts(QUARANTINE)["fairness.misidentifications_documented"]
+    assert covid is not None and not covid.known and covid.standing is None
+    assert "claim" in (covid.note or "") and "not about people stopped" in (covid.note or "")
 
 
 def test_the_2018_popova_fine_decides_nothing() -> None:
@@ -392,8 +398,11 @@ def test_alpr_is_decided_by_the_state_auditors_findings_and_the_statute(results:
     for rule in ("P4-05", "P4-07"):
         assert _finding(results, ALPR, rule).status is Status.MET
         assert _finding(results, ALPR, rule).sources == ["ca-civ-1798-90-54"]
-    # A lower bound ("more than five years") is not a maximum: format 1 leaves it unknown, so P7-01 waits.
-    assert _finding(results, ALPR, "P7-01").status is Status.UNKNOWN
+    # "More than five years" is a lower bound (format 2: at_least 1825 days), which already exceeds P7-01's
+    # threshold, so P7-01 is not met on that bound; it rests on Vice's report of the audit, so it is reported.
+    p7 = _finding(results, ALPR, "P7-01")
+    assert (p7.status, p7.standing) == (Status.NOT_MET, "reported")
+    assert [(u.path, u.value) for u in p7.facts] == [("retention.max_days", {"at_least": 1825})]
 
 
 def test_smittestopp_is_decided_by_the_regulation_and_the_regulator(results: dict[str, AuditResult]) -> None:
@@ -407,12 +416,12 @@ def test_smittestopp_is_decided_by_the_regulation_and_the_regulator(results: dic
     # Camera-shaped answers are not forced onto an app: the red line stays undecided, and says why.
     assert _finding(results, SMITTESTOPP, "P3-01").status is Status.UNKNOWN
     note = _facts(SMITTESTOPP)["scope.scanning"]
-    assert note is not None and "Neither format-1 answer fits an app" in (note.note or "")
+    assert note is not None and "Neither answer fits a voluntary app" in (note.note or "")
 
 
 def test_facts_that_do_not_apply_say_so_rather_than_answering_no() -> None:
-    """Face-image facts do not apply to plates or apps. Format 1 has no 'not applicable', so they are
-    left unknown with a note, never answered 'no' (which would earn credit for a safeguard)."""
+    """Face-image facts do not apply to plates or apps: they are not_applicable with a reason, never
+    answered 'no' (which would earn credit for a safeguard), and the rules reading them are not applicable."""
     for name in (ALPR, SMITTESTOPP):
         for path in (
             "minimisation.uses_population_photos",
@@ -420,31 +429,29 @@ def test_facts_that_do_not_apply_say_so_rather_than_answering_no() -> None:
             "minimisation.extra_biometrics",
         ):
             fact = _facts(name)[path]
-            assert fact is not None and not fact.known, (name, path)
-            assert "Does not apply" in (fact.note or ""), (name, path)
+            assert fact is not None and fact.value == "not_applicable", (name, path)
+            assert "no face images" in (fact.reason or ""), (name, path)
 
 
-# Standing of every fact. Format 2 (which can say it in a field) had not landed when this was written, so
-# each fact's note ends with its standing: established (a legal act, an official record, a court's or
-# regulator's finding, the operator's own statement), reported (press, NGOs), or, for a claim the fact does
-# not accept, alleged or disputed.
-STANDING_NOTE = re.compile(r"Standing: (established|reported)\.$")
-CLAIM_NOTE = re.compile(r"Standing of the claim: (alleged|disputed) ")
+# Standing of every fact (format 2): each real-case source has a kind and a role, so a fact's standing
+# follows from what its sources are (a law, an official record, a court's or regulator's finding: established;
+# press and NGOs: reported) unless the fact says otherwise; a party's claim is a value marked alleged, or
+# disputed where the operator denies it. Notes no longer say the standing by hand.
 
 
 @pytest.mark.parametrize("name", REAL)
-def test_every_known_fact_says_its_standing(name: str) -> None:
-    missing = [
-        path
-        for path, fact in _facts(name).items()
-        if fact is not None and fact.known and not STANDING_NOTE.search(fact.note or "")
-    ]
-    assert missing == []
+def test_every_source_has_a_kind_and_a_role_and_every_note_leaves_standing_to_the_format(name: str) -> None:
+    deployment = load_deployment(EXAMPLES / name).deployment
+    assert [s.id for s in deployment.sources if s.kind is None or s.role is None] == []
+    for path, fact in _facts(name).items():
+        assert "Standing" not in ((fact.note or "") if fact is not None else ""), path
+        if fact is not None and fact.known:
+            assert deployment.standing(fact) is not None, path
 
 
 def test_moscow_claims_are_marked_and_decide_nothing(results: dict[str, AuditResult]) -> None:
-    """The charges and claims the Moscow sources report are kept in the notes, marked alleged or disputed,
-    and none of them decides a rule."""
+    """The charges and claims the Moscow sources report are values marked alleged or disputed; at the
+    default evidence threshold (reported) none of them decides a rule, though the findings still show them."""
     claims = {
         "scope.reference_database": "disputed",
         "minimisation.uses_population_photos": "disputed",
@@ -454,10 +461,10 @@ def test_moscow_claims_are_marked_and_decide_nothing(results: dict[str, AuditRes
     facts = _facts(FRT)
     for path, standing in claims.items():
         fact = facts[path]
-        assert fact is not None and not fact.known, path
-        match = CLAIM_NOTE.search(fact.note or "")
-        assert match and match.group(1) == standing, path
-    decided = {u.path for f in results[FRT].findings for u in f.facts}
+        assert fact is not None and fact.known and fact.standing == standing, path
+    used = [u for f in results[FRT].findings for u in f.facts if u.path in claims]
+    assert used and not any(u.counted for u in used)
+    decided = {u.path for f in results[FRT].findings if f.status is not Status.UNKNOWN for u in f.facts if u.counted}
     assert decided.isdisjoint(claims)
 
 
@@ -465,4 +472,68 @@ def test_the_one_established_moscow_fact_rests_on_the_court(results: dict[str, A
     """Glukhin v. Russia, para 72: Russian law provided for no record or notice of facial recognition."""
     fact = _facts(FRT)["transparency.notice_to_identified"]
     assert fact is not None and fact.value is False and list(fact.source_ids) == ["glukhin-2023"]
-    assert (fact.note or "").endswith("Standing: established.")
+    assert [(c.id, c.at) for c in fact.sources] == [("glukhin-2023", "para 72")]
+    finding = _finding(results, FRT, "P9-08")
+    assert (finding.status, finding.standing) == (Status.NOT_MET, "established")
+
+
+def test_moscow_at_evidence_established_is_decided_by_established_facts_only(tmp_path: Path) -> None:
+    """`--evidence established`: only the court's finding (Glukhin, para 72) decides; every press-reported
+    fact, and every claim, is shown but counted as unknown. Read the Markdown and the PDF back."""
+    from pypdf import PdfReader
+
+    from auditkit.cli import main
+
+    strict = audit(load_deployment(EXAMPLES / FRT), [load_framework("agora-2020")], evidence="established")
+    decided = [f for f in strict.findings if f.status not in (Status.UNKNOWN, Status.NOT_APPLICABLE)]
+    assert [f.rule for f in decided] == ["P9-08"]
+    for finding in decided:
+        assert finding.standing == "established"
+        assert all(u.standing == "established" for u in finding.facts if u.counted)
+    assert strict.red_lines_crossed == []
+    md, pdf = tmp_path / "moscow.md", tmp_path / "moscow.pdf"
+    for out in (md, pdf):
+        assert main(["audit", str(EXAMPLES / FRT), "--evidence", "established", "-o", str(out)]) == 0
+    text = md.read_text(encoding="utf-8")
+    summary = text[text.index("## Executive summary") : text.index("## Findings by principle")]
+    pages = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(pdf).pages)
+    start = pages.index("Executive summary", pages.index("Executive summary") + 1)  # past the contents page
+    pdf_summary = pages[start : pages.index("Findings by principle", start)]
+    for shown in (summary, pdf_summary):
+        assert "None of the red-line rules is shown to be broken" in shown
+        assert "P9-08" in shown
+        assert "P3-01" not in shown
+        assert "It has been reported" not in shown and "It is alleged" not in shown
+
+
+def test_the_cap_line_says_how_strong_the_facts_that_crossed_the_red_line_are(results: dict[str, AuditResult]) -> None:
+    """Editorial decision (docs/editorial-policy.md): a red line crossed on reported facts caps the grade at
+    the default threshold, and every place that states the cap attributes it as strongly as its facts."""
+    from auditkit.render.labels import cap_text
+
+    moscow, alpr = results[FRT], results[ALPR]
+    numbers = {s.id: s.number for s in moscow.sources}
+    refs = "".join(f"[{numbers[s]}]" for s in ("forklog-2021", "rferl-2021"))
+    assert cap_text(moscow) == f"capped at F: red line P3-01 crossed on reported facts {refs}"
+    assert cap_text(alpr) is not None and cap_text(alpr).startswith(
+        "capped at F: red line P3-01 crossed on established"
+    )
+    for fmt in (Format.TEXT, Format.MD):
+        shown = " ".join(renderer(fmt)(moscow, RenderOptions()).decode().split())
+        assert "red line P3-01 crossed on reported facts" in shown, fmt
+        assert "red line P3-01 crossed)" not in shown and "red line P3-01 crossed;" not in shown, fmt
+
+
+def test_a_partly_met_rule_states_the_facts_it_rests_on_not_its_requirement(results: dict[str, AuditResult]) -> None:
+    """Smittestopp P3-04 is partly met because the regulation lapses on a date; nothing says the app is
+    limited to defined places, so the finding must not print 'limited to defined places: yes'."""
+    finding = _finding(results, SMITTESTOPP, "P3-04")
+    assert finding.status is Status.PARTIAL
+    assert "defined places" not in finding.explanation
+    assert "the system is limited to defined periods: yes" in finding.explanation
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_case_study_says_what_technology_it_is(name: str) -> None:
+    fact = _facts(name)["scope.technology_kind"]
+    assert fact is not None and fact.known and fact.sources

@@ -1,5 +1,7 @@
-"""Format 2: how sure each fact is, the evidence threshold, attribution, law against practice,
-not_applicable, numbers with bounds, pinpoints, undated sources, warnings and --strict, format-1 notice.
+"""Format 2, end to end through the CLI.
+
+How sure each fact is, the evidence threshold, attribution, law against practice, not_applicable, numbers
+with bounds, pinpoints, undated sources, warnings and --strict, format-1 notice.
 
 Audits here use the mini framework (tests/fixtures/frameworks/mini): M1-01 retention.max_days at most
 30 (partly at most 90), M2-01 scope.scanning is targeted, M2-02 de-identification verifiable.
@@ -128,7 +130,7 @@ def test_the_summary_separates_established_gaps_from_reported_ones(tmp_path: Pat
     assert "Data is kept for more than" not in out  # never asserted as a fact anywhere in the report
     code, out, _ = cli("audit", str(path), "-f", str(MINI), "--format", "md", "--evidence", "established")
     assert "### Gaps resting on reported or alleged facts" not in out
-    assert "known only as alleged; below the evidence threshold, not counted" in out
+    assert "alleged, not established; below the evidence threshold, not counted" in out
 
 
 def test_pinpoints_are_kept_per_citation_and_printed() -> None:

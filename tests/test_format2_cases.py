@@ -1,5 +1,7 @@
-"""Three kinds of programme format 1 could not describe, written in format 2 (tests/fixtures/format2/),
-and the fact listing that says what every answer means."""
+"""Three kinds of programme format 1 could not describe, written in format 2 (tests/fixtures/format2/).
+
+Also the fact listing that says what every answer means.
+"""
 
 from __future__ import annotations
 

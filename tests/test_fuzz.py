@@ -198,8 +198,11 @@ def test_mutated_rule_files_in_a_pack(
 
 
 def test_structure_aware_fuzz_run_of_examples_and_packs() -> None:
-    """A bounded run of benchmarks/fuzz.py (the long run is documented in docs/limits.md): mutated case studies
-    and rule packs through validate, audit in four formats and principles --check; exit 0, 1 or 2 only."""
+    """A bounded run of benchmarks/fuzz.py (the long run is documented in docs/limits.md).
+
+    Mutated case studies and rule packs go through validate, audit in four formats and principles --check;
+    the exit code is 0, 1 or 2 only.
+    """
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))

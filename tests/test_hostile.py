@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import MINI, cli
+from cli_support import MINI, MINI_FOLDER, MOSCOW, ROOT, auditkit_process, cli, description
 
 from auditkit import outputs
 from auditkit.dates import check_date
@@ -27,8 +27,6 @@ from auditkit.escape import file_label, markdown, markdown_code, terminal
 from auditkit.interrupts import Terminated
 from auditkit.rules.loader import MAX_RULE_DEPTH, _load
 
-ROOT = Path(__file__).parents[1]
-EXAMPLE = ROOT / "examples" / "moscow-safe-city-frt.yaml"
 INVALID = Path(__file__).parent / "fixtures" / "invalid"
 VALID = """\
 format_version: 2
@@ -43,19 +41,12 @@ retention:
 
 @pytest.fixture()
 def deployment(tmp_path: Path) -> Path:
-    path = tmp_path / "riverside.yaml"
-    path.write_text(VALID, encoding="utf-8")
-    return path
-
-
-def _auditkit(args: list[str], **options: object) -> subprocess.CompletedProcess[bytes]:
-    """``python -m auditkit ARGS`` in a process of its own."""
-    return subprocess.run([sys.executable, "-m", "auditkit", *args], check=False, **options)  # type: ignore[call-overload, no-any-return]
+    return description(tmp_path, VALID)
 
 
 def _pack(tmp_path: Path) -> Path:
     pack = tmp_path / "pack"
-    shutil.copytree(MINI, pack)
+    shutil.copytree(MINI_FOLDER, pack)
     return pack
 
 
@@ -66,7 +57,7 @@ def test_a_huge_json_integer_in_a_pack_is_read_as_a_bad_value_not_a_crash(tmp_pa
     pack = _pack(tmp_path)
     (pack / "rules" / "M1-01.yaml").write_text("[" + "1" * 4301 + "]\n", encoding="utf-8")
     manifest = pack / "framework.yaml"
-    code, out, err = cli("audit", str(EXAMPLE), "-f", str(pack))
+    code, out, err = cli("audit", str(MOSCOW), "-f", str(pack))
     assert (code, out) == (2, "")
     assert err == (f"{pack}/rules/M1-01.yaml:1:1: the file holds a list, but a rule is a set of 'key: value' lines\n")
     manifest.write_text('{"id": ' + "7" * 5000 + "}", encoding="utf-8")
@@ -136,7 +127,7 @@ def test_partial_dates_where_the_format_allows_them() -> None:
     ],
 )
 def test_the_audit_date_option_takes_the_same_dates(deployment: Path, date: str, message: str) -> None:
-    assert cli("audit", str(deployment), "-f", str(MINI), "--audit-date", date) == (
+    assert cli("audit", str(deployment), "-f", MINI, "--audit-date", date) == (
         2,
         "",
         f"--audit-date: '{date}' is not a date; {message}\n",
@@ -150,7 +141,7 @@ def test_a_leap_day_audit_date_renders_in_every_format(deployment: Path, tmp_pat
     deployment.write_text(text, encoding="utf-8")
     for fmt in ("json", "md", "html", "pdf"):
         target = tmp_path / f"r.{fmt}"
-        code, _, err = cli("audit", str(deployment), "-f", str(MINI), "--format", fmt, "-o", str(target))
+        code, _, err = cli("audit", str(deployment), "-f", MINI, "--format", fmt, "-o", str(target))
         assert (code, err) == (0, f"wrote {target}\n")
     assert "29 February 2024" in (tmp_path / "r.html").read_text(encoding="utf-8") or "2024-02-29" in (
         tmp_path / "r.html"
@@ -206,7 +197,7 @@ def test_a_control_character_in_a_pack_key_is_refused(tmp_path: Path) -> None:
     text = manifest.read_text(encoding="utf-8")
     assert "  grades: {A: 85" in text
     manifest.write_text(text.replace("grades: {A: 85", 'grades: {"\\e]0;owned\\a\\e[2J": 85'), encoding="utf-8")
-    code, out, err = cli("audit", str(EXAMPLE), "-f", str(pack))
+    code, out, err = cli("audit", str(MOSCOW), "-f", str(pack))
     assert (code, out) == (2, "")
     assert err == (
         f"{manifest}:9:12: scoring.grades.?]0;owned??[2J: this key holds an invisible control "
@@ -227,7 +218,7 @@ def _special_message(name: Path, kind: str) -> str:
 def test_output_onto_a_fifo_is_refused_and_the_fifo_stays(deployment: Path, tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    code, out, err = cli("audit", str(deployment), "-f", str(MINI), "--format", "md", "-o", str(fifo))
+    code, out, err = cli("audit", str(deployment), "-f", MINI, "--format", "md", "-o", str(fifo))
     assert (code, out, err) == (2, "", _special_message(fifo, "a named pipe (FIFO)"))
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
@@ -238,7 +229,7 @@ def test_output_onto_a_device_node_is_refused_and_the_node_stays(deployment: Pat
         os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
     except PermissionError:
         pytest.skip("making a device node needs root")
-    code, out, err = cli("audit", str(deployment), "-f", str(MINI), "--format", "json", "-o", str(node))
+    code, out, err = cli("audit", str(deployment), "-f", MINI, "--format", "json", "-o", str(node))
     assert (code, out, err) == (2, "", _special_message(node, "a device"))
     assert stat.S_ISCHR(os.lstat(node).st_mode)
     assert outputs.write_atomic.__name__  # the writer refuses too, for callers that skip the check:
@@ -252,7 +243,7 @@ def test_output_through_a_symlink_is_refused_unless_the_target_is_named(deployme
     real.write_text("old\n", encoding="utf-8")
     link = tmp_path / "link.md"
     link.symlink_to(real)
-    code, _, err = cli("audit", str(deployment), "-f", str(MINI), "--format", "md", "-o", str(link))
+    code, _, err = cli("audit", str(deployment), "-f", MINI, "--format", "md", "-o", str(link))
     assert (code, err) == (
         2,
         (
@@ -261,7 +252,7 @@ def test_output_through_a_symlink_is_refused_unless_the_target_is_named(deployme
         ),
     )
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "old\n"
-    assert cli("audit", str(deployment), "-f", str(MINI), "--format", "md", "-o", str(real))[0] == 0
+    assert cli("audit", str(deployment), "-f", MINI, "--format", "md", "-o", str(real))[0] == 0
     assert real.read_text(encoding="utf-8").startswith("# Human-rights audit")
 
 
@@ -270,7 +261,7 @@ def test_a_link_to_standard_output_is_refused_with_the_dash_hint(deployment: Pat
     os.mkfifo(fifo)
     link = tmp_path / "stdout"  # like /dev/stdout, a link to something that is not a regular file
     link.symlink_to(fifo)
-    code, _, err = cli("audit", str(deployment), "-f", str(MINI), "-o", str(link))
+    code, _, err = cli("audit", str(deployment), "-f", MINI, "-o", str(link))
     assert (code, err) == (
         2,
         (
@@ -284,8 +275,8 @@ def test_a_link_to_standard_output_is_refused_with_the_dash_hint(deployment: Pat
 def test_dash_writes_any_format_to_standard_output(deployment: Path, fmt: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     with out.open("wb") as stdout:
-        run = _auditkit(
-            ["audit", str(deployment), "-f", str(MINI), "--format", fmt, "-o", "-"],
+        run = auditkit_process(
+            ["audit", str(deployment), "-f", MINI, "--format", fmt, "-o", "-"],
             stdout=stdout,
             stderr=subprocess.PIPE,
             timeout=120,
@@ -311,7 +302,7 @@ def test_stale_temporary_files_of_dead_processes_are_removed(deployment: Path, t
     for path in (stale, old, alive, *others):
         path.write_text("half a report", encoding="utf-8")
     os.utime(old, (time.time() - 2 * outputs.STALE_SECONDS,) * 2)
-    assert cli("audit", str(deployment), "-f", str(MINI), "--format", "json", "-o", str(target))[0] == 0
+    assert cli("audit", str(deployment), "-f", MINI, "--format", "json", "-o", str(target))[0] == 0
     assert sorted(p.name for p in tmp_path.glob(".*.part")) == sorted([alive.name, *(p.name for p in others)])
 
 
@@ -332,7 +323,7 @@ def test_sigterm_is_one_line_and_exit_143(deployment: Path, monkeypatch: pytest.
         raise Terminated
 
     monkeypatch.setattr("auditkit.engine.audit", terminated)
-    assert cli("audit", str(deployment), "-f", str(MINI)) == (143, "", "auditkit: terminated\n")
+    assert cli("audit", str(deployment), "-f", MINI) == (143, "", "auditkit: terminated\n")
 
 
 # --- 10. file names that are not UTF-8, or hold control characters ------------------------------------------
@@ -341,9 +332,14 @@ def test_sigterm_is_one_line_and_exit_143(deployment: Path, monkeypatch: pytest.
 @pytest.mark.parametrize("fmt", ["text", "json", "md", "html"])
 def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes(tmp_path: Path, fmt: str) -> None:
     name = os.fsdecode(b"bad\xff\x1b[2J.yaml")
-    shutil.copy(EXAMPLE, tmp_path / name)
-    run = _auditkit(["audit", name, "--format", fmt], capture_output=True, cwd=tmp_path, timeout=120)
-    assert (run.returncode, run.stderr) == (0, b"")
+    shutil.copy(MOSCOW, tmp_path / name)
+    run = auditkit_process(["audit", name, "--format", fmt], capture_output=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0
+    # The case study cites two articles whose web address could not be found, so validation warns; the
+    # warnings name the file escaped, like everything else.
+    assert b"\x1b" not in run.stderr and b"\xff" not in run.stderr
+    for line in run.stderr.decode().splitlines():
+        assert line.startswith("bad\\xFF?[2J.yaml:") and ": warning: " in line, line
     assert b"\x1b" not in run.stdout and b"\xff" not in run.stdout
     shown = {
         "text": b"Input: bad\\xFF?[2J.yaml",
@@ -354,7 +350,7 @@ def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes(tmp_path: Path, fm
     assert shown in run.stdout
     bad = tmp_path / os.fsdecode(b"worse\xfe.yaml")
     bad.write_text("format_version: 1\n", encoding="utf-8")
-    run = _auditkit(["validate", bad.name], capture_output=True, cwd=tmp_path, timeout=120)
+    run = auditkit_process(["validate", bad.name], capture_output=True, cwd=tmp_path, timeout=120)
     assert (run.returncode, run.stderr) == (
         2,
         b"worse\\xFE.yaml:1:1: deployment: the required field 'deployment' is missing; add it\n",
@@ -387,8 +383,8 @@ def test_markdown_cannot_be_broken_out_of_or_grow_links(tmp_path: Path) -> None:
         "boss@evil.example or visit https://evil.example and www.evil.example'",
     )
     (tmp_path / name).write_text(text, encoding="utf-8")
-    run = _auditkit(
-        ["audit", name, "-f", str(MINI), "--format", "md"], capture_output=True, cwd=tmp_path, timeout=120, text=True
+    run = auditkit_process(
+        ["audit", name, "-f", MINI, "--format", "md"], capture_output=True, cwd=tmp_path, timeout=120, text=True
     )
     assert run.returncode == 0, run.stderr
     html = cmarkgfm.github_flavored_markdown_to_html(run.stdout, options=Options.CMARK_OPT_UNSAFE)
@@ -410,7 +406,7 @@ def _closed_pipe() -> tuple[int, int]:
 def test_a_closed_stderr_keeps_exit_2() -> None:
     _, write = _closed_pipe()
     try:
-        run = _auditkit(
+        run = auditkit_process(
             ["validate", "many_problems.yaml"], cwd=INVALID, stdout=subprocess.PIPE, stderr=write, timeout=60
         )
     finally:
@@ -421,14 +417,23 @@ def test_a_closed_stderr_keeps_exit_2() -> None:
 def test_a_closed_stdout_keeps_the_exit_code(tmp_path: Path) -> None:
     _, write = _closed_pipe()
     try:
-        below = _auditkit(
-            ["audit", str(EXAMPLE), "--fail-under", "90"], stdout=write, stderr=subprocess.PIPE, timeout=60
+        below = auditkit_process(
+            ["audit", str(MOSCOW), "--fail-under", "90"], stdout=write, stderr=subprocess.PIPE, timeout=60
         )
-        fine = _auditkit(["audit", str(EXAMPLE)], stdout=write, stderr=subprocess.PIPE, timeout=60)
+        fine = auditkit_process(["audit", str(MOSCOW)], stdout=write, stderr=subprocess.PIPE, timeout=60)
     finally:
         os.close(write)
-    assert (below.returncode, below.stderr) == (1, b"")
-    assert (fine.returncode, fine.stderr) == (0, b"")
+    assert (below.returncode, _without_warnings(below.stderr)) == (1, b"")
+    assert (fine.returncode, _without_warnings(fine.stderr)) == (0, b"")
+
+
+def _without_warnings(stderr: bytes) -> bytes:
+    """Standard error less the validation warnings the Moscow case study prints.
+
+    Two of its sources have no address that could be found; without their warnings, a test can hold that
+    nothing else was said.
+    """
+    return b"".join(line for line in stderr.splitlines(keepends=True) if b": warning: " not in line)
 
 
 # --- 13. interrupts at any moment ---------------------------------------------------------------------------------
@@ -455,6 +460,7 @@ entry()
     [
         ("yaml", "SIGINT", 130, b"auditkit: interrupted\n"),
         ("pydantic", "SIGINT", 130, b"auditkit: interrupted\n"),
+        ("datetime", "SIGINT", 130, b"auditkit: interrupted\n"),  # pydantic-core's C-API import panicked
         ("auditkit.cli", "SIGINT", 130, b"auditkit: interrupted\n"),
         ("weasyprint", "SIGINT", 130, b"auditkit: interrupted\n"),
         ("pydantic", "SIGTERM", 143, b"auditkit: terminated\n"),
@@ -470,7 +476,7 @@ def test_a_signal_during_the_imports_is_one_line(module: str, sig: str, code: in
             module,
             sig,
             "audit",
-            str(EXAMPLE),
+            str(MOSCOW),
             "--format",
             "pdf",
             "-o",
@@ -479,7 +485,7 @@ def test_a_signal_during_the_imports_is_one_line(module: str, sig: str, code: in
         capture_output=True,
         timeout=120,
     )
-    assert (run.returncode, run.stdout, run.stderr) == (code, b"", line)
+    assert (run.returncode, run.stdout, _without_warnings(run.stderr)) == (code, b"", line)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -502,7 +508,7 @@ def test_ctrl_c_at_spread_out_moments_is_always_one_line(tmp_path: Path) -> None
         target = tmp_path / "r.pdf"
         read, write = os.pipe()
         process = subprocess.Popen(
-            [sys.executable, "-c", _READY, str(write), "audit", str(EXAMPLE), "--format", "pdf", "-o", str(target)],
+            [sys.executable, "-c", _READY, str(write), "audit", str(MOSCOW), "--format", "pdf", "-o", str(target)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             pass_fds=(write,),
@@ -513,6 +519,7 @@ def test_ctrl_c_at_spread_out_moments_is_always_one_line(tmp_path: Path) -> None
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=120)
+        err = _without_warnings(err)
         if process.returncode == 0:
             assert err == f"wrote {target}\n".encode() and target.read_bytes().startswith(b"%PDF-")
             target.unlink()
@@ -535,16 +542,16 @@ def test_a_report_caps_long_lists_and_texts_and_says_so(tmp_path: Path) -> None:
     raw = edges.many_sources(REPORT_SOURCES + 25, note=REPORT_NOTE + 500)
     path = tmp_path / "many.yaml"
     path.write_bytes(raw)
-    code, md, err = cli("audit", str(path), "-f", str(MINI), "--format", "md")
+    code, md, err = cli("audit", str(path), "-f", MINI, "--format", "md")
     assert (code, err) == (0, "")
     assert "… and 25 more sources, not listed here; the full list is in the audit's JSON result." in md
     assert f"\\[{REPORT_SOURCES}\\] Publisher {REPORT_SOURCES - 1}." in md
     assert f"\\[{REPORT_SOURCES + 1}\\]" not in md
     assert f" and {REPORT_SOURCES + 25 - REPORT_REFS} more" in md  # after the fact's first source numbers
     assert md.count("n" * REPORT_NOTE + " … (shortened; the full text is in the audit's JSON result)") == REPORT_SOURCES
-    code, html, _ = cli("audit", str(path), "-f", str(MINI), "--format", "html")
+    code, html, _ = cli("audit", str(path), "-f", MINI, "--format", "html")
     assert "… and 25 more sources, not listed here" in html and html.count('<li id="source-') == REPORT_SOURCES
-    code, data, _ = cli("audit", str(path), "-f", str(MINI), "--format", "json")
+    code, data, _ = cli("audit", str(path), "-f", MINI, "--format", "json")
     assert (
         data.count('"number":') == REPORT_SOURCES + 25 and data.count("n" * (REPORT_NOTE + 500)) == REPORT_SOURCES + 25
     )

@@ -41,8 +41,8 @@ def test_migrating_keeps_every_line_and_the_verdicts(name: str, tmp_path: Path) 
     assert cli("migrate", str(target)) == (0, "", f"{target}: migrated to format_version 2\n")
     before = original.read_text(encoding="utf-8").splitlines()
     after = target.read_text(encoding="utf-8").splitlines()
-    changed = [(a, b) for a, b in zip(before, after) if a != b]
     assert len(before) == len(after)  # comments, blank lines, order: all kept
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     [(old, new)] = changed
     assert old == "format_version: 1"
     assert new.startswith("format_version: 2  # migrated from format 1 by 'auditkit migrate'")

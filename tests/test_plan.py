@@ -7,15 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from cli_support import MINI as MINI_PATH
-from cli_support import cli
+from cli_support import EXAMPLES, MINI, ROOT, cli, description
 
 from auditkit import plan
 from auditkit.model.load import load_deployment
 from auditkit.rules.loader import load_framework
 
-MINI = str(MINI_PATH)
-ROOT = Path(__file__).resolve().parents[1]
 RIVERSIDE = """\
 format_version: 2
 deployment:
@@ -44,9 +41,7 @@ minimisation:
 
 @pytest.fixture()
 def riverside(tmp_path: Path) -> Path:
-    path = tmp_path / "riverside.yaml"
-    path.write_text(RIVERSIDE, encoding="utf-8")
-    return path
+    return description(tmp_path, RIVERSIDE)
 
 
 def test_plan_names_rule_fact_change_and_clause(riverside: Path) -> None:
@@ -58,7 +53,10 @@ def test_plan_names_rule_fact_change_and_clause(riverside: Path) -> None:
     ) in out.replace("\n", " ")
     assert "Step 1: M2-01 Nobody is scanned without a specific authorisation, red line" in out
     # Answers are shown by their meaning, not their file spelling ('untargeted'), as in the reports.
-    assert "- Who the system processes (scope.scanning): everyone who passes in view is processed" in out
+    assert (
+        "- Who the system processes (scope.scanning): every person, vehicle or device within the system's reach is "
+        "processed"
+    ) in " ".join(out.split())
     assert "Clause: The operator shall not scan people not named in a prior authorisation." in out
     assert "Step 2: M1-01 Data is kept 30 days or less" in out
     assert "(retention.max_days): 400 -> 30" in out
@@ -95,7 +93,7 @@ def test_write_after_is_a_valid_description_that_compare_shows(riverside: Path, 
     _, out, _ = cli("compare", str(riverside), str(after), "-f", MINI)
     assert "- Red line M2-01 no longer crossed." in out
     assert (
-        "everyone who passes in view is processed [council-2024] -> only named people under a specific "
+        "every person, vehicle or device within the system's reach is processed [council-2024] -> only named people under a specific "
         "authorisation are processed"
     ) in " ".join(out.split())
 
@@ -128,7 +126,7 @@ def test_an_unreachable_target_names_what_blocks_it(tmp_path: Path) -> None:
     assert [b["rule"] for b in data["blockers"]] == ["P6-02"]
 
 
-@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_bundled_example_reaches_grade_c(example: Path, tmp_path: Path) -> None:
     after = tmp_path / "after.yaml"
     code, out, _ = cli("plan", str(example), "--target", "C", "--format", "json", "--write-after", str(after))
@@ -189,25 +187,31 @@ def test_the_method_page_lists_every_fact_no_amendment_can_change() -> None:
 
 
 def test_write_after_on_a_format2_case_study_keeps_format2_and_reaches_the_planned_grade(tmp_path: Path) -> None:
-    """A real case study migrated to format 2 and given format-2 facts (law and practice sides, pinpoints, a
-    standing): the plan reads them as the audit does, the written description is format 2, keeps the facts
-    the plan does not touch as written, validates, and audits to the grade the plan announced."""
+    """A real case study migrated to format 2 and given format-2 facts: the plan reads them as the audit does.
+
+    The facts are law and practice sides, pinpoints and a standing. The written description is format 2,
+    keeps the facts the plan does not touch as written, validates, and audits to the grade the plan announced.
+    """
     path = tmp_path / "moscow.yaml"
     shutil.copyfile(ROOT / "examples" / "moscow-safe-city-frt.yaml", path)
     assert cli("migrate", str(path))[0] == 0
     text = path.read_text(encoding="utf-8")
     edits = {
         # The law is worse than the practice here, so the audit counts the law side (scope.scanning).
-        "  scanning:\n    value: untargeted\n    sources: [forklog-2021, rferl-2021]\n": (
+        "  scanning:\n    value: untargeted\n"
+        '    sources: [{id: forklog-2021, at: "section \\"Moscow\'s blueprint\\", para 4"}, {id: rferl-2021, at: para 1}]\n': (
             "  scanning:\n    law: {value: untargeted, sources: [{id: kommersant-2019, at: 'the DIT to the court'}]}\n"
             "    practice: {value: targeted, sources: [forklog-2021, rferl-2021]}\n"
         ),
         # Alleged only: below the default evidence level, so it counts as unknown and the plan must settle it.
-        "  max_days:\n    value: unknown\n    sources: [kommersant-2019, forklog-2021]\n": (
+        "  max_days:\n    value: unknown\n    sources: [{id: kommersant-2019, at: lead paragraph}, "
+        "{id: forklog-2021, at: 'section \"Rights groups push back\", para 5'}]\n": (
             "  max_days:\n    value: 5\n    sources: [kommersant-2019]\n    standing: alleged\n"
         ),
         # A fact no amendment changes, with a pinpoint: it must come back as written.
-        "  effective_court_review:\n    value: yes\n    sources: [kommersant-2019, 7x7-2025, helmer-2020]\n": (
+        "  effective_court_review:\n    value: yes\n    sources: [{id: kommersant-2019, at: lead paragraph}, "
+        "{id: 7x7-2025, at: 'section \"How Society Resists\", para 2'}, "
+        '{id: helmer-2020, at: para beginning "The multiplication of cameras"}]\n': (
             "  effective_court_review:\n    value: yes\n"
             "    sources: [{id: kommersant-2019, at: 'hearing of 6 November 2019'}, 7x7-2025, helmer-2020]\n"
         ),
@@ -225,7 +229,7 @@ def test_write_after_on_a_format2_case_study_keeps_format2_and_reaches_the_plann
     assert "scope.scanning" in changed and "retention.max_days" in changed
     [scanning] = [c for s in planned["steps"] for c in s["changes"] if c["fact"] == "scope.scanning"]
     assert scanning["from"] == (
-        "everyone who passes in view is processed in law, only named people under a specific authorisation "
+        "every person, vehicle or device within the system's reach is processed in law, only named people under a specific authorisation "
         "are processed in practice"
     )
     written = after.read_text(encoding="utf-8")

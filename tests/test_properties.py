@@ -130,7 +130,7 @@ def statement(draw: st.DrawFn, info: FactInfo, ids: list[str]) -> dict[str, Any]
         "value": draw(known_value(info)),
         "sources": [
             {"id": c, "at": f"para {n}"} if n else c
-            for c, n in zip(cited, draw(st.lists(st.integers(0, 99), min_size=3, max_size=3)))
+            for c, n in zip(cited, draw(st.lists(st.integers(0, 99), min_size=3, max_size=3)), strict=False)  # up to 3
         ],
     }
     standing = draw(st.sampled_from([None, None, "established", "reported", "alleged", "disputed"]))
@@ -143,9 +143,12 @@ def statement(draw: st.DrawFn, info: FactInfo, ids: list[str]) -> dict[str, Any]
 
 @st.composite
 def valid_document(draw: st.DrawFn, simple: bool = False) -> dict[str, Any]:
-    """A valid format-2 document; ``simple``: only answers that decide as format 1's did (exact values on
-    sources that establish them; no bounds, standings, not_applicable or law/practice pairs), for the range
-    properties below, which compare what answering an open fact can do."""
+    """A valid format-2 document.
+
+    With ``simple``, only answers that decide as format 1's did (exact values on sources that establish them;
+    no bounds, standings, not_applicable or law/practice pairs), for the range properties below, which compare
+    what answering an open fact can do.
+    """
     ids = draw(SOURCE_IDS)
     doc: dict[str, Any] = {
         "format_version": 2,
@@ -227,7 +230,6 @@ def serialise(doc: Any, as_json: bool) -> tuple[str, str]:
 def check_consistent(result: dict[str, Any]) -> None:
     """Score ranges in order; each principle's verdict agrees with its range and its rules' possible statuses."""
     scoring = result["scoring"]
-    met_at, partial_at = scoring["met_at"], scoring["partially_met_at"]
     if result["score"] is not None:
         assert 0 <= result["score"]["low"] <= result["score"]["high"] <= 100
     crossed = []
@@ -237,42 +239,8 @@ def check_consistent(result: dict[str, Any]) -> None:
             for f in result["findings"]
             if (f["framework"], f["principle"]) == (principle["framework"], principle["id"])
         ]
-        statuses = [f["status"] for f in findings]
         assert findings and sum(principle["counts"].values()) == len(findings)
-        score, verdict = principle["score"], principle["verdict"]
-        assert score is None or 0 <= score["low"] <= score["high"] <= 100
-        assert 0 <= principle["coverage"] <= 1
-        for f in findings:
-            assert f["possible"][0] == f["best"] and f["possible"][-1] == f["worst"]
-            assert (f["possible"] == [f["status"]]) is (f["status"] != "unknown")
-        red = [f["rule"] for f in findings if f["red_line"] and f["status"] == "not_met"]
-        crossed += red
-        breach = any(f["decisive"] and f["status"] == "not_met" for f in findings)
-        could_breach = any(f["decisive"] and f["worst"] == "not_met" for f in findings)
-        if all(f["possible"] == ["not_applicable"] for f in findings):
-            assert verdict == "not_applicable" and score is None
-            continue
-        assert score is not None and verdict != "not_applicable"
-        low, high = score["low"], score["high"]
-        if red or breach:
-            assert verdict == "not_met"
-        elif verdict == "met":
-            assert low >= met_at and not could_breach
-        elif verdict == "partially_met":
-            assert partial_at <= low and high < met_at and not could_breach
-        elif verdict == "not_met":
-            assert high < partial_at
-        elif verdict == "falls_short":
-            assert high < met_at and (low < partial_at or could_breach) and high >= partial_at
-        else:
-            assert verdict == "insufficient_information"
-            assert principle["applies"] is None or (high >= met_at and (low < met_at or could_breach))
-        if verdict in ("falls_short", "insufficient_information"):
-            assert {s["fact"] for s in principle["to_settle"]} <= {g["fact"] for g in result["information_gaps"]}
-        else:
-            assert principle["to_settle"] == []
-        if all(s == "met" for s in statuses):
-            assert score == {"low": 100, "high": 100} and verdict == "met"
+        crossed += _check_principle(result, principle, findings)
     assert result["red_lines_crossed"] == crossed
     grades = [*scoring["grades"], "F"]
     if result["score"] is None:
@@ -283,6 +251,46 @@ def check_consistent(result: dict[str, Any]) -> None:
         assert result["grade"] == {"low": scoring["red_line_grade"], "high": scoring["red_line_grade"]}
     narrows = [g["narrows"] for g in result["information_gaps"]]
     assert narrows == sorted(narrows, reverse=True)
+
+
+def _check_principle(result: dict[str, Any], principle: dict[str, Any], findings: list[dict[str, Any]]) -> list[str]:
+    """One principle's checks for check_consistent; the red lines it crosses."""
+    met_at, partial_at = result["scoring"]["met_at"], result["scoring"]["partially_met_at"]
+    statuses = [f["status"] for f in findings]
+    score, verdict = principle["score"], principle["verdict"]
+    assert score is None or 0 <= score["low"] <= score["high"] <= 100
+    assert 0 <= principle["coverage"] <= 1
+    for f in findings:
+        assert f["possible"][0] == f["best"] and f["possible"][-1] == f["worst"]
+        assert (f["possible"] == [f["status"]]) is (f["status"] != "unknown")
+    red = [f["rule"] for f in findings if f["red_line"] and f["status"] == "not_met"]
+    breach = any(f["decisive"] and f["status"] == "not_met" for f in findings)
+    could_breach = any(f["decisive"] and f["worst"] == "not_met" for f in findings)
+    if all(f["possible"] == ["not_applicable"] for f in findings):
+        assert verdict == "not_applicable" and score is None
+        return red
+    assert score is not None and verdict != "not_applicable"
+    low, high = score["low"], score["high"]
+    if red or breach:
+        assert verdict == "not_met"
+    elif verdict == "met":
+        assert low >= met_at and not could_breach
+    elif verdict == "partially_met":
+        assert partial_at <= low and high < met_at and not could_breach
+    elif verdict == "not_met":
+        assert high < partial_at
+    elif verdict == "falls_short":
+        assert high < met_at and (low < partial_at or could_breach) and high >= partial_at
+    else:
+        assert verdict == "insufficient_information"
+        assert principle["applies"] is None or (high >= met_at and (low < met_at or could_breach))
+    if verdict in ("falls_short", "insufficient_information"):
+        assert {s["fact"] for s in principle["to_settle"]} <= {g["fact"] for g in result["information_gaps"]}
+    else:
+        assert principle["to_settle"] == []
+    if all(s == "met" for s in statuses):
+        assert score == {"low": 100, "high": 100} and verdict == "met"
+    return red
 
 
 @SETTINGS

@@ -81,7 +81,7 @@ def test_the_untouched_template_validates_with_a_warning_per_placeholder(tmp_pat
     lines = err.splitlines()
     assert len(lines) == len(PLACEHOLDERS)
     text = path.read_text(encoding="utf-8").splitlines()
-    for line, ((_, field), placeholder) in zip(lines, PLACEHOLDERS.items()):
+    for line, ((_, field), placeholder) in zip(lines, PLACEHOLDERS.items(), strict=True):
         match = re.match(
             rf"{re.escape(str(path))}:(\d+):\d+: deployment\.{field}: warning: still the "
             rf"template's placeholder '{re.escape(placeholder)}'; replace it with the real value$",

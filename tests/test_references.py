@@ -1,6 +1,8 @@
-"""What a reader relies on in the rule set (issue 13): quoted pinpoints, references that fit the
-deployment's legal orders, figures that say whose they are, and remedy clauses that use only defined
-terms and bind whatever the technology."""
+"""What a reader relies on in the rule set (issue 13).
+
+Quoted pinpoints, references that fit the deployment's legal orders, figures that say whose they are, and
+remedy clauses that use only defined terms and bind whatever the technology.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The committed reports in reports/ must match a fresh audit of each bundled case study.
 
-When this fails, run ``python -m auditkit.reports`` and commit the result
+When this fails, run ``python tools/make_reports.py`` and commit the result
 (see reports/README.md).
 """
 
@@ -10,15 +10,15 @@ import io
 from pathlib import Path
 
 import pytest
+from make_reports import audit_case, examples, html_bytes  # tools/, on the path by pyproject's pythonpath
 from pypdf import PdfReader
 from report_support import ROOT
 
 from auditkit.render import RenderOptions, jsonout
 from auditkit.render.pdf import json_attachment_name
-from auditkit.reports import audit_case, examples, html_bytes
 
 REPORTS = ROOT / "reports"
-FIX = "stale report: run 'python -m auditkit.reports' and commit reports/"
+FIX = "stale report: run 'python tools/make_reports.py' and commit reports/"
 
 
 def _cases() -> list[Path]:

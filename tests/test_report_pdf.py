@@ -522,7 +522,7 @@ MAJOR_SECTIONS = (
     "Methodology",
     "Sources",
 )
-LABELS = ("Requirement", "Missing facts", "Decided by", "Already known")
+LABELS = ("Requirement", "Missing facts", "Decided by", "Already on the record")
 
 
 def _body_lines(page: Any) -> list[tuple[float, str]]:

@@ -170,7 +170,7 @@ def test_principles_explains_p3_01() -> None:
     code, out, _ = cli("principles", "P3-01")
     assert code == 0
     flat = " ".join(out.split())
-    assert "P3-01: The system does not scan everyone who passes in view" in out
+    assert "P3-01: The system does not process every person, vehicle or device within its reach" in out
     assert rule.rationale in flat
     assert rule.remedy in flat
     assert "[red line]" not in out and "a red line" in out

@@ -9,13 +9,30 @@ operator, marked as auditkit's.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from auditkit.model.result import AuditResult, Finding, Status
 from auditkit.render.labels import status_label
 from auditkit.rules.model import Framework
 
+if TYPE_CHECKING:
+    from auditkit.document import Block, Document
+    from auditkit.plan import Plan
+
 PROPOSED = (Status.NOT_MET, Status.PARTIAL)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One proposed clause: a rule's remedy, and why the annex proposes it."""
+
+    rule: str
+    title: str
+    text: str
+    red_line: bool
+    group: Literal["plan", "proposed", "if_unknown"]  # a plan's step; not met or partly met; undecided
+    why: str
 
 
 def definitions(frameworks: list[Framework], result: AuditResult) -> tuple[str, list[tuple[str, str]], bool]:
@@ -35,21 +52,24 @@ def definitions(frameworks: list[Framework], result: AuditResult) -> tuple[str, 
     )
 
 
-def clauses(result: AuditResult, plan: Any | None = None) -> list[dict[str, Any]]:
-    """The clauses to propose: a plan's steps in order, or every rule the audit finds not met or partly met
-    (red lines first, then in the rule set's order), and separately those left undecided."""
+def clauses(result: AuditResult, plan: Plan | None = None) -> list[Clause]:
+    """The clauses to propose: a plan's steps in order, or every rule the audit finds not met or partly met.
+
+    Without a plan, red lines come first, then the rule set's order; the rules left undecided follow,
+    in a group of their own.
+    """
     by_rule = {f.rule: f for f in result.findings}
     if plan is not None:
         return [
-            {
-                "rule": s.rule,
-                "title": s.title,
-                "text": s.clause,
-                "red_line": s.red_line,
-                "group": "plan",
-                "why": f"step {i} of the plan to reach {plan.target.describe()}; the audit finds it "
+            Clause(
+                rule=s.rule,
+                title=s.title,
+                text=s.clause,
+                red_line=s.red_line,
+                group="plan",
+                why=f"step {i} of the plan to reach {plan.target.describe()}; the audit finds it "
                 f"{status_label(by_rule[s.rule].status).lower() if s.rule in by_rule else 'absent'}",
-            }
+            )
             for i, s in enumerate(plan.steps, start=1)
         ]
     decided = [f for f in result.findings if f.status in PROPOSED and f.remedy]
@@ -58,18 +78,20 @@ def clauses(result: AuditResult, plan: Any | None = None) -> list[dict[str, Any]
     return [_clause(f, "proposed") for f in decided] + [_clause(f, "if_unknown") for f in undecided]
 
 
-def _clause(f: Finding, group: str) -> dict[str, Any]:
-    return {
-        "rule": f.rule,
-        "title": f.title,
-        "text": f.remedy,
-        "red_line": f.red_line,
-        "group": group,
-        "why": f"the audit finds it {status_label(f.status).lower()}",
-    }
+def _clause(f: Finding, group: Literal["proposed", "if_unknown"]) -> Clause:
+    """A finding's remedy as a clause of ``group``."""
+    return Clause(
+        rule=f.rule,
+        title=f.title,
+        text=f.remedy,
+        red_line=f.red_line,
+        group=group,
+        why=f"the audit finds it {status_label(f.status).lower()}",
+    )
 
 
-def document(result: AuditResult, frameworks: list[Framework], plan: Any | None = None) -> Any:
+def document(result: AuditResult, frameworks: list[Framework], plan: Plan | None = None) -> Document:
+    """The annex: the definitions clause, then each proposed clause numbered, then the undecided ones."""
     from auditkit.document import Bullets, Document, Heading, Para
 
     name = result.deployment.name
@@ -81,7 +103,7 @@ def document(result: AuditResult, frameworks: list[Framework], plan: Any | None 
         if plan is not None
         else f"the audit of {result.input_file} (SHA-256 {result.input_sha256[:12]})"
     )
-    blocks: list[Any] = [
+    blocks: list[Block] = [
         Para(
             f"Proposed clauses for {name}, drawn from {source} against {rule_set}. Each clause is the remedy "
             "of a rule; the rule and the audit's finding are named after it. These are drafting proposals, "
@@ -99,8 +121,8 @@ def document(result: AuditResult, frameworks: list[Framework], plan: Any | None 
             )
         )
     number = 1
-    later = [c for c in items if c["group"] == "if_unknown"]
-    for clause in (c for c in items if c["group"] != "if_unknown"):
+    later = [c for c in items if c.group == "if_unknown"]
+    for clause in (c for c in items if c.group != "if_unknown"):
         number += 1
         blocks += _clause_blocks(number, clause)
     if later:
@@ -124,12 +146,13 @@ def document(result: AuditResult, frameworks: list[Framework], plan: Any | None 
     )
 
 
-def _clause_blocks(number: int, clause: dict[str, Any]) -> list[Any]:
+def _clause_blocks(number: int, clause: Clause) -> list[Block]:
+    """A clause as its numbered heading, its text and where it comes from."""
     from auditkit.document import Heading, Para
 
-    red = ", a red line" if clause["red_line"] else ""
+    red = ", a red line" if clause.red_line else ""
     return [
-        Heading(f"Clause {number}. {clause['title']}"),
-        Para(clause["text"]),
-        Para(f"Proposed for rule {clause['rule']}{red}: {clause['why']}.", strong="Source:"),
+        Heading(f"Clause {number}. {clause.title}"),
+        Para(clause.text),
+        Para(f"Proposed for rule {clause.rule}{red}: {clause.why}.", strong="Source:"),
     ]

@@ -10,7 +10,7 @@ be audited against different versions of a rule set: the comparison says so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditkit import summary
 from auditkit.model.catalog import catalogue, get_fact
@@ -19,6 +19,9 @@ from auditkit.model.facts import Missing
 from auditkit.model.result import AuditResult, Status
 from auditkit.render.labels import status_label, verdict_label
 from auditkit.rules.model import Framework
+
+if TYPE_CHECKING:
+    from auditkit.document import Block, Document
 
 NOT_STATED = "not stated"
 
@@ -35,6 +38,8 @@ class FactValue:
 
 @dataclass(frozen=True)
 class FactChange:
+    """A fact that was added, removed or changed between the two descriptions."""
+
     path: str
     label: str
     kind: str  # "added" | "removed" | "changed"
@@ -44,6 +49,8 @@ class FactChange:
 
 @dataclass(frozen=True)
 class RuleChange:
+    """A rule whose status changed, with the fact changes it reads."""
+
     rule: str
     title: str
     principle: str
@@ -55,6 +62,8 @@ class RuleChange:
 
 @dataclass(frozen=True)
 class PrincipleChange:
+    """A principle's verdict and score, before and after (already worded for the reader)."""
+
     key: str
     title: str
     before_verdict: str
@@ -65,6 +74,8 @@ class PrincipleChange:
 
 @dataclass(frozen=True)
 class Comparison:
+    """Everything a comparison shows: both audits, and what changed between them."""
+
     before: AuditResult
     after: AuditResult
     principles: list[PrincipleChange]
@@ -75,6 +86,7 @@ class Comparison:
 
     @property
     def grade_line(self) -> str:
+        """The grade and score, before -> after, in one line."""
         b, a = self.before, self.after
         return (
             f"grade {summary.grade_text(b)} -> {summary.grade_text(a)}, score {summary.score_text(b)} -> "
@@ -83,6 +95,7 @@ class Comparison:
 
 
 def fact_value(deployment: Deployment, path: str) -> FactValue:
+    """The fact at ``path`` as the comparison shows it: worded, with its sources, and whether it is known."""
     fact = get_fact(deployment, path)
     if fact is None:
         return FactValue(NOT_STATED)
@@ -282,64 +295,58 @@ def _fact(f: FactChange) -> dict[str, Any]:
     }
 
 
-def document(c: Comparison) -> Any:
-    """The comparison as a Document (text, Markdown, HTML, PDF)."""
+def document(c: Comparison) -> Document:
+    """The comparison as a Document (text, Markdown, HTML, PDF), read from the typed comparison."""
     from auditkit.document import Bullets, Document, Heading, Para, Table
 
-    v = view(c)
-    b, a = v["before"], v["after"]
-    blocks: list[Any] = [
+    b, a = c.before, c.after
+    blocks: list[Block] = [
         Para(
-            f"Before: {b['name']} ({b['file']}), grade {b['grade']}, score {b['score']}. "
-            f"After: {a['name']} ({a['file']}), grade {a['grade']}, score {a['score']}."
+            f"Before: {b.deployment.name} ({b.input_file}), grade {summary.grade_text(b)}, "
+            f"score {summary.score_text(b)}. "
+            f"After: {a.deployment.name} ({a.input_file}), grade {summary.grade_text(a)}, "
+            f"score {summary.score_text(a)}."
         )
     ]
-    blocks += [Para(note, strong="Note.") for note in v["notes"]]
-    if v["caps"]:
-        blocks += [Heading("What caps the grade"), Bullets(tuple(s[:1].upper() + s[1:] + "." for s in v["caps"]))]
+    blocks += [Para(note, strong="Note.") for note in c.notes]
+    if c.caps:
+        blocks += [Heading("What caps the grade"), Bullets(tuple(s[:1].upper() + s[1:] + "." for s in c.caps))]
     blocks += [
         Heading("Principles"),
         Table(
             ("Principle", "Verdict before", "Verdict after", "Score before", "Score after"),
             tuple(
-                (
-                    f"{p['key']} {p['title']}",
-                    p["before_verdict"],
-                    p["after_verdict"],
-                    p["before_score"],
-                    p["after_score"],
-                )
-                for p in v["principles"]
+                (f"{p.key} {p.title}", p.before_verdict, p.after_verdict, p.before_score, p.after_score)
+                for p in c.principles
             ),
         ),
     ]
-    blocks.append(Heading(f"Rules whose status changed ({len(v['rules'])})"))
-    if not v["rules"]:
+    blocks.append(Heading(f"Rules whose status changed ({len(c.rules)})"))
+    if not c.rules:
         blocks.append(Para("No rule changed status."))
-    for r in v["rules"]:
-        red = ", red line" if r["red_line"] else ""
-        blocks.append(Para(f"{r['title']}{red}: {r['before_label']} -> {r['after_label']}.", strong=r["rule"]))
-        if r["facts"]:
-            blocks.append(Bullets(tuple(_fact_words(f) for f in r["facts"])))
+    for r in c.rules:
+        red = ", red line" if r.red_line else ""
+        blocks.append(Para(f"{r.title}{red}: {_status(r.before)} -> {_status(r.after)}.", strong=r.rule))
+        if r.facts:
+            blocks.append(Bullets(tuple(_fact_words(f) for f in r.facts)))
         else:
             blocks.append(Para("None of the facts it reads changed: the rule itself differs between the rule sets."))
     for kind, title in (("added", "Facts added"), ("removed", "Facts removed"), ("changed", "Facts changed")):
-        facts = v["facts"][kind]
+        facts = [f for f in c.facts if f.kind == kind]
         blocks.append(Heading(f"{title} ({len(facts)})"))
         blocks.append(Bullets(tuple(_fact_words(f) for f in facts)) if facts else Para("None."))
     return Document(
-        title=f"Comparison: {b['name']}",
+        title=f"Comparison: {b.deployment.name}",
         blocks=blocks,
-        date=c.after.deployment.audit_date or c.before.deployment.audit_date,
-        subject=f"What changes between {b['file']} and {a['file']}",
+        date=a.deployment.audit_date or b.deployment.audit_date,
+        subject=f"What changes between {b.input_file} and {a.input_file}",
     )
 
 
-def _fact_words(f: dict[str, Any]) -> str:
-    def side(value: str, sources: list[str]) -> str:
-        return value + (f" [{', '.join(sources)}]" if sources else "")
+def _fact_words(f: FactChange) -> str:
+    """One changed fact in words: its label and path, then each side's value and sources."""
 
-    return (
-        f"{f['label'][:1].upper()}{f['label'][1:]} ({f['path']}): {side(f['before'], f['before_sources'])} -> "
-        f"{side(f['after'], f['after_sources'])}"
-    )
+    def side(value: FactValue) -> str:
+        return value.display + (f" [{_sources(value)}]" if value.sources else "")
+
+    return f"{f.label[:1].upper()}{f.label[1:]} ({f.path}): {side(f.before)} -> {side(f.after)}"

@@ -24,24 +24,32 @@ FIXED_DATE = datetime(2020, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class Heading:
+    """A section heading; level 2 is a section of the document, 3 a subsection (the title is level 1)."""
+
     text: str
     level: int = 2
 
 
 @dataclass(frozen=True)
 class Para:
+    """A paragraph, with an optional bold lead-in."""
+
     text: str
     strong: str = ""  # a bold lead-in, such as a clause number
 
 
 @dataclass(frozen=True)
 class Bullets:
+    """A bulleted list, or a numbered one."""
+
     items: tuple[str, ...]
     numbered: bool = False
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table of plain-text cells; every row has as many cells as the header."""
+
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
@@ -51,6 +59,8 @@ Block = Heading | Para | Bullets | Table
 
 @dataclass(frozen=True)
 class Document:
+    """A titled sequence of blocks, with what PDF and DOCX need for reproducible metadata."""
+
     title: str
     blocks: list[Block] = field(default_factory=list)
     date: str | None = None  # YYYY-MM-DD: stamped into PDF and DOCX instead of the clock
@@ -58,6 +68,7 @@ class Document:
 
 
 def render(doc: Document, fmt: str) -> bytes:
+    """``doc`` in the format named by ``fmt`` (one of FORMATS), as the bytes of a file."""
     if fmt == "text":
         return to_text(doc)
     if fmt == "md":
@@ -75,16 +86,20 @@ def render(doc: Document, fmt: str) -> bytes:
 
 
 def _table_text(table: Table) -> list[str]:
+    """A table as aligned plain-text columns, each at most 40 characters wide (longer cells end in an ellipsis)."""
     cells = [table.header, *table.rows]
     widths = [min(max(len(row[i]) for row in cells), 40) for i in range(len(table.header))]
 
     def line(row: tuple[str, ...]) -> str:
-        return "  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(row, widths)).rstrip()
+        return "  ".join(
+            (c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(row, widths, strict=True)
+        ).rstrip()
 
     return [line(table.header), "  ".join("-" * w for w in widths), *map(line, table.rows)]
 
 
 def to_text(doc: Document) -> bytes:
+    """Plain text wrapped at WIDTH columns, headings underlined."""
     out = [doc.title, "=" * min(len(doc.title), WIDTH)]
     for block in doc.blocks:
         if isinstance(block, Heading):
@@ -112,6 +127,7 @@ def _md(value: str) -> str:
 
 
 def to_markdown(doc: Document) -> bytes:
+    """GitHub-flavoured Markdown, every text escaped (a '|' in a cell cannot break its table)."""
     out = [f"# {_md(doc.title)}"]
     for block in doc.blocks:
         out.append("")
@@ -156,6 +172,7 @@ def _body(doc: Document) -> str:
 
 
 def to_html(doc: Document, *, pdf: bool = False) -> str:
+    """A standalone HTML page; with ``pdf``, with the bundled fonts and the fixed dates WeasyPrint reads."""
     fonts = ""
     meta = f'<meta name="description" content="{escape(doc.subject)}">\n' if doc.subject else ""
     if pdf:
@@ -182,12 +199,14 @@ def to_html(doc: Document, *, pdf: bool = False) -> str:
 
 
 def _date(doc: Document) -> datetime:
+    """The date stamped into PDF and DOCX: the document's own, else a fixed one (never the clock)."""
     if doc.date:
         return datetime.strptime(doc.date, "%Y-%m-%d").replace(tzinfo=UTC)
     return FIXED_DATE
 
 
 def to_pdf(doc: Document) -> bytes:
+    """A PDF of the HTML page, byte for byte the same for the same content (fixed dates, content-derived id)."""
     import weasyprint  # type: ignore[import-untyped]
 
     from auditkit.render.pdf import _fast_subsetting, asset_fetcher, source_date_epoch, templates_folder
@@ -205,8 +224,10 @@ def to_pdf(doc: Document) -> bytes:
 
 
 def to_docx(doc: Document) -> bytes:
-    """A Word document, byte for byte the same for the same content: fixed core-property dates and zip
-    timestamps (python-docx would stamp the clock into both)."""
+    """A Word document, byte for byte the same for the same content.
+
+    Its core-property dates and zip timestamps are fixed (python-docx would stamp the clock into both).
+    """
     import docx  # python-docx
 
     word: Any = docx.Document()
@@ -231,10 +252,10 @@ def to_docx(doc: Document) -> bytes:
         else:
             table = word.add_table(rows=1, cols=len(block.header))
             table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, block.header):
+            for cell, text in zip(table.rows[0].cells, block.header, strict=True):
                 cell.text = text
             for row in block.rows:
-                for cell, text in zip(table.add_row().cells, row):
+                for cell, text in zip(table.add_row().cells, row, strict=True):
                     cell.text = text
     buffer = io.BytesIO()
     word.save(buffer)

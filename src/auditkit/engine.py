@@ -10,7 +10,7 @@ from auditkit.attribution import DEFAULT_EVIDENCE, attribute, weakest
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import catalogue, get_fact
 from auditkit.model.deployment import Deployment
-from auditkit.model.facts import Amount, Duration, Fact, Missing
+from auditkit.model.facts import Amount, Duration, Fact, Missing, Standing
 from auditkit.model.load import LoadedDeployment
 from auditkit.model.result import (
     AuditResult,
@@ -305,10 +305,7 @@ def _rows(path: str, deployment: Deployment, evidence: str, counted: bool) -> li
         weak = not deployment.meets(statement, evidence)
         shown = info.describe(value)
         if weak:
-            shown += (
-                f" (known only as {standing.value if standing else 'unsourced'}; below the evidence threshold, "
-                "not counted)"
-            )
+            shown += f" ({_weak_words(standing)}; below the evidence threshold, not counted)"
         data = (
             value.as_data()
             if isinstance(value, Amount | Duration)
@@ -440,7 +437,7 @@ def _finding(
         possible=sorted(can, key=RANK.__getitem__),
         rationale=rule.rationale,
         requirement=list(text.requirement),
-        explanation=explanation(rule, status),
+        explanation=_partly(facts) if status is Status.PARTIAL else explanation(rule, status),
         facts=facts,
         missing=missing,
         sources=list(sources),
@@ -470,7 +467,7 @@ def _gaps(
         for i, answered in zip(readers, answers, strict=True):
             if any(b.verdict is not opened[i].bounds.verdict for b in answered):
                 settles[opened[i].principle] = None
-        for combo in set(zip(*answers)):  # the principles' bounds under each answer the fact could take
+        for combo in set(zip(*answers, strict=True)):  # the principles' bounds under each answer the fact could take
             bounds = list(now)
             for i, fixed in zip(readers, combo, strict=True):
                 bounds[i] = fixed
@@ -505,6 +502,24 @@ def _known_as(deployment: Deployment, path: str, evidence: str) -> str | None:
     )
     standing = deployment.standing(weak[0]) if weak else None
     return standing.value if standing else None
+
+
+def _weak_words(standing: Standing | None) -> str:
+    """How a fact below the evidence threshold is qualified where it is shown."""
+    if standing is Standing.DISPUTED:
+        return "disputed: the operator contests it"
+    if standing is None:
+        return "unsourced"
+    return f"{standing.value}, not established"
+
+
+def _partly(facts: list[FactUsed]) -> str:
+    """A partly met finding names the facts that reached the lower bar, never the requirement's own wording.
+
+    The wording would read as a statement of fact: "the system is limited to defined places: yes".
+    """
+    shown = "; ".join(f"{u.label}: {u.display}" for u in facts if u.counted)
+    return f"Partly met: only the lower bar is reached, on these facts: {shown}."
 
 
 def _sources(deployment: Deployment, cited: dict[str, None]) -> list[SourceInfo]:

@@ -15,8 +15,13 @@ from auditkit.interrupts import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, a
 install()  # at import, before the heavy modules: the console script imports this module first
 
 import _signal as signal  # type: ignore[import-not-found]
+import datetime  # noqa: F401 - imported now, while a signal just ends the process (see below)
 import os
 import sys
+
+# pydantic-core imports the datetime module through its C API the first time it builds a validator. A Ctrl-C
+# landing inside that import made pyo3 panic, and Rust's panic hook printed a stack-trace banner before
+# "auditkit: interrupted". With the module already imported, that import only looks it up: nothing to interrupt.
 
 
 def say(line: str) -> None:

@@ -139,8 +139,7 @@ def _running(pid: int) -> bool:
 
 
 def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:
-    """Write ``data`` (bytes, or pieces written as they come) to a temporary file beside ``target`` and
-    rename it into place.
+    """Write ``data`` (bytes, or pieces written as they come) beside ``target``, then rename it into place.
 
     A failure, Ctrl-C or SIGTERM leaves any earlier file untouched and no
     partial file behind; a folder we may not write to, or a full disk, is

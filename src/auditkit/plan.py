@@ -26,7 +26,7 @@ from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
 from auditkit.model.facts import Missing
 from auditkit.model.result import AuditResult, Status, Verdict
-from auditkit.rules.logic import _SEVERITY, holds, lookup_for, not_applicable, rule_status
+from auditkit.rules.logic import _SEVERITY, evaluate, lookup_for, not_applicable, rule_status
 from auditkit.rules.model import AllOf, AnyOf, Condition, Framework, Leaf, Not, Operator, Rule
 
 SOURCE_ID = "proposed-amendment"
@@ -137,8 +137,11 @@ def quick_audit(
 
 
 def _status(rule: Rule, lookup: Any) -> Status:
-    """A rule's status as engine.decide gives it: over both sides of facts stating law and practice, the
-    worse; a rule left open only by facts answered not_applicable does not apply."""
+    """A rule's status as engine.decide gives it.
+
+    Over both sides of facts stating law and practice, the worse; a rule left open only by facts answered
+    not_applicable does not apply.
+    """
     views = [rule_status(rule, lookup)]
     if isinstance(lookup, Facts) and not _reads(rule).isdisjoint(lookup.law):
         law = lookup.law
@@ -205,7 +208,7 @@ Assignment = dict[str, Any]
 def _leaf_repairs(leaf: Leaf, value: Any, wanted: dict[str, list[Any]]) -> list[Assignment]:
     path = leaf.fact
     known = value is not None and not isinstance(value, Missing)
-    if known and holds(leaf, value):
+    if known and evaluate(leaf, lambda *_: value).value is True:  # as the engine reads it, bounds included
         return [{}]
     match leaf.op:
         case Operator.DISCLOSED:  # disclose it, at the value the other rules ask for
@@ -331,8 +334,11 @@ class Plan:
 
 
 class Facts:
-    """The facts as the plan reads them: each fact's value at the evidence level (the practice side of a fact
-    stating law and practice), the law side where it differs, and the facts answered not_applicable."""
+    """The facts as the plan reads them.
+
+    Each fact's value at the evidence level (the practice side of a fact stating law and practice), the law
+    side where it differs, and the facts answered not_applicable.
+    """
 
     def __init__(self, values: Any, law: dict[str, Any], not_applicable: frozenset[str]) -> None:
         self.values, self.law, self.not_applicable = values, law, not_applicable
@@ -349,8 +355,10 @@ class Facts:
 
 
 def _overlay(lookup: Any, overrides: Assignment) -> Any:
-    """The lookup with ``overrides`` in place of what the description says (a changed fact is one plain
-    statement: the same in law and practice, and no longer not_applicable)."""
+    """The lookup with ``overrides`` in place of what the description says.
+
+    A changed fact is one plain statement: the same in law and practice, and no longer not_applicable.
+    """
     if isinstance(lookup, Facts):
         base = lookup.values
         return Facts(

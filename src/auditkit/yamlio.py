@@ -1,5 +1,6 @@
-"""Load YAML (and JSON, which YAML reads too) into plain data, remembering
-where every value stood so that validation errors can name a line.
+"""Load YAML (and JSON, which YAML reads too) into plain data, remembering where every value stood.
+
+Validation errors can then name the line and column of what they complain about.
 
 Reading happens in three bounded steps, each stopping at the first sign of
 abuse so that no input can cost more than a fraction of a second:
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,10 +171,12 @@ class Suggester:
         self._index: dict[str, list[str]] | None = None
 
     def hint(self, word: str) -> str:
+        """The hint that follows a message: ``(did you mean 'x'?)`` for the closest option to ``word``, or nothing."""
         close = self.closest(word)
         return f" (did you mean '{close}'?)" if close else ""
 
     def closest(self, word: str) -> str | None:
+        """The option ``word`` is most likely a slip for, if any is close enough."""
         import difflib  # only a mistake needs it; start-up does not (benchmarks/, section 3)
 
         if len(word) > self.LONGEST:
@@ -348,7 +352,8 @@ def _prescan(text: str, name: str) -> None:
     """Walk libyaml's event stream (no recursion, stops early) and refuse abusive structure.
 
     The events are read from the parser directly, compared by their exact type (a tenth of a
-    description's loading time went on the generator and isinstance checks of yaml.parse)."""
+    description's loading time went on the generator and isinstance checks of yaml.parse).
+    """
     depth = events = documents = 0
     limit = 2 * MAX_NODES
     scalar, alias, document, end = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent, yaml.StreamEndEvent
@@ -427,9 +432,62 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, name: str) -> InputError
     return single(name, f"YAML syntax error: {what}", line=line, column=col)
 
 
+# libyaml's terse messages (its 'problem', and the 'context' it was in) -> what is wrong and what to do, in
+# plain words. The first entry that matches is used; {where} names the line an unclosed bracket or quote
+# opened on.
+_SYNTAX_WORDS: tuple[tuple[Callable[[str, str], bool], str], ...] = (
+    (
+        lambda problem, _: "mapping values are not allowed" in problem,
+        "a ':' appears where it is not expected; put a space after each ':' and quote text that contains ': '",
+    ),
+    (
+        lambda problem, _: "expected ',' or ']'" in problem,
+        "the list{where} with '[' is not closed, or a ',' is missing between its items; add the ']' or ','",
+    ),
+    (
+        lambda problem, _: "expected ',' or '}'" in problem,
+        "the section{where} with '{{' is not closed, or a ',' is missing between its entries; add the '}}' or ','",
+    ),
+    (
+        lambda problem, _: "expected key" in problem,
+        (
+            "this line is not indented like the lines above it, or a ':' is missing; line up keys "
+            "of the same section and write 'key: value'"
+        ),
+    ),
+    (
+        lambda problem, _: "expected '-' indicator" in problem,
+        "this line is not indented like the list items above it; start each item with '- ' at the same indentation",
+    ),
+    (lambda problem, _: "expected ':'" in problem, "every line inside a section needs 'key: value'; add the ':'"),
+    (
+        lambda problem, context: "end of stream" in problem and "quoted" in context,
+        "a text in quotes{where} is not closed; add the closing quote",
+    ),
+    (
+        lambda problem, _: "escape" in problem or "hexdecimal" in problem,
+        (
+            "a backslash inside double quotes starts a special code such as \\n; write each backslash "
+            "twice, or put the text in single quotes instead"
+        ),
+    ),
+    (
+        lambda problem, _: "undefined alias" in problem,
+        "'*' refers to an anchor ('&name') that is not defined above; write the value out",
+    ),
+    (
+        lambda problem, context: "duplicate anchor" in context or "second occurrence" in problem,
+        "the same anchor ('&name') is defined twice; rename one",
+    ),
+    (
+        lambda problem, _: "expected node content" in problem,
+        "a value is missing or starts with a character that needs quotes; put the value in quotes",
+    ),
+)
+
+
 def _syntax_words(problem: str, context: str, char: str, opened: Any) -> str:
     """libyaml's terse messages in plain words: what is wrong; what to do."""
-    where = f" opened on line {opened.line + 1}" if opened is not None else ""
     if char == "\t" or "tab" in problem:
         return "a tab character is used for indentation; indent with spaces, not tabs"
     if "cannot start any token" in problem:
@@ -438,38 +496,10 @@ def _syntax_words(problem: str, context: str, char: str, opened: Any) -> str:
             if char.strip()
             else "unexpected character; put the text in quotes"
         )
-    if "mapping values are not allowed" in problem:
-        return "a ':' appears where it is not expected; put a space after each ':' and quote text that contains ': '"
-    if "expected ',' or ']'" in problem:
-        return f"the list{where} with '[' is not closed, or a ',' is missing between its items; add the ']' or ','"
-    if "expected ',' or '}'" in problem:
-        return (
-            f"the section{where} with '{{' is not closed, or a ',' is missing between its entries; add the '}}' or ','"
-        )
-    if "expected key" in problem:
-        return (
-            "this line is not indented like the lines above it, or a ':' is missing; line up keys "
-            "of the same section and write 'key: value'"
-        )
-    if "expected '-' indicator" in problem:
-        return (
-            "this line is not indented like the list items above it; start each item with '- ' at the same indentation"
-        )
-    if "could not find expected ':'" in problem or "expected ':'" in problem:
-        return "every line inside a section needs 'key: value'; add the ':'"
-    if "end of stream" in problem and "quoted" in context:
-        return f"a text in quotes{where} is not closed; add the closing quote"
-    if "escape" in problem or "hexdecimal" in problem:
-        return (
-            "a backslash inside double quotes starts a special code such as \\n; write each backslash "
-            "twice, or put the text in single quotes instead"
-        )
-    if "undefined alias" in problem:
-        return "'*' refers to an anchor ('&name') that is not defined above; write the value out"
-    if "duplicate anchor" in context or "second occurrence" in problem:
-        return "the same anchor ('&name') is defined twice; rename one"
-    if "expected node content" in problem:
-        return "a value is missing or starts with a character that needs quotes; put the value in quotes"
+    where = f" opened on line {opened.line + 1}" if opened is not None else ""
+    for matches, words in _SYNTAX_WORDS:
+        if matches(problem, context):
+            return words.format(where=where)
     return f"{problem or 'the file is not valid YAML'}; check the indentation and quoting on this line"
 
 

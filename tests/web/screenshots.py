@@ -54,6 +54,25 @@ def main() -> None:
             f"{plate}/s/retention",
             {"retention.max_days": "known", "retention.max_days.number": "ninety", "retention.sunset_clause": "no"},
         )
+        # A format-2 answer: the rules and the practice apart, each a count within bounds.
+        q = "scope.watchlist_size"
+        post(
+            served,
+            f"{doc}/s/scope",
+            {
+                f"{q}.shown": "1",
+                f"{q}.split": "1",
+                f"{q}.law.shown": "1",
+                f"{q}.law": "at_least-at_most",
+                f"{q}.law.at_most": "1000",
+                f"{q}.law.sources": "kommersant-2019",
+                f"{q}.practice.shown": "1",
+                f"{q}.practice": "about",
+                f"{q}.practice.about": "40000",
+                f"{q}.practice.sources": "rferl-2021",
+                f"{q}.practice.standing": "reported",
+            },
+        )
         shots = {
             "start": "/",
             "about": f"{doc}/about",
@@ -70,10 +89,15 @@ def main() -> None:
                 for name, path in shots.items():
                     page.goto(served.url + path)
                     if name == "section" and width > 390:
-                        page.locator("#panel .verdict-row summary").nth(2).click()
+                        page.locator("#panel .verdict-row .row-head").nth(2).click()
                     target = OUT / f"{name}-{width}.png"
                     target.write_bytes(small_png(page.screenshot()))
                     print(f"wrote {target} ({target.stat().st_size // 1024} KB)")
+                # The format-2 question itself (the verdict panel open beside it at 1280 px), from its heading down.
+                page.goto(served.url + f"{doc}/s/scope?open=P3#q-scope-watchlist_size")
+                target = OUT / f"format2-{width}.png"
+                target.write_bytes(small_png(page.screenshot()))
+                print(f"wrote {target} ({target.stat().st_size // 1024} KB)")
                 page.close()
             browser.close()
         running.close()

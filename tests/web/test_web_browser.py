@@ -22,7 +22,7 @@ NAME = "Riverside licence-plate readers"
 def panel_verdicts(page: Any) -> dict[str, str]:
     """Principle id -> verdict label, as the verdict panel shows them."""
     out = {}
-    for row in page.locator("#panel .verdict-row summary").all():
+    for row in page.locator("#panel .verdict-row .row-head").all():
         pid = row.locator(".pname").inner_text().split(" ", 1)[0]
         out[pid] = row.locator(".verdict").inner_text()
     return out
@@ -30,7 +30,7 @@ def panel_verdicts(page: Any) -> dict[str, str]:
 
 def panel_rows(page: Any) -> dict[str, str]:
     """Principle id -> its whole line in the panel (verdict and score)."""
-    rows = page.locator("#panel .verdict-row summary").all()
+    rows = page.locator("#panel .verdict-row .row-head").all()
     return {row.locator(".pname").inner_text().split(" ", 1)[0]: row.inner_text() for row in rows}
 
 
@@ -49,7 +49,8 @@ def choose(page: Any, path: str, value: str) -> None:
 
 def tick(page: Any, question: str, label: Any) -> None:
     with saved(page):
-        page.locator(question).get_by_role("checkbox", name=label).check()  # not the pinpoint field beside it
+        # the answer's own sources (not a pinpoint field, not contested_by or a law/practice side's)
+        page.locator(f"{question}-sources").get_by_role("checkbox", name=label).check()
     page.wait_for_timeout(50)
 
 
@@ -88,9 +89,9 @@ def test_a_new_licence_plate_reader_description_from_scratch(served: Any, page: 
     assert "audited" in page.locator("#panel .panel-status").inner_text()
     tick(page, "#q-legality-instrument_type", re.compile("council-2024"))
     assert message.inner_text() == ""
-    page.locator("#q-legality-instrument_type").get_by_label("Note").fill("Resolution 24-17, section 2")
+    page.locator("#q-legality-instrument_type").get_by_label("Note", exact=True).fill("Resolution 24-17, section 2")
     with saved(page):
-        page.locator("#q-legality-instrument_type").get_by_label("Note").press("Tab")
+        page.locator("#q-legality-instrument_type").get_by_label("Note", exact=True).press("Tab")
     for name in (
         "competent_body",
         "published",
@@ -106,7 +107,7 @@ def test_a_new_licence_plate_reader_description_from_scratch(served: Any, page: 
     assert after["P1"] != initial["P1"]
     assert after["P1"] in ("Met", "Partially met")
     # Clicking a finding jumps to the facts that decide it.
-    page.locator("#panel .verdict-row summary").first.click()
+    page.locator("#panel .verdict-row .row-head").first.click()
     page.locator("#panel .findings a").first.click()
     page.wait_for_url(re.compile(r"/s/legality#q-legality-"))
 
@@ -155,7 +156,7 @@ def test_open_the_moscow_example_and_change_one_fact(served: Any, page: Any) -> 
     page.get_by_role("link", name="P3 No mass surveillance").first.click()
 
     def p3() -> str:
-        return str(page.locator("#panel .verdict-row summary").nth(2).inner_text())
+        return str(page.locator("#panel .verdict-row .row-head").nth(2).inner_text())
 
     before, row = panel_verdicts(page), p3()
     grade = page.locator("#panel .panel-status").inner_text()
@@ -166,11 +167,43 @@ def test_open_the_moscow_example_and_change_one_fact(served: Any, page: Any) -> 
     after = panel_verdicts(page)
     assert {k: v for k, v in after.items() if k != "P3"} == {k: v for k, v in before.items() if k != "P3"}
     assert page.locator("#panel .panel-status").inner_text() != grade
-    page.locator("#panel .verdict-row summary").nth(2).click()
+    page.locator("#panel .verdict-row .row-head").nth(2).click()
     assert page.locator("#panel .verdict-row").nth(2).get_by_text("P3-01").first.is_visible()
+    assert not page.locator("#row-P1").is_visible()
+    choose(page, "scope.scanning", "untargeted")  # the panel is swapped in again: the row opened stays open
+    assert page.locator("#panel .verdict-row").nth(2).get_by_text("P3-01").first.is_visible()
+    assert page.locator("#open-P3").is_checked() and not page.locator("#row-P1").is_visible()
+    choose(page, "scope.scanning", "targeted")
     page.reload()  # the answer is kept on the server, not only in the page
     assert page.locator("#q-scope-scanning-targeted").is_checked()
     assert panel_verdicts(page) == after
+
+
+def test_the_rules_and_the_practice_stated_apart(served: Any, page: Any) -> None:
+    """Ticking 'differ' brings the question back with its two statements (htmx swaps the question in)."""
+    doc = open_example(served)
+    page.goto(served.url + f"{doc}/s/scope")
+    question = page.locator("#q-scope-camera_count")
+    question.get_by_text("The rules and the practice differ").click()
+    assert not page.locator("#q-scope-camera_count-law-known").count()  # no side controls until it is ticked
+    with page.expect_response(lambda r: r.url.endswith("/s/scope") and r.request.method == "GET"):
+        page.locator("label[for='q-scope-camera_count-split']").click()
+    page.wait_for_timeout(50)
+    assert page.locator("#q-scope-camera_count-split").is_checked()
+    assert page.locator("#q-scope-camera_count-law-known").is_visible()
+    assert page.locator("#q-scope-camera_count-practice-known").is_visible()
+    assert not page.locator("#q-scope-camera_count-known").is_visible()  # the one answer is set aside
+    one = yaml_data(served, doc)["scope"]["camera_count"]["practice"]  # both sides began as the one answer
+    assert page.locator("#q-scope-camera_count-practice-number").input_value() == str(one["value"])
+    choose(page, "scope.camera_count.law", "undisclosed")
+    fact = yaml_data(served, doc)["scope"]["camera_count"]
+    assert fact["law"]["value"] == "undisclosed" and fact["practice"] == one
+
+
+def yaml_data(served: Any, doc: str) -> Any:
+    from auditkit.yamlio import parse_bytes
+
+    return parse_bytes(request(served, "GET", f"{doc}/download/yaml")[2], "t.yaml").data
 
 
 def test_every_kind_of_validation_message_shows_beside_its_field(served: Any, page: Any) -> None:
@@ -245,6 +278,13 @@ def test_a_section_by_keyboard_alone(served: Any, page: Any) -> None:
     first = focused()
     assert first["name"] == "retention.max_days.number" and first["type"] == "text"
     assert first["outline"] == "solid" and first["width"] >= 2  # focus is visible
+    from auditkit.web.questions import question
+
+    max_days = question("retention.max_days")
+    assert max_days is not None
+    for name in [f for shape in max_days.shapes for f in shape.fields]:  # the bound boxes: at least, at most, about
+        page.keyboard.press("Tab")
+        assert focused()["name"] == f"retention.max_days.{name}"
     page.keyboard.press("Tab")
     assert focused()["id"] == "q-retention-max_days-unknown"
     assert focused()["outline"] == "solid"
@@ -278,13 +318,16 @@ def test_every_page_works_with_javascript_off(served: Any, browser: Any) -> None
         page.get_by_role("button", name=re.compile('Moscow "Safe City" facial-recognition')).click()
         page.get_by_role("link", name="P7 Deletion").first.click()
         before = panel_rows(page)
+        page.locator("#panel label[for='open-P7']").click()  # a row opened without JavaScript stays open on save
+        assert page.locator("#row-P7").is_visible()
         page.locator("label[for='q-retention-max_days-known']").click()
         page.locator("#q-retention-max_days-number").fill("30")
-        page.locator("#q-retention-max_days").get_by_role("checkbox", name=re.compile("rferl-2021")).check()
+        page.locator("#q-retention-max_days-sources").get_by_role("checkbox", name=re.compile("rferl-2021")).check()
         page.get_by_role("button", name="Save answers").click()
         assert page.locator("#q-retention-max_days-number").input_value() == "30"
         assert page.locator("#q-retention-max_days-msg").inner_text() == ""
         assert panel_rows(page)["P7"] != before["P7"]
+        assert page.locator("#row-P7").is_visible() and not page.locator("#row-P6").is_visible()
         page.get_by_role("button", name="Save and go to the next part").click()
         assert page.locator("h1").inner_text().startswith("P8")
         page.goto(page.url.rsplit("/s/", 1)[0] + "/results")

@@ -19,8 +19,8 @@ from auditkit.model.deployment import SECTIONS
 from auditkit.model.facts import Missing
 from auditkit.model.result import Verdict
 from auditkit.render.labels import verdict_label
-from auditkit.web.questions import sections
-from auditkit.yamlio import MAX_BYTES, MAX_SCALAR_CHARS
+from auditkit.web.questions import question, sections
+from auditkit.yamlio import MAX_BYTES, MAX_SCALAR_CHARS, parse_bytes
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -170,6 +170,60 @@ def test_every_fact_of_the_models_is_asked_on_its_section_page(served: Any) -> N
                 assert meaning[:1].upper() + meaning[1:] in page and value in page
             for missing in Missing:
                 assert f'name="{info.path}" value="{missing.value}"' in page
+            q = question(info.path)
+            assert q is not None
+            for shape in q.shapes:  # numbers: exact, bounds, about, days, hours (from the model's schema)
+                assert f'name="{info.path}" value="{shape.key}"' in page and shape.meaning[1:] in page
+                for box in shape.fields or ("number",):
+                    assert f'name="{info.path}.{box}"' in page
+
+
+FORMAT2 = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "format2").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", FORMAT2, ids=[p.stem for p in FORMAT2])
+def test_every_answer_of_the_format_2_cases_shows_in_the_form(served: Any, path: Path, tmp_path: Path) -> None:
+    """Every fact the format-2 cases state (the newest facts among them) fills in its controls: none is only kept."""
+    raw = path.read_bytes()
+    doc = open_bytes(served, path.name, raw)
+    data = parse_bytes(raw, path.name).data
+    for section in SECTIONS:
+        page = text(served, f"{doc}/s/{section}")
+        assert 'value="keep" checked' not in page, section
+        assert page_messages(page) == []
+        for name, fact in (data.get(section) or {}).items():
+            sides = [side for side in ("law", "practice") if isinstance(fact, dict) and side in fact]
+            for statement in [f"{name}.{side}" for side in sides] or [name]:
+                assert re.search(rf'name="{section}\.{statement}" value="[^"]+" checked', page), statement
+            if sides:
+                assert re.search(rf'name="{section}\.{name}\.split" value="1" checked', page)
+    assert request(served, "GET", f"{doc}/download/yaml")[2] == raw
+
+
+def test_a_duration_answer_changed_in_the_form(served: Any, tmp_path: Path) -> None:
+    path = next(p for p in FORMAT2 if p.stem == "private-face-matching")
+    raw = path.read_text(encoding="utf-8")
+    assert "  matches: {value: {hours: 72}, sources: [chain-policy]}\n" in raw
+    doc = open_bytes(served, path.name, raw.encode("utf-8"))
+    q = "retention.matches"
+    page = answer(served, doc, "retention", {q: "days", f"{q}.days": "30", f"{q}.sources": ["chain-policy"]})
+    assert page_messages(page) == []
+    yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
+    changed = [
+        line
+        for line in difflib.unified_diff(raw.splitlines(), yaml_bytes.decode().splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == [
+        "-  matches: {value: {hours: 72}, sources: [chain-policy]}",
+        "+  matches: {value: {days: 30}, sources: [chain-policy]}",
+    ]
+    assert_audits_as_shown(served, doc, yaml_bytes, tmp_path / path.name, "retention")
+    page = answer(served, doc, "retention", {q: "days", f"{q}.days": "", f"{q}.sources": ["chain-policy"]})
+    shown_ = [m for m in page_messages(page) if "a period is written" in m]
+    assert shown_ and any(
+        shown_[0] in line for line in cli_lines(request(served, "GET", f"{doc}/download/yaml")[2], tmp_path)
+    )
 
 
 # --- answers: kept as written, checked and audited as the CLI does ------------------------------------
@@ -472,24 +526,136 @@ def test_every_field_of_the_programme_and_of_a_source_has_a_control() -> None:
     assert [w.name for w in source_widgets()] == list(Source.model_fields)
 
 
-def test_an_answer_the_form_cannot_show_is_kept_as_written(served: Any) -> None:
-    raw = (EXAMPLES / "moscow-safe-city-frt.yaml").read_bytes()
-    raw = raw.replace(
-        b"\nscope:\n", b"\nscope:\n  watchlist_size:\n    value: {at_least: 100}\n    sources: [rferl-2021]\n", 1
+def moscow_with_watchlist(value: str) -> bytes:
+    """The Moscow example with its scope.watchlist_size written as ``value``, citing rferl-2021."""
+    text = (EXAMPLES / "moscow-safe-city-frt.yaml").read_text(encoding="utf-8")
+    block = f"\n  watchlist_size:\n    {value}\n    sources: [rferl-2021]"
+    text, count = re.subn(
+        r"\n  watchlist_size:.*?(?=\n  [a-z_]+:|\n\n)", lambda _: block, text, count=1, flags=re.DOTALL
     )
+    assert count == 1
+    return text.encode("utf-8")
+
+
+def test_an_answer_the_form_cannot_show_is_kept_as_written(served: Any) -> None:
+    raw = moscow_with_watchlist("value: [1, 2]")
     doc = open_bytes(served, "kept.yaml", raw)
     page = text(served, f"{doc}/s/scope")
     assert 'id="q-scope-watchlist_size-keep" name="scope.watchlist_size" value="keep" checked' in page
-    import html
-
     form = {"scope.scanning": "targeted", "scope.scanning.sources": ["rferl-2021"]}
     for name in ("scanning", "watchlist_size"):
         form[f"scope.{name}.shown"] = "1"
     form.update({"scope.watchlist_size": "keep", "scope.watchlist_size.sources": ["rferl-2021"]})
     answer(served, doc, "scope", form)
     yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
-    assert b"watchlist_size:\n    value:\n      at_least: 100\n    sources:\n    - rferl-2021" in yaml_bytes
-    assert "at_least" in html.unescape(text(served, f"{doc}/s/scope"))
+    assert parse_bytes(yaml_bytes, "kept.yaml").data["scope"]["watchlist_size"]["value"] == [1, 2]
+
+
+def fact_after(served: Any, doc: str, path: str) -> Any:
+    section, name = path.split(".")
+    return parse_bytes(request(served, "GET", f"{doc}/download/yaml")[2], "t.yaml").data[section].get(name)
+
+
+def test_format_2_answers_are_edited_in_the_form(served: Any, tmp_path: Path) -> None:
+    """Bounds, about, law and practice apart, standing, not_applicable with its reason: each from the models."""
+    raw = moscow_with_watchlist("value: {at_least: 100}")
+    doc = open_bytes(served, "format2.yaml", raw)
+    page = text(served, f"{doc}/s/scope")
+    q = "scope.watchlist_size"
+    assert f'id="q-scope-watchlist_size-at_least-at_most" name="{q}" value="at_least-at_most" checked' in page
+    assert f'name="{q}.at_least" inputmode="numeric" value="100"' in page
+    assert "pproximate number (read as 10% either side)" in page  # the model's own words for 'about'
+    assert page_messages(page) == []
+    cite = {f"{q}.sources": ["rferl-2021"]}
+
+    answer(served, doc, "scope", {q: "about", f"{q}.about": "40000", **cite})
+    assert fact_after(served, doc, q) == {"value": {"about": 40000}, "sources": ["rferl-2021"]}
+    answer(served, doc, "scope", {q: "at_least-at_most", f"{q}.at_least": "10", f"{q}.at_most": "20", **cite})
+    assert fact_after(served, doc, q)["value"] == {"at_least": 10, "at_most": 20}
+
+    # A range the wrong way round: the CLI's message, beside the question.
+    page = answer(served, doc, "scope", {q: "at_least-at_most", f"{q}.at_least": "20", f"{q}.at_most": "10", **cite})
+    yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
+    wrong = [m for m in page_messages(page) if "at_least 20 is more than at_most 10" in m]
+    assert wrong and any(f" {q}.value: {wrong[0]}" in line for line in cli_lines(yaml_bytes, tmp_path))
+    assert page.index(wrong[0]) > page.index('id="q-scope-watchlist_size"')
+
+    # not_applicable needs its reason: the CLI says so beside the field until a reason is given.
+    page = answer(served, doc, "scope", {q: "not_applicable"})
+    assert any("a not_applicable answer needs its reason" in m for m in page_messages(page))
+    page = answer(served, doc, "scope", {q: "not_applicable", f"{q}.reason": "The system keeps no watchlist."})
+    assert page_messages(page) == []
+    assert fact_after(served, doc, q) == {"value": "not_applicable", "reason": "The system keeps no watchlist."}
+
+    # Standing, and a disputed fact's contested_by (the ledger's sources, ticked).
+    page = answer(served, doc, "scope", {q: "known", f"{q}.number": "5000", f"{q}.standing": "disputed", **cite})
+    assert any("a disputed fact needs 'contested_by" in m for m in page_messages(page))
+    page = answer(
+        served,
+        doc,
+        "scope",
+        {
+            q: "known",
+            f"{q}.number": "5000",
+            f"{q}.standing": "disputed",
+            f"{q}.contested_by": ["kommersant-2019"],
+            **cite,
+        },
+    )
+    assert page_messages(page) == []
+    assert fact_after(served, doc, q) == {
+        "value": 5000,
+        "sources": ["rferl-2021"],
+        "standing": "disputed",
+        "contested_by": ["kommersant-2019"],
+    }
+    assert f'name="{q}.contested_by" value="kommersant-2019" checked' in page
+
+    # Ticked (the sides are not on the page yet): both sides start as the one answer, and the page shows them.
+    page = answer(served, doc, "scope", {q: "known", f"{q}.number": "5000", f"{q}.split": "1", **cite})
+    assert fact_after(served, doc, q) == {
+        "law": {"value": 5000, "sources": ["rferl-2021"]},
+        "practice": {"value": 5000, "sources": ["rferl-2021"]},
+    }
+    assert f'name="{q}.law.number" inputmode="numeric" value="5000"' in page
+    # htmx's post of the tick is sent back to the page, whose question it swaps in (hx-select).
+    status, headers, _ = post(
+        served,
+        f"{doc}/s/scope",
+        {f"{q}.shown": "1", q: "known", f"{q}.number": "5000", **cite},
+        headers={"HX-Request": "true", "HX-Target": "q-scope-watchlist_size"},
+    )
+    assert status == 303 and headers["location"] == f"{doc}/s/scope"
+    assert fact_after(served, doc, q) == {"value": 5000, "sources": ["rferl-2021"]}
+    assert f'name="{q}.law.number"' not in text(served, f"{doc}/s/scope")  # not split: no side controls sent
+
+    # What the rules say and what happens, apart: each side a statement of its own.
+    sides = {
+        f"{q}.split": "1",
+        f"{q}.law.shown": "1",
+        f"{q}.law": "at_least-at_most",
+        f"{q}.law.at_most": "1000",
+        f"{q}.law.sources": ["kommersant-2019"],
+        f"{q}.practice.shown": "1",
+        f"{q}.practice": "about",
+        f"{q}.practice.about": "40000",
+        f"{q}.practice.sources": ["rferl-2021"],
+        f"{q}.practice.standing": "reported",
+    }
+    page = answer(served, doc, "scope", {q: "unknown", **sides})
+    assert page_messages(page) == []
+    assert fact_after(served, doc, q) == {
+        "law": {"value": {"at_most": 1000}, "sources": ["kommersant-2019"]},
+        "practice": {"value": {"about": 40000}, "sources": ["rferl-2021"], "standing": "reported"},
+    }
+    assert '<details class="sides" open>' in page
+    assert f'id="q-scope-watchlist_size-practice-about" name="{q}.practice" value="about" checked' in page
+    assert f'name="{q}.law.at_most" inputmode="numeric" value="1000"' in page
+    yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
+    assert_audits_as_shown(served, doc, yaml_bytes, tmp_path / "format2.yaml", "scope")
+    # Unticked, the one answer above is the fact again.
+    answer(served, doc, "scope", {q: "undisclosed", f"{q}.law": "unknown", f"{q}.practice": "unknown"})
+    assert fact_after(served, doc, q) == "undisclosed"
 
 
 def test_the_annex_downloads_are_what_auditkit_annex_writes(served: Any, tmp_path: Path) -> None:
@@ -526,3 +692,23 @@ def test_compare_with_an_earlier_file_in_the_start_folder(served: Any, tmp_path:
     assert sorted(set(re.findall(r"P\d-\d\d", page))) == sorted(set(re.findall(r"P\d-\d\d", out)))
     status, _, body = post(served, f"{doc}/compare", {"path": "../outside.yaml"})
     assert status == 400 and "leads outside the folder" in body.decode()
+
+
+def test_the_panel_rows_open_stay_open_after_an_answer(served: Any) -> None:
+    """The open rows are sent with the answers: htmx's fragment and the plain post's page keep them open."""
+    doc = open_example(served)
+    page = text(served, f"{doc}/s/scope")
+    assert 'form="answers"' in page and '<form method="post" id="answers"' in page
+    fields = [("scope.scanning", "targeted"), ("scope.scanning.sources", "rferl-2021"), ("open", "P3"), ("open", "P7")]
+    status, headers, _ = post(served, f"{doc}/s/scope", fields)
+    assert status == 303 and headers["location"] == f"{doc}/s/scope?open=P3&open=P7"
+    page = text(served, headers["location"])
+    for pid in ("P1", "P3", "P7"):
+        checked = f'id="open-{pid}" name="open" value="{pid}" form="answers" aria-controls="row-{pid}" checked' in page
+        assert checked == (pid != "P1")
+    fragment = post(served, f"{doc}/s/scope", fields, headers={"HX-Request": "true"})[2].decode()
+    assert 'hx-swap-oob="true"' in fragment and 'aria-controls="row-P3" checked' in fragment
+    assert 'aria-controls="row-P1" checked' not in fragment
+    # Only principle ids are taken from what is posted.
+    status, headers, _ = post(served, f"{doc}/s/scope", [("open", "P3"), ("open", "<x>"), ("open", "P3")])
+    assert headers["location"] == f"{doc}/s/scope?open=P3"

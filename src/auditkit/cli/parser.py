@@ -387,7 +387,7 @@ def _reword(message: str) -> str:
 
 
 def _suggest(word: str, candidates: Sequence[str]) -> str:
-    """ " Did you mean 'x'?" for the closest of ``candidates``, or nothing."""
+    """The end of a message: `` Did you mean 'x'?`` for the closest of ``candidates``, or nothing."""
     import difflib
 
     close = difflib.get_close_matches(word, candidates, n=1)

@@ -49,11 +49,7 @@ def main(
     streams = Streams(out=Guarded(stdout or sys.stdout), err=Guarded(stderr or sys.stderr), own_process=own_process)
     args = sys.argv[1:] if argv is None else list(argv)
     try:
-        if not args:  # a bare 'auditkit' is a usage error that shows the help
-            streams.err.write(build_parser()[0].format_help())
-            return EXIT_BAD_INPUT
-        options = vars(parse(args))
-        options.pop("run")(streams, **options)
+        return _run(streams, args)
     except Done as done:
         streams.out.write(done.text)
         return EXIT_OK
@@ -73,14 +69,27 @@ def main(
     except BrokenPipeError:  # a write outside the guarded streams; the reader has gone, the outcome stands
         return streams.exit_code
     except Exception as exc:  # noqa: BLE001 - the promise is one line, never a traceback
-        if received:  # a library turned the interrupt into an error of its own: it is still an interrupt
-            return _interrupted(streams, False, received[0])
-        streams.err.write(
-            one_line(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it with the input file")
-            + "\n"
-        )
-        return EXIT_INTERNAL
+        return _internal_error(streams, exc)
+
+
+def _run(streams: Streams, args: list[str]) -> int:
+    """Parse ``args`` and run the command they name; its exit code."""
+    if not args:  # a bare 'auditkit' is a usage error that shows the help
+        streams.err.write(build_parser()[0].format_help())
+        return EXIT_BAD_INPUT
+    options = vars(parse(args))
+    options.pop("run")(streams, **options)
     return streams.exit_code
+
+
+def _internal_error(streams: Streams, exc: Exception) -> int:
+    """One line asking for a report of the bug (exit 3), unless the error was an interrupt in disguise."""
+    if received:  # a library turned the interrupt into an error of its own: it is still an interrupt
+        return _interrupted(streams, False, received[0])
+    streams.err.write(
+        one_line(f"auditkit: internal error ({type(exc).__name__}: {exc}); please report it with the input file") + "\n"
+    )
+    return EXIT_INTERNAL
 
 
 def _interrupted(streams: Streams, own_process: bool, signum: int) -> int:

@@ -55,14 +55,14 @@ class Participation(Choice):
 class ScanningMode(Choice):
     choices: ClassVar[dict[str, str]] = {
         "targeted": "only named people under a specific authorisation are processed",
-        "untargeted": "everyone who passes in view is processed",
+        "untargeted": "every person, vehicle or device within the system's reach is processed",
     }
 
 
 class Identification(Choice):
     choices: ClassVar[dict[str, str]] = {
-        "real_time": "live identification as people pass",
-        "retrospective": "searches run later on recorded footage",
+        "real_time": "live identification as the data comes in",
+        "retrospective": "searches run later on stored data (footage, plate reads, location records)",
         "on_request": "a user submits one photo or identifier and searches it against the database",
         "none": "no identification of individuals",
     }
@@ -295,11 +295,12 @@ class Scope(Section):
     """P3: how many people the system watches, and how."""
 
     scanning: ScanningMode | None = ask(
-        "Does the system process everyone in view, or only specific people under authorisation?",
+        "Does the system process every person, vehicle or device within its reach, or only specific people under "
+        "authorisation?",
         "who the system processes",
     )
     identification: Identification | None = ask(
-        "Does the system identify people live, on recorded footage afterwards, or not at all?",
+        "Does the system identify people live, later from stored data, or not at all?",
         "when identification happens",
     )
     reference_database: ReferenceDatabase | None = ask(
@@ -427,7 +428,7 @@ class Minimisation(Section):
     )
     uses_scraped_images: YesNo | None = ask(
         "Are images collected from social networks or the internet used?",
-        "images scraped from social networks or the internet are used",
+        "images collected from social networks or the internet are used",
     )
     extra_biometrics: YesNo | None = ask(
         "Does the system collect more than it needs, such as gait, emotion, voice or other biometrics?",
@@ -799,8 +800,11 @@ _BY_ID: tuple[Any, dict[str, Source]] = ((), {})
 
 
 def _sources_by_id(sources: tuple[Source, ...]) -> dict[str, Source]:
-    """Sources by id, remembered for the last tuple of sources asked about (an audit asks hundreds of times;
-    the tuple and its sources are frozen, and the pair is replaced whole, so threads never mix two)."""
+    """Sources by id, remembered for the last tuple of sources asked about.
+
+    An audit asks hundreds of times; the tuple and its sources are frozen, and the pair is replaced
+    whole, so threads never mix two.
+    """
     global _BY_ID
     last = _BY_ID
     if last[0] is not sources:

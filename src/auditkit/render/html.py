@@ -178,7 +178,7 @@ def _finding(f: Finding, numbers: dict[str, int], secret: set[str]) -> dict[str,
         "requirement": _requirement(f.requirement),
         # An undecided finding lists what is already known beside what is missing, so that the reader sees
         # how far the rule can still go; a decided one lists the facts that decided it.
-        "facts_label": "Already known" if f.status is Status.UNKNOWN else "Decided by",
+        "facts_label": "Already on the record" if f.status is Status.UNKNOWN else "Decided by",
         "facts": [
             {
                 "label": u.label,

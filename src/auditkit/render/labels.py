@@ -93,17 +93,34 @@ def undecided_text(result: AuditResult) -> str:
 
 
 def cap_text(result: AuditResult) -> str | None:
-    """'capped at F: red line P3-01 crossed', when a red line is crossed; else None."""
+    """'capped at F: red line P3-01 crossed on reported facts [1][5]', when a red line is crossed; else None.
+
+    The cap says as strongly as its facts, and no more strongly, why it applies: the standing of the facts
+    that crossed each red line (the weakest among them) and their sources, numbered as in the report.
+    """
     if not result.red_lines_crossed:
         return None
-    lines = result.red_lines_crossed
     cap = result.scoring.get("red_line_grade", "F")
-    return f"capped at {cap}: red line{'s' if len(lines) > 1 else ''} {', '.join(lines)} crossed"
+    numbers = {s.id: s.number for s in result.sources}
+    findings = {f.rule: f for f in result.findings}
+    groups: dict[str, list[str]] = {}  # "on reported facts [1][5]" -> red lines crossed on them
+    for rule in result.red_lines_crossed:
+        finding = findings.get(rule)
+        basis = ""
+        if finding is not None and finding.standing:
+            cited = sorted({numbers[s] for u in finding.facts if u.counted for s in u.sources if s in numbers})
+            refs = "".join(f"[{n}]" for n in cited)
+            basis = f" on {finding.standing} facts" + (f" {refs}" if refs else "")
+        groups.setdefault(basis, []).append(rule)
+    parts = [
+        f"red line{'s' if len(rules) > 1 else ''} {', '.join(rules)} crossed{basis}" for basis, rules in groups.items()
+    ]
+    return f"capped at {cap}: {'; '.join(parts)}"
 
 
 def grade_sentence(result: AuditResult, dash: str = "-") -> str:
     """The grade with what qualifies it: 'B-F, undetermined: 52 of 60 rules undecided', or 'F (capped at F:
-    red line P3-01 crossed)'."""
+    red line P3-01 crossed on reported facts [1][5])'."""
     out = grade_text(result, dash)
     notes = []
     if result.grade.low != result.grade.high:

@@ -18,11 +18,13 @@ started in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -68,6 +70,7 @@ REPORT_CSP = (
     "base-uri 'none'; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox"
 )
 SAFE_METHODS = ("GET", "HEAD")
+_ROW_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")  # a principle's id, as the verdict panel's rows name them
 
 
 def loopback_hosts(host: str, port: int) -> set[str]:
@@ -169,6 +172,11 @@ def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(text, status_code=status)
 
 
+def attached(data: bytes, media_type: str, filename: str) -> Response:
+    """A file to download (the name is made of letters, digits, dots and dashes: ``store.file_name``)."""
+    return Response(data, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
 def refused(message: str, status: int = 400) -> PlainTextResponse:
     return PlainTextResponse(message + "\n", status_code=status)
 
@@ -205,8 +213,8 @@ class Site:
     async def checked(self, doc: Document) -> Check:
         return await run_in_threadpool(doc.check, default_frameworks())
 
-    def frame(self, doc: Document, check: Check, here: str) -> dict[str, Any]:
-        """What every page of a description shows: the steps, the problems, the verdict panel."""
+    def frame(self, doc: Document, check: Check, here: str, open_rows: tuple[str, ...] = ()) -> dict[str, Any]:
+        """What every page of a description shows: the steps, the problems, the verdict panel (``open_rows`` open)."""
         placed = views.place(check.problems)
         counts = placed.sections()
         steps = [
@@ -248,22 +256,33 @@ class Site:
             "placed": placed,
             "problem_count": placed.count(),
             "panel": views.panel(doc.id, result) if result is not None else None,
+            "open_rows": open_rows,
             "stale": check.result is None,
             "name": doc.data.get("deployment", {}).get("name")
             if isinstance(doc.data.get("deployment"), dict)
             else None,
         }
 
-    def after_post(self, request: Request, doc: Document, check: Check, here: str, target: str) -> Response:
-        """htmx gets the messages and the panel to swap in; a plain form post is sent back to the page."""
+    def after_post(
+        self, request: Request, form: FormData, doc: Document, check: Check, here: str, target: str
+    ) -> Response:
+        """htmx gets the messages and the panel to swap in; a plain form post is sent back to the page.
+
+        Either way the panel's rows that were open (sent with the answers) come back open.
+        """
+        rows = open_rows(form.getlist("open"))
+        if request.headers.get("hx-request") == "true" and request.headers.get("hx-target", "").startswith("q-"):
+            return RedirectResponse(target if not rows else f"{target}?{urlencode([('open', r) for r in rows])}", 303)
         if request.headers.get("hx-request") == "true":
             return page(
                 "fragments",
-                **self.frame(doc, check, here),
+                **self.frame(doc, check, here, rows),
                 section=questions.section(here),
                 about=questions.about_widgets(),
                 forms=forms,
             )
+        if rows:
+            target += "?" + urlencode([("open", row) for row in rows])
         return RedirectResponse(target, status_code=303)
 
     # --- start ---------------------------------------------------------------------------------------
@@ -356,12 +375,12 @@ class Site:
 
             doc.edit(change)
             check = await self.checked(doc)
-            return self.after_post(request, doc, check, "about", f"/d/{doc.id}/about")
+            return self.after_post(request, form, doc, check, "about", f"/d/{doc.id}/about")
         check = await self.checked(doc)
         info = doc.data.get("deployment")
         return page(
             "about",
-            **self.frame(doc, check, "about"),
+            **self.frame(doc, check, "about", open_rows(request.query_params.getlist("open"))),
             widgets=questions.about_widgets(),
             values=info if isinstance(info, dict) else {},
         )
@@ -394,14 +413,14 @@ class Site:
                 keys = [s.key for s in questions.sections()]
                 index = keys.index(section.key)
                 target = f"/d/{doc.id}/s/{keys[index + 1]}" if index + 1 < len(keys) else f"/d/{doc.id}/results"
-            return self.after_post(request, doc, check, section.key, target)
+            return self.after_post(request, form, doc, check, section.key, target)
         check = await self.checked(doc)
         facts = doc.data.get(section.key)
         facts = facts if isinstance(facts, dict) else {}
         shown = {q.info.path: forms.shown(q, facts.get(q.name)) for q in section.questions}
         return page(
             "section",
-            **self.frame(doc, check, section.key),
+            **self.frame(doc, check, section.key, open_rows(request.query_params.getlist("open"))),
             section=section,
             shown=shown,
             ledger=self.ledger(doc),
@@ -468,12 +487,25 @@ class Site:
         if doc is None:
             return self.gone()
         check = await self.checked(doc)
+        return self.results_page(doc, check, saved=request.query_params.get("saved"))
+
+    def results_page(
+        self,
+        doc: Document,
+        check: Check,
+        status: int = 200,
+        saved: str | None = None,
+        save_error: str | None = None,
+        compare_error: str | None = None,
+    ) -> HTMLResponse:
+        """The results page; with what saving or comparing said, when either could not be done."""
         return page(
             "results",
+            status,
             **self.frame(doc, check, "results"),
-            saved=request.query_params.get("saved"),
-            save_error=None,
-            compare_error=None,
+            saved=saved,
+            save_error=save_error,
+            compare_error=compare_error,
             downloads=list(DOWNLOADS),
             files=self.folder_files(),
         )
@@ -489,47 +521,61 @@ class Site:
         return Response(data, media_type="text/html; charset=utf-8", headers={"content-security-policy": REPORT_CSP})
 
     async def download(self, request: Request) -> Response:
-        doc = self.doc(request)
-        fmt = request.path_params["fmt"]
-        if doc is None or fmt not in DOWNLOADS:
-            return self.gone()
-        check = await self.checked(doc)
-        stem = doc.name.rsplit(".", 1)[0]
-        if fmt == "yaml":
-            data = check.raw
-        elif check.result is None:
-            return refused(
-                f"{doc.name}: this description has problems, so it cannot be audited yet; fix them "
-                "(the questionnaire shows each beside its field), then download again"
-            )
-        else:
-            render = renderer(Format(fmt))
-            data = await run_in_threadpool(render, check.result, RenderOptions(input_bytes=check.raw))
-        disposition = f'attachment; filename="{stem}.{fmt}"'
-        return Response(data, media_type=DOWNLOADS[fmt], headers={"content-disposition": disposition})
+        """The description (YAML, as it stands) or its report in a format 'auditkit audit --format' writes."""
+
+        def report(check: Check, fmt: str) -> bytes:
+            if fmt == "yaml":
+                return check.raw
+            assert check.result is not None
+            return renderer(Format(fmt))(check.result, RenderOptions(input_bytes=check.raw))
+
+        return await self.attachment(request, DOWNLOADS, "", report, unaudited=("yaml",))
 
     async def annex(self, request: Request) -> Response:
         """The amendments annex, made as 'auditkit annex FILE -o annex.FORMAT' makes it."""
         from auditkit import annex as annexes
         from auditkit.document import render
 
+        def make(check: Check, fmt: str) -> bytes:
+            assert check.result is not None
+            return render(annexes.document(check.result, default_frameworks()), fmt)
+
+        return await self.attachment(request, ANNEX_DOWNLOADS, ".annex", make)
+
+    async def attachment(
+        self,
+        request: Request,
+        formats: dict[str, str],
+        kind: str,
+        make: Callable[[Check, str], bytes],
+        unaudited: tuple[str, ...] = (),
+    ) -> Response:
+        """A download named after the description ('NAME{kind}.FORMAT'), made from its current revision.
+
+        Only the formats in ``unaudited`` can be had while the description has problems; the rest need its audit.
+        """
         doc = self.doc(request)
         fmt = request.path_params["fmt"]
-        if doc is None or fmt not in ANNEX_DOWNLOADS:
+        if doc is None or fmt not in formats:
             return self.gone()
         check = await self.checked(doc)
-        if check.result is None:
+        if check.result is None and fmt not in unaudited:
             return refused(
                 f"{doc.name}: this description has problems, so it cannot be audited yet; fix them "
                 "(the questionnaire shows each beside its field), then download again"
             )
-        data = await run_in_threadpool(render, annexes.document(check.result, default_frameworks()), fmt)
-        stem = doc.name.rsplit(".", 1)[0]
-        return Response(
-            data,
-            media_type=ANNEX_DOWNLOADS[fmt],
-            headers={"content-disposition": f'attachment; filename="{stem}.annex.{fmt}"'},
-        )
+        data = await run_in_threadpool(make, check, fmt)
+        return attached(data, formats[fmt], f"{doc.name.rsplit('.', 1)[0]}{kind}.{fmt}")
+
+    async def path_post(self, request: Request) -> tuple[Document, FormData, str, Check] | Response:
+        """A results-page form that names a file in the start folder: the description, the form, the path typed."""
+        doc = self.doc(request)
+        if doc is None:
+            return self.gone()
+        form = await read_form(request, FORM_OVERHEAD)
+        if isinstance(form, str):
+            return refused(form, 413)
+        return doc, form, str(form.get("path") or ""), await self.checked(doc)
 
     async def compare(self, request: Request) -> Response:
         """This description against an earlier one in the start folder, as 'auditkit compare EARLIER THIS' shows it."""
@@ -537,15 +583,11 @@ class Site:
         from auditkit.document import render
         from auditkit.model.load import load_deployment
 
-        doc = self.doc(request)
-        if doc is None:
-            return self.gone()
-        form = await read_form(request, FORM_OVERHEAD)
-        if isinstance(form, str):
-            return refused(form, 413)
-        text = str(form.get("path") or "")
+        posted = await self.path_post(request)
+        if isinstance(posted, Response):
+            return posted
+        doc, form, text, check = posted
         fmt = "pdf" if form.get("format") == "pdf" else "html"
-        check = await self.checked(doc)
         try:
             if check.result is None or check.loaded is None:
                 raise InputError(
@@ -559,40 +601,22 @@ class Site:
             path = self.store.inside(text, must_exist=True)
             earlier = await run_in_threadpool(load_deployment, path, str(path.relative_to(self.store.root)))
         except InputError as exc:
-            return page(
-                "results",
-                400,
-                **self.frame(doc, check, "results"),
-                saved=None,
-                save_error=None,
-                compare_error="\n".join(map(str, exc.problems)),
-                downloads=list(DOWNLOADS),
-                files=self.folder_files(),
-            )
+            return self.results_page(doc, check, 400, compare_error="\n".join(map(str, exc.problems)))
         rules = default_frameworks()
         before = await run_in_threadpool(audit, earlier, rules)
         result = comparing.compare(before, check.result, earlier.deployment, check.loaded.deployment, rules, rules)
         data = await run_in_threadpool(render, comparing.document(result), fmt)
         if fmt == "pdf":
-            stem = doc.name.rsplit(".", 1)[0]
-            return Response(
-                data,
-                media_type="application/pdf",
-                headers={"content-disposition": f'attachment; filename="{stem}.compare.pdf"'},
-            )
+            return attached(data, "application/pdf", f"{doc.name.rsplit('.', 1)[0]}.compare.pdf")
         return Response(data, media_type="text/html; charset=utf-8", headers={"content-security-policy": REPORT_CSP})
 
     async def save(self, request: Request) -> Response:
         from auditkit.outputs import write_atomic
 
-        doc = self.doc(request)
-        if doc is None:
-            return self.gone()
-        form = await read_form(request, FORM_OVERHEAD)
-        if isinstance(form, str):
-            return refused(form, 413)
-        text = str(form.get("path") or "")
-        check = await self.checked(doc)
+        posted = await self.path_post(request)
+        if isinstance(posted, Response):
+            return posted
+        doc, form, text, check = posted
         try:
             target = self.store.inside(text, must_exist=False)
             if target.exists() and not form.get("overwrite") and target != doc.path:
@@ -610,16 +634,7 @@ class Site:
                 )
             await run_in_threadpool(write_atomic, target, check.raw)
         except InputError as exc:
-            return page(
-                "results",
-                400,
-                **self.frame(doc, check, "results"),
-                saved=None,
-                compare_error=None,
-                save_error="\n".join(map(str, exc.problems)),
-                downloads=list(DOWNLOADS),
-                files=self.folder_files(),
-            )
+            return self.results_page(doc, check, 400, save_error="\n".join(map(str, exc.problems)))
         doc.path = target
         self.store.remember(target)
         shown = str(target.relative_to(self.store.root))
@@ -627,6 +642,11 @@ class Site:
 
     def gone(self) -> HTMLResponse:
         return page("gone", 404)
+
+
+def open_rows(values: list[Any]) -> tuple[str, ...]:
+    """The verdict panel's open rows, as a page or a post names them (principle ids; anything else is ignored)."""
+    return tuple(dict.fromkeys(v for v in values if isinstance(v, str) and _ROW_ID.fullmatch(v)))[:50]
 
 
 def _rename_citations(data: dict[str, Any], old: Any, new: dict[str, Any]) -> None:

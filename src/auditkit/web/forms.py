@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from auditkit.web.questions import PERIOD_UNITS, Question, Widget
+from auditkit.web.questions import EXACT, Question, Widget
 
-KNOWN_NUMBER = "known"  # the radio button that says "the number typed here"
-PERIOD = "period"  # the radio button that says "this many days or hours"
-KEEP = "keep"  # the radio button that keeps an answer the form cannot show (a range, a period, law and practice)
+KNOWN_NUMBER = EXACT  # the radio button that says "the number typed here"
+KEEP = "keep"  # the radio button that keeps an answer the form cannot show
+SPLIT = "split"  # the checkbox that states the rules and the practice apart ('<path>.split')
 
 
 class Form(Protocol):
@@ -30,7 +30,7 @@ class Form(Protocol):
 
 @dataclass(frozen=True)
 class Shown:
-    """A fact as its question shows it."""
+    """A fact (or one side of it) as its question shows it."""
 
     answer: str | None  # the checked radio button; None when the file holds something no button means
     number: str = ""
@@ -38,7 +38,9 @@ class Shown:
     extras: Mapping[str, Any] = field(default_factory=dict)
     pinpoints: Mapping[str, str] = field(default_factory=dict)  # source id -> where in it
     kept: str = ""  # the answer as the file states it, when it is kept (KEEP)
-    unit: str = "days"  # a period's unit
+    numbers: Mapping[str, str] = field(default_factory=dict)  # a shape's number boxes: {"at_least": "100"}
+    sides: Mapping[str, Shown] = field(default_factory=dict)  # 'law' and 'practice', each shown as a fact
+    split: bool = False  # the file states the sides apart
 
 
 _NO_VALUE = object()  # a fact written without 'value' (format 2's law: and practice:)
@@ -68,31 +70,46 @@ def _as_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
-def shown(q: Question, raw: Any) -> Shown:
-    """How the fact ``raw`` (as in the file) fills in the question's controls."""
+def _extra_shown(w: Widget, value: Any) -> Any:
+    return list(_citations(value)[0]) if w.kind == "cites" else value
+
+
+def shown(q: Question, raw: Any, *, side: bool = False) -> Shown:
+    """How the fact ``raw`` (as in the file) fills in the question's controls; ``side``: law or practice."""
+    sides = {} if side else {name: Shown(answer="unknown") for name in q.sides}
     if raw is None:
-        return Shown(answer="unknown")
+        return Shown(answer="unknown", sides=sides)
     body = raw if isinstance(raw, dict) else {"value": raw}
     value = body.get("value")
     sources, pinpoints = _citations(body.get("sources"))
-    extras = {w.name: body.get(w.name) for w in q.extras if body.get(w.name) is not None}
-    common: dict[str, Any] = {"sources": sources, "extras": extras, "pinpoints": pinpoints}
-    if q.is_period and isinstance(value, dict) and len(value) == 1 and next(iter(value)) in PERIOD_UNITS:
-        unit, amount = next(iter(value.items()))
-        return Shown(answer=PERIOD, number=str(amount), unit=unit, **common)
-    if "value" not in body or isinstance(value, dict | list):  # a range, a period, or law and practice apart
-        rest = {k: v for k, v in body.items() if k not in ("sources", *extras)}
+    extras = {w.name: _extra_shown(w, body.get(w.name)) for w in q.extras if body.get(w.name) is not None}
+    common: dict[str, Any] = {"sources": sources, "extras": extras, "pinpoints": pinpoints, "sides": sides}
+    if not side and q.sides and "value" not in body and any(name in body for name in q.sides):
+        common["sides"] = {name: shown(q, body.get(name), side=True) for name in q.sides}
+        return Shown(answer=None, split=True, **common)
+    if (
+        isinstance(value, dict)
+        and value
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values())
+    ):
+        for shape in q.shapes:
+            if shape.fields and set(value) <= set(shape.fields):
+                return Shown(answer=shape.key, numbers={k: str(v) for k, v in value.items()}, **common)
+    if "value" not in body or isinstance(value, dict | list):  # something no control can show: kept
+        rest = {k: v for k, v in body.items() if k not in ("sources", *extras, *q.sides)}
         return Shown(answer=KEEP, kept=_as_text(rest.get("value", rest)), **common)
     if isinstance(value, str) and value.strip().lower() in _missing_words(q):
         return Shown(answer=value.strip().lower(), **common)
-    if q.is_number:
-        return Shown(answer=KNOWN_NUMBER, number="" if value is None else str(value), **common)
     if q.info.kind == "yesno":
         word = {True: "yes", False: "no"}.get(value) if isinstance(value, bool) else str(value).strip().lower()
         word = {"true": "yes", "false": "no"}.get(word or "", word)
         return Shown(answer=word if word in ("yes", "no") else None, **common)
     keys = [k for k, _ in q.answers]
-    return Shown(answer=value if value in keys else None, **common)
+    if value in keys:
+        return Shown(answer=value, **common)
+    if q.is_number:
+        return Shown(answer=KNOWN_NUMBER, number="" if value is None else str(value), **common)
+    return Shown(answer=None, **common)
 
 
 def _number(text: str) -> int | str:
@@ -120,22 +137,57 @@ def _typed(w: Widget, text: Any) -> Any:
 def read_fact(q: Question, form: Form, old: Any) -> Any:
     """The fact as the form now states it (None: leave it out of the file, which means unknown)."""
     path = q.info.path
-    answer = form.get(path)
-    if answer is None and form.get(path + ".shown") is None:
+    if form.get(path) is None and form.get(path + ".shown") is None:
         return old  # the form did not carry this question at all: the fact stays as it was
-    before = shown(q, old)
+    if q.sides and form.get(f"{path}.{SPLIT}"):  # the rules and the practice, each a fact of its own
+        before = old if isinstance(old, dict) else {}
+        if not any(name in before or form.get(f"{path}.{name}.shown") for name in q.sides):
+            # just split (the page had no controls for the sides yet): both sides start as the one answer
+            one = _read_answer(q, form, path, old)
+            return {name: "unknown" if one is None else one for name in q.sides}
+        body: dict[str, Any] = {}
+        for name in q.sides:
+            stated = _read_answer(q, form, f"{path}.{name}", before.get(name))
+            body[name] = "unknown" if stated is None else stated
+        extras = _read_extras(q, form, path)
+        keep = {k: v for k, v in before.items() if k not in ("value", "sources", *q.sides, *extras, *_names(q))}
+        return {**body, **extras, **keep}
+    return _read_answer(q, form, path, old)
+
+
+def _names(q: Question) -> tuple[str, ...]:
+    return tuple(w.name for w in q.extras)
+
+
+def _read_extras(q: Question, form: Form, path: str) -> dict[str, Any]:
+    extras = {}
+    for w in q.extras:
+        if w.kind == "cites":
+            value: Any = [str(ref) for ref in form.getlist(f"{path}.{w.name}")] or None
+        else:
+            value = _typed(w, form.get(f"{path}.{w.name}"))
+        if value is not None and value is not False:
+            extras[w.name] = value
+    return extras
+
+
+def _read_answer(q: Question, form: Form, path: str, old: Any) -> Any:
+    """One statement of the fact (the fact itself, or its law or practice side) from the controls under ``path``."""
+    answer = form.get(path)
+    before = shown(q, old, side=True)
     number = str(form.get(path + ".number") or "").strip()
     missing = _missing_words(q)
     kept_value = old.get("value", _NO_VALUE) if isinstance(old, dict) else "unknown" if old is None else old
+    shape = q.shape(answer)
     if answer is None or answer == KEEP:  # no button is ticked, or 'keep': the answer stays as the file has it
         value: Any = kept_value
     elif q.is_number and (
         answer == KNOWN_NUMBER or (answer in missing and answer == before.answer and number and number != before.number)
     ):
         value = _number(number)  # a number typed without ticking its button still counts as the answer
-    elif q.is_period and answer == PERIOD:
-        unit = str(form.get(path + ".unit") or "days")
-        value = {unit if unit in PERIOD_UNITS else "days": _number(number)}
+    elif shape is not None:  # bounds, about, days, hours: the boxes filled in
+        typed = {f: str(form.get(f"{path}.{f}") or "").strip() for f in shape.fields}
+        value = {f: _number(text) for f, text in typed.items() if text}
     elif answer in missing:
         value = answer
     elif q.info.kind == "yesno" and answer in ("yes", "no"):
@@ -148,14 +200,13 @@ def read_fact(q: Question, form: Form, old: Any) -> Any:
     for ref in ids:
         at = str(form.get(f"{path}.at.{ref}") or "").strip() if q.pinpoints else ""
         ordered.append({"id": ref, "at": at} if at else ref)
-    extras = {w.name: _typed(w, form.get(f"{path}.{w.name}")) for w in q.extras}
-    extras = {k: v for k, v in extras.items() if v is not None and v is not False}
+    extras = _read_extras(q, form, path)
     keep = (
-        {k: v for k, v in old.items() if k not in ("value", "sources", *extras, *(w.name for w in q.extras))}
+        {k: v for k, v in old.items() if k not in ("value", "sources", *q.sides, *extras, *_names(q))}
         if isinstance(old, dict)
         else {}
     )
-    if isinstance(value, str) and value in missing and not ordered and not extras and not keep:
+    if isinstance(value, str) and value in q.bare and not ordered and not extras and not keep:
         return None if value == "unknown" and old is None else value
     body: dict[str, Any] = {} if value is _NO_VALUE else {"value": value}
     if ordered:

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from auditkit.model.catalog import FactInfo, catalogue
 from auditkit.model.deployment import SECTIONS, About, Deployment, Source
-from auditkit.model.facts import Fact, Missing
+from auditkit.model.facts import Cite, Fact, Missing
 
 # Plain words for the ways a fact can be missing; a value the format adds later falls back to its name.
 MISSING_MEANINGS = {
@@ -31,12 +31,27 @@ MISSING_MEANINGS = {
     "undisclosed": "the operator keeps it secret (this counts as evidence about transparency)",
     "not_applicable": "does not apply to this programme",
 }
-# A duration's answers besides a number of days or hours (format 2's {days: N}, {hours: N}).
-PERIOD_WORDS = (("immediately", "deleted at once"), ("indefinite", "kept with no time limit"))
-PERIOD_UNITS = ("days", "hours")
 # Fields of a fact that get their own controls (the answer and the citations); the rest are generic.
 FACT_CORE = ("value", "sources")
-LONG_TEXT = ("description", "note")
+LONG_TEXT = ("description", "note", "reason")
+# The radio button of an exact number (a count's plain {"type": "integer"} answer): typed in '<path>.number'.
+EXACT = "known"
+# Fields of a fact that hold a fact of their own, typed Any in the model (format 2's 'law' and 'practice').
+SIDES = tuple(name for name, f in Fact.model_fields.items() if name not in FACT_CORE and f.annotation is Any)
+SIDE_TITLES = {name: (Fact.model_fields[name].description or name).split(":", 1)[0] for name in SIDES}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A known answer typed as numbers: an exact number, or a small mapping of them ({at_least: N}, {days: N}).
+
+    Read from the fact type's own JSON Schema (``value_schema``), so bounds, approximate numbers and
+    durations come from the model, never from a list here.
+    """
+
+    key: str  # the radio button's value
+    meaning: str  # the schema's description of this form of answer
+    fields: tuple[str, ...]  # the mapping's keys, one number box each; () for an exact number
 
 
 @dataclass(frozen=True)
@@ -46,7 +61,7 @@ class Widget:
     name: str
     label: str
     hint: str
-    kind: str  # "text" | "textarea" | "select" | "checkbox" | "number" | "list"
+    kind: str  # "text" | "textarea" | "select" | "checkbox" | "number" | "list" | "cites"
     required: bool
     options: tuple[tuple[str, str], ...] = ()
 
@@ -58,19 +73,24 @@ class Question:
     info: FactInfo
     name: str
     anchor: str
-    answers: tuple[tuple[str, str], ...]  # known answers (value, meaning); empty for a number
+    answers: tuple[tuple[str, str], ...]  # known answers that are words (value, meaning)
     missing: tuple[tuple[str, str], ...]
     extras: tuple[Widget, ...]
     pinpoints: bool = False  # a citation can say where in the source ({id, at})
+    shapes: tuple[Shape, ...] = ()  # known answers that are numbers
+    sides: tuple[str, ...] = ()  # the fact can be stated for each of these apart ('law', 'practice')
+    bare: tuple[str, ...] = ()  # missing words the format lets a fact be written as alone ('published: unknown')
 
     @property
     def is_number(self) -> bool:
-        return self.info.kind == "count"
+        return any(not shape.fields for shape in self.shapes)
 
-    @property
-    def is_period(self) -> bool:
-        """A duration (format 2): a number of days or hours, besides the answers in ``answers``."""
-        return self.info.kind == "duration"
+    def side_title(self, side: str) -> str:
+        """A side's heading, from the model's description of the field ('What the rules say: ...')."""
+        return SIDE_TITLES.get(side, _label(side))
+
+    def shape(self, key: str | None) -> Shape | None:
+        return next((shape for shape in self.shapes if shape.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -113,6 +133,8 @@ def widget(name: str, field: Any) -> Widget | None:
         kind = "list"  # a list of words: typed separated by commas
     elif typing.get_origin(annotation) is typing.Literal:
         kind, options = "select", tuple((str(v), _label(str(v))) for v in typing.get_args(annotation))
+    elif typing.get_origin(annotation) is tuple and typing.get_args(annotation)[:1] == (Cite,):
+        kind = "cites"  # citations of sources in the ledger (a disputed fact's 'contested_by')
     else:
         return None
     return Widget(
@@ -154,6 +176,37 @@ def _cites_with_pinpoint(fact: type[Fact]) -> bool:
     return any(isinstance(i, type) and issubclass(i, BaseModel) and "at" in i.model_fields for i in items)
 
 
+def answer_forms(fact: type[Fact]) -> tuple[tuple[tuple[str, str], ...], tuple[Shape, ...]]:
+    """The known answers a fact type takes, from its JSON Schema: words (const) and numbers (Shape).
+
+    A yes/no answer's schema (boolean, or the words yes and no) has neither: its answers are yes and no.
+    """
+    schema = fact.value_schema()
+    words: list[tuple[str, str]] = []
+    shapes: list[Shape] = []
+    for alternative in schema.get("anyOf", [schema] if schema else []):
+        meaning = str(alternative.get("description", ""))
+        if "const" in alternative:
+            words.append((str(alternative["const"]), meaning or _label(str(alternative["const"]))))
+        elif alternative.get("type") == "integer":
+            shapes.append(Shape(EXACT, meaning or "the exact number", ()))
+        elif alternative.get("type") == "object" and alternative.get("properties"):
+            fields = tuple(alternative["properties"])
+            shapes.append(Shape("-".join(fields), meaning or ", ".join(fields), fields))
+    return tuple(words), tuple(shapes)
+
+
+def _bare(fact: type[Fact], word: str) -> bool:
+    """True when the model reads ``word`` alone as a whole fact (not_applicable needs its reason beside it)."""
+    from pydantic import ValidationError
+
+    try:
+        fact.model_validate(word)
+    except ValidationError as exc:
+        return all(e["type"] != "fact_shape" for e in exc.errors())
+    return True
+
+
 def anchor(path: str) -> str:
     """The HTML id of a fact's question: 'q-legality-published'."""
     return "q-" + path.replace(".", "-")
@@ -170,11 +223,10 @@ def sections() -> tuple[Section, ...]:
             if info.section != key:
                 continue
             name = info.path.split(".", 1)[1]
-            answers = {"yesno": (("yes", "yes"), ("no", "no")), "count": (), "duration": PERIOD_WORDS}.get(
-                info.kind, info.choices
-            )
             fact = _fact_class(key, name)
-            extras = widgets(fact, skip=FACT_CORE)
+            words, shapes = answer_forms(fact)
+            answers = (("yes", "yes"), ("no", "no")) if info.kind == "yesno" else words or tuple(info.choices)
+            extras = widgets(fact, skip=(*FACT_CORE, *SIDES))
             questions.append(
                 Question(
                     info=info,
@@ -184,6 +236,9 @@ def sections() -> tuple[Section, ...]:
                     missing=missing,
                     extras=extras,
                     pinpoints=_cites_with_pinpoint(fact),
+                    shapes=shapes,
+                    sides=tuple(side for side in SIDES if side in fact.model_fields),
+                    bare=tuple(word for word, _ in missing if _bare(fact, word)),
                 )
             )
         model = Deployment.model_fields[key].annotation

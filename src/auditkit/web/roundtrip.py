@@ -40,7 +40,8 @@ class RoundTrip:
         self.tree = tree
         self.plain = copy.deepcopy(plain)  # what the tree says, as the project's loader reads it
         self.opened = (raw, copy.deepcopy(plain))  # an edit undone gives back the file byte for byte
-        self.parts: dict[Any, str] = {}  # each top-level key's text, as last written
+        self.first = self.sliced(decoded_text(raw))  # each top-level key's text as the author wrote it
+        self.parts: dict[Any, str] = dict(self.first)  # each top-level key's text, as last written
 
     @classmethod
     def of(cls, raw: bytes, plain: dict[str, Any]) -> RoundTrip | None:
@@ -66,7 +67,7 @@ class RoundTrip:
         _sync_map(self.tree, before, data)
         self.plain = copy.deepcopy(data)
         if data == self.opened[1]:
-            self.parts = {}  # the tree was changed and changed back: written afresh next time
+            self.parts = dict(self.first)  # changed and changed back: the author's text again
             return self.opened[0], None
         changed = {k for k in data if not shape or k not in self.parts or _differs(before.get(k, _Absent), data[k])}
         for key in changed:
@@ -79,6 +80,17 @@ class RoundTrip:
         except InputError:
             return None
         return (raw, back) if back.data == data else None
+
+    def sliced(self, text: str) -> dict[Any, str]:
+        """The file's text cut at its top-level keys (the head goes with the first key, comment lines before a
+        key with the key above it, as ruamel keeps them), so that a key left alone keeps its text to the letter."""
+        lines = text.splitlines(keepends=True)
+        keys = list(self.tree)
+        starts = [0] + [self.tree.lc.key(k)[0] for k in keys[1:]]
+        if starts != sorted(starts) or any(self.tree.lc.key(k)[1] != 0 for k in keys):
+            return {}  # not one key a line at the margin: ruamel writes every key
+        ends = [*starts[1:], len(lines)]
+        return {k: "".join(lines[a:b]) for k, a, b in zip(keys, starts, ends, strict=True)}
 
     def written(self, key: Any) -> str:
         """The text of one top-level key, with the comments that belong to it (the file's head with the first)."""
@@ -103,6 +115,12 @@ class RoundTrip:
         out = io.StringIO()
         round_trip_yaml().dump(self.tree, out)
         return out.getvalue()
+
+
+def decoded_text(raw: bytes) -> str:
+    from auditkit.migrate import decoded
+
+    return decoded(raw)
 
 
 def _differs(old: Any, new: Any) -> bool:

@@ -1,10 +1,15 @@
-"""Regenerate the committed reports of the bundled case studies: ``python -m auditkit.reports``.
+"""Regenerate the committed reports of the bundled case studies: ``python tools/make_reports.py``.
 
 For every ``examples/*.yaml`` it audits the file against the default
 framework and writes ``reports/<name>.pdf`` and ``reports/<name>.html``
 (see reports/README.md). The tests compare the committed files with a fresh
 audit, so a change to a rule, an example or the template that is not
 followed by this command fails the suite.
+
+A development tool, not part of the installed package: it works on a source
+checkout (examples/ and reports/ beside tools/), which an installed auditkit
+does not have. tests/test_report_committed.py imports it, so that what the
+test expects is made by the very functions that write the files.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from auditkit.model.result import AuditResult
 from auditkit.render import RenderOptions
 from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ class Case:
 
     @property
     def stem(self) -> str:
+        """The case study's name, which its reports are named after."""
         return self.source.stem
 
 
@@ -77,7 +83,7 @@ def write_reports(target: Path, sources: list[Path]) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: regenerate reports/ from examples/."""
-    parser = argparse.ArgumentParser(prog="python -m auditkit.reports", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python tools/make_reports.py", description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=Path, default=ROOT / "examples", help="folder of case studies")
     parser.add_argument("--out", type=Path, default=ROOT / "reports", help="folder to write the reports to")
     args = parser.parse_args(argv)
