@@ -514,9 +514,10 @@ def _weak_words(standing: Standing | None) -> str:
 
 
 def _partly(facts: list[FactUsed]) -> str:
-    """A partly met finding names the facts that reached the lower bar, never the requirement's own wording.
+    """The sentence of a partly met finding: the facts that reached the lower bar.
 
-    The wording would read as a statement of fact: "the system is limited to defined places: yes".
+    Never the requirement's own wording, which would read as a statement of fact ("the system is limited to
+    defined places: yes").
     """
     shown = "; ".join(f"{u.label}: {u.display}" for u in facts if u.counted)
     return f"Partly met: only the lower bar is reached, on these facts: {shown}."
