@@ -10,5 +10,5 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden",
         action="store_true",
         default=False,
-        help="Rewrite tests/golden/ from the current outputs instead of comparing (then read the git diff).",
+        help="Rewrite tests/golden/ and the generated part of docs/scoring.md instead of comparing (then read the git diff).",
     )

@@ -69,7 +69,7 @@ def test_audit_json_matches_the_published_result_schema(filled: Path) -> None:
         }
     ]
     assert data["deployment"]["name"] == "Riverside camera pilot"
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     assert data["grade"] == {"low": "F", "high": "F"} and data["red_lines_crossed"] == ["M2-01"]
     assert data["score"] == {"low": 16.7, "high": 16.7}
     finding = next(f for f in data["findings"] if f["rule"] == "M1-01")

@@ -5,9 +5,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 import yaml
 
 from auditkit.cli import main
+from auditkit.model.scoring import describe
+from auditkit.render.markdown import method_lines
+from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,6 +37,25 @@ def test_rules_page_shows_each_rules_origin_thresholds_quotes_and_definitions() 
     assert "(national law, RU)" in page and "(civil-society standard)" in page
     assert "## Definitions used by the remedies" in page and "- **operator** means" in page
     assert "## Changes" in page and "### Version 2.0" in page
+
+
+METHOD_BEGIN = "<!-- generated from auditkit.model.scoring: do not edit; refresh with "
+METHOD_END = "<!-- end of generated method -->"
+
+
+def test_scoring_page_method_is_generated(request: pytest.FixtureRequest) -> None:
+    """docs/scoring.md quotes the method as every report states it, with the default framework's thresholds."""
+    path = ROOT / "docs" / "scoring.md"
+    page = path.read_text(encoding="utf-8")
+    start = page.index("\n", page.index(METHOD_BEGIN)) + 1
+    end = page.index(METHOD_END)
+    block = "\n".join(method_lines(describe(load_framework(DEFAULT_FRAMEWORK).scoring)))
+    if request.config.getoption("--update-golden"):
+        path.write_text(page[:start] + block + page[end:], encoding="utf-8")
+        return
+    assert page[start:end] == block, (
+        "docs/scoring.md is stale: run '.venv/bin/pytest tests/test_docs.py --update-golden'"
+    )
 
 
 def test_scoring_page_states_the_default_thresholds() -> None:

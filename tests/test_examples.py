@@ -247,7 +247,7 @@ def test_hypothetical_example_says_it_is_hypothetical(results: dict[str, AuditRe
     assert "HYPOTHETICAL" in result.deployment.name
     assert [s.publisher for s in result.sources] == ["auditkit (hypothetical)"]
     text = renderer(Format.TEXT)(result, RenderOptions()).decode()
-    assert "HYPOTHETICAL programme, invented for comparison" in text
+    assert "HYPOTHETICAL PROGRAMME: invented for teaching or comparison" in text
     for name in REAL:
         assert results[name].deployment.hypothetical is False
 

@@ -537,7 +537,7 @@ def test_a_report_caps_long_lists_and_texts_and_says_so(tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import edges
 
-    from auditkit.render.html import REPORT_NOTE, REPORT_REFS, REPORT_SOURCES
+    from auditkit.render.view import REPORT_NOTE, REPORT_REFS, REPORT_SOURCES
 
     raw = edges.many_sources(REPORT_SOURCES + 25, note=REPORT_NOTE + 500)
     path = tmp_path / "many.yaml"

@@ -287,7 +287,7 @@ def test_grade_thresholds_must_go_down(tmp_path: Path) -> None:
 
 def test_every_limit_is_documented_with_its_value() -> None:
     from auditkit import dates
-    from auditkit.render import html
+    from auditkit.render import view
 
     page = (Path(__file__).resolve().parents[1] / "docs" / "limits.md").read_text(encoding="utf-8")
     rows = {
@@ -303,12 +303,12 @@ def test_every_limit_is_documented_with_its_value() -> None:
         "MAX_RULE_CONDITIONS": str(loader.MAX_RULE_CONDITIONS),
         "MAX_PACK_CONDITIONS": f"{loader.MAX_PACK_CONDITIONS:,}",
         "MAX_RULE_CASES": str(loader.MAX_RULE_CASES),
-        "REPORT_SOURCES": str(html.REPORT_SOURCES),
-        "REPORT_REFS": str(html.REPORT_REFS),
-        "REPORT_NOTE": f"{html.REPORT_NOTE:,} characters",
-        "REPORT_TEXT": f"{html.REPORT_TEXT} characters",
-        "REPORT_RULE_TEXT": f"{html.REPORT_RULE_TEXT} characters",
-        "REPORT_REFERENCES": str(html.REPORT_REFERENCES),
+        "REPORT_SOURCES": str(view.REPORT_SOURCES),
+        "REPORT_REFS": str(view.REPORT_REFS),
+        "REPORT_NOTE": f"{view.REPORT_NOTE:,} characters",
+        "REPORT_TEXT": f"{view.REPORT_TEXT} characters",
+        "REPORT_RULE_TEXT": f"{view.REPORT_RULE_TEXT} characters",
+        "REPORT_REFERENCES": str(view.REPORT_REFERENCES),
     }
     for name, value in rows.items():
         row = next((line for line in page.splitlines() if f"(`{name}`)" in line), "")

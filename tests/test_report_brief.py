@@ -17,7 +17,7 @@ from auditkit.model.result import AuditResult
 from auditkit.render import RenderOptions, html, markdown
 from auditkit.render import pdf as pdf_render
 from auditkit.render.headline import headline
-from auditkit.render.html import brief_view
+from auditkit.render.view import brief_view
 from auditkit.rules.loader import DEFAULT_FRAMEWORK
 
 
@@ -37,14 +37,14 @@ def essentials(result: AuditResult) -> list[str]:
     the top questions, and how to get the full report."""
     view = brief_view(result)
     head = headline(result)
-    out = [result.deployment.name, f"receives grade {view['cover']['grade']}", view["cover"]["frameworks"]]
+    out = [result.deployment.name, f"receives grade {view.cover.grade}", view.cover.frameworks]
     out += [f"{p.id} {p.title}" for p in result.principles]
     out += [head.others_title]
     for gap in (*head.red_lines, *head.others):
         out += [gap.rule, gap.finding.explanation]
-    out += [s["title"] for s in view["sources"]]
-    out += [q["question"] for q in view["questions"]]
-    out += [view["full_command"]]
+    out += [s.title for s in view.sources]
+    out += [q.question for q in view.questions]
+    out += [span.text for span in view.full_report if span.code]  # the command for the full report
     return out
 
 
@@ -55,11 +55,11 @@ def test_the_brief_pdf_has_two_pages_and_its_content(moscow: tuple[AuditResult, 
     for item in essentials(result):
         assert squeeze(item) in text, item
     view = brief_view(result)
-    cited = {n for g in (*view["summary"]["red_lines"], *view["summary"]["gaps"]) for n in g["refs"]}
-    assert cited and {s["number"] for s in view["sources"]} == cited  # the sources of the gaps, and only those
+    cited = {n for g in (*view.summary.red_lines, *view.summary.gaps) for n in g.refs}
+    assert cited and {s.number for s in view.sources} == cited  # the sources of the gaps, and only those
     for number in cited:
         assert f"[{number}]" in text
-    assert len(view["questions"]) == 5 and view["questions_total"] > 5
+    assert len(view.questions) == 5 and view.questions_total > 5
     assert reader.metadata is not None and reader.metadata.title.startswith("Human-rights audit (brief): ")
     # Still tagged, with the input and the JSON result attached, like the full report.
     assert "/StructTreeRoot" in reader.trailer["/Root"]

@@ -154,3 +154,52 @@ def test_an_undecided_finding_shows_what_is_already_known(case: tuple[AuditResul
     p404 = next(f for f in result.findings if f.rule == "P4-04")
     assert [(u.path, u.display) for u in p404.facts] == [("security.known_leaks", "yes")]
     assert p404.facts[0].sources and p404.missing == ["security.leaks_prosecuted"]
+
+
+def twin_of_mini(folder: Path) -> Path:
+    """The mini framework again under the id 'twin': the same principle ids (M1, M2), other titles and rule ids."""
+    from cli_support import MINI
+
+    twin = folder / "twin"
+    (twin / "rules").mkdir(parents=True)
+    mini = Path(MINI)
+    manifest = (mini / "framework.yaml").read_text(encoding="utf-8")
+    manifest = manifest.replace("id: mini", "id: twin").replace("title: Retention", "title: Twin retention")
+    (twin / "framework.yaml").write_text(manifest.replace("title: Scope", "title: Twin scope"), encoding="utf-8")
+    for rule in (mini / "rules").glob("*.yaml"):
+        renamed = "T" + rule.stem[1:]
+        body = rule.read_text(encoding="utf-8").replace(f"id: {rule.stem}", f"id: {renamed}", 1)
+        (twin / "rules" / f"{renamed}.yaml").write_text(body, encoding="utf-8")
+    return twin
+
+
+def test_two_frameworks_sharing_principle_ids_keep_their_questions_apart(tmp_path: Path) -> None:
+    """A question needed by M1 of two frameworks names both, each with its framework.
+
+    So do each principle's heading and what would settle it: a bare 'M1' would file twin's rules under mini's title.
+    """
+    from cli_support import MINI
+
+    from auditkit.engine import audit
+    from auditkit.model.load import load_deployment
+    from auditkit.rules.loader import load_framework
+    from auditkit.template import template
+
+    source = tmp_path / "blank.yaml"  # every fact unknown, so both frameworks' rules stay open
+    source.write_text(template(), encoding="utf-8")
+    frameworks = [load_framework(str(MINI)), load_framework(str(twin_of_mini(tmp_path)))]
+    result = audit(load_deployment(source, display=source.name), frameworks)
+    page = render(result, RenderOptions()).decode("utf-8")
+    retention = next(g for g in result.information_gaps if g.fact == "retention.max_days")
+    assert retention.rules == ["M1-01", "T1-01"]
+    assert retention.principles == ["mini:M1", "twin:M1"]
+    assert retention.settles == ["mini:M1", "twin:M1"]
+    number = result.information_gaps.index(retention) + 1
+    question = next(line for line in page.splitlines() if line.startswith(f"- **Q{number}.** "))
+    assert "needed by M1-01, T1-01 (mini:M1, twin:M1); an answer could settle the verdict of mini:M1, twin:M1" in (
+        question
+    )
+    assert "### mini:M1 Retention\n" in page and "### twin:M1 Twin retention\n" in page
+    assert "- To settle **mini:M1** (insufficient information)" in page
+    assert "- To settle **twin:M1** (insufficient information)" in page
+    assert "| mini:M1 Retention |" in page and "| twin:M1 Twin retention |" in page

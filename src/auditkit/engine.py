@@ -15,21 +15,25 @@ from auditkit.model.load import LoadedDeployment
 from auditkit.model.result import (
     AuditResult,
     DeploymentInfo,
+    FactText,
     FactUsed,
     Finding,
     FrameworkRef,
     GradeRange,
     InformationGap,
     PrincipleResult,
+    RequirementLine,
     ScoreRange,
     SettlingFact,
     SourceInfo,
     Status,
     Verdict,
+    principle_key,
 )
+from auditkit.model.scoring import Scoring
 from auditkit.rules.bounds import Possible, State, answers, possible
 from auditkit.rules.bounds import states as bounds_states
-from auditkit.rules.logic import Outcome, decide, explanation, lookup_for, not_applicable, rule_status, words
+from auditkit.rules.logic import Outcome, decide, explanation, lookup_for, not_applicable, rule_status, word_lines
 from auditkit.rules.model import Framework, Rule
 
 # Statuses from best to worst for a principle's score: not applicable sits between, as it leaves the rule out.
@@ -52,8 +56,10 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
     red_lines: list[str] = []
     red_open: list[str] = []
     opened: list[_Open] = []
+    several = len(frameworks) > 1
     for framework in frameworks:
         for principle in framework.principles:
+            key = principle_key(framework.id, principle.id, several=several)
             views: list[scoring.RuleView] = []
             chances: list[Possible | None] = []
             statuses: list[Status] = []
@@ -78,10 +84,10 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
                         continue
                     missing.setdefault(path, None)
                     entry = gaps.setdefault(path, {"principles": {}, "rules": {}})
-                    entry["principles"].setdefault(principle.id, None)
+                    entry["principles"].setdefault(key, None)
                     entry["rules"].setdefault(rule.id, None)
             bounds = scoring.principle_bounds(views, framework.scoring)
-            item = _Open(principle.id, framework.scoring, views, chances, bounds, states, list(missing))
+            item = _Open(key, framework.scoring, views, chances, bounds, states, list(missing))
             opened.append(item)
             counts = {s.value: statuses.count(s) for s in Status}
             breaches = [
@@ -128,7 +134,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
         findings=findings,
         information_gaps=_gaps(gaps, deployment, opened, total, evidence),
         sources=sources,
-        scoring={"method": scoring.__doc__ or "", **method},
+        fact_texts=_fact_texts(findings, principles),
+        scoring=method,
         evidence=evidence,
     )
 
@@ -156,7 +163,7 @@ class _Open:
     """One principle's bounds, and how they move when one unknown fact is answered."""
 
     principle: str
-    method: dict[str, Any]
+    method: Scoring
     views: list[scoring.RuleView]
     chances: list[Possible | None]
     bounds: scoring.PrincipleBounds
@@ -247,7 +254,7 @@ def _num(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
-def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, method: dict[str, Any]) -> str:
+def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, method: Scoring) -> str:
     """One sentence on why the principle got its verdict."""
     verdict, low, high = bounds.verdict, bounds.low, bounds.high
     facts = len(item.missing)
@@ -263,7 +270,7 @@ def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, m
         )
     if verdict is Verdict.MET:
         return (
-            f"Met: the score is {shown}, at least {_num(method['met_at'])} whatever the unknown facts are."
+            f"Met: the score is {shown}, at least {_num(method.met_at)} whatever the unknown facts are."
             if low != high
             else f"Met: the score is {shown}."
         )
@@ -274,7 +281,7 @@ def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, m
             else f"Partly met: the score is {shown}."
         )
     if verdict is Verdict.NOT_MET:
-        return f"Not met: the score is {shown}, below {_num(method['partially_met_at'])} even at best."
+        return f"Not met: the score is {shown}, below {_num(method.partially_met_at)} even at best."
     if verdict is Verdict.FALLS_SHORT:
         return f"Not met in full; whether it is partly met depends on {depends} (the score is {shown})."
     if bounds.applies is None:
@@ -359,7 +366,7 @@ class _RuleText:
     """What a finding takes from its rule whatever the facts: worked out once per rule and process."""
 
     order: dict[str, int]
-    requirement: tuple[str, ...]
+    requirement: tuple[tuple[int, str], ...]  # (depth, text) lines
     references: dict[frozenset[str] | None, tuple[dict[str, Any], ...]]  # by the legal orders a description names
 
 
@@ -370,16 +377,16 @@ def _text(rule: Rule) -> _RuleText:
     hit = _RULE_TEXT.get(id(rule))
     if hit is not None and hit[0] is rule:
         return hit[1]
-    requirement = words(rule.met_when)
+    lines = word_lines(rule.met_when)
     if rule.applies_when is not None:
-        requirement = [
-            "applies when:",
-            *("  " + w for w in words(rule.applies_when)),
-            "requires:",
-            *("  " + w for w in requirement),
+        lines = [
+            (0, "applies when:"),
+            *word_lines(rule.applies_when, 1),
+            (0, "requires:"),
+            *word_lines(rule.met_when, 1),
         ]
-    requirement += [str(threshold) for threshold in rule.thresholds]
-    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, tuple(requirement), {})
+    lines += [(0, str(threshold)) for threshold in rule.thresholds]
+    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, tuple(lines), {})
     _RULE_TEXT[id(rule)] = (rule, text)
     return text
 
@@ -436,7 +443,7 @@ def _finding(
         worst=max(can, key=RANK.__getitem__),
         possible=sorted(can, key=RANK.__getitem__),
         rationale=rule.rationale,
-        requirement=list(text.requirement),
+        requirement=[RequirementLine(depth=depth, text=line) for depth, line in text.requirement],
         explanation=_partly(facts) if status is Status.PARTIAL else explanation(rule, status),
         facts=facts,
         missing=missing,
@@ -486,6 +493,17 @@ def _gaps(
             )
         )
     return sorted(out, key=lambda g: (-g.narrows, -len(g.settles), order[g.fact]))
+
+
+def _fact_texts(findings: list[Finding], principles: list[PrincipleResult]) -> dict[str, FactText]:
+    """The words of every fact the findings name as missing or the principles as to settle, in catalogue order."""
+    named = {path for f in findings for path in f.missing} | {s.fact for p in principles for s in p.to_settle}
+    out = {}
+    for path, info in catalogue().items():
+        if path in named:
+            establish = f"whether {info.label}" if info.kind == "yesno" else info.label
+            out[path] = FactText(label=info.label, question=info.question, establish=establish)
+    return out
 
 
 def _known_as(deployment: Deployment, path: str, evidence: str) -> str | None:

@@ -60,12 +60,26 @@ def markdown(value: object) -> str:
     E-mail addresses go in a code span: GFM links them whatever is escaped
     around the '@' (it looks at the text after escapes are resolved).
     """
+    return _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], _escaped(value))
+
+
+def markdown_run(value: object, *, starts_line: bool = False) -> str:
+    """Like ``markdown``, for a run of text that is part of a line: a space at either end is kept, and the
+    characters that start a block are escaped only when the run ``starts_line``."""
+    raw = str(value)
+    core = markdown(raw) if starts_line else _escaped(raw)
+    if not core:
+        return " " if raw else ""
+    return (" " if raw[0].isspace() else "") + core + (" " if raw[-1].isspace() else "")
+
+
+def _escaped(value: object) -> str:
     flat, parts, start = _flat(value), [], 0
     for email in _EMAIL.finditer(flat):
         parts += [_inline(flat[start : email.start()]), markdown_code(email[0])]
         start = email.end()
     parts.append(_inline(flat[start:]))
-    return _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], "".join(parts))
+    return "".join(parts)
 
 
 def _inline(flat: str) -> str:

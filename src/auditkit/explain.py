@@ -6,6 +6,7 @@ import textwrap
 
 from auditkit.errors import single
 from auditkit.model.catalog import catalogue
+from auditkit.model.scoring import describe
 from auditkit.rules.logic import words
 from auditkit.rules.model import Framework, Principle
 
@@ -122,27 +123,18 @@ def explain_principle(fw: Framework, principle: Principle) -> str:
             hang=" " * (width + 2),
         )
     red = [rule.id for rule in principle.rules if rule.red_line]
-    cap = fw.scoring.get("red_line_grade")
+    cap = fw.scoring.red_line_grade
     out += ["", "Red lines:"]
     if red:
         out += _wrap(
             f"{', '.join(red)}. If any of them is not met, the principle is not met whatever its score, "
-            + (f"and the overall grade is at most {cap}." if cap else "and the overall grade is capped.")
+            + f"and the overall grade is at most {cap}."
         )
     else:
         out += _wrap("none: no single rule of this principle decides it alone.")
-    met_at, partial_at = fw.scoring.get("met_at"), fw.scoring.get("partially_met_at")
+    method = describe(fw.scoring)
     out += ["", "How it is scored:"]
-    out += _wrap(
-        "A rule that is met earns its full weight, a partly met rule half of it, a rule not met nothing; "
-        "unknown and not-applicable rules are left out. The principle's score (0-100) is the weight "
-        "earned over the weight of the rules the facts could decide"
-        + (
-            f"; it is met at {met_at} or more and partially met at {partial_at} or more."
-            if met_at is not None and partial_at is not None
-            else "."
-        )
-    )
+    out += _wrap(f"{method.steps[0]} {method.steps[2]}")  # the principle's score, then its verdict
     out += ["", f"Explain one rule with: auditkit principles {principle.rules[0].id if principle.rules else 'RULE_ID'}"]
     return "\n".join(out) + "\n"
 

@@ -1,36 +1,18 @@
-"""Scores, verdicts and grades, bounded by what is known. The method, in short:
+"""Scores, verdicts and grades, bounded by what is known: the arithmetic of the scoring method.
 
-- Each rule has a status, and, when the facts leave it open, the statuses it
-  could still take (every answer the open facts could have is tried).
-- A rule met earns its full weight, a partial one half, a rule not met
-  nothing; a rule that does not apply is left out. A principle's score is the
-  weight earned over the weight of its applicable rules, 0-100.
-- Every score is a range [low, high]: low when each undecided rule takes its
-  worst possible status, high when each takes its best. Whatever the unknown
-  facts turn out to be, the score lies in that range.
-- Verdict, from the range: met when even the low end reaches ``met_at``;
-  partially met when both ends lie between ``partially_met_at`` and
-  ``met_at``; not met when even the high end stays below
-  ``partially_met_at``, or a red-line or decisive rule of the principle is
-  not met; falls short when it cannot be met but whether it is partly met is
-  open; insufficient information only when it could still be met (or could
-  turn out not to apply); not applicable when no rule applies.
-- The overall score is the plain mean of the principles' scores, as a range.
-  The grade follows the ``grades`` thresholds at each end, so it is a range
-  when the ends straddle a threshold. A crossed red line caps both ends at
-  ``red_line_grade``; a red line that could still be crossed caps the low end.
-
-Each framework sets its own thresholds; those used in an audit are listed
-beside this text in its report.
+The method in words, and the thresholds it uses, are one typed model:
+``auditkit.model.scoring`` (``Scoring`` and ``describe``). Every score is a
+range [low, high] over what the unknown facts could be; the ends are exact.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from auditkit.model.result import Status, Verdict
+from auditkit.model.scoring import Scoring
 
 # Half-points per unit of weight, so that every sum stays a whole number.
 HALF_POINTS = {Status.MET: 2, Status.PARTIAL: 1, Status.NOT_MET: 0}
@@ -80,10 +62,10 @@ def _extreme(fixed: Option, items: list[list[Option]], sign: int) -> Option | No
             return sign * p, q
 
 
-def _verdict_at(score: float, breach: bool, scoring: dict[str, Any]) -> Verdict:
-    if breach or score < scoring["partially_met_at"]:
+def _verdict_at(score: float, breach: bool, met_at: float, partially_met_at: float) -> Verdict:
+    if breach or score < partially_met_at:
         return Verdict.NOT_MET
-    return Verdict.MET if score >= scoring["met_at"] else Verdict.PARTIALLY_MET
+    return Verdict.MET if score >= met_at else Verdict.PARTIALLY_MET
 
 
 @lru_cache(maxsize=100_000)
@@ -105,8 +87,8 @@ def _principle(rules: tuple[RuleView, ...], met_at: float, partially_met_at: flo
     # A breach for certain fails the principle; one that is possible fails it at the low end.
     certain = any(statuses == {Status.NOT_MET} for _, statuses, breaks in rules if breaks)
     possible = any(Status.NOT_MET in statuses for _, statuses, breaks in rules if breaks)
-    scoring = {"met_at": met_at, "partially_met_at": partially_met_at}
-    best, worst = _verdict_at(hi, certain, scoring), _verdict_at(lo, possible, scoring)
+    best = _verdict_at(hi, certain, met_at, partially_met_at)
+    worst = _verdict_at(lo, possible, met_at, partially_met_at)
     if applies is None:
         verdict = Verdict.INSUFFICIENT_INFORMATION  # it could turn out not to apply at all
     elif best is worst:
@@ -118,9 +100,9 @@ def _principle(rules: tuple[RuleView, ...], met_at: float, partially_met_at: flo
     return PrincipleBounds(lo, hi, verdict, applies, certain)
 
 
-def principle_bounds(rules: list[RuleView], scoring: dict[str, Any]) -> PrincipleBounds:
+def principle_bounds(rules: list[RuleView], scoring: Scoring) -> PrincipleBounds:
     """Score range, verdict and applicability of one principle from its rules' possible statuses."""
-    return _principle(tuple(rules), float(scoring["met_at"]), float(scoring["partially_met_at"]))
+    return _principle(tuple(rules), float(scoring.met_at), float(scoring.partially_met_at))
 
 
 def overall(principles: list[PrincipleBounds]) -> tuple[float, float] | None:
@@ -151,15 +133,15 @@ def _overall(principles: tuple[tuple[float | None, float | None, bool | None], .
 
 
 def grade_range(
-    score: tuple[float, float] | None, red_line_crossed: bool, red_line_open: bool, scoring: dict[str, Any]
+    score: tuple[float, float] | None, red_line_crossed: bool, red_line_open: bool, scoring: Scoring
 ) -> tuple[str, str, bool]:
     """(low grade, high grade, capped): each end graded, a crossed red line capping both ends and one
     that could still be crossed capping the low end. 'incomplete' when nothing can be scored."""
     if score is None:
         return "incomplete", "incomplete", False
-    low, high = grade_for(score[0], scoring["grades"]), grade_for(score[1], scoring["grades"])
-    cap = scoring["red_line_grade"]
-    order = [*scoring["grades"], "F"]
+    low, high = grade_for(score[0], scoring.grades), grade_for(score[1], scoring.grades)
+    cap = scoring.red_line_grade
+    order = [*scoring.grades, "F"]
     capped = False
     if cap in order:
         if red_line_crossed and order.index(high) < order.index(cap):
@@ -169,7 +151,7 @@ def grade_range(
     return low, high, capped
 
 
-def grade_for(score: float, grades: dict[str, float]) -> str:
+def grade_for(score: float, grades: Mapping[str, float]) -> str:
     """The first grade (best first) whose threshold the score reaches, else F."""
     for grade, threshold in grades.items():
         if score >= threshold:

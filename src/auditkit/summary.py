@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from auditkit.model.result import AuditResult, PrincipleResult, Status, Verdict
+from auditkit.model.result import principle_key as key
 from auditkit.render.labels import number
 
 GRADE_ORDER = ("A", "B", "C", "D", "E", "F", "incomplete")
@@ -97,4 +98,4 @@ def red_lines(result: AuditResult) -> list[str]:
 
 def principle_key(principle: PrincipleResult, several_frameworks: bool) -> str:
     """A principle's column name: its id, prefixed by its framework when several frameworks are audited."""
-    return f"{principle.framework}:{principle.id}" if several_frameworks else principle.id
+    return key(principle.framework, principle.id, several=several_frameworks)

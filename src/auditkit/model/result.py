@@ -10,13 +10,17 @@ order, rule id), facts in the rule's reading order, sources by first use.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from auditkit.model.scoring import Scoring
+
 # 2: scores are ranges {low, high}, grades are ranges, verdict falls_short, rule best/worst status,
 #    decisive rules, what would settle each open principle, gaps ordered by how much they settle.
-RESULT_SCHEMA_VERSION = 2
+# 3: a finding's requirement is lines {depth, text} (was strings indented by two spaces a level);
+#    scoring.method is the method's sentences with this audit's thresholds and scoring.explanation is gone;
+#    fact_texts; a gap names principles framework:id when several frameworks are audited.
+RESULT_SCHEMA_VERSION = 3
 
 
 class Status(StrEnum):
@@ -118,6 +122,13 @@ class FactUsed(_Frozen):
     )
 
 
+class RequirementLine(_Frozen):
+    """One line of what a rule requires, in plain words; the parts of a condition sit one level deeper."""
+
+    depth: int = Field(description="0 for a top line; 1 for a part of the condition above it, and so on.")
+    text: str
+
+
 class Finding(_Frozen):
     rule: str
     framework: str
@@ -141,7 +152,7 @@ class Finding(_Frozen):
         "partial, not_applicable, not_met); one when decided."
     )
     rationale: str
-    requirement: list[str] = Field(description="What the rule requires, as plain-words lines.")
+    requirement: list[RequirementLine] = Field(description="What the rule requires, as plain-words lines.")
     explanation: str = Field(description="One sentence on why this status was given.")
     facts: list[FactUsed]
     missing: list[str] = Field(description="Fact paths whose absence left the rule undecided.")
@@ -172,17 +183,29 @@ class PrincipleResult(_Frozen):
     )
 
 
+class FactText(_Frozen):
+    """The words of a fact the result names (missing, or to settle), as the fact catalogue has them."""
+
+    label: str = Field(description="What the fact is, in words: 'the retention period in days'.")
+    question: str = Field(description="The fact as a question for the operator.")
+    establish: str = Field(description="What to establish, in words: 'whether the legal instrument is published'.")
+
+
 class InformationGap(_Frozen):
     fact: str
     question: str
     undisclosed: bool = Field(description="True when the operator keeps it secret, not merely unknown.")
-    principles: list[str]
+    principles: list[str] = Field(
+        description="The principles whose rules need it: their ids, or framework:id when several frameworks are audited."
+    )
     rules: list[str]
     narrows: float = Field(
         description="Points by which an answer to this fact alone can narrow the overall "
         "score range, at most. The gaps are listed in decreasing order of this."
     )
-    settles: list[str] = Field(description="Principles whose verdict some answer to this fact alone changes.")
+    settles: list[str] = Field(
+        description="Principles whose verdict some answer to this fact alone changes (written as in principles)."
+    )
     known_as: str | None = Field(
         default=None,
         description="Set when the fact is known, but only as reported or "
@@ -226,11 +249,27 @@ class AuditResult(_Frozen):
     findings: list[Finding]
     information_gaps: list[InformationGap]
     sources: list[SourceInfo]
-    scoring: dict[str, Any]
+    fact_texts: dict[str, FactText] = Field(
+        default_factory=dict,
+        description="Fact path -> its words, for every fact a finding names as missing or a principle as to settle.",
+    )
+    scoring: Scoring = Field(description="The scoring thresholds this audit used, and the method in sentences.")
     evidence: str = Field(
         default="reported",
         description="The evidence threshold: the weakest standing a fact could have and still decide rules.",
     )
+
+    def principle_key(self, principle: PrincipleResult) -> str:
+        """How the result names a principle: its id, or framework:id when several frameworks are audited.
+
+        Two frameworks may both have a P1.
+        """
+        return principle_key(principle.framework, principle.id, several=len(self.frameworks) > 1)
+
+
+def principle_key(framework: str, principle: str, *, several: bool) -> str:
+    """A principle's name in a result: 'P1', or 'agora-2020:P1' when several frameworks are audited."""
+    return f"{framework}:{principle}" if several else principle
 
 
 class BatchResult(_Frozen):

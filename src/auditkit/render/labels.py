@@ -100,7 +100,7 @@ def cap_text(result: AuditResult) -> str | None:
     """
     if not result.red_lines_crossed:
         return None
-    cap = result.scoring.get("red_line_grade", "F")
+    cap = result.scoring.red_line_grade
     numbers = {s.id: s.number for s in result.sources}
     findings = {f.rule: f for f in result.findings}
     groups: dict[str, list[str]] = {}  # "on reported facts [1][5]" -> red lines crossed on them
@@ -118,46 +118,24 @@ def cap_text(result: AuditResult) -> str | None:
     return f"capped at {cap}: {'; '.join(parts)}"
 
 
+def open_red_lines_text(result: AuditResult) -> str | None:
+    """'red lines P3-01, P4-02 could still be crossed', when the facts leave red lines open; else None."""
+    lines = result.red_lines_open
+    if not lines:
+        return None
+    return f"red line{'s' if len(lines) > 1 else ''} {', '.join(lines)} could still be crossed"
+
+
 def grade_sentence(result: AuditResult, dash: str = "-") -> str:
     """The grade with what qualifies it: 'B-F, undetermined: 52 of 60 rules undecided', or 'F (capped at F:
     red line P3-01 crossed on reported facts [1][5])'."""
     out = grade_text(result, dash)
-    notes = []
-    if result.grade.low != result.grade.high:
-        notes.append(f"undetermined: {undecided_text(result)}")
-    cap = cap_text(result)
-    if cap:
-        notes.append(cap)
-    elif result.red_lines_open and result.grade.low != result.grade.high:
-        notes.append(
-            f"red line{'s' if len(result.red_lines_open) > 1 else ''} "
-            f"{', '.join(result.red_lines_open)} could still be crossed"
-        )
+    grade_open = result.grade.low != result.grade.high
+    notes = [f"undetermined: {undecided_text(result)}"] if grade_open else []
+    qualifier = cap_text(result) or (open_red_lines_text(result) if grade_open else None)
+    notes += [qualifier] if qualifier else []
     if not notes:
         return out
-    if result.grade.low != result.grade.high:
+    if grade_open:
         return f"{out}, {'; '.join(notes)}"
     return f"{out} ({'; '.join(notes)})"
-
-
-def settle_text(result: AuditResult, limit: int = 3) -> list[str]:
-    """'To settle P1, establish: its label, another (and 2 more).' for each principle whose verdict is open."""
-    out = []
-    for p in result.principles:
-        if not p.to_settle:
-            continue
-        names = [fact_phrase(f.fact) for f in p.to_settle[:limit]]
-        more = len(p.to_settle) - limit
-        tail = f" (and {more} more)" if more > 0 else ""
-        out.append(f"To settle {p.id}, establish: {'; '.join(names)}{tail}.")
-    return out
-
-
-def fact_phrase(path: str) -> str:
-    """What to establish about a fact, in words: 'whether the legal instrument is published'."""
-    from auditkit.model.catalog import catalogue
-
-    info = catalogue().get(path)
-    if info is None:
-        return path
-    return f"whether {info.label}" if info.kind == "yesno" else info.label

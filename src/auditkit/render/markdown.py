@@ -1,4 +1,4 @@
-"""The full report in Markdown: the same content as the HTML and PDF, from the same view.
+"""The full report in Markdown: the same content as the HTML and PDF, from the same view (render/view.py).
 
 Text from the deployment file is escaped so that it shows literally: table
 cells lose their pipes and newlines, and Markdown or HTML markup in a field
@@ -8,12 +8,27 @@ is backslash-escaped rather than interpreted.
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Sequence
 
-from auditkit.escape import markdown, markdown_code
+from auditkit.escape import markdown, markdown_code, markdown_run
 from auditkit.model.result import AuditResult
+from auditkit.model.scoring import Method
 from auditkit.render import RenderOptions
-from auditkit.render.html import brief_view, report_view
+from auditkit.render.view import (
+    KEPT_SECRET,
+    BriefView,
+    Cover,
+    FindingView,
+    GapView,
+    Ref,
+    ReportView,
+    Sentence,
+    SourceView,
+    Summary,
+    Titles,
+    brief_view,
+    report_view,
+)
 
 
 def text(value: object) -> str:
@@ -26,322 +41,228 @@ def cell(value: object) -> str:
     return text(value)
 
 
+def sentence(spans: Sentence, *, starts_line: bool = False) -> str:
+    """A sentence of the view with its markup: bold for strong spans and badges, code spans for code."""
+    out = []
+    for i, span in enumerate(spans):
+        if span.code:
+            out.append(markdown_code(span.text))
+        elif span.strong or span.badge:
+            out.append(f"**{markdown_run(span.text)}**")
+        else:
+            out.append(markdown_run(span.text, starts_line=starts_line and i == 0))
+    return "".join(out)
+
+
 def _url(url: str) -> str:
     """A web address in angle brackets, unless it holds characters that would end them early."""
     return f"<{url}>" if not re.search(r"[<>\s]", url) else text(url)
 
 
-def _refs(numbers: list[int | str]) -> str:
+def _refs(numbers: Sequence[Ref]) -> str:
     return "".join(f" \\[{n}\\]" if isinstance(n, int) else f" {text(n)}" for n in numbers)
 
 
-def _cover(view: dict[str, Any]) -> list[str]:
-    c = view["cover"]
-    out = [f"# Human-rights audit: {text(c['name'])}", ""]
-    if c["hypothetical"]:
-        out += [
-            ("> **HYPOTHETICAL PROGRAMME**: invented for teaching or comparison; it describes no real deployment."),
-            "",
-        ]
-    score = f"score {c['score']} of 100" if c["score"] != "no score" else "no score"
-    notes = [f"undetermined: {c['undecided']}"] if c["grade_open"] else []
-    notes += [c["cap"]] if c["cap"] else []
-    notes += [f"{c['decided']} of {c['total']} rules decided"] if not c["grade_open"] else []
-    out += [f"**Overall grade {text(c['grade'])}**, {score} ({text('; '.join(notes))})", "", "| | |", "|---|---|"]
+def _title(view: ReportView | BriefView) -> list[str]:
+    """The report's title, the hypothetical banner and the grade line."""
+    c = view.cover
+    out = [f"# Human-rights audit: {text(c.name)}", ""]
+    if c.hypothetical:
+        out += [f"> **{view.hypothetical}**: {view.hypothetical_note}", ""]
+    notes = [f"undetermined: {c.undecided}"] if c.grade_open else []
+    notes += [c.cap] if c.cap else []
+    notes += [f"{c.decided} of {c.total} rules decided"] if not c.grade_open else []
+    return out + [f"**Overall grade {text(c.grade)}**, {c.score_phrase} ({text('; '.join(notes))})", ""]
+
+
+def _facts_table(c: Cover, *, full: bool) -> list[str]:
     rows = [
-        ("Jurisdiction", c["jurisdiction"] or "not given"),
-        ("Operator", c["operator"] or "not given"),
-        ("Technology", c["technology"]),
-        ("Period", c["period"]),
-        ("Audit date", c["audit_date"]),
-        ("Framework", c["frameworks"]),
-        ("Auditor", c["auditor"]),
-        ("Input", f"{c['input_file']} (SHA-256 {c['sha256']})"),
+        ("Jurisdiction", c.jurisdiction or "not given"),
+        ("Operator", c.operator or "not given"),
+        ("Technology", c.technology),
+        ("Period", c.period),
+        ("Audit date", c.audit_date),
+        ("Framework", c.frameworks),
     ]
-    out += [f"| {k} | {cell(v)} |" for k, v in rows if v]
-    if c["description"]:
-        out += ["", text(c["description"])]
+    if full:
+        rows += [("Auditor", c.auditor), ("Input", f"{c.input_file} (SHA-256 {c.sha256})")]
+    return ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows if v)]
+
+
+def _cover(view: ReportView) -> list[str]:
+    out = _title(view) + _facts_table(view.cover, full=True)
+    if view.cover.description:
+        out += ["", text(view.cover.description)]
     return out + [""]
 
 
-def _summary(view: dict[str, Any]) -> list[str]:
-    c, s = view["cover"], view["summary"]
-    score = f", with an overall score of **{c['score']}** out of 100" if c["score"] != "no score" else ""
-    undetermined = f" (undetermined: {c['undecided']})" if c["grade_open"] else ""
-    cap = f"; {c['cap']}" if c["cap"] else ""
-    ranged = (
-        ("; a range shows what the missing facts leave open, and no answer to them can take the score outside it")
-        if c["grade_open"]
-        else ""
-    )
-    out = [
-        "## Executive summary",
-        "",
-        (
-            f"{text(c['name'])} receives grade **{text(c['grade'])}**{undetermined}{score}{text(cap)}. "
-            f"{s['decided']} of {s['total']} rules could be decided from the facts{ranged}."
-        ),
-        "",
-        "| Principle | Score | Verdict | Decided |",
-        "|---|---:|---|---:|",
-    ]
-    out += [
-        f"| {cell(p['id'] + ' ' + p['title'])} | {p['score']} | {p['verdict_label']} | {p['coverage']} |"
-        for p in view["principles"]
-    ]
-    out += ["", f"### {s['red_lines_title']}", ""]
-    out += [f"- **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}" for g in s["red_lines"]] or [
-        s["no_red_line"]
-    ]
-    out += ["", f"### {s['gaps_title']}", ""]
-    out += [
-        f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
-        for i, g in enumerate(s["gaps"], start=1)
-    ] or [s["no_gap"]]
-    if s["attributed"]:
-        out += ["", f"### {s['attributed_title']}", "", s["attributed_note"], ""]
-        out += [
-            f"{i}. **{g['rule']}** ({g['tags']}) {text(g['sentence'])}{_refs(g['refs'])}"
-            for i, g in enumerate(s["attributed"], start=1)
-        ]
+def _gap_line(mark: str, g: GapView) -> str:
+    return f"{mark} **{g.rule}** ({g.tags}) {text(g.sentence)}{_refs(g.refs)}"
+
+
+def _principle_table(view: ReportView | BriefView) -> list[str]:
+    t = view.titles
+    rows = [f"| {cell(p.id + ' ' + p.title)} | {p.score} | {p.verdict_label} | {p.coverage} |" for p in view.principles]
+    return [f"| {t.principle} | {t.score} | {t.verdict} | {t.decided} |", "|---|---:|---|---:|", *rows, ""]
+
+
+def _headline(s: Summary) -> list[str]:
+    """The red lines crossed, then the other serious gaps, then those resting on reported facts."""
+    out = [f"### {s.red_lines_title}", ""]
+    out += [_gap_line("-", g) for g in s.red_lines] or [s.no_red_line]
+    out += ["", f"### {s.gaps_title}", ""]
+    out += [_gap_line(f"{i}.", g) for i, g in enumerate(s.gaps, start=1)] or [s.no_gap]
+    if s.attributed:
+        out += ["", f"### {s.attributed_title}", "", s.attributed_note, ""]
+        out += [_gap_line(f"{i}.", g) for i, g in enumerate(s.attributed, start=1)]
     return out + [""]
 
 
-def _finding(f: dict[str, Any]) -> list[str]:
-    red = ", **red line**" if f["red_line"] else ", **decisive**" if f["decisive"] else ""
+def _summary(view: ReportView) -> list[str]:
+    lead = sentence(view.summary.lead, starts_line=True)
+    return [f"## {view.titles.summary}", "", lead, "", *_principle_table(view), *_headline(view.summary)]
+
+
+def _finding(f: FindingView, t: Titles) -> list[str]:
+    red = ", **red line**" if f.red_line else ", **decisive**" if f.decisive else ""
     out = [
-        f"#### {f['rule']} {text(f['title'])}",
+        f"#### {f.rule} {text(f.title)}",
         "",
-        f"**{f['status_label']}**, severity {f['severity']}, weight {f['weight']}{red}",
+        f"**{f.status_label}**, severity {f.severity}, weight {f.weight}{red}",
         "",
-        text(f["explanation"]) + _refs(f["refs"]),
+        text(f.explanation) + _refs(f.refs),
         "",
     ]
-    if f["facts"]:
-        out += [f"{f['facts_label']}:", ""]
+    if f.facts:
+        out += [f"{f.facts_label}:", ""]
         out += [
-            f"- {text(u['label_cap'])}: **{text(u['display'])}**{_refs(u['refs'])}"
-            + (f" ({text(u['pins'])})" if u["pins"] else "")
-            + (f" ({text(u['note'])})" if u["note"] else "")
-            for u in f["facts"]
+            f"- {text(u.label_cap)}: **{text(u.display)}**{_refs(u.refs)}"
+            + (f" ({text(u.pins)})" if u.pins else "")
+            + (f" ({text(u.note)})" if u.note else "")
+            for u in f.facts
         ]
         out.append("")
-    if f["missing"]:
-        out += ["Missing facts:", ""]
+    if f.missing:
+        out += [f"{t.missing}:", ""]
         out += [
-            f"- {text(m['question'])} ({markdown_code(m['path'])})"
-            + (" **Kept secret by the operator.**" if m["undisclosed"] else "")
-            for m in f["missing"]
+            f"- {text(m.question)} ({markdown_code(m.path)})" + (f" **{KEPT_SECRET}**" if m.undisclosed else "")
+            for m in f.missing
         ]
         out.append("")
-    out += ["Requirement:", ""]
-    out += ["  " * line["depth"] + f"- {text(line['text'])}" for line in f["requirement"]]
+    out += [f"{t.requirement}:", ""]
+    out += ["  " * line.depth + f"- {text(line.text)}" for line in f.requirement]
     out.append("")
-    if f["remedy"]:
-        label = (
-            "Proposed amendment"
-            if f["status"] != "unknown"
-            else "Proposed amendment, should the facts show the rule is not met"
-        )
-        out += [f"> **{label}**", ">", f"> {text(f['remedy'])}", ""]
-    if f["references"]:
-        refs = "; ".join(
-            f"[{text(r['text'])}]({_url(r['url'])})" if r["url"] else text(r["text"]) for r in f["references"]
-        )
-        out += [f"References: {refs}", ""]
+    if f.remedy:
+        out += [f"> **{f.remedy_label}**", ">", f"> {text(f.remedy)}", ""]
+    if f.references:
+        refs = "; ".join(f"[{text(r.text)}]({_url(r.url)})" if r.url else text(r.text) for r in f.references)
+        out += [f"{t.references}: {refs}", ""]
     return out
 
 
-def _settle(p: dict[str, Any]) -> str:
-    if not p["settle"]:
-        return ""
-    more = len(p["settle"]) - 3
-    tail = f" (and {more} more, listed among the information gaps)" if more > 0 else ""
-    return f" To settle it, establish: {text('; '.join(f['phrase'] for f in p['settle'][:3]))}{tail}."
-
-
-def _principles(view: dict[str, Any]) -> list[str]:
-    out = ["## Findings by principle", ""]
-    for p in view["principles"]:
+def _principles(view: ReportView) -> list[str]:
+    out = [f"## {view.titles.findings}", ""]
+    for p in view.principles:
         out += [
-            f"### {p['id']} {text(p['title'])}",
+            f"### {p.id} {text(p.title)}",
             "",
-            f"> {text(p['demand'])}",
+            f"> {text(p.demand)}",
             ">",
-            f"> — {text(p['citation'])}",
+            f"> — {text(p.citation)}",
             "",
-            f"**{p['verdict_label']}**: "
-            + ("no score" if p["score"] == "no score" else f"score {p['score']}")
-            + (f", {p['decided']}" if p["decided"] else "")
-            + f" ({p['counts']}).",
+            f"**{p.verdict_label}**: "
+            + (f"score {p.score}" if p.scored else p.score)
+            + (f", {p.decided}" if p.decided else "")
+            + f" ({p.counts}).",
             "",
-            text(p["reason"]) + _settle(p),
+            text(p.reason),
             "",
         ]
-        for f in p["findings"]:
-            out += _finding(f)
-        if p["not_applicable"]:
-            count = len(p["not_applicable"])
-            out += [f"**Not applicable to this programme ({count} rule{'s' if count != 1 else ''})**", ""]
-            out += [
-                f"- **{f['rule']}** {text(f['title'])}: {text(f['explanation'])}{_refs(f['refs'])}"
-                for f in p["not_applicable"]
-            ]
+        for f in p.findings:
+            out += _finding(f, view.titles)
+        if p.not_applicable:
+            out += [f"**{p.not_applicable_title}**", ""]
+            out += [f"- **{f.rule}** {text(f.title)}: {text(f.explanation)}{_refs(f.refs)}" for f in p.not_applicable]
             out.append("")
     return out
 
 
-def _gaps(view: dict[str, Any]) -> list[str]:
-    out = ["## Information gaps: questions for the operator", ""]
-    if not view["gaps"]:
-        return out + ["Every fact the rules need was established.", ""]
-    out += [
-        (
-            "These facts could not be established, so the rules that need them stay undecided. Each is "
-            "worded as a question to put to the operator, for example in a freedom-of-information request. They "
-            "are listed in the order that settles the most: first the answers that can narrow the overall score "
-            "range furthest. Questions marked **undisclosed** concern facts the operator is known to keep "
-            "secret."
-        ),
-        "",
-    ]
-    if view["summary"]["settle"]:
-        out += [
-            "### What would settle the open verdicts",
-            "",
-            (
-                "For each principle the facts leave open, the unknown facts whose answers narrow its score range "
-                "most. The questions below follow the same order."
-            ),
-            "",
-        ]
-        out += [
-            f"- To settle **{p['id']}** ({p['verdict_label'].lower()}), establish: {text('; '.join(p['facts']))}"
-            + (f" (and {p['more']} more)" if p["more"] else "")
-            + "."
-            for p in view["summary"]["settle"]
-        ]
-        out += ["", "### Questions", ""]
-    for q in view["gaps"]:
-        mark = " **(undisclosed)**" if q["undisclosed"] else ""
-        settles = f"; an answer could settle the verdict of {', '.join(q['settles'])}" if q["settles"] else ""
-        narrows = f"; can narrow the overall score range by up to {q['narrows']} points" if q["narrows"] != "0" else ""
-        out.append(
-            f"- **Q{q['number']}.** {text(q['question'])}{mark} (fact {markdown_code(q['fact'])}; needed by "
-            f"{', '.join(q['rules'])} ({', '.join(q['principles'])}){settles}{narrows})"
-        )
+def _gaps(view: ReportView) -> list[str]:
+    out = [f"## {view.titles.gaps}", ""]
+    if not view.gaps:
+        return out + [view.no_questions, ""]
+    out += [sentence(view.questions_intro, starts_line=True), ""]
+    if view.summary.settle:
+        out += [f"### {view.settle_title}", "", view.settle_intro, ""]
+        out += [f"- {sentence(line)}" for line in view.summary.settle]
+        out += ["", f"### {view.titles.questions}", ""]
+    for q in view.gaps:
+        mark = " **(undisclosed)**" if q.undisclosed else ""
+        out.append(f"- **Q{q.number}.** {text(q.question)}{mark} (fact {markdown_code(q.fact)}; {q.needed_by})")
     return out + [""]
 
 
-def _methodology(view: dict[str, Any]) -> list[str]:
-    m, c = view["methodology"], view["cover"]
-    out = ["## Methodology", ""]
-    out += [text(m["intro"]), ""] + [f"- {text(item)}" for item in m["bullets"]] + [""]
+def method_lines(method: Method, rows: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """The scoring method as Markdown: its introduction, its steps as a list, and its thresholds (then ``rows``)
+    as a table. The report's Methodology section and docs/scoring.md both print it."""
+    out = [text(method.intro), ""] + [f"- {text(step)}" for step in method.steps] + [""]
+    return out + ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in (*method.thresholds, *rows)), ""]
+
+
+def _methodology(view: ReportView) -> list[str]:
+    c = view.cover
     rows = [
-        ("Principle met at", f"{m['met_at']} or more"),
-        ("Partially met at", f"{m['partially_met_at']} or more"),
-        ("Insufficient information", "only while the principle could still be met, or not apply"),
-        ("Grades", f"{m['grades']}; F below; each end of the score range graded"),
-        ("Grade when a red line is crossed", f"at most {m['red_line_grade']}"),
-        *(("Rule set", f"{f['title']} ({f['id']}), version {f['version']}") for f in view["frameworks"]),
-        ("auditkit version", c["version"]),
-        ("Input file", c["input_file"]),
-        ("Input SHA-256", c["sha256"]),
+        *(("Rule set", f"{f.title} ({f.id}), version {f.version}") for f in view.frameworks),
+        ("auditkit version", c.version),
+        ("Input file", c.input_file),
+        ("Input SHA-256", c.sha256),
     ]
-    out += ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows), ""]
-    command = markdown_code(f"auditkit audit {c['input_file']} --format json")
-    out += [
-        (
-            f"The full audit result as JSON is produced by {command}; "
-            "the SHA-256 above identifies the exact input file audited."
-        ),
-        "",
-    ]
+    return [f"## {view.titles.methodology}", "", *method_lines(view.methodology, rows), sentence(view.json_command), ""]
+
+
+def _source_lines(sources: Sequence[SourceView]) -> list[str]:
+    out = []
+    for s in sources:
+        parts = [f"\\[{s.number}\\] {text(s.publisher)}. *{text(s.title)}*. {s.date}."]
+        if s.locator:
+            parts.append(f"{text(s.locator)}.")
+        if s.url:
+            parts.append(_url(s.url))
+        if s.note:
+            parts.append(text(s.note))
+        out += [" ".join(parts), ""]
     return out
 
 
-def _sources(view: dict[str, Any]) -> list[str]:
-    out = ["## Sources", ""]
-    for s in view["sources"]:
-        parts = [f"\\[{s['number']}\\] {text(s['publisher'])}. *{text(s['title'])}*. {s['date']}."]
-        if s["locator"]:
-            parts.append(f"{text(s['locator'])}.")
-        if s["url"]:
-            parts.append(_url(s["url"]))
-        if s["note"]:
-            parts.append(text(s["note"]))
-        out += [" ".join(parts), ""]
-    if view["sources_more"]:
-        out += [
-            (
-                f"… and {view['sources_more']} more sources, not listed here; the full list is in the audit's "
-                "JSON result."
-            ),
-            "",
-        ]
-    return out if view["sources"] else out + ["The deployment file declares no sources.", ""]
+def _sources(view: ReportView) -> list[str]:
+    out = [f"## {view.titles.sources}", "", *_source_lines(view.sources)]
+    if view.sources_more:
+        out += [text(view.sources_more_text), ""]
+    return out if view.sources else out + [view.no_sources, ""]
 
 
-def _brief(view: dict[str, Any]) -> list[str]:
+def _brief(view: BriefView) -> list[str]:
     """The two-page brief: the cover, the principle table, the headline gaps with their sources, the top
     questions for the operator, and how to get the full report."""
-    c = view["cover"]
-    cover = _cover(view)
-    out = cover[: cover.index("| | |")]
-    out += ["| | |", "|---|---|"]
-    rows = [
-        ("Jurisdiction", c["jurisdiction"] or "not given"),
-        ("Operator", c["operator"] or "not given"),
-        ("Technology", c["technology"]),
-        ("Period", c["period"]),
-        ("Audit date", c["audit_date"]),
-        ("Framework", c["frameworks"]),
-    ]
-    out += [f"| {k} | {cell(v)} |" for k, v in rows if v] + [""]
-    summary = _summary(view)
-    table = summary.index("| Principle | Score | Verdict | Decided |")
-    gaps = summary.index(f"### {view['summary']['red_lines_title']}")
-    out += [
-        summary[2],
-        "",
-        "## Principle by principle",
-        "",
-        *summary[table:gaps],
-        "## What falls short",
-        "",
-        *summary[gaps:],
-    ]
-    out += ["## Questions for the operator", ""]
-    questions, total = view["questions"], view["questions_total"]
-    if questions:
+    out = _title(view) + _facts_table(view.cover, full=False) + [""]
+    t = view.titles
+    out += [sentence(view.summary.lead, starts_line=True), "", f"## {t.by_principle}", ""]
+    out += _principle_table(view)
+    out += [f"## {t.falls_short}", "", *_headline(view.summary)]
+    out += [f"## {t.operator_questions}", ""]
+    if view.questions:
+        out += [text(view.questions_lead), ""]
         out += [
-            f"{total} fact{'s' if total != 1 else ''} could not be established. The {len(questions)} that "
-            "matter most" + (" (numbered as in the full report):" if total > len(questions) else ":"),
-            "",
-        ]
-        out += [
-            f"- **Q{q['number']}.** {text(q['question'])}"
-            + (" **(undisclosed)**" if q["undisclosed"] else "")
-            + f" Needed by {', '.join(q['rules'])}."
-            for q in questions
+            f"- **Q{q.number}.** {text(q.question)}"
+            + (" **(undisclosed)**" if q.undisclosed else "")
+            + f" Needed by {q.rules}."
+            for q in view.questions
         ]
     else:
-        out.append("Every fact the rules need was established.")
-    out += ["", "## Sources cited above", ""]
-    out += _sources(view)[2:] if view["sources"] else ["The gaps above cite no source.", ""]
-    out += [
-        "## The full report",
-        "",
-        (
-            f"This brief is cut from a full report that gives, for each of the {view['rules_total']} rules, the "
-            "facts that decided it, their sources and an amendment ready to propose; all "
-            f"{view['questions_total']} questions for the operator; the method; and all {view['sources_total']} "
-            f"sources. To produce it: `{view['full_command']}` (auditkit {c['version']}; input "
-            f"{text(c['input_file'])}, SHA-256 {c['sha256']})."
-        ),
-        "",
-    ]
-    return out
+        out.append(view.no_questions)
+    out += ["", f"## {t.cited_sources}", ""]
+    out += _source_lines(view.sources) if view.sources else [view.no_sources, ""]
+    return out + [f"## {t.full_report}", "", sentence(view.full_report, starts_line=True), ""]
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:

@@ -1,4 +1,7 @@
-"""A readable terminal summary: the principles table, then the headline gaps (render/headline.py)."""
+"""A readable terminal summary: the principles table, then the headline gaps (render/headline.py).
+
+Its sentences shared with the other formats come from the report view (render/view.py).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from auditkit.escape import terminal
 from auditkit.model.result import AuditResult, Verdict
 from auditkit.render import RenderOptions
 from auditkit.render.headline import NO_GAP, NO_RED_LINE, RED_LINES_TITLE, headline
-from auditkit.render.labels import grade_sentence, score_text, settle_text, verdict_label
+from auditkit.render.labels import grade_sentence, score_text, verdict_label
+from auditkit.render.view import HYPOTHETICAL, HYPOTHETICAL_NOTE, plain, settle_lines
 
 WIDTH = 88
 
@@ -17,7 +21,7 @@ def lines(result: AuditResult) -> list[str]:
     d = result.deployment
     out = [f"auditkit {result.auditkit_version} audit of {d.name}"]
     if d.hypothetical:
-        out.append("HYPOTHETICAL programme, invented for comparison: not a real deployment.")
+        out.append(f"{HYPOTHETICAL}: {HYPOTHETICAL_NOTE}")
     where = ", ".join(x for x in (d.jurisdiction, d.operator) if x)
     if where:
         out.append(where)
@@ -31,7 +35,7 @@ def lines(result: AuditResult) -> list[str]:
     out.append("")
     out.append(f"{'Principle':<44} {'Score':>9} {'Decided':>7}  Verdict")
     for p in result.principles:
-        name = f"{p.id} {p.title}"
+        name = f"{result.principle_key(p)} {p.title}"
         decided = "-" if p.verdict is Verdict.NOT_APPLICABLE else f"{p.coverage:.0%}"
         shown = "-" if p.score is None else score_text(p.score)
         out.append(f"{name[:44]:<44} {shown:>9} {decided:>7}  {verdict_label(p.verdict)}")
@@ -42,11 +46,11 @@ def lines(result: AuditResult) -> list[str]:
             WIDTH,
         )
     )
-    settle = settle_text(result)
+    settle = settle_lines(result)
     if settle:
         out.append("")
         for line in settle:
-            out.extend(textwrap.wrap(line, WIDTH, subsequent_indent="    "))
+            out.extend(textwrap.wrap(plain(line), WIDTH, subsequent_indent="    "))
     head = headline(result)
     for title, gaps, empty in (
         (RED_LINES_TITLE, head.red_lines, NO_RED_LINE),

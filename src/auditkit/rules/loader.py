@@ -24,6 +24,7 @@ import jsonschema
 
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
+from auditkit.model.scoring import Scoring
 from auditkit.rules.model import (
     AllOf,
     AnyOf,
@@ -123,6 +124,16 @@ def resolve(spec: str) -> Path:
             ]
         )
     raise InputError([Problem(file=spec, message=f"no framework with this id or folder; bundled: {known}")])
+
+
+# Accepted in framework.yaml so that older rule packs still load, and ignored: min_coverage since result schema 2,
+# explanation since the method's sentences are generated from the thresholds (auditkit.model.scoring).
+_RETIRED_SCORING_KEYS = ("min_coverage", "explanation")
+
+
+def _scoring(data: dict[str, Any]) -> Scoring:
+    """The typed scoring thresholds of a framework.yaml that passed its schema."""
+    return Scoring.model_validate({k: v for k, v in data.items() if k not in _RETIRED_SCORING_KEYS})
 
 
 def load_framework(spec: str) -> Framework:
@@ -423,7 +434,7 @@ def _load(folder: Path) -> Framework:
         version=data["version"],
         description=data.get("description"),
         source=data["source"],
-        scoring=data["scoring"],
+        scoring=_scoring(data["scoring"]),
         principles=principles,
         folder=str(folder),
         definitions_clause=definitions.get("clause"),

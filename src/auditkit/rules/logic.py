@@ -226,20 +226,25 @@ def leaf_words(leaf: Leaf) -> str:
             assert_never(leaf.op)
 
 
-def words(cond: Condition, indent: int = 0) -> list[str]:
-    """A condition as indented plain-words lines."""
-    pad = "  " * indent
+def word_lines(cond: Condition, depth: int = 0) -> list[tuple[int, str]]:
+    """A condition in plain words, one (depth, text) pair a line: the parts of an 'all', an 'any' or a 'not'
+    one level deeper than their head line."""
     match cond:
         case AllOf(parts) | AnyOf(parts):
             if len(parts) == 1:
-                return words(parts[0], indent)
+                return word_lines(parts[0], depth)
             head = "all of these:" if isinstance(cond, AllOf) else "at least one of these:"
-            return [pad + head] + [line for c in parts for line in words(c, indent + 1)]
+            return [(depth, head)] + [line for c in parts for line in word_lines(c, depth + 1)]
         case Not(Leaf() as inner):
-            return [pad + "not so: " + leaf_words(inner)]
+            return [(depth, "not so: " + leaf_words(inner))]
         case Not(inner):
-            return [pad + "it is not the case that:"] + words(inner, indent + 1)
+            return [(depth, "it is not the case that:"), *word_lines(inner, depth + 1)]
         case Leaf():
-            return [pad + leaf_words(cond)]
+            return [(depth, leaf_words(cond))]
         case _:
             assert_never(cond)
+
+
+def words(cond: Condition, indent: int = 0) -> list[str]:
+    """A condition as plain-words lines, indented two spaces a level (for terminals)."""
+    return ["  " * depth + text for depth, text in word_lines(cond, indent)]

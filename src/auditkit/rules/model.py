@@ -17,6 +17,7 @@ from typing import Any, assert_never
 
 from auditkit.model.catalog import catalogue
 from auditkit.model.facts import YES_NO_WORDS, Duration, duration_of
+from auditkit.model.scoring import Scoring
 
 
 class Operator(StrEnum):
@@ -269,7 +270,7 @@ class Framework:
     version: str
     description: str | None
     source: dict[str, str]
-    scoring: dict[str, Any]
+    scoring: Scoring
     principles: tuple[Principle, ...]
     folder: str
     definitions_clause: str | None = None
