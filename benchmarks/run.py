@@ -37,6 +37,7 @@ sys.path.insert(0, str(HERE))
 import corpus
 import rego
 
+from auditkit.batch import default_jobs
 from auditkit.engine import audit
 from auditkit.model.deployment import Deployment
 from auditkit.model.load import LoadedDeployment, parse_deployment
@@ -596,6 +597,14 @@ def write_corpus(folder: Path, count: int, seed: int) -> list[Path]:
     return paths
 
 
+_YAML_FLOOR = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).iterdir()):
+    yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+"""
+
+
 def batch(cfg: Settings) -> list[Row]:
     """Moscow-sized programmes to one JSON document; PDFs with --jobs 1 and 2 against one CLI run each."""
     s = "4 batch"
@@ -616,18 +625,32 @@ def batch(cfg: Settings) -> list[Row]:
             path.write_bytes(raw)
             json_paths.append(path)
         target = out / "batch.json"
-        runs = timed_runs(
-            cmd + ["audit", *map(str, json_paths), "--format", "json", "-o", str(target)], 1 if cfg.quick else 3
-        )
+        # Side by side, run for run: the whole command, and the floor (parsing the same files with libyaml
+        # alone, in one process, as yaml.load with the C loader does; no positions, no checks, no audit).
+        batch_cmd = cmd + ["audit", *map(str, json_paths), "--format", "json", "-o", str(target)]
+        floor_cmd = [sys.executable, "-c", _YAML_FLOOR, str(copies)]
+        runs, floor = [], []
+        for _ in range(1 if cfg.quick else 3):
+            floor += timed_runs(floor_cmd, 1)
+            runs += timed_runs(batch_cmd, 1)
         produced = len(json.loads(target.read_text(encoding="utf-8"))["results"])
-        best_wall, best_cpu = min(r[0] for r in runs), min(r[1] for r in runs)
+        walls = sorted(r[0] for r in runs)
+        mid_wall, mid_cpu = statistics.median(walls), statistics.median(r[1] for r in runs)
+        floor_wall, floor_cpu = statistics.median(f[0] for f in floor), statistics.median(f[1] for f in floor)
+        spread = f"min {walls[0]:.1f}, median {mid_wall:.1f}, max {walls[-1]:.1f} s wall"
         rows += [
             Row(
                 s,
-                f"{cfg.batch_json} Moscow-sized programmes to one JSON document, one process",
-                f"{best_wall:.1f} s wall, {best_cpu:.1f} s CPU (best of {len(runs)}; {produced} results)",
+                f"{cfg.batch_json} Moscow-sized programmes to one JSON document (--jobs: {default_jobs()} cores)",
+                f"{spread}; {mid_cpu:.1f} s CPU (median of {len(runs)}; {produced} results)",
                 f"<= {TARGET_BATCH_JSON_S:g} s",
-                best_wall <= TARGET_BATCH_JSON_S * cfg.batch_json / 1000,
+                mid_wall <= TARGET_BATCH_JSON_S * cfg.batch_json / 1000,
+            ),
+            Row(
+                s,
+                "  floor, measured beside it: YAML parsing alone (libyaml), one process",
+                f"{floor_wall:.1f} s wall, {floor_cpu:.1f} s CPU (median of {len(floor)}); the batch takes "
+                f"{mid_cpu / floor_cpu:.1f}x its CPU",
             ),
         ]
         # 2. PDFs: the same files rendered by one process with --jobs 1, with --jobs 2, and one CLI run each.

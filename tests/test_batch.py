@@ -309,3 +309,4 @@ def test_a_large_json_batch_keeps_the_evidence_level_warnings_and_strict(tmp_pat
     two = cli("audit", *map(str, paths), "-f", MINI, "--strict", "-o", str(tmp_path / "b.json"), "--jobs", "2")
     assert one == two and one[0] == 2 and "no url or archive" in one[2]
     assert not (tmp_path / "a.json").exists() and not (tmp_path / "b.json").exists()
+    assert not list(tmp_path.glob(".*.part"))  # what was written while the workers went on is removed

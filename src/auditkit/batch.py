@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -400,7 +400,8 @@ _STATE: dict[str, Any] = {}  # what forked workers inherit: the rule sets, the a
 
 @dataclass(frozen=True)
 class JsonItem:
-    """One file of a JSON batch, audited in a worker: its result as JSON bytes, or its problems."""
+    """One file of a JSON batch, audited in a worker: its result as JSON bytes (indented as an entry of the
+    batch document's results, see ``nest``), or its problems."""
 
     data: bytes | None
     problems: list[Any]
@@ -428,7 +429,8 @@ def _audit_json(job: tuple[str, str]) -> JsonItem:
             update={"deployment": result.deployment.model_copy(update={"audit_date": _STATE["audit_date"]})}
         )
     score = summary.score_bounds(result)[0]
-    return JsonItem(dumps(result.model_dump(mode="json")), [], _STATE["warnings"](loaded), score, list(loaded.warnings))
+    data = nest(dumps(result.model_dump(mode="json")))
+    return JsonItem(data, [], _STATE["warnings"](loaded), score, list(loaded.warnings))
 
 
 def _worker_start() -> None:
@@ -445,12 +447,13 @@ def audit_json(
     jobs: int | None,
     tick: Callable[[], None],
     evidence: str = "reported",
-) -> list[JsonItem]:
-    """Audit (path, display name) pairs to JSON bytes in ``jobs`` forked processes, in input order.
+) -> Iterator[JsonItem]:
+    """Audit (path, display name) pairs to JSON bytes in ``jobs`` forked processes, yielded in input order as
+    they are done, so that the caller can write each while the workers go on.
 
-    Each worker loads, audits and encodes its files; the parent only joins the
-    bytes (join_json), so the work spreads over every core. The bytes are those
-    of auditing one file after the other (tests/test_batch.py).
+    Each worker loads, audits, encodes and indents its files; the parent only
+    writes the bytes (json_pieces), so the work spreads over every core. The
+    bytes are those of auditing one file after the other (tests/test_batch.py).
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -459,29 +462,36 @@ def audit_json(
     workers = min(jobs or default_jobs(), len(jobs_list))
     methods = multiprocessing.get_all_start_methods()
     if workers <= 1 or "fork" not in methods:
-        out = []
         for job in jobs_list:
-            out.append(_audit_json(job))
+            yield _audit_json(job)
             tick()
-        return out
+        return
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start
     ) as pool:
-        out = []
         for item in pool.map(_audit_json, jobs_list, chunksize=8):
-            out.append(item)
+            yield item
             tick()
-        return out
+
+
+def nest(part: bytes) -> bytes:
+    """One result's JSON, indented as an entry of the batch document's results (two levels deeper)."""
+    return b"    " + part.rstrip(b"\n").replace(b"\n", b"\n    ")
+
+
+def json_pieces(nested: Iterable[bytes]) -> Iterator[bytes]:
+    """The batch document {"results": [...], "schema_version": N}, piece by piece, from results already
+    encoded and nested one by one: the same bytes as encoding the whole BatchResult at once."""
+    from auditkit.model.result import RESULT_SCHEMA_VERSION
+
+    tail = b'\n  "schema_version": ' + str(RESULT_SCHEMA_VERSION).encode() + b"\n}\n"
+    first = True
+    for part in nested:
+        yield (b'{\n  "results": [\n' if first else b",\n") + part
+        first = False
+    yield b'{\n  "results": [],' + tail if first else b"\n  ]," + tail
 
 
 def join_json(parts: list[bytes]) -> bytes:
-    """The batch document {"results": [...], "schema_version": N} from results already encoded one by one:
-    the same bytes as encoding the whole BatchResult at once (each result indented two levels deeper)."""
-    from auditkit.model.result import RESULT_SCHEMA_VERSION
-
-    if not parts:
-        return b'{\n  "results": [],\n  "schema_version": ' + str(RESULT_SCHEMA_VERSION).encode() + b"\n}\n"
-    body = b",\n".join(b"    " + part.rstrip(b"\n").replace(b"\n", b"\n    ") for part in parts)
-    return (
-        b'{\n  "results": [\n' + body + b'\n  ],\n  "schema_version": ' + str(RESULT_SCHEMA_VERSION).encode() + b"\n}\n"
-    )
+    """The batch document from results encoded one by one (json_pieces, joined)."""
+    return b"".join(json_pieces(nest(part) for part in parts))

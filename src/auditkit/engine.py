@@ -49,6 +49,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
     _check_unique_ids(frameworks)
     deployment = loaded.deployment
     states = _fact_states(deployment, frameworks, evidence)
+    lookups = {side: _remembered(lookup_for(deployment, evidence, side)) for side in (None, "law", "practice")}
     findings: list[Finding] = []
     principles: list[PrincipleResult] = []
     cited: dict[str, None] = {}
@@ -65,7 +66,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
             statuses: list[Status] = []
             missing: dict[str, None] = {}
             for rule in principle.rules:
-                status, outcome = decide(rule, deployment, evidence)
+                status, outcome = decide(rule, deployment, evidence, lookups)
                 chance = possible(rule, states) if status is Status.UNKNOWN else None
                 can = chance.statuses if chance is not None else frozenset({status})
                 finding = _finding(rule, framework.id, status, outcome, deployment, can, evidence)
@@ -172,25 +173,32 @@ class _Open:
 
     def __post_init__(self) -> None:
         self._answered: dict[str, list[scoring.PrincipleBounds]] = {}
+        self._readers: dict[str, list[tuple[int, dict[State, frozenset[Status]]]]] = {}
+        for i, chance in enumerate(self.chances):  # fact -> the rules (by position) whose chances it moves
+            if chance is not None:
+                for path, by_state in chance.by_fact.items():
+                    self._readers.setdefault(path, []).append((i, by_state))
 
     def answered(self, path: str) -> list[scoring.PrincipleBounds]:
         """The principle's bounds with ``path`` answered as each of its states in turn (memoised)."""
         if path not in self._answered:
             seen: dict[tuple[scoring.RuleView, ...], scoring.PrincipleBounds] = {}
             out = []
+            readers = self._readers.get(path, [])
             for state in self.states[path]:
-                views = tuple(
-                    (w, c.by_fact[path].get(state, can) if c is not None and path in c.by_fact else can, b)
-                    for (w, can, b), c in zip(self.views, self.chances, strict=True)
-                )
-                if views not in seen:
-                    seen[views] = scoring.principle_bounds(list(views), self.method)
-                out.append(seen[views])
+                views = list(self.views)
+                for i, by_state in readers:
+                    w, can, b = views[i]
+                    views[i] = (w, by_state.get(state, can), b)
+                key = tuple(views)
+                if key not in seen:
+                    seen[key] = scoring.principle_bounds(views, self.method)
+                out.append(seen[key])
             self._answered[path] = out
         return self._answered[path]
 
     def reads(self, path: str) -> bool:
-        return any(c is not None and path in c.by_fact for c in self.chances)
+        return path in self._readers
 
     def settling(self) -> list[SettlingFact]:
         """The unknown facts the undecided rules need, the one whose answer narrows the range most first."""
@@ -201,7 +209,7 @@ class _Open:
             narrows = max((width - _width(b.low, b.high) for b in answers), default=0.0)
             changes = any(b.verdict is not self.bounds.verdict for b in answers)
             out.append(SettlingFact(fact=path, narrows=round(narrows, 1), changes_verdict=changes))
-        order = {path: i for i, path in enumerate(catalogue())}
+        order = _catalogue_order()
         return sorted(out, key=lambda f: (-f.narrows, not f.changes_verdict, order[f.fact]))
 
 
@@ -329,6 +337,68 @@ def _rows(path: str, deployment: Deployment, evidence: str, counted: bool) -> li
     return rows
 
 
+def _remembered(lookup: Any) -> Any:
+    """A lookup that answers each (fact, aspect) once: a description does not change during its audit."""
+    seen: dict[tuple[str, str | None], Any] = {}
+
+    def look(path: str, side: str | None = None) -> Any:
+        key = (path, side)
+        if key not in seen:
+            seen[key] = lookup(path, side)
+        return seen[key]
+
+    return look
+
+
+_ORDER: list[dict[str, int]] = []
+
+
+def _catalogue_order() -> dict[str, int]:
+    """Each fact's position in the format's order (worked out once)."""
+    if not _ORDER:
+        _ORDER.append({path: i for i, path in enumerate(catalogue())})
+    return _ORDER[0]
+
+
+@dataclass(frozen=True)
+class _RuleText:
+    """What a finding takes from its rule whatever the facts: worked out once per rule and process."""
+
+    order: dict[str, int]
+    requirement: tuple[tuple[int, str], ...]  # (depth, text) lines
+    references: dict[frozenset[str] | None, tuple[dict[str, Any], ...]]  # by the legal orders a description names
+
+
+_RULE_TEXT: dict[int, tuple[Rule, _RuleText]] = {}
+
+
+def _text(rule: Rule) -> _RuleText:
+    hit = _RULE_TEXT.get(id(rule))
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    lines = word_lines(rule.met_when)
+    if rule.applies_when is not None:
+        lines = [
+            (0, "applies when:"),
+            *word_lines(rule.applies_when, 1),
+            (0, "requires:"),
+            *word_lines(rule.met_when, 1),
+        ]
+    lines += [(0, str(threshold)) for threshold in rule.thresholds]
+    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, tuple(lines), {})
+    _RULE_TEXT[id(rule)] = (rule, text)
+    return text
+
+
+def _references(rule: Rule, text: _RuleText, bound: frozenset[str] | None) -> list[dict[str, Any]]:
+    """The rule's references that bind under ``bound`` (Finding's validation copies each dict)."""
+    if bound not in text.references:
+        text.references[bound] = tuple(
+            {k: v for k, v in vars(r).items() if v is not None} for r in rule.references if r.binds(bound)
+        )
+    return list(text.references[bound])
+
+
 def _finding(
     rule: Rule,
     framework: str,
@@ -340,7 +410,8 @@ def _finding(
 ) -> Finding:
     facts: list[FactUsed] = []
     decided = status in (Status.MET, Status.PARTIAL, Status.NOT_MET, Status.NOT_APPLICABLE)
-    order = {path: i for i, path in enumerate(rule.facts)}
+    text = _text(rule)
+    order = text.order
     if decided:
         shown_paths = sorted(outcome.used, key=lambda p: order.get(p, len(order)))
     else:  # undecided: the facts already known, shown beside the missing ones (what the rule can still reach)
@@ -355,16 +426,6 @@ def _finding(
     for used in facts:
         for source in [*used.sources, *used.contested_by]:
             sources.setdefault(source, None)
-    lines = word_lines(rule.met_when)
-    if rule.applies_when is not None:
-        lines = [
-            (0, "applies when:"),
-            *word_lines(rule.applies_when, 1),
-            (0, "requires:"),
-            *word_lines(rule.met_when, 1),
-        ]
-    lines += [(0, str(threshold)) for threshold in rule.thresholds]
-    requirement = [RequirementLine(depth=depth, text=text) for depth, text in lines]
     orders = deployment.deployment.legal_orders
     bound = frozenset(orders) if orders is not None else None
     return Finding(
@@ -381,14 +442,14 @@ def _finding(
         worst=max(can, key=RANK.__getitem__),
         possible=sorted(can, key=RANK.__getitem__),
         rationale=rule.rationale,
-        requirement=requirement,
+        requirement=[RequirementLine(depth=depth, text=line) for depth, line in text.requirement],
         explanation=_partly(facts) if status is Status.PARTIAL else explanation(rule, status),
         facts=facts,
         missing=missing,
         sources=list(sources),
         remedy=rule.remedy,
         standing=weakest([f.standing for f in facts if f.counted]) if decided else None,
-        references=[{k: v for k, v in vars(r).items() if v is not None} for r in rule.references if r.binds(bound)],
+        references=_references(rule, text, bound),
     )
 
 
@@ -400,24 +461,23 @@ def _gaps(
     evidence: str = DEFAULT_EVIDENCE,
 ) -> list[InformationGap]:
     """The questions for the operator: the answer that narrows the overall score range most first."""
-    order = {path: i for i, path in enumerate(catalogue())}
+    order = _catalogue_order()
     width = 0.0 if total is None else total[1] - total[0]
     out = []
+    now = [o.bounds for o in opened]
     for path in gaps:
         fact = get_fact(deployment, path)
-        readers = [o for o in opened if o.reads(path)]
+        readers = [i for i, o in enumerate(opened) if o.reads(path)]
         narrows, settles = 0.0, dict[str, None]()
-        for o in readers:
-            if any(b.verdict is not o.bounds.verdict for b in o.answered(path)):
-                settles[o.principle] = None
-        combos = (
-            {tuple(o.answered(path)[i] for o in readers) for i in range(len(readers[0].states[path]))}
-            if readers
-            else set()
-        )
-        for combo in combos:
-            fixed = dict(zip((id(o) for o in readers), combo, strict=True))
-            after = scoring.overall([fixed.get(id(o), o.bounds) for o in opened])
+        answers = [opened[i].answered(path) for i in readers]
+        for i, answered in zip(readers, answers, strict=True):
+            if any(b.verdict is not opened[i].bounds.verdict for b in answered):
+                settles[opened[i].principle] = None
+        for combo in set(zip(*answers, strict=True)):  # the principles' bounds under each answer the fact could take
+            bounds = list(now)
+            for i, fixed in zip(readers, combo, strict=True):
+                bounds[i] = fixed
+            after = scoring.overall(bounds)
             narrows = max(narrows, width - (0.0 if after is None else after[1] - after[0]))
         out.append(
             InformationGap(

@@ -19,6 +19,7 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from auditkit.errors import InputError, single
@@ -137,8 +138,8 @@ def _running(pid: int) -> bool:
     return True
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``target`` and rename it into place.
+def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or pieces written as they come) beside ``target``, then rename it into place.
 
     A failure, Ctrl-C or SIGTERM leaves any earlier file untouched and no
     partial file behind; a folder we may not write to, or a full disk, is
@@ -155,7 +156,11 @@ def write_atomic(target: Path, data: bytes) -> None:
         raise single(file_label(target), f"cannot write here ({exc.strerror or exc}); choose another folder") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                for piece in data:
+                    stream.write(piece)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, 0o644)

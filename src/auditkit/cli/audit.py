@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from auditkit.cli.inputs import (
     show_notices,
 )
 from auditkit.cli.streams import Streams, one_line
-from auditkit.cli.writing import BRIEF_FORMATS, infer_format, write
+from auditkit.cli.writing import BRIEF_FORMATS, infer_format
 from auditkit.errors import InputError, single
 from auditkit.escape import file_label, terminal
 
@@ -135,32 +136,61 @@ def _audit_json_batch(
 ) -> None:
     """Many files to one JSON document, each file loaded, audited and encoded in a worker process.
 
+    Each result is written to the output's temporary file as it arrives, while the workers go on; the
+    file is renamed into place only once every file is done, and removed when the batch is refused.
     Standard error and the exit code are those of the serial path: placeholder warnings as each file
     loads, then the files' own warnings (problems with --strict), then the invalid files.
     """
     from auditkit import batch
 
+    seen = _JsonBatch()
     with progress(streams, len(paths), "auditing") as tick, loading(streams.own_process):
         items = batch.audit_json(
             [(str(p), file_label(p)) for p in paths], rule_sets, audit_date, placeholder_warnings, jobs, tick, evidence
         )
-    for item in items:
-        for line in item.warnings:
-            streams.err.write(line + "\n")
-    problems = [problem for item in items for problem in item.problems]
-    invalid = [path for path, item in zip(paths, items, strict=True) if item.data is None]
-    done = [item for item in items if item.data is not None]
-    if not done:
-        raise InputError(problems)
-    notes = [note for item in done for note in item.notes]
-    if strict and notes:
-        raise InputError(notes)
-    for note in notes:
+        pieces = batch.json_pieces(seen.results(streams, paths, items, strict))
+        if output is None:
+            data = b"".join(pieces)
+        else:
+            from auditkit.outputs import write_atomic
+
+            write_atomic(output, pieces)
+    for note in seen.notes:
         streams.err.write(one_line(str(note)) + "\n")
-    write(streams, output, batch.join_json([item.data for item in done if item.data is not None]))
-    _report_invalid(streams, problems, invalid, len(paths), len(done))
-    if not problems and fail_under is not None and any(i.score is None or i.score < fail_under for i in done):
+    if output is None:
+        streams.write_bytes(data)
+    else:
+        streams.err.write(f"wrote {output}\n")
+    _report_invalid(streams, seen.problems, seen.invalid, len(paths), len(seen.scores))
+    if not seen.problems and fail_under is not None and any(s is None or s < fail_under for s in seen.scores):
         streams.exit_code = EXIT_BELOW_THRESHOLD
+
+
+@dataclass
+class _JsonBatch:
+    """What a JSON batch met as its results came in: problems, invalid files, warnings, low scores."""
+
+    problems: list[Any] = field(default_factory=list)
+    invalid: list[Path] = field(default_factory=list)
+    notes: list[Any] = field(default_factory=list)
+    scores: list[float | None] = field(default_factory=list)
+
+    def results(self, streams: Streams, paths: list[Path], items: Iterable[Any], strict: bool) -> Iterator[bytes]:
+        """Each valid file's nested JSON, in input order; placeholder warnings printed as files arrive."""
+        for path, item in zip(paths, items, strict=True):
+            for line in item.warnings:
+                streams.err.write(line + "\n")
+            if item.data is None:
+                self.problems.extend(item.problems)
+                self.invalid.append(path)
+                continue
+            self.notes.extend(item.notes)
+            self.scores.append(item.score)
+            yield item.data
+        if not self.scores:
+            raise InputError(self.problems)
+        if strict and self.notes:
+            raise InputError(self.notes)
 
 
 def _report_invalid(streams: Streams, problems: list[Any], invalid: list[Path], total: int, audited: int) -> None:

@@ -73,8 +73,22 @@ def catalogue() -> dict[str, FactInfo]:
     return out
 
 
+_LAST: tuple[Any, dict[str, Fact | None]] = (None, {})
+
+
 def get_fact(deployment: Deployment, path: str) -> Fact | None:
-    """The Fact at ``path`` in ``deployment``, or None when it was left out."""
-    section, name = path.split(".", 1)
-    value = getattr(getattr(deployment, section), name)
-    return value if isinstance(value, Fact) else None
+    """The Fact at ``path`` in ``deployment``, or None when it was left out.
+
+    Remembered for the description asked about last: an audit asks for the same facts hundreds of times.
+    Descriptions are frozen, and the (description, facts) pair is replaced whole, so threads never mix two.
+    """
+    global _LAST
+    last = _LAST
+    if last[0] is not deployment:
+        last = _LAST = (deployment, {})
+    facts = last[1]
+    if path not in facts:
+        section, name = path.split(".", 1)
+        value = getattr(getattr(deployment, section), name)
+        facts[path] = value if isinstance(value, Fact) else None
+    return facts[path]

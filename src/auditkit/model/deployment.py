@@ -869,14 +869,33 @@ class Deployment(BaseModel):
         """
         if fact.standing is not None:
             return fact.standing
-        by_id = {s.id: s for s in self.sources}
+        by_id = _sources_by_id(self.sources)
         found = [by_id[c.id].standing for c in fact.sources if c.id in by_id]
         return max(found, key=STANDING_RANK.__getitem__) if found else None
 
     def meets(self, fact: Fact, evidence: str) -> bool:
         """True when a statement is sure enough to decide rules at this evidence threshold."""
         standing = self.standing(fact)
-        return standing is None or STANDING_RANK[standing] >= STANDING_RANK[Standing(evidence)]
+        if standing is None:
+            return True
+        need = STANDING_RANK.get(evidence)  # type: ignore[call-overload]  # a Standing hashes and compares as its text
+        return STANDING_RANK[standing] >= (need if need is not None else STANDING_RANK[Standing(evidence)])
+
+
+_BY_ID: tuple[Any, dict[str, Source]] = ((), {})
+
+
+def _sources_by_id(sources: tuple[Source, ...]) -> dict[str, Source]:
+    """Sources by id, remembered for the last tuple of sources asked about.
+
+    An audit asks hundreds of times; the tuple and its sources are frozen, and the pair is replaced
+    whole, so threads never mix two.
+    """
+    global _BY_ID
+    last = _BY_ID
+    if last[0] is not sources:
+        last = _BY_ID = (sources, {s.id: s for s in sources})
+    return last[1]
 
 
 #: The fact sections of a description, in the order of the format: every field of Deployment that is a Section.
