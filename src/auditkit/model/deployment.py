@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from auditkit.dates import MAX_YEAR, MIN_YEAR, FullDate, check_date
 from auditkit.model.facts import STANDING_RANK, Cite, Fact, Standing
-from auditkit.model.kinds import Choice, Count, Period, YesNo
+from auditkit.model.kinds import Choice, Count, Period, Tally, YesNo
 
 FORMAT_VERSION = 2
 READS_VERSIONS = (1, 2)
@@ -324,14 +324,15 @@ class Scope(Section):
     status: ProgrammeStatus | None = ask(
         "What is the programme's status at the audit date?", "the programme's status at the audit date"
     )
-    people_processed: Count | None = ask(
-        "How many people does the system process (say over what period in a note)?", "the number of people processed"
+    people_processed: Tally | None = ask(
+        "How many people does the system process, and over what period (per day, month, year, or in total)?",
+        "the number of people processed",
     )
     database_size: Count | None = ask(
         "How many identities or records does the reference database hold?", "the size of the reference database"
     )
-    searches_run: Count | None = ask(
-        "How many searches or matches has the system run (say over what period in a note)?",
+    searches_run: Tally | None = ask(
+        "How many searches or matches does the system run, and over what period (per day, month, year, or in total)?",
         "the number of searches run",
     )
     watchlist_criteria: WatchlistCriteria | None = ask(
