@@ -232,3 +232,44 @@ def test_the_json_schema_editors_read_accepts_each_case_and_refuses_a_bad_period
                 assert not checker.is_valid(data)
                 fact["per"] = "year"
                 assert checker.is_valid(data)
+
+
+def test_the_vendor_and_the_chain_of_contractors_are_entries_not_notes() -> None:
+    plates = load_deployment(CASES / "licence-plate-network.yaml").deployment
+    assert [(c.id, c.role, c.hired_by, c.contract) for c in plates.contractors] == [
+        ("plate-vendor", "vendor", "operator", "contract-2021"),
+        ("host-co", "hosts_data", "plate-vendor", None),
+    ]
+    assert [plates.standing(c) for c in plates.contractors] == [Standing.ESTABLISHED, Standing.REPORTED]
+    assert plates.contractors[0].sources[0].at == "p. 9"
+    for name in KEY_FACTS:
+        vendors = [c for c in load_deployment(CASES / name).deployment.contractors if c.role == "vendor"]
+        assert len(vendors) == 1 and vendors[0].hired_by == "operator", name
+
+
+def test_contractors_are_in_the_template_the_schema_and_the_fact_listing() -> None:
+    from auditkit.model.deployment import CONTRACTOR_ROLES, HIRED_BY_WORDS
+    from auditkit.schemas import schema_json
+    from auditkit.template import template
+
+    text = template()
+    assert "\ncontractors:\n" in text
+    _, out, _ = cli("principles", "--facts")
+    out = " ".join(out.split())
+    described = {
+        c["const"]: c["description"]
+        for c in schema_json("deployment")["$defs"]["Contractor"]["properties"]["role"]["anyOf"]
+    }
+    assert described == CONTRACTOR_ROLES
+    for key, meaning in [*CONTRACTOR_ROLES.items(), *HIRED_BY_WORDS.items()]:
+        assert f"#   {key}: {meaning}" in text
+        assert f"{key}: {meaning}" in out
+    assert "hired_by: who hired it: operator, unknown, or the id of the entry that subcontracted it" in out
+
+
+def test_docs_format_lists_each_contractor_role_with_the_models_meaning() -> None:
+    from auditkit.model.deployment import CONTRACTOR_ROLES
+
+    docs = (Path(__file__).parents[1] / "docs" / "format.md").read_text(encoding="utf-8")
+    for role, meaning in CONTRACTOR_ROLES.items():
+        assert f"| `{role}` | {meaning} |" in docs

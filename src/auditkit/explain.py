@@ -227,7 +227,14 @@ def markdown(frameworks: list[Framework]) -> str:
 
 def fact_listing() -> str:
     """Every fact of the deployment format: its path, its question, and each answer with its meaning."""
-    from auditkit.model.deployment import INSTRUMENT_FIELDS, INSTRUMENT_TYPES, SOURCE_KIND_MEANINGS
+    from auditkit.model.deployment import (
+        CONTRACTOR_FIELDS,
+        CONTRACTOR_ROLES,
+        HIRED_BY_WORDS,
+        INSTRUMENT_FIELDS,
+        INSTRUMENT_TYPES,
+        SOURCE_KIND_MEANINGS,
+    )
     from auditkit.model.facts import STANDING_MEANINGS
 
     out = ["Every fact a deployment description can state (format 2; docs/format.md).", ""]
@@ -249,6 +256,12 @@ def fact_listing() -> str:
     out += [line for key, meaning in INSTRUMENT_FIELDS.items() for line in _wrap(f"{key}: {meaning}")]
     out += ["", "Types of instrument:"]
     out += [line for key, meaning in INSTRUMENT_TYPES.items() for line in _wrap(f"{key}: {meaning}")]
+    out += ["", "Contractors (the top-level 'contractors' list: the vendor and every company in the chain):"]
+    out += [line for key, meaning in CONTRACTOR_FIELDS.items() for line in _wrap(f"{key}: {meaning}")]
+    out += ["", "Roles of a contractor:"]
+    out += [line for key, meaning in CONTRACTOR_ROLES.items() for line in _wrap(f"{key}: {meaning}")]
+    out += ["", "hired_by, besides the id of another entry:"]
+    out += [line for key, meaning in HIRED_BY_WORDS.items() for line in _wrap(f"{key}: {meaning}")]
     return "\n".join(out) + "\n"
 
 

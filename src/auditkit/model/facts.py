@@ -66,6 +66,17 @@ SIDES_RULE = (
 )
 
 
+def check_standing(value: Any) -> Any:
+    """A standing as written, or the one message for any other word (facts and contractor entries alike)."""
+    if value is not None and (not isinstance(value, str) or value not in STANDING_MEANINGS):
+        raise PydanticCustomError(
+            "fact_standing",
+            "'{raw}' is not a standing; expected one of: established, reported, alleged, disputed",
+            {"raw": str(value)[:40]},
+        )
+    return value
+
+
 class Cite(BaseModel):
     """One citation of a source: its id and, optionally, where in it (a pinpoint)."""
 
@@ -279,13 +290,7 @@ class Fact(BaseModel):
     @field_validator("standing", mode="before")
     @classmethod
     def _standing(cls, value: Any) -> Any:
-        if value is not None and (not isinstance(value, str) or value not in STANDING_MEANINGS):
-            raise PydanticCustomError(
-                "fact_standing",
-                "'{raw}' is not a standing; expected one of: established, reported, alleged, disputed",
-                {"raw": str(value)[:40]},
-            )
-        return value
+        return check_standing(value)
 
     @classmethod
     def coerce(cls, raw: Any) -> Any:
