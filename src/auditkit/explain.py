@@ -15,7 +15,9 @@ WIDTH = 88
 
 def _wrap(text: str, indent: str = "  ", hang: str = "") -> list[str]:
     """Lines of at most WIDTH characters, broken only at spaces: a web address or an id is never split.
-    ``hang`` further indents the lines after the first."""
+
+    ``hang`` further indents the lines after the first.
+    """
     return textwrap.wrap(
         text,
         WIDTH,

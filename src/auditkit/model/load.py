@@ -46,6 +46,7 @@ class LoadedDeployment:
 
     @property
     def sha256(self) -> str:
+        """The hex SHA-256 of the file's bytes as read, which a report prints so that readers can match it."""
         import hashlib  # only audits need it; validate's start-up does not
 
         return hashlib.sha256(self.raw).hexdigest()

@@ -547,8 +547,12 @@ def _rule_files(root: Path, shown: Path) -> list[Path]:
 
 
 def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[str, Condition]) -> list[Problem]:
-    """What the schema cannot check: the principle exists, each leaf reads a fact of the deployment format
-    with values that fact can take, instruments are cited, and cases name facts that exist."""
+    """What the schema cannot check.
+
+    The principle exists, each leaf reads a fact of the deployment format with
+    values that fact can take, instruments are cited, and cases name facts
+    that exist.
+    """
     data = doc.data
     facts = catalogue()
     problems = []
