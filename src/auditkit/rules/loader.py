@@ -30,6 +30,7 @@ from auditkit.model.scoring import Scoring
 from auditkit.rules.model import (
     AllOf,
     AnyOf,
+    ChangelogEntry,
     Condition,
     Framework,
     Leaf,
@@ -469,7 +470,10 @@ def _load(folder: Path) -> Framework:
             Term(term=d["term"], means=" ".join(d["means"].split()), forms=tuple(d.get("forms", ())))
             for d in definitions.get("terms", ())
         ),
-        changelog=tuple(data.get("changelog", ())),
+        changelog=tuple(
+            ChangelogEntry(version=e["version"], date=e["date"], changes=tuple(e["changes"]))
+            for e in data.get("changelog", ())
+        ),
     )
 
 
