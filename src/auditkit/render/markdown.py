@@ -80,13 +80,18 @@ def _facts_table(c: Cover, *, full: bool) -> list[str]:
         ("Jurisdiction", c.jurisdiction or "not given"),
         ("Operator", c.operator or "not given"),
         ("Technology", c.technology),
+        (
+            "Kind of programme",
+            c.kind and cell(c.kind) + _refs(c.kind_refs) + (f" ({cell(c.kind_pins)})" if c.kind_pins else ""),
+        ),
         ("Period", c.period),
         ("Audit date", c.audit_date),
         ("Framework", c.frameworks),
     ]
     if full:
         rows += [("Auditor", c.auditor), ("Input", f"{c.input_file} (SHA-256 {c.sha256})")]
-    return ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows if v)]
+    shown = {"Kind of programme"}  # already escaped, with its source numbers
+    return ["| | |", "|---|---|", *(f"| {k} | {v if k in shown else cell(v)} |" for k, v in rows if v)]
 
 
 def _cover(view: ReportView) -> list[str]:
@@ -94,6 +99,42 @@ def _cover(view: ReportView) -> list[str]:
     if view.cover.description:
         out += ["", text(view.cover.description)]
     return out + [""]
+
+
+def _sourced(refs: Sequence[Ref], pins: str) -> str:
+    """A table cell's source numbers, with where in each source."""
+    return _refs(refs).strip() + (f" ({text(pins)})" if pins else "")
+
+
+def _noted(name: str, note: str | None) -> str:
+    return cell(name) + (f" ({cell(note)})" if note else "")
+
+
+def _programme(view: ReportView) -> list[str]:
+    """The legal instruments and the contractors, as tables (nothing when the description lists neither)."""
+    g = view.programme
+    if not g.shown:
+        return []
+    out = [f"## {g.title}", ""]
+    if g.instruments:
+        out += [f"### {g.instruments_title}", "", g.instruments_intro, ""]
+        out += ["| " + " | ".join(g.instrument_headers) + " |", "|---" * len(g.instrument_headers) + "|"]
+        out += [
+            f"| {_noted(i.title, i.note)} | {cell(i.type)} | {cell(i.adopted_by)} | {i.date} | {cell(i.publication)} "
+            f"| {_sourced(i.refs, i.pins)} |"
+            for i in g.instruments
+        ]
+        out.append("")
+    if g.contractors:
+        out += [f"### {g.contractors_title}", "", g.contractors_intro, ""]
+        out += ["| " + " | ".join(g.contractor_headers) + " |", "|---" * len(g.contractor_headers) + "|"]
+        out += [
+            f"| {_noted(k.name, k.note)} | {cell(k.role)} | {cell(k.hired_by)} | {cell(k.contract)} | {cell(k.standing)} "
+            f"| {_sourced(k.refs, k.pins)} |"
+            for k in g.contractors
+        ]
+        out.append("")
+    return out
 
 
 def _gap_line(mark: str, g: GapView) -> str:
@@ -276,5 +317,13 @@ def render(result: AuditResult, options: RenderOptions) -> bytes:
         lines = _brief(brief_view(result))
         return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
     view = report_view(result)
-    parts = [_cover(view), _summary(view), _principles(view), _gaps(view), _methodology(view), _sources(view)]
+    parts = [
+        _cover(view),
+        _programme(view),
+        _summary(view),
+        _principles(view),
+        _gaps(view),
+        _methodology(view),
+        _sources(view),
+    ]
     return ("\n".join(line for part in parts for line in part).rstrip("\n") + "\n").encode("utf-8")
