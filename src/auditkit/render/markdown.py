@@ -110,31 +110,47 @@ def _noted(name: str, note: str | None) -> str:
     return cell(name) + (f" ({cell(note)})" if note else "")
 
 
+def _table(title: str, intro: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A titled table of cells already escaped; nothing when there are no rows."""
+    if not rows:
+        return []
+    head = ["| " + " | ".join(headers) + " |", "|---" * len(headers) + "|"]
+    return [f"### {title}", "", intro, "", *head, *("| " + " | ".join(row) + " |" for row in rows), ""]
+
+
 def _programme(view: ReportView) -> list[str]:
     """The legal instruments and the contractors, as tables (nothing when the description lists neither)."""
     g = view.programme
     if not g.shown:
         return []
-    out = [f"## {g.title}", ""]
-    if g.instruments:
-        out += [f"### {g.instruments_title}", "", g.instruments_intro, ""]
-        out += ["| " + " | ".join(g.instrument_headers) + " |", "|---" * len(g.instrument_headers) + "|"]
-        out += [
-            f"| {_noted(i.title, i.note)} | {cell(i.type)} | {cell(i.adopted_by)} | {i.date} | {cell(i.publication)} "
-            f"| {_sourced(i.refs, i.pins)} |"
-            for i in g.instruments
-        ]
-        out.append("")
-    if g.contractors:
-        out += [f"### {g.contractors_title}", "", g.contractors_intro, ""]
-        out += ["| " + " | ".join(g.contractor_headers) + " |", "|---" * len(g.contractor_headers) + "|"]
-        out += [
-            f"| {_noted(k.name, k.note)} | {cell(k.role)} | {cell(k.hired_by)} | {cell(k.contract)} | {cell(k.standing)} "
-            f"| {_sourced(k.refs, k.pins)} |"
-            for k in g.contractors
-        ]
-        out.append("")
-    return out
+    instruments = [
+        (
+            _noted(i.title, i.note),
+            cell(i.type),
+            cell(i.adopted_by),
+            i.date,
+            cell(i.publication),
+            _sourced(i.refs, i.pins),
+        )
+        for i in g.instruments
+    ]
+    contractors = [
+        (
+            _noted(k.name, k.note),
+            cell(k.role),
+            cell(k.hired_by),
+            cell(k.contract),
+            cell(k.standing),
+            _sourced(k.refs, k.pins),
+        )
+        for k in g.contractors
+    ]
+    return [
+        f"## {g.title}",
+        "",
+        *_table(g.instruments_title, g.instruments_intro, g.instrument_headers, instruments),
+        *_table(g.contractors_title, g.contractors_intro, g.contractor_headers, contractors),
+    ]
 
 
 def _gap_line(mark: str, g: GapView) -> str:
