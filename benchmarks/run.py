@@ -274,8 +274,8 @@ def report_overhead(framework: Framework, cfg: Settings) -> list[Row]:
     try:
         from auditkit.render import RenderOptions
         from auditkit.render.html import render_document
+        from auditkit.render.pdf import PDF_VARIANT, templates_folder
         from auditkit.render.pdf import render as render_pdf
-        from auditkit.render.pdf import templates_folder
     except ImportError as exc:
         return [Row(s, "PDF renderer", f"not available yet ({exc})", f"<= {TARGET_PDF_OVERHEAD}x", False)]
     import weasyprint
@@ -299,27 +299,48 @@ def report_overhead(framework: Framework, cfg: Settings) -> list[Row]:
         data: bytes = weasyprint.HTML(string=html, base_url=base).write_pdf()
         return data
 
-    end_to_end(), weasy_alone()  # warm: fonts, caches and imports are loaded once per process
+    def weasy_tagged() -> bytes:  # the same, tagged for accessibility as the report is (PDF/UA-1)
+        data: bytes = weasyprint.HTML(string=html, base_url=base).write_pdf(pdf_variant=PDF_VARIANT)
+        return data
+
+    runs = (end_to_end, weasy_alone, weasy_tagged)
+    for fn in runs:  # warm: fonts, caches and imports are loaded once per process
+        fn()
     reps = 1 if cfg.quick else 7
-    ours: list[float] = []
-    theirs: list[float] = []
-    for _ in range(reps):  # interleaved, so that load from other processes hits both alike
-        for fn, times in ((end_to_end, ours), (weasy_alone, theirs)):
-            start = time.perf_counter()
+    cpu: dict[str, list[float]] = {fn.__name__: [] for fn in runs}
+    wall: dict[str, list[float]] = {fn.__name__: [] for fn in runs}
+    for _ in range(reps):  # interleaved, so that load from other processes hits each alike
+        for fn in runs:
+            start, start_cpu = time.perf_counter(), time.process_time()
             fn()
-            times.append(time.perf_counter() - start)
-    t_ours, t_theirs = min(ours), min(theirs)  # the least disturbed run of each, as for throughput
-    ratio = t_ours / t_theirs
+            cpu[fn.__name__].append(time.process_time() - start_cpu)
+            wall[fn.__name__].append(time.perf_counter() - start)
+    # Judged on CPU time (one thread, in this process), which other processes on a shared machine hardly move;
+    # the least disturbed run of each, with the spread and the wall-clock time beside it.
+    best = {name: min(values) for name, values in cpu.items()}
+    shown = {
+        name: f"{min(v):.3f} s CPU (best of {reps}; median {statistics.median(v):.3f}, max {max(v):.3f}); "
+        f"wall best {min(wall[name]):.3f}, median {statistics.median(wall[name]):.3f}"
+        for name, v in cpu.items()
+    }
+    ratio = best["end_to_end"] / best["weasy_alone"]
+    wall_ratio = min(wall["end_to_end"]) / min(wall["weasy_alone"])
     return [
         Row(s, "case study", f"{path.name} ({len(result.findings)} findings, {len(result.sources)} sources)"),
-        Row(s, "auditkit end-to-end PDF (load+audit+HTML+PDF)", f"{t_ours:.3f} s (best of {reps})"),
-        Row(s, "WeasyPrint alone, same HTML", f"{t_theirs:.3f} s (best of {reps})"),
+        Row(s, "auditkit end-to-end PDF (load+audit+HTML+PDF/UA-1+attachments)", shown["end_to_end"]),
+        Row(s, "WeasyPrint alone, same HTML", shown["weasy_alone"]),
         Row(
             s,
-            "ratio end-to-end / WeasyPrint",
-            f"{ratio:.2f}x",
+            "ratio end-to-end / WeasyPrint (CPU)",
+            f"{ratio:.2f}x (wall {wall_ratio:.2f}x)",
             f"<= {TARGET_PDF_OVERHEAD}x",
             ratio <= TARGET_PDF_OVERHEAD,
+        ),
+        Row(s, "  WeasyPrint alone, same HTML, tagged PDF/UA-1 as the report is", shown["weasy_tagged"]),
+        Row(
+            s,
+            "  of that: tagging (tagged / untagged WeasyPrint); auditkit's own (end-to-end / tagged)",
+            f"{best['weasy_tagged'] / best['weasy_alone']:.2f}x; {best['end_to_end'] / best['weasy_tagged']:.2f}x",
         ),
     ]
 
