@@ -109,33 +109,37 @@ def check_case(rule: Rule, case: dict[str, Any]) -> str | None:
 
 def lint(framework: Framework) -> list[str]:
     """Every lint failure of a framework, as 'file: rule: message' lines."""
+    out = [
+        f"{rule.file}: {rule.id}: {problem}" for rule in framework.rules for problem in _rule_problems(framework, rule)
+    ]
+    return out + _unused_terms(framework)
+
+
+def _rule_problems(framework: Framework, rule: Rule) -> list[str]:
+    """What is wrong with one rule: cases both ways, a remedy, known facts, passing cases, thresholds, terms."""
     out = []
+    expects = {case["expect"] for case in rule.cases}
+    if "met" not in expects:
+        out.append("no case that meets the rule (expect: met)")
+    if not expects & {"not_met", "partial"}:
+        out.append("no case that breaks the rule (expect: not_met)")
+    if not rule.remedy.strip():
+        out.append("no remedy")
     known = catalogue()
-    for rule in framework.rules:
-        expects = {case["expect"] for case in rule.cases}
-        if "met" not in expects:
-            out.append(f"{rule.file}: {rule.id}: no case that meets the rule (expect: met)")
-        if not expects & {"not_met", "partial"}:
-            out.append(f"{rule.file}: {rule.id}: no case that breaks the rule (expect: not_met)")
-        if not rule.remedy.strip():
-            out.append(f"{rule.file}: {rule.id}: no remedy")
-        for path in rule.facts:
-            if path not in known:
-                out.append(f"{rule.file}: {rule.id}: reads unknown fact {path}")
-        for case in rule.cases:
-            problem = check_case(rule, case)
-            if problem:
-                out.append(f"{rule.file}: {rule.id}: {problem}")
-        out += [f"{rule.file}: {rule.id}: {problem}" for problem in threshold_problems(rule)]
-        out += [f"{rule.file}: {rule.id}: {problem}" for problem in term_problems(framework, rule)]
+    out += [f"reads unknown fact {path}" for path in rule.facts if path not in known]
+    out += [problem for case in rule.cases if (problem := check_case(rule, case))]
+    return out + threshold_problems(rule) + term_problems(framework, rule)
+
+
+def _unused_terms(framework: Framework) -> list[str]:
+    """Terms the definitions clause defines that no remedy clause uses."""
     used = " ".join(rule.remedy for rule in framework.rules)
-    for term in framework.definitions:
-        if not any(re.search(rf"\b{re.escape(form)}\b", used, re.IGNORECASE) for form in (term.term, *term.forms)):
-            out.append(
-                f"{framework.folder}/framework.yaml: definitions: '{term.term}' is defined but no "
-                "remedy clause uses it; remove it or use it"
-            )
-    return out
+    return [
+        f"{framework.folder}/framework.yaml: definitions: '{term.term}' is defined but no "
+        "remedy clause uses it; remove it or use it"
+        for term in framework.definitions
+        if not any(re.search(rf"\b{re.escape(form)}\b", used, re.IGNORECASE) for form in (term.term, *term.forms))
+    ]
 
 
 def threshold_problems(rule: Rule) -> list[str]:
