@@ -24,6 +24,7 @@ from auditkit.render.labels import verdict_colour, verdict_label
 
 if TYPE_CHECKING:
     from auditkit.model.load import LoadedDeployment
+    from auditkit.render import RenderOptions
     from auditkit.rules.model import Framework
 
 SORT_COLUMNS = ("file", "name", "grade", "score", "coverage", "red-lines")
@@ -365,14 +366,14 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _render_pdf(job: tuple[AuditResult, Any]) -> bytes:
+def _render_pdf(job: tuple[AuditResult, RenderOptions]) -> bytes:
     from auditkit.render.pdf import render
 
     return render(*job)
 
 
 def render_parallel(
-    results: list[AuditResult], options: list[Any], jobs: int | None, tick: Callable[[], None]
+    results: list[AuditResult], options: list[RenderOptions], jobs: int | None, tick: Callable[[], None]
 ) -> list[bytes]:
     """PDF reports rendered in ``jobs`` worker processes, returned in input order.
 
@@ -409,7 +410,7 @@ PARALLEL_JSON_MIN = 16  # below this, worker processes cost more than they save
 
 
 @dataclass(frozen=True)
-class _JsonBatch:
+class _WorkerState:
     """What every file of a JSON batch is audited with; forked workers inherit it as ``_STATE``."""
 
     frameworks: list[Framework]
@@ -418,7 +419,7 @@ class _JsonBatch:
     evidence: str
 
 
-_STATE: _JsonBatch | None = None  # set by audit_json before the workers are forked
+_STATE: _WorkerState | None = None  # set by audit_json before the workers are forked
 
 
 @dataclass(frozen=True)
@@ -488,7 +489,7 @@ def audit_json(
     from concurrent.futures import ProcessPoolExecutor
 
     global _STATE
-    _STATE = _JsonBatch(frameworks=frameworks, audit_date=audit_date, warnings=warnings, evidence=evidence)
+    _STATE = _WorkerState(frameworks=frameworks, audit_date=audit_date, warnings=warnings, evidence=evidence)
     workers = min(jobs or default_jobs(), len(jobs_list))
     methods = multiprocessing.get_all_start_methods()
     if workers <= 1 or "fork" not in methods:
