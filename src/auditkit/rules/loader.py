@@ -26,10 +26,12 @@ from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
 from auditkit.model.facts import Duration
 from auditkit.model.kinds import Count, Period
+from auditkit.model.result import Status
 from auditkit.model.scoring import Scoring
 from auditkit.rules.model import (
     AllOf,
     AnyOf,
+    Case,
     ChangelogEntry,
     Condition,
     Framework,
@@ -693,7 +695,15 @@ def _rule(doc: Loaded, conditions: dict[str, Condition]) -> Rule:
         met_when=conditions["met_when"],
         applies_when=conditions.get("applies_when"),
         partial_when=conditions.get("partial_when"),
-        cases=tuple(d["cases"]),
+        cases=tuple(
+            Case(
+                name=c["name"],
+                facts=c["facts"],
+                expect=Status(c["expect"]),
+                missing=tuple(c["missing"]) if "missing" in c else None,
+            )
+            for c in d["cases"]
+        ),
         aliases=tuple(d.get("aliases", ())),
         file=doc.file,
     )
