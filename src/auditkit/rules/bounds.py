@@ -9,13 +9,21 @@ disclosed):
 - an ``undisclosed`` fact is any value, not disclosed (the operator keeps it
   secret: the ``disclosed`` tests of the transparency rules are decided, the
   value is not);
-- an ``unknown`` (or left out) fact is any value, disclosed or not.
+- an ``unknown`` (or left out) fact, or one below the evidence threshold, is
+  any value, disclosed or not, or ``not_applicable``;
+- a fact answered ``not_applicable`` is that answer only: every test of it is
+  open, and a rule left open only by such answers does not apply, as the
+  engine decides (``logic.decide``);
+- a fact stating law and practice apart is a pair of such states, one per
+  side; the rule is read on each side and the worse status wins, as the
+  engine does.
 
 Counts (whole numbers) take one value from each stretch between the numbers
 the rules compare them with, so trying finitely many answers covers every
 possible one. Tests that cannot tell two answers apart are tried once. The
 result is exact for each rule taken alone: a status is listed if and only if
-some answer to the open facts gives it.
+some answer to the open facts gives it (an open fact is answered the same
+way in law and in practice).
 """
 
 from __future__ import annotations
@@ -29,11 +37,25 @@ from typing import Any, assert_never
 from auditkit.model.catalog import catalogue
 from auditkit.model.facts import Amount, Duration, Missing
 from auditkit.model.result import Status
-from auditkit.rules.logic import holds
+from auditkit.rules.logic import _SEVERITY, holds
 from auditkit.rules.model import AllOf, AnyOf, Condition, Leaf, Not, Operator, Rule
 
-# A fact's state: (value, disclosed). Known: [(v, True)]. Undisclosed: [(x, False) for each x]. Unknown: both.
-State = tuple[Any, bool]
+# One statement's state: (value, disclosed). Known: [(v, True)]. Undisclosed: [(x, False) for each x].
+# Unknown: both, and NOT_APPLICABLE. Answered not_applicable: [NOT_APPLICABLE].
+Plain = tuple[Any, bool]
+NOT_APPLICABLE: Plain = (Missing.NOT_APPLICABLE, False)
+
+
+@dataclass(frozen=True)
+class Sides:
+    """The state of a fact stating law and practice apart: one plain state for each side."""
+
+    law: Plain
+    practice: Plain
+
+
+# A fact's state: one plain state, or one per side.
+State = Plain | Sides
 
 
 @dataclass(frozen=True)
@@ -69,15 +91,16 @@ def _compared_numbers(leaf: Leaf) -> list[int]:
             assert_never(leaf.op)
 
 
-def states(value: Any, candidates: Sequence[Any]) -> tuple[State, ...]:
-    """The states a fact with this recorded value could be in.
+def states(value: Any, candidates: Sequence[Any]) -> tuple[Plain, ...]:
+    """The states one statement with this recorded value could be in.
 
     A number known within bounds (format 2) could be any candidate inside them, or its bounds themselves;
-    a period is compared in hours; an answer of not_applicable is left as open as an unknown one (the
-    engine, not this enumeration, turns a rule open only on such facts into not applicable).
+    a period is compared in hours. An open answer could also turn out not_applicable.
     """
-    if value is None or value is Missing.UNKNOWN or value is Missing.NOT_APPLICABLE:
-        return tuple((v, d) for d in (True, False) for v in candidates)
+    if value is Missing.NOT_APPLICABLE:
+        return (NOT_APPLICABLE,)
+    if value is None or value is Missing.UNKNOWN:
+        return (*((v, d) for d in (True, False) for v in candidates), NOT_APPLICABLE)
     if value is Missing.UNDISCLOSED:
         return tuple((v, False) for v in candidates)
     if isinstance(value, Amount):
@@ -90,35 +113,75 @@ def states(value: Any, candidates: Sequence[Any]) -> tuple[State, ...]:
     return ((value, True),)
 
 
-def truth(cond: Condition, state: dict[str, State]) -> bool:
-    """A condition's value when every fact it reads has one state (two-valued)."""
+def sided(law: tuple[Plain, ...], practice: tuple[Plain, ...]) -> tuple[State, ...]:
+    """The states of a fact whose law and practice are two statements: every pair of their states."""
+    return tuple(Sides(a, b) for a in law for b in practice)
+
+
+def truth(cond: Condition, state: dict[str, State], view: str) -> bool | None:
+    """A condition's value when every fact it reads has one state, reading facts stating law and practice
+    on the side ``view`` (a leaf naming its own side reads that one): True, False, or None when it is open
+    on facts answered not_applicable (three-valued, as ``logic.evaluate``)."""
     match cond:
         case AllOf(parts):
-            return all(truth(c, state) for c in parts)
+            values = [truth(c, state, view) for c in parts]
+            return False if False in values else None if None in values else True
         case AnyOf(parts):
-            return any(truth(c, state) for c in parts)
+            values = [truth(c, state, view) for c in parts]
+            return True if True in values else None if None in values else False
         case Not(part):
-            return not truth(part, state)
+            inner = truth(part, state, view)
+            return None if inner is None else not inner
         case Leaf():
-            return _leaf(cond, state[cond.fact])
+            return _leaf(cond, _read(state[cond.fact], cond.aspect or view))
         case _:
             assert_never(cond)
 
 
-def _leaf(leaf: Leaf, fact: State) -> bool:
-    """A leaf's value for a fact in one state: ``disclosed`` reads the state's disclosure, the others its value."""
+def _read(state: State, side: str) -> Plain:
+    """The plain state a test reads on one side."""
+    if isinstance(state, Sides):
+        return state.law if side == "law" else state.practice
+    return state
+
+
+def _leaf(leaf: Leaf, fact: Plain) -> bool | None:
+    """A leaf's value for a fact in one state: ``disclosed`` reads the state's disclosure, the others its value;
+    open (None) on a fact answered not_applicable."""
+    if fact[0] is Missing.NOT_APPLICABLE:
+        return None
     value, disclosed = fact
     return disclosed if leaf.op is Operator.DISCLOSED else holds(leaf, value)
 
 
+# The worse of the two sides decides, as in logic.decide.
+_SIDES = ("law", "practice")
+
+
 def status_of(rule: Rule, state: dict[str, State]) -> Status:
-    """The rule's status when every fact it reads has one state (the same steps as the engine's)."""
-    if rule.applies_when is not None and not truth(rule.applies_when, state):
+    """The rule's status when every fact it reads has one state (the same steps as ``logic.decide``)."""
+    split = any(isinstance(state[p], Sides) for p in rule.facts)
+    views = [_view_status(rule, state, view) for view in (_SIDES if split else _SIDES[1:])]
+    return min(views, key=_SEVERITY.__getitem__)
+
+
+def _view_status(rule: Rule, state: dict[str, State], view: str) -> Status:
+    """The status on one side: every open test here is open on not_applicable answers, so it does not apply."""
+    if rule.applies_when is not None:
+        applies = truth(rule.applies_when, state, view)
+        if applies is not True:
+            return Status.NOT_APPLICABLE
+    met = truth(rule.met_when, state, view)
+    if met is None:
         return Status.NOT_APPLICABLE
-    if truth(rule.met_when, state):
+    if met:
         return Status.MET
-    if rule.partial_when is not None and truth(rule.partial_when, state):
-        return Status.PARTIAL
+    if rule.partial_when is not None:
+        partial = truth(rule.partial_when, state, view)
+        if partial is None:
+            return Status.NOT_APPLICABLE
+        if partial:
+            return Status.PARTIAL
     return Status.NOT_MET
 
 
@@ -138,14 +201,25 @@ def possible(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
     return result
 
 
+def _signature(tests: list[Leaf], state: State) -> tuple[bool | None, ...]:
+    """What the rule's tests of one fact say of one of its states, on each side: states alike are tried once."""
+    return tuple(_leaf(leaf, _read(state, leaf.aspect or side)) for side in _SIDES for leaf in tests)
+
+
+def _inapplicable(state: State) -> bool:
+    """Whether a state answers not_applicable (on either side)."""
+    sides = (state.law, state.practice) if isinstance(state, Sides) else (state,)
+    return any(side[0] is Missing.NOT_APPLICABLE for side in sides)
+
+
 def _enumerate(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
     tests = {p: [leaf for leaf in rule.leaves if leaf.fact == p] for p in rule.facts}
     # Group each fact's states by what the rule's tests say of them: one try per group.
-    groups: dict[str, dict[tuple[bool, ...], list[State]]] = {}
+    groups: dict[str, dict[tuple[bool | None, ...], list[State]]] = {}
     for path in rule.facts:
-        grouped: dict[tuple[bool, ...], list[State]] = {}
+        grouped: dict[tuple[bool | None, ...], list[State]] = {}
         for st in fact_states[path]:
-            grouped.setdefault(tuple(_leaf(leaf, st) for leaf in tests[path]), []).append(st)
+            grouped.setdefault(_signature(tests[path], st), []).append(st)
         groups[path] = grouped
     open_facts = [p for p in rule.facts if len(fact_states[p]) > 1]
     seen: set[Status] = set()
@@ -157,5 +231,6 @@ def _enumerate(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possibl
         for path, group in zip(rule.facts, combo, strict=True):
             if path in by_fact:
                 for st in group:
-                    by_fact[path].setdefault(st, set()).add(status)
+                    if not _inapplicable(st):  # what answering the fact does: an answer, not 'does not arise'
+                        by_fact[path].setdefault(st, set()).add(status)
     return Possible(frozenset(seen), {p: {s: frozenset(v) for s, v in d.items()} for p, d in by_fact.items()})
