@@ -1,5 +1,6 @@
-"""The bundled case studies: they validate, every fact is sourced, and each
-audit gives the verdicts its evidence supports.
+"""The bundled case studies: they validate, every fact is sourced, verdicts follow the evidence.
+
+Each audit gives the verdicts its evidence supports.
 
 The pinned verdicts are the project's reading of the evidence, not a
 snapshot to refresh blindly: the comment beside each one names the facts that
@@ -194,8 +195,11 @@ def test_every_known_fact_cites_a_declared_source(name: str) -> None:
 
 @pytest.mark.parametrize("name", REAL)
 def test_real_case_sources_are_cited_as_published_never_as_project_files(name: str) -> None:
-    """A reader of the report must be able to find each source: publisher, title, date, and the web
-    address, or a note saying plainly that none could be found. No path into the project's notes."""
+    """A reader of the report must be able to find each source.
+
+    Publisher, title, date, and the web address, or a note saying plainly that none could be found. No
+    path into the project's notes.
+    """
     deployment = load_deployment(EXAMPLES / name).deployment
     for source in deployment.sources:
         assert source.publisher and source.title and source.date, source.id
@@ -274,10 +278,13 @@ def _finding(results: dict[str, AuditResult], name: str, rule: str) -> Finding:
 
 
 def test_moscow_police_have_access_to_id_photos_not_a_match_against_them(results: dict[str, AuditResult]) -> None:
-    """RFE/RL says police *have access* to ID-document photos and 7x7 that passport portraits are used;
+    """Matching against ID photos is reported and disputed, not established.
+
+    RFE/RL says police *have access* to ID-document photos and 7x7 that passport portraits are used;
     the DIT told a court it holds no biometric database. So the description may not say the faces are
     matched against ID photos, the facts are disputed (contested by the DIT's statement), and P3-02 and
-    P6-06 stay unknown at the default evidence threshold."""
+    P6-06 stay unknown at the default evidence threshold.
+    """
     description = load_deployment(EXAMPLES / FRT).deployment.deployment.description or ""
     assert "have access to the photos on" in description and "matched" not in description
     facts = _facts(FRT)
@@ -290,8 +297,11 @@ def test_moscow_police_have_access_to_id_photos_not_a_match_against_them(results
 
 
 def test_moscow_scraping_rests_on_one_lawyers_charge_so_it_decides_nothing(results: dict[str, AuditResult]) -> None:
-    """Only defence lawyer Biryukov charges that VKontakte photos feed the police database, and the
-    platform supplies data under government regulations, which is not scraping."""
+    """Social-network images are one lawyer's charge, not a fact.
+
+    Only defence lawyer Biryukov charges that VKontakte photos feed the police database, and the
+    platform supplies data under government regulations, which is not scraping.
+    """
     fact = _facts(FRT)["minimisation.uses_scraped_images"]
     assert fact is not None and fact.standing == "alleged"
     assert "charges" in (fact.note or "") and "does not say they were scraped" in (fact.note or "")
@@ -299,8 +309,11 @@ def test_moscow_scraping_rests_on_one_lawyers_charge_so_it_decides_nothing(resul
 
 
 def test_moscow_courts_ruled_on_the_merits(results: dict[str, AuditResult]) -> None:
-    """The Savyolovsky court ruled that no law was violated: a ruling on the merits, not a refusal to
-    examine the challenge. P4-11 (P9-10 before rule set 2.0) is therefore met on the court's own record."""
+    """The Savyolovsky court ruled on the merits that no law was violated.
+
+    A ruling on the merits, not a refusal to examine the challenge. P4-11 (P9-10 before rule set 2.0) is
+    therefore met on the court's own record.
+    """
     fact = _facts(FRT)["transparency.effective_court_review"]
     assert fact is not None and fact.value is True
     assert "kommersant-2019" in fact.source_ids
@@ -310,9 +323,11 @@ def test_moscow_courts_ruled_on_the_merits(results: dict[str, AuditResult]) -> N
 
 def test_moscow_a_claimed_alibi_is_not_a_documented_false_match(results: dict[str, AuditResult]) -> None:
     """Abanichev *claimed* he was outside Moscow; the 20% mismatch figure is a blog's 'reports claim'.
+
     Neither establishes a wrongful stop. Abanichev's claim implies one, so it is a value marked alleged; the
     20% figure is about fines, not stops, so the COVID fact stays unknown with the claim in its note (rule
-    P8-07, which read the fact, was withdrawn in rule set 2.0)."""
+    P8-07, which read the fact, was withdrawn in rule set 2.0).
+    """
     moscow = _facts(FRT)["fairness.misidentifications_documented"]
     assert moscow is not None and moscow.value is True and moscow.standing == "alleged"
     assert "claimed" in (moscow.note or "") and "nothing establishes it" in (moscow.note or "")
@@ -322,8 +337,10 @@ def test_moscow_a_claimed_alibi_is_not_a_documented_false_match(results: dict[st
 
 
 def test_the_2018_popova_fine_decides_nothing() -> None:
-    """The 2018 fine is outside the audited period, and facial recognition in it is not established:
-    Popova appears only in the fact about the 2019 court challenge she brought."""
+    """The 2018 fine is outside the audited period, and facial recognition in it is not established.
+
+    Popova appears only in the fact about the 2019 court challenge she brought.
+    """
     for name in REAL:
         for path, fact in _facts(name).items():
             if fact is not None and fact.known and "Popova" in (fact.note or ""):
@@ -331,8 +348,11 @@ def test_the_2018_popova_fine_decides_nothing() -> None:
 
 
 def test_the_federal_ai_law_of_april_2020_is_addressed_and_not_called_later() -> None:
-    """Federal Law 123-FZ of 24 April 2020 predates both audited periods. For Moscow, names_technology
-    'no' must say why that law does not change it; for Nizhny Novgorod, that it applies to Moscow only."""
+    """Federal Law 123-FZ of 24 April 2020 predates both audited periods.
+
+    For Moscow, names_technology 'no' must say why that law does not change it; for Nizhny Novgorod, that
+    it applies to Moscow only.
+    """
     moscow = _facts(FRT)["legality.names_technology"]
     assert moscow is not None and moscow.value is False
     assert "123-FZ" in (moscow.note or "") and "24 April 2020" in (moscow.note or "")
@@ -346,8 +366,11 @@ def test_the_federal_ai_law_of_april_2020_is_addressed_and_not_called_later() ->
 
 
 def test_a_fact_resting_on_one_blog_says_so() -> None:
-    """John Helmer's post is a blog by one author. Where it is the only source of a fact, or the only
-    source a note relies on, the note must say that a blog is the source."""
+    """John Helmer's post is a blog by one author.
+
+    Where it is the only source of a fact, or the only source a note relies on, the note must say that a
+    blog is the source.
+    """
     for name in REAL:
         deployment = load_deployment(EXAMPLES / name).deployment
         blogs = {s.id for s in deployment.sources if "blog" in s.publisher.lower()}
@@ -359,17 +382,22 @@ def test_a_fact_resting_on_one_blog_says_so() -> None:
 
 
 def test_nizhny_camera_count_says_whose_figure_it_is() -> None:
-    """ForkLog says 3,000 cameras are connected; the Kommersant report behind it spoke of cameras still
-    to be installed. The figure is the vendor's and the note must say so."""
+    """The figure of 3,000 connected cameras is the vendor's, and the note must say so.
+
+    ForkLog says 3,000 cameras are connected; the Kommersant report behind it spoke of cameras still
+    to be installed.
+    """
     fact = _facts(NIZHNY)["scope.camera_count"]
     assert fact is not None and fact.value == 3000
     assert "NtechLab" in (fact.note or "") and "to be installed" in (fact.note or "")
 
 
 def test_moscow_summary_asserts_no_allegation(results: dict[str, AuditResult]) -> None:
-    """The executive summary of the Moscow report must not state as a finding what its sources only
-    allege: sale of the data, social-network images, register photos, wrongful stops, live matching
-    against a population database. Read the rendered summary back."""
+    """The Moscow report's summary must not state as a finding what its sources only allege.
+
+    Sale of the data, social-network images, register photos, wrongful stops, live matching against a
+    population database. Read the rendered summary back.
+    """
     framework = load_framework("agora-2020")
     reasons = {r.id: r.failure_reason for p in framework.principles for r in p.rules}
     text = renderer(Format.MD)(results[FRT], RenderOptions()).decode()
@@ -388,8 +416,11 @@ def _decided_by(results: dict[str, AuditResult], name: str, rule: str) -> tuple[
 
 
 def test_alpr_is_decided_by_the_state_auditors_findings_and_the_statute(results: dict[str, AuditResult]) -> None:
-    """The red line rests on the auditor's description of what an ALPR does; the accountability facts on
-    the auditor's recommendations; liability and compensation on the statute's own text."""
+    """Each Los Angeles finding rests on the source that establishes it.
+
+    The red line rests on the auditor's description of what an ALPR does; the accountability facts on
+    the auditor's recommendations; liability and compensation on the statute's own text.
+    """
     assert _decided_by(results, ALPR, "P3-01") == (Status.NOT_MET, [("scope.scanning", "untargeted")])
     assert "ca-auditor-2020" in _finding(results, ALPR, "P3-01").sources
     assert _decided_by(results, ALPR, "P4-02") == (Status.NOT_MET, [("security.access_restricted", False)])
@@ -420,8 +451,11 @@ def test_smittestopp_is_decided_by_the_regulation_and_the_regulator(results: dic
 
 
 def test_facts_that_do_not_apply_say_so_rather_than_answering_no() -> None:
-    """Face-image facts do not apply to plates or apps: they are not_applicable with a reason, never
-    answered 'no' (which would earn credit for a safeguard), and the rules reading them are not applicable."""
+    """Face-image facts do not apply to plates or apps.
+
+    They are not_applicable with a reason, never answered 'no' (which would earn credit for a safeguard),
+    and the rules reading them are not applicable.
+    """
     for name in (ALPR, SMITTESTOPP):
         for path in (
             "minimisation.uses_population_photos",
@@ -450,8 +484,11 @@ def test_every_source_has_a_kind_and_a_role_and_every_note_leaves_standing_to_th
 
 
 def test_moscow_claims_are_marked_and_decide_nothing(results: dict[str, AuditResult]) -> None:
-    """The charges and claims the Moscow sources report are values marked alleged or disputed; at the
-    default evidence threshold (reported) none of them decides a rule, though the findings still show them."""
+    """The charges and claims the Moscow sources report are values marked alleged or disputed.
+
+    At the default evidence threshold (reported) none of them decides a rule, though the findings still
+    show them.
+    """
     claims = {
         "scope.reference_database": "disputed",
         "minimisation.uses_population_photos": "disputed",
@@ -478,8 +515,11 @@ def test_the_one_established_moscow_fact_rests_on_the_court(results: dict[str, A
 
 
 def test_moscow_at_evidence_established_is_decided_by_established_facts_only(tmp_path: Path) -> None:
-    """`--evidence established`: only the court's finding (Glukhin, para 72) decides; every press-reported
-    fact, and every claim, is shown but counted as unknown. Read the Markdown and the PDF back."""
+    """`--evidence established`: only the court's finding (Glukhin, para 72) decides.
+
+    Every press-reported fact, and every claim, is shown but counted as unknown. Read the Markdown and
+    the PDF back.
+    """
     from pypdf import PdfReader
 
     from auditkit.cli import main
@@ -507,8 +547,11 @@ def test_moscow_at_evidence_established_is_decided_by_established_facts_only(tmp
 
 
 def test_the_cap_line_says_how_strong_the_facts_that_crossed_the_red_line_are(results: dict[str, AuditResult]) -> None:
-    """Editorial decision (docs/editorial-policy.md): a red line crossed on reported facts caps the grade at
-    the default threshold, and every place that states the cap attributes it as strongly as its facts."""
+    """A red line crossed on reported facts caps the grade at the default threshold.
+
+    Editorial decision (docs/editorial-policy.md): every place that states the cap attributes it as
+    strongly as its facts.
+    """
     from auditkit.render.labels import cap_text
 
     moscow, alpr = results[FRT], results[ALPR]
@@ -525,8 +568,11 @@ def test_the_cap_line_says_how_strong_the_facts_that_crossed_the_red_line_are(re
 
 
 def test_a_partly_met_rule_states_the_facts_it_rests_on_not_its_requirement(results: dict[str, AuditResult]) -> None:
-    """Smittestopp P3-04 is partly met because the regulation lapses on a date; nothing says the app is
-    limited to defined places, so the finding must not print 'limited to defined places: yes'."""
+    """Smittestopp P3-04 is partly met because the regulation lapses on a date.
+
+    Nothing says the app is limited to defined places, so the finding must not print 'limited to defined
+    places: yes'.
+    """
     finding = _finding(results, SMITTESTOPP, "P3-04")
     assert finding.status is Status.PARTIAL
     assert "defined places" not in finding.explanation

@@ -224,7 +224,7 @@ def test_pack_values_edge(tmp_path: Path) -> None:
 
     def fill(extra: int) -> None:  # each reference {instrument: ref, legal_order: eu} is five values: the map,
         # two keys and their texts
-        for rule, text, share in zip(rules, texts, (room // 10, room // 5 - room // 10 + extra)):
+        for rule, text, share in zip(rules, texts, (room // 10, room // 5 - room // 10 + extra), strict=True):
             refs = ", ".join(["{instrument: ref, legal_order: eu}"] * share)
             old = "references: [{instrument: auditkit tests, legal_order: civil_society}]"
             assert old in text

@@ -33,8 +33,11 @@ def moscow() -> tuple[AuditResult, bytes, PdfReader]:
 
 
 def essentials(result: AuditResult) -> list[str]:
-    """What a brief must say, in any format: cover, grade, principles, headline gaps with their sources,
-    the top questions, and how to get the full report."""
+    """What a brief must say, in any format.
+
+    Cover, grade, principles, headline gaps with their sources, the top questions, and how to get the
+    full report.
+    """
     view = brief_view(result)
     head = headline(result)
     out = [result.deployment.name, f"receives grade {view.cover.grade}", view.cover.frameworks]

@@ -1,10 +1,10 @@
-"""One escaping function per target, for every string that comes from a file: its name, a key or a value.
+r"""One escaping function per target, for every string that comes from a file: its name, a key or a value.
 
 - ``terminal``: what auditkit prints (messages, the text report, "wrote ...")
   is one line without control characters, so a file cannot move the cursor,
   retitle the window or clear the screen.
 - ``file_label``: a path as it is shown anywhere, terminal or report. A name
-  that is not valid UTF-8 (possible on Linux) shows its odd bytes as ``\\xFF``
+  that is not valid UTF-8 (possible on Linux) shows its odd bytes as ``\xFF``
   instead of failing to print; control characters become ``?``.
 - ``markdown`` and ``markdown_code``: text in a Markdown report shows
   literally in every renderer (CommonMark, GitHub's GFM, markdown-it): markup
@@ -26,8 +26,11 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def terminal(text: str) -> str:
-    """One printable line: line breaks and tabs become spaces, bytes of a file name that are not
-    UTF-8 ``\\xFF``, other invisible characters '?'."""
+    r"""One printable line, without control characters.
+
+    Line breaks and tabs become spaces, bytes of a file name that are not UTF-8 ``\xFF``, other
+    invisible characters '?'.
+    """
     text = _SURROGATE.sub(lambda m: f"\\x{ord(m[0]) - 0xDC00:02X}", text)
     return "".join(ch if ch.isprintable() else " " if ch in "\n\r\t" else "?" for ch in text)
 
@@ -64,8 +67,11 @@ def markdown(value: object) -> str:
 
 
 def markdown_run(value: object, *, starts_line: bool = False) -> str:
-    """Like ``markdown``, for a run of text that is part of a line: a space at either end is kept, and the
-    characters that start a block are escaped only when the run ``starts_line``."""
+    """Like ``markdown``, for a run of text that is part of a line.
+
+    A space at either end is kept, and the characters that start a block are escaped only when the run
+    ``starts_line``.
+    """
     raw = str(value)
     core = markdown(raw) if starts_line else _escaped(raw)
     if not core:

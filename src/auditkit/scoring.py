@@ -38,7 +38,7 @@ def percent(earned: int, out_of: int) -> float:
 
 
 def tenths(numerator: int, denominator: int) -> float:
-    """numerator / denominator tenths, rounded half up: tenths(333, 2) == 16.7."""
+    """The quotient of two whole numbers in tenths, rounded half up: 333 and 2 give 16.7."""
     return ((2 * numerator + denominator) // (2 * denominator)) / 10
 
 
@@ -135,8 +135,11 @@ def _overall(principles: tuple[tuple[float | None, float | None, bool | None], .
 def grade_range(
     score: tuple[float, float] | None, red_line_crossed: bool, red_line_open: bool, scoring: Scoring
 ) -> tuple[str, str, bool]:
-    """(low grade, high grade, capped): each end graded, a crossed red line capping both ends and one
-    that could still be crossed capping the low end. 'incomplete' when nothing can be scored."""
+    """(low grade, high grade, capped): each end of the score range graded.
+
+    A crossed red line caps both ends and one that could still be crossed caps the low end. 'incomplete'
+    when nothing can be scored.
+    """
     if score is None:
         return "incomplete", "incomplete", False
     low, high = grade_for(score[0], scoring.grades), grade_for(score[1], scoring.grades)

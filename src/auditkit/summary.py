@@ -48,6 +48,7 @@ def score_bounds(result: AuditResult) -> tuple[float | None, float | None]:
 
 
 def principle_bounds(principle: PrincipleResult) -> tuple[float | None, float | None]:
+    """A principle's score as (low, high); equal when it is one number, both None without a score."""
     return _bounds(principle.score)
 
 
@@ -61,10 +62,12 @@ def bounds_text(low: float | None, high: float | None) -> str:
 
 
 def score_text(result: AuditResult) -> str:
+    """The overall score as a table cell: '36', '36-64.5' or '-'."""
     return bounds_text(*score_bounds(result))
 
 
 def principle_score_text(principle: PrincipleResult) -> str:
+    """A principle's score as a table cell: '36', '36-64.5' or '-'."""
     return bounds_text(*principle_bounds(principle))
 
 
@@ -93,6 +96,7 @@ def coverage(result: AuditResult) -> float:
 
 
 def red_lines(result: AuditResult) -> list[str]:
+    """The rule ids of the red lines the audit finds crossed."""
     return list(result.red_lines_crossed)
 
 

@@ -31,8 +31,12 @@ class FactInfo:
         return tuple(self.kind.choices.items())
 
     def describe(self, value: Any) -> str:
-        """A value in plain words: a choice by its meaning ('a decree or resolution of the executive'),
-        never its file spelling ('government_decree'), which reports would otherwise print as prose."""
+        """A value in plain words, as reports print it.
+
+        A choice reads as its meaning ('a decree or resolution of the executive'),
+        never its file spelling ('government_decree'); unknown, undisclosed and
+        not applicable (one side of a law/practice fact) read as words too.
+        """
         if value is Missing.UNKNOWN:  # one side of a fact stating law and practice may be unknown
             return "unknown"
         if value is Missing.UNDISCLOSED:

@@ -30,11 +30,18 @@ def ask(question: str, label: str) -> Any:
 
 
 class Section(BaseModel):
+    """A group of facts: one part of the file, one page of the web questionnaire.
+
+    A section's docstring is the introduction of its questionnaire page.
+    """
+
     # defer_build: no validator is built at import; Deployment builds one on first use (start-up time).
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
-class InstrumentType(Choice):
+# The answer lists below have no docstring, on purpose: a model's docstring becomes its description in the
+# published JSON Schema (auditkit schema deployment), and each field's question already says what it asks.
+class InstrumentType(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "statute": "a law passed by a legislature",
         "government_decree": "a decree or resolution of the executive",
@@ -44,7 +51,7 @@ class InstrumentType(Choice):
     }
 
 
-class Participation(Choice):
+class Participation(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "voluntary": "people choose to take part",
         "opt_out": "people take part unless they opt out",
@@ -53,14 +60,14 @@ class Participation(Choice):
     }
 
 
-class ScanningMode(Choice):
+class ScanningMode(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "targeted": "only named people under a specific authorisation are processed",
         "untargeted": "every person, vehicle or device within the system's reach is processed",
     }
 
 
-class Identification(Choice):
+class Identification(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "real_time": "live identification as the data comes in",
         "retrospective": "searches run later on stored data (footage, plate reads, location records)",
@@ -69,7 +76,7 @@ class Identification(Choice):
     }
 
 
-class ReferenceDatabase(Choice):
+class ReferenceDatabase(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "none": "no database of identities",
         "watchlist_only": "only a watch-list of people sought under law",
@@ -79,7 +86,7 @@ class ReferenceDatabase(Choice):
     }
 
 
-class ProportionalityAssessment(Choice):
+class ProportionalityAssessment(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "per_search": "necessity and proportionality are assessed for each search",
         "per_deployment": "assessed once for each deployment or area",
@@ -87,7 +94,7 @@ class ProportionalityAssessment(Choice):
     }
 
 
-class QueryLogging(Choice):
+class QueryLogging(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "every_query_with_reason": "every query is logged with who ran it and why",
         "partial": "some access is logged",
@@ -95,7 +102,7 @@ class QueryLogging(Choice):
     }
 
 
-class BiasTesting(Choice):
+class BiasTesting(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "independent": "measured for those groups by an independent body",
         "vendor_only": "measured only by the vendor or the operator",
@@ -103,7 +110,7 @@ class BiasTesting(Choice):
     }
 
 
-class Oversight(Choice):
+class Oversight(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "independent_binding": "an independent body with powers to inspect and order changes",
         "advisory": "an advisory or internal body without binding powers",
@@ -111,7 +118,7 @@ class Oversight(Choice):
     }
 
 
-class OperatorKind(Choice):
+class OperatorKind(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "public_body": "a public authority runs it (police, a ministry, a city)",
         "private_company": "a private company runs it for its own purposes (a shop, a venue, a vendor)",
@@ -119,7 +126,7 @@ class OperatorKind(Choice):
     }
 
 
-class TechnologyKind(Choice):
+class TechnologyKind(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "face": "facial recognition",
         "other_biometrics": "other biometrics (gait, voice, iris, fingerprints)",
@@ -130,7 +137,7 @@ class TechnologyKind(Choice):
     }
 
 
-class ProgrammeStatus(Choice):
+class ProgrammeStatus(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "running": "running at the audit date",
         "suspended": "suspended at the audit date (by the operator, a court or a regulator)",
@@ -139,7 +146,7 @@ class ProgrammeStatus(Choice):
     }
 
 
-class LawfulBasis(Choice):
+class LawfulBasis(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "specific_law": "a law that authorises this processing specifically",
         "general_powers": "general police or administrative powers",
@@ -150,7 +157,7 @@ class LawfulBasis(Choice):
     }
 
 
-class PriorNotice(Choice):
+class PriorNotice(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "adequate": "people are told before they are processed (signs, notices, app screens)",
         "found_inadequate": "some notice is given, but a regulator or court found it inadequate",
@@ -158,7 +165,7 @@ class PriorNotice(Choice):
     }
 
 
-class WatchlistCriteria(Choice):
+class WatchlistCriteria(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "sought_under_law": "people sought under a warrant or court order",
         "persons_of_interest": "loosely defined 'persons of possible interest'",
@@ -167,7 +174,7 @@ class WatchlistCriteria(Choice):
     }
 
 
-class EnrolmentImages(Choice):
+class EnrolmentImages(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "custody_records": "custody or police records",
         "identity_documents": "passport, identity card or driving-licence photos",
@@ -177,7 +184,7 @@ class EnrolmentImages(Choice):
     }
 
 
-class ImpactAssessment(Choice):
+class ImpactAssessment(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "published": "an impact assessment exists and is published",
         "unpublished": "one exists but is not published",
@@ -186,7 +193,7 @@ class ImpactAssessment(Choice):
     }
 
 
-class RightsRequests(Choice):
+class RightsRequests(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "honoured": "requests to see or erase one's data are answered in full",
         "partly": "they are answered in part, late, or only for some data",
@@ -195,7 +202,7 @@ class RightsRequests(Choice):
     }
 
 
-class Evidence(Choice):
+class Evidence(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "independent": "effectiveness and field error rates were evaluated independently",
         "operator_only": "only the operator or the vendor claims it works",

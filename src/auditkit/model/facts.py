@@ -102,6 +102,7 @@ class Amount:
     about: int | None = None
 
     def text(self) -> str:
+        """The amount in a report's words: 'about 1,000', 'between 5 and 10', 'at least 3'."""
         if self.about is not None:
             return f"about {self.about:,}"
         if self.low is not None and self.high is not None:
@@ -109,6 +110,7 @@ class Amount:
         return f"at least {self.low:,}" if self.low is not None else f"at most {self.high:,}"
 
     def as_data(self) -> dict[str, int]:
+        """The amount as a description file writes it: {about: N}, or at_least and/or at_most."""
         if self.about is not None:
             return {"about": self.about}
         return {k: v for k, v in (("at_least", self.low), ("at_most", self.high)) if v is not None}
@@ -121,6 +123,7 @@ class Duration:
     hours: int | None
 
     def text(self) -> str:
+        """The period in a report's words: '30 days', '36 hours', 'kept indefinitely', 'deleted immediately'."""
         if self.hours is None:
             return "kept indefinitely"
         if self.hours == 0:
@@ -131,6 +134,7 @@ class Duration:
         return f"{self.hours} hour{'s' if self.hours != 1 else ''}"
 
     def as_data(self) -> str | dict[str, int]:
+        """The period as a description file writes it: {days: N}, {hours: N}, 'indefinite' or 'immediately'."""
         if self.hours is None:
             return "indefinite"
         if self.hours == 0:
@@ -437,6 +441,7 @@ class Fact(BaseModel):
 
     @property
     def source_ids(self) -> list[str]:
+        """The ids of the sources cited for the answer, in the order given (pinpoints left out)."""
         return [c.id for c in self.sources]
 
 

@@ -46,6 +46,7 @@ class LoadedDeployment:
 
     @property
     def sha256(self) -> str:
+        """The hex SHA-256 of the file's bytes as read, which a report prints so that readers can match it."""
         import hashlib  # only audits need it; validate's start-up does not
 
         return hashlib.sha256(self.raw).hexdigest()
@@ -196,8 +197,31 @@ def source_problems(doc: Loaded) -> list[Problem]:
     model (put it in quotes) and counts as declared under the digits typed,
     so that the one mistake is not reported twice.
     """
-    data = doc.data
-    entries = data.get("sources", [])
+    declared, problems = _declared_sources(doc)
+    ids = list(declared)
+    suggester = Suggester(ids)
+    problems += _instrument_problems(doc)
+    for where, ref in _citations_of(doc):
+        if ref not in declared:
+            at = doc.problem(where, _undeclared(ref, ids, ""))
+            problems.append(
+                _Undeclared(
+                    file=at.file,
+                    message=at.message,
+                    line=at.line,
+                    column=at.column,
+                    path=at.path,
+                    ref=ref,
+                    ids=ids,
+                    suggester=suggester,
+                )
+            )
+    return problems
+
+
+def _declared_sources(doc: Loaded) -> tuple[dict[str, int], list[Problem]]:
+    """Each declared source id with the index of its first entry, and the ids declared twice."""
+    entries = doc.data.get("sources", [])
     if not isinstance(entries, list):
         entries = []  # the model reports it; every citation is then undeclared, which is true
     problems: list[Problem] = []
@@ -217,9 +241,12 @@ def source_problems(doc: Loaded) -> list[Problem]:
                 )
             )
         declared.setdefault(source_id, index)
-    ids = list(declared)
-    suggester = Suggester(ids)
-    problems += _instrument_problems(doc)
+    return declared, problems
+
+
+def _citations_of(doc: Loaded) -> list[tuple[PathKey, str]]:
+    """Every source id the instruments and the facts cite, where; parts the model found broken are skipped."""
+    data = doc.data
     cited: list[tuple[PathKey, str]] = []
     instruments = data.get("instruments")
     for index, entry in enumerate(instruments if isinstance(instruments, list) else []):
@@ -232,22 +259,7 @@ def source_problems(doc: Loaded) -> list[Problem]:
         for name, fact in facts.items():
             if not doc.is_broken((section, name)):
                 cited += _citations(fact, (section, name))
-    for where, ref in cited:
-        if ref not in declared:
-            at = doc.problem(where, _undeclared(ref, ids, ""))
-            problems.append(
-                _Undeclared(
-                    file=at.file,
-                    message=at.message,
-                    line=at.line,
-                    column=at.column,
-                    path=at.path,
-                    ref=ref,
-                    ids=ids,
-                    suggester=suggester,
-                )
-            )
-    return problems
+    return cited
 
 
 def _instrument_problems(doc: Loaded) -> list[Problem]:
@@ -453,6 +465,18 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
             f"{FORMAT_VERSION} (and 1); write 'format_version: {FORMAT_VERSION}' (or upgrade auditkit if the "
             "file was made by a newer version)"
         )
+    for message in (
+        _scalar_message(kind, value, name, ctx),
+        _shape_message(kind, value, loc),
+        _text_message(kind, value, name, ctx),
+    ):
+        if message is not None:
+            return message
+    return _value_message(kind, value, name, error)
+
+
+def _scalar_message(kind: str, value: Any, name: str, ctx: dict[str, Any]) -> str | None:
+    """A value that is not one of a list, a yes/no, a whole number or a date; None for other errors."""
     if kind in ("enum", "literal_error"):
         allowed = {"kind": ", ".join(SOURCE_KIND_MEANINGS), "role": "primary, secondary"}.get(
             name, str(ctx.get("expected", "")).replace("'", "")
@@ -464,6 +488,11 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
         return f"{shown(value)} is not a whole number; expected a number such as 1"
     if kind == "date":
         return f"{shown(value)} is not a date; {ctx.get('reason')}"
+    return None
+
+
+def _shape_message(kind: str, value: Any, loc: PathKey) -> str | None:
+    """Text, a section or a list where something else was written; None for other errors."""
     if kind == "string_type" and _is_source_id(loc) and isinstance(value, (int, float)):
         typed = shown(value, quote=False)
         return f'the source id {typed} is a number, but source ids are text; put it in quotes: "{typed}"'
@@ -474,15 +503,20 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
             f"expected text here, not {shown(value)}; write the text on the same line, in quotes "
             "if it contains ': ' or starts with a symbol"
         )
-    if kind == "string_too_short":
-        return "this is empty; write the text here"
-    if kind == "string_too_long":
-        return f"this text is longer than {ctx.get('max_length')} characters; shorten it"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"expected a section of 'key: value' lines here, not {shown(value)}"
     if kind in ("tuple_type", "list_type"):
         example = f"[{shown(value, quote=False)}]" if isinstance(value, str) else "[a, b]"
         return f"expected a list here, not {shown(value)}; write {example}, or one '- item' per line"
+    return None
+
+
+def _text_message(kind: str, value: Any, name: str, ctx: dict[str, Any]) -> str | None:
+    """Text that is empty, too long or not in its form (a source id, an audit date); None for other errors."""
+    if kind == "string_too_short":
+        return "this is empty; write the text here"
+    if kind == "string_too_long":
+        return f"this text is longer than {ctx.get('max_length')} characters; shorten it"
     if kind == "string_pattern_mismatch":
         if name == "id":
             return (
@@ -492,6 +526,11 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
         if name == "audit_date":
             return f"{shown(value)} is not a date; write it as YYYY-MM-DD"
         return f"{shown(value)} is not in the expected form"
+    return None
+
+
+def _value_message(kind: str, value: Any, name: str, error: Any) -> str:
+    """A value a validator refused (a source's date or url, a fact's answer), or any other error in its words."""
     if kind == "value_error" and name == "date":
         return f"{shown(value)} is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD, or write undated"
     if kind == "value_error" and name == "url":

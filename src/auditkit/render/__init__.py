@@ -15,6 +15,8 @@ from auditkit.model.result import AuditResult
 
 
 class Format(StrEnum):
+    """The report formats 'auditkit audit --format' writes; the value is the option's word."""
+
     TEXT = "text"
     JSON = "json"
     MD = "md"
@@ -33,10 +35,14 @@ class RenderOptions:
 
 
 class Renderer(Protocol):
-    def __call__(self, result: AuditResult, options: RenderOptions) -> bytes: ...
+    """A format's ``render``: the whole output file as bytes, written nowhere."""
+
+    def __call__(self, result: AuditResult, options: RenderOptions) -> bytes:
+        """The output file for ``result``, the same bytes for the same result and options."""
 
 
 def module_name(fmt: Format) -> str:
+    """The module that renders ``fmt``, imported only when that format is asked for."""
     if fmt is Format.TEXT:
         return "auditkit.render.text"
     if fmt is Format.JSON:
@@ -58,4 +64,5 @@ def renderer(fmt: Format) -> Renderer:
 
 
 def is_binary(fmt: Format) -> bool:
+    """True for the formats that cannot be printed to a terminal (PDF)."""
     return fmt is Format.PDF

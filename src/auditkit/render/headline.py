@@ -29,6 +29,7 @@ class Gap:
 
     @property
     def rule(self) -> str:
+        """The rule id of the gap's finding ('P3-01')."""
         return self.finding.rule
 
     @property
@@ -45,6 +46,8 @@ class Gap:
 
 @dataclass(frozen=True)
 class Headline:
+    """Red lines crossed, other gaps (at most ``LIMIT`` of ``others_total``), then those on weaker facts."""
+
     red_lines: tuple[Gap, ...]
     others: tuple[Gap, ...]
     others_total: int

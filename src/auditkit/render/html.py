@@ -39,9 +39,12 @@ def asset_text(name: str) -> str:
 
 
 def css_string(value: str) -> Markup:
-    """A CSS string literal that shows ``value`` as text: every character but letters, digits and a few
-    punctuation marks is written as a hex escape (its trailing space is part of the escape, so that a space
-    after it stays), so no input can end the string, the rule or the style."""
+    """A CSS string literal that shows ``value`` as text, which no input can end.
+
+    Every character but letters, digits and a few punctuation marks is written as a hex escape (its
+    trailing space is part of the escape, so that a space after it stays), so no input can end the string,
+    the rule or the style.
+    """
     safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;-_()")
     return Markup('"' + "".join(ch if ch in safe else f"\\{ord(ch):06x} " for ch in value) + '"')
 
@@ -55,8 +58,11 @@ def _running(result: AuditResult, cover: Cover) -> dict[str, Markup]:
 
 
 def keywords(result: AuditResult) -> str:
-    """The PDF's and page's keywords: fixed subject words, the rule sets, and each part of the place and the
-    technology ('Moscow, Russia' gives 'Moscow' and 'Russia'), comma-separated, each once."""
+    """The PDF's and page's keywords, comma-separated, each once.
+
+    Fixed subject words, the rule sets, and each part of the place and the technology ('Moscow, Russia'
+    gives 'Moscow' and 'Russia').
+    """
     d = result.deployment
     parts = ["surveillance", "human rights", "audit", *(f.id for f in result.frameworks)]
     for field in (d.jurisdiction, d.technology):

@@ -10,9 +10,12 @@ from auditkit.render import RenderOptions
 
 
 def _floats_as_python_writes_them(data: Any) -> bool:
-    """True when orjson writes every float in ``data`` as Python's repr does: it can only differ on the floats
-    repr writes with an exponent (below 1e-4 or from 1e16 on, such as 1e-05, which orjson writes 0.00001),
-    and on infinities and NaN. A walk over the data is faster than a scan of the text it becomes."""
+    """True when orjson writes every float in ``data`` as Python's repr does.
+
+    They can only differ on the floats repr writes with an exponent (below 1e-4 or from 1e16 on, such as
+    1e-05, which orjson writes 0.00001), and on infinities and NaN. A walk over the data is faster than a
+    scan of the text it becomes.
+    """
     stack = [data]
     pop, extend = stack.pop, stack.extend
     while stack:
@@ -51,8 +54,10 @@ def dumps(data: Any) -> bytes:
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
+    """The result as indented JSON with sorted keys (the options change nothing)."""
     return dumps(result.model_dump(mode="json"))
 
 
 def render_batch(results: list[AuditResult]) -> bytes:
+    """Several results as one JSON document (``auditkit audit`` given several files, ``--format json``)."""
     return dumps(BatchResult(results=results).model_dump(mode="json"))

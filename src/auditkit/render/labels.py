@@ -8,6 +8,7 @@ from auditkit.model.result import AuditResult, Finding, ScoreRange, Status, Verd
 
 
 def status_label(status: Status) -> str:
+    """A rule's status as the reports print it ('Partly met')."""
     if status is Status.MET:
         return "Met"
     if status is Status.PARTIAL:
@@ -22,6 +23,7 @@ def status_label(status: Status) -> str:
 
 
 def verdict_label(verdict: Verdict) -> str:
+    """A principle's verdict as the reports print it ('Falls short')."""
     if verdict is Verdict.MET:
         return "Met"
     if verdict is Verdict.PARTIALLY_MET:
@@ -127,8 +129,11 @@ def open_red_lines_text(result: AuditResult) -> str | None:
 
 
 def grade_sentence(result: AuditResult, dash: str = "-") -> str:
-    """The grade with what qualifies it: 'B-F, undetermined: 52 of 60 rules undecided', or 'F (capped at F:
-    red line P3-01 crossed on reported facts [1][5])'."""
+    """The grade with what qualifies it.
+
+    For example 'B-F, undetermined: 52 of 60 rules undecided', or 'F (capped at F: red line P3-01 crossed
+    on reported facts [1][5])'.
+    """
     out = grade_text(result, dash)
     grade_open = result.grade.low != result.grade.high
     notes = [f"undetermined: {undecided_text(result)}"] if grade_open else []

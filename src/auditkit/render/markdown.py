@@ -203,8 +203,10 @@ def _gaps(view: ReportView) -> list[str]:
 
 
 def method_lines(method: Method, rows: Sequence[tuple[str, str]] = ()) -> list[str]:
-    """The scoring method as Markdown: its introduction, its steps as a list, and its thresholds (then ``rows``)
-    as a table. The report's Methodology section and docs/scoring.md both print it."""
+    """The scoring method as Markdown, for the report's Methodology section and docs/scoring.md.
+
+    Its introduction, its steps as a list, and its thresholds (then ``rows``) as a table.
+    """
     out = [text(method.intro), ""] + [f"- {text(step)}" for step in method.steps] + [""]
     return out + ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in (*method.thresholds, *rows)), ""]
 
@@ -242,8 +244,11 @@ def _sources(view: ReportView) -> list[str]:
 
 
 def _brief(view: BriefView) -> list[str]:
-    """The two-page brief: the cover, the principle table, the headline gaps with their sources, the top
-    questions for the operator, and how to get the full report."""
+    """The two-page brief as Markdown.
+
+    The cover, the principle table, the headline gaps with their sources, the top questions for the
+    operator, and how to get the full report.
+    """
     out = _title(view) + _facts_table(view.cover, full=False) + [""]
     t = view.titles
     out += [sentence(view.summary.lead, starts_line=True), "", f"## {t.by_principle}", ""]

@@ -125,8 +125,11 @@ def _attachments(result: AuditResult, options: RenderOptions, when: datetime, fe
 
 
 def _fast_subsetting() -> bool:
-    """True when HarfBuzz's subsetter is there; without it WeasyPrint falls back to slow fontTools subsetting
-    with a warning, so the fonts are then embedded whole instead (a larger file, the same pages)."""
+    """True when HarfBuzz's subsetter is there.
+
+    Without it WeasyPrint falls back to slow fontTools subsetting with a warning, so the fonts are then
+    embedded whole instead (a larger file, the same pages).
+    """
     import_weasyprint()
     from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # type: ignore[import-untyped]
 

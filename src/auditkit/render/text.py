@@ -18,6 +18,7 @@ WIDTH = 88
 
 
 def lines(result: AuditResult) -> list[str]:
+    """The terminal summary's lines, not yet escaped for the terminal."""
     d = result.deployment
     out = [f"auditkit {result.auditkit_version} audit of {d.name}"]
     if d.hypothetical:
@@ -77,4 +78,5 @@ def lines(result: AuditResult) -> list[str]:
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:
+    """The terminal summary: every line escaped, so a file's text cannot move the cursor."""
     return ("\n".join(map(terminal, lines(result))) + "\n").encode("utf-8")

@@ -137,6 +137,8 @@ class RangeBar:
 
 @dataclass(frozen=True, kw_only=True)
 class Cover:
+    """The report's first page: the programme, who audited it and when, the grade, the score and the file."""
+
     name: str
     header: str  # the name, cut for a running header
     jurisdiction: str | None
@@ -169,6 +171,8 @@ class Cover:
 
 @dataclass(frozen=True, kw_only=True)
 class FactRow:
+    """One fact a finding read: its label, its value as shown, the note and the sources it cites."""
+
     label: str
     label_cap: str
     path: str
@@ -180,6 +184,8 @@ class FactRow:
 
 @dataclass(frozen=True, kw_only=True)
 class MissingFact:
+    """A fact a finding needed and the description does not give, as the question to ask."""
+
     path: str
     question: str
     undisclosed: bool
@@ -187,6 +193,8 @@ class MissingFact:
 
 @dataclass(frozen=True, kw_only=True)
 class ReferenceView:
+    """A rule's reference as printed: the citation, its web address and the quoted words, when given."""
+
     text: str
     url: str | None
     quote: str | None
@@ -194,6 +202,8 @@ class ReferenceView:
 
 @dataclass(frozen=True, kw_only=True)
 class FindingView:
+    """One rule's finding as the report prints it, with the facts it read and what would settle it."""
+
     rule: str
     anchor: str
     title: str
@@ -217,6 +227,8 @@ class FindingView:
 
 @dataclass(frozen=True, kw_only=True)
 class PrincipleView:
+    """One principle's section: its verdict, score, why, and its findings (not applicable ones apart)."""
+
     id: str  # framework-qualified when several frameworks are audited
     title: str
     anchor: str
@@ -238,6 +250,8 @@ class PrincipleView:
 
 @dataclass(frozen=True, kw_only=True)
 class GapView:
+    """A headline gap as the summary prints it: its tags and one sentence, with the sources it cites."""
+
     rule: str
     anchor: str
     title: str
@@ -252,6 +266,8 @@ class GapView:
 
 @dataclass(frozen=True, kw_only=True)
 class Summary:
+    """The executive summary: the lead sentence, the headline gaps, and what would settle each open principle."""
+
     lead: Sentence
     red_lines_title: str
     red_lines: tuple[GapView, ...]
@@ -268,6 +284,8 @@ class Summary:
 
 @dataclass(frozen=True, kw_only=True)
 class Question:
+    """One question for the operator: a fact nobody has established, and the rules that need it."""
+
     number: int
     question: str
     fact: str
@@ -278,6 +296,8 @@ class Question:
 
 @dataclass(frozen=True, kw_only=True)
 class SourceView:
+    """One entry of the sources list, numbered as the findings cite it."""
+
     number: int
     publisher: str
     title: str
@@ -290,6 +310,8 @@ class SourceView:
 
 @dataclass(frozen=True, kw_only=True)
 class ChartRow:
+    """One principle's bar in the score chart, in the chart's own coordinates."""
+
     y: int
     text_y: int
     colour: str
@@ -304,12 +326,16 @@ class ChartRow:
 
 @dataclass(frozen=True, kw_only=True)
 class ChartMark:
+    """A labelled mark on the chart's axis: a verdict threshold or a tick."""
+
     x: float
     label: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class Chart:
+    """The score chart: a bar per principle, with the verdict thresholds marked."""
+
     width: int
     height: int
     label_x: int
@@ -324,6 +350,8 @@ class Chart:
 
 @dataclass(frozen=True, kw_only=True)
 class Label:
+    """A word with what it means, for the legend of statuses and verdicts (``colour`` for the HTML)."""
+
     value: str
     label: str
     colour: str = ""
@@ -331,6 +359,8 @@ class Label:
 
 @dataclass(frozen=True, kw_only=True)
 class FrameworkLine:
+    """A rule set the audit used, as the methodology lists it."""
+
     id: str
     title: str
     version: str
@@ -368,8 +398,11 @@ class ReportView:
 
 @dataclass(frozen=True, kw_only=True)
 class BriefView:
-    """The two-page brief: the report's cover, principle table and headline gaps, the top questions, the
-    sources the gaps cite, and how to get the full report."""
+    """The two-page brief's view.
+
+    The report's cover, principle table and headline gaps, the top questions, the sources the gaps cite,
+    and how to get the full report.
+    """
 
     cover: Cover
     summary: Summary
@@ -771,8 +804,11 @@ def report_view(result: AuditResult) -> ReportView:
 
 
 def brief_view(result: AuditResult) -> BriefView:
-    """What the two-page brief says: the report's view, cut to the cover, the principle table, the headline
-    gaps with the sources they cite, the top questions, and how to get the full report."""
+    """What the two-page brief says: the report's view, cut down.
+
+    Cut to the cover, the principle table, the headline gaps with the sources they cite, the top questions,
+    and how to get the full report.
+    """
     view = report_view(result)
     summary = view.summary
     cited = {n for g in (*summary.red_lines, *summary.gaps) for n in g.refs if isinstance(n, int)}

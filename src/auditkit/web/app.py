@@ -97,6 +97,7 @@ class Guard:
         self.hosts = hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse a request ``refusal`` objects to; add the safety headers to every response."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -125,6 +126,7 @@ class Guard:
         await self.app(scope, receive, send_with_headers)
 
     def refusal(self, method: str, headers: dict[str, str]) -> str | None:
+        """Why a request is refused (another host, or a post from another site's page), or None to serve it."""
         host = headers.get("host", "").lower()
         if host not in self.hosts:
             return (
@@ -150,10 +152,12 @@ def default_frameworks() -> list[Framework]:
 
 
 def static_folder() -> Path:
+    """The questionnaire's CSS and scripts, inside the installed package."""
     return Path(str(resources.files("auditkit"))).joinpath("web", "static")
 
 
 def examples() -> list[dict[str, str]]:
+    """The bundled case studies the start page offers: file and programme name (the stem if unreadable)."""
     from auditkit.cli import examples_root
 
     out = []
@@ -168,6 +172,7 @@ def examples() -> list[dict[str, str]]:
 
 
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """The page ``templates/web/<template>.html.j2`` rendered with ``context``."""
     text = environment().get_template(f"web/{template}.html.j2").render(**context)
     return HTMLResponse(text, status_code=status)
 
@@ -178,6 +183,7 @@ def attached(data: bytes, media_type: str, filename: str) -> Response:
 
 
 def refused(message: str, status: int = 400) -> PlainTextResponse:
+    """A one-line plain-text refusal (the CLI's words, where it has them)."""
     return PlainTextResponse(message + "\n", status_code=status)
 
 
@@ -208,9 +214,11 @@ class Site:
     # --- shared --------------------------------------------------------------------------------------
 
     def doc(self, request: Request) -> Document | None:
+        """The open description the URL names, or None when it is not (or no longer) open."""
         return self.store.get(request.path_params["doc"])
 
     async def checked(self, doc: Document) -> Check:
+        """The description validated and audited, off the event loop (once per revision)."""
         return await run_in_threadpool(doc.check, default_frameworks())
 
     def frame(self, doc: Document, check: Check, here: str, open_rows: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -293,6 +301,7 @@ class Site:
         return found[:50]
 
     def start_page(self, error: str | None = None, status: int = 200) -> HTMLResponse:
+        """The start page: new, open, upload or an example; ``error`` says why the last try failed."""
         return page(
             "start",
             status,
@@ -305,9 +314,11 @@ class Site:
         )
 
     async def start(self, request: Request) -> Response:
+        """GET /: the start page."""
         return self.start_page()
 
     async def new(self, request: Request) -> Response:
+        """POST /new: a blank description with the name given, then its first page."""
         form = await read_form(request, FORM_OVERHEAD)
         if isinstance(form, str):
             return self.start_page(form, 413)
@@ -316,6 +327,7 @@ class Site:
         return RedirectResponse(f"/d/{doc.id}/about", status_code=303)
 
     async def open_path(self, request: Request) -> Response:
+        """POST /open: a file in the start folder, by its path; refused with the CLI's messages."""
         form = await read_form(request, FORM_OVERHEAD)
         if isinstance(form, str):
             return self.start_page(form, 413)
@@ -331,6 +343,7 @@ class Site:
         return RedirectResponse(f"/d/{doc.id}/about", status_code=303)
 
     async def upload(self, request: Request) -> Response:
+        """POST /upload: a file from the user's computer; refused with the CLI's messages."""
         form = await read_form(request, MAX_BYTES + FORM_OVERHEAD)
         if isinstance(form, str):
             return self.start_page(form, 413)
@@ -345,6 +358,7 @@ class Site:
         return RedirectResponse(f"/d/{doc.id}/about", status_code=303)
 
     async def example(self, request: Request) -> Response:
+        """POST /example: a bundled case study, opened as a copy (the original is never written)."""
         from auditkit.cli import examples_root
 
         form = await read_form(request, FORM_OVERHEAD)
@@ -361,6 +375,7 @@ class Site:
     # --- the questionnaire ---------------------------------------------------------------------------
 
     async def about(self, request: Request) -> Response:
+        """The programme's page (name, place, operator...): GET shows it, POST saves its fields."""
         doc = self.doc(request)
         if doc is None:
             return self.gone()
@@ -386,6 +401,7 @@ class Site:
         )
 
     async def section(self, request: Request) -> Response:
+        """One section's questions: GET shows them, POST saves the answers (and goes on, with 'next')."""
         doc = self.doc(request)
         section = questions.section(request.path_params["section"])
         if doc is None or section is None:
@@ -443,6 +459,7 @@ class Site:
         return out
 
     async def sources(self, request: Request) -> Response:
+        """The sources list: GET shows it, POST adds, saves or removes one entry."""
         doc = self.doc(request)
         if doc is None:
             return self.gone()
@@ -483,6 +500,7 @@ class Site:
     # --- results -------------------------------------------------------------------------------------
 
     async def results(self, request: Request) -> Response:
+        """GET: the verdicts, the downloads, and the save and compare forms."""
         doc = self.doc(request)
         if doc is None:
             return self.gone()
@@ -511,6 +529,7 @@ class Site:
         )
 
     async def report(self, request: Request) -> Response:
+        """GET: the HTML report, refused while the description has problems."""
         doc = self.doc(request)
         if doc is None:
             return self.gone()
@@ -611,6 +630,7 @@ class Site:
         return Response(data, media_type="text/html; charset=utf-8", headers={"content-security-policy": REPORT_CSP})
 
     async def save(self, request: Request) -> Response:
+        """POST: write the description's YAML into the start folder, never over another file unasked."""
         from auditkit.outputs import write_atomic
 
         posted = await self.path_post(request)
@@ -641,6 +661,7 @@ class Site:
         return RedirectResponse(f"/d/{doc.id}/results?saved={shown}", status_code=303)
 
     def gone(self) -> HTMLResponse:
+        """The 404 page: nothing open by that name (the server restarted, too many were opened, a bad URL)."""
         return page("gone", 404)
 
 

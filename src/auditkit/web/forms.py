@@ -25,8 +25,11 @@ SPLIT = "split"  # the checkbox that states the rules and the practice apart ('<
 class Form(Protocol):
     """What a posted form offers (Starlette's FormData has both)."""
 
-    def get(self, key: str, /) -> Any: ...
-    def getlist(self, key: str, /) -> list[Any]: ...
+    def get(self, key: str, /) -> Any:
+        """The last value posted under ``key``, or None."""
+
+    def getlist(self, key: str, /) -> list[Any]:
+        """Every value posted under ``key``, in the order posted."""
 
 
 @dataclass(frozen=True)

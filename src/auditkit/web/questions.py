@@ -84,6 +84,7 @@ class Question:
 
     @property
     def is_number(self) -> bool:
+        """True when one of the answers is a number typed in a box."""
         return any(not shape.fields for shape in self.shapes)
 
     def side_title(self, side: str) -> str:
@@ -91,11 +92,14 @@ class Question:
         return SIDE_TITLES.get(side, _label(side))
 
     def shape(self, key: str | None) -> Shape | None:
+        """The number answer named ``key`` ('at_least-at_most'), or None."""
         return next((shape for shape in self.shapes if shape.key == key), None)
 
 
 @dataclass(frozen=True)
 class Section:
+    """One page of the questionnaire: a section of the description and its facts as questions."""
+
     key: str
     title: str
     intro: str
@@ -117,8 +121,10 @@ def _label(name: str) -> str:
 
 
 def widget(name: str, field: Any) -> Widget | None:
-    """The control for one pydantic field, chosen by its type; None for a structured field (a list, a nested
-    fact), which the questionnaire leaves as the file has it."""
+    """The control for one pydantic field, chosen by its type.
+
+    None for a structured field (a list, a nested fact), which the questionnaire leaves as the file has it.
+    """
     kind: str = "text"
     options: tuple[tuple[str, str], ...] = ()
     annotation = _plain_type(field.annotation)
@@ -149,17 +155,20 @@ def widget(name: str, field: Any) -> Widget | None:
 
 
 def widgets(model: type[BaseModel], skip: tuple[str, ...] = ()) -> tuple[Widget, ...]:
+    """A control for each field of ``model`` that a form can show, in the model's order."""
     made = (widget(name, field) for name, field in model.model_fields.items() if name not in skip)
     return tuple(w for w in made if w is not None)
 
 
 @cache
 def about_widgets() -> tuple[Widget, ...]:
+    """The controls of the programme's page (the description's 'deployment' fields)."""
     return widgets(About)
 
 
 @cache
 def source_widgets() -> tuple[Widget, ...]:
+    """The controls of one entry of the sources list."""
     return widgets(Source)
 
 
@@ -250,10 +259,12 @@ def sections() -> tuple[Section, ...]:
 
 
 def section(key: str) -> Section | None:
+    """The section the URL names, or None."""
     return next((s for s in sections() if s.key == key), None)
 
 
 def question(path: str) -> Question | None:
+    """The question of a fact path ('legality.published'), or None."""
     for s in sections():
         for q in s.questions:
             if q.info.path == path:

@@ -82,8 +82,11 @@ class RoundTrip:
         return (raw, back) if back.data == data else None
 
     def sliced(self, text: str) -> dict[Any, str]:
-        """The file's text cut at its top-level keys (the head goes with the first key, comment lines before a
-        key with the key above it, as ruamel keeps them), so that a key left alone keeps its text to the letter."""
+        """The file's text cut at its top-level keys, so that a key left alone keeps its text to the letter.
+
+        The head goes with the first key, and comment lines before a key with the key above it, as ruamel
+        keeps them.
+        """
         lines = text.splitlines(keepends=True)
         keys = list(self.tree)
         starts = [0] + [self.tree.lc.key(k)[0] for k in keys[1:]]
@@ -118,6 +121,7 @@ class RoundTrip:
 
 
 def decoded_text(raw: bytes) -> str:
+    """The file's text as ``auditkit migrate`` reads it (UTF-8, or UTF-16 with a byte-order mark)."""
     from auditkit.migrate import decoded
 
     return decoded(raw)

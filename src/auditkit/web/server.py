@@ -13,8 +13,13 @@ DEFAULT_PORT = 8765
 
 
 class Output(Protocol):
-    def write(self, text: str, /) -> int: ...
-    def flush(self) -> None: ...
+    """Where the server's start-up lines go (the CLI's stdout)."""
+
+    def write(self, text: str, /) -> int:
+        """Write ``text``; the count returned is not used."""
+
+    def flush(self) -> None:
+        """Show what was written now, before the server blocks."""
 
 
 def bind(host: str, port: int | None) -> socket.socket:
@@ -39,6 +44,7 @@ def bind(host: str, port: int | None) -> socket.socket:
 
 
 def address(sock: socket.socket, host: str) -> str:
+    """The URL to open for a bound socket (an IPv6 host in brackets)."""
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"

@@ -47,6 +47,8 @@ class Check:
 
 @dataclass
 class Document:
+    """One description open in the questionnaire: its data as edited, and the file it came from."""
+
     id: str
     name: str  # the file name the YAML is downloaded and audited under
     data: dict[str, Any]
@@ -103,6 +105,7 @@ class Document:
 
 
 def new_data(name: str) -> dict[str, Any]:
+    """A blank description of the current format, with only the programme's name."""
     return {"format_version": FORMAT_VERSION, "deployment": {"name": name}, "sources": []}
 
 
@@ -127,6 +130,7 @@ class Store:
         self._lock = threading.Lock()
 
     def add(self, name: str, data: dict[str, Any], original: bytes | None = None, path: Path | None = None) -> Document:
+        """Open a description; the least recently used one is closed past ``MAX_DOCUMENTS``."""
         doc = Document(id=secrets.token_urlsafe(9), name=name, data=data, original=original, path=path)
         with self._lock:
             self._docs[doc.id] = doc
@@ -135,6 +139,7 @@ class Store:
         return doc
 
     def get(self, doc_id: str) -> Document | None:
+        """The open description with this id (now the most recently used), or None."""
         with self._lock:
             doc = self._docs.get(doc_id)
             if doc is not None:
@@ -158,6 +163,7 @@ class Store:
         return candidate
 
     def remember(self, path: Path) -> None:
+        """Put a file first in the start page's recent list (at most ``MAX_RECENT``)."""
         shown = str(path.relative_to(self.root))
         with self._lock:
             if shown in self.recent:

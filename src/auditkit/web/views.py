@@ -92,6 +92,7 @@ class Placed:
     other: list[str]  # everything else, shown in full (file:line: field: message)
 
     def count(self) -> int:
+        """How many problems, in all places."""
         return (
             sum(map(len, self.facts.values()))
             + sum(map(len, self.about.values()))
