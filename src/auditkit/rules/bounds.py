@@ -122,9 +122,11 @@ def sided(law: tuple[Plain, ...], practice: tuple[Plain, ...]) -> tuple[State, .
 
 
 def truth(cond: Condition, state: dict[str, State], view: str) -> bool | None:
-    """A condition's value when every fact it reads has one state, reading facts stating law and practice
-    on the side ``view`` (a leaf naming its own side reads that one): True, False, or None when it is open
-    on facts answered not_applicable (three-valued, as ``logic.evaluate``)."""
+    """A condition's value when every fact it reads has one state: True, False, or None (open).
+
+    Facts stating law and practice are read on the side ``view`` (a leaf naming its own side reads that
+    one). Open means open on facts answered not_applicable: three-valued, as ``logic.evaluate``.
+    """
     match cond:
         case AllOf(parts):
             values = [truth(c, state, view) for c in parts]
@@ -149,8 +151,10 @@ def _read(state: State, side: str) -> Plain:
 
 
 def _leaf(leaf: Leaf, fact: Plain) -> bool | None:
-    """A leaf's value for a fact in one state: ``disclosed`` reads the state's disclosure, the others its value;
-    open (None) on a fact answered not_applicable."""
+    """A leaf's value for a fact in one state, or None (open) on a fact answered not_applicable.
+
+    ``disclosed`` reads the state's disclosure, the other tests its value.
+    """
     if fact[0] is Missing.NOT_APPLICABLE:
         return None
     value, disclosed = fact
