@@ -128,12 +128,16 @@ def truth(cond: Condition, state: dict[str, State], view: str) -> bool | None:
     one). Open means open on facts answered not_applicable: three-valued, as ``logic.evaluate``.
     """
     match cond:
-        case AllOf(parts):
-            values = [truth(c, state, view) for c in parts]
-            return False if False in values else None if None in values else True
-        case AnyOf(parts):
-            values = [truth(c, state, view) for c in parts]
-            return True if True in values else None if None in values else False
+        case AllOf(parts) | AnyOf(parts):
+            decisive = isinstance(cond, AnyOf)  # one true part decides an 'any', one false part an 'all'
+            found: bool | None = not decisive
+            for part in parts:
+                value = truth(part, state, view)
+                if value is decisive:
+                    return decisive
+                if value is None:
+                    found = None
+            return found
         case Not(part):
             inner = truth(part, state, view)
             return None if inner is None else not inner
@@ -209,7 +213,9 @@ def possible(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
 
 
 def _signature(tests: list[Leaf], state: State) -> tuple[bool | None, ...]:
-    """What the rule's tests of one fact say of one of its states, on each side: states alike are tried once."""
+    """What the rule's tests of one fact say of one of its states (on each side): states alike are tried once."""
+    if not isinstance(state, Sides):
+        return tuple(_leaf(leaf, state) for leaf in tests)
     return tuple(_leaf(leaf, _read(state, leaf.aspect or side)) for side in _SIDES for leaf in tests)
 
 
