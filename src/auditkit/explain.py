@@ -255,10 +255,18 @@ def _rule_markdown(rule: Rule) -> list[str]:
 
 def fact_listing() -> str:
     """Every fact of the deployment format: its path, its question, and each answer with its meaning."""
-    from auditkit.model.deployment import INSTRUMENT_FIELDS, INSTRUMENT_TYPES, SOURCE_KIND_MEANINGS
+    from auditkit.model.deployment import (
+        CONTRACTOR_FIELDS,
+        CONTRACTOR_ROLES,
+        HIRED_BY_WORDS,
+        INSTRUMENT_FIELDS,
+        INSTRUMENT_TYPES,
+        SOURCE_KIND_MEANINGS,
+    )
     from auditkit.model.facts import STANDING_MEANINGS
 
     out = ["Every fact a deployment description can state (format 2; docs/format.md).", ""]
+    out += answer_forms_explained()
     section = ""
     for info in catalogue().values():
         if info.section != section:
@@ -276,4 +284,56 @@ def fact_listing() -> str:
     out += [line for key, meaning in INSTRUMENT_FIELDS.items() for line in _wrap(f"{key}: {meaning}")]
     out += ["", "Types of instrument:"]
     out += [line for key, meaning in INSTRUMENT_TYPES.items() for line in _wrap(f"{key}: {meaning}")]
+    out += ["", "Contractors (the top-level 'contractors' list: the vendor and every company in the chain):"]
+    out += [line for key, meaning in CONTRACTOR_FIELDS.items() for line in _wrap(f"{key}: {meaning}")]
+    out += ["", "Roles of a contractor:"]
+    out += [line for key, meaning in CONTRACTOR_ROLES.items() for line in _wrap(f"{key}: {meaning}")]
+    out += ["", "hired_by, besides the id of another entry:"]
+    out += [line for key, meaning in HIRED_BY_WORDS.items() for line in _wrap(f"{key}: {meaning}")]
     return "\n".join(out) + "\n"
+
+
+def answer_forms_explained() -> list[str]:
+    """How any fact is written: its fields, the law:/practice: form, bounds and periods, from the models."""
+    from auditkit.model.facts import SIDES_RULE, Fact, about_bounds
+    from auditkit.model.kinds import PER_MEANINGS, Count, Period, Tally
+
+    fields = Fact.model_fields
+    out = ["How a fact is written: {value: ..., sources: [source-id]}, with these fields:"]
+    for name in ("value", "sources", "standing", "contested_by", "reason", "note"):
+        out += _wrap(f"{name}: {fields[name].description}", hang="  ")
+    out += ["", "Law and practice: a fact may state each apart, each side a fact of its own:"]
+    out += ["    scanning:", "      law: {value: targeted, sources: [act-2019]}"]
+    out += ['      practice: {value: untargeted, sources: [{id: court-2020, at: "para 12"}]}']
+    for name in ("law", "practice"):
+        out += _wrap(f"{name}: {fields[name].description}", hang="  ")
+    out += _wrap(SIDES_RULE)
+    low, high = about_bounds(1000)
+    out += ["", "Numbers (every fact whose answers below include a number):"]
+    out += [line for form, meaning in Count.answer_forms("") for line in _wrap(f"{form}: {meaning}", hang="  ")]
+    out += _wrap(
+        f"For example {{about: 1000}} is read as {low:,} to {high:,} (this project's policy choice), and "
+        f"{{at_least: 100000}} leaves a rule 'at most 1,000' {_against(100000, 1000)}, and a rule "
+        f"'at most 200,000' {_against(100000, 200000)}."
+    )
+    tallies = ", ".join(path for path, info in catalogue().items() if issubclass(info.kind, Tally))
+    out += _wrap(f"per (only for {tallies}): the period the number covers, beside 'value':", hang="  ")
+    out += [line for key, meaning in PER_MEANINGS.items() for line in _wrap(f"{key}: {meaning}", "    ")]
+    out += ["", "Periods (how long data is kept):"]
+    out += [line for form, meaning in Period.answer_forms("") for line in _wrap(f"{form}: {meaning}", hang="  ")]
+    out.append("")
+    return out
+
+
+BOUND_OUTCOMES = {True: "met", False: "not met", None: "unknown (the bound straddles the threshold)"}
+
+
+def _against(at_least: int, at_most: int) -> str:
+    """What {at_least: N} makes of a rule's 'at most M', worded from the rules' own three-valued logic."""
+    from auditkit.model.kinds import Count
+    from auditkit.rules.logic import evaluate
+    from auditkit.rules.model import parse_condition
+
+    value = Count.coerce({"at_least": at_least})
+    outcome = evaluate(parse_condition({"fact": "scope.camera_count", "at_most": at_most}), lambda *_: value)
+    return BOUND_OUTCOMES[outcome.value]

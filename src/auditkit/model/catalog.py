@@ -45,6 +45,10 @@ class FactInfo:
             return "not applicable"
         return self.kind.describe(value)
 
+    def state(self, fact: Fact) -> str:
+        """One statement's answer in plain words, with the period a tally covers: 'at least 40,000 a month'."""
+        return self.describe(fact.value) + (fact.period_words() if fact.known else "")
+
     def answers(self) -> list[tuple[str, str]]:
         """Every answer this fact takes, with its meaning, for templates, schemas and listings."""
         return self.kind.answer_forms(self.label) + [

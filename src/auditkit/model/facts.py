@@ -59,6 +59,22 @@ STANDING_RANK: dict[Standing, int] = {
     Standing.DISPUTED: 1,
 }
 EVIDENCE_LEVELS = ("established", "reported", "alleged")
+#: How a fact stating law and practice decides a rule (the engine's reading; docs/format.md says the same).
+SIDES_RULE = (
+    "A rule is decided once on each side and the worse status wins: a breach in practice decides it even "
+    "where the law complies. A rule condition may read one side with 'aspect: law' or 'aspect: practice'."
+)
+
+
+def check_standing(value: Any) -> Any:
+    """A standing as written, or the one message for any other word (facts and contractor entries alike)."""
+    if value is not None and (not isinstance(value, str) or value not in STANDING_MEANINGS):
+        raise PydanticCustomError(
+            "fact_standing",
+            "'{raw}' is not a standing; expected one of: established, reported, alleged, disputed",
+            {"raw": str(value)[:40]},
+        )
+    return value
 
 
 class Cite(BaseModel):
@@ -91,6 +107,11 @@ class Cite(BaseModel):
 
     def __str__(self) -> str:
         return self.id + (f" ({self.at})" if self.at else "")
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """A citation is written as a plain id too (``sources: [act-2019]``), so editors must accept both."""
+        return {"anyOf": [{"type": "string", "description": "a source id"}, handler(core_schema)]}
 
 
 @dataclass(frozen=True)
@@ -273,13 +294,7 @@ class Fact(BaseModel):
     @field_validator("standing", mode="before")
     @classmethod
     def _standing(cls, value: Any) -> Any:
-        if value is not None and (not isinstance(value, str) or value not in STANDING_MEANINGS):
-            raise PydanticCustomError(
-                "fact_standing",
-                "'{raw}' is not a standing; expected one of: established, reported, alleged, disputed",
-                {"raw": str(value)[:40]},
-            )
-        return value
+        return check_standing(value)
 
     @classmethod
     def coerce(cls, raw: Any) -> Any:
@@ -409,6 +424,10 @@ class Fact(BaseModel):
             ]
         }
         return {"anyOf": [schema, shorthand]}
+
+    def period_words(self) -> str:
+        """Words a report adds after a known value, such as ' a month' for a tally (model/kinds.py); '' here."""
+        return ""
 
     @property
     def split(self) -> bool:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
-from auditkit.model.deployment import FORMAT_VERSION, SECTIONS, SOURCE_KIND_MEANINGS, Deployment
+from auditkit.model.deployment import FORMAT_VERSION, HIRED_BY_WORDS, SECTIONS, SOURCE_KIND_MEANINGS, Deployment
 from auditkit.yamlio import (
     MAX_PROBLEMS,
     Loaded,
@@ -248,10 +248,11 @@ def _citations_of(doc: Loaded) -> list[tuple[PathKey, str]]:
     """Every source id the instruments and the facts cite, where; parts the model found broken are skipped."""
     data = doc.data
     cited: list[tuple[PathKey, str]] = []
-    instruments = data.get("instruments")
-    for index, entry in enumerate(instruments if isinstance(instruments, list) else []):
-        if not doc.is_broken(("instruments", index)):
-            cited += _citations(entry, ("instruments", index))
+    for key in ("instruments", "contractors"):
+        entries = data.get(key)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if not doc.is_broken((key, index)):
+                cited += _citations(entry, (key, index))
     for section in SECTIONS:
         facts = data.get(section)
         if not isinstance(facts, dict):
@@ -263,24 +264,93 @@ def _citations_of(doc: Loaded) -> list[tuple[PathKey, str]]:
 
 
 def _instrument_problems(doc: Loaded) -> list[Problem]:
-    """Instrument ids given twice (on the raw data, like source ids)."""
-    entries = doc.data.get("instruments")
+    """Instrument and contractor ids given twice, and a contractor's chain (on the raw data, like source ids)."""
+    problems = _twice(doc, "instruments", "instrument") + _twice(doc, "contractors", "contractor")
+    return problems + _chain_problems(doc)
+
+
+def _ids(doc: Loaded, key: str) -> dict[str, int]:
+    """The text ids of a top-level list's entries, each with the index where it is first declared."""
+    entries = doc.data.get(key)
     seen: dict[str, int] = {}
-    problems = []
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         raw_id = entry.get("id") if isinstance(entry, dict) else None
-        if not isinstance(raw_id, str):
-            continue
-        if raw_id in seen:
+        if isinstance(raw_id, str):
+            seen.setdefault(raw_id, index)
+    return seen
+
+
+def _twice(doc: Loaded, key: str, what: str) -> list[Problem]:
+    """An id given to two entries of one top-level list."""
+    entries = doc.data.get(key)
+    first = _ids(doc, key)
+    return [
+        doc.problem(
+            (key, index, "id"),
+            f"the {what} id '{shown(entry['id'], quote=False)}' is declared twice (also {what} "
+            f"{first[entry['id']] + 1}); give each {what} its own id",
+        )
+        for index, entry in enumerate(entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and first[entry["id"]] != index
+    ]
+
+
+def _chain_problems(doc: Loaded) -> list[Problem]:
+    """A contractor hired by an entry that is not there, by itself or in a loop; a contract not listed."""
+    entries = doc.data.get("contractors")
+    entries = [e if isinstance(e, dict) else {} for e in entries] if isinstance(entries, list) else []
+    ids, instruments = _ids(doc, "contractors"), list(_ids(doc, "instruments"))
+    problems = []
+    for index, entry in enumerate(entries):
+        hired_by, contract = entry.get("hired_by"), entry.get("contract")
+        if isinstance(hired_by, str) and hired_by not in HIRED_BY_WORDS:
+            loop = _loop(entries, ids, index)
+            if hired_by not in ids:
+                named = [*HIRED_BY_WORDS, *ids]
+                problems.append(
+                    doc.problem(
+                        ("contractors", index, "hired_by"),
+                        f"no contractor has the id '{shown(hired_by, quote=False)}'"
+                        f"{did_you_mean(hired_by, named)}; write operator, unknown, or the id of the entry "
+                        "that hired it",
+                    )
+                )
+            elif loop:
+                problems.append(
+                    doc.problem(
+                        ("contractors", index, "hired_by"),
+                        "the chain of contractors goes round in a circle ("
+                        + " -> ".join(shown(i, quote=False) for i in loop)
+                        + "); one of them was hired by the operator or by someone else: say who",
+                    )
+                )
+        if isinstance(contract, str) and contract not in instruments:
+            listed = f"list it under 'instruments' or cite one of: {', '.join(instruments)}"
             problems.append(
                 doc.problem(
-                    ("instruments", index, "id"),
-                    f"the instrument id '{shown(raw_id, quote=False)}' is declared twice (also instrument "
-                    f"{seen[raw_id] + 1}); give each instrument its own id",
+                    ("contractors", index, "contract"),
+                    f"no instrument has the id '{shown(contract, quote=False)}'{did_you_mean(contract, instruments)}; "
+                    + (
+                        listed if instruments else "list the contract under 'instruments' with this id, or leave it out"
+                    ),
                 )
             )
-        seen.setdefault(raw_id, index)
     return problems
+
+
+def _loop(entries: list[dict[str, Any]], ids: dict[str, int], start: int) -> list[str]:
+    """The ids round a circle of hired_by from entry ``start`` back to itself, or [] when the chain ends."""
+    path = [str(entries[start].get("id"))]
+    index = start
+    for _ in range(len(entries)):
+        hired_by = entries[index].get("hired_by")
+        if not isinstance(hired_by, str) or hired_by not in ids:
+            return []
+        index = ids[hired_by]
+        path.append(hired_by)
+        if index == start:
+            return path
+    return []
 
 
 def _citations(fact: Any, where: PathKey) -> list[tuple[PathKey, str]]:
@@ -396,7 +466,7 @@ def _messages(error: Any, loc: PathKey, model: type[BaseModel]) -> list[tuple[Pa
         return [((*loc, "value"), f"this fact has {what}no 'value'; add 'value: ...' or write unknown")]
     if kind == "fact_bounds":
         return [((*loc, "value"), str(error["msg"]))]
-    if kind.startswith(("fact_", "instrument_")) or kind == "cite_shape":
+    if kind.startswith(("fact_", "instrument_", "contractor_")) or kind == "cite_shape":
         return [(loc, str(error["msg"]))]
     return [(loc, _field_message(kind, value, loc, error, model))]
 
