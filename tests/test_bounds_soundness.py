@@ -38,7 +38,7 @@ from auditkit.model.load import parse_deployment
 from auditkit.model.result import AuditResult, Status
 from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 from auditkit.rules.logic import decide
-from auditkit.rules.model import Framework, Operator
+from auditkit.rules.model import Framework, Operator, Rule
 
 ROOT = Path(__file__).resolve().parents[1]
 DESCRIPTIONS = sorted(p.name for p in (ROOT / "examples").glob("*.yaml")) + sorted(
@@ -156,8 +156,29 @@ def open_places(deployment: Deployment, evidence: str, secret_too: bool = False)
     return out
 
 
-def place_answers(deployment: Deployment, place: Place, within: Amount | None) -> list[dict[str, Any]]:
-    return answers(place[0], deployment.sources[0].id, within)
+def place_answers(
+    deployment: Deployment, place: Place, within: Amount | None, apart: bool = False
+) -> list[dict[str, Any]]:
+    """The answers tried for one place.
+
+    With ``apart``, a fact nobody answered is also answered with law and practice apart (every pair).
+    """
+    single = answers(place[0], deployment.sources[0].id, within)
+    if not apart or place[1] is not None or within is not None:
+        return single
+    return single + [{"law": a, "practice": b} for a, b in itertools.product(single, single) if a != b]
+
+
+def _sides_matter(deployment: Deployment, rule: Rule) -> bool:
+    """Whether answering law and practice apart could matter to a rule.
+
+    It could when the rule names a side, or reads a fact whose law and practice differ; otherwise each side
+    is one answer for the whole rule, and the worse side is one of those answers.
+    """
+    if any(leaf.aspect for leaf in rule.leaves):
+        return True
+    facts = [get_fact(deployment, p) for p in rule.facts]
+    return any(f is not None and f.side("law") is not f.side("practice") for f in facts)
 
 
 # --- completing a description --------------------------------------------------------------------------
@@ -280,7 +301,8 @@ def check_every_answer(name: str, doc: dict[str, Any], evidence: str) -> None:
     for rule in framework().rules:
         finding = by_rule[(framework().id, rule.id)]
         mine = [p for p in places if p[0] in rule.facts]
-        tried = [place_answers(deployment, p, places[p]) for p in mine]
+        apart = _sides_matter(deployment, rule)
+        tried = [place_answers(deployment, p, places[p], apart) for p in mine]
         for combo in itertools.product(*tried):
             status = decide(rule, completed(deployment, dict(zip(mine, combo, strict=True))), evidence)[0]
             if status is Status.UNKNOWN and _secret(deployment, rule.facts):
@@ -312,7 +334,13 @@ def completion(draw: st.DrawFn, secret_too: bool = False) -> Completion:
     name, doc, evidence = draw(weakened())
     deployment = load(doc)
     places = open_places(deployment, evidence, secret_too)
-    chosen = {p: draw(st.sampled_from(place_answers(deployment, p, bounds))) for p, bounds in places.items()}
+    chosen = {}
+    for place, bounds in places.items():
+        single = st.sampled_from(place_answers(deployment, place, bounds))
+        if place[1] is None and bounds is None and draw(st.integers(0, 3)) == 0:  # law and practice apart
+            chosen[place] = {"law": draw(single), "practice": draw(single)}
+        else:
+            chosen[place] = draw(single)
     return name, doc, completed_doc(doc, chosen), evidence
 
 

@@ -16,14 +16,15 @@ disclosed):
   engine decides (``logic.decide``);
 - a fact stating law and practice apart is a pair of such states, one per
   side; the rule is read on each side and the worse status wins, as the
-  engine does.
+  engine does. An unknown fact could be answered with law and practice
+  apart too: where that can matter (the rule names a side, or reads another
+  fact stating both), it is tried with every pair of its states.
 
 Counts (whole numbers) take one value from each stretch between the numbers
 the rules compare them with, so trying finitely many answers covers every
 possible one. Tests that cannot tell two answers apart are tried once. The
 result is exact for each rule taken alone: a status is listed if and only if
-some answer to the open facts gives it (an open fact is answered the same
-way in law and in practice).
+some answer to the open facts gives it.
 """
 
 from __future__ import annotations
@@ -225,13 +226,43 @@ def _inapplicable(state: State) -> bool:
     return any(side[0] is Missing.NOT_APPLICABLE for side in sides)
 
 
+def _apart(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> set[str]:
+    """The open facts of the rule that must also be tried with law and practice answered apart.
+
+    A fact nobody has answered (its states include not_applicable) could be answered with law and practice
+    apart. Each side is then one answer for the whole rule, so that adds nothing unless the rule also reads
+    a fact stating both sides, or names a side itself: then such a fact is tried with every pair of states.
+    """
+    if not any(leaf.aspect for leaf in rule.leaves) and not any(
+        isinstance(st, Sides) for p in rule.facts for st in fact_states[p]
+    ):
+        return set()
+    return {p for p in rule.facts if any(not isinstance(st, Sides) and _inapplicable(st) for st in fact_states[p])}
+
+
+def _answer(state: State, apart: bool) -> State | None:
+    """The state of the fact that a tried state stands for (None when no single answer gives it).
+
+    Itself; or, for a pair tried apart, the one answer it gives both sides.
+    """
+    if not apart:
+        return state
+    assert isinstance(state, Sides)
+    return state.law if state.law == state.practice else None
+
+
 def _enumerate(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
     tests = {p: [leaf for leaf in rule.leaves if leaf.fact == p] for p in rule.facts}
+    apart = _apart(rule, fact_states)
     # Group each fact's states by what the rule's tests say of them: one try per group.
     groups: dict[str, dict[tuple[bool | None, ...], list[State]]] = {}
     for path in rule.facts:
         grouped: dict[tuple[bool | None, ...], list[State]] = {}
-        for st in fact_states[path]:
+        tried = fact_states[path]
+        if path in apart:
+            plain = tuple(st for st in tried if not isinstance(st, Sides))
+            tried = sided(plain, plain)
+        for st in tried:
             grouped.setdefault(_signature(tests[path], st), []).append(st)
         groups[path] = grouped
     open_facts = [p for p in rule.facts if len(fact_states[p]) > 1]
@@ -244,6 +275,7 @@ def _enumerate(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possibl
         for path, group in zip(rule.facts, combo, strict=True):
             if path in by_fact:
                 for st in group:
-                    if not _inapplicable(st):  # what answering the fact does: an answer, not 'does not arise'
-                        by_fact[path].setdefault(st, set()).add(status)
+                    answer = _answer(st, path in apart)
+                    if answer is not None and not _inapplicable(answer):  # an answer, not 'does not arise'
+                        by_fact[path].setdefault(answer, set()).add(status)
     return Possible(frozenset(seen), {p: {s: frozenset(v) for s, v in d.items()} for p, d in by_fact.items()})
