@@ -48,8 +48,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
     """
     _check_unique_ids(frameworks)
     deployment = loaded.deployment
-    states = _fact_states(deployment, frameworks, evidence)
     lookups = {side: _remembered(lookup_for(deployment, evidence, side)) for side in (None, "law", "practice")}
+    states = _fact_states(frameworks, lookups[None])
     findings: list[Finding] = []
     principles: list[PrincipleResult] = []
     cited: dict[str, None] = {}
@@ -222,15 +222,13 @@ def possible_statuses(rule: Rule, lookup: Any, frameworks: list[Framework]) -> f
     return possible(rule, {p: bounds_states(lookup(p), candidates[p]) for p in rule.facts}).statuses
 
 
-def _fact_states(
-    deployment: Deployment, frameworks: list[Framework], evidence: str | None = None
-) -> dict[str, tuple[State, ...]]:
+def _fact_states(frameworks: list[Framework], lookup: Any) -> dict[str, tuple[State, ...]]:
     """Every fact the rules read, with the states it could be in given what the deployment says.
 
-    A fact below the evidence threshold reads as unknown, as it does for the verdict.
+    ``lookup`` is the audit's own (lookup_for at its evidence threshold), so a fact below the threshold
+    reads as unknown, as it does for the verdict, and each fact is looked up once for both.
     """
     candidates = _candidates(tuple(frameworks))
-    lookup = lookup_for(deployment, evidence)
     return {path: bounds_states(lookup(path), values) for path, values in candidates.items()}
 
 
@@ -365,7 +363,7 @@ class _RuleText:
     """What a finding takes from its rule whatever the facts: worked out once per rule and process."""
 
     order: dict[str, int]
-    requirement: tuple[tuple[int, str], ...]  # (depth, text) lines
+    requirement: tuple[RequirementLine, ...]  # frozen, so every finding of the rule can hold the same lines
     references: dict[frozenset[str] | None, tuple[dict[str, Any], ...]]  # by the legal orders a description names
 
 
@@ -385,7 +383,8 @@ def _text(rule: Rule) -> _RuleText:
             *word_lines(rule.met_when, 1),
         ]
     lines += [(0, str(threshold)) for threshold in rule.thresholds]
-    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, tuple(lines), {})
+    requirement = tuple(RequirementLine(depth=depth, text=line) for depth, line in lines)
+    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, requirement, {})
     _RULE_TEXT[id(rule)] = (rule, text)
     return text
 
@@ -442,7 +441,7 @@ def _finding(
         worst=max(can, key=RANK.__getitem__),
         possible=sorted(can, key=RANK.__getitem__),
         rationale=rule.rationale,
-        requirement=[RequirementLine(depth=depth, text=line) for depth, line in text.requirement],
+        requirement=list(text.requirement),
         explanation=_partly(facts) if status is Status.PARTIAL else explanation(rule, status),
         facts=facts,
         missing=missing,
