@@ -364,7 +364,7 @@ class _RuleText:
 
     order: dict[str, int]
     requirement: tuple[RequirementLine, ...]  # frozen, so every finding of the rule can hold the same lines
-    references: dict[frozenset[str] | None, tuple[dict[str, Any], ...]]  # by the legal orders a description names
+    references: dict[frozenset[str] | None, tuple[dict[str, str], ...]]  # by the legal orders a description names
 
 
 _RULE_TEXT: dict[int, tuple[Rule, _RuleText]] = {}
@@ -389,8 +389,8 @@ def _text(rule: Rule) -> _RuleText:
     return text
 
 
-def _references(rule: Rule, text: _RuleText, bound: frozenset[str] | None) -> list[dict[str, Any]]:
-    """The rule's references that bind under ``bound`` (Finding's validation copies each dict)."""
+def _references(rule: Rule, text: _RuleText, bound: frozenset[str] | None) -> list[dict[str, str]]:
+    """The rule's references that bind under ``bound``, as the result's JSON has them (Finding copies each)."""
     if bound not in text.references:
         text.references[bound] = tuple(
             {k: v for k, v in vars(r).items() if v is not None} for r in rule.references if r.binds(bound)
