@@ -91,17 +91,29 @@ def shown(q: Question, raw: Any, *, side: bool = False) -> Shown:
     if not side and q.sides and "value" not in body and any(name in body for name in q.sides):
         common["sides"] = {name: shown(q, body.get(name), side=True) for name in q.sides}
         return Shown(answer=None, split=True, **common)
-    if (
-        isinstance(value, dict)
-        and value
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values())
-    ):
-        for shape in q.shapes:
-            if shape.fields and set(value) <= set(shape.fields):
-                return Shown(answer=shape.key, numbers={k: str(v) for k, v in value.items()}, **common)
+    numbered = _numbered(q, value, common)
+    if numbered is not None:
+        return numbered
     if "value" not in body or isinstance(value, dict | list):  # something no control can show: kept
         rest = {k: v for k, v in body.items() if k not in ("sources", *extras, *q.sides)}
         return Shown(answer=KEEP, kept=_as_text(rest.get("value", rest)), **common)
+    return _answered(q, value, common)
+
+
+def _numbered(q: Question, value: Any, common: dict[str, Any]) -> Shown | None:
+    """``value`` in the boxes of the number answer that holds it ({at_least: 100}), or None when none does."""
+    if not isinstance(value, dict) or not value:
+        return None
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+        return None
+    for shape in q.shapes:
+        if shape.fields and set(value) <= set(shape.fields):
+            return Shown(answer=shape.key, numbers={k: str(v) for k, v in value.items()}, **common)
+    return None
+
+
+def _answered(q: Question, value: Any, common: dict[str, Any]) -> Shown:
+    """A plain value's button: a missing word, yes or no, a known word, a number typed, or none that fits."""
     if isinstance(value, str) and value.strip().lower() in _missing_words(q):
         return Shown(answer=value.strip().lower(), **common)
     if issubclass(q.info.kind, YesNo):
