@@ -217,6 +217,22 @@ class Site:
         """The open description the URL names, or None when it is not (or no longer) open."""
         return self.store.get(request.path_params["doc"])
 
+    async def opened(self, request: Request, limit: int = MAX_BYTES) -> tuple[Document, FormData | None] | Response:
+        """The open description the URL names, with the posted form when the request is a POST.
+
+        Or the response that refuses the request: the 404 page when no such description is open, the CLI's
+        size message (413) when the form is larger than ``limit`` bytes.
+        """
+        doc = self.doc(request)
+        if doc is None:
+            return self.gone()
+        if request.method != "POST":
+            return doc, None
+        form = await read_form(request, limit)
+        if isinstance(form, str):
+            return refused(form, 413)
+        return doc, form
+
     async def checked(self, doc: Document) -> Check:
         """The description validated and audited, off the event loop (once per revision)."""
         return await run_in_threadpool(doc.check, default_frameworks())
@@ -376,13 +392,11 @@ class Site:
 
     async def about(self, request: Request) -> Response:
         """The programme's page (name, place, operator...): GET shows it, POST saves its fields."""
-        doc = self.doc(request)
-        if doc is None:
-            return self.gone()
-        if request.method == "POST":
-            form = await read_form(request, MAX_BYTES)
-            if isinstance(form, str):
-                return refused(form, 413)
+        opened = await self.opened(request)
+        if isinstance(opened, Response):
+            return opened
+        doc, form = opened
+        if form is not None:
             widgets = questions.about_widgets()
 
             def change(data: dict[str, Any]) -> None:
@@ -402,14 +416,14 @@ class Site:
 
     async def section(self, request: Request) -> Response:
         """One section's questions: GET shows them, POST saves the answers (and goes on, with 'next')."""
-        doc = self.doc(request)
         section = questions.section(request.path_params["section"])
-        if doc is None or section is None:
+        if section is None:
             return self.gone()
-        if request.method == "POST":
-            form = await read_form(request, MAX_BYTES)
-            if isinstance(form, str):
-                return refused(form, 413)
+        opened = await self.opened(request)
+        if isinstance(opened, Response):
+            return opened
+        doc, form = opened
+        if form is not None:
 
             def change(data: dict[str, Any]) -> None:
                 facts = data.get(section.key)
@@ -460,13 +474,11 @@ class Site:
 
     async def sources(self, request: Request) -> Response:
         """The sources list: GET shows it, POST adds, saves or removes one entry."""
-        doc = self.doc(request)
-        if doc is None:
-            return self.gone()
-        if request.method == "POST":
-            form = await read_form(request, MAX_BYTES)
-            if isinstance(form, str):
-                return refused(form, 413)
+        opened = await self.opened(request)
+        if isinstance(opened, Response):
+            return opened
+        doc, form = opened
+        if form is not None:
             action = str(form.get("action") or "")
             index = int(str(form.get("index"))) if str(form.get("index") or "").isdigit() else -1
             widgets = questions.source_widgets()
@@ -588,12 +600,11 @@ class Site:
 
     async def path_post(self, request: Request) -> tuple[Document, FormData, str, Check] | Response:
         """A results-page form that names a file in the start folder: the description, the form, the path typed."""
-        doc = self.doc(request)
-        if doc is None:
-            return self.gone()
-        form = await read_form(request, FORM_OVERHEAD)
-        if isinstance(form, str):
-            return refused(form, 413)
+        opened = await self.opened(request, FORM_OVERHEAD)
+        if isinstance(opened, Response):
+            return opened
+        doc, form = opened
+        assert form is not None  # the routes that call this take POST only
         return doc, form, str(form.get("path") or ""), await self.checked(doc)
 
     async def compare(self, request: Request) -> Response:
