@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -205,6 +206,16 @@ async def read_form(request: Request, limit: int) -> FormData | str:
     return await request.form(max_part_size=MAX_BYTES + 1)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One part of a description in the pages' navigation, with how many problems it shows."""
+
+    key: str  # what the page's ``here`` is when this step is the page shown
+    href: str
+    label: str
+    problems: int
+
+
 class Site:
     """The routes, over one Store."""
 
@@ -242,36 +253,19 @@ class Site:
         placed = views.place(check.problems)
         counts = placed.sections()
         steps = [
-            {
-                "key": "about",
-                "href": f"/d/{doc.id}/about",
-                "label": "The programme",
-                "problems": sum(map(len, placed.about.values())),
-            },
-            {
-                "key": "sources",
-                "href": f"/d/{doc.id}/sources",
-                "label": "Sources",
-                "problems": sum(len(m) for s in placed.sources.values() for m in s.values()),
-            },
+            Step("about", f"/d/{doc.id}/about", "The programme", sum(map(len, placed.about.values()))),
+            Step(
+                "sources",
+                f"/d/{doc.id}/sources",
+                "Sources",
+                sum(len(m) for s in placed.sources.values() for m in s.values()),
+            ),
+            *(
+                Step(s.key, f"/d/{doc.id}/s/{s.key}", s.title.split(":", 1)[0], counts.get(s.key, 0))
+                for s in questions.sections()
+            ),
+            Step("results", f"/d/{doc.id}/results", "Results and downloads", len(placed.other)),
         ]
-        steps += [
-            {
-                "key": s.key,
-                "href": f"/d/{doc.id}/s/{s.key}",
-                "label": s.title.split(":", 1)[0],
-                "problems": counts.get(s.key, 0),
-            }
-            for s in questions.sections()
-        ]
-        steps.append(
-            {
-                "key": "results",
-                "href": f"/d/{doc.id}/results",
-                "label": "Results and downloads",
-                "problems": len(placed.other),
-            }
-        )
         result = check.result or doc.last_result
         return {
             "doc": doc,
