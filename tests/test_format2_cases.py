@@ -86,6 +86,36 @@ KEY_FACTS = {
 }
 
 
+# The period each count of people or searches covers, as a field of the fact (``per``), not a note.
+PERIODS = {
+    "private-face-matching.yaml": {"scope.people_processed": ("month", " a month")},
+    "licence-plate-network.yaml": {"scope.searches_run": ("year", " a year")},
+    "contact-tracing-app.yaml": {"scope.people_processed": ("in_total", " in total")},
+}
+
+
+@pytest.mark.parametrize("name", sorted(PERIODS))
+def test_each_case_says_what_period_its_counts_cover(name: str) -> None:
+    deployment = load_deployment(CASES / name).deployment
+    held = {}
+    for path in PERIODS[name]:
+        fact = get_fact(deployment, path)
+        assert fact is not None and fact.note is None, path
+        held[path] = (fact.per, fact.period_words())  # type: ignore[attr-defined]  # a Tally
+    assert held == PERIODS[name]
+
+
+def test_a_report_and_a_comparison_word_the_period_a_count_covers(tmp_path: Path) -> None:
+    from auditkit.compare import fact_value
+
+    plates = load_deployment(CASES / "licence-plate-network.yaml").deployment
+    assert fact_value(plates, "scope.searches_run").display == "at least 40,000 a year"
+    unknown = tmp_path / "unknown.yaml"
+    text = (CASES / "licence-plate-network.yaml").read_text(encoding="utf-8")
+    unknown.write_text(text.replace("{value: {at_least: 40000}, per: year,", "{value: unknown, per: year,"), "utf-8")
+    assert fact_value(load_deployment(unknown).deployment, "scope.searches_run").display == "unknown"
+
+
 @pytest.mark.parametrize("name", sorted(KEY_FACTS))
 def test_each_case_states_its_key_facts_as_facts(name: str) -> None:
     deployment = load_deployment(CASES / name).deployment
@@ -157,3 +187,89 @@ def test_instruments_are_in_the_template_the_schema_and_the_fact_listing() -> No
         assert f"#   {key}: {meaning}" in text
         assert f"{key}: {meaning}" in out
     assert "adopted_by: the body that adopted it" in out
+
+
+def test_principles_facts_explains_law_and_practice_bounds_periods_and_per() -> None:
+    from auditkit.model.facts import SIDES_RULE, Fact
+    from auditkit.model.kinds import PER_MEANINGS, Count, Period
+
+    code, out, err = cli("principles", "--facts")
+    assert (code, err) == (0, "")
+    head = " ".join(out.split("[legality]")[0].split())  # the explanation before the facts, unwrapped
+    for name in ("value", "sources", "standing", "contested_by", "reason", "note", "law", "practice"):
+        assert f"{name}: {Fact.model_fields[name].description}" in head, name
+    assert (
+        'law: {value: targeted, sources: [act-2019]} practice: {value: untargeted, sources: [{id: court-2020, at: "para 12"}]}'
+        in head
+    )
+    assert SIDES_RULE in head
+    for form, meaning in [*Count.answer_forms(""), *Period.answer_forms("")]:
+        assert f"{form}: {meaning}" in head
+    assert "{about: 1000} is read as 900 to 1,100 (this project's policy choice)" in head
+    # worded from the rules' own logic: a lower bound above the threshold breaks it, one below decides nothing
+    assert "{at_least: 100000} leaves a rule 'at most 1,000' not met, and a rule 'at most 200,000' unknown" in head
+    assert "per (only for scope.people_processed, scope.searches_run)" in head
+    for key, meaning in PER_MEANINGS.items():
+        assert f"{key}: {meaning}" in head
+
+
+@pytest.mark.parametrize("name", sorted(KEY_FACTS))
+def test_the_json_schema_editors_read_accepts_each_case_and_refuses_a_bad_period(name: str) -> None:
+    import json
+
+    import jsonschema
+
+    from auditkit.yamlio import parse_bytes
+
+    _, out, _ = cli("schema", "deployment")
+    checker = jsonschema.Draft202012Validator(json.loads(out))
+    data = parse_bytes((CASES / name).read_bytes(), name).data
+    checker.validate(data)
+    for facts in data.values():
+        for fact in facts.values() if isinstance(facts, dict) else ():
+            if isinstance(fact, dict) and "per" in fact:
+                fact["per"] = "annual"
+                assert not checker.is_valid(data)
+                fact["per"] = "year"
+                assert checker.is_valid(data)
+
+
+def test_the_vendor_and_the_chain_of_contractors_are_entries_not_notes() -> None:
+    plates = load_deployment(CASES / "licence-plate-network.yaml").deployment
+    assert [(c.id, c.role, c.hired_by, c.contract) for c in plates.contractors] == [
+        ("plate-vendor", "vendor", "operator", "contract-2021"),
+        ("host-co", "hosts_data", "plate-vendor", None),
+    ]
+    assert [plates.standing(c) for c in plates.contractors] == [Standing.ESTABLISHED, Standing.REPORTED]
+    assert plates.contractors[0].sources[0].at == "p. 9"
+    for name in KEY_FACTS:
+        vendors = [c for c in load_deployment(CASES / name).deployment.contractors if c.role == "vendor"]
+        assert len(vendors) == 1 and vendors[0].hired_by == "operator", name
+
+
+def test_contractors_are_in_the_template_the_schema_and_the_fact_listing() -> None:
+    from auditkit.model.deployment import CONTRACTOR_ROLES, HIRED_BY_WORDS
+    from auditkit.schemas import schema_json
+    from auditkit.template import template
+
+    text = template()
+    assert "\ncontractors:\n" in text
+    _, out, _ = cli("principles", "--facts")
+    out = " ".join(out.split())
+    described = {
+        c["const"]: c["description"]
+        for c in schema_json("deployment")["$defs"]["Contractor"]["properties"]["role"]["anyOf"]
+    }
+    assert described == CONTRACTOR_ROLES
+    for key, meaning in [*CONTRACTOR_ROLES.items(), *HIRED_BY_WORDS.items()]:
+        assert f"#   {key}: {meaning}" in text
+        assert f"{key}: {meaning}" in out
+    assert "hired_by: who hired it: operator, unknown, or the id of the entry that subcontracted it" in out
+
+
+def test_docs_format_lists_each_contractor_role_with_the_models_meaning() -> None:
+    from auditkit.model.deployment import CONTRACTOR_ROLES
+
+    docs = (Path(__file__).parents[1] / "docs" / "format.md").read_text(encoding="utf-8")
+    for role, meaning in CONTRACTOR_ROLES.items():
+        assert f"| `{role}` | {meaning} |" in docs

@@ -10,14 +10,22 @@ from pydantic_core import PydanticCustomError
 from auditkit.engine import _rows
 from auditkit.model.catalog import catalogue
 from auditkit.model.facts import Amount, Duration, Fact
-from auditkit.model.kinds import Choice, Count, Period, YesNo
+from auditkit.model.kinds import Choice, Count, Period, Tally, YesNo
 from auditkit.rules.lint import case_deployment
 
 
 def test_every_fact_has_one_of_the_kinds() -> None:
     kinds = {info.kind for info in catalogue().values()}
-    assert YesNo in kinds and Count in kinds
-    assert all(k in (YesNo, Count, Period) or issubclass(k, Choice) for k in kinds)
+    assert YesNo in kinds and Count in kinds and Tally in kinds
+    assert all(k in (YesNo, Count, Tally, Period) or issubclass(k, Choice) for k in kinds)
+
+
+def test_a_tally_is_a_count_that_says_what_period_it_covers() -> None:
+    assert issubclass(Tally, Count) and Tally.expected == Count.expected  # rules compare it as a count
+    month = Tally.model_validate({"value": {"at_least": 40000}, "per": "month", "sources": ["a"]})
+    assert (month.value, month.period_words()) == (Amount(40000, None), " a month")
+    assert Tally.model_validate({"value": 5, "sources": ["a"]}).period_words() == ""
+    assert "per" not in Count.model_fields  # a camera count or a database size is not over a period
 
 
 @pytest.mark.parametrize(

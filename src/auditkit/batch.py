@@ -38,10 +38,12 @@ class Row:
 
     @property
     def name(self) -> str:
+        """The programme's name, as its description gives it."""
         return self.result.deployment.name
 
 
 def rows(results: list[AuditResult], files: list[str], reports: Sequence[str | None] | None = None) -> list[Row]:
+    """The league table's rows in input order; principles are named framework:id when several frameworks."""
     several = len({p.framework for r in results for p in r.principles}) > 1
     out = []
     for i, (result, file) in enumerate(zip(results, files, strict=True)):
@@ -51,6 +53,7 @@ def rows(results: list[AuditResult], files: list[str], reports: Sequence[str | N
 
 
 def principle_columns(table: list[Row]) -> list[str]:
+    """Every principle any row has a verdict for, in the order they first appear."""
     seen: dict[str, None] = {}
     for row in table:
         for key in row.verdicts:
@@ -145,6 +148,7 @@ def _md(value: object) -> str:
 
 
 def markdown(table: list[Row], column: str) -> bytes:
+    """The league table as Markdown, sorted by ``column``, with a legend of the verdict words."""
     principles = principle_columns(table)
     out = [
         f"# League table of {len(table)} programmes",
@@ -244,8 +248,11 @@ Each programme's name links to its full report.</p>
 
 
 def csv_cell(value: object) -> str:
-    """A CSV cell that a spreadsheet shows as text: one that starts with =, +, -, @ or a tab is prefixed with
-    an apostrophe, so that a programme named '=HYPERLINK(...)' is never run as a formula."""
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    A cell that starts with =, +, -, @, a tab or a carriage return is prefixed
+    with an apostrophe, so that a programme named '=HYPERLINK(...)' stays text.
+    """
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -378,7 +385,7 @@ def render_parallel(
     workers = min(jobs or default_jobs(), len(results))
     if workers <= 1:
         out = []
-        for job in zip(results, options):
+        for job in zip(results, options, strict=True):
             out.append(_render_pdf(job))
             tick()
         return out
@@ -386,7 +393,7 @@ def render_parallel(
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         out = []
-        for data in pool.map(_render_pdf, zip(results, options)):
+        for data in pool.map(_render_pdf, zip(results, options, strict=True)):
             out.append(data)
             tick()
         return out
@@ -400,8 +407,10 @@ _STATE: dict[str, Any] = {}  # what forked workers inherit: the rule sets, the a
 
 @dataclass(frozen=True)
 class JsonItem:
-    """One file of a JSON batch, audited in a worker: its result as JSON bytes (indented as an entry of the
-    batch document's results, see ``nest``), or its problems."""
+    """One file of a JSON batch, audited in a worker: its result as JSON bytes, or its problems.
+
+    The bytes are indented as an entry of the batch document's results (see ``nest``).
+    """
 
     data: bytes | None
     problems: list[Any]
@@ -448,8 +457,10 @@ def audit_json(
     tick: Callable[[], None],
     evidence: str = "reported",
 ) -> Iterator[JsonItem]:
-    """Audit (path, display name) pairs to JSON bytes in ``jobs`` forked processes, yielded in input order as
-    they are done, so that the caller can write each while the workers go on.
+    """Audit (path, display name) pairs to JSON bytes in ``jobs`` forked processes.
+
+    The items are yielded in input order as they are done, so that the caller
+    can write each while the workers go on.
 
     Each worker loads, audits, encodes and indents its files; the parent only
     writes the bytes (json_pieces), so the work spreads over every core. The
@@ -480,8 +491,11 @@ def nest(part: bytes) -> bytes:
 
 
 def json_pieces(nested: Iterable[bytes]) -> Iterator[bytes]:
-    """The batch document {"results": [...], "schema_version": N}, piece by piece, from results already
-    encoded and nested one by one: the same bytes as encoding the whole BatchResult at once."""
+    """The batch document {"results": [...], "schema_version": N}, piece by piece.
+
+    It is built from results already encoded and nested one by one, and is the
+    same bytes as encoding the whole BatchResult at once.
+    """
     from auditkit.model.result import RESULT_SCHEMA_VERSION
 
     tail = b'\n  "schema_version": ' + str(RESULT_SCHEMA_VERSION).encode() + b"\n}\n"

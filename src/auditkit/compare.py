@@ -105,7 +105,7 @@ def fact_value(deployment: Deployment, path: str) -> FactValue:
         return FactValue("unknown", sources)
     if value is Missing.UNDISCLOSED:
         return FactValue("undisclosed (kept secret by the operator)", sources, stated=True)
-    return FactValue(catalogue()[path].describe(value), sources, known=True, stated=True)
+    return FactValue(catalogue()[path].state(statement), sources, known=True, stated=True)
 
 
 def fact_changes(before: Deployment, after: Deployment) -> list[FactChange]:

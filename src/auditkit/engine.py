@@ -309,7 +309,7 @@ def _rows(path: str, deployment: Deployment, evidence: str, counted: bool) -> li
         value = statement.value
         standing = deployment.standing(statement)
         weak = not deployment.meets(statement, evidence)
-        shown = info.describe(value)
+        shown = info.state(statement)
         if weak:
             shown += f" ({_weak_words(standing)}; below the evidence threshold, not counted)"
         data = (

@@ -44,10 +44,13 @@ MAX_CANDIDATES = 16  # repairs considered per rule (an 'all' of 'any's multiplie
 
 @dataclass(frozen=True)
 class Target:
+    """What a plan must reach: a grade at least this good, and/or a verdict at least this good per principle."""
+
     grade: str | None = None
     principles: tuple[tuple[str, Verdict], ...] = ()
 
     def describe(self) -> str:
+        """The target in words, as plans print it: 'grade B or better, P3 met'."""
         parts = [f"grade {self.grade} or better"] if self.grade else []
         parts += [f"{p} {v.value.replace('_', ' ')}" for p, v in self.principles]
         return ", ".join(parts)
@@ -181,6 +184,7 @@ def _reads(rule: Rule) -> frozenset[str]:
 
 
 def reached(outcome: Outcome, target: Target) -> bool:
+    """Whether an outcome's grade and every principle's verdict are at least as good as the target asks."""
     if target.grade and summary.grade_rank(outcome.grade) > summary.grade_rank(target.grade):
         return False
     for pid, wanted in target.principles:
@@ -300,6 +304,8 @@ def rule_repairs(rule: Rule, lookup: Any, wanted: dict[str, list[Any]]) -> tuple
 
 @dataclass(frozen=True)
 class Change:
+    """One fact a step changes: before and after in words, and the new value the changed description writes."""
+
     path: str
     label: str
     before: str
@@ -309,6 +315,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Step:
+    """One clause of the plan: the rule it makes met, its fact changes, and the grade and score after it."""
+
     rule: str
     title: str
     principle: str
@@ -321,6 +329,8 @@ class Step:
 
 @dataclass
 class Plan:
+    """A plan as found, then as proved by auditing the changed description again (``proof``, ``after_yaml``)."""
+
     target: Target
     before: Outcome
     after: Outcome
@@ -342,10 +352,12 @@ class Facts:
         self.values, self.law, self.not_applicable = values, law, not_applicable
 
     def __call__(self, path: str, side: str | None = None) -> Any:
+        """A fact's value, as the rules' lookup is called; side 'law' gives the law side where it differs."""
         return self.law[path] if side == "law" and path in self.law else self.values(path)
 
     @classmethod
     def of(cls, deployment: Deployment, evidence: str) -> Facts:
+        """The facts of a description, read as the audit reads them at ``evidence``."""
         look = lookup_for(deployment, evidence)
         values = {path: look(path) for path in catalogue()}
         law = {p: v for p in catalogue() if (v := look(p, "law")) != values[p]}
@@ -582,6 +594,7 @@ def _result_reaches(result: AuditResult, target: Target) -> bool:
 def make_plan(
     deployment: Deployment, frameworks: list[Framework], target: Target, evidence: str = DEFAULT_EVIDENCE
 ) -> Plan:
+    """Search for a plan that reaches ``target``, then prove it by auditing the changed description."""
     return prove(deployment, search(deployment, frameworks, target, evidence), frameworks, evidence)
 
 
@@ -589,6 +602,7 @@ def make_plan(
 
 
 def view(plan: Plan, name: str) -> dict[str, Any]:
+    """The plan as JSON data (``auditkit plan --format json``); the grade and score after come from the proof."""
     proof = plan.proof
     return {
         "programme": name,
@@ -623,6 +637,7 @@ def view(plan: Plan, name: str) -> dict[str, Any]:
 
 
 def document(plan: Plan, name: str, date: str | None) -> Any:
+    """The plan as a document (text, Markdown, HTML or PDF): the target, each step's changes and clause, blockers."""
     from auditkit.document import Bullets, Document, Heading, Para
 
     v = view(plan, name)

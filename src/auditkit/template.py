@@ -9,7 +9,15 @@ from __future__ import annotations
 import textwrap
 
 from auditkit.model.catalog import FactInfo, catalogue
-from auditkit.model.deployment import FORMAT_VERSION, INSTRUMENT_TYPES, SECTIONS, SOURCE_KIND_MEANINGS, Deployment
+from auditkit.model.deployment import (
+    CONTRACTOR_ROLES,
+    FORMAT_VERSION,
+    HIRED_BY_WORDS,
+    INSTRUMENT_TYPES,
+    SECTIONS,
+    SOURCE_KIND_MEANINGS,
+    Deployment,
+)
 
 WIDTH = 100
 
@@ -100,6 +108,28 @@ instruments:
 """ + "".join(f"  #   {kind}: {meaning}\n" for kind, meaning in INSTRUMENT_TYPES.items())
 
 
+CONTRACTORS = (
+    """
+# The companies behind the programme, one block each: the vendor of the
+# technology, a company that runs it, hosts the data or maintains it, and any
+# subcontractor (hired_by names the entry that hired it). Left as it is, the
+# list is empty.
+contractors:
+  # - id: vendor-1
+  #   name: "The company's name, as the sources give it"
+  #   role: vendor                # one of the roles listed below
+  #   hired_by: operator          # operator, unknown, or the id of the entry that hired it
+  #   contract: contract-2021     # its contract's id in 'instruments', if listed there
+  #   sources: [example-2020]     # ids from the sources list, pinpoints allowed
+  #
+  # Roles:
+"""
+    + "".join(f"  #   {role}: {meaning}\n" for role, meaning in CONTRACTOR_ROLES.items())
+    + "  # hired_by:\n"
+    + "".join(f"  #   {word}: {meaning}\n" for word, meaning in HIRED_BY_WORDS.items())
+)
+
+
 def _answers(info: FactInfo) -> list[str]:
     """Comment lines giving every answer a fact takes and what each one claims."""
     lines = [f"#   {line}" for line in info.kind.answer_lines(info.label)]
@@ -108,7 +138,7 @@ def _answers(info: FactInfo) -> list[str]:
 
 def template() -> str:
     """The template text: every question, grouped by principle, with its answers' meanings, all unknown."""
-    parts = [HEADER, INSTRUMENTS]
+    parts = [HEADER, INSTRUMENTS, CONTRACTORS]
     facts = catalogue()
     for section in SECTIONS:
         title = Deployment.model_fields[section].description or section

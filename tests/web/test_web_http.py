@@ -215,6 +215,29 @@ def test_every_answer_of_the_format_2_cases_shows_in_the_form(served: Any, path:
     assert request(served, "GET", f"{doc}/download/yaml")[2] == raw
 
 
+def test_the_period_a_count_covers_shows_and_changes_in_the_form(served: Any, tmp_path: Path) -> None:
+    path = next(p for p in FORMAT2 if p.stem == "private-face-matching")
+    raw = path.read_text(encoding="utf-8")
+    line = '  people_processed: {value: {at_least: 100000}, per: month, sources: [{id: regulator-2025, at: "para 12"}]}'
+    assert line + "\n" in raw
+    doc = open_bytes(served, path.name, raw.encode("utf-8"))
+    page = text(served, f"{doc}/s/scope")
+    select = re.search(r'<select [^>]*name="scope\.people_processed\.per".*?</select>', page, re.DOTALL)
+    assert select and '<option value="month" selected>Month</option>' in select[0]
+    q = "scope.people_processed"
+    fields = {q: "at_least-at_most", f"{q}.at_least": "100000", f"{q}.sources": ["regulator-2025"], f"{q}.per": "year"}
+    fields[f"{q}.at.regulator-2025"] = "para 12"
+    page = answer(served, doc, "scope", fields)
+    assert page_messages(page) == []
+    yaml_bytes = request(served, "GET", f"{doc}/download/yaml")[2]
+    changed = [
+        line
+        for line in difflib.unified_diff(raw.splitlines(), yaml_bytes.decode().splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    assert changed == ["-" + line, "+" + line.replace("per: month", "per: year")]
+
+
 def test_a_duration_answer_changed_in_the_form(served: Any, tmp_path: Path) -> None:
     path = next(p for p in FORMAT2 if p.stem == "private-face-matching")
     raw = path.read_text(encoding="utf-8")

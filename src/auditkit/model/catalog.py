@@ -31,8 +31,12 @@ class FactInfo:
         return tuple(self.kind.choices.items())
 
     def describe(self, value: Any) -> str:
-        """A value in plain words: a choice by its meaning ('a decree or resolution of the executive'),
-        never its file spelling ('government_decree'), which reports would otherwise print as prose."""
+        """A value in plain words, as reports print it.
+
+        A choice reads as its meaning ('a decree or resolution of the executive'),
+        never its file spelling ('government_decree'); unknown, undisclosed and
+        not applicable (one side of a law/practice fact) read as words too.
+        """
         if value is Missing.UNKNOWN:  # one side of a fact stating law and practice may be unknown
             return "unknown"
         if value is Missing.UNDISCLOSED:
@@ -40,6 +44,10 @@ class FactInfo:
         if value is Missing.NOT_APPLICABLE:
             return "not applicable"
         return self.kind.describe(value)
+
+    def state(self, fact: Fact) -> str:
+        """One statement's answer in plain words, with the period a tally covers: 'at least 40,000 a month'."""
+        return self.describe(fact.value) + (fact.period_words() if fact.known else "")
 
     def answers(self) -> list[tuple[str, str]]:
         """Every answer this fact takes, with its meaning, for templates, schemas and listings."""

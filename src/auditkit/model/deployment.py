@@ -13,12 +13,12 @@ import re
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from auditkit.dates import MAX_YEAR, MIN_YEAR, FullDate, check_date
-from auditkit.model.facts import STANDING_RANK, Cite, Fact, Standing
-from auditkit.model.kinds import Choice, Count, Period, YesNo
+from auditkit.model.facts import STANDING_RANK, Cite, Fact, Standing, check_standing
+from auditkit.model.kinds import Choice, Count, Period, Tally, YesNo
 
 FORMAT_VERSION = 2
 READS_VERSIONS = (1, 2)
@@ -30,11 +30,18 @@ def ask(question: str, label: str) -> Any:
 
 
 class Section(BaseModel):
+    """A group of facts: one part of the file, one page of the web questionnaire.
+
+    A section's docstring is the introduction of its questionnaire page.
+    """
+
     # defer_build: no validator is built at import; Deployment builds one on first use (start-up time).
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
-class InstrumentType(Choice):
+# The answer lists below have no docstring, on purpose: a model's docstring becomes its description in the
+# published JSON Schema (auditkit schema deployment), and each field's question already says what it asks.
+class InstrumentType(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "statute": "a law passed by a legislature",
         "government_decree": "a decree or resolution of the executive",
@@ -44,7 +51,7 @@ class InstrumentType(Choice):
     }
 
 
-class Participation(Choice):
+class Participation(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "voluntary": "people choose to take part",
         "opt_out": "people take part unless they opt out",
@@ -53,14 +60,14 @@ class Participation(Choice):
     }
 
 
-class ScanningMode(Choice):
+class ScanningMode(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "targeted": "only named people under a specific authorisation are processed",
         "untargeted": "every person, vehicle or device within the system's reach is processed",
     }
 
 
-class Identification(Choice):
+class Identification(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "real_time": "live identification as the data comes in",
         "retrospective": "searches run later on stored data (footage, plate reads, location records)",
@@ -69,7 +76,7 @@ class Identification(Choice):
     }
 
 
-class ReferenceDatabase(Choice):
+class ReferenceDatabase(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "none": "no database of identities",
         "watchlist_only": "only a watch-list of people sought under law",
@@ -79,7 +86,7 @@ class ReferenceDatabase(Choice):
     }
 
 
-class ProportionalityAssessment(Choice):
+class ProportionalityAssessment(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "per_search": "necessity and proportionality are assessed for each search",
         "per_deployment": "assessed once for each deployment or area",
@@ -87,7 +94,7 @@ class ProportionalityAssessment(Choice):
     }
 
 
-class QueryLogging(Choice):
+class QueryLogging(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "every_query_with_reason": "every query is logged with who ran it and why",
         "partial": "some access is logged",
@@ -95,7 +102,7 @@ class QueryLogging(Choice):
     }
 
 
-class BiasTesting(Choice):
+class BiasTesting(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "independent": "measured for those groups by an independent body",
         "vendor_only": "measured only by the vendor or the operator",
@@ -103,7 +110,7 @@ class BiasTesting(Choice):
     }
 
 
-class Oversight(Choice):
+class Oversight(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "independent_binding": "an independent body with powers to inspect and order changes",
         "advisory": "an advisory or internal body without binding powers",
@@ -111,7 +118,7 @@ class Oversight(Choice):
     }
 
 
-class OperatorKind(Choice):
+class OperatorKind(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "public_body": "a public authority runs it (police, a ministry, a city)",
         "private_company": "a private company runs it for its own purposes (a shop, a venue, a vendor)",
@@ -119,7 +126,7 @@ class OperatorKind(Choice):
     }
 
 
-class TechnologyKind(Choice):
+class TechnologyKind(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "face": "facial recognition",
         "other_biometrics": "other biometrics (gait, voice, iris, fingerprints)",
@@ -130,7 +137,7 @@ class TechnologyKind(Choice):
     }
 
 
-class ProgrammeStatus(Choice):
+class ProgrammeStatus(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "running": "running at the audit date",
         "suspended": "suspended at the audit date (by the operator, a court or a regulator)",
@@ -139,7 +146,7 @@ class ProgrammeStatus(Choice):
     }
 
 
-class LawfulBasis(Choice):
+class LawfulBasis(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "specific_law": "a law that authorises this processing specifically",
         "general_powers": "general police or administrative powers",
@@ -150,7 +157,7 @@ class LawfulBasis(Choice):
     }
 
 
-class PriorNotice(Choice):
+class PriorNotice(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "adequate": "people are told before they are processed (signs, notices, app screens)",
         "found_inadequate": "some notice is given, but a regulator or court found it inadequate",
@@ -158,7 +165,7 @@ class PriorNotice(Choice):
     }
 
 
-class WatchlistCriteria(Choice):
+class WatchlistCriteria(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "sought_under_law": "people sought under a warrant or court order",
         "persons_of_interest": "loosely defined 'persons of possible interest'",
@@ -167,7 +174,7 @@ class WatchlistCriteria(Choice):
     }
 
 
-class EnrolmentImages(Choice):
+class EnrolmentImages(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "custody_records": "custody or police records",
         "identity_documents": "passport, identity card or driving-licence photos",
@@ -177,7 +184,7 @@ class EnrolmentImages(Choice):
     }
 
 
-class ImpactAssessment(Choice):
+class ImpactAssessment(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "published": "an impact assessment exists and is published",
         "unpublished": "one exists but is not published",
@@ -186,7 +193,7 @@ class ImpactAssessment(Choice):
     }
 
 
-class RightsRequests(Choice):
+class RightsRequests(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "honoured": "requests to see or erase one's data are answered in full",
         "partly": "they are answered in part, late, or only for some data",
@@ -195,7 +202,7 @@ class RightsRequests(Choice):
     }
 
 
-class Evidence(Choice):
+class Evidence(Choice):  # noqa: D101
     choices: ClassVar[dict[str, str]] = {
         "independent": "effectiveness and field error rates were evaluated independently",
         "operator_only": "only the operator or the vendor claims it works",
@@ -324,14 +331,15 @@ class Scope(Section):
     status: ProgrammeStatus | None = ask(
         "What is the programme's status at the audit date?", "the programme's status at the audit date"
     )
-    people_processed: Count | None = ask(
-        "How many people does the system process (say over what period in a note)?", "the number of people processed"
+    people_processed: Tally | None = ask(
+        "How many people does the system process, and over what period (per day, month, year, or in total)?",
+        "the number of people processed",
     )
     database_size: Count | None = ask(
         "How many identities or records does the reference database hold?", "the size of the reference database"
     )
-    searches_run: Count | None = ask(
-        "How many searches or matches has the system run (say over what period in a note)?",
+    searches_run: Tally | None = ask(
+        "How many searches or matches does the system run, and over what period (per day, month, year, or in total)?",
         "the number of searches run",
     )
     watchlist_criteria: WatchlistCriteria | None = ask(
@@ -778,6 +786,107 @@ class Instrument(BaseModel):
         return self.publication is not None and self.publication.strip().lower() != "unpublished"
 
 
+CONTRACTOR_ROLES: dict[str, str] = {
+    "vendor": "supplies the technology: the software, the matching algorithm or the devices",
+    "runs_system": "runs the system day to day for whoever hired it",
+    "hosts_data": "stores or processes the data (a data centre, a cloud provider)",
+    "installs_maintains": "installs or maintains the cameras, readers or other equipment",
+    "other": "another role (say which in a note)",
+}
+#: Who hired a contractor, besides the id of another entry (a subcontractor's contractor).
+HIRED_BY_WORDS: dict[str, str] = {
+    "operator": "the body that runs the programme (deployment.operator)",
+    "unknown": "the sources do not say who hired it",
+}
+CONTRACTOR_FIELDS: dict[str, str] = {
+    "id": "a short id, such as vendor-1; another entry's hired_by names it",
+    "name": "the company's name, as the sources give it",
+    "role": "what it does for the programme (the roles below)",
+    "hired_by": "who hired it: operator, unknown, or the id of the entry that subcontracted it",
+    "contract": "the id of its contract in the 'instruments' list, when listed there (optional)",
+    "sources": "the sources that name it (ids from the 'sources' list, with pinpoints if useful)",
+    "standing": "how sure it is: established, reported, alleged or disputed (default: from the sources' kinds)",
+    "contested_by": "for a disputed entry: the sources in which it is contested",
+    "note": "anything a reader should know (optional)",
+}
+
+
+def _contractor_role(value: Any) -> str:
+    if isinstance(value, str) and value in CONTRACTOR_ROLES:
+        return value
+    raise PydanticCustomError(
+        "contractor_role",
+        "{raw} is not a contractor's role; expected one of: {allowed}",
+        {"raw": repr(value)[:40], "allowed": ", ".join(CONTRACTOR_ROLES)},
+    )
+
+
+ContractorRole = Annotated[
+    str,
+    BeforeValidator(_contractor_role),
+    WithJsonSchema({"anyOf": [{"const": k, "description": v} for k, v in CONTRACTOR_ROLES.items()]}),
+]
+_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+
+
+class Contractor(BaseModel):
+    """A company in the chain behind the programme (format 2): the vendor, whoever runs it, their subcontractors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    id: str = Field(description="A short id, such as 'vendor-1'; another entry's hired_by names it.", pattern=_ID)
+    name: str = Field(description=CONTRACTOR_FIELDS["name"].capitalize() + ".", min_length=1, max_length=300)
+    role: ContractorRole = Field(description="What it does for the programme.")
+    hired_by: str = Field(
+        description="Who hired it: "
+        + "; ".join(f"{k}: {v}" for k, v in HIRED_BY_WORDS.items())
+        + "; or the id of the entry that subcontracted it.",
+        min_length=1,
+        max_length=64,
+    )
+    contract: str | None = Field(
+        default=None, description=CONTRACTOR_FIELDS["contract"].capitalize() + ".", min_length=1, max_length=64
+    )
+    sources: tuple[Cite, ...] = Field(
+        description="The sources that name it: ids of entries in the top-level 'sources' list, "
+        "or {id: ..., at: 'p. 5'} with a pinpoint.",
+        json_schema_extra={"minItems": 1},
+    )
+    standing: Standing | None = Field(
+        default=None,
+        description="How sure it is: established, reported, alleged or disputed. "
+        "Default: the strongest standing the cited sources' kinds give.",
+    )
+    contested_by: tuple[Cite, ...] = Field(
+        default=(), description="For a disputed entry: the sources in which it is contested."
+    )
+    note: str | None = Field(default=None, description="Anything a reader should know about it.")
+
+    @field_validator("sources")
+    @classmethod
+    def _sourced(cls, value: tuple[Cite, ...]) -> tuple[Cite, ...]:
+        if not value:
+            raise PydanticCustomError(
+                "contractor_sources",
+                "a contractor needs at least one source; cite the entry of the 'sources' list that names it",
+            )
+        return value
+
+    @field_validator("standing", mode="before")
+    @classmethod
+    def _standing(cls, value: Any) -> Any:
+        return check_standing(value)
+
+    @model_validator(mode="after")
+    def _contested(self) -> Contractor:
+        if self.standing is Standing.DISPUTED and not self.contested_by:
+            raise PydanticCustomError(
+                "contractor_contested",
+                "a disputed entry needs 'contested_by: [source-id]' naming where it is contested",
+            )
+        return self
+
+
 class About(BaseModel):
     """What is audited, by whom, and when."""
 
@@ -833,6 +942,11 @@ class Deployment(BaseModel):
         description="The legal instruments the programme rests on, each with its type, adopting body, date, "
         "publication and sources (format 2). The legality facts say what they provide, taken together.",
     )
+    contractors: tuple[Contractor, ...] = Field(
+        default=(),
+        description="The companies behind the programme, each with its role (the vendor of the technology, "
+        "whoever runs it, hosts the data or maintains it), who hired it, and sources (format 2).",
+    )
     legality: Legality = Field(default_factory=Legality, description="P1 Legality: the legal basis.")
     consent: Consent = Field(default_factory=Consent, description="P2 Voluntariness and judicial authorisation.")
     scope: Scope = Field(default_factory=Scope, description="P3 No mass surveillance: who is watched and how.")
@@ -849,7 +963,7 @@ class Deployment(BaseModel):
         default_factory=Transparency, description="P9 Transparency and independent audit."
     )
 
-    @field_validator("sources", "instruments", mode="before")
+    @field_validator("sources", "instruments", "contractors", mode="before")
     @classmethod
     def _no_sources_yet(cls, value: Any) -> Any:
         """'sources:' with only commented examples under it (as 'auditkit init' writes it) is an empty list."""
@@ -862,8 +976,8 @@ class Deployment(BaseModel):
             raise ValueError(f"this auditkit reads format_version {FORMAT_VERSION} (and 1)")
         return value
 
-    def standing(self, fact: Fact) -> Standing | None:
-        """How sure one statement is: its own standing, else the strongest its sources' kinds give.
+    def standing(self, fact: Fact | Contractor) -> Standing | None:
+        """How sure one statement (or a contractor entry) is: its own standing, else the strongest its sources give.
 
         None when it cites no source (unknown, undisclosed or not applicable with no source).
         """
@@ -873,7 +987,7 @@ class Deployment(BaseModel):
         found = [by_id[c.id].standing for c in fact.sources if c.id in by_id]
         return max(found, key=STANDING_RANK.__getitem__) if found else None
 
-    def meets(self, fact: Fact, evidence: str) -> bool:
+    def meets(self, fact: Fact | Contractor, evidence: str) -> bool:
         """True when a statement is sure enough to decide rules at this evidence threshold."""
         standing = self.standing(fact)
         if standing is None:

@@ -59,6 +59,22 @@ STANDING_RANK: dict[Standing, int] = {
     Standing.DISPUTED: 1,
 }
 EVIDENCE_LEVELS = ("established", "reported", "alleged")
+#: How a fact stating law and practice decides a rule (the engine's reading; docs/format.md says the same).
+SIDES_RULE = (
+    "A rule is decided once on each side and the worse status wins: a breach in practice decides it even "
+    "where the law complies. A rule condition may read one side with 'aspect: law' or 'aspect: practice'."
+)
+
+
+def check_standing(value: Any) -> Any:
+    """A standing as written, or the one message for any other word (facts and contractor entries alike)."""
+    if value is not None and (not isinstance(value, str) or value not in STANDING_MEANINGS):
+        raise PydanticCustomError(
+            "fact_standing",
+            "'{raw}' is not a standing; expected one of: established, reported, alleged, disputed",
+            {"raw": str(value)[:40]},
+        )
+    return value
 
 
 class Cite(BaseModel):
@@ -92,6 +108,11 @@ class Cite(BaseModel):
     def __str__(self) -> str:
         return self.id + (f" ({self.at})" if self.at else "")
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """A citation is written as a plain id too (``sources: [act-2019]``), so editors must accept both."""
+        return {"anyOf": [{"type": "string", "description": "a source id"}, handler(core_schema)]}
+
 
 @dataclass(frozen=True)
 class Amount:
@@ -102,6 +123,7 @@ class Amount:
     about: int | None = None
 
     def text(self) -> str:
+        """The amount in a report's words: 'about 1,000', 'between 5 and 10', 'at least 3'."""
         if self.about is not None:
             return f"about {self.about:,}"
         if self.low is not None and self.high is not None:
@@ -109,6 +131,7 @@ class Amount:
         return f"at least {self.low:,}" if self.low is not None else f"at most {self.high:,}"
 
     def as_data(self) -> dict[str, int]:
+        """The amount as a description file writes it: {about: N}, or at_least and/or at_most."""
         if self.about is not None:
             return {"about": self.about}
         return {k: v for k, v in (("at_least", self.low), ("at_most", self.high)) if v is not None}
@@ -121,6 +144,7 @@ class Duration:
     hours: int | None
 
     def text(self) -> str:
+        """The period in a report's words: '30 days', '36 hours', 'kept indefinitely', 'deleted immediately'."""
         if self.hours is None:
             return "kept indefinitely"
         if self.hours == 0:
@@ -131,6 +155,7 @@ class Duration:
         return f"{self.hours} hour{'s' if self.hours != 1 else ''}"
 
     def as_data(self) -> str | dict[str, int]:
+        """The period as a description file writes it: {days: N}, {hours: N}, 'indefinite' or 'immediately'."""
         if self.hours is None:
             return "indefinite"
         if self.hours == 0:
@@ -269,13 +294,7 @@ class Fact(BaseModel):
     @field_validator("standing", mode="before")
     @classmethod
     def _standing(cls, value: Any) -> Any:
-        if value is not None and (not isinstance(value, str) or value not in STANDING_MEANINGS):
-            raise PydanticCustomError(
-                "fact_standing",
-                "'{raw}' is not a standing; expected one of: established, reported, alleged, disputed",
-                {"raw": str(value)[:40]},
-            )
-        return value
+        return check_standing(value)
 
     @classmethod
     def coerce(cls, raw: Any) -> Any:
@@ -406,6 +425,10 @@ class Fact(BaseModel):
         }
         return {"anyOf": [schema, shorthand]}
 
+    def period_words(self) -> str:
+        """Words a report adds after a known value, such as ' a month' for a tally (model/kinds.py); '' here."""
+        return ""
+
     @property
     def split(self) -> bool:
         """True when the fact states law and practice separately."""
@@ -437,6 +460,7 @@ class Fact(BaseModel):
 
     @property
     def source_ids(self) -> list[str]:
+        """The ids of the sources cited for the answer, in the order given (pinpoints left out)."""
         return [c.id for c in self.sources]
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
+from pydantic import Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from auditkit.model.facts import Amount, Duration, Fact, _whole, about_bounds, duration_of
@@ -148,6 +149,66 @@ class Count(Fact):
         if low is not None and low == high:
             return int(low)
         return Amount(low, high)
+
+
+#: The periods a tally may cover, each with what it claims (``per:`` on a count of people or events).
+PER_MEANINGS: dict[str, str] = {
+    "day": "the number for one day",
+    "week": "the number for one week",
+    "month": "the number for one month",
+    "year": "the number for one year",
+    "in_total": "the number in total, from the programme's start to the date of the source",
+}
+#: How a report words each period after the number: 'at least 40,000 a month'.
+PER_WORDS: dict[str, str] = {
+    "day": "a day",
+    "week": "a week",
+    "month": "a month",
+    "year": "a year",
+    "in_total": "in total",
+}
+Per = Annotated[
+    Literal["day", "week", "month", "year", "in_total"],
+    WithJsonSchema({"anyOf": [{"const": k, "description": v} for k, v in PER_MEANINGS.items()]}),
+]
+
+
+class Tally(Count):
+    """A count of people or events that accrue over time (people processed, searches run).
+
+    ``per`` says what period the number covers: 40,000 searches a month and 40,000 in total are different facts.
+    """
+
+    per: Per | None = Field(
+        default=None,
+        description="The period the number covers: "
+        + "; ".join(f"{k}: {v}" for k, v in PER_MEANINGS.items())
+        + ". Left out when the sources do not say.",
+    )
+
+    @field_validator("per", mode="before")
+    @classmethod
+    def _per(cls, value: Any) -> Any:
+        if value is not None and (not isinstance(value, str) or value not in PER_MEANINGS):
+            raise PydanticCustomError(
+                "fact_per",
+                "{raw} is not a period; expected one of: {allowed} (the period the number covers)",
+                {"raw": repr(value)[:40], "allowed": ", ".join(PER_MEANINGS)},
+            )
+        return value
+
+    @classmethod
+    def answer_forms(cls, label: str) -> list[tuple[str, str]]:
+        """A count's forms, and the period it covers."""
+        *periods, last = PER_MEANINGS
+        return [
+            *super().answer_forms(label),
+            (f"per: {', '.join(periods)} or {last}", "the period it covers, written beside 'value'"),
+        ]
+
+    def period_words(self) -> str:
+        """' a month', ' in total', or '' when the period is not given."""
+        return f" {PER_WORDS[self.per]}" if self.per else ""
 
 
 class Period(Fact):

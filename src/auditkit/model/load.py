@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
-from auditkit.model.deployment import FORMAT_VERSION, SECTIONS, SOURCE_KIND_MEANINGS, Deployment
+from auditkit.model.deployment import FORMAT_VERSION, HIRED_BY_WORDS, SECTIONS, SOURCE_KIND_MEANINGS, Deployment
 from auditkit.yamlio import (
     MAX_PROBLEMS,
     Loaded,
@@ -46,6 +46,7 @@ class LoadedDeployment:
 
     @property
     def sha256(self) -> str:
+        """The hex SHA-256 of the file's bytes as read, which a report prints so that readers can match it."""
         import hashlib  # only audits need it; validate's start-up does not
 
         return hashlib.sha256(self.raw).hexdigest()
@@ -196,8 +197,31 @@ def source_problems(doc: Loaded) -> list[Problem]:
     model (put it in quotes) and counts as declared under the digits typed,
     so that the one mistake is not reported twice.
     """
-    data = doc.data
-    entries = data.get("sources", [])
+    declared, problems = _declared_sources(doc)
+    ids = list(declared)
+    suggester = Suggester(ids)
+    problems += _instrument_problems(doc)
+    for where, ref in _citations_of(doc):
+        if ref not in declared:
+            at = doc.problem(where, _undeclared(ref, ids, ""))
+            problems.append(
+                _Undeclared(
+                    file=at.file,
+                    message=at.message,
+                    line=at.line,
+                    column=at.column,
+                    path=at.path,
+                    ref=ref,
+                    ids=ids,
+                    suggester=suggester,
+                )
+            )
+    return problems
+
+
+def _declared_sources(doc: Loaded) -> tuple[dict[str, int], list[Problem]]:
+    """Each declared source id with the index of its first entry, and the ids declared twice."""
+    entries = doc.data.get("sources", [])
     if not isinstance(entries, list):
         entries = []  # the model reports it; every citation is then undeclared, which is true
     problems: list[Problem] = []
@@ -217,14 +241,18 @@ def source_problems(doc: Loaded) -> list[Problem]:
                 )
             )
         declared.setdefault(source_id, index)
-    ids = list(declared)
-    suggester = Suggester(ids)
-    problems += _instrument_problems(doc)
+    return declared, problems
+
+
+def _citations_of(doc: Loaded) -> list[tuple[PathKey, str]]:
+    """Every source id the instruments and the facts cite, where; parts the model found broken are skipped."""
+    data = doc.data
     cited: list[tuple[PathKey, str]] = []
-    instruments = data.get("instruments")
-    for index, entry in enumerate(instruments if isinstance(instruments, list) else []):
-        if not doc.is_broken(("instruments", index)):
-            cited += _citations(entry, ("instruments", index))
+    for key in ("instruments", "contractors"):
+        entries = data.get(key)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if not doc.is_broken((key, index)):
+                cited += _citations(entry, (key, index))
     for section in SECTIONS:
         facts = data.get(section)
         if not isinstance(facts, dict):
@@ -232,43 +260,97 @@ def source_problems(doc: Loaded) -> list[Problem]:
         for name, fact in facts.items():
             if not doc.is_broken((section, name)):
                 cited += _citations(fact, (section, name))
-    for where, ref in cited:
-        if ref not in declared:
-            at = doc.problem(where, _undeclared(ref, ids, ""))
-            problems.append(
-                _Undeclared(
-                    file=at.file,
-                    message=at.message,
-                    line=at.line,
-                    column=at.column,
-                    path=at.path,
-                    ref=ref,
-                    ids=ids,
-                    suggester=suggester,
-                )
-            )
-    return problems
+    return cited
 
 
 def _instrument_problems(doc: Loaded) -> list[Problem]:
-    """Instrument ids given twice (on the raw data, like source ids)."""
-    entries = doc.data.get("instruments")
+    """Instrument and contractor ids given twice, and a contractor's chain (on the raw data, like source ids)."""
+    problems = _twice(doc, "instruments", "instrument") + _twice(doc, "contractors", "contractor")
+    return problems + _chain_problems(doc)
+
+
+def _ids(doc: Loaded, key: str) -> dict[str, int]:
+    """The text ids of a top-level list's entries, each with the index where it is first declared."""
+    entries = doc.data.get(key)
     seen: dict[str, int] = {}
-    problems = []
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         raw_id = entry.get("id") if isinstance(entry, dict) else None
-        if not isinstance(raw_id, str):
-            continue
-        if raw_id in seen:
+        if isinstance(raw_id, str):
+            seen.setdefault(raw_id, index)
+    return seen
+
+
+def _twice(doc: Loaded, key: str, what: str) -> list[Problem]:
+    """An id given to two entries of one top-level list."""
+    entries = doc.data.get(key)
+    first = _ids(doc, key)
+    return [
+        doc.problem(
+            (key, index, "id"),
+            f"the {what} id '{shown(entry['id'], quote=False)}' is declared twice (also {what} "
+            f"{first[entry['id']] + 1}); give each {what} its own id",
+        )
+        for index, entry in enumerate(entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and first[entry["id"]] != index
+    ]
+
+
+def _chain_problems(doc: Loaded) -> list[Problem]:
+    """A contractor hired by an entry that is not there, by itself or in a loop; a contract not listed."""
+    entries = doc.data.get("contractors")
+    entries = [e if isinstance(e, dict) else {} for e in entries] if isinstance(entries, list) else []
+    ids, instruments = _ids(doc, "contractors"), list(_ids(doc, "instruments"))
+    problems = []
+    for index, entry in enumerate(entries):
+        hired_by, contract = entry.get("hired_by"), entry.get("contract")
+        if isinstance(hired_by, str) and hired_by not in HIRED_BY_WORDS:
+            loop = _loop(entries, ids, index)
+            if hired_by not in ids:
+                named = [*HIRED_BY_WORDS, *ids]
+                problems.append(
+                    doc.problem(
+                        ("contractors", index, "hired_by"),
+                        f"no contractor has the id '{shown(hired_by, quote=False)}'"
+                        f"{did_you_mean(hired_by, named)}; write operator, unknown, or the id of the entry "
+                        "that hired it",
+                    )
+                )
+            elif loop:
+                problems.append(
+                    doc.problem(
+                        ("contractors", index, "hired_by"),
+                        "the chain of contractors goes round in a circle ("
+                        + " -> ".join(shown(i, quote=False) for i in loop)
+                        + "); one of them was hired by the operator or by someone else: say who",
+                    )
+                )
+        if isinstance(contract, str) and contract not in instruments:
+            listed = f"list it under 'instruments' or cite one of: {', '.join(instruments)}"
             problems.append(
                 doc.problem(
-                    ("instruments", index, "id"),
-                    f"the instrument id '{shown(raw_id, quote=False)}' is declared twice (also instrument "
-                    f"{seen[raw_id] + 1}); give each instrument its own id",
+                    ("contractors", index, "contract"),
+                    f"no instrument has the id '{shown(contract, quote=False)}'{did_you_mean(contract, instruments)}; "
+                    + (
+                        listed if instruments else "list the contract under 'instruments' with this id, or leave it out"
+                    ),
                 )
             )
-        seen.setdefault(raw_id, index)
     return problems
+
+
+def _loop(entries: list[dict[str, Any]], ids: dict[str, int], start: int) -> list[str]:
+    """The ids round a circle of hired_by from entry ``start`` back to itself, or [] when the chain ends."""
+    path = [str(entries[start].get("id"))]
+    index = start
+    for _ in range(len(entries)):
+        hired_by = entries[index].get("hired_by")
+        if not isinstance(hired_by, str) or hired_by not in ids:
+            return []
+        index = ids[hired_by]
+        path.append(hired_by)
+        if index == start:
+            return path
+    return []
 
 
 def _citations(fact: Any, where: PathKey) -> list[tuple[PathKey, str]]:
@@ -384,7 +466,7 @@ def _messages(error: Any, loc: PathKey, model: type[BaseModel]) -> list[tuple[Pa
         return [((*loc, "value"), f"this fact has {what}no 'value'; add 'value: ...' or write unknown")]
     if kind == "fact_bounds":
         return [((*loc, "value"), str(error["msg"]))]
-    if kind.startswith(("fact_", "instrument_")) or kind == "cite_shape":
+    if kind.startswith(("fact_", "instrument_", "contractor_")) or kind == "cite_shape":
         return [(loc, str(error["msg"]))]
     return [(loc, _field_message(kind, value, loc, error, model))]
 
@@ -453,6 +535,18 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
             f"{FORMAT_VERSION} (and 1); write 'format_version: {FORMAT_VERSION}' (or upgrade auditkit if the "
             "file was made by a newer version)"
         )
+    for message in (
+        _scalar_message(kind, value, name, ctx),
+        _shape_message(kind, value, loc),
+        _text_message(kind, value, name, ctx),
+    ):
+        if message is not None:
+            return message
+    return _value_message(kind, value, name, error)
+
+
+def _scalar_message(kind: str, value: Any, name: str, ctx: dict[str, Any]) -> str | None:
+    """A value that is not one of a list, a yes/no, a whole number or a date; None for other errors."""
     if kind in ("enum", "literal_error"):
         allowed = {"kind": ", ".join(SOURCE_KIND_MEANINGS), "role": "primary, secondary"}.get(
             name, str(ctx.get("expected", "")).replace("'", "")
@@ -464,6 +558,11 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
         return f"{shown(value)} is not a whole number; expected a number such as 1"
     if kind == "date":
         return f"{shown(value)} is not a date; {ctx.get('reason')}"
+    return None
+
+
+def _shape_message(kind: str, value: Any, loc: PathKey) -> str | None:
+    """Text, a section or a list where something else was written; None for other errors."""
     if kind == "string_type" and _is_source_id(loc) and isinstance(value, (int, float)):
         typed = shown(value, quote=False)
         return f'the source id {typed} is a number, but source ids are text; put it in quotes: "{typed}"'
@@ -474,15 +573,20 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
             f"expected text here, not {shown(value)}; write the text on the same line, in quotes "
             "if it contains ': ' or starts with a symbol"
         )
-    if kind == "string_too_short":
-        return "this is empty; write the text here"
-    if kind == "string_too_long":
-        return f"this text is longer than {ctx.get('max_length')} characters; shorten it"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"expected a section of 'key: value' lines here, not {shown(value)}"
     if kind in ("tuple_type", "list_type"):
         example = f"[{shown(value, quote=False)}]" if isinstance(value, str) else "[a, b]"
         return f"expected a list here, not {shown(value)}; write {example}, or one '- item' per line"
+    return None
+
+
+def _text_message(kind: str, value: Any, name: str, ctx: dict[str, Any]) -> str | None:
+    """Text that is empty, too long or not in its form (a source id, an audit date); None for other errors."""
+    if kind == "string_too_short":
+        return "this is empty; write the text here"
+    if kind == "string_too_long":
+        return f"this text is longer than {ctx.get('max_length')} characters; shorten it"
     if kind == "string_pattern_mismatch":
         if name == "id":
             return (
@@ -492,6 +596,11 @@ def _field_message(kind: str, value: Any, loc: PathKey, error: Any, model: type[
         if name == "audit_date":
             return f"{shown(value)} is not a date; write it as YYYY-MM-DD"
         return f"{shown(value)} is not in the expected form"
+    return None
+
+
+def _value_message(kind: str, value: Any, name: str, error: Any) -> str:
+    """A value a validator refused (a source's date or url, a fact's answer), or any other error in its words."""
     if kind == "value_error" and name == "date":
         return f"{shown(value)} is not a date; write it as YYYY, YYYY-MM or YYYY-MM-DD, or write undated"
     if kind == "value_error" and name == "url":

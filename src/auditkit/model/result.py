@@ -77,6 +77,8 @@ class SettlingFact(_Frozen):
 
 
 class FrameworkRef(_Frozen):
+    """The rule set an audit used: its id, title and version, and the document it encodes."""
+
     id: str
     title: str
     version: str
@@ -86,6 +88,8 @@ class FrameworkRef(_Frozen):
 
 
 class DeploymentInfo(_Frozen):
+    """What the description's deployment section says of the programme (name, operator, period), for a report."""
+
     name: str
     jurisdiction: str | None = None
     legal_orders: tuple[str, ...] | None = Field(
@@ -130,6 +134,8 @@ class RequirementLine(_Frozen):
 
 
 class Finding(_Frozen):
+    """One rule's outcome: its status, what the unknown facts could still make of it, and the facts behind it."""
+
     rule: str
     framework: str
     principle: str
@@ -163,6 +169,8 @@ class Finding(_Frozen):
 
 
 class PrincipleResult(_Frozen):
+    """One principle's verdict and score range, from the findings of its rules."""
+
     framework: str
     id: str
     title: str
@@ -192,6 +200,8 @@ class FactText(_Frozen):
 
 
 class InformationGap(_Frozen):
+    """A fact the audit could not establish, as a question for the operator, and what an answer settles."""
+
     fact: str
     question: str
     undisclosed: bool = Field(description="True when the operator keeps it secret, not merely unknown.")
@@ -214,6 +224,8 @@ class InformationGap(_Frozen):
 
 
 class SourceInfo(_Frozen):
+    """A declared source, numbered from 1: the cited ones first, in order of first use."""
+
     id: str
     number: int
     kind: str | None = None
@@ -228,6 +240,8 @@ class SourceInfo(_Frozen):
 
 
 class AuditResult(_Frozen):
+    """Everything one audit of one description found, as every output format renders it."""
+
     schema_version: int = RESULT_SCHEMA_VERSION
     auditkit_version: str
     input_file: str

@@ -45,8 +45,11 @@ class Possible:
 
 
 def answers(rules: Iterable[Rule]) -> dict[str, tuple[Any, ...]]:
-    """Representative values of every fact the rules read: each choice, both yes/no answers, or one count
-    per stretch between the numbers the rules compare it with."""
+    """Representative values of every fact the rules read.
+
+    Each choice, both yes/no answers, or one count per stretch between the
+    numbers the rules compare it with.
+    """
     numbers: dict[str, set[int]] = {}
     for leaf in (leaf for rule in rules for leaf in rule.leaves):
         found = numbers.setdefault(leaf.fact, {0})

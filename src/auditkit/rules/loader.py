@@ -30,6 +30,7 @@ from auditkit.model.scoring import Scoring
 from auditkit.rules.model import (
     AllOf,
     AnyOf,
+    ChangelogEntry,
     Condition,
     Framework,
     Leaf,
@@ -469,7 +470,10 @@ def _load(folder: Path) -> Framework:
             Term(term=d["term"], means=" ".join(d["means"].split()), forms=tuple(d.get("forms", ())))
             for d in definitions.get("terms", ())
         ),
-        changelog=tuple(data.get("changelog", ())),
+        changelog=tuple(
+            ChangelogEntry(version=e["version"], date=e["date"], changes=tuple(e["changes"]))
+            for e in data.get("changelog", ())
+        ),
     )
 
 
@@ -547,8 +551,12 @@ def _rule_files(root: Path, shown: Path) -> list[Path]:
 
 
 def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[str, Condition]) -> list[Problem]:
-    """What the schema cannot check: the principle exists, each leaf reads a fact of the deployment format
-    with values that fact can take, instruments are cited, and cases name facts that exist."""
+    """What the schema cannot check.
+
+    The principle exists, each leaf reads a fact of the deployment format with
+    values that fact can take, instruments are cited, and cases name facts
+    that exist.
+    """
     data = doc.data
     facts = catalogue()
     problems = []

@@ -227,8 +227,10 @@ def leaf_words(leaf: Leaf) -> str:
 
 
 def word_lines(cond: Condition, depth: int = 0) -> list[tuple[int, str]]:
-    """A condition in plain words, one (depth, text) pair a line: the parts of an 'all', an 'any' or a 'not'
-    one level deeper than their head line."""
+    """A condition in plain words, one (depth, text) pair a line.
+
+    The parts of an 'all', an 'any' or a 'not' sit one level deeper than their head line.
+    """
     match cond:
         case AllOf(parts) | AnyOf(parts):
             if len(parts) == 1:

@@ -210,6 +210,15 @@ class Term:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ChangelogEntry:
+    """One version of a framework in its changelog: what changed, in the rule set's own words."""
+
+    version: str
+    date: str
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     """One rule of a framework, as its file states it, with its conditions parsed."""
 
@@ -270,7 +279,7 @@ class Framework:
     folder: str
     definitions_clause: str | None = None
     definitions: tuple[Term, ...] = ()
-    changelog: tuple[dict[str, Any], ...] = ()
+    changelog: tuple[ChangelogEntry, ...] = ()
 
     @property
     def rules(self) -> tuple[Rule, ...]:
