@@ -116,6 +116,8 @@ HOSTILE: list[Any] = [
     {"not": {"not": {"not": {}}}},
 ]
 KEY_MUTATIONS = ["\x1b[2J", "valeu", "sources ", "<<", "id\u202e", "1", "", "é" * 3]
+# Characters and words that mean something to YAML or to a reader of it, inserted into the seeds: the one list
+# for this run and for the hypothesis strategies of tests/test_fuzz.py.
 YAML_BITS = [
     ":",
     ": ",
@@ -143,6 +145,31 @@ YAML_BITS = [
     "\x00",
     "\x1b",
     "\udcff",
+    "-",
+    "!!",
+    "!tag ",
+    "%",
+    "@",
+    "`",
+    "?",
+    "...\n",
+    "<<: ",
+    "\x07",
+    "\ufeff",
+    "\u2028",
+    "é",
+    "🙂",
+    "yes",
+    "no",
+    "~",
+    "null",
+    "1e5",
+    "0x1F",
+    "2020-01-01",
+    "unknown",
+    "value: ",
+    "sources: [",
+    "format_version: 2\n",
 ]
 
 

@@ -9,6 +9,7 @@ InputError whose lines are printable, within the per-example deadline.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,10 @@ from auditkit.errors import InputError
 from auditkit.model.load import parse_deployment
 from auditkit.rules.loader import _load
 from auditkit.template import template
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import fuzz
 
 FUZZ = settings(
     max_examples=300,
@@ -58,56 +63,7 @@ SEEDS = [
         '{"value": "no", "sources": ["a"]}}, "sources": [{"id": "a", "publisher": "p", "title": "t", "date": "2020"}]}'
     ),
 ]
-YAML_BITS = st.sampled_from(
-    [
-        ":",
-        ": ",
-        "- ",
-        "-",
-        "[",
-        "]",
-        "{",
-        "}",
-        ",",
-        "&a ",
-        "*a",
-        "!!",
-        "!tag ",
-        "|",
-        ">",
-        "'",
-        '"',
-        "#",
-        "%",
-        "@",
-        "`",
-        "?",
-        "\t",
-        "\n",
-        "  ",
-        "\\",
-        "---\n",
-        "...\n",
-        "<<: ",
-        "\x00",
-        "\x07",
-        "\ufeff",
-        "\u2028",
-        "é",
-        "🙂",
-        "yes",
-        "no",
-        "~",
-        "null",
-        "1e5",
-        "0x1F",
-        "2020-01-01",
-        "unknown",
-        "value: ",
-        "sources: [",
-        "format_version: 2\n",
-    ]
-)
+YAML_BITS = st.sampled_from(fuzz.YAML_BITS)
 
 
 def check(raw: bytes) -> None:
@@ -190,7 +146,7 @@ def test_mutated_rule_files_in_a_pack(
     shutil.copytree(MINI, pack, dirs_exist_ok=True)
     rule = pack / "rules" / name
     original = rule.read_text(encoding="utf-8")
-    rule.write_text(original[:at] + "".join(bits) + original[at:], encoding="utf-8")
+    rule.write_bytes((original[:at] + "".join(bits) + original[at:]).encode("utf-8", errors="surrogatepass"))
     try:
         _load(pack)  # uncached: every example reads its own files
     except InputError as exc:
@@ -203,11 +159,6 @@ def test_structure_aware_fuzz_run_of_examples_and_packs() -> None:
     Mutated case studies and rule packs go through validate, audit in four formats and principles --check;
     the exit code is 0, 1 or 2 only.
     """
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    import fuzz
-
     summary = fuzz.run(seconds=None, count=160, seed=20260101)
     assert summary["failures"] == []
     assert summary["inputs"] == 160 and summary["packs"] > 20 and summary["deployments"] > 100

@@ -17,9 +17,10 @@ import pytest
 import yaml
 
 from auditkit.cli import main
+from auditkit.model.result import Status
 from auditkit.rules.lint import check_case, lint
 from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
-from auditkit.rules.model import Rule, parse_condition
+from auditkit.rules.model import Case, Rule, parse_condition
 
 FRAMEWORK = load_framework(DEFAULT_FRAMEWORK)
 RULES = FRAMEWORK.rules
@@ -32,7 +33,7 @@ def _slug(text: str) -> str:
 
 
 def _cases() -> list[Any]:
-    return [pytest.param(rule, case, id=f"{rule.id}-{_slug(case['name'])}") for rule in RULES for case in rule.cases]
+    return [pytest.param(rule, case, id=f"{rule.id}-{_slug(case.name)}") for rule in RULES for case in rule.cases]
 
 
 def _rule_ids() -> list[Any]:
@@ -64,16 +65,16 @@ def test_case_ids_are_readable() -> None:
 
 @pytest.mark.parametrize("rule", _rule_ids())
 def test_rule_has_met_and_breaking_cases(rule: Rule) -> None:
-    expects = {case["expect"] for case in rule.cases}
-    assert "met" in expects, f"{rule.id} has no case that meets it"
-    assert expects & {"not_met", "partial"}, f"{rule.id} has no case that breaks it"
+    expects = {case.expect for case in rule.cases}
+    assert Status.MET in expects, f"{rule.id} has no case that meets it"
+    assert expects & {Status.NOT_MET, Status.PARTIAL}, f"{rule.id} has no case that breaks it"
 
 
 @pytest.mark.parametrize("rule", _rule_ids())
 def test_rule_has_unknown_case_naming_missing_facts(rule: Rule) -> None:
-    unknown = [c for c in rule.cases if c["expect"] == "unknown"]
+    unknown = [c for c in rule.cases if c.expect is Status.UNKNOWN]
     assert unknown, f"{rule.id} has no case showing what happens when facts are missing"
-    assert all(c.get("missing") for c in unknown), f"{rule.id}: unknown cases must list the missing facts"
+    assert all(c.missing for c in unknown), f"{rule.id}: unknown cases must list the missing facts"
 
 
 @pytest.mark.parametrize("rule", _rule_ids())
@@ -137,18 +138,19 @@ def test_p5_rules_do_not_apply_without_a_deidentification_claim() -> None:
         assert rule.applies_when == parse_condition({"fact": "deidentification.claimed", "is": True}), rule.id
         assert (
             check_case(
-                rule, {"name": "no claim", "facts": {"deidentification.claimed": False}, "expect": "not_applicable"}
+                rule, Case(name="no claim", facts={"deidentification.claimed": False}, expect=Status.NOT_APPLICABLE)
             )
             is None
         )
 
 
 def test_undisclosed_fact_is_a_breach_only_where_secrecy_is_the_point() -> None:
-    secret = {"name": "secret retention", "facts": {"retention.max_days": "undisclosed"}}
+    secret = {"retention.max_days": "undisclosed"}
     p9 = next(rule for rule in RULES if rule.id == "P9-01")
     p7 = next(rule for rule in RULES if rule.id == "P7-01")
-    assert check_case(p9, {**secret, "expect": "not_met"}) is None
-    assert check_case(p7, {**secret, "expect": "unknown", "missing": ["retention.max_days"]}) is None
+    assert check_case(p9, Case(name="secret retention", facts=secret, expect=Status.NOT_MET)) is None
+    unknown = Case(name="secret retention", facts=secret, expect=Status.UNKNOWN, missing=("retention.max_days",))
+    assert check_case(p7, unknown) is None
 
 
 def test_lint_is_clean() -> None:

@@ -15,12 +15,17 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditkit import summary
-from auditkit.errors import single
+from auditkit.errors import Problem, single
 from auditkit.model.result import AuditResult, Verdict
 from auditkit.render.labels import verdict_colour, verdict_label
+
+if TYPE_CHECKING:
+    from auditkit.model.load import LoadedDeployment
+    from auditkit.render import RenderOptions
+    from auditkit.rules.model import Framework
 
 SORT_COLUMNS = ("file", "name", "grade", "score", "coverage", "red-lines")
 WIDTH = 100
@@ -361,14 +366,14 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _render_pdf(job: tuple[AuditResult, Any]) -> bytes:
+def _render_pdf(job: tuple[AuditResult, RenderOptions]) -> bytes:
     from auditkit.render.pdf import render
 
     return render(*job)
 
 
 def render_parallel(
-    results: list[AuditResult], options: list[Any], jobs: int | None, tick: Callable[[], None]
+    results: list[AuditResult], options: list[RenderOptions], jobs: int | None, tick: Callable[[], None]
 ) -> list[bytes]:
     """PDF reports rendered in ``jobs`` worker processes, returned in input order.
 
@@ -402,7 +407,19 @@ def render_parallel(
 # --- auditing many files to one JSON document ------------------------------------------------------------
 
 PARALLEL_JSON_MIN = 16  # below this, worker processes cost more than they save
-_STATE: dict[str, Any] = {}  # what forked workers inherit: the rule sets, the audit date, the warning function
+
+
+@dataclass(frozen=True)
+class _WorkerState:
+    """What every file of a JSON batch is audited with; forked workers inherit it as ``_STATE``."""
+
+    frameworks: list[Framework]
+    audit_date: str | None  # printed on each report instead of the file's own, when given
+    warnings: Callable[[LoadedDeployment], list[str]]  # the placeholder warnings of a loaded file
+    evidence: str
+
+
+_STATE: _WorkerState | None = None  # set by audit_json before the workers are forked
 
 
 @dataclass(frozen=True)
@@ -413,10 +430,10 @@ class JsonItem:
     """
 
     data: bytes | None
-    problems: list[Any]
+    problems: list[Problem]
     warnings: list[str]  # the placeholder warnings, printed as the file is loaded
     score: float | None
-    notes: list[Any] = field(default_factory=list)  # the file's own warnings (a source without url or kind)
+    notes: list[Problem] = field(default_factory=list)  # the file's own warnings (a source without url or kind)
 
 
 def _audit_json(job: tuple[str, str]) -> JsonItem:
@@ -425,21 +442,23 @@ def _audit_json(job: tuple[str, str]) -> JsonItem:
     from auditkit.engine import audit
     from auditkit.errors import InputError
     from auditkit.model.load import load_deployment
-    from auditkit.render.jsonout import dumps
+    from auditkit.render.jsonout import dumps_entry
 
     path, display = job
+    state = _STATE
+    assert state is not None, "audit_json sets the batch's state before any file is audited"
     try:
         loaded = load_deployment(Path(path), display=display)
     except InputError as exc:
         return JsonItem(None, exc.problems, [], None)
-    result = audit(loaded, _STATE["frameworks"], _STATE["evidence"])
-    if _STATE["audit_date"] is not None:
+    result = audit(loaded, state.frameworks, state.evidence)
+    if state.audit_date is not None:
         result = result.model_copy(
-            update={"deployment": result.deployment.model_copy(update={"audit_date": _STATE["audit_date"]})}
+            update={"deployment": result.deployment.model_copy(update={"audit_date": state.audit_date})}
         )
     score = summary.score_bounds(result)[0]
-    data = nest(dumps(result.model_dump(mode="json")))
-    return JsonItem(data, [], _STATE["warnings"](loaded), score, list(loaded.warnings))
+    data = dumps_entry(result.model_dump(mode="json"))
+    return JsonItem(data, [], state.warnings(loaded), score, list(loaded.warnings))
 
 
 def _worker_start() -> None:
@@ -450,9 +469,9 @@ def _worker_start() -> None:
 
 def audit_json(
     jobs_list: list[tuple[str, str]],
-    frameworks: list[Any],
+    frameworks: list[Framework],
     audit_date: str | None,
-    warnings: Callable[[Any], list[str]],
+    warnings: Callable[[LoadedDeployment], list[str]],
     jobs: int | None,
     tick: Callable[[], None],
     evidence: str = "reported",
@@ -469,7 +488,8 @@ def audit_json(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _STATE.update(frameworks=frameworks, audit_date=audit_date, warnings=warnings, evidence=evidence)
+    global _STATE
+    _STATE = _WorkerState(frameworks=frameworks, audit_date=audit_date, warnings=warnings, evidence=evidence)
     workers = min(jobs or default_jobs(), len(jobs_list))
     methods = multiprocessing.get_all_start_methods()
     if workers <= 1 or "fork" not in methods:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from auditkit.model.result import (
     principle_key,
 )
 from auditkit.model.scoring import Scoring
-from auditkit.rules.bounds import Possible, State, answers, possible
+from auditkit.rules.bounds import Possible, State, answers, possible, sided
 from auditkit.rules.bounds import states as bounds_states
 from auditkit.rules.logic import Outcome, decide, explanation, lookup_for, not_applicable, rule_status, word_lines
 from auditkit.rules.model import Framework, Rule
@@ -48,8 +49,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
     """
     _check_unique_ids(frameworks)
     deployment = loaded.deployment
-    states = _fact_states(deployment, frameworks, evidence)
     lookups = {side: _remembered(lookup_for(deployment, evidence, side)) for side in (None, "law", "practice")}
+    states = _fact_states(deployment, frameworks, lookups[None])
     findings: list[Finding] = []
     principles: list[PrincipleResult] = []
     cited: dict[str, None] = {}
@@ -81,7 +82,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
                 elif rule.red_line and Status.NOT_MET in can:
                     red_open.append(rule.id)
                 for path in finding.missing:
-                    if not_applicable(deployment, path):
+                    if not_applicable(deployment, path, evidence):
                         continue
                     missing.setdefault(path, None)
                     entry = gaps.setdefault(path, {"principles": {}, "rules": {}})
@@ -213,25 +214,42 @@ class _Open:
         return sorted(out, key=lambda f: (-f.narrows, not f.changes_verdict, order[f.fact]))
 
 
-def possible_statuses(rule: Rule, lookup: Any, frameworks: list[Framework]) -> frozenset[Status]:
-    """Every status ``rule`` could take given the facts ``lookup`` gives (one when they decide it)."""
+def possible_statuses(
+    rule: Rule, lookup: Any, frameworks: list[Framework], law: Mapping[str, Any] | None = None
+) -> frozenset[Status]:
+    """Every status ``rule`` could take given the facts ``lookup`` gives (one when they decide it).
+
+    ``law``: the law side of the facts whose law differs from what ``lookup`` gives (their practice).
+    """
     status = rule_status(rule, lookup)[0]
     if status is not Status.UNKNOWN:
         return frozenset({status})
     candidates = _candidates(tuple(frameworks))
-    return possible(rule, {p: bounds_states(lookup(p), candidates[p]) for p in rule.facts}).statuses
+    states = {}
+    for p in rule.facts:
+        plain = bounds_states(lookup(p), candidates[p])
+        states[p] = plain if law is None or p not in law else sided(bounds_states(law[p], candidates[p]), plain)
+    return possible(rule, states).statuses
 
 
-def _fact_states(
-    deployment: Deployment, frameworks: list[Framework], evidence: str | None = None
-) -> dict[str, tuple[State, ...]]:
+def _fact_states(deployment: Deployment, frameworks: list[Framework], lookup: Any) -> dict[str, tuple[State, ...]]:
     """Every fact the rules read, with the states it could be in given what the deployment says.
 
-    A fact below the evidence threshold reads as unknown, as it does for the verdict.
+    ``lookup`` is the audit's own (lookup_for at its evidence threshold, remembered), so a fact below the
+    threshold reads as unknown, as it does for the verdict, and each fact is looked up once for both. A fact
+    stating law and practice as two statements has a state for each side.
     """
     candidates = _candidates(tuple(frameworks))
-    lookup = lookup_for(deployment, evidence)
-    return {path: bounds_states(lookup(path), values) for path, values in candidates.items()}
+    out: dict[str, tuple[State, ...]] = {}
+    for path, values in candidates.items():
+        fact = get_fact(deployment, path)
+        if fact is not None and fact.side("law") is not fact.side("practice"):
+            out[path] = sided(
+                bounds_states(lookup(path, "law"), values), bounds_states(lookup(path, "practice"), values)
+            )
+        else:
+            out[path] = bounds_states(lookup(path), values)
+    return out
 
 
 _CANDIDATES: dict[tuple[int, ...], tuple[tuple[Framework, ...], dict[str, tuple[Any, ...]]]] = {}
@@ -284,7 +302,8 @@ def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, m
     if verdict is Verdict.FALLS_SHORT:
         return f"Not met in full; whether it is partly met depends on {depends} (the score is {shown})."
     if bounds.applies is None:
-        return f"Undetermined: whether it applies at all depends on {depends}."
+        # every rule could turn out not to apply (an open fact answered not_applicable, or applies_when open)
+        return f"Undetermined: whether it applies at all depends on {depends}; if it does, the score is {shown}."
     return f"Undetermined: it could still be met; the score is {shown}, depending on {depends}."
 
 
@@ -365,8 +384,8 @@ class _RuleText:
     """What a finding takes from its rule whatever the facts: worked out once per rule and process."""
 
     order: dict[str, int]
-    requirement: tuple[tuple[int, str], ...]  # (depth, text) lines
-    references: dict[frozenset[str] | None, tuple[dict[str, Any], ...]]  # by the legal orders a description names
+    requirement: tuple[RequirementLine, ...]  # frozen, so every finding of the rule can hold the same lines
+    references: dict[frozenset[str] | None, tuple[dict[str, str], ...]]  # by the legal orders a description names
 
 
 _RULE_TEXT: dict[int, tuple[Rule, _RuleText]] = {}
@@ -385,13 +404,14 @@ def _text(rule: Rule) -> _RuleText:
             *word_lines(rule.met_when, 1),
         ]
     lines += [(0, str(threshold)) for threshold in rule.thresholds]
-    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, tuple(lines), {})
+    requirement = tuple(RequirementLine(depth=depth, text=line) for depth, line in lines)
+    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, requirement, {})
     _RULE_TEXT[id(rule)] = (rule, text)
     return text
 
 
-def _references(rule: Rule, text: _RuleText, bound: frozenset[str] | None) -> list[dict[str, Any]]:
-    """The rule's references that bind under ``bound`` (Finding's validation copies each dict)."""
+def _references(rule: Rule, text: _RuleText, bound: frozenset[str] | None) -> list[dict[str, str]]:
+    """The rule's references that bind under ``bound``, as the result's JSON has them (Finding copies each)."""
     if bound not in text.references:
         text.references[bound] = tuple(
             {k: v for k, v in vars(r).items() if v is not None} for r in rule.references if r.binds(bound)
@@ -442,7 +462,7 @@ def _finding(
         worst=max(can, key=RANK.__getitem__),
         possible=sorted(can, key=RANK.__getitem__),
         rationale=rule.rationale,
-        requirement=[RequirementLine(depth=depth, text=line) for depth, line in text.requirement],
+        requirement=list(text.requirement),
         explanation=_partly(facts) if status is Status.PARTIAL else explanation(rule, status),
         facts=facts,
         missing=missing,

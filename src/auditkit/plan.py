@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from typing import Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from auditkit import scoring, summary
 from auditkit.attribution import DEFAULT_EVIDENCE
@@ -26,8 +26,11 @@ from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
 from auditkit.model.facts import Amount, Duration, Missing
 from auditkit.model.result import AuditResult, Status, Verdict
-from auditkit.rules.logic import _SEVERITY, evaluate, lookup_for, not_applicable, rule_status
-from auditkit.rules.model import AllOf, AnyOf, Condition, Framework, Leaf, Not, Operator, Rule
+from auditkit.rules.logic import _SEVERITY, Lookup, evaluate, lookup_for, rule_status, settled
+from auditkit.rules.model import AllOf, AnyOf, Condition, Framework, Leaf, Limit, Not, Operator, Rule, Scalar
+
+if TYPE_CHECKING:
+    from auditkit.document import Document
 
 SOURCE_ID = "proposed-amendment"
 # Facts no clause can change: what already happened, and what the operator itself claims.
@@ -90,7 +93,7 @@ class Outcome:
 
 
 def quick_audit(
-    frameworks: list[Framework], lookup: Any, previous: Outcome | None = None, changed: frozenset[str] = frozenset()
+    frameworks: list[Framework], lookup: Lookup, previous: Outcome | None = None, changed: frozenset[str] = frozenset()
 ) -> Outcome:
     """What engine.audit decides, without building its findings: fast enough to try hundreds of changes.
 
@@ -113,7 +116,9 @@ def quick_audit(
                 else:
                     status = _status(rule, lookup)
                     can = (
-                        possible_statuses(rule, lookup, frameworks) if status is Status.UNKNOWN else frozenset({status})
+                        possible_statuses(rule, lookup, frameworks, lookup.law if isinstance(lookup, Facts) else None)
+                        if status is Status.UNKNOWN
+                        else frozenset({status})
                     )
                 statuses[rule.id], possible[rule.id] = status, can
                 views.append((rule.weight, can, rule.red_line or rule.decisive))
@@ -139,28 +144,20 @@ def quick_audit(
     )
 
 
-def _status(rule: Rule, lookup: Any) -> Status:
+def _status(rule: Rule, lookup: Lookup) -> Status:
     """A rule's status as engine.decide gives it.
 
     Over both sides of facts stating law and practice, the worse; a rule left open only by facts answered
     not_applicable does not apply.
     """
-    views = [rule_status(rule, lookup)]
+    views = [settled(*rule_status(rule, lookup))]
     if isinstance(lookup, Facts) and not _reads(rule).isdisjoint(lookup.law):
         # the law view; a condition that names a side (aspect: practice) reads that side in either view
-        views.insert(0, rule_status(rule, lambda p, side=None: lookup(p, side or "law")))
-    status, outcome = min(views, key=lambda v: _SEVERITY[v[0]])
-    if (
-        status is Status.UNKNOWN
-        and outcome.missing
-        and isinstance(lookup, Facts)
-        and all(p in lookup.not_applicable for p in outcome.missing)
-    ):
-        return Status.NOT_APPLICABLE
-    return status
+        views.insert(0, settled(*rule_status(rule, lambda p, side=None: lookup(p, side or "law"))))
+    return min(views, key=lambda v: _SEVERITY[v[0]])[0]
 
 
-def _worse_side(rule: Rule, lookup: Facts) -> Any:
+def _worse_side(rule: Rule, lookup: Facts) -> Lookup:
     """The lookup of the side (law or practice) that gives ``rule`` its status: the one to repair."""
     if _reads(rule).isdisjoint(lookup.law):
         return lookup
@@ -168,7 +165,7 @@ def _worse_side(rule: Rule, lookup: Facts) -> Any:
     def law(path: str, side: str | None = None) -> Any:  # a condition may name its side (aspect)
         return lookup(path, side or "law")
 
-    sides: tuple[Any, ...] = (law, lookup)
+    sides: tuple[Lookup, ...] = (law, lookup)
     return min(sides, key=lambda side: _SEVERITY[rule_status(rule, side)[0]])
 
 
@@ -206,10 +203,13 @@ def progress(outcome: Outcome, target: Target) -> float:
 
 # --- repairs: the fact changes that make one rule met -------------------------------------------------------
 
-Assignment = dict[str, Any]
+#: A value a repair gives a fact: one a condition compares it with (yes/no, a choice, a count or a period).
+Answer = Scalar | Limit
+#: Fact path -> the answer a repair gives it.
+Assignment = dict[str, Answer]
 
 
-def _leaf_repairs(leaf: Leaf, value: Any, wanted: dict[str, list[Any]]) -> list[Assignment]:
+def _leaf_repairs(leaf: Leaf, value: Any, wanted: dict[str, list[Answer]]) -> list[Assignment]:
     path = leaf.fact
     known = value is not None and not isinstance(value, Missing)
     if known and evaluate(leaf, lambda *_: value).value is True:  # a number within bounds or a period, too
@@ -234,7 +234,7 @@ def _negated_leaf(leaf: Leaf, value: Any) -> list[Assignment]:
     return [{}] if known and value not in leaf.values else [{leaf.fact: a} for a in answers if a not in leaf.values]
 
 
-def repairs(cond: Condition, lookup: Any, wanted: dict[str, list[Any]], negate: bool = False) -> list[Assignment]:
+def repairs(cond: Condition, lookup: Lookup, wanted: dict[str, list[Answer]], negate: bool = False) -> list[Assignment]:
     """Minimal assignments of facts that make ``cond`` true (or false with ``negate``), given the current facts."""
     match cond:
         case Not(part):
@@ -269,9 +269,9 @@ def _minimal(options: list[Assignment]) -> list[Assignment]:
     return kept
 
 
-def _wanted_values(frameworks: list[Framework]) -> dict[str, list[Any]]:
+def _wanted_values(frameworks: list[Framework]) -> dict[str, list[Answer]]:
     """For each fact, the values the rules' met conditions ask of it (used when a rule only asks to disclose it)."""
-    out: dict[str, list[Any]] = {}
+    out: dict[str, list[Answer]] = {}
     for rule in (r for fw in frameworks for r in fw.rules):
         for assignment in repairs(rule.met_when, lambda *_: None, {}):
             for path, value in assignment.items():
@@ -280,7 +280,7 @@ def _wanted_values(frameworks: list[Framework]) -> dict[str, list[Any]]:
     return out
 
 
-def rule_repairs(rule: Rule, lookup: Any, wanted: dict[str, list[Any]]) -> tuple[list[Assignment], str | None]:
+def rule_repairs(rule: Rule, lookup: Lookup, wanted: dict[str, list[Answer]]) -> tuple[list[Assignment], str | None]:
     """The allowed repairs of a rule, and why there are none when there are none."""
     options = repairs(rule.met_when, lookup, wanted)
     if rule.applies_when is not None:
@@ -310,7 +310,7 @@ class Change:
     label: str
     before: str
     after: str
-    value: Any
+    value: Answer
 
 
 @dataclass(frozen=True)
@@ -340,16 +340,36 @@ class Plan:
     proof: AuditResult | None = None
     after_yaml: bytes = b""
 
+    @property
+    def before_score(self) -> str:
+        """The score before, in words: the low end of its range (what the facts guarantee)."""
+        return summary.bounds_text(self.before.score, self.before.score)
+
+    @property
+    def after_grade(self) -> str:
+        """The grade after the plan: the proof's (a range when the facts leave it open), else the search's."""
+        return summary.grade_text(self.proof) if self.proof else self.after.grade
+
+    @property
+    def after_score(self) -> str:
+        """The score after the plan, as the proof gives it; empty before the proof."""
+        return summary.score_text(self.proof) if self.proof else ""
+
+    @property
+    def fact_changes(self) -> int:
+        """How many facts the steps change in all."""
+        return sum(len(s.changes) for s in self.steps)
+
 
 class Facts:
     """The facts as the plan reads them.
 
     Each fact's value at the evidence level (the practice side of a fact stating law and practice), the law
-    side where it differs, and the facts answered not_applicable.
+    side where it differs. A fact answered not_applicable reads as that answer (``logic.settled``).
     """
 
-    def __init__(self, values: Any, law: dict[str, Any], not_applicable: frozenset[str]) -> None:
-        self.values, self.law, self.not_applicable = values, law, not_applicable
+    def __init__(self, values: Any, law: dict[str, object]) -> None:
+        self.values, self.law = values, law
 
     def __call__(self, path: str, side: str | None = None) -> Any:
         """A fact's value, as the rules' lookup is called; side 'law' gives the law side where it differs."""
@@ -361,29 +381,23 @@ class Facts:
         look = lookup_for(deployment, evidence)
         values = {path: look(path) for path in catalogue()}
         law = {p: v for p in catalogue() if (v := look(p, "law")) != values[p]}
-        return cls(values.get, law, frozenset(p for p in catalogue() if not_applicable(deployment, p)))
+        return cls(values.get, law)
 
 
-def _overlay(lookup: Any, overrides: Assignment) -> Any:
-    """The lookup with ``overrides`` in place of what the description says.
+def _overlay(facts: Facts, overrides: Assignment) -> Facts:
+    """The facts with ``overrides`` in place of what the description says.
 
     A changed fact is one plain statement: the same in law and practice, and no longer not_applicable.
     """
-    if isinstance(lookup, Facts):
-        base = lookup.values
-        return Facts(
-            lambda path: overrides[path] if path in overrides else base(path),
-            {p: v for p, v in lookup.law.items() if p not in overrides},
-            lookup.not_applicable - overrides.keys(),
-        )
-
-    def look(path: str) -> Any:
-        return overrides[path] if path in overrides else lookup(path)
-
-    return look
+    base = facts.values
+    return Facts(
+        lambda path: overrides[path] if path in overrides else base(path),
+        {p: v for p, v in facts.law.items() if p not in overrides},
+    )
 
 
 def _describe(path: str, value: Any) -> str:
+    """A fact's value in a plan's words: as reports describe it, or not stated, undisclosed, unknown."""
     if value is None:
         return "not stated"
     if value is Missing.UNDISCLOSED:
@@ -393,11 +407,11 @@ def _describe(path: str, value: Any) -> str:
     return catalogue()[path].describe(value)
 
 
-def _describe_before(lookup: Any, path: str) -> str:
+def _describe_before(facts: Facts, path: str) -> str:
     """A fact before the change: both sides when it states law and practice apart."""
-    if isinstance(lookup, Facts) and path in lookup.law:
-        return f"{_describe(path, lookup(path, 'law'))} in law, {_describe(path, lookup(path))} in practice"
-    return _describe(path, lookup(path))
+    if path in facts.law:
+        return f"{_describe(path, facts(path, 'law'))} in law, {_describe(path, facts(path))} in practice"
+    return _describe(path, facts(path))
 
 
 def search(
@@ -417,34 +431,66 @@ def search(
     current = start
     blockers: dict[str, str] = {}
     while not reached(current, target):
-        lookup = _overlay(base, overrides)
-        best = None
-        for rule_id, status in current.statuses.items():
-            if status in (Status.MET, Status.NOT_APPLICABLE):
-                continue
-            view = _worse_side(rules[rule_id], lookup)
-            options, why = rule_repairs(rules[rule_id], view, wanted)
-            if why:
-                blockers[rule_id] = why
-            for option in options:
-                change = {p: v for p, v in option.items() if view(p) != v or p in lookup.law}
-                if not change or any(p in overrides and overrides[p] != v for p, v in change.items()):
-                    continue
-                outcome = quick_audit(frameworks, _overlay(lookup, change), current, frozenset(change))
-                gain = (progress(outcome, target) - progress(current, target)) / len(change)
-                key = (gain, -len(change))
-                if gain > 0 and (best is None or key > best[0]):
-                    best = (key, rule_id, change, outcome)
+        best = _best_step(current, _overlay(base, overrides), overrides, rules, wanted, frameworks, target, blockers)
         if best is None:
             break
-        _, rule_id, change, current = best
+        rule_id, change, current = best
         chosen.append((rule_id, change))
         overrides.update(change)
     done = reached(current, target)
     if done:
         chosen = _prune(chosen, base, frameworks, target)
     chosen = _by_effect(chosen, base, frameworks, target)
-    steps, overrides = [], {}
+    steps, overrides = _steps(chosen, base, rules, frameworks)
+    final = quick_audit(frameworks, _overlay(base, overrides))
+    blocking = [] if done else _blocking(blockers, final, target, rules)
+    return Plan(target=target, before=start, after=final, reached=done, steps=steps, blockers=blocking)
+
+
+def _best_step(
+    current: Outcome,
+    facts: Facts,
+    overrides: Assignment,
+    rules: dict[str, Rule],
+    wanted: dict[str, list[Answer]],
+    frameworks: list[Framework],
+    target: Target,
+    blockers: dict[str, str],
+) -> tuple[str, Assignment, Outcome] | None:
+    """The repair that gains most per fact changed, with its rule and outcome; None when none gains.
+
+    ``facts`` are the description's with ``overrides`` (the changes taken so far) in place; a repair
+    may not undo one of them. Each rule that cannot be repaired is noted in ``blockers`` with why.
+    """
+    best: tuple[tuple[float, int], str, Assignment, Outcome] | None = None
+    for rule_id, status in current.statuses.items():
+        if status in (Status.MET, Status.NOT_APPLICABLE):
+            continue
+        view = _worse_side(rules[rule_id], facts)
+        options, why = rule_repairs(rules[rule_id], view, wanted)
+        if why:
+            blockers[rule_id] = why
+        for option in options:
+            change = {p: v for p, v in option.items() if view(p) != v or p in facts.law}
+            if not change or any(p in overrides and overrides[p] != v for p, v in change.items()):
+                continue
+            outcome = quick_audit(frameworks, _overlay(facts, change), current, frozenset(change))
+            gain = (progress(outcome, target) - progress(current, target)) / len(change)
+            key = (gain, -len(change))
+            if gain > 0 and (best is None or key > best[0]):
+                best = (key, rule_id, change, outcome)
+    return None if best is None else best[1:]
+
+
+def _steps(
+    chosen: list[tuple[str, Assignment]], base: Facts, rules: dict[str, Rule], frameworks: list[Framework]
+) -> tuple[list[Step], Assignment]:
+    """The chosen repairs as steps, each with its changes in words and the grade and score after it.
+
+    Also returns every change the steps make together.
+    """
+    steps: list[Step] = []
+    overrides: Assignment = {}
     for rule_id, change in chosen:
         rule = rules[rule_id]
         before = _overlay(base, dict(overrides))
@@ -471,28 +517,29 @@ def search(
                 score_after=summary.bounds_text(outcome.score, outcome.score),
             )
         )
-    final = quick_audit(frameworks, _overlay(base, overrides))
+    return steps, overrides
+
+
+def _blocking(
+    blockers: dict[str, str], final: Outcome, target: Target, rules: dict[str, Rule]
+) -> list[tuple[str, str]]:
+    """The rules that cannot be repaired and that the missed part of the target needs, with why."""
     missed = {
         pid
         for pid, wanted in target.principles
         if summary.VERDICT_RANK.get(final.verdicts.get(pid, Verdict.NOT_MET), 9) > summary.VERDICT_RANK[wanted]
     }
     grade_missed = bool(target.grade) and summary.grade_rank(final.grade) > summary.grade_rank(target.grade or "F")
-    blocking = (
-        []
-        if done
-        else [
-            (r, why)
-            for r, why in sorted(blockers.items())
-            if final.statuses.get(r) not in (Status.MET, Status.NOT_APPLICABLE)
-            and (grade_missed or rules[r].principle in missed)
-        ]
-    )
-    return Plan(target=target, before=start, after=final, reached=done, steps=steps, blockers=blocking)
+    return [
+        (r, why)
+        for r, why in sorted(blockers.items())
+        if final.statuses.get(r) not in (Status.MET, Status.NOT_APPLICABLE)
+        and (grade_missed or rules[r].principle in missed)
+    ]
 
 
 def _prune(
-    chosen: list[tuple[str, Assignment]], base: Any, frameworks: list[Framework], target: Target
+    chosen: list[tuple[str, Assignment]], base: Facts, frameworks: list[Framework], target: Target
 ) -> list[tuple[str, Assignment]]:
     """Drop, latest first, every step without which the target is still reached."""
     kept = list(chosen)
@@ -507,10 +554,10 @@ def _prune(
 
 
 def _by_effect(
-    chosen: list[tuple[str, Assignment]], base: Any, frameworks: list[Framework], target: Target
+    chosen: list[tuple[str, Assignment]], base: Facts, frameworks: list[Framework], target: Target
 ) -> list[tuple[str, Assignment]]:
     """The same steps, ordered so that each one taken next gains the most (ties: the order found)."""
-    left, ordered, merged = list(chosen), [], dict[str, Any]()
+    left, ordered, merged = list(chosen), [], Assignment()
     while left:
 
         def gain(step: tuple[str, Assignment]) -> float:
@@ -610,12 +657,12 @@ def view(plan: Plan, name: str) -> dict[str, Any]:
         "reached": plan.reached,
         "before": {
             "grade": plan.before.grade,
-            "score": summary.bounds_text(plan.before.score, plan.before.score),
+            "score": plan.before_score,
             "red_lines": list(plan.before.red_lines),
         },
         "after": {
-            "grade": summary.grade_text(proof) if proof else plan.after.grade,
-            "score": summary.score_text(proof) if proof else "",
+            "grade": plan.after_grade,
+            "score": plan.after_score,
             "red_lines": list(proof.red_lines_crossed) if proof else list(plan.after.red_lines),
         },
         "steps": [
@@ -631,50 +678,47 @@ def view(plan: Plan, name: str) -> dict[str, Any]:
             }
             for s in plan.steps
         ],
-        "fact_changes": sum(len(s.changes) for s in plan.steps),
+        "fact_changes": plan.fact_changes,
         "blockers": [{"rule": r, "why": why} for r, why in plan.blockers],
     }
 
 
-def document(plan: Plan, name: str, date: str | None) -> Any:
+def document(plan: Plan, name: str, date: str | None) -> Document:
     """The plan as a document (text, Markdown, HTML or PDF): the target, each step's changes and clause, blockers."""
-    from auditkit.document import Bullets, Document, Heading, Para
+    from auditkit.document import Block, Bullets, Document, Heading, Para
 
-    v = view(plan, name)
-    blocks: list[Any] = []
-    if v["reached"]:
+    target, steps, changes = plan.target.describe(), len(plan.steps), plan.fact_changes
+    blocks: list[Block] = []
+    if plan.reached:
         blocks.append(
             Para(
-                f"Target: {v['target']}. Reached with {len(v['steps'])} clause"
-                f"{'s' if len(v['steps']) != 1 else ''} changing {v['fact_changes']} fact"
-                f"{'s' if v['fact_changes'] != 1 else ''}: grade {v['before']['grade']} -> "
-                f"{v['after']['grade']}, score {v['before']['score']} -> {v['after']['score']}. "
+                f"Target: {target}. Reached with {steps} clause"
+                f"{'s' if steps != 1 else ''} changing {changes} fact"
+                f"{'s' if changes != 1 else ''}: grade {plan.before.grade} -> "
+                f"{plan.after_grade}, score {plan.before_score} -> {plan.after_score}. "
                 "Proved by auditing the changed description again."
             )
         )
     else:
         blocks.append(
             Para(
-                f"Target: {v['target']}. No set of changes drawn from the rules reaches it; the best "
-                f"found gives grade {v['after']['grade']}, score {v['after']['score']}."
+                f"Target: {target}. No set of changes drawn from the rules reaches it; the best "
+                f"found gives grade {plan.after_grade}, score {plan.after_score}."
             )
         )
-    for i, step in enumerate(v["steps"], start=1):
-        red = ", red line" if step["red_line"] else ""
-        blocks.append(Heading(f"Step {i}: {step['rule']} {step['title']}{red}"))
+    for i, step in enumerate(plan.steps, start=1):
+        red = ", red line" if step.red_line else ""
+        blocks.append(Heading(f"Step {i}: {step.rule} {step.title}{red}"))
         blocks.append(
             Bullets(
-                tuple(
-                    f"{c['label'][:1].upper()}{c['label'][1:]} ({c['fact']}): {c['from']} -> {c['to']}"
-                    for c in step["changes"]
-                )
+                tuple(f"{c.label[:1].upper()}{c.label[1:]} ({c.path}): {c.before} -> {c.after}" for c in step.changes)
             )
         )
-        blocks.append(Para(step["clause"], strong="Clause:"))
-        blocks.append(Para(f"After this step: grade {step['grade_after']}, score {step['score_after']}."))
-    if v["blockers"]:
+        blocks.append(Para(step.clause, strong="Clause:"))
+        blocks.append(Para(f"After this step: grade {step.grade_after}, score {step.score_after}."))
+    if plan.blockers:
         blocks.append(Heading("What blocks the target"))
-        blocks.append(Bullets(tuple(f"{b['rule']}: {b['why']}." for b in v["blockers"])))
+        blocks.append(Bullets(tuple(f"{rule}: {why}." for rule, why in plan.blockers)))
     blocks.append(
         Para(
             "A plan changes facts as the proposed clauses would require; it does not say the "
@@ -686,5 +730,5 @@ def document(plan: Plan, name: str, date: str | None) -> Any:
         title=f"Amendment plan: {name}",
         blocks=blocks,
         date=date,
-        subject=f"Clauses that would lift the audit of {name} to {v['target']}",
+        subject=f"Clauses that would lift the audit of {name} to {target}",
     )

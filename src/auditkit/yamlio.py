@@ -10,12 +10,14 @@ abuse so that no input can cost more than a fraction of a second:
 2. a pre-scan of libyaml's event stream (an iterative C parser, so deep
    nesting cannot exhaust the Python stack) that refuses too many values,
    too deep nesting and several documents before anything is built;
-3. composing nodes with the safe composer and building the Python values
-   ourselves rather than calling ``safe_load``: that is where line marks
-   come from, and it lets us refuse duplicate keys, foreign tags (such as
-   ``!!python/object``) and alias bombs, and keep YAML 1.1 words such as
-   ``no`` or ``on`` as the text the author typed (fields that want a yes/no
-   answer accept them; text fields keep them).
+3. building the Python values ourselves rather than calling ``safe_load``:
+   that is where line marks come from, and it lets us refuse duplicate keys,
+   foreign tags (such as ``!!python/object``) and alias bombs, and keep YAML
+   1.1 words such as ``no`` or ``on`` as the text the author typed (fields
+   that want a yes/no answer accept them; text fields keep them). The values
+   are built straight from the events the pre-scan kept, so the text is
+   parsed once; a document with anchors or aliases (rare in a description)
+   is composed into nodes by the safe composer instead, which resolves them.
 
 Nothing here ever constructs an object from a tag: only plain mappings,
 lists, text, numbers, booleans and null come out. See docs/limits.md.
@@ -28,7 +30,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -239,8 +241,8 @@ def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False, hint: str
         raise single(name, f"the file is empty; {hint}")
     text = _json_text(text, name)
     try:
-        _prescan(text, name)
-        node = yaml.compose(text, Loader=_SafeLoader)
+        events = _prescan(text, name)
+        node = yaml.compose(text, Loader=_SafeLoader) if events is None else None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, name) from None
     except yaml.reader.ReaderError as exc:
@@ -256,10 +258,15 @@ def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False, hint: str
         raise single(name, f"the file is not valid YAML ({exc}); check the indentation and quoting") from None
     except RecursionError:  # unreachable after the pre-scan; kept so no traceback can ever escape
         raise single(name, f"the document is nested too deeply (more than {MAX_DEPTH} levels)") from None
-    if node is None:
-        raise single(name, f"the file holds no data, only comments; {hint}")
-    builder = _Builder(name)
-    data = builder.build(node, (), 0)
+    builder: _Builder
+    if events is not None:
+        builder = _EventBuilder(name, events)
+        data = builder.document(hint)
+    else:
+        if node is None:
+            raise single(name, f"the file holds no data, only comments; {hint}")
+        builder = _Builder(name)
+        data = builder.build(node, (), 0)
     loaded = Loaded(
         file=name,
         data=data,
@@ -348,13 +355,17 @@ def _json_words(msg: str) -> str:
     return hints.get(msg, msg[:1].lower() + msg[1:] + "; check the brackets, quotes and commas")
 
 
-def _prescan(text: str, name: str) -> None:
+def _prescan(text: str, name: str) -> list[Any] | None:
     """Walk libyaml's event stream (no recursion, stops early) and refuse abusive structure.
 
+    Returns the events, from which the values are then built without parsing the text again;
+    or None when the document has anchors or aliases, which the safe composer resolves.
     The events are read from the parser directly, compared by their exact type (a tenth of a
     description's loading time went on the generator and isinstance checks of yaml.parse).
     """
     depth = events = documents = 0
+    kept: list[Any] = []
+    keep = kept.append
     limit = 2 * MAX_NODES
     scalar, alias, document, end = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent, yaml.StreamEndEvent
     opens, closes = {yaml.MappingStartEvent, yaml.SequenceStartEvent}, {yaml.MappingEndEvent, yaml.SequenceEndEvent}
@@ -363,6 +374,7 @@ def _prescan(text: str, name: str) -> None:
         get = loader.get_event
         while True:
             event = get()
+            keep(event)
             kind = type(event)
             if kind is scalar or kind is alias:
                 events += 1
@@ -387,7 +399,7 @@ def _prescan(text: str, name: str) -> None:
                         "the file holds more than one YAML document (a second '---'); keep one document per file",
                     )
             elif event is None or kind is end:
-                return
+                return None if _anchored(text, kept) else kept
             if events > limit:
                 raise _refuse(
                     name,
@@ -397,6 +409,13 @@ def _prescan(text: str, name: str) -> None:
                 )
     finally:
         loader.dispose()
+
+
+def _anchored(text: str, events: list[Any]) -> bool:
+    """True when the events hold an anchor ('&name') or an alias ('*name')."""
+    if "&" not in text and "*" not in text:  # neither can be written without its character
+        return False
+    return any(type(e) is yaml.AliasEvent or getattr(e, "anchor", None) is not None for e in events)
 
 
 def _refuse(name: str, event: yaml.Event, message: str) -> InputError:
@@ -503,6 +522,19 @@ def _syntax_words(problem: str, context: str, char: str, opened: Any) -> str:
     return f"{problem or 'the file is not valid YAML'}; check the indentation and quoting on this line"
 
 
+_TOO_MANY = (
+    f"the document expands to more than {MAX_NODES} values, because "
+    "'*name' aliases repeat other parts of it; write the values out plainly"
+)
+
+
+class _Marked(Protocol):
+    """A node or an event: where it starts in the text."""
+
+    @property
+    def start_mark(self) -> Any: ...
+
+
 class _Builder:
     """Builds Python values from composed nodes, recording marks and problems."""
 
@@ -514,15 +546,15 @@ class _Builder:
         self.plain: dict[PathKey, str] = {}
         self.count = 0
 
-    def _problem(self, node: yaml.Node, path: PathKey, message: str) -> Problem:
+    def _problem(self, node: _Marked, path: PathKey, message: str) -> Problem:
         mark = node.start_mark
         return Problem(file=self.name, message=message, line=mark.line + 1, column=mark.column + 1, path=dotted(path))
 
-    def fail(self, node: yaml.Node, message: str) -> InputError:
+    def fail(self, node: _Marked, message: str) -> InputError:
         """A problem that stops reading (limits): raised with those found so far."""
         return InputError([*self.problems, self._problem(node, (), message)])
 
-    def drop(self, node: yaml.Node, path: PathKey, message: str) -> None:
+    def drop(self, node: _Marked, path: PathKey, message: str) -> None:
         """Record a problem, drop the value at ``path`` and keep reading."""
         self.add(self._problem(node, path, message))
         self.broken.add(path)
@@ -536,11 +568,7 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(
-                node,
-                f"the document expands to more than {MAX_NODES} values, because "
-                "'*name' aliases repeat other parts of it; write the values out plainly",
-            )
+            raise self.fail(node, _TOO_MANY)
         if depth > MAX_DEPTH:  # aliases can nest what the pre-scan saw as shallow
             raise self.fail(node, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
         self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
@@ -592,7 +620,8 @@ class _Builder:
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
 
-    def scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+    def scalar(self, node: Any, path: PathKey) -> Any:
+        """A scalar node's (or event's) value: text, or a number, boolean or null when written plainly."""
         value = node.value
         if len(value) > MAX_SCALAR_CHARS:
             self.drop(
@@ -618,8 +647,150 @@ class _Builder:
         return converted
 
 
+_MAP, _SEQ, _STR = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
+# The first characters of plain scalars that the safe resolver may tag with something other than text, a
+# number, a boolean, null or a date ('<<' merge, '=' value, '!' '&' '*' yaml): those are asked of it.
+_RESOLVER = yaml.resolver.Resolver()  # the safe loaders' resolver (plain scalars' implicit tags)
+_ODD_FIRST = {
+    first
+    for first, resolvers in _RESOLVER.yaml_implicit_resolvers.items()
+    if any(tag not in _STANDARD_TAGS for tag, _ in resolvers)
+}
+_ALL_ODD = None in _ODD_FIRST  # a resolver for scalars of any first character
+
+
+class _EventBuilder(_Builder):
+    """Builds the values straight from the pre-scan's events (a document without anchors or aliases).
+
+    The same values, marks and problems, in the same order, as composing the nodes and building them
+    (``_Builder.build``); tests/test_limits.py and tests/test_input_errors.py compare the two.
+    """
+
+    def __init__(self, name: str, events: list[Any]) -> None:
+        super().__init__(name)
+        self.events = events
+        self.at = 0
+
+    def document(self, hint: str) -> Any:
+        """The document's value; an InputError when it holds none (only comments)."""
+        if [type(e) for e in self.events[:2]] != [yaml.StreamStartEvent, yaml.DocumentStartEvent]:
+            raise single(self.name, f"the file holds no data, only comments; {hint}")
+        self.at = 2
+        return self.value((), 0)
+
+    def tag(self, event: Any) -> str:
+        """The node's tag as the safe composer resolves it."""
+        tag = event.tag
+        if tag is not None and tag != "!":
+            return str(tag)
+        kind = type(event)
+        if kind is yaml.ScalarEvent:  # most often: checked first
+            value = event.value
+            if event.implicit[0] and (_ALL_ODD or value[:1] in _ODD_FIRST):
+                return str(_RESOLVER.resolve(yaml.ScalarNode, value, event.implicit))  # type: ignore[no-untyped-call]
+            return _STR  # or another standard tag: only whether it is one matters here
+        return _MAP if kind is yaml.MappingStartEvent else _SEQ
+
+    def skip(self) -> None:
+        """Pass over the next node's events (a value that was dropped)."""
+        event = self.events[self.at]
+        self.at += 1
+        if type(event) is yaml.ScalarEvent:
+            return
+        depth = 1
+        while depth:
+            kind = type(self.events[self.at])
+            self.at += 1
+            if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                depth += 1
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                depth -= 1
+
+    def value(self, path: PathKey, depth: int) -> Any:
+        """The next node's value (``_Builder.build`` for events)."""
+        event = self.events[self.at]
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(event, _TOO_MANY)
+        if depth > MAX_DEPTH:
+            raise self.fail(event, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
+        mark = event.start_mark
+        self.marks.setdefault(path, (mark.line + 1, mark.column + 1))
+        tag = self.tag(event)
+        if tag not in _STANDARD_TAGS:
+            self.skip()
+            self.drop(
+                event,
+                path,
+                f"the tag '{_short_tag(tag)}' is not allowed; remove it "
+                "(auditkit reads plain values only and never runs code from a file)",
+            )
+            return None
+        self.at += 1
+        kind = type(event)
+        if kind is yaml.MappingStartEvent:
+            return self.entries(path, depth)
+        if kind is yaml.SequenceStartEvent:
+            items: list[Any] = []
+            while type(self.events[self.at]) is not yaml.SequenceEndEvent:
+                items.append(self.value((*path, len(items)), depth + 1))
+            self.at += 1
+            return items
+        return self.scalar(event, path)
+
+    def entries(self, path: PathKey, depth: int) -> dict[str, Any]:
+        """A mapping's keys and values (``_Builder.mapping`` for events)."""
+        out: dict[str, Any] = {}
+        events = self.events
+        while type(events[self.at]) is not yaml.MappingEndEvent:
+            key_event = events[self.at]
+            if self.tag(key_event) == "tag:yaml.org,2002:merge":
+                self.skip()
+                self.skip()
+                self.drop(key_event, path, "YAML merge keys ('<<') are not supported; write the keys out")
+                continue
+            if type(key_event) is not yaml.ScalarEvent:
+                self.skip()
+                self.skip()
+                self.drop(key_event, path, "a key must be plain text, not a list or section")
+                continue
+            self.at += 1
+            key = str(key_event.value)
+            hidden = _HIDDEN.search(key)
+            if hidden:
+                self.skip()
+                self.drop(
+                    key_event,
+                    (*path, key),
+                    f"this key holds an invisible control character "
+                    f"(U+{ord(hidden[0]):04X}) that could hide or reorder what a report shows; remove it",
+                )
+                continue
+            if key in out or (*path, key) in self.broken:
+                self.skip()
+                first = self.marks.get((*path, key), (0, 0))[0]
+                self.add(
+                    self._problem(
+                        key_event,
+                        (*path, key),
+                        f"the key '{key}' is given twice (first on line {first}); keep one of them",
+                    )
+                )
+                continue
+            mark: Any = key_event.start_mark
+            self.marks[(*path, key)] = (mark.line + 1, mark.column + 1)
+            out[key] = self.value((*path, key), depth + 1)
+        self.at += 1
+        return out
+
+
+_NOT_TEXT_FIRST = frozenset("tTfFnN~+-.0123456789")  # how true, false, null, ~, numbers can start
+
+
 def _plain_scalar(value: str) -> Any:
     """An unquoted scalar: YAML 1.2 core booleans, null and numbers; everything else stays text."""
+    if value and value[0] not in _NOT_TEXT_FIRST:  # most text: none of the tests below can match
+        return value
     lowered = value.lower()
     if lowered in ("true", "false"):
         return lowered == "true"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from auditkit.cli.exits import EXIT_BAD_INPUT, EXIT_BELOW_THRESHOLD
 from auditkit.cli.inputs import (
@@ -19,8 +19,15 @@ from auditkit.cli.inputs import (
 )
 from auditkit.cli.streams import Streams, one_line
 from auditkit.cli.writing import BRIEF_FORMATS, infer_format
-from auditkit.errors import InputError, single
+from auditkit.errors import InputError, Problem, single
 from auditkit.escape import file_label, terminal
+
+if TYPE_CHECKING:  # imported where they are used, to keep start-up light
+    from auditkit.batch import JsonItem
+    from auditkit.model.load import LoadedDeployment
+    from auditkit.model.result import AuditResult
+    from auditkit.render import RenderOptions
+    from auditkit.rules.model import Framework
 
 # The index page of a folder of reports, by format (a PDF batch gets an HTML index).
 INDEX_NAMES = {"md": "index.md", "html": "index.html", "pdf": "index.html"}
@@ -83,9 +90,10 @@ def audit(
                     update={"deployment": result.deployment.model_copy(update={"audit_date": audit_date})}
                 )
             results.append(result)
-    valid = [path for path in paths if path not in invalid]
     options = RenderOptions(page_size="Letter" if page_size == "letter" else "A4", brief=brief)
-    _emit(streams, chosen, results, loaded, options, output, valid, sort, jobs, several=len(paths) > 1)
+    valid = [path for path in paths if path not in invalid]
+    out = _Output(fmt=chosen, output=output, paths=valid, sort=sort, jobs=jobs, options=options, several=len(paths) > 1)
+    _emit(streams, out, results, loaded)
     _report_invalid(streams, problems, invalid, len(paths), len(results))  # last, where a reader sees them
     if not problems and fail_under is not None and any(r.score is None or r.score.low < fail_under for r in results):
         streams.exit_code = EXIT_BELOW_THRESHOLD
@@ -126,7 +134,7 @@ def _chosen_format(fmt: str | None, output: Path | None, paths: list[Path], *, b
 def _audit_json_batch(
     streams: Streams,
     paths: list[Path],
-    rule_sets: list[Any],
+    rule_sets: list[Framework],
     audit_date: str | None,
     jobs: int | None,
     output: Path | None,
@@ -170,12 +178,12 @@ def _audit_json_batch(
 class _JsonBatch:
     """What a JSON batch met as its results came in: problems, invalid files, warnings, low scores."""
 
-    problems: list[Any] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     invalid: list[Path] = field(default_factory=list)
-    notes: list[Any] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
     scores: list[float | None] = field(default_factory=list)
 
-    def results(self, streams: Streams, paths: list[Path], items: Iterable[Any], strict: bool) -> Iterator[bytes]:
+    def results(self, streams: Streams, paths: list[Path], items: Iterable[JsonItem], strict: bool) -> Iterator[bytes]:
         """Each valid file's nested JSON, in input order; placeholder warnings printed as files arrive."""
         for path, item in zip(paths, items, strict=True):
             for line in item.warnings:
@@ -193,7 +201,7 @@ class _JsonBatch:
             raise InputError(self.notes)
 
 
-def _report_invalid(streams: Streams, problems: list[Any], invalid: list[Path], total: int, audited: int) -> None:
+def _report_invalid(streams: Streams, problems: list[Problem], invalid: list[Path], total: int, audited: int) -> None:
     """Every problem of the files not audited, then one line saying which they were; exit code 2."""
     if not problems:
         return
@@ -258,27 +266,32 @@ def _csv_targets(output: Path) -> tuple[Path, Path]:
     return output, output.with_name(output.stem + "-findings" + (output.suffix or ".csv"))
 
 
-def _emit(
-    streams: Streams,
-    fmt: str,
-    results: list[Any],
-    loaded: list[Any],
-    options: Any,
-    output: Path | None,
-    paths: list[Path],
-    sort: str,
-    jobs: int | None,
-    *,
-    several: bool,
-) -> None:
-    """Render the results in ``fmt`` and print them, or write every file only once all are rendered."""
-    files = [str(p) for p in paths]
-    if fmt == "csv":
-        writes = _csv(streams, results, files, sort, output)
-    elif several and fmt in ("text", "json"):
-        writes = _table(streams, fmt, results, files, sort, output)
+@dataclass(frozen=True)
+class _Output:
+    """How the audited files are written: the format, where, in which order, with which render options."""
+
+    fmt: str
+    output: Path | None  # None: standard output
+    paths: list[Path]  # the files audited, in input order (the invalid ones left out)
+    sort: str  # the league table's column
+    jobs: int | None  # processes rendering PDFs at once
+    options: RenderOptions
+    several: bool  # several files were given (valid or not): a league table or an index page
+
+    @property
+    def files(self) -> list[str]:
+        """The audited files' names, as the league table shows them."""
+        return [str(p) for p in self.paths]
+
+
+def _emit(streams: Streams, out: _Output, results: list[AuditResult], loaded: list[LoadedDeployment]) -> None:
+    """Render the results and print them, or write every file only once all are rendered."""
+    if out.fmt == "csv":
+        writes = _csv(streams, out, results)
+    elif out.several and out.fmt in ("text", "json"):
+        writes = _table(streams, out, results)
     else:
-        writes = _reports(streams, fmt, results, loaded, options, output, paths, sort, jobs, several=several)
+        writes = _reports(streams, out, results, loaded)
     from auditkit.outputs import write_atomic
 
     for target, data in writes:
@@ -286,51 +299,37 @@ def _emit(
         streams.err.write(terminal(f"wrote {file_label(target)}") + "\n")
 
 
-def _csv(
-    streams: Streams, results: list[Any], files: list[str], sort: str, output: Path | None
-) -> list[tuple[Path, bytes]]:
+def _csv(streams: Streams, out: _Output, results: list[AuditResult]) -> list[tuple[Path, bytes]]:
     """The programmes table (printed, or written with the findings table beside it)."""
     from auditkit import batch
 
-    table = batch.rows(results, files)
-    programmes, findings = batch.programmes_csv(table, sort), batch.findings_csv(table, sort)
-    if output is None:
+    table = batch.rows(results, out.files)
+    programmes, findings = batch.programmes_csv(table, out.sort), batch.findings_csv(table, out.sort)
+    if out.output is None:
         streams.write_bytes(programmes)
         return []
-    return list(zip(_csv_targets(output), (programmes, findings), strict=True))
+    return list(zip(_csv_targets(out.output), (programmes, findings), strict=True))
 
 
-def _table(
-    streams: Streams, fmt: str, results: list[Any], files: list[str], sort: str, output: Path | None
-) -> list[tuple[Path, bytes]]:
+def _table(streams: Streams, out: _Output, results: list[AuditResult]) -> list[tuple[Path, bytes]]:
     """Several results as one text league table or one JSON document."""
     from auditkit import batch
 
     with loading(streams.own_process):  # a big tree of dicts and no cyclic garbage: nothing to collect
-        if fmt == "text":
-            data = batch.text(batch.rows(results, files), sort)
+        if out.fmt == "text":
+            data = batch.text(batch.rows(results, out.files), out.sort)
         else:
             from auditkit.render.jsonout import render_batch
 
             data = render_batch(results)
-    if output is None:
+    if out.output is None:
         streams.write_bytes(data)
         return []
-    return [(output, data)]
+    return [(out.output, data)]
 
 
 def _reports(
-    streams: Streams,
-    fmt: str,
-    results: list[Any],
-    loaded: list[Any],
-    options: Any,
-    output: Path | None,
-    paths: list[Path],
-    sort: str,
-    jobs: int | None,
-    *,
-    several: bool,
+    streams: Streams, out: _Output, results: list[AuditResult], loaded: list[LoadedDeployment]
 ) -> list[tuple[Path, bytes]]:
     """One report per result (and an index page for several), every one rendered before any is written.
 
@@ -339,25 +338,25 @@ def _reports(
     from auditkit import batch
     from auditkit.render import Format, renderer
 
-    chosen = Format(fmt)
-    inputs = [replace(options, input_bytes=item.raw) for item in loaded]
-    with progress(streams, len(results), f"writing {fmt}") as tick:
-        if chosen is Format.PDF and len(results) > 1 and (jobs is None or jobs > 1):
-            rendered = batch.render_parallel(results, inputs, jobs, tick)
+    chosen = Format(out.fmt)
+    inputs = [replace(out.options, input_bytes=item.raw) for item in loaded]
+    with progress(streams, len(results), f"writing {out.fmt}") as tick:
+        if chosen is Format.PDF and len(results) > 1 and (out.jobs is None or out.jobs > 1):
+            rendered = batch.render_parallel(results, inputs, out.jobs, tick)
         else:
             render = renderer(chosen)
             rendered = []
             for result, item_options in zip(results, inputs, strict=True):
                 rendered.append(render(result, item_options))
                 tick()
-    if output is None:
+    if out.output is None:
         for data in rendered:
             streams.write_bytes(data)
         return []
-    if not several:
-        return [(output, rendered[0])]
-    names = [p.stem + "." + fmt for p in paths]
-    writes = list(zip([output / name for name in names], rendered, strict=True))
-    table = batch.rows(results, [str(p) for p in paths], reports=names)
-    index = batch.markdown(table, sort) if fmt == "md" else batch.html(table, sort)
-    return [*writes, (output / INDEX_NAMES[fmt], index)]
+    if not out.several:
+        return [(out.output, rendered[0])]
+    names = [p.stem + "." + out.fmt for p in out.paths]
+    writes = list(zip([out.output / name for name in names], rendered, strict=True))
+    table = batch.rows(results, out.files, reports=names)
+    index = batch.markdown(table, out.sort) if out.fmt == "md" else batch.html(table, out.sort)
+    return [*writes, (out.output / INDEX_NAMES[out.fmt], index)]

@@ -14,6 +14,7 @@ does not define.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, assert_never
 
 from pydantic import ValidationError
@@ -21,8 +22,9 @@ from pydantic import ValidationError
 from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
 from auditkit.model.facts import Duration
+from auditkit.model.result import Status
 from auditkit.rules.logic import decide
-from auditkit.rules.model import Framework, Leaf, Operator, Rule
+from auditkit.rules.model import Case, Framework, Leaf, Operator, Rule
 
 #: Terms of art a remedy clause may only use when the framework's definitions clause defines them:
 #: each is a regular expression matching the term's forms. A clause using one undefined would not
@@ -58,7 +60,7 @@ FIGURE = re.compile(
 CASE_SOURCE = "rule-case"
 
 
-def case_deployment(facts: dict[str, Any]) -> Deployment:
+def case_deployment(facts: Mapping[str, Any]) -> Deployment:
     """A minimal Deployment holding the given facts (path -> value), each citing one dummy source."""
     doc: dict[str, Any] = {
         "format_version": 2,
@@ -90,52 +92,55 @@ def _case_fact(value: Any) -> Any:
     return {"value": value, "sources": [CASE_SOURCE]}
 
 
-def check_case(rule: Rule, case: dict[str, Any]) -> str | None:
+def check_case(rule: Rule, case: Case) -> str | None:
     """None when the case gives its expected status (and missing facts), else what went wrong."""
     try:
-        deployment = case_deployment(case["facts"])
+        deployment = case_deployment(case.facts)
     except ValidationError as exc:
-        return f"case '{case['name']}' has facts the deployment format refuses: {exc.errors()[0]['msg']}"
+        return f"case '{case.name}' has facts the deployment format refuses: {exc.errors()[0]['msg']}"
     status, outcome = decide(rule, deployment, None)
-    if status.value != case["expect"]:
-        return f"case '{case['name']}' expects {case['expect']} but gives {status.value}"
-    if "missing" in case and sorted(outcome.missing) != sorted(case["missing"]):
+    if status is not case.expect:
+        return f"case '{case.name}' expects {case.expect.value} but gives {status.value}"
+    if case.missing is not None and sorted(outcome.missing) != sorted(case.missing):
         return (
-            f"case '{case['name']}' expects missing {sorted(case['missing'])} "
-            f"but the rule reports {sorted(outcome.missing)}"
+            f"case '{case.name}' expects missing {sorted(case.missing)} but the rule reports {sorted(outcome.missing)}"
         )
     return None
 
 
 def lint(framework: Framework) -> list[str]:
     """Every lint failure of a framework, as 'file: rule: message' lines."""
+    out = [
+        f"{rule.file}: {rule.id}: {problem}" for rule in framework.rules for problem in _rule_problems(framework, rule)
+    ]
+    return out + _unused_terms(framework)
+
+
+def _rule_problems(framework: Framework, rule: Rule) -> list[str]:
+    """What is wrong with one rule: cases both ways, a remedy, known facts, passing cases, thresholds, terms."""
     out = []
+    expects = {case.expect for case in rule.cases}
+    if Status.MET not in expects:
+        out.append("no case that meets the rule (expect: met)")
+    if not expects & {Status.NOT_MET, Status.PARTIAL}:
+        out.append("no case that breaks the rule (expect: not_met)")
+    if not rule.remedy.strip():
+        out.append("no remedy")
     known = catalogue()
-    for rule in framework.rules:
-        expects = {case["expect"] for case in rule.cases}
-        if "met" not in expects:
-            out.append(f"{rule.file}: {rule.id}: no case that meets the rule (expect: met)")
-        if not expects & {"not_met", "partial"}:
-            out.append(f"{rule.file}: {rule.id}: no case that breaks the rule (expect: not_met)")
-        if not rule.remedy.strip():
-            out.append(f"{rule.file}: {rule.id}: no remedy")
-        for path in rule.facts:
-            if path not in known:
-                out.append(f"{rule.file}: {rule.id}: reads unknown fact {path}")
-        for case in rule.cases:
-            problem = check_case(rule, case)
-            if problem:
-                out.append(f"{rule.file}: {rule.id}: {problem}")
-        out += [f"{rule.file}: {rule.id}: {problem}" for problem in threshold_problems(rule)]
-        out += [f"{rule.file}: {rule.id}: {problem}" for problem in term_problems(framework, rule)]
+    out += [f"reads unknown fact {path}" for path in rule.facts if path not in known]
+    out += [problem for case in rule.cases if (problem := check_case(rule, case))]
+    return out + threshold_problems(rule) + term_problems(framework, rule)
+
+
+def _unused_terms(framework: Framework) -> list[str]:
+    """Terms the definitions clause defines that no remedy clause uses."""
     used = " ".join(rule.remedy for rule in framework.rules)
-    for term in framework.definitions:
-        if not any(re.search(rf"\b{re.escape(form)}\b", used, re.IGNORECASE) for form in (term.term, *term.forms)):
-            out.append(
-                f"{framework.folder}/framework.yaml: definitions: '{term.term}' is defined but no "
-                "remedy clause uses it; remove it or use it"
-            )
-    return out
+    return [
+        f"{framework.folder}/framework.yaml: definitions: '{term.term}' is defined but no "
+        "remedy clause uses it; remove it or use it"
+        for term in framework.definitions
+        if not any(re.search(rf"\b{re.escape(form)}\b", used, re.IGNORECASE) for form in (term.term, *term.forms))
+    ]
 
 
 def threshold_problems(rule: Rule) -> list[str]:

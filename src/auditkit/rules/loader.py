@@ -26,10 +26,12 @@ from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import FactInfo, catalogue
 from auditkit.model.facts import Duration
 from auditkit.model.kinds import Count, Period
+from auditkit.model.result import Status
 from auditkit.model.scoring import Scoring
 from auditkit.rules.model import (
     AllOf,
     AnyOf,
+    Case,
     ChangelogEntry,
     Condition,
     Framework,
@@ -283,19 +285,31 @@ def _schema_message(error: jsonschema.ValidationError, path: PathKey) -> tuple[P
     if kind == "required":
         found = re.match(r"'(.+)' is a required property", error.message)
         return path, f"the required field '{found[1] if found else value}' is missing; add it"
+    if kind == "dependentRequired":
+        found = re.match(r"'(.+)' is a dependency of '(.+)'", error.message)
+        needed, given = (found[1], found[2]) if found else ("url", "locator")
+        return path, (
+            f"a reference with a '{given}' also needs a '{needed}': copy the supporting words from the "
+            "instrument (quote) and give the address where they can be read (url), or drop the "
+            "pinpoint and cite the instrument as a whole"
+        )
+    return path, _value_message(str(kind), value, instance, path)
+
+
+def _value_message(kind: str, value: Any, instance: Any, path: PathKey) -> str:
+    """A value the schema refuses: of the wrong type, not allowed, out of bounds, too short or out of form."""
     if kind == "type":
         wanted = value if isinstance(value, list) else [value]
         quote = "; put it in quotes" if wanted == ["string"] and isinstance(instance, (int, float, bool)) else ""
-        return path, f"{shown(instance)} is not {' or '.join(_TYPE_WORDS.get(str(t), str(t)) for t in wanted)}{quote}"
+        return f"{shown(instance)} is not {' or '.join(_TYPE_WORDS.get(str(t), str(t)) for t in wanted)}{quote}"
     if kind == "enum":
-        allowed_values: list[Any] = list(value)  # type: ignore[arg-type]
-        return path, f"{shown(instance)} is not allowed; expected one of: " + ", ".join(map(str, allowed_values))
+        return f"{shown(instance)} is not allowed; expected one of: " + ", ".join(map(str, value))
     if kind in ("minimum", "maximum"):
-        return path, f"{shown(instance)} is too {'small' if kind == 'minimum' else 'large'}; the {kind} is {value}"
+        return f"{shown(instance)} is too {'small' if kind == 'minimum' else 'large'}; the {kind} is {value}"
     if kind == "minLength":
-        return path, f"this text is too short; write at least {value} characters"
+        return f"this text is too short; write at least {value} characters"
     if kind == "minItems":
-        return path, f"this list is empty or too short; give at least {value}"
+        return f"this list is empty or too short; give at least {value}"
     if kind == "pattern":
         last = str(path[-1]) if path else ""
         last = "framework_id" if last == "id" and "a-z" in str(value) else last
@@ -305,18 +319,10 @@ def _schema_message(error: jsonschema.ValidationError, path: PathKey) -> tuple[P
             if isinstance(instance, str) and "." in instance
             else "check its form",
         )
-        return path, f"{shown(instance)} is not in the expected form; {words}"
-    if kind == "dependentRequired":
-        found = re.match(r"'(.+)' is a dependency of '(.+)'", error.message)
-        needed, given = (found[1], found[2]) if found else ("url", "locator")
-        return path, (
-            f"a reference with a '{given}' also needs a '{needed}': copy the supporting words from the "
-            "instrument (quote) and give the address where they can be read (url), or drop the "
-            "pinpoint and cite the instrument as a whole"
-        )
+        return f"{shown(instance)} is not in the expected form; {words}"
     if kind == "const":
-        return path, f"{shown(instance)} is not allowed here; write {json.dumps(value)}"
-    return path, f"{shown(instance)} is not valid here"
+        return f"{shown(instance)} is not allowed here; write {json.dumps(value)}"
+    return f"{shown(instance)} is not valid here"
 
 
 def _condition_problem(cond: Any, path: PathKey) -> tuple[PathKey, str] | None:
@@ -399,16 +405,12 @@ def _period(value: Any) -> bool:
 
 
 def _load(folder: Path) -> Framework:
+    """Read and check a framework folder: its manifest, then every rule file; every problem, or the Framework."""
     root = folder.resolve()
     if not (root / "framework.yaml").resolve().is_relative_to(root):
-        raise InputError(
-            [
-                Problem(
-                    file=str(folder / "framework.yaml"),
-                    message="framework.yaml is a link to a file "
-                    "outside the framework folder; a pack may only use files inside its folder",
-                )
-            ]
+        raise _refusal(
+            folder / "framework.yaml",
+            "framework.yaml is a link to a file outside the framework folder; a pack may only use files inside its folder",
         )
     budget = _Budget()
     manifest = read_file(root / "framework.yaml", display=str(folder / "framework.yaml"), hint=MANIFEST_HINT)
@@ -425,20 +427,10 @@ def _load(folder: Path) -> Framework:
         except InputError as exc:  # report every broken file, not only the first
             problems += exc.problems
             continue
-        file_problems = budget.charge(doc) or _schema_problems(doc, "rule.schema.json")
-        conditions: dict[str, Condition] = {}
-        if not file_problems:  # parsed once, now that the schema holds
-            conditions = {key: parse_condition(doc.data[key]) for key in _CONDITION_FIELDS if key in doc.data}
-            file_problems = _semantic_problems(doc, principle_ids, conditions)
-        for name in [doc.data.get("id")] + list(doc.data.get("aliases", [])) if not file_problems else []:
-            if name in seen:
-                file_problems.append(
-                    doc.problem(("id",), f"the rule id '{name}' is also used in {seen[name]}; ids must be unique")
-                )
-            seen[name] = doc.file
+        rule, file_problems = _rule_file(doc, budget, principle_ids, seen)
         problems += cap_problems(file_problems)
-        if not file_problems:
-            rules.append(_rule(doc, conditions))
+        if rule is not None:
+            rules.append(rule)
     data = manifest.data
     for pid in principle_ids:
         if not any(r.principle == pid for r in rules) and not problems:
@@ -477,77 +469,79 @@ def _load(folder: Path) -> Framework:
     )
 
 
+def _rule_file(
+    doc: Loaded, budget: _Budget, principle_ids: list[str], seen: dict[str, str]
+) -> tuple[Rule | None, list[Problem]]:
+    """One rule file checked (size budget, schema, meaning, unique ids): the rule, or its problems.
+
+    ``seen`` maps each rule id and alias met so far to its file, and gains this rule's.
+    """
+    problems = budget.charge(doc) or _schema_problems(doc, "rule.schema.json")
+    conditions: dict[str, Condition] = {}
+    if not problems:  # parsed once, now that the schema holds
+        conditions = {key: parse_condition(doc.data[key]) for key in _CONDITION_FIELDS if key in doc.data}
+        problems = _semantic_problems(doc, principle_ids, conditions)
+    for name in [doc.data.get("id")] + list(doc.data.get("aliases", [])) if not problems else []:
+        if name in seen:
+            problems.append(
+                doc.problem(("id",), f"the rule id '{name}' is also used in {seen[name]}; ids must be unique")
+            )
+        seen[name] = doc.file
+    return (None, problems) if problems else (_rule(doc, conditions), [])
+
+
 def _rule_files(root: Path, shown: Path) -> list[Path]:
     """The rule files under rules/, in a stable order, walked without recursion and within the limits."""
-    rules_dir = root / "rules"
-    if not rules_dir.is_dir():
-        raise InputError(
-            [
-                Problem(
-                    file=str(shown), message="this framework has no rules/ folder; add one with one YAML file per rule"
-                )
-            ]
-        )
-    if rules_dir.is_symlink() or not rules_dir.resolve().is_relative_to(root):
-        raise InputError(
-            [
-                Problem(
-                    file=str(shown / "rules"),
-                    message="rules/ must be a plain folder inside the framework folder, not a link",
-                )
-            ]
-        )
     files = []
-    folders = [(rules_dir, 0)]
+    folders = [(_rules_folder(root, shown), 0)]
     while folders:
         folder, depth = folders.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            raise InputError(
-                [
-                    Problem(
-                        file=str(shown / folder.relative_to(root)),
-                        message=f"this folder cannot be read ({exc.strerror or exc}); check its permissions",
-                    )
-                ]
-            ) from None
-        for entry in entries:
+        for entry in _entries(folder, root, shown):
             path = Path(entry.path)
             if entry.is_symlink():
-                raise InputError(
-                    [
-                        Problem(
-                            file=str(shown / path.relative_to(root)),
-                            message="rule files must be plain files inside the framework folder, not links",
-                        )
-                    ]
+                raise _refusal(
+                    shown / path.relative_to(root),
+                    "rule files must be plain files inside the framework folder, not links",
                 )
             if entry.is_dir(follow_symlinks=False):
                 if depth + 1 > MAX_RULE_DEPTH:
-                    raise InputError(
-                        [
-                            Problem(
-                                file=str(shown / path.relative_to(root)),
-                                message="folders inside "
-                                f"rules/ are nested more than {MAX_RULE_DEPTH} levels deep; keep "
-                                "rule files at most that deep",
-                            )
-                        ]
+                    raise _refusal(
+                        shown / path.relative_to(root),
+                        f"folders inside rules/ are nested more than {MAX_RULE_DEPTH} levels deep; keep "
+                        "rule files at most that deep",
                     )
                 folders.append((path, depth + 1))
             elif entry.name.endswith((".yaml", ".yml")) and entry.is_file(follow_symlinks=False):
                 files.append(path)
                 if len(files) > MAX_RULE_FILES:
-                    raise InputError(
-                        [
-                            Problem(
-                                file=str(shown),
-                                message=f"more than {MAX_RULE_FILES} rule files; a rule pack holds at most that many",
-                            )
-                        ]
-                    )
+                    raise _refusal(shown, f"more than {MAX_RULE_FILES} rule files; a rule pack holds at most that many")
     return sorted(files)
+
+
+def _rules_folder(root: Path, shown: Path) -> Path:
+    """The framework's rules/ folder, refused when it is missing or a link."""
+    rules_dir = root / "rules"
+    if not rules_dir.is_dir():
+        raise _refusal(shown, "this framework has no rules/ folder; add one with one YAML file per rule")
+    if rules_dir.is_symlink() or not rules_dir.resolve().is_relative_to(root):
+        raise _refusal(shown / "rules", "rules/ must be a plain folder inside the framework folder, not a link")
+    return rules_dir
+
+
+def _entries(folder: Path, root: Path, shown: Path) -> list[os.DirEntry[str]]:
+    """A folder's entries sorted by name, refused in words when it cannot be read."""
+    try:
+        return sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        raise _refusal(
+            shown / folder.relative_to(root),
+            f"this folder cannot be read ({exc.strerror or exc}); check its permissions",
+        ) from None
+
+
+def _refusal(file: Path, message: str) -> InputError:
+    """The error for a rule pack refused as a whole, naming the file or folder as the user gave it."""
+    return InputError([Problem(file=str(file), message=message)])
 
 
 def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[str, Condition]) -> list[Problem]:
@@ -555,10 +549,10 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[s
 
     The principle exists, each leaf reads a fact of the deployment format with
     values that fact can take, instruments are cited, and cases name facts
-    that exist.
+    that exist. Past MAX_PROBLEMS the checks stop early: no more will be
+    printed (cap_problems), and "did you mean" costs time.
     """
     data = doc.data
-    facts = catalogue()
     problems = []
     if data["principle"] not in principle_ids:
         problems.append(
@@ -567,10 +561,21 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[s
                 f"no principle '{data['principle']}' in framework.yaml; expected one of: {', '.join(principle_ids)}",
             )
         )
+    _add_leaf_problems(doc, conditions, problems)
+    if len(problems) > MAX_PROBLEMS:
+        return problems
+    problems += _uncited_instruments(doc)
+    _add_case_problems(doc, problems)
+    return problems
+
+
+def _add_leaf_problems(doc: Loaded, conditions: dict[str, Condition], problems: list[Problem]) -> None:
+    """Add a problem for each leaf that reads no fact, a test its fact's kind cannot take, or a value it cannot."""
+    facts = catalogue()
     for key, cond in conditions.items():
         for leaf, where in _located_leaves(cond, (key,)):
             if len(problems) > MAX_PROBLEMS:
-                return problems
+                return
             info = facts.get(leaf.fact)
             if info is None:
                 hint = did_you_mean(leaf.fact, list(facts))
@@ -588,24 +593,34 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[s
                 problem = f"{leaf.fact} cannot be {shown(bad[0])}; expected {info.kind.expected}"
             if problem:
                 problems.append(doc.problem((*where, leaf.op), problem))
+
+
+def _uncited_instruments(doc: Loaded) -> list[Problem]:
+    """Instruments the origin or a threshold names that the rule's references do not cite."""
+    data = doc.data
     cited = [r["instrument"] for r in data["references"]]
     named: list[tuple[PathKey, str | None]] = [(("origin", "instrument"), data["origin"].get("instrument"))]
     named += [
         (("thresholds", i, "instrument"), th.get("instrument")) for i, th in enumerate(data.get("thresholds", ()))
     ]
-    for where, instrument in named:
-        if instrument is not None and instrument not in cited:
-            problems.append(
-                doc.problem(
-                    where,
-                    f"'{shown(instrument, quote=False)}' is not among this rule's "
-                    f"references{did_you_mean(instrument, cited)}; cite it there first",
-                )
-            )
-    for i, case in enumerate(data["cases"]):
+    return [
+        doc.problem(
+            where,
+            f"'{shown(instrument, quote=False)}' is not among this rule's "
+            f"references{did_you_mean(instrument, cited)}; cite it there first",
+        )
+        for where, instrument in named
+        if instrument is not None and instrument not in cited
+    ]
+
+
+def _add_case_problems(doc: Loaded, problems: list[Problem]) -> None:
+    """Add a problem for each fact a test case names that the deployment format does not have."""
+    facts = catalogue()
+    for i, case in enumerate(doc.data["cases"]):
         for path in case["facts"]:
             if len(problems) > MAX_PROBLEMS:
-                return problems  # no more will be printed (cap_problems); "did you mean" costs time
+                return
             if path not in facts:
                 problems.append(
                     doc.problem(
@@ -613,7 +628,6 @@ def _semantic_problems(doc: Loaded, principle_ids: list[str], conditions: dict[s
                         f"no fact '{path}' in the deployment format{did_you_mean(path, list(facts))}",
                     )
                 )
-    return problems
 
 
 def _kind_problem(leaf: Leaf, info: FactInfo) -> str | None:
@@ -681,7 +695,15 @@ def _rule(doc: Loaded, conditions: dict[str, Condition]) -> Rule:
         met_when=conditions["met_when"],
         applies_when=conditions.get("applies_when"),
         partial_when=conditions.get("partial_when"),
-        cases=tuple(d["cases"]),
+        cases=tuple(
+            Case(
+                name=c["name"],
+                facts=c["facts"],
+                expect=Status(c["expect"]),
+                missing=tuple(c["missing"]) if "missing" in c else None,
+            )
+            for c in d["cases"]
+        ),
         aliases=tuple(d.get("aliases", ())),
         file=doc.file,
     )

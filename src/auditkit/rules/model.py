@@ -17,6 +17,7 @@ from typing import Any, assert_never
 
 from auditkit.model.catalog import catalogue
 from auditkit.model.facts import Duration, duration_of
+from auditkit.model.result import Status
 from auditkit.model.scoring import Scoring
 
 
@@ -219,6 +220,16 @@ class ChangelogEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Case:
+    """A rule's worked example, run by 'auditkit principles --check' and the tests: facts and the status they give."""
+
+    name: str
+    facts: Mapping[str, Any]  # fact path -> the answer as a description writes it; validated when the case runs
+    expect: Status
+    missing: tuple[str, ...] | None = None  # the facts the rule must name as missing, when the case says
+
+
+@dataclass(frozen=True, kw_only=True)
 class Rule:
     """One rule of a framework, as its file states it, with its conditions parsed."""
 
@@ -238,7 +249,7 @@ class Rule:
     met_when: Condition
     applies_when: Condition | None
     partial_when: Condition | None
-    cases: tuple[dict[str, Any], ...]
+    cases: tuple[Case, ...]
     aliases: tuple[str, ...]
     file: str
 

@@ -1,0 +1,209 @@
+"""The reader builds values straight from the pre-scan's events: the same as composing nodes and building them.
+
+yamlio parses the text once and builds the values, marks and problems from the
+libyaml events it kept; documents with anchors or aliases go through the safe
+composer instead. These tests hold the two ways equal on every bundled file,
+on hand-picked corner cases and on fuzzed text, down to each problem's line and
+column and the order the problems come in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from test_fuzz import YAML_BITS, mutated
+
+from auditkit import yamlio
+from auditkit.errors import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = sorted(
+    p
+    for folder in ("examples", "principles", "tests/fixtures")
+    for p in (ROOT / folder).rglob("*")
+    if p.suffix in (".yaml", ".yml")
+)
+CORNERS = {
+    "explicit tags": "a: !!str 5\nb: !!int '7'\nc: !  7\nd: !!python/object:os.system x\ne: !local [1]\n",
+    "merge and value keys": "<<: {a: 1}\n=: 2\nx: <<\ny: =\nz: '<<'\n",
+    "complex keys": "? [a, b]\n: 1\n? {c: d}\n: 2\nk: v\n",
+    "a tagged merge key": "!!merge a: 1\nb: 2\n",
+    "duplicate keys": "a: 1\nb: {x: 1}\na: 2\nb: 3\n",
+    "hidden characters": 'a: "x\\u202ey"\n"k\\u0007": 1\nl: ok\n',
+    "plain words": "a: yes\nb: No\nc: ~\nd: null\ne: 1_000\nf: 1.5e3\ng: 0x1F\nh: 2020-01-01\ni:\nj: .5\n",
+    "block and quoted text": "a: |\n  two\n  lines\nb: >\n  folded\n  text\nc: '1'\nd: \"true\"\n",
+    "nested lists": "a:\n  - - 1\n    - [2, {b: c}]\n  - {}\n  - []\n",
+    "a scalar document": "just text\n",
+    "a list document": "- 1\n- two\n",
+    "an explicit document": "--- \n...\n",
+    "a tagged document": "--- !!map\na: 1\n",
+    "a foreign-tagged document": "--- !thing\na: 1\n",
+    "over-long text": "a: " + "x" * (yamlio.MAX_SCALAR_CHARS + 1) + "\nb: 1\n",
+}
+
+
+def by_nodes(text: str) -> yamlio.Loaded | str:
+    """The old way: compose the nodes, then build them (what documents with anchors still take)."""
+    node = yaml.compose(text, Loader=yamlio._SafeLoader)
+    if node is None:
+        return "no data"
+    builder = yamlio._Builder("f.yaml")
+    try:
+        data = builder.build(node, (), 0)
+    except InputError as exc:
+        return "\n".join(map(str, exc.problems))
+    return yamlio.Loaded("f.yaml", data, builder.marks, b"", builder.problems, builder.broken, builder.plain)
+
+
+def by_events(text: str) -> yamlio.Loaded | str:
+    events = yamlio._prescan(text, "f.yaml")
+    assert events is not None, "a document without anchors or aliases is built from its events"
+    builder = yamlio._EventBuilder("f.yaml", events)
+    try:
+        data = builder.document("hint")
+    except InputError as exc:
+        text = "\n".join(map(str, exc.problems))
+        return "no data" if "holds no data" in text else text
+    return yamlio.Loaded("f.yaml", data, builder.marks, b"", builder.problems, builder.broken, builder.plain)
+
+
+def same(text: str) -> str:
+    """Both ways give equal values (with their types), marks, problems, dropped paths and plain texts.
+
+    Returns what was compared: 'refused' (by the pre-scan or the parser, before anything is built either way),
+    'composed' (anchors or aliases: the events are not used), or 'built'.
+    """
+    try:
+        events = yamlio._prescan(text, "f.yaml")
+    except (InputError, yaml.YAMLError):
+        return "refused"
+    if events is None:
+        return "composed"
+    old = by_nodes(text)
+    new = by_events(text)
+    assert type(new) is type(old)
+    if isinstance(old, str):
+        assert new == old
+        return "built"
+    assert isinstance(new, yamlio.Loaded)
+    assert typed(new.data) == typed(old.data)
+    assert new.marks == old.marks and list(new.marks) == list(old.marks)
+    assert [str(p) for p in new.problems] == [str(p) for p in old.problems]
+    assert new.broken == old.broken and new.plain == old.plain
+    return "built"
+
+
+def typed(value: Any) -> Any:
+    """The value with every leaf's type beside it (True == 1 would hide a wrong conversion)."""
+    if isinstance(value, dict):
+        return [(k, typed(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_bundled_file_builds_the_same_from_events(path: Path) -> None:
+    raw = path.read_bytes()
+    try:
+        text = yamlio._decode(raw, path.name)
+    except InputError:
+        pytest.skip("not text: refused before parsing")
+    same(text)
+
+
+def test_the_bundled_files_are_read_from_events() -> None:
+    """The fast way is the way taken: no bundled description or rule uses anchors."""
+    bundled = [p for p in FILES if "examples" in p.parts or "principles" in p.parts]
+    assert len(bundled) > 20
+    assert all(yamlio._prescan(p.read_text(encoding="utf-8"), p.name) is not None for p in bundled)
+
+
+@pytest.mark.parametrize("name", sorted(CORNERS))
+def test_corner_cases_build_the_same_from_events(name: str) -> None:
+    assert same(CORNERS[name]) == "built"
+
+
+def test_the_corner_cases_are_not_trivial() -> None:
+    """The corner cases do raise the problems they are there for (so ``same`` compares something)."""
+    problems = {name: by_nodes(text) for name, text in CORNERS.items()}
+    assert all(isinstance(p, yamlio.Loaded) for p in problems.values())
+    messages = {
+        name: " ".join(str(p) for p in loaded.problems)
+        for name, loaded in problems.items()
+        if isinstance(loaded, yamlio.Loaded)
+    }
+    assert "'!!python/object:os.system' is not allowed" in messages["explicit tags"]
+    assert (
+        "merge keys" in messages["merge and value keys"]
+        and "'!!value' is not allowed" in messages["merge and value keys"]
+    )
+    assert messages["complex keys"].count("a key must be plain text") == 2
+    assert messages["duplicate keys"].count("is given twice") == 2
+    assert "U+202E" in messages["hidden characters"] and "U+0007" in messages["hidden characters"]
+    assert "characters long" in messages["over-long text"]
+    assert "'!thing' is not allowed" in messages["a foreign-tagged document"]
+
+
+def test_anchors_and_aliases_go_through_the_composer() -> None:
+    assert yamlio._prescan("a: &x 1\nb: *x\n", "f.yaml") is None
+    assert yamlio._prescan("a: &x 1\n", "f.yaml") is None
+    assert yamlio._prescan("a: 'R&D *costs*'\n", "f.yaml") is not None
+    assert yamlio.parse_bytes(b"a: &x [1, 2]\nb: *x\n", "f.yaml").data == {"a": [1, 2], "b": [1, 2]}
+
+
+FUZZ = settings(max_examples=300, derandomize=True, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+
+
+def as_read(text: str) -> str:
+    """Fuzzed text as it would come out of a file: text no file decodes to (a lone surrogate) is left out."""
+    try:
+        return yamlio._decode(text.encode("utf-8", errors="surrogatepass"), "fuzz.yaml")
+    except InputError:
+        assume(False)
+        raise
+
+
+@FUZZ
+@given(mutated())
+def test_mutated_files_build_the_same_from_events(text: str) -> None:
+    same(as_read(text))
+
+
+@FUZZ
+@given(st.lists(YAML_BITS | st.text(max_size=5), max_size=200))
+def test_punctuation_soup_builds_the_same_from_events(parts: list[str]) -> None:
+    same(as_read("".join(parts)))
+
+
+def test_plain_text_is_recognised_by_its_first_character() -> None:
+    """_plain_scalar returns text at once when the first character cannot start true, false, null, ~ or a number.
+
+    That holds only if no other character lowercases to t, f or n (which a future Unicode could change).
+    """
+    import sys
+
+    starts = {chr(i) for i in range(sys.maxunicode + 1) if chr(i).lower()[:1] in ("t", "f", "n")}
+    assert starts == set("tTfFnN")
+    assert starts <= yamlio._NOT_TEXT_FIRST
+    for word in ("True", "FALSE", "Null", "~", "-1_0", "+.5", ".5e3", "0", "text", "No", "ñ", "1x"):
+        assert yamlio._plain_scalar(word) == yaml_core(word), word
+
+
+def yaml_core(word: str) -> Any:
+    """The same reading without the first-character shortcut."""
+    lowered = word.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("null", "~", ""):
+        return None
+    if yamlio._INT.fullmatch(word):
+        return int(word.replace("_", ""))
+    if yamlio._FLOAT.fullmatch(word):
+        return float(word.replace("_", ""))
+    return word
