@@ -67,15 +67,17 @@ def test_the_pdf_shows_the_kind_of_programme_the_instruments_and_the_contractors
     assert cli("audit", str(PLATES), "-o", str(pdf))[0] == 0
     pages = [_flat(page.extract_text()) for page in PdfReader(pdf).pages]
     assert f"Kind of programme {KIND} [1] [2]" in pages[0]  # the cover, with its sources
-    summary = next(i for i, page in enumerate(pages) if page.startswith("Executive summary"))
-    section = " ".join(pages[1:summary])  # after the contents, before the summary (which starts a page)
-    assert "Legal instruments and contractors Legal instruments" in section
+    findings = next(i for i, page in enumerate(pages) if page.startswith("Findings by principle"))
+    text = " ".join(pages[findings:])
+    # the findings open with it, before the first principle's (legality's) findings
+    section = text[: text.index("P1 Legality")]
+    assert section.startswith("Findings by principle Legal instruments and contractors Legal instruments")
     for row in [*INSTRUMENTS, *CONTRACTORS]:
         for cell in row:
             assert _flat(cell) in section, cell
     assert "Instrument Type Adopted by Date Publication Sources" in section
     assert "Company Role Hired by Contract Standing Sources" in section
-    assert "Legal instruments and contractors" in pages[1]  # listed in the contents, and after them on its page
+    assert "Legal instruments and contractors" in pages[1]  # listed in the contents
 
 
 def test_markdown_and_html_show_them_as_tables(tmp_path: Path) -> None:
@@ -90,7 +92,7 @@ def test_markdown_and_html_show_them_as_tables(tmp_path: Path) -> None:
         "| Example Cloud Hosting (hypothetical) | stores or processes the data (a data centre, a cloud provider) | "
         "Example Plate Systems Ltd (hypothetical) | not given | reported | \\[3\\] (\\[3\\] para 6) |" in md
     )
-    assert md.index("| Input |") < md.index("## Legal instruments and contractors") < md.index("## Executive summary")
+    assert md.index("## Findings by principle") < md.index("### Legal instruments and contractors") < md.index("### P1")
     code, html, _ = cli("audit", str(PLATES), "--format", "html", "-o", "-")
     assert '<section class="programme" id="programme"' in html
     assert "<td>Road Policing Act 2019</td><td>a law passed by a legislature</td>" in html
@@ -117,7 +119,7 @@ def test_the_json_result_and_the_text_summary_carry_them() -> None:
 
 def test_a_description_listing_neither_has_no_such_section(tmp_path: Path) -> None:
     code, md, _ = cli("audit", str(CASES / "contact-tracing-app.yaml"), "--format", "md", "-o", "-")
-    assert code == 0 and "## Legal instruments and contractors" in md and "### Legal instruments" not in md
+    assert code == 0 and "### Legal instruments and contractors" in md and "#### Legal instruments" not in md
     bare = tmp_path / "bare.yaml"
     text = (CASES / "contact-tracing-app.yaml").read_text(encoding="utf-8")
     bare.write_text(text[: text.index("contractors:")] + text[text.index("legality:") :], encoding="utf-8")

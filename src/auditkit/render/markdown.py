@@ -106,7 +106,7 @@ def _table(title: str, intro: str, headers: Sequence[str], rows: Sequence[Sequen
     if not rows:
         return []
     head = ["| " + " | ".join(headers) + " |", "|---" * len(headers) + "|"]
-    return [f"### {title}", "", intro, "", *head, *("| " + " | ".join(row) + " |" for row in rows), ""]
+    return [f"#### {title}", "", intro, "", *head, *("| " + " | ".join(row) + " |" for row in rows), ""]
 
 
 def _programme(view: ReportView) -> list[str]:
@@ -137,7 +137,7 @@ def _programme(view: ReportView) -> list[str]:
         for k in g.contractors
     ]
     return [
-        f"## {g.title}",
+        f"### {g.title}",
         "",
         *_table(g.instruments_title, g.instruments_intro, g.instrument_headers, instruments),
         *_table(g.contractors_title, g.contractors_intro, g.contractor_headers, contractors),
@@ -209,7 +209,7 @@ def _finding(f: FindingView, t: Titles) -> list[str]:
 
 
 def _principles(view: ReportView) -> list[str]:
-    out = [f"## {view.titles.findings}", ""]
+    out = [f"## {view.titles.findings}", "", *_programme(view)]
     for p in view.principles:
         out += [
             f"### {p.id} {text(p.title)}",
@@ -320,7 +320,6 @@ def render(result: AuditResult, options: RenderOptions) -> bytes:
     view = report_view(result)
     parts = [
         _cover(view),
-        _programme(view),
         _summary(view),
         _principles(view),
         _gaps(view),
