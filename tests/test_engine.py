@@ -122,10 +122,10 @@ def test_a_high_score_on_a_few_rules_is_not_met_when_the_rest_could_fail() -> No
     assert m1.verdict_reason.startswith("Undetermined: it could still be met; the score is between 33.3 and 100")
     assert [(f.fact, f.narrows, f.changes_verdict) for f in m1.to_settle] == [("retention.max_days", 66.7, True)]
     m1_01 = next(f for f in result.findings if f.rule == "M1-01")
-    assert (m1_01.best, m1_01.worst, m1_01.possible) == (
+    assert (m1_01.best, m1_01.worst, m1_01.possible) == (  # the period could also be answered not_applicable
         Status.MET,
         Status.NOT_MET,
-        [Status.MET, Status.PARTIAL, Status.NOT_MET],
+        [Status.MET, Status.PARTIAL, Status.NOT_APPLICABLE, Status.NOT_MET],
     )
 
 
@@ -436,7 +436,7 @@ def test_rule_bounds_try_every_stretch_of_a_count() -> None:
     # P7-01: met at 30 days or less, partly met at 90 or less (the thresholds of agora-2020).
     result = agora({})
     finding = next(f for f in result.findings if f.rule == "P7-01")
-    assert finding.possible == [Status.MET, Status.PARTIAL, Status.NOT_MET]
+    assert finding.possible == [Status.MET, Status.PARTIAL, Status.NOT_APPLICABLE, Status.NOT_MET]  # or answered n/a
     decided = next(f for f in agora({"retention.max_days": 60}).findings if f.rule == "P7-01")
     assert decided.possible == [decided.status]
 
@@ -446,8 +446,12 @@ def test_undisclosed_decides_disclosure_tests_but_leaves_values_open() -> None:
     by_rule = {f.rule: f for f in result.findings}
     assert by_rule["P9-01"].status is Status.NOT_MET and by_rule["P9-01"].possible == [Status.NOT_MET]
     assert by_rule["P7-01"].status is Status.UNKNOWN and len(by_rule["P7-01"].possible) == 3
-    # Unknown, the same fact could still turn out secret: P9-01 is open both ways.
-    assert set(next(f for f in agora({}).findings if f.rule == "P9-01").possible) == {Status.MET, Status.NOT_MET}
+    # Unknown, the same fact could still turn out secret: P9-01 is open both ways, or not apply at all.
+    assert set(next(f for f in agora({}).findings if f.rule == "P9-01").possible) == {
+        Status.MET,
+        Status.NOT_MET,
+        Status.NOT_APPLICABLE,
+    }
 
 
 GOOD_AGORA = {**PRESS_RELEASE, "minimisation.sold": True, "retention.max_days": "undisclosed"}

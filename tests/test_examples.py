@@ -83,7 +83,7 @@ VERDICTS: dict[str, dict[str, Verdict]] = {
     # Los Angeles licence-plate readers, as the California State Auditor found them (February 2020).
     ALPR: {
         "P1": INSUFFICIENT,  # a state statute (SB 34) names ALPR; competent, published; but P1-05 waits on hot-list
-        # criteria: 81-90.5, met only if they are set (P1-06 was withdrawn in rule set 2.0)
+        # criteria: 81-100, met only if they are set or do not arise (P1-06 was withdrawn in rule set 2.0)
         "P2": FALLS_SHORT,  # every passing plate is read (P2-01 not met): at best 79.2; no source on warrants
         "P3": NOT_MET,  # red line P3-01: untargeted, 99.9% of 320 million reads were of no listed vehicle;
         # matched only against hot lists, so P3-02 and P3-05 are met
@@ -106,7 +106,7 @@ VERDICTS: dict[str, dict[str, Verdict]] = {
         # 71.4-100: purposes, users and limits unknown, so it could still be met
         "P2": INSUFFICIENT,  # voluntary, no penalty (P2-01, P2-02 met); court-order facts do not arise
         "P3": FALLS_SHORT,  # scanning/identification answers fit cameras, not apps: unknown; DPIA per deployment;
-        # 16.7-83.3: never met, and an open red line
+        # 26.7-80: never met, and an open red line
         "P4": INSUFFICIENT,  # only encryption (the developer's statement) is known
         "P5": INSUFFICIENT,  # analysis data was claimed anonymised; the regulator found it not yet possible
         "P6": INSUFFICIENT,  # two purposes fixed by the regulation (P6-01 met); nothing else established

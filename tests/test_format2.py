@@ -155,6 +155,38 @@ def test_not_applicable_with_a_reason_makes_the_rule_not_applicable() -> None:
     assert finding(result, "M2-02").status == "not_applicable"
 
 
+def test_an_open_fact_could_still_turn_out_not_applicable() -> None:
+    # Unknown, the retention period could be answered not_applicable, which makes M1-01 not apply: the
+    # finding must say it could be, or a grade would rest on an answer nobody has given.
+    open_ = finding(run("retention:\n  max_days: unknown\n"), "M1-01")
+    assert (open_.status, open_.possible) == ("unknown", ["met", "partial", "not_applicable", "not_met"])
+    answered = run("retention:\n  max_days: {value: not_applicable, reason: The system keeps nothing.}\n")
+    assert finding(answered, "M1-01").status == "not_applicable"
+
+
+def test_not_applicable_below_the_evidence_threshold_reads_as_unknown() -> None:
+    body = "retention:\n  max_days: {value: not_applicable, reason: Nothing is kept., sources: [lawyer-2021]}\n"
+    weak = run(body)  # a party's claim: alleged, below the default threshold (reported)
+    assert finding(weak, "M1-01").status == "unknown"
+    assert finding(weak, "M1-01").possible == ["met", "partial", "not_applicable", "not_met"]
+    assert "retention.max_days" in [g.fact for g in weak.information_gaps]
+    counted = run(body, evidence="alleged")
+    assert finding(counted, "M1-01").status == "not_applicable"
+    assert "retention.max_days" not in [g.fact for g in counted.information_gaps]
+
+
+def test_the_bounds_read_both_sides_of_a_fact_stating_law_and_practice() -> None:
+    # What the law says is unknown, the practice is targeted: the worse side decides, so the rule could
+    # still be not met (the law could allow untargeted scanning), not only met.
+    body = "scope:\n  scanning:\n    law: {value: unknown}\n    practice: {value: targeted, sources: [court-2020]}\n"
+    open_ = finding(run(body), "M2-01")
+    assert (open_.status, open_.possible) == ("unknown", ["met", "not_met"])
+    law_breach = body.replace("law: {value: unknown}", "law: {value: untargeted, sources: [court-2020]}")
+    assert finding(run(law_breach), "M2-01").status == "not_met"
+    law_na = body.replace("law: {value: unknown}", "law: {value: not_applicable, reason: No act says.}")
+    assert finding(run(law_na), "M2-01").status == "met"  # the practice side decides; the law side does not arise
+
+
 def test_law_and_practice_a_breach_in_practice_decides() -> None:
     body = (
         "scope:\n  scanning:\n    law: {value: targeted, sources: [court-2020]}\n"

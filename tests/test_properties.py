@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from bounds_support import assert_within
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -330,17 +331,6 @@ def test_junk_anywhere_is_reported_never_crashes(doc: Any, as_json: bool) -> Non
 # out to be, the audit stays inside the range given without it. Answering a fact never widens a range and
 # never contradicts a verdict; taking a fact away never narrows a range.
 
-# What each verdict leaves possible once every open fact is answered.
-OUTCOMES = {
-    "met": {"met"},
-    "partially_met": {"partially_met"},
-    "not_met": {"not_met"},
-    "falls_short": {"partially_met", "not_met"},
-    "not_applicable": {"not_applicable"},
-    "insufficient_information": {"met", "partially_met", "not_met", "not_applicable"},
-}
-GRADES = ["A", "B", "C", "D", "F"]
-
 
 def audit_doc(doc: dict[str, Any]) -> Any:
     from auditkit.engine import audit
@@ -348,25 +338,6 @@ def audit_doc(doc: dict[str, Any]) -> Any:
 
     loaded = parse_deployment(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True).encode(), "doc.yaml")
     return audit(loaded, [load_framework(framework())])
-
-
-def assert_within(narrow: Any, wide: Any) -> None:
-    """Everything ``narrow`` (more facts) says is allowed by ``wide`` (fewer facts)."""
-    if wide.score is None:
-        assert narrow.score is None
-    elif narrow.score is not None:
-        assert wide.score.low <= narrow.score.low <= narrow.score.high <= wide.score.high
-    if narrow.grade.low != "incomplete" and wide.grade.low != "incomplete":
-        assert GRADES.index(wide.grade.high) <= GRADES.index(narrow.grade.high)
-        assert GRADES.index(narrow.grade.low) <= GRADES.index(wide.grade.low)
-    for n, w in zip(narrow.principles, wide.principles, strict=True):
-        assert OUTCOMES[n.verdict.value] <= OUTCOMES[w.verdict.value], (n.id, w.verdict, n.verdict)
-        if w.score is None:
-            assert n.score is None
-        elif n.score is not None:
-            assert w.score.low <= n.score.low <= n.score.high <= w.score.high, (n.id, w.score, n.score)
-    for n, w in zip(narrow.findings, wide.findings, strict=True):
-        assert set(n.possible) <= set(w.possible), (n.rule, w.possible, n.possible)
 
 
 def open_facts(doc: dict[str, Any]) -> list[str]:

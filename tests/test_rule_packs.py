@@ -502,3 +502,33 @@ def test_plan_repairs_a_period_and_one_side_of_a_fact(tmp_path: Path) -> None:
     assert "Proved by auditing the changed description again." in out
     code, out, err = cli("audit", str(after), "-f", str(pack), "--format", "json")
     assert {f["rule"]: f["status"] for f in json.loads(out)["findings"]} == {"M1-01": "met", "M2-01": "met"}
+
+
+def test_an_unknown_fact_could_still_differ_in_law_and_practice(tmp_path: Path) -> None:
+    # Met when the practice is targeted, partly met when at least the law is. Unknown, scanning could turn
+    # out targeted in law and not in practice, so 'partial' must be among what the rule could be, although
+    # no single answer given to both sides makes it partial.
+    pack = format2_pack(tmp_path)
+    (pack / "rules" / "M2-01.yaml").write_text(
+        SIDE_RULE.replace(
+            "met_when: {fact: scope.scanning, aspect: practice, is: targeted}\n",
+            "met_when: {fact: scope.scanning, aspect: practice, is: targeted}\n"
+            "partial_when: {fact: scope.scanning, aspect: law, is: targeted}\n",
+        ).replace(
+            "{name: the law only, facts: {scope.scanning: {law: targeted, practice: untargeted}}, expect: not_met}",
+            "{name: the law only, facts: {scope.scanning: {law: targeted, practice: untargeted}}, expect: partial}",
+        ),
+        encoding="utf-8",
+    )
+    assert cli("principles", "--check", "-f", str(pack))[0] == 0
+    unknown = tmp_path / "unknown.yaml"
+    unknown.write_text(
+        DEPLOYMENT.replace("  scanning: {value: targeted, sources: [council-2024]}", "  scanning: unknown")
+    )
+    code, out, err = cli("audit", str(unknown), "-f", str(pack), "--format", "json")
+    assert (code, err) == (0, "")
+    found = next(f for f in json.loads(out)["findings"] if f["rule"] == "M2-01")
+    assert (found["status"], found["possible"]) == ("unknown", ["met", "partial", "not_applicable", "not_met"])
+    answered = split_deployment(tmp_path, law="targeted", practice="untargeted")
+    code, out, err = cli("audit", str(answered), "-f", str(pack), "--format", "json")
+    assert {f["rule"]: f["status"] for f in json.loads(out)["findings"]}["M2-01"] == "partial"

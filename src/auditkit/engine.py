@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,7 @@ from auditkit.model.result import (
     principle_key,
 )
 from auditkit.model.scoring import Scoring
-from auditkit.rules.bounds import Possible, State, answers, possible
+from auditkit.rules.bounds import Possible, State, answers, possible, sided
 from auditkit.rules.bounds import states as bounds_states
 from auditkit.rules.logic import Outcome, decide, explanation, lookup_for, not_applicable, rule_status, word_lines
 from auditkit.rules.model import Framework, Rule
@@ -81,7 +82,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
                 elif rule.red_line and Status.NOT_MET in can:
                     red_open.append(rule.id)
                 for path in finding.missing:
-                    if not_applicable(deployment, path):
+                    if not_applicable(deployment, path, evidence):
                         continue
                     missing.setdefault(path, None)
                     entry = gaps.setdefault(path, {"principles": {}, "rules": {}})
@@ -213,13 +214,22 @@ class _Open:
         return sorted(out, key=lambda f: (-f.narrows, not f.changes_verdict, order[f.fact]))
 
 
-def possible_statuses(rule: Rule, lookup: Any, frameworks: list[Framework]) -> frozenset[Status]:
-    """Every status ``rule`` could take given the facts ``lookup`` gives (one when they decide it)."""
+def possible_statuses(
+    rule: Rule, lookup: Any, frameworks: list[Framework], law: Mapping[str, Any] | None = None
+) -> frozenset[Status]:
+    """Every status ``rule`` could take given the facts ``lookup`` gives (one when they decide it).
+
+    ``law``: the law side of the facts whose law differs from what ``lookup`` gives (their practice).
+    """
     status = rule_status(rule, lookup)[0]
     if status is not Status.UNKNOWN:
         return frozenset({status})
     candidates = _candidates(tuple(frameworks))
-    return possible(rule, {p: bounds_states(lookup(p), candidates[p]) for p in rule.facts}).statuses
+    states = {}
+    for p in rule.facts:
+        plain = bounds_states(lookup(p), candidates[p])
+        states[p] = plain if law is None or p not in law else sided(bounds_states(law[p], candidates[p]), plain)
+    return possible(rule, states).statuses
 
 
 def _fact_states(
@@ -227,11 +237,21 @@ def _fact_states(
 ) -> dict[str, tuple[State, ...]]:
     """Every fact the rules read, with the states it could be in given what the deployment says.
 
-    A fact below the evidence threshold reads as unknown, as it does for the verdict.
+    A fact below the evidence threshold reads as unknown, as it does for the verdict. A fact stating law
+    and practice as two statements has a state for each side.
     """
     candidates = _candidates(tuple(frameworks))
     lookup = lookup_for(deployment, evidence)
-    return {path: bounds_states(lookup(path), values) for path, values in candidates.items()}
+    out: dict[str, tuple[State, ...]] = {}
+    for path, values in candidates.items():
+        fact = get_fact(deployment, path)
+        if fact is not None and fact.side("law") is not fact.side("practice"):
+            out[path] = sided(
+                bounds_states(lookup(path, "law"), values), bounds_states(lookup(path, "practice"), values)
+            )
+        else:
+            out[path] = bounds_states(lookup(path), values)
+    return out
 
 
 _CANDIDATES: dict[tuple[int, ...], tuple[tuple[Framework, ...], dict[str, tuple[Any, ...]]]] = {}
@@ -284,7 +304,8 @@ def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, m
     if verdict is Verdict.FALLS_SHORT:
         return f"Not met in full; whether it is partly met depends on {depends} (the score is {shown})."
     if bounds.applies is None:
-        return f"Undetermined: whether it applies at all depends on {depends}."
+        # every rule could turn out not to apply (an open fact answered not_applicable, or applies_when open)
+        return f"Undetermined: whether it applies at all depends on {depends}; if it does, the score is {shown}."
     return f"Undetermined: it could still be met; the score is {shown}, depending on {depends}."
 
 

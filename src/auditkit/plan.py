@@ -26,7 +26,7 @@ from auditkit.model.catalog import catalogue
 from auditkit.model.deployment import Deployment
 from auditkit.model.facts import Amount, Duration, Missing
 from auditkit.model.result import AuditResult, Status, Verdict
-from auditkit.rules.logic import _SEVERITY, Lookup, evaluate, lookup_for, not_applicable, rule_status
+from auditkit.rules.logic import _SEVERITY, Lookup, evaluate, lookup_for, rule_status, settled
 from auditkit.rules.model import AllOf, AnyOf, Condition, Framework, Leaf, Limit, Not, Operator, Rule, Scalar
 
 if TYPE_CHECKING:
@@ -116,7 +116,9 @@ def quick_audit(
                 else:
                     status = _status(rule, lookup)
                     can = (
-                        possible_statuses(rule, lookup, frameworks) if status is Status.UNKNOWN else frozenset({status})
+                        possible_statuses(rule, lookup, frameworks, lookup.law if isinstance(lookup, Facts) else None)
+                        if status is Status.UNKNOWN
+                        else frozenset({status})
                     )
                 statuses[rule.id], possible[rule.id] = status, can
                 views.append((rule.weight, can, rule.red_line or rule.decisive))
@@ -148,19 +150,11 @@ def _status(rule: Rule, lookup: Lookup) -> Status:
     Over both sides of facts stating law and practice, the worse; a rule left open only by facts answered
     not_applicable does not apply.
     """
-    views = [rule_status(rule, lookup)]
+    views = [settled(*rule_status(rule, lookup))]
     if isinstance(lookup, Facts) and not _reads(rule).isdisjoint(lookup.law):
         # the law view; a condition that names a side (aspect: practice) reads that side in either view
-        views.insert(0, rule_status(rule, lambda p, side=None: lookup(p, side or "law")))
-    status, outcome = min(views, key=lambda v: _SEVERITY[v[0]])
-    if (
-        status is Status.UNKNOWN
-        and outcome.missing
-        and isinstance(lookup, Facts)
-        and all(p in lookup.not_applicable for p in outcome.missing)
-    ):
-        return Status.NOT_APPLICABLE
-    return status
+        views.insert(0, settled(*rule_status(rule, lambda p, side=None: lookup(p, side or "law"))))
+    return min(views, key=lambda v: _SEVERITY[v[0]])[0]
 
 
 def _worse_side(rule: Rule, lookup: Facts) -> Lookup:
@@ -371,11 +365,11 @@ class Facts:
     """The facts as the plan reads them.
 
     Each fact's value at the evidence level (the practice side of a fact stating law and practice), the law
-    side where it differs, and the facts answered not_applicable.
+    side where it differs. A fact answered not_applicable reads as that answer (``logic.settled``).
     """
 
-    def __init__(self, values: Any, law: dict[str, object], not_applicable: frozenset[str]) -> None:
-        self.values, self.law, self.not_applicable = values, law, not_applicable
+    def __init__(self, values: Any, law: dict[str, object]) -> None:
+        self.values, self.law = values, law
 
     def __call__(self, path: str, side: str | None = None) -> Any:
         """A fact's value, as the rules' lookup is called; side 'law' gives the law side where it differs."""
@@ -387,7 +381,7 @@ class Facts:
         look = lookup_for(deployment, evidence)
         values = {path: look(path) for path in catalogue()}
         law = {p: v for p in catalogue() if (v := look(p, "law")) != values[p]}
-        return cls(values.get, law, frozenset(p for p in catalogue() if not_applicable(deployment, p)))
+        return cls(values.get, law)
 
 
 def _overlay(facts: Facts, overrides: Assignment) -> Facts:
@@ -399,7 +393,6 @@ def _overlay(facts: Facts, overrides: Assignment) -> Facts:
     return Facts(
         lambda path: overrides[path] if path in overrides else base(path),
         {p: v for p, v in facts.law.items() if p not in overrides},
-        facts.not_applicable - overrides.keys(),
     )
 
 

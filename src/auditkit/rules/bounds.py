@@ -9,7 +9,16 @@ disclosed):
 - an ``undisclosed`` fact is any value, not disclosed (the operator keeps it
   secret: the ``disclosed`` tests of the transparency rules are decided, the
   value is not);
-- an ``unknown`` (or left out) fact is any value, disclosed or not.
+- an ``unknown`` (or left out) fact, or one below the evidence threshold, is
+  any value, disclosed or not, or ``not_applicable``;
+- a fact answered ``not_applicable`` is that answer only: every test of it is
+  open, and a rule left open only by such answers does not apply, as the
+  engine decides (``logic.decide``);
+- a fact stating law and practice apart is a pair of such states, one per
+  side; the rule is read on each side and the worse status wins, as the
+  engine does. An unknown fact could be answered with law and practice
+  apart too: where that can matter (the rule names a side, or reads another
+  fact stating both), it is tried with every pair of its states.
 
 Counts (whole numbers) take one value from each stretch between the numbers
 the rules compare them with, so trying finitely many answers covers every
@@ -29,11 +38,25 @@ from typing import Any, assert_never
 from auditkit.model.catalog import catalogue
 from auditkit.model.facts import Amount, Duration, Missing
 from auditkit.model.result import Status
-from auditkit.rules.logic import holds
+from auditkit.rules.logic import _SEVERITY, holds
 from auditkit.rules.model import AllOf, AnyOf, Condition, Leaf, Not, Operator, Rule
 
-# A fact's state: (value, disclosed). Known: [(v, True)]. Undisclosed: [(x, False) for each x]. Unknown: both.
-State = tuple[Any, bool]
+# One statement's state: (value, disclosed). Known: [(v, True)]. Undisclosed: [(x, False) for each x].
+# Unknown: both, and NOT_APPLICABLE. Answered not_applicable: [NOT_APPLICABLE].
+Plain = tuple[Any, bool]
+NOT_APPLICABLE: Plain = (Missing.NOT_APPLICABLE, False)
+
+
+@dataclass(frozen=True)
+class Sides:
+    """The state of a fact stating law and practice apart: one plain state for each side."""
+
+    law: Plain
+    practice: Plain
+
+
+# A fact's state: one plain state, or one per side.
+State = Plain | Sides
 
 
 @dataclass(frozen=True)
@@ -72,15 +95,16 @@ def _compared_numbers(leaf: Leaf) -> list[int]:
             assert_never(leaf.op)
 
 
-def states(value: Any, candidates: Sequence[Any]) -> tuple[State, ...]:
-    """The states a fact with this recorded value could be in.
+def states(value: Any, candidates: Sequence[Any]) -> tuple[Plain, ...]:
+    """The states one statement with this recorded value could be in.
 
     A number known within bounds (format 2) could be any candidate inside them, or its bounds themselves;
-    a period is compared in hours; an answer of not_applicable is left as open as an unknown one (the
-    engine, not this enumeration, turns a rule open only on such facts into not applicable).
+    a period is compared in hours. An open answer could also turn out not_applicable.
     """
-    if value is None or value is Missing.UNKNOWN or value is Missing.NOT_APPLICABLE:
-        return tuple((v, d) for d in (True, False) for v in candidates)
+    if value is Missing.NOT_APPLICABLE:
+        return (NOT_APPLICABLE,)
+    if value is None or value is Missing.UNKNOWN:
+        return (*((v, d) for d in (True, False) for v in candidates), NOT_APPLICABLE)
     if value is Missing.UNDISCLOSED:
         return tuple((v, False) for v in candidates)
     if isinstance(value, Amount):
@@ -93,35 +117,83 @@ def states(value: Any, candidates: Sequence[Any]) -> tuple[State, ...]:
     return ((value, True),)
 
 
-def truth(cond: Condition, state: dict[str, State]) -> bool:
-    """A condition's value when every fact it reads has one state (two-valued)."""
+def sided(law: tuple[Plain, ...], practice: tuple[Plain, ...]) -> tuple[State, ...]:
+    """The states of a fact whose law and practice are two statements: every pair of their states."""
+    return tuple(Sides(a, b) for a in law for b in practice)
+
+
+def truth(cond: Condition, state: dict[str, State], view: str) -> bool | None:
+    """A condition's value when every fact it reads has one state: True, False, or None (open).
+
+    Facts stating law and practice are read on the side ``view`` (a leaf naming its own side reads that
+    one). Open means open on facts answered not_applicable: three-valued, as ``logic.evaluate``.
+    """
     match cond:
-        case AllOf(parts):
-            return all(truth(c, state) for c in parts)
-        case AnyOf(parts):
-            return any(truth(c, state) for c in parts)
+        case AllOf(parts) | AnyOf(parts):
+            decisive = isinstance(cond, AnyOf)  # one true part decides an 'any', one false part an 'all'
+            found: bool | None = not decisive
+            for part in parts:
+                value = truth(part, state, view)
+                if value is decisive:
+                    return decisive
+                if value is None:
+                    found = None
+            return found
         case Not(part):
-            return not truth(part, state)
+            inner = truth(part, state, view)
+            return None if inner is None else not inner
         case Leaf():
-            return _leaf(cond, state[cond.fact])
+            return _leaf(cond, _read(state[cond.fact], cond.aspect or view))
         case _:
             assert_never(cond)
 
 
-def _leaf(leaf: Leaf, fact: State) -> bool:
-    """A leaf's value for a fact in one state: ``disclosed`` reads the state's disclosure, the others its value."""
+def _read(state: State, side: str) -> Plain:
+    """The plain state a test reads on one side."""
+    if isinstance(state, Sides):
+        return state.law if side == "law" else state.practice
+    return state
+
+
+def _leaf(leaf: Leaf, fact: Plain) -> bool | None:
+    """A leaf's value for a fact in one state, or None (open) on a fact answered not_applicable.
+
+    ``disclosed`` reads the state's disclosure, the other tests its value.
+    """
+    if fact[0] is Missing.NOT_APPLICABLE:
+        return None
     value, disclosed = fact
     return disclosed if leaf.op is Operator.DISCLOSED else holds(leaf, value)
 
 
+# The worse of the two sides decides, as in logic.decide.
+_SIDES = ("law", "practice")
+
+
 def status_of(rule: Rule, state: dict[str, State]) -> Status:
-    """The rule's status when every fact it reads has one state (the same steps as the engine's)."""
-    if rule.applies_when is not None and not truth(rule.applies_when, state):
+    """The rule's status when every fact it reads has one state (the same steps as ``logic.decide``)."""
+    split = any(isinstance(state[p], Sides) for p in rule.facts)
+    views = [_view_status(rule, state, view) for view in (_SIDES if split else _SIDES[1:])]
+    return min(views, key=_SEVERITY.__getitem__)
+
+
+def _view_status(rule: Rule, state: dict[str, State], view: str) -> Status:
+    """The status on one side: every open test here is open on not_applicable answers, so it does not apply."""
+    if rule.applies_when is not None:
+        applies = truth(rule.applies_when, state, view)
+        if applies is not True:
+            return Status.NOT_APPLICABLE
+    met = truth(rule.met_when, state, view)
+    if met is None:
         return Status.NOT_APPLICABLE
-    if truth(rule.met_when, state):
+    if met:
         return Status.MET
-    if rule.partial_when is not None and truth(rule.partial_when, state):
-        return Status.PARTIAL
+    if rule.partial_when is not None:
+        partial = truth(rule.partial_when, state, view)
+        if partial is None:
+            return Status.NOT_APPLICABLE
+        if partial:
+            return Status.PARTIAL
     return Status.NOT_MET
 
 
@@ -141,14 +213,57 @@ def possible(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
     return result
 
 
+def _signature(tests: list[Leaf], state: State) -> tuple[bool | None, ...]:
+    """What the rule's tests of one fact say of one of its states (on each side): states alike are tried once."""
+    if not isinstance(state, Sides):
+        return tuple(_leaf(leaf, state) for leaf in tests)
+    return tuple(_leaf(leaf, _read(state, leaf.aspect or side)) for side in _SIDES for leaf in tests)
+
+
+def _inapplicable(state: State) -> bool:
+    """Whether a state answers not_applicable (on either side)."""
+    sides = (state.law, state.practice) if isinstance(state, Sides) else (state,)
+    return any(side[0] is Missing.NOT_APPLICABLE for side in sides)
+
+
+def _apart(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> set[str]:
+    """The open facts of the rule that must also be tried with law and practice answered apart.
+
+    A fact nobody has answered (its states include not_applicable) could be answered with law and practice
+    apart. Each side is then one answer for the whole rule, so that adds nothing unless the rule also reads
+    a fact stating both sides, or names a side itself: then such a fact is tried with every pair of states.
+    """
+    if not any(leaf.aspect for leaf in rule.leaves) and not any(
+        isinstance(st, Sides) for p in rule.facts for st in fact_states[p]
+    ):
+        return set()
+    return {p for p in rule.facts if any(not isinstance(st, Sides) and _inapplicable(st) for st in fact_states[p])}
+
+
+def _answer(state: State, apart: bool) -> State | None:
+    """The state of the fact that a tried state stands for (None when no single answer gives it).
+
+    Itself; or, for a pair tried apart, the one answer it gives both sides.
+    """
+    if not apart:
+        return state
+    assert isinstance(state, Sides)
+    return state.law if state.law == state.practice else None
+
+
 def _enumerate(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possible:
     tests = {p: [leaf for leaf in rule.leaves if leaf.fact == p] for p in rule.facts}
+    apart = _apart(rule, fact_states)
     # Group each fact's states by what the rule's tests say of them: one try per group.
-    groups: dict[str, dict[tuple[bool, ...], list[State]]] = {}
+    groups: dict[str, dict[tuple[bool | None, ...], list[State]]] = {}
     for path in rule.facts:
-        grouped: dict[tuple[bool, ...], list[State]] = {}
-        for st in fact_states[path]:
-            grouped.setdefault(tuple(_leaf(leaf, st) for leaf in tests[path]), []).append(st)
+        grouped: dict[tuple[bool | None, ...], list[State]] = {}
+        tried = fact_states[path]
+        if path in apart:
+            plain = tuple(st for st in tried if not isinstance(st, Sides))
+            tried = sided(plain, plain)
+        for st in tried:
+            grouped.setdefault(_signature(tests[path], st), []).append(st)
         groups[path] = grouped
     open_facts = [p for p in rule.facts if len(fact_states[p]) > 1]
     seen: set[Status] = set()
@@ -160,5 +275,7 @@ def _enumerate(rule: Rule, fact_states: dict[str, tuple[State, ...]]) -> Possibl
         for path, group in zip(rule.facts, combo, strict=True):
             if path in by_fact:
                 for st in group:
-                    by_fact[path].setdefault(st, set()).add(status)
+                    answer = _answer(st, path in apart)
+                    if answer is not None and not _inapplicable(answer):  # an answer, not 'does not arise'
+                        by_fact[path].setdefault(answer, set()).add(status)
     return Possible(frozenset(seen), {p: {s: frozenset(v) for s, v in d.items()} for p, d in by_fact.items()})

@@ -25,11 +25,15 @@ Lookup = Callable[..., Any]
 
 @dataclass(frozen=True)
 class Outcome:
-    """The value of a condition (True, False or None for unknown) and why."""
+    """The value of a condition (True, False or None for unknown) and why.
+
+    ``inapplicable``: open only because facts were answered not_applicable (at the evidence threshold).
+    """
 
     value: bool | None
     used: frozenset[str] = frozenset()
     missing: frozenset[str] = frozenset()
+    inapplicable: bool = False
 
 
 def evaluate(cond: Condition, lookup: Lookup) -> Outcome:
@@ -41,7 +45,9 @@ def evaluate(cond: Condition, lookup: Lookup) -> Outcome:
             return _combine([evaluate(c, lookup) for c in parts], decisive=True)
         case Not(part):
             inner = evaluate(part, lookup)
-            return Outcome(None if inner.value is None else not inner.value, inner.used, inner.missing)
+            return Outcome(
+                None if inner.value is None else not inner.value, inner.used, inner.missing, inner.inapplicable
+            )
         case Leaf():
             return _leaf(cond, lookup)
         case _:
@@ -56,13 +62,16 @@ def _combine(parts: list[Outcome], *, decisive: bool) -> Outcome:
     open_parts = [p for p in parts if p.value is None]
     used = frozenset().union(*(p.used for p in parts))
     if open_parts:
-        return Outcome(None, used, frozenset().union(*(p.missing for p in open_parts)))
+        missing = frozenset().union(*(p.missing for p in open_parts))
+        return Outcome(None, used, missing, all(p.inapplicable for p in open_parts))
     return Outcome(not decisive, used)
 
 
 def _leaf(leaf: Leaf, lookup: Lookup) -> Outcome:
     path = leaf.fact
     value = lookup(path) if leaf.aspect is None else lookup(path, leaf.aspect)
+    if value is Missing.NOT_APPLICABLE:
+        return Outcome(None, missing=frozenset({path}), inapplicable=True)
     if leaf.op is Operator.DISCLOSED:
         if value is None or value in (Missing.UNKNOWN, Missing.NOT_APPLICABLE):
             return Outcome(None, missing=frozenset({path}))
@@ -170,25 +179,37 @@ def decide(
 ) -> tuple[Status, Outcome]:
     """A rule's status over both sides of facts stating law and practice: the worse one wins.
 
-    A rule left open only by facts answered not_applicable does not apply. ``lookups`` (aspect ->
-    lookup_for(deployment, evidence, aspect)) saves making them again for every rule of an audit.
+    On each side, a rule left open only by facts answered not_applicable does not apply (``settled``).
+    ``lookups`` (aspect -> lookup_for(deployment, evidence, aspect)) saves making them again for every
+    rule of an audit.
     """
     split = any(f is not None and f.split for f in (get_fact(deployment, p) for p in rule.facts))
     views = [
-        rule_status(rule, lookups[side] if lookups is not None else lookup_for(deployment, evidence, side))
+        settled(*rule_status(rule, lookups[side] if lookups is not None else lookup_for(deployment, evidence, side)))
         for side in (("law", "practice") if split else (None,))
     ]
-    status, outcome = min(views, key=lambda v: _SEVERITY[v[0]])
-    if status is Status.UNKNOWN and outcome.missing and all(not_applicable(deployment, p) for p in outcome.missing):
+    return min(views, key=lambda v: _SEVERITY[v[0]])
+
+
+def settled(status: Status, outcome: Outcome) -> tuple[Status, Outcome]:
+    """A rule's status as an audit gives it: left open only by facts answered not_applicable, it does not apply.
+
+    An answer of not_applicable below the evidence threshold reads as unknown, so it does not count here.
+    """
+    if status is Status.UNKNOWN and outcome.inapplicable:
         return Status.NOT_APPLICABLE, outcome
     return status, outcome
 
 
-def not_applicable(deployment: Deployment, path: str) -> bool:
-    """True when the deployment answers this fact not_applicable."""
+def not_applicable(deployment: Deployment, path: str, evidence: str | None = None) -> bool:
+    """True when the deployment answers this fact not_applicable (at the evidence threshold, if given)."""
     fact = get_fact(deployment, path)
     side = None if fact is None else fact.side(None)
-    return side is not None and side.value is Missing.NOT_APPLICABLE
+    return (
+        side is not None
+        and side.value is Missing.NOT_APPLICABLE
+        and (evidence is None or deployment.meets(side, evidence))
+    )
 
 
 def explanation(rule: Rule, status: Status) -> str:
