@@ -49,8 +49,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
     """
     _check_unique_ids(frameworks)
     deployment = loaded.deployment
-    states = _fact_states(deployment, frameworks, evidence)
     lookups = {side: _remembered(lookup_for(deployment, evidence, side)) for side in (None, "law", "practice")}
+    states = _fact_states(deployment, frameworks, lookups[None])
     findings: list[Finding] = []
     principles: list[PrincipleResult] = []
     cited: dict[str, None] = {}
@@ -232,16 +232,14 @@ def possible_statuses(
     return possible(rule, states).statuses
 
 
-def _fact_states(
-    deployment: Deployment, frameworks: list[Framework], evidence: str | None = None
-) -> dict[str, tuple[State, ...]]:
+def _fact_states(deployment: Deployment, frameworks: list[Framework], lookup: Any) -> dict[str, tuple[State, ...]]:
     """Every fact the rules read, with the states it could be in given what the deployment says.
 
-    A fact below the evidence threshold reads as unknown, as it does for the verdict. A fact stating law
-    and practice as two statements has a state for each side.
+    ``lookup`` is the audit's own (lookup_for at its evidence threshold, remembered), so a fact below the
+    threshold reads as unknown, as it does for the verdict, and each fact is looked up once for both. A fact
+    stating law and practice as two statements has a state for each side.
     """
     candidates = _candidates(tuple(frameworks))
-    lookup = lookup_for(deployment, evidence)
     out: dict[str, tuple[State, ...]] = {}
     for path, values in candidates.items():
         fact = get_fact(deployment, path)
@@ -386,7 +384,7 @@ class _RuleText:
     """What a finding takes from its rule whatever the facts: worked out once per rule and process."""
 
     order: dict[str, int]
-    requirement: tuple[tuple[int, str], ...]  # (depth, text) lines
+    requirement: tuple[RequirementLine, ...]  # frozen, so every finding of the rule can hold the same lines
     references: dict[frozenset[str] | None, tuple[dict[str, str], ...]]  # by the legal orders a description names
 
 
@@ -406,7 +404,8 @@ def _text(rule: Rule) -> _RuleText:
             *word_lines(rule.met_when, 1),
         ]
     lines += [(0, str(threshold)) for threshold in rule.thresholds]
-    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, tuple(lines), {})
+    requirement = tuple(RequirementLine(depth=depth, text=line) for depth, line in lines)
+    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, requirement, {})
     _RULE_TEXT[id(rule)] = (rule, text)
     return text
 
@@ -463,7 +462,7 @@ def _finding(
         worst=max(can, key=RANK.__getitem__),
         possible=sorted(can, key=RANK.__getitem__),
         rationale=rule.rationale,
-        requirement=[RequirementLine(depth=depth, text=line) for depth, line in text.requirement],
+        requirement=list(text.requirement),
         explanation=_partly(facts) if status is Status.PARTIAL else explanation(rule, status),
         facts=facts,
         missing=missing,
