@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from auditkit.batch import json_pieces, nest  # nest: the re-indenting pass dumps_entry saves
 from auditkit.render import jsonout
 
 
@@ -45,6 +46,7 @@ def reference(data: Any) -> bytes:
 )
 def test_awkward_values(value: Any) -> None:
     assert jsonout.dumps({"k": value, "list": [value]}) == reference({"k": value, "list": [value]})
+    assert jsonout.dumps_entry({"k": value}) == nest(reference({"k": value}))
 
 
 json_values = st.recursive(
@@ -58,6 +60,7 @@ json_values = st.recursive(
 @given(json_values)
 def test_any_json_value(value: Any) -> None:
     assert jsonout.dumps(value) == reference(value)
+    assert jsonout.dumps_entry(value) == nest(reference(value))
 
 
 def test_an_audit_result() -> None:
@@ -71,3 +74,6 @@ def test_an_audit_result() -> None:
     result = audit(load_deployment(root / "moscow-safe-city-frt.yaml"), [load_framework("agora-2020")])
     data = result.model_dump(mode="json")
     assert jsonout.dumps(data) == reference(data)
+    assert jsonout.dumps_entry(data) == nest(reference(data))
+    batch = {"results": [data, data], "schema_version": 3}
+    assert b"".join(json_pieces([jsonout.dumps_entry(data)] * 2)) == reference(batch)

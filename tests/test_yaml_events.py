@@ -179,3 +179,31 @@ def test_mutated_files_build_the_same_from_events(text: str) -> None:
 @given(st.lists(YAML_BITS | st.text(max_size=5), max_size=200))
 def test_punctuation_soup_builds_the_same_from_events(parts: list[str]) -> None:
     same(as_read("".join(parts)))
+
+
+def test_plain_text_is_recognised_by_its_first_character() -> None:
+    """_plain_scalar returns text at once when the first character cannot start true, false, null, ~ or a number.
+
+    That holds only if no other character lowercases to t, f or n (which a future Unicode could change).
+    """
+    import sys
+
+    starts = {chr(i) for i in range(sys.maxunicode + 1) if chr(i).lower()[:1] in ("t", "f", "n")}
+    assert starts == set("tTfFnN")
+    assert starts <= yamlio._NOT_TEXT_FIRST
+    for word in ("True", "FALSE", "Null", "~", "-1_0", "+.5", ".5e3", "0", "text", "No", "ñ", "1x"):
+        assert yamlio._plain_scalar(word) == yaml_core(word), word
+
+
+def yaml_core(word: str) -> Any:
+    """The same reading without the first-character shortcut."""
+    lowered = word.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("null", "~", ""):
+        return None
+    if yamlio._INT.fullmatch(word):
+        return int(word.replace("_", ""))
+    if yamlio._FLOAT.fullmatch(word):
+        return float(word.replace("_", ""))
+    return word

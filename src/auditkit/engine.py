@@ -10,12 +10,13 @@ from auditkit import __version__, scoring
 from auditkit.attribution import DEFAULT_EVIDENCE, attribute, weakest
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import catalogue, get_fact
-from auditkit.model.deployment import Deployment
-from auditkit.model.facts import Amount, Duration, Fact, Missing, Standing
+from auditkit.model.deployment import CONTRACTOR_ROLES, HIRED_BY_REPORT, INSTRUMENT_TYPES, Deployment
+from auditkit.model.facts import Amount, Cite, Duration, Fact, Missing, Standing
 from auditkit.model.kinds import YesNo
 from auditkit.model.load import LoadedDeployment
 from auditkit.model.result import (
     AuditResult,
+    ContractorInfo,
     DeploymentInfo,
     FactText,
     FactUsed,
@@ -23,6 +24,7 @@ from auditkit.model.result import (
     FrameworkRef,
     GradeRange,
     InformationGap,
+    InstrumentInfo,
     PrincipleResult,
     RequirementLine,
     ScoreRange,
@@ -49,8 +51,8 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
     """
     _check_unique_ids(frameworks)
     deployment = loaded.deployment
-    states = _fact_states(deployment, frameworks, evidence)
     lookups = {side: _remembered(lookup_for(deployment, evidence, side)) for side in (None, "law", "practice")}
+    states = _fact_states(deployment, frameworks, lookups[None])
     findings: list[Finding] = []
     principles: list[PrincipleResult] = []
     cited: dict[str, None] = {}
@@ -139,7 +141,69 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
         fact_texts=_fact_texts(findings, principles),
         scoring=method,
         evidence=evidence,
+        programme_kind=[
+            row
+            for path in PROGRAMME_KIND
+            if _known(deployment, path)
+            for row in _rows(path, deployment, evidence, True)
+        ],
+        instruments=_instruments(deployment),
+        contractors=_contractors(deployment),
     )
+
+
+#: The facts a report words the programme with (the cover): what technology, and who runs it.
+PROGRAMME_KIND = ("scope.technology_kind", "legality.operator_kind")
+
+
+def _pins(cites: tuple[Cite, ...]) -> dict[str, str]:
+    return {c.id: c.at for c in cites if c.at}
+
+
+def _instruments(deployment: Deployment) -> list[InstrumentInfo]:
+    """The listed instruments, with their type in words, for the report to print."""
+    return [
+        InstrumentInfo(
+            id=i.id,
+            type=i.type,
+            type_text=INSTRUMENT_TYPES[i.type],
+            title=i.title,
+            adopted_by=i.adopted_by,
+            date=i.date,
+            publication=i.publication,
+            sources=[c.id for c in i.sources],
+            pinpoints=_pins(i.sources),
+            note=i.note,
+        )
+        for i in deployment.instruments
+    ]
+
+
+def _contractors(deployment: Deployment) -> list[ContractorInfo]:
+    """The listed contractors, with their role, who hired them and their contract in words, and their standing."""
+    names = {c.id: c.name for c in deployment.contractors}
+    titles = {i.id: i.title for i in deployment.instruments}
+    out = []
+    for c in deployment.contractors:
+        standing = deployment.standing(c)
+        out.append(
+            ContractorInfo(
+                id=c.id,
+                name=c.name,
+                role=c.role,
+                role_text=CONTRACTOR_ROLES[c.role],
+                hired_by=c.hired_by,
+                hired_by_text=HIRED_BY_REPORT.get(c.hired_by) or names[c.hired_by],
+                contract=c.contract,
+                contract_text=titles.get(c.contract) if c.contract else None,
+                sources=[s.id for s in c.sources],
+                pinpoints=_pins(c.sources),
+                standing=standing.value if standing else None,
+                contested_by=[s.id for s in c.contested_by],
+                note=c.note,
+            )
+        )
+    return out
 
 
 OPEN_VERDICTS = (Verdict.FALLS_SHORT, Verdict.INSUFFICIENT_INFORMATION)
@@ -232,16 +296,14 @@ def possible_statuses(
     return possible(rule, states).statuses
 
 
-def _fact_states(
-    deployment: Deployment, frameworks: list[Framework], evidence: str | None = None
-) -> dict[str, tuple[State, ...]]:
+def _fact_states(deployment: Deployment, frameworks: list[Framework], lookup: Any) -> dict[str, tuple[State, ...]]:
     """Every fact the rules read, with the states it could be in given what the deployment says.
 
-    A fact below the evidence threshold reads as unknown, as it does for the verdict. A fact stating law
-    and practice as two statements has a state for each side.
+    ``lookup`` is the audit's own (lookup_for at its evidence threshold, remembered), so a fact below the
+    threshold reads as unknown, as it does for the verdict, and each fact is looked up once for both. A fact
+    stating law and practice as two statements has a state for each side.
     """
     candidates = _candidates(tuple(frameworks))
-    lookup = lookup_for(deployment, evidence)
     out: dict[str, tuple[State, ...]] = {}
     for path, values in candidates.items():
         fact = get_fact(deployment, path)
@@ -386,7 +448,7 @@ class _RuleText:
     """What a finding takes from its rule whatever the facts: worked out once per rule and process."""
 
     order: dict[str, int]
-    requirement: tuple[tuple[int, str], ...]  # (depth, text) lines
+    requirement: tuple[RequirementLine, ...]  # frozen, so every finding of the rule can hold the same lines
     references: dict[frozenset[str] | None, tuple[dict[str, str], ...]]  # by the legal orders a description names
 
 
@@ -406,7 +468,8 @@ def _text(rule: Rule) -> _RuleText:
             *word_lines(rule.met_when, 1),
         ]
     lines += [(0, str(threshold)) for threshold in rule.thresholds]
-    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, tuple(lines), {})
+    requirement = tuple(RequirementLine(depth=depth, text=line) for depth, line in lines)
+    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, requirement, {})
     _RULE_TEXT[id(rule)] = (rule, text)
     return text
 
@@ -463,7 +526,7 @@ def _finding(
         worst=max(can, key=RANK.__getitem__),
         possible=sorted(can, key=RANK.__getitem__),
         rationale=rule.rationale,
-        requirement=[RequirementLine(depth=depth, text=line) for depth, line in text.requirement],
+        requirement=list(text.requirement),
         explanation=_partly(facts) if status is Status.PARTIAL else explanation(rule, status),
         facts=facts,
         missing=missing,

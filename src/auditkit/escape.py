@@ -32,6 +32,8 @@ def terminal(text: str) -> str:
     invisible characters '?'.
     """
     text = _SURROGATE.sub(lambda m: f"\\x{ord(m[0]) - 0xDC00:02X}", text)
+    if text.isprintable():  # the common case, answered in C: every character would be kept as it is
+        return text
     return "".join(ch if ch.isprintable() else " " if ch in "\n\r\t" else "?" for ch in text)
 
 

@@ -647,7 +647,7 @@ class _Builder:
         return converted
 
 
-_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MAP, _SEQ, _STR = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
 # The first characters of plain scalars that the safe resolver may tag with something other than text, a
 # number, a boolean, null or a date ('<<' merge, '=' value, '!' '&' '*' yaml): those are asked of it.
 _RESOLVER = yaml.resolver.Resolver()  # the safe loaders' resolver (plain scalars' implicit tags)
@@ -656,6 +656,7 @@ _ODD_FIRST = {
     for first, resolvers in _RESOLVER.yaml_implicit_resolvers.items()
     if any(tag not in _STANDARD_TAGS for tag, _ in resolvers)
 }
+_ALL_ODD = None in _ODD_FIRST  # a resolver for scalars of any first character
 
 
 class _EventBuilder(_Builder):
@@ -683,14 +684,12 @@ class _EventBuilder(_Builder):
         if tag is not None and tag != "!":
             return str(tag)
         kind = type(event)
-        if kind is yaml.MappingStartEvent:
-            return _MAP
-        if kind is yaml.SequenceStartEvent:
-            return _SEQ
-        value = event.value
-        if event.implicit[0] and (value[:1] in _ODD_FIRST or None in _ODD_FIRST):
-            return str(_RESOLVER.resolve(yaml.ScalarNode, value, event.implicit))  # type: ignore[no-untyped-call]
-        return "tag:yaml.org,2002:str"  # or another standard tag: only whether it is one matters here
+        if kind is yaml.ScalarEvent:  # most often: checked first
+            value = event.value
+            if event.implicit[0] and (_ALL_ODD or value[:1] in _ODD_FIRST):
+                return str(_RESOLVER.resolve(yaml.ScalarNode, value, event.implicit))  # type: ignore[no-untyped-call]
+            return _STR  # or another standard tag: only whether it is one matters here
+        return _MAP if kind is yaml.MappingStartEvent else _SEQ
 
     def skip(self) -> None:
         """Pass over the next node's events (a value that was dropped)."""
@@ -785,8 +784,13 @@ class _EventBuilder(_Builder):
         return out
 
 
+_NOT_TEXT_FIRST = frozenset("tTfFnN~+-.0123456789")  # how true, false, null, ~, numbers can start
+
+
 def _plain_scalar(value: str) -> Any:
     """An unquoted scalar: YAML 1.2 core booleans, null and numbers; everything else stays text."""
+    if value and value[0] not in _NOT_TEXT_FIRST:  # most text: none of the tests below can match
+        return value
     lowered = value.lower()
     if lowered in ("true", "false"):
         return lowered == "true"

@@ -53,6 +53,19 @@ def dumps(data: Any) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+_ENTRY_HEAD, _ENTRY_TAIL = b'{\n  "results": [\n', b"\n  ]\n}\n"
+
+
+def dumps_entry(data: Any) -> bytes:
+    """``data`` as one entry of a batch document's results (what ``batch.json_pieces`` joins).
+
+    The bytes of ``dumps(data)`` indented two levels deeper, without the final newline. The encoder writes the deeper indentation itself, as part of a one-entry batch whose opening and closing
+    lines are then cut off, instead of a second pass over a result's 200-odd kilobytes to re-indent them.
+    """
+    whole = dumps({"results": [data]})
+    return whole[len(_ENTRY_HEAD) : -len(_ENTRY_TAIL)]
+
+
 def render(result: AuditResult, options: RenderOptions) -> bytes:
     """The result as indented JSON with sorted keys (the options change nothing)."""
     return dumps(result.model_dump(mode="json"))

@@ -17,11 +17,11 @@ from auditkit.render import RenderOptions
 from auditkit.render.view import (
     KEPT_SECRET,
     BriefView,
-    Cover,
     FindingView,
     GapView,
     Ref,
     ReportView,
+    Row,
     Sentence,
     SourceView,
     Summary,
@@ -75,25 +75,73 @@ def _title(view: ReportView | BriefView) -> list[str]:
     return out + [f"**Overall grade {text(c.grade)}**, {c.score_phrase} ({text('; '.join(notes))})", ""]
 
 
-def _facts_table(c: Cover, *, full: bool) -> list[str]:
-    rows = [
-        ("Jurisdiction", c.jurisdiction or "not given"),
-        ("Operator", c.operator or "not given"),
-        ("Technology", c.technology),
-        ("Period", c.period),
-        ("Audit date", c.audit_date),
-        ("Framework", c.frameworks),
+def _facts_table(rows: Sequence[Row]) -> list[str]:
+    """The cover's table of facts (a SHA-256 line goes in brackets after its value)."""
+    values = ((r, r.value + (f" ({r.hash_line})" if r.hash_line else "")) for r in rows)
+    return [
+        "| | |",
+        "|---|---|",
+        *(f"| {r.label} | {cell(v)}{_refs(r.refs)}{f' ({cell(r.pins)})' if r.pins else ''} |" for r, v in values),
     ]
-    if full:
-        rows += [("Auditor", c.auditor), ("Input", f"{c.input_file} (SHA-256 {c.sha256})")]
-    return ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows if v)]
 
 
 def _cover(view: ReportView) -> list[str]:
-    out = _title(view) + _facts_table(view.cover, full=True)
+    out = _title(view) + _facts_table(view.cover_rows)
     if view.cover.description:
         out += ["", text(view.cover.description)]
     return out + [""]
+
+
+def _sourced(refs: Sequence[Ref], pins: str) -> str:
+    """A table cell's source numbers, with where in each source."""
+    return _refs(refs).strip() + (f" ({text(pins)})" if pins else "")
+
+
+def _noted(name: str, note: str | None) -> str:
+    return cell(name) + (f" ({cell(note)})" if note else "")
+
+
+def _table(title: str, intro: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A titled table of cells already escaped; nothing when there are no rows."""
+    if not rows:
+        return []
+    head = ["| " + " | ".join(headers) + " |", "|---" * len(headers) + "|"]
+    return [f"### {title}", "", intro, "", *head, *("| " + " | ".join(row) + " |" for row in rows), ""]
+
+
+def _programme(view: ReportView) -> list[str]:
+    """The legal instruments and the contractors, as tables (nothing when the description lists neither)."""
+    g = view.programme
+    if not g.shown:
+        return []
+    instruments = [
+        (
+            _noted(i.title, i.note),
+            cell(i.type),
+            cell(i.adopted_by),
+            i.date,
+            cell(i.publication),
+            _sourced(i.refs, i.pins),
+        )
+        for i in g.instruments
+    ]
+    contractors = [
+        (
+            _noted(k.name, k.note),
+            cell(k.role),
+            cell(k.hired_by),
+            cell(k.contract),
+            cell(k.standing),
+            _sourced(k.refs, k.pins),
+        )
+        for k in g.contractors
+    ]
+    return [
+        f"## {g.title}",
+        "",
+        *_table(g.instruments_title, g.instruments_intro, g.instrument_headers, instruments),
+        *_table(g.contractors_title, g.contractors_intro, g.contractor_headers, contractors),
+    ]
 
 
 def _gap_line(mark: str, g: GapView) -> str:
@@ -212,13 +260,7 @@ def method_lines(method: Method, rows: Sequence[tuple[str, str]] = ()) -> list[s
 
 
 def _methodology(view: ReportView) -> list[str]:
-    c = view.cover
-    rows = [
-        *(("Rule set", f"{f.title} ({f.id}), version {f.version}") for f in view.frameworks),
-        ("auditkit version", c.version),
-        ("Input file", c.input_file),
-        ("Input SHA-256", c.sha256),
-    ]
+    rows = [(r.label, r.value) for r in view.method_rows]
     return [f"## {view.titles.methodology}", "", *method_lines(view.methodology, rows), sentence(view.json_command), ""]
 
 
@@ -249,7 +291,7 @@ def _brief(view: BriefView) -> list[str]:
     The cover, the principle table, the headline gaps with their sources, the top questions for the
     operator, and how to get the full report.
     """
-    out = _title(view) + _facts_table(view.cover, full=False) + [""]
+    out = _title(view) + _facts_table(view.cover_rows) + [""]
     t = view.titles
     out += [sentence(view.summary.lead, starts_line=True), "", f"## {t.by_principle}", ""]
     out += _principle_table(view)
@@ -276,5 +318,13 @@ def render(result: AuditResult, options: RenderOptions) -> bytes:
         lines = _brief(brief_view(result))
         return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
     view = report_view(result)
-    parts = [_cover(view), _summary(view), _principles(view), _gaps(view), _methodology(view), _sources(view)]
+    parts = [
+        _cover(view),
+        _programme(view),
+        _summary(view),
+        _principles(view),
+        _gaps(view),
+        _methodology(view),
+        _sources(view),
+    ]
     return ("\n".join(line for part in parts for line in part).rstrip("\n") + "\n").encode("utf-8")
