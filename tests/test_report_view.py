@@ -173,14 +173,15 @@ def test_the_cover_facts_are_laid_out_once_and_every_format_prints_them(tmp_path
 
 
 def test_no_format_lays_out_a_cover_or_methodology_label_of_its_own() -> None:
-    """The labels of the cover's facts and the methodology's details are written in render/view.py only."""
+    """The labels of the cover's facts, the methodology's details and the titles are written in render/view.py only."""
     result, _ = audit_file(CASE, DEFAULT_FRAMEWORK)
     full = view.report_view(result)
-    labels = {r.label for r in (*full.cover_rows, *full.method_rows)}
+    labels = {r.label for r in (*full.cover_rows, *full.method_rows)} | set(vars(view.TITLES).values())
     assert {"Jurisdiction", "Operator", "Technology", "Period", "Auditor", "Input SHA-256"} <= labels
-    templates = "\n".join(p.read_text(encoding="utf-8") for p in sorted((SRC / "templates").rglob("*.j2")))
+    assert {"Human-rights audit", "Verdict for each principle"} <= labels
+    templates = "\n".join(p.read_text(encoding="utf-8") for p in sorted((SRC / "templates").glob("*.j2")))
     renderers = "\n".join(p.read_text(encoding="utf-8") for p in sorted(RENDER.glob("*.py")) if p.name != "view.py")
     for label in sorted(labels):
-        assert f">{label}<" not in templates, label
-        assert f'"{label}"' not in renderers, label
+        assert f">{label}<" not in templates and f">{label} · " not in templates, label
+        assert f'"{label}"' not in renderers and f'"# {label}' not in renderers, label
     assert _sources().count('"not given"') == 1

@@ -66,7 +66,7 @@ def _refs(numbers: Sequence[Ref]) -> str:
 def _title(view: ReportView | BriefView) -> list[str]:
     """The report's title, the hypothetical banner and the grade line."""
     c = view.cover
-    out = [f"# Human-rights audit: {text(c.name)}", ""]
+    out = [f"# {view.titles.report}: {text(c.name)}", ""]
     if c.hypothetical:
         out += [f"> **{view.hypothetical}**: {view.hypothetical_note}", ""]
     notes = [f"undetermined: {c.undecided}"] if c.grade_open else []

@@ -64,6 +64,9 @@ NO_CITED_SOURCES = "The gaps above cite no source."
 class Titles:
     """The reports' section headings and labels, as every format prints them."""
 
+    report: str = "Human-rights audit"  # the document's title, before the programme's name
+    kicker: str = "Human-rights audit of a public surveillance programme"  # above the name on the HTML cover
+    verdicts_caption: str = "Verdict for each principle"  # the HTML principle table's caption
     summary: str = "Executive summary"
     findings: str = "Findings by principle"
     gaps: str = "Information gaps: questions for the operator"
