@@ -422,6 +422,16 @@ def test_agora_results_validate_against_the_published_schema() -> None:
     assert not validator.is_valid(broken)
 
 
+def test_every_definition_of_the_published_result_schema_says_what_it_is() -> None:
+    """A model's docstring is its description in 'auditkit schema result', for those who read the JSON."""
+    from auditkit.schemas import schema_json
+
+    definitions = schema_json("result")["$defs"]
+    assert {"AuditResult", "Finding", "PrincipleResult", "InformationGap", "SourceInfo"} <= set(definitions)
+    assert [name for name, definition in definitions.items() if not definition.get("description")] == []
+    assert definitions["Finding"]["description"].startswith("One rule's outcome")
+
+
 def test_rule_bounds_try_every_stretch_of_a_count() -> None:
     # P7-01: met at 30 days or less, partly met at 90 or less (the thresholds of agora-2020).
     result = agora({})
