@@ -455,3 +455,15 @@ def test_undisclosed_decides_disclosure_tests_but_leaves_values_open() -> None:
 
 
 GOOD_AGORA = {**PRESS_RELEASE, "minimisation.sold": True, "retention.max_days": "undisclosed"}
+
+
+def test_a_principle_that_could_turn_out_not_to_apply_says_so_after_what_it_could_score() -> None:
+    # Neither M1 fact is known: each could be answered not_applicable, so M1 could not apply at all; the
+    # sentence leads with what the principle could still score, and names the not-applicable possibility second.
+    result = run({"scope.scanning": "targeted", "deidentification.claimed": False})
+    m1 = next(p for p in result.principles if p.id == "M1")
+    assert m1.verdict is Verdict.INSUFFICIENT_INFORMATION
+    assert m1.verdict_reason == (
+        "Undetermined: it could still be met; the score is between 0 and 100, depending on 2 unknown facts, and "
+        "the principle would not apply if they turned out not to concern this programme."
+    )
