@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import ast
+import html
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 from report_support import audit_file
 
-from auditkit.render import view
-from auditkit.rules.loader import DEFAULT_FRAMEWORK
+from auditkit.engine import audit
+from auditkit.model.load import load_deployment
+from auditkit.render import RenderOptions, view
+from auditkit.render import html as html_render
+from auditkit.render import markdown as md_render
+from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
 
 SRC = Path(view.__file__).resolve().parents[1]  # src/auditkit
 RENDER = SRC / "render"
@@ -80,3 +87,89 @@ def test_requirement_structure_is_data_from_the_engine_to_the_page() -> None:
     assert not any(line.text != line.text.strip() for f in result.findings for line in f.requirement)
     page = html.render(result, RenderOptions()).decode()
     assert '<li class="depth-2">court orders are limited in time: yes</li>' in page
+
+
+def _without(tmp_path: Path, *keys: str) -> Path:
+    """The Los Angeles case study with ``keys`` of its deployment block left out."""
+    data = yaml.safe_load(CASE.read_text(encoding="utf-8"))
+    for key in keys:
+        data["deployment"].pop(key)
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _html_rows(page: str, table: str) -> list[tuple[str, str]]:
+    """A two-column table of an HTML page as (label, text of the value), tags dropped, entities read."""
+    body = page.split(f'<table class="{table}">', 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r'<tr><th scope="row">(.*?)</th><td[^>]*>(.*?)</td></tr>', body, re.DOTALL)
+    return [(html.unescape(k), html.unescape(re.sub(r"<br>", " ", re.sub(r"<(?!br)[^>]+>", "", v)))) for k, v in cells]
+
+
+def _md_rows(page: str, first: str) -> list[tuple[str, str]]:
+    """The Markdown table whose first row's label is ``first``, as (label, value)."""
+    lines = page.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first} |"))
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("| "):
+            break
+        label, value = line[2:-2].split(" | ", 1)
+        rows.append((label, value.replace("\\", "")))
+    return rows
+
+
+def test_the_cover_facts_are_laid_out_once_and_every_format_prints_them(tmp_path: Path) -> None:
+    """The view carries the cover's rows; HTML and Markdown, full and brief, print exactly those rows."""
+    path = _without(tmp_path, "jurisdiction", "operator", "technology")
+    loaded = load_deployment(path, display=path.name)
+    result = audit(loaded, [load_framework(DEFAULT_FRAMEWORK)])
+    options = RenderOptions(input_bytes=loaded.raw)
+    full, brief = view.report_view(result), view.brief_view(result)
+    c = full.cover
+    assert [(r.label, r.value) for r in full.cover_rows] == [
+        ("Jurisdiction", "not given"),
+        ("Operator", "not given"),
+        ("Period", c.period),
+        ("Audit date", "2026-11-21"),
+        ("Framework", c.frameworks),
+        ("Auditor", "auditkit project (example audit)"),
+        ("Input", "case.yaml"),
+    ]
+    assert full.cover_rows[-1].hash_line == f"SHA-256 {result.input_sha256}"
+    assert [(r.label, r.value) for r in brief.cover_rows] == [
+        *[(r.label, r.value) for r in full.cover_rows[:3]],
+        ("Audit date", "2026-11-21, by auditkit project (example audit)"),
+        ("Framework", c.frameworks),
+    ]
+    page = html_render.render(result, options).decode("utf-8")
+    brief_page = html_render.render(result, RenderOptions(input_bytes=loaded.raw, brief=True)).decode("utf-8")
+    md = md_render.render(result, options).decode("utf-8")
+    brief_md = md_render.render(result, RenderOptions(input_bytes=loaded.raw, brief=True)).decode("utf-8")
+
+    def shown(rows: tuple[view.Row, ...], sha: str) -> list[tuple[str, str]]:
+        return [(r.label, r.value + (sha.format(r.hash_line) if r.hash_line else "")) for r in rows]
+
+    assert _html_rows(page, "cover-facts") == shown(full.cover_rows, " {}")
+    assert _html_rows(brief_page, "cover-facts") == shown(brief.cover_rows, " {}")
+    assert _md_rows(md, "Jurisdiction") == shown(full.cover_rows, " ({})")
+    assert _md_rows(brief_md, "Jurisdiction") == shown(brief.cover_rows, " ({})")
+    assert f"| Input | case.yaml (SHA-256 {result.input_sha256}) |" in md
+    method = [(r.label, r.value) for r in full.method_rows]
+    assert method[-3:] == [("auditkit version", c.version), ("Input file", "case.yaml"), ("Input SHA-256", c.sha256)]
+    assert _html_rows(page, "method-table")[-len(method) :] == method
+    assert _md_rows(md, "Input SHA-256") == method[-1:]
+
+
+def test_no_format_lays_out_a_cover_or_methodology_label_of_its_own() -> None:
+    """The labels of the cover's facts and the methodology's details are written in render/view.py only."""
+    result, _ = audit_file(CASE, DEFAULT_FRAMEWORK)
+    full = view.report_view(result)
+    labels = {r.label for r in (*full.cover_rows, *full.method_rows)}
+    assert {"Jurisdiction", "Operator", "Technology", "Period", "Auditor", "Input SHA-256"} <= labels
+    templates = "\n".join(p.read_text(encoding="utf-8") for p in sorted((SRC / "templates").rglob("*.j2")))
+    renderers = "\n".join(p.read_text(encoding="utf-8") for p in sorted(RENDER.glob("*.py")) if p.name != "view.py")
+    for label in sorted(labels):
+        assert f">{label}<" not in templates, label
+        assert f'"{label}"' not in renderers, label
+    assert _sources().count('"not given"') == 1

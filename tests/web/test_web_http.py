@@ -141,6 +141,21 @@ def test_an_oversized_upload_is_refused_with_the_cli_message(served: Any, tmp_pa
     assert status == 413 and "larger than 2 MiB" in body.decode()
 
 
+@pytest.mark.parametrize("page", ["about", "sources", "s/scope", "save", "compare"])
+def test_a_page_of_a_description_refuses_what_no_description_or_form_fits(served: Any, page: str) -> None:
+    """Every page of a description: none open by that id is the 404 page; an oversized form, the CLI's words."""
+    gone = "/d/no-such-description"
+    if page not in ("save", "compare"):
+        assert request(served, "GET", f"{gone}/{page}")[0] == 404
+    assert post(served, f"{gone}/{page}", {"path": "x.yaml"})[0] == 404
+    doc = open_example(served)
+    before = text(served, f"{doc}/download/yaml")
+    status, _, body = post(served, f"{doc}/{page}", {"path": "x.yaml", "deployment.name": "x" * (MAX_BYTES + 10)})
+    assert status == 413 and "larger than 2 MiB" in body.decode()
+    assert text(served, f"{doc}/download/yaml") == before
+    assert not (served.root / "x.yaml").exists()
+
+
 def test_a_file_that_is_not_yaml_is_refused_with_the_cli_message(served: Any, tmp_path: Path) -> None:
     bad = b"format_version: 1\ndeployment: {name: x\n"
     lines = cli_lines(bad, tmp_path, "broken.yaml")

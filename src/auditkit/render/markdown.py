@@ -17,11 +17,11 @@ from auditkit.render import RenderOptions
 from auditkit.render.view import (
     KEPT_SECRET,
     BriefView,
-    Cover,
     FindingView,
     GapView,
     Ref,
     ReportView,
+    Row,
     Sentence,
     SourceView,
     Summary,
@@ -75,22 +75,14 @@ def _title(view: ReportView | BriefView) -> list[str]:
     return out + [f"**Overall grade {text(c.grade)}**, {c.score_phrase} ({text('; '.join(notes))})", ""]
 
 
-def _facts_table(c: Cover, *, full: bool) -> list[str]:
-    rows = [
-        ("Jurisdiction", c.jurisdiction or "not given"),
-        ("Operator", c.operator or "not given"),
-        ("Technology", c.technology),
-        ("Period", c.period),
-        ("Audit date", c.audit_date),
-        ("Framework", c.frameworks),
-    ]
-    if full:
-        rows += [("Auditor", c.auditor), ("Input", f"{c.input_file} (SHA-256 {c.sha256})")]
-    return ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in rows if v)]
+def _facts_table(rows: Sequence[Row]) -> list[str]:
+    """The cover's table of facts (a SHA-256 line goes in brackets after its value)."""
+    values = ((r.label, r.value + (f" ({r.hash_line})" if r.hash_line else "")) for r in rows)
+    return ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in values)]
 
 
 def _cover(view: ReportView) -> list[str]:
-    out = _title(view) + _facts_table(view.cover, full=True)
+    out = _title(view) + _facts_table(view.cover_rows)
     if view.cover.description:
         out += ["", text(view.cover.description)]
     return out + [""]
@@ -212,13 +204,7 @@ def method_lines(method: Method, rows: Sequence[tuple[str, str]] = ()) -> list[s
 
 
 def _methodology(view: ReportView) -> list[str]:
-    c = view.cover
-    rows = [
-        *(("Rule set", f"{f.title} ({f.id}), version {f.version}") for f in view.frameworks),
-        ("auditkit version", c.version),
-        ("Input file", c.input_file),
-        ("Input SHA-256", c.sha256),
-    ]
+    rows = [(r.label, r.value) for r in view.method_rows]
     return [f"## {view.titles.methodology}", "", *method_lines(view.methodology, rows), sentence(view.json_command), ""]
 
 
@@ -249,7 +235,7 @@ def _brief(view: BriefView) -> list[str]:
     The cover, the principle table, the headline gaps with their sources, the top questions for the
     operator, and how to get the full report.
     """
-    out = _title(view) + _facts_table(view.cover, full=False) + [""]
+    out = _title(view) + _facts_table(view.cover_rows) + [""]
     t = view.titles
     out += [sentence(view.summary.lead, starts_line=True), "", f"## {t.by_principle}", ""]
     out += _principle_table(view)

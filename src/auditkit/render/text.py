@@ -19,6 +19,11 @@ WIDTH = 88
 
 def lines(result: AuditResult) -> list[str]:
     """The terminal summary's lines, not yet escaped for the terminal."""
+    return [*_heading(result), *_principles(result), *_settle(result), *_gaps(result), *_unknown(result)]
+
+
+def _heading(result: AuditResult) -> list[str]:
+    """Who and what was audited, against which rule sets, and the overall grade and score."""
     d = result.deployment
     out = [f"auditkit {result.auditkit_version} audit of {d.name}"]
     if d.hypothetical:
@@ -33,8 +38,12 @@ def lines(result: AuditResult) -> list[str]:
     out.extend(
         textwrap.wrap(f"Overall: grade {grade_sentence(result)}; score {score}", WIDTH, subsequent_indent="    ")
     )
-    out.append("")
-    out.append(f"{'Principle':<44} {'Score':>9} {'Decided':>7}  Verdict")
+    return out
+
+
+def _principles(result: AuditResult) -> list[str]:
+    """The principles table, with the note on what its columns mean."""
+    out = ["", f"{'Principle':<44} {'Score':>9} {'Decided':>7}  Verdict"]
     for p in result.principles:
         name = f"{result.principle_key(p)} {p.title}"
         decided = "-" if p.verdict is Verdict.NOT_APPLICABLE else f"{p.coverage:.0%}"
@@ -47,12 +56,24 @@ def lines(result: AuditResult) -> list[str]:
             WIDTH,
         )
     )
+    return out
+
+
+def _settle(result: AuditResult) -> list[str]:
+    """What would settle each principle the facts leave open (nothing when none is open)."""
     settle = settle_lines(result)
-    if settle:
-        out.append("")
-        for line in settle:
-            out.extend(textwrap.wrap(plain(line), WIDTH, subsequent_indent="    "))
+    if not settle:
+        return []
+    out = [""]
+    for line in settle:
+        out.extend(textwrap.wrap(plain(line), WIDTH, subsequent_indent="    "))
+    return out
+
+
+def _gaps(result: AuditResult) -> list[str]:
+    """The headline gaps under their titles, each with its remedy; an empty list says so, when it must."""
     head = headline(result)
+    out: list[str] = []
     for title, gaps, empty in (
         (RED_LINES_TITLE, head.red_lines, NO_RED_LINE),
         (head.others_title, head.others, NO_GAP),
@@ -67,14 +88,19 @@ def lines(result: AuditResult) -> list[str]:
             f = gap.finding
             out.extend(textwrap.wrap(f"- {f.rule} [{gap.tags}] {f.explanation}", WIDTH, subsequent_indent="    "))
             out.extend(textwrap.wrap("Remedy: " + f.remedy, WIDTH, initial_indent="    ", subsequent_indent="    "))
-    unknown = len(result.information_gaps)
-    if unknown:
-        out.append("")
-        out.append(
-            f"{unknown} facts could not be established; 'auditkit audit FILE --format md' lists them "
-            "as questions for the operator."
-        )
     return out
+
+
+def _unknown(result: AuditResult) -> list[str]:
+    """How many facts are unknown, and where the questions for the operator are listed."""
+    unknown = len(result.information_gaps)
+    if not unknown:
+        return []
+    note = (
+        f"{unknown} facts could not be established; 'auditkit audit FILE --format md' lists them "
+        "as questions for the operator."
+    )
+    return ["", note]
 
 
 def render(result: AuditResult, options: RenderOptions) -> bytes:

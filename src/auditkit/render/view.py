@@ -41,6 +41,7 @@ SHORTENED = " … (shortened; the full text is in the audit's JSON result)"
 BRIEF_QUESTIONS = 5
 
 NO_DATE = "date not given"
+NOT_GIVEN = "not given"
 DASH = "\u2013"  # an en dash between the two ends of a range
 # Statuses whose remedy is worth printing: a met rule needs no amendment.
 REMEDY_STATUSES = (Status.NOT_MET, Status.PARTIAL, Status.UNKNOWN)
@@ -358,12 +359,13 @@ class Label:
 
 
 @dataclass(frozen=True, kw_only=True)
-class FrameworkLine:
-    """A rule set the audit used, as the methodology lists it."""
+class Row:
+    """One labelled line of a two-column table: a fact on the cover, a detail of the method."""
 
-    id: str
-    title: str
-    version: str
+    label: str
+    value: str
+    hash: bool = False  # the value is a SHA-256, set in the hash type
+    hash_line: str | None = None  # a SHA-256 on a line of its own under the value, in the hash type
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -382,7 +384,8 @@ class ReportView:
     sources: tuple[SourceView, ...]
     sources_more: int
     sources_more_text: str
-    frameworks: tuple[FrameworkLine, ...]
+    cover_rows: tuple[Row, ...]  # the cover's table of facts
+    method_rows: tuple[Row, ...]  # the methodology table's rows after the thresholds
     statuses: tuple[Label, ...]
     verdicts: tuple[Label, ...]
     titles: Titles = TITLES
@@ -405,6 +408,7 @@ class BriefView:
     """
 
     cover: Cover
+    cover_rows: tuple[Row, ...]  # the cover's table of facts, shorter than the full report's
     summary: Summary
     principles: tuple[PrincipleView, ...]
     questions: tuple[Question, ...]
@@ -454,6 +458,41 @@ def _cover(result: AuditResult) -> Cover:
         version=result.auditkit_version,
         input_file=result.input_file,
         sha256=result.input_sha256,
+    )
+
+
+def _cover_rows(c: Cover, *, full: bool) -> tuple[Row, ...]:
+    """The cover's table of facts. The brief's gives the auditor with the date, and leaves the input out.
+
+    Jurisdiction and operator always have a row ('not given'); technology and period only when given.
+    """
+    dated = f"{c.audit_date}, by {c.auditor}" if c.auditor_given and not full else c.audit_date
+    rows = [
+        Row(label="Jurisdiction", value=c.jurisdiction or NOT_GIVEN),
+        Row(label="Operator", value=c.operator or NOT_GIVEN),
+        *[
+            Row(label=label, value=value)
+            for label, value in (("Technology", c.technology), ("Period", c.period))
+            if value
+        ],
+        Row(label="Audit date", value=dated),
+        Row(label="Framework", value=c.frameworks),
+    ]
+    if full:
+        rows += [
+            Row(label="Auditor", value=c.auditor),
+            Row(label="Input", value=c.input_file, hash_line=f"SHA-256 {c.sha256}"),
+        ]
+    return tuple(rows)
+
+
+def _method_rows(result: AuditResult, c: Cover) -> tuple[Row, ...]:
+    """What the methodology table names after the thresholds: the rule sets, auditkit and the input file."""
+    return (
+        *(Row(label="Rule set", value=f"{f.title} ({f.id}), version {f.version}") for f in result.frameworks),
+        Row(label="auditkit version", value=c.version),
+        Row(label="Input file", value=c.input_file),
+        Row(label="Input SHA-256", value=c.sha256, hash=True),
     )
 
 
@@ -797,7 +836,8 @@ def report_view(result: AuditResult) -> ReportView:
         sources=_sources(result),
         sources_more=more,
         sources_more_text=f"… and {more} more sources, not listed here; the full list is in the audit's JSON result.",
-        frameworks=tuple(FrameworkLine(id=f.id, title=f.title, version=f.version) for f in result.frameworks),
+        cover_rows=_cover_rows(cover, full=True),
+        method_rows=_method_rows(result, cover),
         statuses=tuple(Label(value=s.value, label=status_label(s)) for s in Status),
         verdicts=tuple(Label(value=v.value, label=verdict_label(v), colour=verdict_colour(v)) for v in Verdict),
     )
@@ -833,6 +873,7 @@ def brief_view(result: AuditResult) -> BriefView:
     )
     return BriefView(
         cover=c,
+        cover_rows=_cover_rows(c, full=False),
         summary=summary,
         principles=view.principles,
         questions=questions,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -205,6 +206,16 @@ async def read_form(request: Request, limit: int) -> FormData | str:
     return await request.form(max_part_size=MAX_BYTES + 1)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One part of a description in the pages' navigation, with how many problems it shows."""
+
+    key: str  # what the page's ``here`` is when this step is the page shown
+    href: str
+    label: str
+    problems: int
+
+
 class Site:
     """The routes, over one Store."""
 
@@ -217,6 +228,22 @@ class Site:
         """The open description the URL names, or None when it is not (or no longer) open."""
         return self.store.get(request.path_params["doc"])
 
+    async def opened(self, request: Request, limit: int = MAX_BYTES) -> tuple[Document, FormData | None] | Response:
+        """The open description the URL names, with the posted form when the request is a POST.
+
+        Or the response that refuses the request: the 404 page when no such description is open, the CLI's
+        size message (413) when the form is larger than ``limit`` bytes.
+        """
+        doc = self.doc(request)
+        if doc is None:
+            return self.gone()
+        if request.method != "POST":
+            return doc, None
+        form = await read_form(request, limit)
+        if isinstance(form, str):
+            return refused(form, 413)
+        return doc, form
+
     async def checked(self, doc: Document) -> Check:
         """The description validated and audited, off the event loop (once per revision)."""
         return await run_in_threadpool(doc.check, default_frameworks())
@@ -226,36 +253,19 @@ class Site:
         placed = views.place(check.problems)
         counts = placed.sections()
         steps = [
-            {
-                "key": "about",
-                "href": f"/d/{doc.id}/about",
-                "label": "The programme",
-                "problems": sum(map(len, placed.about.values())),
-            },
-            {
-                "key": "sources",
-                "href": f"/d/{doc.id}/sources",
-                "label": "Sources",
-                "problems": sum(len(m) for s in placed.sources.values() for m in s.values()),
-            },
+            Step("about", f"/d/{doc.id}/about", "The programme", sum(map(len, placed.about.values()))),
+            Step(
+                "sources",
+                f"/d/{doc.id}/sources",
+                "Sources",
+                sum(len(m) for s in placed.sources.values() for m in s.values()),
+            ),
+            *(
+                Step(s.key, f"/d/{doc.id}/s/{s.key}", s.title.split(":", 1)[0], counts.get(s.key, 0))
+                for s in questions.sections()
+            ),
+            Step("results", f"/d/{doc.id}/results", "Results and downloads", len(placed.other)),
         ]
-        steps += [
-            {
-                "key": s.key,
-                "href": f"/d/{doc.id}/s/{s.key}",
-                "label": s.title.split(":", 1)[0],
-                "problems": counts.get(s.key, 0),
-            }
-            for s in questions.sections()
-        ]
-        steps.append(
-            {
-                "key": "results",
-                "href": f"/d/{doc.id}/results",
-                "label": "Results and downloads",
-                "problems": len(placed.other),
-            }
-        )
         result = check.result or doc.last_result
         return {
             "doc": doc,
@@ -376,13 +386,11 @@ class Site:
 
     async def about(self, request: Request) -> Response:
         """The programme's page (name, place, operator...): GET shows it, POST saves its fields."""
-        doc = self.doc(request)
-        if doc is None:
-            return self.gone()
-        if request.method == "POST":
-            form = await read_form(request, MAX_BYTES)
-            if isinstance(form, str):
-                return refused(form, 413)
+        opened = await self.opened(request)
+        if isinstance(opened, Response):
+            return opened
+        doc, form = opened
+        if form is not None:
             widgets = questions.about_widgets()
 
             def change(data: dict[str, Any]) -> None:
@@ -402,14 +410,14 @@ class Site:
 
     async def section(self, request: Request) -> Response:
         """One section's questions: GET shows them, POST saves the answers (and goes on, with 'next')."""
-        doc = self.doc(request)
         section = questions.section(request.path_params["section"])
-        if doc is None or section is None:
+        if section is None:
             return self.gone()
-        if request.method == "POST":
-            form = await read_form(request, MAX_BYTES)
-            if isinstance(form, str):
-                return refused(form, 413)
+        opened = await self.opened(request)
+        if isinstance(opened, Response):
+            return opened
+        doc, form = opened
+        if form is not None:
 
             def change(data: dict[str, Any]) -> None:
                 facts = data.get(section.key)
@@ -460,13 +468,11 @@ class Site:
 
     async def sources(self, request: Request) -> Response:
         """The sources list: GET shows it, POST adds, saves or removes one entry."""
-        doc = self.doc(request)
-        if doc is None:
-            return self.gone()
-        if request.method == "POST":
-            form = await read_form(request, MAX_BYTES)
-            if isinstance(form, str):
-                return refused(form, 413)
+        opened = await self.opened(request)
+        if isinstance(opened, Response):
+            return opened
+        doc, form = opened
+        if form is not None:
             action = str(form.get("action") or "")
             index = int(str(form.get("index"))) if str(form.get("index") or "").isdigit() else -1
             widgets = questions.source_widgets()
@@ -588,12 +594,11 @@ class Site:
 
     async def path_post(self, request: Request) -> tuple[Document, FormData, str, Check] | Response:
         """A results-page form that names a file in the start folder: the description, the form, the path typed."""
-        doc = self.doc(request)
-        if doc is None:
-            return self.gone()
-        form = await read_form(request, FORM_OVERHEAD)
-        if isinstance(form, str):
-            return refused(form, 413)
+        opened = await self.opened(request, FORM_OVERHEAD)
+        if isinstance(opened, Response):
+            return opened
+        doc, form = opened
+        assert form is not None  # the routes that call this take POST only
         return doc, form, str(form.get("path") or ""), await self.checked(doc)
 
     async def compare(self, request: Request) -> Response:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from auditkit.model.kinds import YesNo
@@ -87,32 +87,46 @@ def shown(q: Question, raw: Any, *, side: bool = False) -> Shown:
     value = body.get("value")
     sources, pinpoints = _citations(body.get("sources"))
     extras = {w.name: _extra_shown(w, body.get(w.name)) for w in q.extras if body.get(w.name) is not None}
-    common: dict[str, Any] = {"sources": sources, "extras": extras, "pinpoints": pinpoints, "sides": sides}
+    common = Shown(answer=None, sources=sources, extras=extras, pinpoints=pinpoints, sides=sides)
     if not side and q.sides and "value" not in body and any(name in body for name in q.sides):
-        common["sides"] = {name: shown(q, body.get(name), side=True) for name in q.sides}
-        return Shown(answer=None, split=True, **common)
-    if (
-        isinstance(value, dict)
-        and value
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value.values())
-    ):
-        for shape in q.shapes:
-            if shape.fields and set(value) <= set(shape.fields):
-                return Shown(answer=shape.key, numbers={k: str(v) for k, v in value.items()}, **common)
+        return replace(common, split=True, sides={name: shown(q, body.get(name), side=True) for name in q.sides})
+    numbered = _numbered(q, value, common)
+    if numbered is not None:
+        return numbered
     if "value" not in body or isinstance(value, dict | list):  # something no control can show: kept
         rest = {k: v for k, v in body.items() if k not in ("sources", *extras, *q.sides)}
-        return Shown(answer=KEEP, kept=_as_text(rest.get("value", rest)), **common)
+        return replace(common, answer=KEEP, kept=_as_text(rest.get("value", rest)))
+    return _answered(q, value, common)
+
+
+def _numbered(q: Question, value: Any, common: Shown) -> Shown | None:
+    """``value`` in the boxes of the number answer that holds it ({at_least: 100}), or None when none does."""
+    if not isinstance(value, dict) or not value:
+        return None
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in value.values()):
+        return None
+    for shape in q.shapes:
+        if shape.fields and set(value) <= set(shape.fields):
+            return replace(common, answer=shape.key, numbers={k: str(v) for k, v in value.items()})
+    return None
+
+
+def _answered(q: Question, value: Any, common: Shown) -> Shown:
+    """A plain value's button: a missing word, yes or no, a known word, a number typed, or none that fits.
+
+    ``common`` is the fact as shown with no button checked: its citations, pinpoints, extras and sides.
+    """
     if isinstance(value, str) and value.strip().lower() in _missing_words(q):
-        return Shown(answer=value.strip().lower(), **common)
+        return replace(common, answer=value.strip().lower())
     if issubclass(q.info.kind, YesNo):
         answer = YesNo.read_answer(value)
-        return Shown(answer=YesNo.describe(answer) if isinstance(answer, bool) else None, **common)
+        return replace(common, answer=YesNo.describe(answer) if isinstance(answer, bool) else None)
     keys = [k for k, _ in q.answers]
     if value in keys:
-        return Shown(answer=value, **common)
+        return replace(common, answer=value)
     if q.is_number:
-        return Shown(answer=KNOWN_NUMBER, number="" if value is None else str(value), **common)
-    return Shown(answer=None, **common)
+        return replace(common, answer=KNOWN_NUMBER, number="" if value is None else str(value))
+    return common
 
 
 def _number(text: str) -> int | str:
