@@ -28,6 +28,7 @@ def test_sections_in_reading_order(case: tuple[AuditResult, str]) -> None:
     result, page = case
     headings = [line for line in page.splitlines() if line.startswith("## ")]
     assert headings == [
+        "## Legal instruments and contractors",  # the Moscow case study lists its vendor
         "## Executive summary",
         "## Findings by principle",
         "## Information gaps: questions for the operator",

@@ -173,6 +173,7 @@ def test_outline_lists_every_section_and_principle(case: Rendered) -> None:
     assert top == [
         "Cover",
         "Contents",
+        "Legal instruments and contractors",  # the Moscow case study lists its vendor
         "Executive summary",
         "Findings by principle",
         "Information gaps: questions for the operator",

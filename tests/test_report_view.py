@@ -130,6 +130,7 @@ def test_the_cover_facts_are_laid_out_once_and_every_format_prints_them(tmp_path
     assert [(r.label, r.value) for r in full.cover_rows] == [
         ("Jurisdiction", "not given"),
         ("Operator", "not given"),
+        ("Kind of programme", "Automatic licence-plate recognition"),  # from scope.technology_kind (i12f)
         ("Period", c.period),
         ("Audit date", "2026-11-21"),
         ("Framework", c.frameworks),
@@ -138,7 +139,7 @@ def test_the_cover_facts_are_laid_out_once_and_every_format_prints_them(tmp_path
     ]
     assert full.cover_rows[-1].hash_line == f"SHA-256 {result.input_sha256}"
     assert [(r.label, r.value) for r in brief.cover_rows] == [
-        *[(r.label, r.value) for r in full.cover_rows[:3]],
+        *[(r.label, r.value) for r in full.cover_rows[:4]],
         ("Audit date", "2026-11-21, by auditkit project (example audit)"),
         ("Framework", c.frameworks),
     ]
@@ -147,13 +148,23 @@ def test_the_cover_facts_are_laid_out_once_and_every_format_prints_them(tmp_path
     md = md_render.render(result, options).decode("utf-8")
     brief_md = md_render.render(result, RenderOptions(input_bytes=loaded.raw, brief=True)).decode("utf-8")
 
-    def shown(rows: tuple[view.Row, ...], sha: str) -> list[tuple[str, str]]:
-        return [(r.label, r.value + (sha.format(r.hash_line) if r.hash_line else "")) for r in rows]
+    def shown(rows: tuple[view.Row, ...], sha: str, ref: str) -> list[tuple[str, str]]:
+        return [
+            (
+                r.label,
+                r.value
+                + "".join(ref.format(n) for n in r.refs)
+                + (f" ({r.pins})" if r.pins else "")
+                + (sha.format(r.hash_line) if r.hash_line else ""),
+            )
+            for r in rows
+        ]
 
-    assert _html_rows(page, "cover-facts") == shown(full.cover_rows, " {}")
-    assert _html_rows(brief_page, "cover-facts") == shown(brief.cover_rows, " {}")
-    assert _md_rows(md, "Jurisdiction") == shown(full.cover_rows, " ({})")
-    assert _md_rows(brief_md, "Jurisdiction") == shown(brief.cover_rows, " ({})")
+    assert full.cover_rows[2].refs == (2,) and full.cover_rows[2].pins == "[2] letter of transmittal, para 2"
+    assert _html_rows(page, "cover-facts") == shown(full.cover_rows, " {}", "[{}]")
+    assert _html_rows(brief_page, "cover-facts") == shown(brief.cover_rows, " {}", "[{}]")
+    assert _md_rows(md, "Jurisdiction") == shown(full.cover_rows, " ({})", " [{}]")
+    assert _md_rows(brief_md, "Jurisdiction") == shown(brief.cover_rows, " ({})", " [{}]")
     assert f"| Input | case.yaml (SHA-256 {result.input_sha256}) |" in md
     method = [(r.label, r.value) for r in full.method_rows]
     assert method[-3:] == [("auditkit version", c.version), ("Input file", "case.yaml"), ("Input SHA-256", c.sha256)]
@@ -162,14 +173,15 @@ def test_the_cover_facts_are_laid_out_once_and_every_format_prints_them(tmp_path
 
 
 def test_no_format_lays_out_a_cover_or_methodology_label_of_its_own() -> None:
-    """The labels of the cover's facts and the methodology's details are written in render/view.py only."""
+    """The labels of the cover's facts, the methodology's details and the titles are written in render/view.py only."""
     result, _ = audit_file(CASE, DEFAULT_FRAMEWORK)
     full = view.report_view(result)
-    labels = {r.label for r in (*full.cover_rows, *full.method_rows)}
+    labels = {r.label for r in (*full.cover_rows, *full.method_rows)} | set(vars(view.TITLES).values())
     assert {"Jurisdiction", "Operator", "Technology", "Period", "Auditor", "Input SHA-256"} <= labels
-    templates = "\n".join(p.read_text(encoding="utf-8") for p in sorted((SRC / "templates").rglob("*.j2")))
+    assert {"Human-rights audit", "Verdict for each principle"} <= labels
+    templates = "\n".join(p.read_text(encoding="utf-8") for p in sorted((SRC / "templates").glob("*.j2")))
     renderers = "\n".join(p.read_text(encoding="utf-8") for p in sorted(RENDER.glob("*.py")) if p.name != "view.py")
     for label in sorted(labels):
-        assert f">{label}<" not in templates, label
-        assert f'"{label}"' not in renderers, label
+        assert f">{label}<" not in templates and f">{label} · " not in templates, label
+        assert f'"{label}"' not in renderers and f'"# {label}' not in renderers, label
     assert _sources().count('"not given"') == 1

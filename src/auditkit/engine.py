@@ -10,12 +10,13 @@ from auditkit import __version__, scoring
 from auditkit.attribution import DEFAULT_EVIDENCE, attribute, weakest
 from auditkit.errors import InputError, Problem
 from auditkit.model.catalog import catalogue, get_fact
-from auditkit.model.deployment import Deployment
-from auditkit.model.facts import Amount, Duration, Fact, Missing, Standing
+from auditkit.model.deployment import CONTRACTOR_ROLES, HIRED_BY_REPORT, INSTRUMENT_TYPES, Deployment
+from auditkit.model.facts import Amount, Cite, Duration, Fact, Missing, Standing
 from auditkit.model.kinds import YesNo
 from auditkit.model.load import LoadedDeployment
 from auditkit.model.result import (
     AuditResult,
+    ContractorInfo,
     DeploymentInfo,
     FactText,
     FactUsed,
@@ -23,6 +24,7 @@ from auditkit.model.result import (
     FrameworkRef,
     GradeRange,
     InformationGap,
+    InstrumentInfo,
     PrincipleResult,
     RequirementLine,
     ScoreRange,
@@ -139,7 +141,69 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
         fact_texts=_fact_texts(findings, principles),
         scoring=method,
         evidence=evidence,
+        programme_kind=[
+            row
+            for path in PROGRAMME_KIND
+            if _known(deployment, path)
+            for row in _rows(path, deployment, evidence, True)
+        ],
+        instruments=_instruments(deployment),
+        contractors=_contractors(deployment),
     )
+
+
+#: The facts a report words the programme with (the cover): what technology, and who runs it.
+PROGRAMME_KIND = ("scope.technology_kind", "legality.operator_kind")
+
+
+def _pins(cites: tuple[Cite, ...]) -> dict[str, str]:
+    return {c.id: c.at for c in cites if c.at}
+
+
+def _instruments(deployment: Deployment) -> list[InstrumentInfo]:
+    """The listed instruments, with their type in words, for the report to print."""
+    return [
+        InstrumentInfo(
+            id=i.id,
+            type=i.type,
+            type_text=INSTRUMENT_TYPES[i.type],
+            title=i.title,
+            adopted_by=i.adopted_by,
+            date=i.date,
+            publication=i.publication,
+            sources=[c.id for c in i.sources],
+            pinpoints=_pins(i.sources),
+            note=i.note,
+        )
+        for i in deployment.instruments
+    ]
+
+
+def _contractors(deployment: Deployment) -> list[ContractorInfo]:
+    """The listed contractors, with their role, who hired them and their contract in words, and their standing."""
+    names = {c.id: c.name for c in deployment.contractors}
+    titles = {i.id: i.title for i in deployment.instruments}
+    out = []
+    for c in deployment.contractors:
+        standing = deployment.standing(c)
+        out.append(
+            ContractorInfo(
+                id=c.id,
+                name=c.name,
+                role=c.role,
+                role_text=CONTRACTOR_ROLES[c.role],
+                hired_by=c.hired_by,
+                hired_by_text=HIRED_BY_REPORT.get(c.hired_by) or names[c.hired_by],
+                contract=c.contract,
+                contract_text=titles.get(c.contract) if c.contract else None,
+                sources=[s.id for s in c.sources],
+                pinpoints=_pins(c.sources),
+                standing=standing.value if standing else None,
+                contested_by=[s.id for s in c.contested_by],
+                note=c.note,
+            )
+        )
+    return out
 
 
 OPEN_VERDICTS = (Verdict.FALLS_SHORT, Verdict.INSUFFICIENT_INFORMATION)

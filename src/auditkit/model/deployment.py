@@ -798,6 +798,8 @@ HIRED_BY_WORDS: dict[str, str] = {
     "operator": "the body that runs the programme (deployment.operator)",
     "unknown": "the sources do not say who hired it",
 }
+#: How a report says who hired a contractor, for those words (another entry is named by its name).
+HIRED_BY_REPORT: dict[str, str] = {"operator": "the operator", "unknown": "not known"}
 CONTRACTOR_FIELDS: dict[str, str] = {
     "id": "a short id, such as vendor-1; another entry's hired_by names it",
     "name": "the company's name, as the sources give it",

@@ -239,6 +239,39 @@ class SourceInfo(_Frozen):
     note: str | None = None
 
 
+class InstrumentInfo(_Frozen):
+    """A legal instrument the description lists, with the words a report prints for its type."""
+
+    id: str
+    type: str
+    type_text: str = Field(description="What the type means, in words: 'a law passed by a legislature'.")
+    title: str
+    adopted_by: str
+    date: str
+    publication: str | None = Field(description="Where it was published, 'unpublished', or null when not given.")
+    sources: list[str]
+    pinpoints: dict[str, str] = Field(default_factory=dict, description="Source id -> where in it.")
+    note: str | None = None
+
+
+class ContractorInfo(_Frozen):
+    """A company the description lists behind the programme, with the words a report prints for it."""
+
+    id: str
+    name: str
+    role: str
+    role_text: str = Field(description="What the role means, in words.")
+    hired_by: str = Field(description="'operator', 'unknown', or the id of the entry that hired it.")
+    hired_by_text: str = Field(description="Who hired it, in words: 'the operator', 'not known', or a name.")
+    contract: str | None = Field(default=None, description="The id of its contract among the instruments.")
+    contract_text: str | None = Field(default=None, description="That contract's title.")
+    sources: list[str]
+    pinpoints: dict[str, str] = Field(default_factory=dict, description="Source id -> where in it.")
+    standing: str | None = Field(default=None, description="established, reported, alleged or disputed.")
+    contested_by: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
 class AuditResult(_Frozen):
     """Everything one audit of one description found, as every output format renders it."""
 
@@ -271,6 +304,16 @@ class AuditResult(_Frozen):
     evidence: str = Field(
         default="reported",
         description="The evidence threshold: the weakest standing a fact could have and still decide rules.",
+    )
+    programme_kind: list[FactUsed] = Field(
+        default_factory=list,
+        description="The kind of technology and of operator, as the description states them (for the cover).",
+    )
+    instruments: list[InstrumentInfo] = Field(
+        default_factory=list, description="The legal instruments the description lists, in its order."
+    )
+    contractors: list[ContractorInfo] = Field(
+        default_factory=list, description="The contractors the description lists, in its order."
     )
 
     def principle_key(self, principle: PrincipleResult) -> str:

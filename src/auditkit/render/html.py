@@ -95,7 +95,7 @@ def render_document(result: AuditResult, options: RenderOptions, *, pdf: bool) -
             page_size=page,
             created=created,
             running=_running(result, view.cover),
-            title=f"Human-rights audit{' (brief)' if options.brief else ''}: {d.name}",
+            title=f"{view.titles.report}{' (brief)' if options.brief else ''}: {d.name}",
             author=d.auditor or "",
             subject=subject(result),
             keywords=keywords(result),

@@ -66,7 +66,7 @@ def _refs(numbers: Sequence[Ref]) -> str:
 def _title(view: ReportView | BriefView) -> list[str]:
     """The report's title, the hypothetical banner and the grade line."""
     c = view.cover
-    out = [f"# Human-rights audit: {text(c.name)}", ""]
+    out = [f"# {view.titles.report}: {text(c.name)}", ""]
     if c.hypothetical:
         out += [f"> **{view.hypothetical}**: {view.hypothetical_note}", ""]
     notes = [f"undetermined: {c.undecided}"] if c.grade_open else []
@@ -77,8 +77,12 @@ def _title(view: ReportView | BriefView) -> list[str]:
 
 def _facts_table(rows: Sequence[Row]) -> list[str]:
     """The cover's table of facts (a SHA-256 line goes in brackets after its value)."""
-    values = ((r.label, r.value + (f" ({r.hash_line})" if r.hash_line else "")) for r in rows)
-    return ["| | |", "|---|---|", *(f"| {k} | {cell(v)} |" for k, v in values)]
+    values = ((r, r.value + (f" ({r.hash_line})" if r.hash_line else "")) for r in rows)
+    return [
+        "| | |",
+        "|---|---|",
+        *(f"| {r.label} | {cell(v)}{_refs(r.refs)}{f' ({cell(r.pins)})' if r.pins else ''} |" for r, v in values),
+    ]
 
 
 def _cover(view: ReportView) -> list[str]:
@@ -86,6 +90,58 @@ def _cover(view: ReportView) -> list[str]:
     if view.cover.description:
         out += ["", text(view.cover.description)]
     return out + [""]
+
+
+def _sourced(refs: Sequence[Ref], pins: str) -> str:
+    """A table cell's source numbers, with where in each source."""
+    return _refs(refs).strip() + (f" ({text(pins)})" if pins else "")
+
+
+def _noted(name: str, note: str | None) -> str:
+    return cell(name) + (f" ({cell(note)})" if note else "")
+
+
+def _table(title: str, intro: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A titled table of cells already escaped; nothing when there are no rows."""
+    if not rows:
+        return []
+    head = ["| " + " | ".join(headers) + " |", "|---" * len(headers) + "|"]
+    return [f"### {title}", "", intro, "", *head, *("| " + " | ".join(row) + " |" for row in rows), ""]
+
+
+def _programme(view: ReportView) -> list[str]:
+    """The legal instruments and the contractors, as tables (nothing when the description lists neither)."""
+    g = view.programme
+    if not g.shown:
+        return []
+    instruments = [
+        (
+            _noted(i.title, i.note),
+            cell(i.type),
+            cell(i.adopted_by),
+            i.date,
+            cell(i.publication),
+            _sourced(i.refs, i.pins),
+        )
+        for i in g.instruments
+    ]
+    contractors = [
+        (
+            _noted(k.name, k.note),
+            cell(k.role),
+            cell(k.hired_by),
+            cell(k.contract),
+            cell(k.standing),
+            _sourced(k.refs, k.pins),
+        )
+        for k in g.contractors
+    ]
+    return [
+        f"## {g.title}",
+        "",
+        *_table(g.instruments_title, g.instruments_intro, g.instrument_headers, instruments),
+        *_table(g.contractors_title, g.contractors_intro, g.contractor_headers, contractors),
+    ]
 
 
 def _gap_line(mark: str, g: GapView) -> str:
@@ -262,5 +318,13 @@ def render(result: AuditResult, options: RenderOptions) -> bytes:
         lines = _brief(brief_view(result))
         return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
     view = report_view(result)
-    parts = [_cover(view), _summary(view), _principles(view), _gaps(view), _methodology(view), _sources(view)]
+    parts = [
+        _cover(view),
+        _programme(view),
+        _summary(view),
+        _principles(view),
+        _gaps(view),
+        _methodology(view),
+        _sources(view),
+    ]
     return ("\n".join(line for part in parts for line in part).rstrip("\n") + "\n").encode("utf-8")

@@ -31,6 +31,16 @@ def _heading(result: AuditResult) -> list[str]:
     where = ", ".join(x for x in (d.jurisdiction, d.operator) if x)
     if where:
         out.append(where)
+    kind = "; ".join(row.display for row in result.programme_kind)
+    if kind:
+        out.extend(textwrap.wrap(f"Kind: {kind}", WIDTH, subsequent_indent="    "))
+    listed = [
+        f"{n} {what}{'s' if n != 1 else ''}"
+        for n, what in ((len(result.instruments), "legal instrument"), (len(result.contractors), "contractor"))
+        if n
+    ]
+    if listed:
+        out.append(f"Listed in the full report (--format md): {' and '.join(listed)}")
     frameworks = ", ".join(f"{f.id} {f.version}" for f in result.frameworks)
     out.append(f"Framework: {frameworks}    Input: {result.input_file} (sha256 {result.input_sha256[:12]})")
     out.append("")

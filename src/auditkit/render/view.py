@@ -64,6 +64,9 @@ NO_CITED_SOURCES = "The gaps above cite no source."
 class Titles:
     """The reports' section headings and labels, as every format prints them."""
 
+    report: str = "Human-rights audit"  # the document's title, before the programme's name
+    kicker: str = "Human-rights audit of a public surveillance programme"  # above the name on the HTML cover
+    verdicts_caption: str = "Verdict for each principle"  # the HTML principle table's caption
     summary: str = "Executive summary"
     findings: str = "Findings by principle"
     gaps: str = "Information gaps: questions for the operator"
@@ -145,6 +148,9 @@ class Cover:
     jurisdiction: str | None
     operator: str | None
     technology: str | None
+    kind: str | None  # the technology and operator kinds in words, from the model: 'facial recognition; ...'
+    kind_refs: tuple[Ref, ...]
+    kind_pins: str  # where in each source: '[2] letter of transmittal, para 2'
     period: str | None
     description: str | None
     hypothetical: bool
@@ -366,6 +372,104 @@ class Row:
     value: str
     hash: bool = False  # the value is a SHA-256, set in the hash type
     hash_line: str | None = None  # a SHA-256 on a line of its own under the value, in the hash type
+    refs: tuple[Ref, ...] = ()  # the sources of a fact on the cover (the kind of programme)
+    pins: str = ""  # where in each of them
+
+
+@dataclass(frozen=True, kw_only=True)
+class InstrumentRow:
+    """A legal instrument as the report lists it."""
+
+    title: str
+    type: str
+    adopted_by: str
+    date: str
+    publication: str
+    refs: tuple[Ref, ...]
+    pins: str
+    note: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContractorRow:
+    """A contractor as the report lists it."""
+
+    name: str
+    role: str
+    hired_by: str
+    contract: str
+    standing: str
+    refs: tuple[Ref, ...]
+    pins: str
+    note: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Programme:
+    """The instruments the programme rests on and the companies behind it, as the description lists them."""
+
+    instruments: tuple[InstrumentRow, ...]
+    contractors: tuple[ContractorRow, ...]
+    title: str = "Legal instruments and contractors"
+    anchor: str = "programme"
+    instruments_title: str = "Legal instruments"
+    instruments_intro: str = (
+        "The acts the programme rests on, as the description lists them. The legality findings read what they "
+        "provide, taken together."
+    )
+    instrument_headers: tuple[str, ...] = ("Instrument", "Type", "Adopted by", "Date", "Publication", "Sources")
+    contractors_title: str = "Contractors"
+    contractors_intro: str = (
+        "The companies behind the programme, as the description lists them, with who hired each. Naming a company "
+        "is a claim about it, so each entry says how sure it is."
+    )
+    contractor_headers: tuple[str, ...] = ("Company", "Role", "Hired by", "Contract", "Standing", "Sources")
+
+    @property
+    def shown(self) -> bool:
+        """Whether the report has anything to list here."""
+        return bool(self.instruments or self.contractors)
+
+
+#: How the publication of an instrument reads in the report; any other value is where it was published.
+PUBLICATION_WORDS = {None: NOT_GIVEN, "unpublished": "not officially published"}
+
+
+def _programme(result: AuditResult, numbers: dict[str, int]) -> Programme:
+    instruments = tuple(
+        InstrumentRow(
+            title=clip(i.title) or "",
+            type=i.type_text,
+            adopted_by=clip(i.adopted_by) or "",
+            date=i.date,
+            publication=PUBLICATION_WORDS.get(i.publication.strip().lower() if i.publication else None)
+            or clip(i.publication)
+            or NOT_GIVEN,
+            refs=_refs(i.sources, numbers),
+            pins=_pins(i.pinpoints, numbers),
+            note=clip(i.note, REPORT_NOTE),
+        )
+        for i in result.instruments
+    )
+    contractors = tuple(
+        ContractorRow(
+            name=clip(c.name) or "",
+            role=c.role_text,
+            hired_by=clip(c.hired_by_text) or "",
+            contract=clip(c.contract_text) or NOT_GIVEN,
+            standing=(c.standing or "no source kind")
+            + (
+                " (contested in " + ", ".join(f"[{n}]" for n in _refs(c.contested_by, numbers)) + ")"
+                if c.contested_by
+                else ""
+            ),
+            refs=_refs(c.sources, numbers),
+            pins=_pins(c.pinpoints, numbers),
+            note=clip(c.note, REPORT_NOTE),
+        )
+        for c in result.contractors
+    )
+    return Programme(instruments=instruments, contractors=contractors)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -374,6 +478,7 @@ class ReportView:
 
     cover: Cover
     summary: Summary
+    programme: Programme
     principles: tuple[PrincipleView, ...]
     chart: Chart
     gaps: tuple[Question, ...]
@@ -423,8 +528,9 @@ class BriefView:
     no_sources: str = NO_CITED_SOURCES
 
 
-def _cover(result: AuditResult) -> Cover:
+def _cover(result: AuditResult, numbers: dict[str, int]) -> Cover:
     d = result.deployment
+    kind = "; ".join(row.display for row in result.programme_kind)
     scored = result.score is not None
     score = score_text(result.score, DASH)
     grade_open = result.grade.low != result.grade.high
@@ -435,6 +541,9 @@ def _cover(result: AuditResult) -> Cover:
         jurisdiction=clip(d.jurisdiction),
         operator=clip(d.operator),
         technology=clip(d.technology),
+        kind=kind[:1].upper() + kind[1:] if kind else None,
+        kind_refs=_refs([i for row in result.programme_kind for i in row.sources], numbers),
+        kind_pins=_pins({i: at for row in result.programme_kind for i, at in row.pinpoints.items()}, numbers),
         period=clip(d.period),
         description=clip(d.description, REPORT_NOTE),
         hypothetical=d.hypothetical,
@@ -464,17 +573,16 @@ def _cover(result: AuditResult) -> Cover:
 def _cover_rows(c: Cover, *, full: bool) -> tuple[Row, ...]:
     """The cover's table of facts. The brief's gives the auditor with the date, and leaves the input out.
 
-    Jurisdiction and operator always have a row ('not given'); technology and period only when given.
+    Jurisdiction and operator always have a row ('not given'); technology, the kind of programme (worded from
+    the technology and operator kinds, with their sources) and period only when given.
     """
     dated = f"{c.audit_date}, by {c.auditor}" if c.auditor_given and not full else c.audit_date
     rows = [
         Row(label="Jurisdiction", value=c.jurisdiction or NOT_GIVEN),
         Row(label="Operator", value=c.operator or NOT_GIVEN),
-        *[
-            Row(label=label, value=value)
-            for label, value in (("Technology", c.technology), ("Period", c.period))
-            if value
-        ],
+        *([Row(label="Technology", value=c.technology)] if c.technology else []),
+        *([Row(label="Kind of programme", value=c.kind, refs=c.kind_refs, pins=c.kind_pins)] if c.kind else []),
+        *([Row(label="Period", value=c.period)] if c.period else []),
         Row(label="Audit date", value=dated),
         Row(label="Framework", value=c.frameworks),
     ]
@@ -817,11 +925,12 @@ def score_chart(result: AuditResult) -> Chart:
 def report_view(result: AuditResult) -> ReportView:
     """Everything the full report says, shared by the HTML, PDF, Markdown and text renderers."""
     numbers = {s.id: s.number for s in result.sources}
-    cover = _cover(result)
+    cover = _cover(result, numbers)
     more = max(0, len(result.sources) - REPORT_SOURCES)
     return ReportView(
         cover=cover,
         summary=_summary(result, cover, numbers),
+        programme=_programme(result, numbers),
         principles=_principles(result, numbers),
         chart=score_chart(result),
         gaps=_questions(result),
@@ -852,6 +961,7 @@ def brief_view(result: AuditResult) -> BriefView:
     view = report_view(result)
     summary = view.summary
     cited = {n for g in (*summary.red_lines, *summary.gaps) for n in g.refs if isinstance(n, int)}
+    cited |= {n for n in view.cover.kind_refs if isinstance(n, int)}  # the cover's kind of programme
     stem = result.input_file.rsplit(".", 1)[0] if "." in result.input_file else result.input_file
     questions = view.gaps[:BRIEF_QUESTIONS]
     total = len(result.information_gaps)
