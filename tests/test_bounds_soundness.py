@@ -11,7 +11,8 @@ nothing open must have exact bounds.
 
 The answers tried for a count or a period are the test's own reading of the rules: every number a rule
 compares the fact with, one either side of it, zero, and a very large number (or kept indefinitely), so
-that each stretch between two thresholds is tried. Facts the operator keeps secret (undisclosed) stay
+that each stretch between two thresholds is tried; whole completions also try any number (inside its
+bounds, for a count known within bounds). Facts the operator keeps secret (undisclosed) stay
 secret in every completion: the bounds say what their values could do, not what disclosing them would.
 """
 
@@ -337,7 +338,12 @@ def completion(draw: st.DrawFn, secret_too: bool = False) -> Completion:
     chosen = {}
     for place, bounds in places.items():
         single = st.sampled_from(place_answers(deployment, place, bounds))
-        if place[1] is None and bounds is None and draw(st.integers(0, 3)) == 0:  # law and practice apart
+        if issubclass(catalogue()[place[0]].kind, Count) and draw(st.integers(0, 2)) == 0:  # any number inside
+            low = 0 if bounds is None or bounds.low is None else bounds.low
+            high = bounds.high if bounds is not None and bounds.high is not None else low + 10**7
+            number = draw(st.integers(low, high))
+            chosen[place] = {"value": number, "sources": [deployment.sources[0].id], "standing": "established"}
+        elif place[1] is None and bounds is None and draw(st.integers(0, 3)) == 0:  # law and practice apart
             chosen[place] = {"law": draw(single), "practice": draw(single)}
         else:
             chosen[place] = draw(single)

@@ -422,6 +422,16 @@ def test_agora_results_validate_against_the_published_schema() -> None:
     assert not validator.is_valid(broken)
 
 
+def test_every_definition_of_the_published_result_schema_says_what_it_is() -> None:
+    """A model's docstring is its description in 'auditkit schema result', for those who read the JSON."""
+    from auditkit.schemas import schema_json
+
+    definitions = schema_json("result")["$defs"]
+    assert {"AuditResult", "Finding", "PrincipleResult", "InformationGap", "SourceInfo"} <= set(definitions)
+    assert [name for name, definition in definitions.items() if not definition.get("description")] == []
+    assert definitions["Finding"]["description"].startswith("One rule's outcome")
+
+
 def test_rule_bounds_try_every_stretch_of_a_count() -> None:
     # P7-01: met at 30 days or less, partly met at 90 or less (the thresholds of agora-2020).
     result = agora({})
@@ -445,3 +455,15 @@ def test_undisclosed_decides_disclosure_tests_but_leaves_values_open() -> None:
 
 
 GOOD_AGORA = {**PRESS_RELEASE, "minimisation.sold": True, "retention.max_days": "undisclosed"}
+
+
+def test_a_principle_that_could_turn_out_not_to_apply_says_so_after_what_it_could_score() -> None:
+    # Neither M1 fact is known: each could be answered not_applicable, so M1 could not apply at all; the
+    # sentence leads with what the principle could still score, and names the not-applicable possibility second.
+    result = run({"scope.scanning": "targeted", "deidentification.claimed": False})
+    m1 = next(p for p in result.principles if p.id == "M1")
+    assert m1.verdict is Verdict.INSUFFICIENT_INFORMATION
+    assert m1.verdict_reason == (
+        "Undetermined: it could still be met; the score is between 0 and 100, depending on 2 unknown facts, and "
+        "the principle would not apply if they turned out not to concern this programme."
+    )

@@ -367,7 +367,10 @@ def _reason(bounds: scoring.PrincipleBounds, breaches: list[str], item: _Open, m
         return f"Not met in full; whether it is partly met depends on {depends} (the score is {shown})."
     if bounds.applies is None:
         # every rule could turn out not to apply (an open fact answered not_applicable, or applies_when open)
-        return f"Undetermined: whether it applies at all depends on {depends}; if it does, the score is {shown}."
+        return (
+            f"Undetermined: it could still be met; the score is {shown}, depending on {depends}, and the principle "
+            "would not apply if they turned out not to concern this programme."
+        )
     return f"Undetermined: it could still be met; the score is {shown}, depending on {depends}."
 
 

@@ -276,20 +276,24 @@ def fact_listing() -> str:
         out += _wrap(info.question)
         out += [line for key, meaning in info.answers() for line in _wrap(f"{key}: {meaning}", "    ")]
         out.append("")
-    out += ["Standing of a fact (how sure it is):"]
-    out += [line for key, meaning in STANDING_MEANINGS.items() for line in _wrap(f"{key}: {meaning}")]
-    out += ["", "Kinds of source (a fact's default standing follows from them):"]
-    out += [line for key, meaning in SOURCE_KIND_MEANINGS.items() for line in _wrap(f"{key}: {meaning}")]
-    out += ["", "Legal instruments (the top-level 'instruments' list; give each instrument its own entry):"]
-    out += [line for key, meaning in INSTRUMENT_FIELDS.items() for line in _wrap(f"{key}: {meaning}")]
-    out += ["", "Types of instrument:"]
-    out += [line for key, meaning in INSTRUMENT_TYPES.items() for line in _wrap(f"{key}: {meaning}")]
-    out += ["", "Contractors (the top-level 'contractors' list: the vendor and every company in the chain):"]
-    out += [line for key, meaning in CONTRACTOR_FIELDS.items() for line in _wrap(f"{key}: {meaning}")]
-    out += ["", "Roles of a contractor:"]
-    out += [line for key, meaning in CONTRACTOR_ROLES.items() for line in _wrap(f"{key}: {meaning}")]
-    out += ["", "hired_by, besides the id of another entry:"]
-    out += [line for key, meaning in HIRED_BY_WORDS.items() for line in _wrap(f"{key}: {meaning}")]
+    glossaries = (
+        ("Standing of a fact (how sure it is):", STANDING_MEANINGS),
+        ("Kinds of source (a fact's default standing follows from them):", SOURCE_KIND_MEANINGS),
+        (
+            "Legal instruments (the top-level 'instruments' list; give each instrument its own entry):",
+            INSTRUMENT_FIELDS,
+        ),
+        ("Types of instrument:", INSTRUMENT_TYPES),
+        (
+            "Contractors (the top-level 'contractors' list: the vendor and every company in the chain):",
+            CONTRACTOR_FIELDS,
+        ),
+        ("Roles of a contractor:", CONTRACTOR_ROLES),
+        ("hired_by, besides the id of another entry:", HIRED_BY_WORDS),
+    )
+    for i, (heading, meanings) in enumerate(glossaries):
+        out += [heading] if i == 0 else ["", heading]
+        out += [line for key, meaning in meanings.items() for line in _wrap(f"{key}: {meaning}")]
     return "\n".join(out) + "\n"
 
 

@@ -204,18 +204,7 @@ def source_problems(doc: Loaded) -> list[Problem]:
     for where, ref in _citations_of(doc):
         if ref not in declared:
             at = doc.problem(where, _undeclared(ref, ids, ""))
-            problems.append(
-                _Undeclared(
-                    file=at.file,
-                    message=at.message,
-                    line=at.line,
-                    column=at.column,
-                    path=at.path,
-                    ref=ref,
-                    ids=ids,
-                    suggester=suggester,
-                )
-            )
+            problems.append(_Undeclared(**vars(at), ref=ref, ids=ids, suggester=suggester))
     return problems
 
 

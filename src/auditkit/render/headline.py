@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from auditkit.model.result import AuditResult, Finding
-from auditkit.render.labels import status_label, worst_gaps
+from auditkit.render.labels import status_label, weight_flag, worst_gaps
 
 LIMIT = 6
 RED_LINES_TITLE = "Red lines crossed"
@@ -39,7 +39,7 @@ class Gap:
         weak = f", {f.standing}" if not established(f) else ""
         return (
             f"{status_label(f.status)}, {f.severity}"
-            + (", red line" if f.red_line else ", decisive" if f.decisive else "")
+            + (f", {flag}" if (flag := weight_flag(f.red_line, f.decisive)) else "")
             + weak
         )
 

@@ -6,6 +6,15 @@ from typing import assert_never
 
 from auditkit.model.result import AuditResult, Finding, ScoreRange, Status, Verdict
 
+RED_LINE = "red line"
+DECISIVE = "decisive"
+UNDETERMINED = "undetermined"
+
+
+def weight_flag(red_line: bool, decisive: bool) -> str | None:
+    """'red line' or 'decisive' when not meeting the rule fails its principle; None otherwise."""
+    return RED_LINE if red_line else DECISIVE if decisive else None
+
 
 def status_label(status: Status) -> str:
     """A rule's status as the reports print it ('Partly met')."""
@@ -136,7 +145,7 @@ def grade_sentence(result: AuditResult, dash: str = "-") -> str:
     """
     out = grade_text(result, dash)
     grade_open = result.grade.low != result.grade.high
-    notes = [f"undetermined: {undecided_text(result)}"] if grade_open else []
+    notes = [f"{UNDETERMINED}: {undecided_text(result)}"] if grade_open else []
     qualifier = cap_text(result) or (open_red_lines_text(result) if grade_open else None)
     notes += [qualifier] if qualifier else []
     if not notes:

@@ -69,10 +69,11 @@ def _title(view: ReportView | BriefView) -> list[str]:
     out = [f"# {view.titles.report}: {text(c.name)}", ""]
     if c.hypothetical:
         out += [f"> **{view.hypothetical}**: {view.hypothetical_note}", ""]
-    notes = [f"undetermined: {c.undecided}"] if c.grade_open else []
+    notes = [f"{view.titles.undetermined}: {c.undecided}"] if c.grade_open else []
     notes += [c.cap] if c.cap else []
-    notes += [f"{c.decided} of {c.total} rules decided"] if not c.grade_open else []
-    return out + [f"**Overall grade {text(c.grade)}**, {c.score_phrase} ({text('; '.join(notes))})", ""]
+    notes += [c.decided_line] if not c.grade_open else []
+    grade = f"{view.titles.overall_grade} {text(c.grade)}"
+    return out + [f"**{grade}**, {c.score_phrase} ({text('; '.join(notes))})", ""]
 
 
 def _facts_table(rows: Sequence[Row]) -> list[str]:
@@ -172,11 +173,11 @@ def _summary(view: ReportView) -> list[str]:
 
 
 def _finding(f: FindingView, t: Titles) -> list[str]:
-    red = ", **red line**" if f.red_line else ", **decisive**" if f.decisive else ""
+    red = f", **{f.flag}**" if f.flag else ""
     out = [
         f"#### {f.rule} {text(f.title)}",
         "",
-        f"**{f.status_label}**, severity {f.severity}, weight {f.weight}{red}",
+        f"**{f.status_label}**, {f.meta}{red}",
         "",
         text(f.explanation) + _refs(f.refs),
         "",
@@ -302,7 +303,7 @@ def _brief(view: BriefView) -> list[str]:
         out += [
             f"- **Q{q.number}.** {text(q.question)}"
             + (" **(undisclosed)**" if q.undisclosed else "")
-            + f" Needed by {q.rules}."
+            + f" {q.needed_by_rules}"
             for q in view.questions
         ]
     else:

@@ -16,6 +16,8 @@ from auditkit.model.result import AuditResult, Finding, PrincipleResult, Require
 from auditkit.model.scoring import Method, Scoring, describe
 from auditkit.render.headline import ATTRIBUTED_NOTE, NO_GAP, NO_RED_LINE, RED_LINES_TITLE, Gap, headline
 from auditkit.render.labels import (
+    RED_LINE,
+    UNDETERMINED,
     cap_text,
     grade_text,
     open_red_lines_text,
@@ -24,6 +26,7 @@ from auditkit.render.labels import (
     undecided_text,
     verdict_colour,
     verdict_label,
+    weight_flag,
 )
 from auditkit.render.labels import number as number_text
 
@@ -65,6 +68,9 @@ class Titles:
     """The reports' section headings and labels, as every format prints them."""
 
     report: str = "Human-rights audit"  # the document's title, before the programme's name
+    overall_grade: str = "Overall grade"
+    undetermined: str = UNDETERMINED  # beside a grade the facts leave open
+    red_line: str = RED_LINE  # the badge of a red-line rule
     kicker: str = "Human-rights audit of a public surveillance programme"  # above the name on the HTML cover
     verdicts_caption: str = "Verdict for each principle"  # the HTML principle table's caption
     summary: str = "Executive summary"
@@ -170,6 +176,7 @@ class Cover:
     red_line_note: str | None  # the cap, or which red lines could still be crossed
     decided: int
     total: int
+    decided_line: str  # '24 of 58 rules decided'
     range_bar: RangeBar | None
     version: str
     input_file: str
@@ -219,6 +226,8 @@ class FindingView:
     severity: str
     red_line: bool
     decisive: bool  # decisive and not a red line
+    flag: str | None  # 'red line' or 'decisive'
+    meta: str  # 'severity high, weight 3'
     weight: int
     explanation: str
     rationale: str
@@ -299,6 +308,7 @@ class Question:
     undisclosed: bool
     rules: str
     needed_by: str  # 'needed by P1-01 (P1); an answer could settle ...; can narrow ...'
+    needed_by_rules: str  # 'Needed by P1-01, P1-02.' (the brief)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -535,6 +545,8 @@ def _cover(result: AuditResult, numbers: dict[str, int]) -> Cover:
     score = score_text(result.score, DASH)
     grade_open = result.grade.low != result.grade.high
     cap = cap_text(result)
+    decided = sum(n for s, n in result.counts.items() if s != Status.UNKNOWN.value)
+    total = sum(result.counts.values())
     return Cover(
         name=d.name,
         header=d.name if len(d.name) <= 80 else d.name[:79] + "…",
@@ -561,8 +573,9 @@ def _cover(result: AuditResult, numbers: dict[str, int]) -> Cover:
         undecided=undecided_text(result),
         cap=cap,
         red_line_note=cap or (open_red_lines_text(result) if grade_open else None),
-        decided=sum(n for s, n in result.counts.items() if s != Status.UNKNOWN.value),
-        total=sum(result.counts.values()),
+        decided=decided,
+        total=total,
+        decided_line=f"{decided} of {total} rules decided",
         range_bar=_range_bar(result.score),
         version=result.auditkit_version,
         input_file=result.input_file,
@@ -615,7 +628,7 @@ def _lead(cover: Cover, decided: int, total: int) -> Sentence:
     """The executive summary's opening sentence."""
     spans = [Span(f"{cover.name} receives grade "), Span(cover.grade, strong=True)]
     if cover.grade_open:
-        spans.append(Span(f" (undetermined: {cover.undecided})"))
+        spans.append(Span(f" ({UNDETERMINED}: {cover.undecided})"))
     if cover.scored:
         spans += [Span(", with an overall score of "), Span(cover.score, strong=True), Span(" out of 100")]
     if cover.cap:
@@ -693,6 +706,8 @@ def _finding(result: AuditResult, f: Finding, numbers: dict[str, int], secret: s
         severity=f.severity,
         red_line=f.red_line,
         decisive=f.decisive and not f.red_line,
+        flag=weight_flag(f.red_line, f.decisive),
+        meta=f"severity {f.severity}, weight {f.weight}",
         weight=f.weight,
         explanation=clip(f.explanation, REPORT_RULE_TEXT) or "",
         rationale=clip(f.rationale, REPORT_RULE_TEXT) or "",
@@ -849,6 +864,7 @@ def _questions(result: AuditResult) -> tuple[Question, ...]:
                 undisclosed=gap.undisclosed,
                 rules=rules,
                 needed_by=needed,
+                needed_by_rules=f"Needed by {rules}.",
             )
         )
     return tuple(out)
