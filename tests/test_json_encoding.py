@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditkit.batch import json_pieces, nest  # nest: the re-indenting pass dumps_entry saves
-from auditkit.render import jsonout
+from auditkit.render import RenderOptions, jsonout
 
 
 def reference(data: Any) -> bytes:
@@ -77,3 +77,64 @@ def test_an_audit_result() -> None:
     assert jsonout.dumps_entry(data) == nest(reference(data))
     batch = {"results": [data, data], "schema_version": 3}
     assert b"".join(json_pieces([jsonout.dumps_entry(data)] * 2)) == reference(batch)
+
+
+def moscow() -> Any:
+    from pathlib import Path
+
+    from auditkit.engine import audit
+    from auditkit.model.load import load_deployment
+    from auditkit.rules.loader import load_framework
+
+    root = Path(__file__).resolve().parents[1] / "examples"
+    return audit(load_deployment(root / "moscow-safe-city-frt.yaml"), [load_framework("agora-2020")])
+
+
+def test_the_float_plan_of_a_result_names_every_float_field() -> None:
+    """The result's floats are looked for only where its models' types allow them: these fields."""
+    from auditkit.model.result import AuditResult
+
+    plan = jsonout.float_plan(AuditResult)
+    assert plan["score"] == ("model", {"low": "float", "high": "float"})
+    principles = plan["principles"][1]
+    assert principles["coverage"] == "float" and principles["to_settle"] == ("items", {"narrows": "float"})
+    assert plan["information_gaps"] == ("items", {"narrows": "float"})
+    assert plan["scoring"][1]["met_at"] == "float" and plan["scoring"][1]["grades"] == "walk"
+    assert "findings" not in plan and "deployment" not in plan  # text, whole numbers, yes/no only
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["score", "principle score", "coverage", "settling", "gap", "threshold", "grade threshold"],
+)
+@pytest.mark.parametrize("value", [1e-05, 1e16, float("inf"), float("nan")])
+def test_a_float_orjson_writes_differently_anywhere_in_a_result_is_written_as_json_does(
+    where: str, value: float
+) -> None:
+    """A result with one float that orjson would write otherwise is caught by the plan and written by json."""
+    result = moscow()
+    data = result.model_dump(mode="json")
+    target = {
+        "score": lambda d: d["score"],
+        "principle score": lambda d: d["principles"][2]["score"],
+        "coverage": lambda d: d["principles"][3],
+        "settling": lambda d: next(s for p in d["principles"] for s in p["to_settle"]),
+        "gap": lambda d: d["information_gaps"][-1],
+        "threshold": lambda d: d["scoring"],
+        "grade threshold": lambda d: d["scoring"]["grades"],
+    }[where](data)
+    key = {"score": "low", "principle score": "high", "coverage": "coverage", "settling": "narrows"}.get(
+        where, "narrows" if where == "gap" else "met_at" if where == "threshold" else "C"
+    )
+    assert key in target
+    target[key] = value
+    assert not jsonout._result_floats_ok(data)
+    assert jsonout.dumps(data, floats_checked=jsonout._result_floats_ok(data)) == reference(data)
+
+
+def test_a_result_through_the_plan_is_the_json_module_s_bytes() -> None:
+    result = moscow()
+    data = result.model_dump(mode="json")
+    assert jsonout._result_floats_ok(data) and jsonout._floats_as_python_writes_them(data)
+    assert jsonout.render(result, RenderOptions()) == reference(data)
+    assert jsonout.result_entry(result) == nest(reference(data))

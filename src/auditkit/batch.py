@@ -442,7 +442,7 @@ def _audit_json(job: tuple[str, str]) -> JsonItem:
     from auditkit.engine import audit
     from auditkit.errors import InputError
     from auditkit.model.load import load_deployment
-    from auditkit.render.jsonout import dumps_entry
+    from auditkit.render.jsonout import result_entry
 
     path, display = job
     state = _STATE
@@ -457,7 +457,7 @@ def _audit_json(job: tuple[str, str]) -> JsonItem:
             update={"deployment": result.deployment.model_copy(update={"audit_date": state.audit_date})}
         )
     score = summary.score_bounds(result)[0]
-    data = dumps_entry(result.model_dump(mode="json"))
+    data = result_entry(result)
     return JsonItem(data, [], state.warnings(loaded), score, list(loaded.warnings))
 
 
