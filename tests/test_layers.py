@@ -8,24 +8,38 @@ from pathlib import Path
 import auditkit
 
 PACKAGE = Path(auditkit.__file__).parent
-# From the bottom up. A module not listed belongs to the top layer (commands, renderers, web, ...).
+# From the bottom up. A module not listed belongs to the middle layer "*" (renderers, compare, plan, batch, annex,
+# ...), above the engine and below the web questionnaire, the command line and the console script.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("auditkit", "auditkit.errors", "auditkit.dates", "auditkit.escape", "auditkit.interrupts", "auditkit.yamlio"),
+    (
+        "auditkit",
+        "auditkit.errors",
+        "auditkit.dates",
+        "auditkit.escape",
+        "auditkit.interrupts",
+        "auditkit.yamlio",
+        "auditkit.bundled",
+    ),
     ("auditkit.model",),
     ("auditkit.rules",),
     ("auditkit.scoring", "auditkit.attribution", "auditkit.engine"),
+    ("*",),
+    ("auditkit.web",),
+    ("auditkit.cli",),
+    ("auditkit.entry", "auditkit.__main__"),
 )
+MIDDLE = LAYERS.index(("*",))
 
 
 def _layer(module: str) -> int:
-    """The layer of a module: the last layer naming it or a package holding it."""
+    """The layer of a module: the last layer naming it or a package holding it ("*" when none does)."""
     found = [
         i
         for i, names in enumerate(LAYERS)
         for name in names
-        if module == name or (name != "auditkit" and module.startswith(name + "."))
+        if module == name or (name not in ("auditkit", "*") and module.startswith(name + "."))
     ]
-    return found[-1] if found else len(LAYERS)
+    return found[-1] if found else MIDDLE
 
 
 def _module(path: Path) -> str:
@@ -69,4 +83,8 @@ def test_no_import_runs_back_up_the_layers() -> None:
 def test_the_check_sees_an_upward_import() -> None:
     assert _layer("auditkit.rules.lint") < _layer("auditkit.engine")
     assert _layer("auditkit.model.facts") < _layer("auditkit.rules.logic")
-    assert _layer("auditkit.render.html") == len(LAYERS)
+    assert _layer("auditkit.engine") < _layer("auditkit.render.html") == MIDDLE
+    # the web questionnaire sits below the command line (which serves it), the console script above both
+    assert _layer("auditkit.render.html") < _layer("auditkit.web.app") < _layer("auditkit.cli.run")
+    assert _layer("auditkit.cli.run") < _layer("auditkit.entry")
+    assert _layer("auditkit.bundled") < _layer("auditkit.web.app")

@@ -17,10 +17,10 @@ Where things are:
   line per problem; ``exits`` and ``streams``: the codes and the guarded streams.
 """
 
+from auditkit.bundled import DEFAULT_EXAMPLE, examples_root
 from auditkit.cli.exits import EXIT_BAD_INPUT, EXIT_BELOW_THRESHOLD, EXIT_INTERNAL, EXIT_OK, UsageError
-from auditkit.cli.inputs import DEFAULT_EXAMPLE, examples_root
 from auditkit.cli.parser import build_parser, parse
-from auditkit.cli.run import entry, main
+from auditkit.cli.run import main
 
 __all__ = [
     "DEFAULT_EXAMPLE",
@@ -30,7 +30,6 @@ __all__ = [
     "EXIT_OK",
     "UsageError",
     "build_parser",
-    "entry",
     "examples_root",
     "main",
     "parse",

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from auditkit.bundled import DEFAULT_EXAMPLE, examples_root
 from auditkit.cli.exits import EXIT_BAD_INPUT, EXIT_BELOW_THRESHOLD
 from auditkit.cli.inputs import (
-    DEFAULT_EXAMPLE,
-    examples_root,
     load_each,
     loading,
     placeholder_warnings,

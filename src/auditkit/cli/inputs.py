@@ -11,18 +11,6 @@ from auditkit.cli.streams import Streams, one_line
 from auditkit.errors import InputError
 from auditkit.escape import file_label
 
-DEFAULT_EXAMPLE = "moscow-safe-city-frt.yaml"
-
-
-def examples_root() -> Path:
-    """The folder of bundled case studies."""
-    from importlib import resources
-
-    packaged = Path(str(resources.files("auditkit"))) / "examples"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[3] / "examples"
-
 
 def load_all(streams: Streams, files: list[Path], strict: bool = False, *, notices: bool = False) -> list[Any]:
     """Load every file; raise one InputError listing every problem. Warnings (and notices) go to stderr."""

@@ -101,10 +101,3 @@ def _interrupted(streams: Streams, own_process: bool, signum: int) -> int:
         return EXIT_TERMINATED
     streams.err.write("auditkit: interrupted\n")
     return EXIT_INTERRUPTED
-
-
-def entry() -> None:
-    """The console script (kept here for callers of ``auditkit.cli:entry``): see auditkit.entry."""
-    from auditkit.entry import entry as console
-
-    console()

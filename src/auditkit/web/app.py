@@ -159,7 +159,7 @@ def static_folder() -> Path:
 
 def examples() -> list[dict[str, str]]:
     """The bundled case studies the start page offers: file and programme name (the stem if unreadable)."""
-    from auditkit.cli import examples_root
+    from auditkit.bundled import examples_root
 
     out = []
     for path in sorted(examples_root().glob("*.yaml")):
@@ -369,7 +369,7 @@ class Site:
 
     async def example(self, request: Request) -> Response:
         """POST /example: a bundled case study, opened as a copy (the original is never written)."""
-        from auditkit.cli import examples_root
+        from auditkit.bundled import examples_root
 
         form = await read_form(request, FORM_OVERHEAD)
         if isinstance(form, str):
