@@ -10,6 +10,7 @@ the auditor answers; its ``label`` is the same thing as a short statement.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -725,20 +726,30 @@ INSTRUMENT_FIELDS: dict[str, str] = {
 }
 
 
-def _instrument_type(value: Any) -> str:
-    if isinstance(value, str) and value in INSTRUMENT_TYPES:
-        return value
-    raise PydanticCustomError(
-        "instrument_type",
-        "{raw} is not a type of instrument; expected one of: {allowed}",
-        {"raw": repr(value)[:40], "allowed": ", ".join(INSTRUMENT_TYPES)},
-    )
+def _one_of(code: str, what: str, meanings: dict[str, str]) -> Callable[[Any], str]:
+    """A check that a value is one of ``meanings``' keys, refusing others as "'x' is not <what>; expected ..."."""
+
+    def check(value: Any) -> str:
+        if isinstance(value, str) and value in meanings:
+            return value
+        raise PydanticCustomError(
+            code,
+            "{raw} is not {what}; expected one of: {allowed}",
+            {"raw": repr(value)[:40], "what": what, "allowed": ", ".join(meanings)},
+        )
+
+    return check
+
+
+def _meanings(meanings: dict[str, str]) -> WithJsonSchema:
+    """The schema of such a value: each allowed key with its meaning, which editors show beside it."""
+    return WithJsonSchema({"anyOf": [{"const": k, "description": v} for k, v in meanings.items()]})
 
 
 InstrumentKind = Annotated[
     str,
-    BeforeValidator(_instrument_type),
-    WithJsonSchema({"anyOf": [{"const": k, "description": v} for k, v in INSTRUMENT_TYPES.items()]}),
+    BeforeValidator(_one_of("instrument_type", "a type of instrument", INSTRUMENT_TYPES)),
+    _meanings(INSTRUMENT_TYPES),
 ]
 
 
@@ -813,20 +824,10 @@ CONTRACTOR_FIELDS: dict[str, str] = {
 }
 
 
-def _contractor_role(value: Any) -> str:
-    if isinstance(value, str) and value in CONTRACTOR_ROLES:
-        return value
-    raise PydanticCustomError(
-        "contractor_role",
-        "{raw} is not a contractor's role; expected one of: {allowed}",
-        {"raw": repr(value)[:40], "allowed": ", ".join(CONTRACTOR_ROLES)},
-    )
-
-
 ContractorRole = Annotated[
     str,
-    BeforeValidator(_contractor_role),
-    WithJsonSchema({"anyOf": [{"const": k, "description": v} for k, v in CONTRACTOR_ROLES.items()]}),
+    BeforeValidator(_one_of("contractor_role", "a contractor's role", CONTRACTOR_ROLES)),
+    _meanings(CONTRACTOR_ROLES),
 ]
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
