@@ -573,7 +573,8 @@ def test_the_schema_checked_manifest_names_every_bundled_file_as_it_is(request: 
             "file that passed its JSON Schema; rewritten by pytest tests/test_rule_packs.py --update-golden"
         )
         target.write_text(json.dumps({"about": about, "files": expected}, indent=2) + "\n", encoding="utf-8")
-    assert json.loads(target.read_text(encoding="utf-8"))["files"] == expected
+    held = json.loads(target.read_text(encoding="utf-8"))["files"]
+    assert held == expected, "a bundled rule file changed: pytest tests/test_rule_packs.py --update-golden"
 
 
 def _counting_schema_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
