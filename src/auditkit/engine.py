@@ -52,7 +52,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
     _check_unique_ids(frameworks)
     deployment = loaded.deployment
     lookups = {side: _remembered(lookup_for(deployment, evidence, side)) for side in (None, "law", "practice")}
-    states = _fact_states(deployment, frameworks, lookups[None])
+    states, split = _fact_states(deployment, frameworks, lookups[None])
     findings: list[Finding] = []
     principles: list[PrincipleResult] = []
     cited: dict[str, None] = {}
@@ -69,7 +69,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
             statuses: list[Status] = []
             missing: dict[str, None] = {}
             for rule in principle.rules:
-                status, outcome = decide(rule, deployment, evidence, lookups)
+                status, outcome = decide(rule, deployment, evidence, lookups, split)
                 chance = possible(rule, states) if status is Status.UNKNOWN else None
                 can = chance.statuses if chance is not None else frozenset({status})
                 finding = _finding(rule, framework.id, status, outcome, deployment, can, evidence)
@@ -296,8 +296,11 @@ def possible_statuses(
     return possible(rule, states).statuses
 
 
-def _fact_states(deployment: Deployment, frameworks: list[Framework], lookup: Any) -> dict[str, tuple[State, ...]]:
-    """Every fact the rules read, with the states it could be in given what the deployment says.
+def _fact_states(
+    deployment: Deployment, frameworks: list[Framework], lookup: Any
+) -> tuple[dict[str, tuple[State, ...]], frozenset[str]]:
+    """Every fact the rules read, with the states it could be in given what the deployment says; and the
+    paths of those facts that state law and practice apart (``logic.decide`` reads such rules on each side).
 
     ``lookup`` is the audit's own (lookup_for at its evidence threshold, remembered), so a fact below the
     threshold reads as unknown, as it does for the verdict, and each fact is looked up once for both. A fact
@@ -305,15 +308,18 @@ def _fact_states(deployment: Deployment, frameworks: list[Framework], lookup: An
     """
     candidates = _candidates(tuple(frameworks))
     out: dict[str, tuple[State, ...]] = {}
+    split = []
     for path, values in candidates.items():
         fact = get_fact(deployment, path)
+        if fact is not None and fact.split:
+            split.append(path)
         if fact is not None and fact.side("law") is not fact.side("practice"):
             out[path] = sided(
                 bounds_states(lookup(path, "law"), values), bounds_states(lookup(path, "practice"), values)
             )
         else:
             out[path] = bounds_states(lookup(path), values)
-    return out
+    return out, frozenset(split)
 
 
 _CANDIDATES: dict[tuple[int, ...], tuple[tuple[Framework, ...], dict[str, tuple[Any, ...]]]] = {}
