@@ -265,6 +265,10 @@ class _Open:
     def reads(self, path: str) -> bool:
         return path in self._readers
 
+    def read(self) -> list[str]:
+        """The open facts that move some rule of the principle."""
+        return list(self._readers)
+
     def settling(self) -> list[SettlingFact]:
         """The unknown facts the undecided rules need, the one whose answer narrows the range most first."""
         out = []
@@ -299,10 +303,9 @@ def possible_statuses(
 def _fact_states(
     deployment: Deployment, frameworks: list[Framework], lookup: Any
 ) -> tuple[dict[str, tuple[State, ...]], frozenset[str]]:
-    """Every fact the rules read, with the states it could be in given what the deployment says; and the
-    paths of those facts that state law and practice apart (``logic.decide`` reads such rules on each side).
+    """Every fact the rules read, with the states it could be in; and those stating law and practice apart.
 
-    ``lookup`` is the audit's own (lookup_for at its evidence threshold, remembered), so a fact below the
+    ``logic.decide`` reads a rule on each side when it reads a fact of the second kind. ``lookup`` is the audit's own (lookup_for at its evidence threshold, remembered), so a fact below the
     threshold reads as unknown, as it does for the verdict, and each fact is looked up once for both. A fact
     stating law and practice as two statements has a state for each side.
     """
@@ -557,20 +560,25 @@ def _gaps(
     order = _catalogue_order()
     width = 0.0 if total is None else total[1] - total[0]
     out = []
-    now = [o.bounds for o in opened]
+    now = [scoring.ends(o.bounds) for o in opened]
+    readers_of: dict[str, list[int]] = {}
+    for i, o in enumerate(opened):
+        for path in o.read():
+            readers_of.setdefault(path, []).append(i)
     for path in gaps:
         fact = get_fact(deployment, path)
-        readers = [i for i, o in enumerate(opened) if o.reads(path)]
+        readers = readers_of.get(path, [])
         narrows, settles = 0.0, dict[str, None]()
         answers = [opened[i].answered(path) for i in readers]
         for i, answered in zip(readers, answers, strict=True):
             if any(b.verdict is not opened[i].bounds.verdict for b in answered):
                 settles[opened[i].principle] = None
-        for combo in set(zip(*answers, strict=True)):  # the principles' bounds under each answer the fact could take
-            bounds = list(now)
+        # The principles' ends under each answer the fact could take (the overall score reads nothing else).
+        for combo in set(zip(*(map(scoring.ends, answered) for answered in answers), strict=True)):
+            ends = list(now)
             for i, fixed in zip(readers, combo, strict=True):
-                bounds[i] = fixed
-            after = scoring.overall(bounds)
+                ends[i] = fixed
+            after = scoring.overall_of(tuple(ends))
             narrows = max(narrows, width - (0.0 if after is None else after[1] - after[0]))
         out.append(
             InformationGap(
