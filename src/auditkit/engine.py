@@ -53,6 +53,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
     deployment = loaded.deployment
     lookups = {side: _remembered(lookup_for(deployment, evidence, side)) for side in (None, "law", "practice")}
     states, split = _fact_states(deployment, frameworks, lookups[None])
+    shown = _Shown(deployment, evidence)
     findings: list[Finding] = []
     principles: list[PrincipleResult] = []
     cited: dict[str, None] = {}
@@ -72,7 +73,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
                 status, outcome = decide(rule, deployment, evidence, lookups, split)
                 chance = possible(rule, states) if status is Status.UNKNOWN else None
                 can = chance.statuses if chance is not None else frozenset({status})
-                finding = _finding(rule, framework.id, status, outcome, deployment, can, evidence)
+                finding = _finding(rule, framework.id, status, outcome, shown, can)
                 findings.append(finding)
                 views.append((rule.weight, can, rule.red_line or rule.decisive))
                 chances.append(chance)
@@ -141,12 +142,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
         fact_texts=_fact_texts(findings, principles),
         scoring=method,
         evidence=evidence,
-        programme_kind=[
-            row
-            for path in PROGRAMME_KIND
-            if _known(deployment, path)
-            for row in _rows(path, deployment, evidence, True)
-        ],
+        programme_kind=[row for path in PROGRAMME_KIND if shown.known(path) for row in shown.rows(path, True)],
         instruments=_instruments(deployment),
         contractors=_contractors(deployment),
     )
@@ -495,14 +491,51 @@ def _references(rule: Rule, text: _RuleText, bound: frozenset[str] | None) -> li
     return list(text.references[bound])
 
 
+class _Shown:
+    """The rows a description's facts are shown as under findings, each fact's worked out once per audit.
+
+    A description does not change during its audit, and one fact is shown under many findings (the rows are
+    frozen, so the findings can hold the same ones).
+    """
+
+    def __init__(self, deployment: Deployment, evidence: str) -> None:
+        self.deployment = deployment
+        self.evidence = evidence
+        orders = deployment.deployment.legal_orders
+        self.bound = frozenset(orders) if orders is not None else None  # the legal orders references bind under
+        self._known: dict[str, bool] = {}
+        self._rows: dict[tuple[str, bool], list[FactUsed]] = {}
+
+    def known(self, path: str) -> bool:
+        if path not in self._known:
+            self._known[path] = _known(self.deployment, path)
+        return self._known[path]
+
+    def rows(self, path: str, counted: bool) -> list[FactUsed]:
+        key = (path, counted)
+        if key not in self._rows:
+            self._rows[key] = _rows(path, self.deployment, self.evidence, counted)
+        return self._rows[key]
+
+
+_RANKED: dict[frozenset[Status], tuple[Status, Status, tuple[Status, ...]]] = {}
+
+
+def _ranked(can: frozenset[Status]) -> tuple[Status, Status, tuple[Status, ...]]:
+    """A rule's best and worst possible status, and all of them best first (kept: there are 31 sets at most)."""
+    if can not in _RANKED:
+        ordered = tuple(sorted(can, key=RANK.__getitem__))
+        _RANKED[can] = (ordered[0], ordered[-1], ordered)
+    return _RANKED[can]
+
+
 def _finding(
     rule: Rule,
     framework: str,
     status: Status,
     outcome: Outcome,
-    deployment: Deployment,
+    shown: _Shown,
     can: frozenset[Status],
-    evidence: str = DEFAULT_EVIDENCE,
 ) -> Finding:
     facts: list[FactUsed] = []
     decided = status in (Status.MET, Status.PARTIAL, Status.NOT_MET, Status.NOT_APPLICABLE)
@@ -511,19 +544,18 @@ def _finding(
     if decided:
         shown_paths = sorted(outcome.used, key=lambda p: order.get(p, len(order)))
     else:  # undecided: the facts already known, shown beside the missing ones (what the rule can still reach)
-        shown_paths = [p for p in rule.facts if p not in outcome.missing and _known(deployment, p)]
+        shown_paths = [p for p in rule.facts if p not in outcome.missing and shown.known(p)]
     for path in shown_paths:
-        facts += _rows(path, deployment, evidence, counted=True)
+        facts += shown.rows(path, counted=True)
     missing = sorted(outcome.missing, key=lambda p: order.get(p, len(order))) if status is Status.UNKNOWN else []
     for path in missing:  # weaker facts are treated as unknown, but still shown
-        if _known(deployment, path):
-            facts += [row for row in _rows(path, deployment, evidence, counted=False) if not row.counted]
+        if shown.known(path):
+            facts += [row for row in shown.rows(path, counted=False) if not row.counted]
     sources: dict[str, None] = {}
     for used in facts:
         for source in [*used.sources, *used.contested_by]:
             sources.setdefault(source, None)
-    orders = deployment.deployment.legal_orders
-    bound = frozenset(orders) if orders is not None else None
+    best, worst, ranked = _ranked(can)
     return Finding(
         rule=rule.id,
         framework=framework,
@@ -534,9 +566,9 @@ def _finding(
         weight=rule.weight,
         red_line=rule.red_line,
         decisive=rule.decisive or rule.red_line,
-        best=min(can, key=RANK.__getitem__),
-        worst=max(can, key=RANK.__getitem__),
-        possible=sorted(can, key=RANK.__getitem__),
+        best=best,
+        worst=worst,
+        possible=list(ranked),
         rationale=rule.rationale,
         requirement=list(text.requirement),
         explanation=_partly(facts) if status is Status.PARTIAL else explanation(rule, status),
@@ -545,7 +577,7 @@ def _finding(
         sources=list(sources),
         remedy=rule.remedy,
         standing=weakest([f.standing for f in facts if f.counted]) if decided else None,
-        references=_references(rule, text, bound),
+        references=_references(rule, text, shown.bound),
     )
 
 
