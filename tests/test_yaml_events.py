@@ -44,6 +44,14 @@ CORNERS = {
     "a tagged document": "--- !!map\na: 1\n",
     "a foreign-tagged document": "--- !thing\na: 1\n",
     "over-long text": "a: " + "x" * (yamlio.MAX_SCALAR_CHARS + 1) + "\nb: 1\n",
+    "dropped values in lists and sections": "a:\n  - !foo [1, {b: 2}]\n  - 3\n  - !bar {c: [4]}\nd: !baz {e: [5]}\nf: 6\n",
+    "standard tags on lists and sections": "a: !!seq [1, {b: !!map {c: 2}}]\nd: !!str 3\n",
+    "keys that only look odd": "<a: 1\n'<<': 2\n!!str k: 3\n=x: 4\n'=': 5\n",
+    "dropped keys before sections and lists": (
+        '"k\\u202e":\n  a: [1, 2]\nk: 1\na: {x: 1}\na:\n  - 1\n  - {y: 2}\nb: [{c: 3}, {c: 3, c: 4}]\n'
+    ),
+    "plain words in lists": "- 1\n- [2, 3.5, true, ~, '', -0]\n- {a: null, b: }\n-\n- - x\n  -\n",
+    "a list of sections with repeats": "- a: 1\n  a: 2\n- a: [1]\n  a: {b: 1}\n- ? [x]\n  : 1\n  a: 3\n",
 }
 
 
@@ -161,6 +169,15 @@ def test_the_corner_cases_are_not_trivial() -> None:
     assert "U+202E" in messages["hidden characters"] and "U+0007" in messages["hidden characters"]
     assert "characters long" in messages["over-long text"]
     assert "'!thing' is not allowed" in messages["a foreign-tagged document"]
+    dropped = messages["dropped values in lists and sections"]
+    assert all(f"'!{tag}' is not allowed" in dropped for tag in ("foo", "bar", "baz"))
+    assert messages["standard tags on lists and sections"] == ""
+    odd = problems["keys that only look odd"]
+    assert isinstance(odd, yamlio.Loaded) and not odd.problems and list(odd.data) == ["<a", "<<", "k", "=x", "="]
+    before = messages["dropped keys before sections and lists"]
+    assert "U+202E" in before and before.count("is given twice") == 2
+    assert messages["a list of sections with repeats"].count("is given twice") == 2
+    assert "a key must be plain text" in messages["a list of sections with repeats"]
 
 
 def test_anchors_and_aliases_go_through_the_composer() -> None:

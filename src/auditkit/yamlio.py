@@ -659,24 +659,154 @@ _ODD_FIRST = {
 _ALL_ODD = None in _ODD_FIRST  # a resolver for scalars of any first character
 
 
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+
 class _EventBuilder(_Builder):
     """Builds the values straight from the pre-scan's events (a document without anchors or aliases).
 
     The same values, marks and problems, in the same order, as composing the nodes and building them
-    (``_Builder.build``); tests/test_limits.py and tests/test_input_errors.py compare the two.
+    (``_Builder.build``); tests/test_yaml_events.py compares the two.
     """
 
     def __init__(self, name: str, events: list[Any]) -> None:
         super().__init__(name)
         self.events = events
-        self.at = 0
 
     def document(self, hint: str) -> Any:
-        """The document's value; an InputError when it holds none (only comments)."""
+        """The document's value; an InputError when it holds none (only comments).
+
+        One loop over the events with a stack of the open sections and lists, rather than a call per
+        value as ``_Builder.build`` makes: the calls, and asking each key and value for its tag, cost
+        more than libyaml's parsing (0.9 against 0.8 ms for a Moscow-sized description). Keys and
+        values that need more than the common case (a tag, a first character the resolver may read as
+        something else, a hidden character, a repeated key, over-long text) go to the methods below.
+        Nesting deeper than MAX_DEPTH needs no check here: the pre-scan refused it.
+        """
         if [type(e) for e in self.events[:2]] != [yaml.StreamStartEvent, yaml.DocumentStartEvent]:
             raise single(self.name, f"the file holds no data, only comments; {hint}")
-        self.at = 2
-        return self.value((), 0)
+        return self.values()
+
+    def values(self) -> Any:
+        """The document's value, built in one loop (see ``document``)."""
+        events, marks, broken = self.events, self.marks, self.broken
+        # The section or list being filled, its path, and in a section the path of the value whose key came
+        # last (None when a key comes next); the enclosing ones wait on the stack. The document's value is
+        # the one item of the list ``top``.
+        into: Any = []
+        into_path: PathKey = ()
+        key_path: PathKey | None = None
+        stack: list[tuple[Any, PathKey, PathKey | None]] = []
+        top, count, at = into, self.count, 2
+        while not top:
+            event = events[at]
+            at += 1
+            kind = type(event)
+            if kind is _MAP_END or kind is _SEQ_END:
+                value = into
+                into, into_path, key_path = stack.pop()
+            elif key_path is None and type(into) is dict:
+                key = event.value if kind is _SCALAR else None
+                if (
+                    key is None
+                    or event.tag is not None
+                    or _ALL_ODD
+                    or key[:1] in _ODD_FIRST
+                    or _HIDDEN.search(key)
+                    or key in into
+                    or (broken and (*into_path, key) in broken)
+                ):
+                    at, key_path = self.key(at, event, into, into_path)
+                else:
+                    key_path = (*into_path, key)
+                    mark = event.start_mark
+                    marks[key_path] = (mark.line + 1, mark.column + 1)
+                continue
+            else:
+                # A section's value has its key's mark; an item of a list (or the document) its own.
+                path = key_path or self.item(event, (*into_path, len(into)) if stack else ())
+                count += 1
+                if count > MAX_NODES:
+                    raise self.fail(event, _TOO_MANY)
+                if (
+                    event.tag is not None or _ALL_ODD or (kind is _SCALAR and event.value[:1] in _ODD_FIRST)
+                ) and self.refused(event, path):
+                    at, value = _skip(events, at - 1), None
+                elif kind is _SCALAR:
+                    value = event.value
+                    if (
+                        len(value) > MAX_SCALAR_CHARS
+                        or _HIDDEN.search(value)
+                        or (not event.style and (not value or value[0] in _NOT_TEXT_FIRST))
+                    ):  # dropped, or a number, a boolean or null: worked out the whole way
+                        value = self.scalar(event, path)
+                else:  # a section or list opens: fill it next
+                    stack.append((into, into_path, key_path))
+                    into, into_path, key_path = ({} if kind is _MAP_START else []), path, None
+                    continue
+            if key_path is None:
+                into.append(value)
+            else:
+                into[key_path[-1]] = value
+                key_path = None
+        self.count = count
+        return top[0]
+
+    def item(self, event: Any, path: PathKey) -> PathKey:
+        """``path``, the path of an item of a list (or of the document), with its mark recorded."""
+        mark = event.start_mark
+        self.marks.setdefault(path, (mark.line + 1, mark.column + 1))
+        return path
+
+    def refused(self, event: Any, path: PathKey) -> bool:
+        """True, with the problem recorded, when a node's tag is not a standard one (the node is then dropped)."""
+        tag = self.tag(event)
+        if tag in _STANDARD_TAGS:
+            return False
+        self.drop(
+            event,
+            path,
+            f"the tag '{_short_tag(tag)}' is not allowed; remove it "
+            "(auditkit reads plain values only and never runs code from a file)",
+        )
+        return True
+
+    def key(self, at: int, event: Any, into: dict[str, Any], path: PathKey) -> tuple[int, PathKey | None]:
+        """A section's key, the whole way (``_Builder.mapping``), for the keys that are not the common case.
+
+        Merge keys, lists or sections as keys, hidden characters and repeated keys are dropped with their values.
+        ``at`` is where the events go on after the key; returns where they go on and the path of the key's
+        value, or None when it was dropped.
+        """
+        events = self.events
+        if self.tag(event) == "tag:yaml.org,2002:merge":
+            self.drop(event, path, "YAML merge keys ('<<') are not supported; write the keys out")
+            return _skip(events, _skip(events, at - 1)), None
+        if type(event) is not _SCALAR:
+            self.drop(event, path, "a key must be plain text, not a list or section")
+            return _skip(events, _skip(events, at - 1)), None
+        key = str(event.value)
+        hidden = _HIDDEN.search(key)
+        if hidden:
+            self.drop(
+                event,
+                (*path, key),
+                f"this key holds an invisible control character "
+                f"(U+{ord(hidden[0]):04X}) that could hide or reorder what a report shows; remove it",
+            )
+            return _skip(events, at), None
+        if key in into or (*path, key) in self.broken:
+            first = self.marks.get((*path, key), (0, 0))[0]
+            self.add(
+                self._problem(
+                    event, (*path, key), f"the key '{key}' is given twice (first on line {first}); keep one of them"
+                )
+            )
+            return _skip(events, at), None
+        mark: Any = event.start_mark
+        self.marks[(*path, key)] = (mark.line + 1, mark.column + 1)
+        return at, (*path, key)
 
     def tag(self, event: Any) -> str:
         """The node's tag as the safe composer resolves it."""
@@ -684,104 +814,29 @@ class _EventBuilder(_Builder):
         if tag is not None and tag != "!":
             return str(tag)
         kind = type(event)
-        if kind is yaml.ScalarEvent:  # most often: checked first
+        if kind is _SCALAR:  # most often: checked first
             value = event.value
             if event.implicit[0] and (_ALL_ODD or value[:1] in _ODD_FIRST):
                 return str(_RESOLVER.resolve(yaml.ScalarNode, value, event.implicit))  # type: ignore[no-untyped-call]
             return _STR  # or another standard tag: only whether it is one matters here
-        return _MAP if kind is yaml.MappingStartEvent else _SEQ
+        return _MAP if kind is _MAP_START else _SEQ
 
-    def skip(self) -> None:
-        """Pass over the next node's events (a value that was dropped)."""
-        event = self.events[self.at]
-        self.at += 1
-        if type(event) is yaml.ScalarEvent:
-            return
-        depth = 1
-        while depth:
-            kind = type(self.events[self.at])
-            self.at += 1
-            if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                depth += 1
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                depth -= 1
 
-    def value(self, path: PathKey, depth: int) -> Any:
-        """The next node's value (``_Builder.build`` for events)."""
-        event = self.events[self.at]
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise self.fail(event, _TOO_MANY)
-        if depth > MAX_DEPTH:
-            raise self.fail(event, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
-        mark = event.start_mark
-        self.marks.setdefault(path, (mark.line + 1, mark.column + 1))
-        tag = self.tag(event)
-        if tag not in _STANDARD_TAGS:
-            self.skip()
-            self.drop(
-                event,
-                path,
-                f"the tag '{_short_tag(tag)}' is not allowed; remove it "
-                "(auditkit reads plain values only and never runs code from a file)",
-            )
-            return None
-        self.at += 1
-        kind = type(event)
-        if kind is yaml.MappingStartEvent:
-            return self.entries(path, depth)
-        if kind is yaml.SequenceStartEvent:
-            items: list[Any] = []
-            while type(self.events[self.at]) is not yaml.SequenceEndEvent:
-                items.append(self.value((*path, len(items)), depth + 1))
-            self.at += 1
-            return items
-        return self.scalar(event, path)
-
-    def entries(self, path: PathKey, depth: int) -> dict[str, Any]:
-        """A mapping's keys and values (``_Builder.mapping`` for events)."""
-        out: dict[str, Any] = {}
-        events = self.events
-        while type(events[self.at]) is not yaml.MappingEndEvent:
-            key_event = events[self.at]
-            if self.tag(key_event) == "tag:yaml.org,2002:merge":
-                self.skip()
-                self.skip()
-                self.drop(key_event, path, "YAML merge keys ('<<') are not supported; write the keys out")
-                continue
-            if type(key_event) is not yaml.ScalarEvent:
-                self.skip()
-                self.skip()
-                self.drop(key_event, path, "a key must be plain text, not a list or section")
-                continue
-            self.at += 1
-            key = str(key_event.value)
-            hidden = _HIDDEN.search(key)
-            if hidden:
-                self.skip()
-                self.drop(
-                    key_event,
-                    (*path, key),
-                    f"this key holds an invisible control character "
-                    f"(U+{ord(hidden[0]):04X}) that could hide or reorder what a report shows; remove it",
-                )
-                continue
-            if key in out or (*path, key) in self.broken:
-                self.skip()
-                first = self.marks.get((*path, key), (0, 0))[0]
-                self.add(
-                    self._problem(
-                        key_event,
-                        (*path, key),
-                        f"the key '{key}' is given twice (first on line {first}); keep one of them",
-                    )
-                )
-                continue
-            mark: Any = key_event.start_mark
-            self.marks[(*path, key)] = (mark.line + 1, mark.column + 1)
-            out[key] = self.value((*path, key), depth + 1)
-        self.at += 1
-        return out
+def _skip(events: list[Any], at: int) -> int:
+    """Where the events go on after the node that starts at ``at`` (a value that was dropped)."""
+    kind = type(events[at])
+    at += 1
+    if kind is not _MAP_START and kind is not _SEQ_START:
+        return at
+    depth = 1
+    while depth:
+        kind = type(events[at])
+        at += 1
+        if kind is _MAP_START or kind is _SEQ_START:
+            depth += 1
+        elif kind is _MAP_END or kind is _SEQ_END:
+            depth -= 1
+    return at
 
 
 _NOT_TEXT_FIRST = frozenset("tTfFnN~+-.0123456789")  # how true, false, null, ~, numbers can start
