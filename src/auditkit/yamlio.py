@@ -7,17 +7,19 @@ abuse so that no input can cost more than a fraction of a second:
 
 1. bytes: size cap, binary and encoding checks (UTF-8, with or without a
    byte-order mark; UTF-16 with a byte-order mark is accepted as well);
-2. a pre-scan of libyaml's event stream (an iterative C parser, so deep
-   nesting cannot exhaust the Python stack) that refuses too many values,
-   too deep nesting and several documents before anything is built;
+2. libyaml's event stream (an iterative C parser, so deep nesting cannot
+   exhaust the Python stack), checked for too many values, too deep nesting
+   and several documents: those are refused before any other problem is
+   reported (``_check``; for a description within the limits the builder
+   stands in for it, see ``_events``);
 3. building the Python values ourselves rather than calling ``safe_load``:
    that is where line marks come from, and it lets us refuse duplicate keys,
    foreign tags (such as ``!!python/object``) and alias bombs, and keep YAML
    1.1 words such as ``no`` or ``on`` as the text the author typed (fields
    that want a yes/no answer accept them; text fields keep them). The values
-   are built straight from the events the pre-scan kept, so the text is
-   parsed once; a document with anchors or aliases (rare in a description)
-   is composed into nodes by the safe composer instead, which resolves them.
+   are built straight from the events, so the text is parsed once; a
+   document with anchors or aliases (rare in a description) is composed into
+   nodes by the safe composer instead, which resolves them.
 
 Nothing here ever constructs an object from a tag: only plain mappings,
 lists, text, numbers, booleans and null come out. See docs/limits.md.
@@ -27,8 +29,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,6 +45,11 @@ MAX_NODES = 20_000  # values after expanding aliases; a deployment has ~1,000
 MAX_DEPTH = 40  # nesting levels; a deployment needs 5, a rule condition ~10
 MAX_SCALAR_CHARS = 20_000  # one text value: about eight pages
 MAX_PROBLEMS = 100  # problems listed for one file; past that, fixing the first ones comes first
+# More events than a document within the limits can hold (keys and values, the ends of lists and sections).
+_MOST_EVENTS = 4 * MAX_NODES + 8
+_MOST_FLOW = (
+    2_000  # '[' and '{' in a text read in one go: nested, libyaml takes ~10 ms over them (a deployment has ~200)
+)
 
 PathKey = tuple[str | int, ...]
 TEMPLATE_HINT = "run 'auditkit init' for a template to fill in"
@@ -241,7 +249,7 @@ def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False, hint: str
         raise single(name, f"the file is empty; {hint}")
     text = _json_text(text, name)
     try:
-        events = _prescan(text, name)
+        events = _events(text, name)
         node = yaml.compose(text, Loader=_SafeLoader) if events is None else None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, name) from None
@@ -355,60 +363,96 @@ def _json_words(msg: str) -> str:
     return hints.get(msg, msg[:1].lower() + msg[1:] + "; check the brackets, quotes and commas")
 
 
+def _events(text: str, name: str) -> list[Any] | None:
+    """libyaml's events for ``text``, refused as ``_prescan`` refuses them; None when it has anchors or aliases.
+
+    The events are read in one go (libyaml's own loop, no Python per event) and handed to the builder,
+    which runs the pre-scan's checks (``_check``) only when it meets what could fail them: nesting
+    deeper than MAX_DEPTH, too many values, a dropped value, anything after the document. A text that
+    does not parse, or holds more events than a document within the limits can, is read again by
+    ``_prescan``, so that its refusal or syntax error comes exactly as before. So is a text with many
+    '[' and '{': libyaml's time grows with the square of their nesting, which only the pre-scan,
+    stopping at the first level too deep, keeps short.
+    """
+    if text.count("[") + text.count("{") > _MOST_FLOW:
+        return _prescan(text, name)
+    loader = _SafeLoader(text)
+    events: list[Any] = []
+    try:
+        events.extend(islice(iter(loader.get_event, None), _MOST_EVENTS))
+    except yaml.YAMLError:
+        return _prescan(text, name)
+    finally:
+        loader.dispose()
+    if type(events[-1]) is not yaml.StreamEndEvent:
+        return _prescan(text, name)
+    if _anchored(text, events):
+        _check(events, name)
+        return None
+    return events
+
+
 def _prescan(text: str, name: str) -> list[Any] | None:
-    """Walk libyaml's event stream (no recursion, stops early) and refuse abusive structure.
+    """Walk libyaml's event stream as it is parsed (stops early) and refuse abusive structure.
 
     Returns the events, from which the values are then built without parsing the text again;
     or None when the document has anchors or aliases, which the safe composer resolves.
-    The events are read from the parser directly, compared by their exact type (a tenth of a
-    description's loading time went on the generator and isinstance checks of yaml.parse).
     """
-    depth = events = documents = 0
+    loader = _SafeLoader(text)
+    try:
+        events = _check(iter(loader.get_event, None), name)
+    finally:
+        loader.dispose()
+    return None if _anchored(text, events) else events
+
+
+def _check(events: Iterable[Any], name: str) -> list[Any]:
+    """Refuse too deep nesting, too many values and a second document, at the first event that passes a limit.
+
+    Returns the events walked. The loop runs without recursion, so deep nesting cannot exhaust the
+    Python stack; the events are compared by their exact type (a tenth of a description's loading
+    time went on the generator and isinstance checks of yaml.parse).
+    """
+    depth = nodes = documents = 0
     kept: list[Any] = []
     keep = kept.append
     limit = 2 * MAX_NODES
     scalar, alias, document, end = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent, yaml.StreamEndEvent
     opens, closes = {yaml.MappingStartEvent, yaml.SequenceStartEvent}, {yaml.MappingEndEvent, yaml.SequenceEndEvent}
-    loader = _SafeLoader(text)
-    try:
-        get = loader.get_event
-        while True:
-            event = get()
-            keep(event)
-            kind = type(event)
-            if kind is scalar or kind is alias:
-                events += 1
-            elif kind in opens:
-                events += 1
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _refuse(
-                        name,
-                        event,
-                        f"the document is nested too deeply (more than {MAX_DEPTH} levels "
-                        "of lists or sections); a deployment needs about five",
-                    )
-            elif kind in closes:
-                depth -= 1
-            elif kind is document:
-                documents += 1
-                if documents > 1:
-                    raise _refuse(
-                        name,
-                        event,
-                        "the file holds more than one YAML document (a second '---'); keep one document per file",
-                    )
-            elif event is None or kind is end:
-                return None if _anchored(text, kept) else kept
-            if events > limit:
+    for event in events:
+        keep(event)
+        kind = type(event)
+        if kind is scalar or kind is alias:
+            nodes += 1
+        elif kind in opens:
+            nodes += 1
+            depth += 1
+            if depth > MAX_DEPTH:
                 raise _refuse(
                     name,
                     event,
-                    f"the document holds more than {limit} keys and values; a "
-                    "deployment description has about a thousand",
+                    f"the document is nested too deeply (more than {MAX_DEPTH} levels "
+                    "of lists or sections); a deployment needs about five",
                 )
-    finally:
-        loader.dispose()
+        elif kind in closes:
+            depth -= 1
+        elif kind is document:
+            documents += 1
+            if documents > 1:
+                raise _refuse(
+                    name,
+                    event,
+                    "the file holds more than one YAML document (a second '---'); keep one document per file",
+                )
+        elif kind is end:
+            break
+        if nodes > limit:
+            raise _refuse(
+                name,
+                event,
+                f"the document holds more than {limit} keys and values; a deployment description has about a thousand",
+            )
+    return kept
 
 
 def _anchored(text: str, events: list[Any]) -> bool:
@@ -664,7 +708,7 @@ _MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
 class _EventBuilder(_Builder):
-    """Builds the values straight from the pre-scan's events (a document without anchors or aliases).
+    """Builds the values straight from libyaml's events (a document without anchors or aliases).
 
     The same values, marks and problems, in the same order, as composing the nodes and building them
     (``_Builder.build``); tests/test_yaml_events.py compares the two.
@@ -673,6 +717,7 @@ class _EventBuilder(_Builder):
     def __init__(self, name: str, events: list[Any]) -> None:
         super().__init__(name)
         self.events = events
+        self.at = 0  # where the document's events end, once built
 
     def document(self, hint: str) -> Any:
         """The document's value; an InputError when it holds none (only comments).
@@ -682,11 +727,24 @@ class _EventBuilder(_Builder):
         more than libyaml's parsing (0.9 against 0.8 ms for a Moscow-sized description). Keys and
         values that need more than the common case (a tag, a first character the resolver may read as
         something else, a hidden character, a repeated key, over-long text) go to the methods below.
-        Nesting deeper than MAX_DEPTH needs no check here: the pre-scan refused it.
+        Where the pre-scan's checks could fail (nesting deeper than MAX_DEPTH, too many values, a
+        dropped value whose events were skipped, anything after the document), they are run over all
+        the events: their refusal comes before any problem found while building, as it always has.
         """
         if [type(e) for e in self.events[:2]] != [yaml.StreamStartEvent, yaml.DocumentStartEvent]:
             raise single(self.name, f"the file holds no data, only comments; {hint}")
-        return self.values()
+        try:
+            value = self.values()
+        except InputError:
+            self.check()
+            raise
+        if self.problems or self.at + 2 != len(self.events):  # a dropped value, or more after the document
+            self.check()
+        return value
+
+    def check(self) -> None:
+        """The pre-scan's checks, whose refusal comes before any problem found while building."""
+        _check(self.events, self.name)
 
     def values(self) -> Any:
         """The document's value, built in one loop (see ``document``)."""
@@ -741,17 +799,22 @@ class _EventBuilder(_Builder):
                         or (not event.style and (not value or value[0] in _NOT_TEXT_FIRST))
                     ):  # dropped, or a number, a boolean or null: worked out the whole way
                         value = self.scalar(event, path)
-                else:  # a section or list opens: fill it next
+                else:  # a section or list opens: fill it next (a refusal when it nests too deeply)
                     stack.append((into, into_path, key_path))
-                    into, into_path, key_path = ({} if kind is _MAP_START else []), path, None
+                    into = ({} if kind is _MAP_START else []) if len(stack) <= MAX_DEPTH else self.too_deep(event)
+                    into_path, key_path = path, None
                     continue
             if key_path is None:
                 into.append(value)
             else:
                 into[key_path[-1]] = value
                 key_path = None
-        self.count = count
+        self.count, self.at = count, at
         return top[0]
+
+    def too_deep(self, event: Any) -> Any:
+        """Stop building: ``document`` then finds the pre-scan's refusal of the nesting, which comes first."""
+        raise self.fail(event, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
 
     def item(self, event: Any, path: PathKey) -> PathKey:
         """``path``, the path of an item of a list (or of the document), with its mark recorded."""
