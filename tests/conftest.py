@@ -10,5 +10,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden",
         action="store_true",
         default=False,
-        help="Rewrite tests/golden/ and the generated part of docs/scoring.md instead of comparing (then read the git diff).",
+        help="Rewrite tests/golden/, the generated part of docs/scoring.md and the rule loader's manifest of "
+        "schema-checked files instead of comparing (then read the git diff).",
     )

@@ -140,6 +140,22 @@ def test_nor_over_its_input_through_a_link_or_another_spelling(deployment: Path)
     assert deployment.read_bytes() == before
 
 
+def test_an_input_among_many_is_found_by_any_name_and_others_are_not(tmp_path: Path) -> None:
+    """check_target looks the target up once and compares it with every input that exists."""
+    inputs = [tmp_path / f"p{i}.yaml" for i in range(5)]
+    for path in inputs[1:]:
+        path.write_text(VALID, encoding="utf-8")  # p0.yaml does not exist
+    os.link(inputs[3], tmp_path / "hard.json")
+    (tmp_path / "soft.json").symlink_to(inputs[4])
+    (tmp_path / "other.json").write_text("{}", encoding="utf-8")
+    for name in ("hard.json", "soft.json", "p2.yaml"):
+        with pytest.raises(outputs.InputError, match="this is one of the input files"):
+            outputs.check_target(tmp_path / name, inputs)
+    outputs.check_target(tmp_path / "other.json", inputs)  # an existing file that is no input may be replaced
+    outputs.check_target(tmp_path / "new.json", inputs)  # a new name
+    outputs.check_target(inputs[0], inputs)  # an input that does not exist is nothing to destroy
+
+
 def test_output_into_a_missing_folder_is_a_clear_error(deployment: Path) -> None:
     target = deployment.parent / "no-such-folder" / "report.html"
     code, out, err = cli("audit", str(deployment), "-f", MINI, "--format", "html", "-o", str(target))

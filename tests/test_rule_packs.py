@@ -16,7 +16,9 @@ from cli_support import MINI as MINI_PATH
 from cli_support import cli
 
 from auditkit.errors import InputError
+from auditkit.rules import loader
 from auditkit.rules.loader import load_framework
+from auditkit.yamlio import read_file
 
 MINI = MINI_PATH
 MET_WHEN = "met_when: {fact: retention.max_days, at_most: 30}"
@@ -532,3 +534,94 @@ def test_an_unknown_fact_could_still_differ_in_law_and_practice(tmp_path: Path) 
     answered = split_deployment(tmp_path, law="targeted", practice="untargeted")
     code, out, err = cli("audit", str(answered), "-f", str(pack), "--format", "json")
     assert {f["rule"]: f["status"] for f in json.loads(out)["findings"]}["M2-01"] == "partial"
+
+
+# --- the schema check the bundled rule files passed before release ------------------------------------------
+
+
+def _bundled_files() -> dict[str, tuple[Path, str]]:
+    """Every bundled rule-pack file: its name under principles/ -> (path, the schema it must pass)."""
+    root = loader.builtin_root()
+    files = {}
+    for framework in loader.builtin_ids():
+        folder = root / framework
+        files[f"{framework}/framework.yaml"] = (folder / "framework.yaml", "framework.schema.json")
+        for path in loader._rule_files(folder, folder):
+            files[path.relative_to(root).as_posix()] = (path, "rule.schema.json")
+    return files
+
+
+def test_the_schema_checked_manifest_names_every_bundled_file_as_it_is(request: pytest.FixtureRequest) -> None:
+    """Each bundled file is checked against its schema here, for real, and its digest must be in the manifest.
+
+    A rule file changed without the manifest fails this test (and is then simply checked at load time);
+    `pytest tests/test_rule_packs.py --update-golden` rewrites the manifest once every file passes.
+    """
+    import jsonschema
+
+    expected = {}
+    for name, (path, schema) in _bundled_files().items():
+        doc = read_file(path)
+        text, data = doc.text, doc.data
+        validator = jsonschema.Draft202012Validator(json.loads(loader.schema_text(schema)))
+        assert not list(validator.iter_errors(data)), f"{name} does not pass {schema}"
+        expected[name] = loader.checked_digest(text, schema)
+    target = Path(loader.__file__).with_name(loader.CHECKED_NAME)
+    if request.config.getoption("--update-golden"):
+        about = (
+            "sha256 of each schema's text, a NUL byte and a bundled file's bytes, for every bundled rule-pack "
+            "file that passed its JSON Schema; rewritten by pytest tests/test_rule_packs.py --update-golden"
+        )
+        target.write_text(json.dumps({"about": about, "files": expected}, indent=2) + "\n", encoding="utf-8")
+    held = json.loads(target.read_text(encoding="utf-8"))["files"]
+    assert held == expected, "a bundled rule file changed: pytest tests/test_rule_packs.py --update-golden"
+
+
+def _counting_schema_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the loader checks against a schema from now on (the cache of loaded frameworks emptied)."""
+    checked: list[str] = []
+    real = loader._schema
+
+    def schema(name: str) -> object:
+        checked.append(name)
+        return real(name)
+
+    monkeypatch.setattr(loader, "_schema", schema)
+    loader._load_cached.cache_clear()
+    return checked
+
+
+def test_the_bundled_rules_load_without_a_schema_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    checked = _counting_schema_checks(monkeypatch)
+    framework = load_framework("agora-2020")
+    assert checked == []
+    assert len([r for p in framework.principles for r in p.rules]) == len(_bundled_files()) - 1
+    loader._load_cached.cache_clear()
+
+
+def test_an_edited_bundled_rule_is_checked_and_its_mistake_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of the bundled pack skips the check only for the files left as they were."""
+    pack = tmp_path / "agora-copy"
+    shutil.copytree(loader.builtin_root() / "agora-2020", pack)
+    rule = min((pack / "rules").glob("*.yaml"))
+    text = rule.read_text(encoding="utf-8")
+    rule.write_text(text.replace("\ntitle:", "\ntitel:", 1), encoding="utf-8")
+    checked = _counting_schema_checks(monkeypatch)
+    with pytest.raises(InputError) as caught:
+        load_framework(str(pack))
+    assert checked == ["rule.schema.json"]  # this file only: the other 58 are byte for byte the bundled ones
+    problems = caught.value.problems
+    assert {p.file for p in problems} == {str(pack / "rules" / rule.name)}
+    assert "the required field 'title' is missing; add it" in [p.message for p in problems]
+    assert any(p.message.startswith("unknown field 'titel'") for p in problems)
+    loader._load_cached.cache_clear()
+
+
+def test_a_digest_covers_the_schema_as_well_as_the_file() -> None:
+    rule = min((loader.builtin_root() / "agora-2020" / "rules").glob("*.yaml")).read_bytes()
+    digest = loader.checked_digest(rule, "rule.schema.json")
+    assert digest in loader._checked()
+    assert loader.checked_digest(rule, "framework.schema.json") != digest
+    assert loader.checked_digest(rule + b"\n", "rule.schema.json") not in loader._checked()
