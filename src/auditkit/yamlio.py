@@ -133,6 +133,8 @@ class Loaded:
 
     def is_broken(self, path: PathKey) -> bool:
         """True when ``path`` or one of its ancestors was dropped while reading."""
+        if not self.broken:  # as in most files
+            return False
         return any(tuple(path[:end]) in self.broken for end in range(len(path) + 1))
 
 
