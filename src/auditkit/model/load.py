@@ -354,18 +354,24 @@ def _citations(fact: Any, where: PathKey, declared: dict[str, int]) -> list[tupl
     out: list[tuple[PathKey, str]] = []
     for key in ("sources", "contested_by"):
         refs = fact.get(key)
-        if not isinstance(refs, list):
-            continue
-        for i, ref in enumerate(refs):
-            if isinstance(ref, str):
-                if ref not in declared:
-                    out.append(((*where, key, i), ref))
-            elif isinstance(ref, dict) and isinstance(ref.get("id"), str) and ref["id"] not in declared:
-                out.append(((*where, key, i, "id"), ref["id"]))
+        if isinstance(refs, list):
+            out += _undeclared_refs(refs, (*where, key), declared)
     if ("law" in fact or "practice" in fact) and where[-1] not in ("law", "practice"):
         for side in ("law", "practice"):
             if isinstance(fact.get(side), dict):
                 out += _citations(fact[side], (*where, side), declared)
+    return out
+
+
+def _undeclared_refs(refs: list[Any], where: PathKey, declared: dict[str, int]) -> list[tuple[PathKey, str]]:
+    """The ids in a list of citations (plain ids or {id, at}) that are not ``declared``, each with its place."""
+    out: list[tuple[PathKey, str]] = []
+    for i, ref in enumerate(refs):
+        if isinstance(ref, str):
+            if ref not in declared:
+                out.append(((*where, i), ref))
+        elif isinstance(ref, dict) and isinstance(ref.get("id"), str) and ref["id"] not in declared:
+            out.append(((*where, i, "id"), ref["id"]))
     return out
 
 
