@@ -30,6 +30,7 @@ from bounds_support import assert_within
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from auditkit import engine
 from auditkit.engine import OPEN_VERDICTS, audit
 from auditkit.model.catalog import catalogue, get_fact
 from auditkit.model.deployment import Deployment
@@ -37,9 +38,11 @@ from auditkit.model.facts import Amount, Fact, Missing
 from auditkit.model.kinds import Count, Period
 from auditkit.model.load import parse_deployment
 from auditkit.model.result import AuditResult, Status
+from auditkit.rules.bounds import possible
 from auditkit.rules.loader import DEFAULT_FRAMEWORK, load_framework
-from auditkit.rules.logic import decide
+from auditkit.rules.logic import decide, lookup_for
 from auditkit.rules.model import Framework, Operator, Rule
+from auditkit.scoring import overall, principle_bounds
 
 ROOT = Path(__file__).resolve().parents[1]
 DESCRIPTIONS = sorted(p.name for p in (ROOT / "examples").glob("*.yaml")) + sorted(
@@ -377,3 +380,80 @@ def test_a_fully_known_description_has_exact_bounds(case: Completion) -> None:
         assert principle.score is None or principle.score.low == principle.score.high, (name, principle.id)
     assert result.score is None or result.score.low == result.score.high
     assert result.grade.low == result.grade.high
+
+
+# --- what settles a range, worked out the plain way --------------------------------------------------------
+# The audit shares work between principles and answers (each set of possible statuses scored once, the overall
+# score tried once per distinct combination of the principles' ends); this works every answer out on its own.
+
+
+def plain_answers(deployment: Deployment, result: AuditResult, evidence: str) -> tuple[dict[str, Any], ...]:
+    """Per principle: its bounds now, and per open fact its bounds with the fact answered as each of its states."""
+    states, _ = engine._fact_states(deployment, [framework()], lookup_for(deployment, evidence))
+    by_rule = {f.rule: f for f in result.findings}
+    out = []
+    for principle in framework().principles:
+        views = [(r.weight, frozenset(by_rule[r.id].possible), r.red_line or r.decisive) for r in principle.rules]
+        chances = [possible(r, states) if by_rule[r.id].status is Status.UNKNOWN else None for r in principle.rules]
+        answered = {}
+        for path, tried in states.items():
+            answered[path] = [
+                principle_bounds(
+                    [
+                        (w, chance.by_fact[path].get(state, can) if chance and path in chance.by_fact else can, b)
+                        for (w, can, b), chance in zip(views, chances, strict=True)
+                    ],
+                    framework().scoring,
+                )
+                for state in tried
+            ]
+        out.append({"now": principle_bounds(views, framework().scoring), "answered": answered})
+    return tuple(out)
+
+
+def _width(low: float | None, high: float | None) -> float:
+    return 0.0 if low is None or high is None else high - low
+
+
+def check_settling(doc: dict[str, Any], evidence: str) -> None:
+    """Each principle's facts to settle and each question for the operator narrow and settle as worked out plainly."""
+    deployment, result = audited(doc, evidence)
+    plain = plain_answers(deployment, result, evidence)
+    for principle, p in zip(result.principles, plain, strict=True):
+        width = _width(p["now"].low, p["now"].high)
+        expected = [
+            (
+                s.fact,
+                round(max(width - _width(b.low, b.high) for b in p["answered"][s.fact]), 1),
+                any(b.verdict is not p["now"].verdict for b in p["answered"][s.fact]),
+            )
+            for s in principle.to_settle
+        ]
+        assert [(s.fact, s.narrows, s.changes_verdict) for s in principle.to_settle] == expected, principle.id
+    total = overall([p["now"] for p in plain])
+    width = 0.0 if total is None else total[1] - total[0]
+    for gap in result.information_gaps:
+        afters = [
+            overall([p["answered"][gap.fact][k] for p in plain]) for k in range(len(plain[0]["answered"][gap.fact]))
+        ]
+        narrows = max((width - (0.0 if a is None else a[1] - a[0]) for a in afters), default=0.0)
+        settles = [
+            principle.id
+            for principle, p in zip(result.principles, plain, strict=True)
+            if any(b.verdict is not p["now"].verdict for b in p["answered"][gap.fact])
+        ]
+        assert (gap.narrows, gap.settles) == (round(narrows, 1), settles), gap.fact
+
+
+@pytest.mark.parametrize("evidence", EVIDENCE)
+@pytest.mark.parametrize("name", DESCRIPTIONS)
+def test_settling_each_bundled_description_as_written(name: str, evidence: str) -> None:
+    check_settling(original(name), evidence)
+
+
+@SETTINGS
+@given(weakened())
+def test_settling_matches_the_plain_computation(case: tuple[str, dict[str, Any], str]) -> None:
+    """The same with facts hidden, weakened, or stated with law and practice apart."""
+    _, doc, evidence = case
+    check_settling(doc, evidence)

@@ -105,13 +105,23 @@ def principle_bounds(rules: list[RuleView], scoring: Scoring) -> PrincipleBounds
     return _principle(tuple(rules), float(scoring.met_at), float(scoring.partially_met_at))
 
 
+# What the overall mean reads of a principle: (low, high, applies).
+Ends = tuple[float | None, float | None, bool | None]
+
+
+def ends(principle: PrincipleBounds) -> Ends:
+    """The part of a principle's bounds that the overall score reads."""
+    return principle.low, principle.high, principle.applies
+
+
 def overall(principles: list[PrincipleBounds]) -> tuple[float, float] | None:
     """(low, high) of the plain mean of the principle scores; None when no principle can be scored."""
-    return _overall(tuple((p.low, p.high, p.applies) for p in principles))
+    return overall_of(tuple(map(ends, principles)))
 
 
 @lru_cache(maxsize=100_000)
-def _overall(principles: tuple[tuple[float | None, float | None, bool | None], ...]) -> tuple[float, float] | None:
+def overall_of(principles: tuple[Ends, ...]) -> tuple[float, float] | None:
+    """``overall`` from each principle's ends: callers trying many answers keep the ends and skip the bounds."""
     ends = []
     for attr, sign in (("low", -1), ("high", 1)):
         fixed_e = fixed_w = 0

@@ -175,20 +175,29 @@ _SEVERITY = {Status.NOT_MET: 0, Status.PARTIAL: 1, Status.UNKNOWN: 2, Status.MET
 
 
 def decide(
-    rule: Rule, deployment: Deployment, evidence: str | None, lookups: dict[str | None, Lookup] | None = None
+    rule: Rule,
+    deployment: Deployment,
+    evidence: str | None,
+    lookups: dict[str | None, Lookup] | None = None,
+    split: frozenset[str] | None = None,
 ) -> tuple[Status, Outcome]:
     """A rule's status over both sides of facts stating law and practice: the worse one wins.
 
     On each side, a rule left open only by facts answered not_applicable does not apply (``settled``).
     ``lookups`` (aspect -> lookup_for(deployment, evidence, aspect)) saves making them again for every
-    rule of an audit.
+    rule of an audit, and ``split`` (the paths of the deployment's facts stating law and practice apart)
+    saves looking up each fact the rule reads to find them.
     """
-    split = any(f is not None and f.split for f in (get_fact(deployment, p) for p in rule.facts))
+    if split is None:
+        twofold = any(f is not None and f.split for f in (get_fact(deployment, p) for p in rule.facts))
+    else:
+        twofold = not split.isdisjoint(rule.facts)
+    sides = ("law", "practice") if twofold else (None,)
     views = [
         settled(*rule_status(rule, lookups[side] if lookups is not None else lookup_for(deployment, evidence, side)))
-        for side in (("law", "practice") if split else (None,))
+        for side in sides
     ]
-    return min(views, key=lambda v: _SEVERITY[v[0]])
+    return views[0] if len(views) == 1 else min(views, key=lambda v: _SEVERITY[v[0]])
 
 
 def settled(status: Status, outcome: Outcome) -> tuple[Status, Outcome]:

@@ -1,0 +1,110 @@
+"""The audit's memos change nothing: every description audits the same with each memo bypassed.
+
+The audit works some things out once and shares them (a fact's rows under every finding that shows it, a
+set of possible statuses ranked once); here the same audit is run with each of those worked out afresh at
+every use, and findings showing no fact built afresh instead of shared across descriptions, on the
+bundled descriptions and on weakened ones (facts hidden or weakened, law and practice
+apart), and the results must be equal.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from hypothesis import given
+from test_bounds_soundness import DESCRIPTIONS, EVIDENCE, SETTINGS, audited, framework, original, weakened
+
+from auditkit import engine
+from auditkit.model.catalog import catalogue
+from auditkit.model.result import Status
+from auditkit.rules.lint import case_deployment
+from auditkit.rules.logic import Outcome
+
+
+def _ranked_afresh(can: frozenset[Status]) -> tuple[Status, Status, tuple[Status, ...]]:
+    ordered = tuple(sorted(can, key=engine.RANK.__getitem__))
+    return ordered[0], ordered[-1], ordered
+
+
+class _Forgets(dict[Any, Any]):
+    """A memo that keeps nothing."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+@contextmanager
+def memos_bypassed() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine._Shown, "known", lambda self, path: engine._known(self.deployment, path))
+        patch.setattr(
+            engine._Shown,
+            "rows",
+            lambda self, path, counted: engine._rows(path, self.deployment, self.evidence, counted),
+        )
+        patch.setattr(engine, "_ranked", _ranked_afresh)
+        patch.setattr(engine, "_BARE", _Forgets())
+        yield
+
+
+def check_same(doc: dict[str, Any], evidence: str) -> None:
+    _, fast = audited(doc, evidence)
+    with memos_bypassed():
+        _, plain = audited(doc, evidence)
+    assert fast.model_dump(mode="json") == plain.model_dump(mode="json")
+
+
+@pytest.mark.parametrize("evidence", EVIDENCE)
+@pytest.mark.parametrize("name", DESCRIPTIONS)
+def test_each_bundled_description_audits_the_same_without_memos(name: str, evidence: str) -> None:
+    check_same(original(name), evidence)
+
+
+@SETTINGS
+@given(weakened())
+def test_weakened_descriptions_audit_the_same_without_memos(case: tuple[str, dict[str, Any], str]) -> None:
+    _, doc, evidence = case
+    check_same(doc, evidence)
+
+
+@pytest.mark.parametrize("evidence", EVIDENCE)
+@pytest.mark.parametrize("name", DESCRIPTIONS)
+def test_a_facts_rows_are_remembered_apart_counted_or_not(name: str, evidence: str) -> None:
+    """Asked for in either order, the rows of a fact counted and not counted are each as worked out afresh."""
+    deployment, _ = audited(original(name), evidence)
+    shown = engine._Shown(deployment, evidence)
+    known = [path for path in catalogue() if engine._known(deployment, path)]
+    assert known
+    for path in known:
+        for counted in (True, False, True, False):
+            assert shown.rows(path, counted) == engine._rows(path, deployment, evidence, counted), (path, counted)
+
+
+def test_a_shared_finding_is_shared_only_for_the_same_rule_status_statuses_missing_facts_and_orders() -> None:
+    """Findings showing no fact, built for every mix of the values their sharing is keyed by, each as built afresh."""
+    rule = next(r for r in framework().rules if r.id == "P1-05")  # three facts; references bound to two orders
+    assert len({ref.legal_order for ref in rule.references}) > 1
+    shown = engine._Shown(case_deployment({}), "reported")  # nothing known, so no finding shows a fact
+    mixes = list(
+        itertools.product(
+            ("a", "b"),
+            (Status.UNKNOWN, Status.NOT_MET),
+            (frozenset({Status.MET, Status.NOT_MET}), frozenset({Status.NOT_MET})),
+            ((), rule.facts[:1], rule.facts[1:], rule.facts),
+            (None, frozenset({"council_of_europe"})),
+        )
+    )
+    shared = []
+    for name, status, can, missing, bound in mixes:
+        shown.bound = bound
+        shared.append(engine._finding(rule, name, status, Outcome(None, missing=frozenset(missing)), shown, can))
+    assert all(not f.facts for f in shared)
+    with memos_bypassed():
+        for (name, status, can, missing, bound), finding in zip(mixes, shared, strict=True):
+            shown.bound = bound
+            afresh = engine._finding(rule, name, status, Outcome(None, missing=frozenset(missing)), shown, can)
+            assert finding == afresh, (name, status, can, missing, bound)
