@@ -138,3 +138,125 @@ def test_a_result_through_the_plan_is_the_json_module_s_bytes() -> None:
     assert jsonout._result_floats_ok(data) and jsonout._floats_as_python_writes_them(data)
     assert jsonout.render(result, RenderOptions()) == reference(data)
     assert jsonout.result_entry(result) == nest(reference(data))
+
+
+# --- parts encoded once and reused (jsonout._encoded) ---------------------------------------------------------
+
+
+def _audits() -> list[Any]:
+    """Every bundled example and valid fixture, at three evidence levels, with the default and the mini rule sets."""
+    from pathlib import Path
+
+    from auditkit.engine import audit
+    from auditkit.errors import InputError
+    from auditkit.model.load import load_deployment
+    from auditkit.rules.loader import load_framework
+
+    root = Path(__file__).resolve().parents[1]
+    frameworks = [load_framework("agora-2020"), load_framework(str(root / "tests/fixtures/frameworks/mini"))]
+    results = []
+    for path in sorted((root / "examples").glob("*.yaml")) + sorted((root / "tests/fixtures").glob("*.yaml")):
+        try:
+            loaded = load_deployment(path)
+        except InputError:
+            continue
+        results += [audit(loaded, [f], evidence) for f in frameworks for evidence in ("established", "alleged")]
+    return results
+
+
+def _both_ways(result: Any) -> None:
+    """render and result_entry of ``result`` are the json module's bytes of its JSON-mode dump."""
+    expected = reference(result.model_dump(mode="json"))
+    assert jsonout.render(result, RenderOptions()) == expected
+    assert jsonout.result_entry(result) == nest(expected)
+
+
+def test_every_result_is_the_json_module_s_bytes_when_parts_are_reused() -> None:
+    """Each result twice: once encoding its parts, once reusing them (or parts left by the result before)."""
+    results = _audits()
+    assert len(results) >= 20 and any(not f.facts for r in results for f in r.findings)
+    for result in results + results[::-1]:
+        _both_ways(result)
+
+
+def test_a_rule_whose_text_differs_is_encoded_anew() -> None:
+    """The same framework and rule id with other text (another copy of a pack): never the earlier bytes."""
+    from auditkit.model.result import RequirementLine
+
+    result = moscow()
+    _both_ways(result)  # the rule text of every finding is now known
+    awkward = [
+        {"title": 'A "title"\nacross lines \u2028 \x00 é漢字🙂'},
+        {"rationale": ""},
+        {"references": []},
+        {"references": [{"instrument": "Law", "locator": "s. 1", "url": "https://example.org", "extra": "\t"}]},
+        {"requirement": [RequirementLine(depth=0, text="one"), RequirementLine(depth=3, text="deep\\line")]},
+        {"remedy": "\\/"},
+    ]
+    for change in awkward:
+        findings = [f.model_copy(update=change) if i % 3 == 0 else f for i, f in enumerate(result.findings)]
+        _both_ways(result.model_copy(update={"findings": findings}))
+        _both_ways(result)  # and back
+
+
+def test_a_finding_encoded_whole_is_reused_for_that_very_object_only() -> None:
+    from auditkit.model.result import Status
+
+    result = moscow()
+    _both_ways(result)
+    bare = [i for i, f in enumerate(result.findings) if not f.facts]
+    assert bare  # findings showing no fact are encoded whole, for the next result sharing them
+    for key in [(f.framework, f.rule, 5) for f in result.findings if not f.facts]:
+        assert jsonout._FINDING_CACHE[key][0] in result.findings
+    # Equal in its rule and rule text but another object, with another explanation and status: encoded anew.
+    changed = [
+        f.model_copy(update={"explanation": "Changed.", "status": Status.MET}) if i in bare else f
+        for i, f in enumerate(result.findings)
+    ]
+    _both_ways(result.model_copy(update={"findings": changed}))
+    _both_ways(result)
+
+
+def test_odd_floats_in_a_result_are_written_as_the_json_module_writes_them() -> None:
+    from auditkit.model.result import ScoreRange
+
+    result = moscow()
+    for value in (1e-05, 1e16, float("inf")):
+        _both_ways(result.model_copy(update={"score": ScoreRange(low=value, high=100.0)}))
+
+
+def test_a_result_holds_only_types_orjson_writes_as_their_json_form() -> None:
+    """The fast path dumps in pydantic's Python mode: its values must encode exactly as the JSON mode's.
+
+    That holds for text, numbers, yes/no, null, lists, tuples, dicts with text keys, models without custom
+    serializers, and enums whose values are text. A field of any other type (a date, a set, a Decimal) fails here.
+    """
+    import enum
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    from auditkit.model.result import AuditResult
+
+    def leaves(tp: Any, seen: set[Any]) -> set[Any]:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if tp in seen:
+                return set()
+            seen.add(tp)
+            decorators = tp.__pydantic_decorators__
+            assert not decorators.field_serializers and not decorators.model_serializers, tp
+            hints = [f.annotation for f in tp.model_fields.values()]
+            hints += [f.return_type for f in tp.model_computed_fields.values()]
+            return set().union(*(leaves(h, seen) for h in hints))
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin in (typing.Union, types.UnionType, list, tuple):
+            return set().union(*(leaves(a, seen) for a in args if a is not Ellipsis))
+        if origin is dict:
+            assert args[0] is str, tp
+            return leaves(args[1], seen)
+        return {tp}
+
+    found = leaves(AuditResult, set())
+    plain = {str, int, float, bool, type(None)}
+    assert all(t in plain or (issubclass(t, enum.Enum) and issubclass(t, str)) for t in found), found - plain
