@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -358,32 +358,6 @@ def test_a_parallel_batch_to_standard_output_is_the_same_document(many: list[Pat
     assert out.encode("utf-8") == serial.read_bytes()
 
 
-@pytest.mark.parametrize("refusal", [errno.EXDEV, None])
-def test_spans_are_copied_the_same_when_the_kernel_will_not_copy_them(
-    many: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusal: int | None
-) -> None:
-    """copy_file_range refused (another file system) or missing: the spans are read and written instead."""
-    from auditkit import outputs
-
-    serial = tmp_path / "serial.json"
-    assert cli("audit", *map(str, many), "-f", MINI, "-o", str(serial), "--jobs", "1")[0] == 0
-    calls = []
-
-    def refuse(*args: object) -> int:
-        calls.append(args)
-        raise OSError(refusal, "refused")
-
-    if refusal is None:
-        monkeypatch.delattr(outputs.os, "copy_file_range")
-    else:
-        monkeypatch.setattr(outputs.os, "copy_file_range", refuse)
-    monkeypatch.setattr(outputs, "_KERNEL_COPY", [True])
-    parallel = tmp_path / "parallel.json"
-    assert cli("audit", *map(str, many), "-f", MINI, "-o", str(parallel), "--jobs", "2")[0] == 0
-    assert parallel.read_bytes() == serial.read_bytes()
-    assert len(calls) == (0 if refusal is None else 1) and outputs._KERNEL_COPY == [False]
-
-
 def test_an_error_in_a_worker_is_an_internal_error_and_writes_nothing(
     many: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -426,9 +400,11 @@ def test_a_worker_that_dies_is_an_internal_error_and_writes_nothing(
     target = tmp_path / "out.json"
     code, out, err = cli("audit", *map(str, many), "-f", MINI, "-o", str(target), "--jobs", "2")
     assert (code, out) == (3, "")
-    assert err == (
-        f"auditkit: internal error (WorkerLost: a worker process ended before it audited {many[11]}); "
-        "please report it with the input file\n"
+    # Which file the parent misses first depends on timing: p11, or one the dead worker held, not yet written.
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].endswith("); please report it with the input file")
+    assert re.fullmatch(
+        r"auditkit: internal error \(WorkerLost: a worker process ended before it (audited|wrote) .*", lines[0]
     )
     assert not target.exists() and not list(tmp_path.glob(".*.part"))
     assert _no_children_left()

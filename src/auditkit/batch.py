@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, Self
 from auditkit import summary
 from auditkit.errors import Problem, single
 from auditkit.model.result import AuditResult, Verdict
-from auditkit.outputs import Span, read_span
 from auditkit.render.labels import verdict_colour, verdict_label
 
 if TYPE_CHECKING:
@@ -429,11 +428,11 @@ _STATE: _WorkerState | None = None  # set by audit_json before the workers are f
 class JsonItem:
     """One file of a JSON batch, audited in a worker: its result as JSON bytes, or its problems.
 
-    The bytes are indented as an entry of the batch document's results (see ``nest``); from a worker process
-    they are a Span of its spool file, copied into the output without passing through this process.
+    The bytes are indented as an entry of the batch document's results (see ``nest``); a worker process
+    holds them and writes them into the output itself, where it is told (see ``Held``).
     """
 
-    data: bytes | Span | None
+    data: bytes | Held | None
     problems: list[Problem]
     warnings: list[str]  # the placeholder warnings, printed as the file is loaded
     score: float | None
@@ -473,12 +472,15 @@ def audit_json(
     jobs: int | None,
     tick: Callable[[], None],
     evidence: str = "reported",
+    out: int | None = None,
 ) -> Generator[JsonItem, None, None]:
     """Audit (path, display name) pairs to JSON bytes in ``jobs`` forked processes.
 
     The items are yielded in input order as they are done, so that the caller
     can write each while the workers go on; close the iterator (or exhaust it)
-    to stop the workers.
+    to stop the workers. ``out``: the file the document is written to, open
+    now (the workers inherit it), into which they write each entry where the
+    caller places it (``Held``); the bytes themselves come back without it.
 
     Each worker loads, audits, encodes and indents its files; the parent only
     writes the bytes (json_pieces), so the work spreads over every core. The
@@ -489,12 +491,12 @@ def audit_json(
     global _STATE
     _STATE = _WorkerState(frameworks=frameworks, audit_date=audit_date, warnings=warnings, evidence=evidence)
     workers = min(jobs or default_jobs(), len(jobs_list))
-    if workers <= 1 or not hasattr(os, "fork"):
+    if workers <= 1 or out is None or not hasattr(os, "fork"):
         for job in jobs_list:
             yield _audit_json(job)
             tick()
         return
-    with _Workers(jobs_list, workers) as pool:
+    with _Workers(jobs_list, workers, out) as pool:
         for item in pool:
             yield item
             tick()
@@ -504,9 +506,18 @@ class WorkerLost(RuntimeError):
     """A worker process of a JSON batch ended (killed, out of memory) before it sent a file's result."""
 
 
-# A worker's record of one file done: its index, the worker, where in the worker's spool file its entry starts,
-# the entry's length, then the length of the pickled JsonItem (without its data) that follows the entry.
+@dataclass(frozen=True)
+class Held:
+    """A file's JSON entry, held by the worker that made it until the parent says where in the output it goes."""
+
+    length: int
+    place: Callable[[int], None]  # write it at this offset of the output
+
+
+# A worker's record of one file done: its index, the worker, the length of its entry (held by the worker), and
+# where in the worker's spool file the pickled rest of its JsonItem (warnings, problems, score) is, and its length.
 _RECORD = struct.Struct("<IIQQQ")
+_PLACE = struct.Struct("<IQ")  # the parent's answer: write the entry of this file at this offset of the output
 # Task numbers are written to the pipe before the fork: 4 KiB at most, what any pipe holds (a user with many pipes
 # open gets one page per pipe), so that the write cannot wait for a reader that does not exist yet.
 _MAX_TASKS = 1024
@@ -516,19 +527,23 @@ class _Workers:
     """Forked processes auditing the files of a JSON batch, their results read back in input order.
 
     Not multiprocessing, because of what a result is: 240 KB of JSON. A pool pickles it, sends it through a
-    pipe and unpickles it in the parent, where it is copied again into the output file: a third of a second
-    of the parent's CPU for 1,000 files, taken from the workers on a two-core machine. Here each worker
-    writes its entries into a spool file of its own (anonymous: it vanishes with the processes, however they
-    end) and sends the parent a fixed-size record of where each one is; the parent has the kernel copy them
-    into the output (outputs.copy_span). The files to audit are numbers in a pipe, all written before the
-    fork: a worker takes the next one whenever it is free, so a slow file or a slow core holds up no one.
+    pipe and unpickles it in the parent, which copies it again into the output file: a third of a second of
+    the parent's CPU for 1,000 files, on the cores the workers need. Here a worker writes each entry into the
+    output itself (the file is open before the fork), at the offset the parent gives once the entries before
+    it are known; only small records travel: the rest of each item pickled into the worker's anonymous spool
+    file, a fixed-size record of it to the parent, the offset back. The files to audit are numbers in a pipe
+    written before the fork: a worker takes the next one whenever it is free, so a slow file or a slow core
+    holds up no one, and holds its entries (a few at most) until they are placed.
     """
 
-    def __init__(self, jobs: list[tuple[str, str]], count: int) -> None:
-        self.jobs, self.count = jobs, count
+    def __init__(self, jobs: list[tuple[str, str]], count: int, out: int) -> None:
+        self.jobs, self.count, self.out = jobs, count, out
         self.per_task = -(-len(jobs) // _MAX_TASKS)  # files per task number: 1 up to 1,024 files
         self.spools: list[BinaryIO] = []
+        self.answers: list[int] = []  # the parent's end of each worker's pipe of offsets
+        self.lives: list[int] = []  # a pipe each worker holds open, silently, until it ends
         self.pids: list[int] = []
+        self.ended: set[int] = set()  # workers already waited for
         self.results = -1
 
     def __enter__(self) -> Self:
@@ -542,9 +557,17 @@ class _Workers:
         try:
             for worker in range(self.count):
                 self.spools.append(tempfile.TemporaryFile())
+                answers, to_answers = os.pipe()
+                life, alive = os.pipe()
                 pid = os.fork()
                 if pid == 0:
-                    self._work(worker, tasks, to_results)
+                    os.close(life)
+                    os.close(to_answers)  # so that its answers end with the parent
+                    self._work(worker, tasks, to_results, answers)
+                os.close(answers)
+                os.close(alive)
+                self.answers.append(to_answers)
+                self.lives.append(life)
                 self.pids.append(pid)
         except BaseException:
             self.__exit__(*sys.exc_info())
@@ -559,16 +582,19 @@ class _Workers:
         import signal
 
         for pid in self.pids:
+            if pid in self.ended:
+                continue
             if kind is not None:  # the batch is given up (refused, interrupted, failed): stop the workers now
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-            os.waitpid(pid, 0)
+            os.waitpid(pid, 0)  # when the batch is done: each worker has written every entry it held
         self.pids = []
-        if self.results >= 0:
-            os.close(self.results)
-            self.results = -1
+        for fd in [self.results, *self.answers, *self.lives]:
+            if fd >= 0:
+                os.close(fd)
+        self.results, self.answers, self.lives = -1, [], []
         for spool in self.spools:
             spool.close()
         self.spools = []
@@ -577,27 +603,61 @@ class _Workers:
         import os
         import pickle
         from dataclasses import replace
+        from functools import partial
 
         done: dict[int, tuple[int, int, int, int]] = {}
         unread = b""
         for index, (_, display) in enumerate(self.jobs):
             while index not in done:
+                if not self._wait(display):
+                    continue
                 got = os.read(self.results, 1 << 16)
                 if not got:
                     raise WorkerLost(f"a worker process ended before it audited {display}")
                 unread += got
                 whole = len(unread) - len(unread) % _RECORD.size
-                for i, worker, offset, size, meta in _RECORD.iter_unpack(unread[:whole]):
-                    done[i] = (worker, offset, size, meta)
+                for i, worker, size, offset, meta in _RECORD.iter_unpack(unread[:whole]):
+                    done[i] = (worker, size, offset, meta)
                 unread = unread[whole:]
-            worker, offset, size, meta = done.pop(index)
-            spool = self.spools[worker].fileno()
-            item = pickle.loads(read_span(Span(spool, offset + size, meta)))
+            worker, size, offset, meta = done.pop(index)
+            item = pickle.loads(os.pread(self.spools[worker].fileno(), meta, offset))
             if isinstance(item, BaseException):
                 raise item  # the worker's error, where serial auditing would have met it
-            yield replace(item, data=Span(spool, offset, size)) if size else item
+            yield replace(item, data=Held(size, partial(self._place, worker, index))) if size else item
 
-    def _work(self, worker: int, tasks: int, results: int) -> NoReturn:
+    def _wait(self, display: str) -> bool:
+        """Wait for records (True) or for a worker to end (False); WorkerLost when one ended before its time.
+
+        A worker that ends on its own has sent every record; one that is killed may leave the other waiting
+        for a place for its entries, which the parent cannot give without the lost file: so the parent does
+        not wait for the results pipe to end, but watches each worker.
+        """
+        import os
+        import select
+
+        ready = select.select([self.results, *(fd for fd in self.lives if fd >= 0)], [], [])[0]
+        if self.results in ready:
+            return True
+        for fd in ready:
+            worker = self.lives.index(fd)
+            os.close(fd)
+            self.lives[worker] = -1
+            pid = self.pids[worker]
+            status = os.waitpid(pid, 0)[1]
+            self.ended.add(pid)
+            if status != 0:
+                raise WorkerLost(f"a worker process ended before it audited {display}")
+        return False
+
+    def _place(self, worker: int, index: int, at: int) -> None:
+        import os
+
+        try:
+            os.write(self.answers[worker], _PLACE.pack(index, at))
+        except BrokenPipeError:  # not an error writing the output: the worker holding this entry is gone
+            raise WorkerLost(f"a worker process ended before it wrote {self.jobs[index][1]}") from None
+
+    def _work(self, worker: int, tasks: int, results: int, answers: int) -> NoReturn:
         """A worker's whole life: audit the files whose numbers it takes from ``tasks``, then exit."""
         import gc
         import os
@@ -608,19 +668,56 @@ class _Workers:
             signal.signal(signal.SIGINT, signal.SIG_DFL)  # the parent is told too, and says so once
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             gc.disable()  # each file's objects are freed by reference counting; there is no cyclic garbage to find
-            os.close(self.results)
+            for fd in [self.results, *self.answers]:  # so that the pipes end when the parent does
+                os.close(fd)
+            held = _Holding(self.out, answers)
             spool, offset = self.spools[worker].fileno(), 0
             while task := os.read(tasks, 4):
                 start = int.from_bytes(task, "little")
                 for index in range(start, min(start + self.per_task, len(self.jobs))):
                     entry, meta = _audited(self.jobs[index])
-                    _pwrite(spool, entry, offset)
-                    _pwrite(spool, meta, offset + len(entry))
-                    os.write(results, _RECORD.pack(index, worker, offset, len(entry), len(meta)))
-                    offset += len(entry) + len(meta)
+                    _pwrite(spool, meta, offset)
+                    if entry:
+                        held.entries[index] = entry
+                    os.write(results, _RECORD.pack(index, worker, len(entry), offset, len(meta)))
+                    offset += len(meta)
+                    held.write_placed(wait=False)
+            while held.entries:
+                held.write_placed(wait=True)
             code = 0
         finally:
             os._exit(code)  # never back into the parent's code, its atexit handlers or its buffered streams
+
+
+class _Holding:
+    """A worker's entries waiting for their place in the output, and the pipe that brings the places."""
+
+    def __init__(self, out: int, answers: int) -> None:
+        import os
+
+        self.out, self.answers = out, answers
+        self.entries: dict[int, bytes] = {}
+        self.unread = b""
+        os.set_blocking(answers, False)
+
+    def write_placed(self, wait: bool) -> None:
+        """Write every entry whose place has come; with ``wait``, wait for at least one answer first."""
+        import os
+        import select
+
+        if wait:
+            select.select([self.answers], [], [])
+        try:
+            got = os.read(self.answers, 1 << 16)
+        except BlockingIOError:
+            return
+        if not got:
+            raise WorkerLost("the parent process ended")  # it is gone: nothing left to write for
+        self.unread += got
+        whole = len(self.unread) - len(self.unread) % _PLACE.size
+        for index, at in _PLACE.iter_unpack(self.unread[:whole]):
+            _pwrite(self.out, self.entries.pop(index), at)
+        self.unread = self.unread[whole:]
 
 
 def _audited(job: tuple[str, str]) -> tuple[bytes, bytes]:
@@ -652,12 +749,12 @@ def nest(part: bytes) -> bytes:
     return b"    " + part.rstrip(b"\n").replace(b"\n", b"\n    ")
 
 
-def json_pieces(nested: Iterable[bytes | Span]) -> Iterator[bytes | Span]:
+def json_pieces(nested: Iterable[bytes | Held]) -> Iterator[bytes | Held]:
     """The batch document {"results": [...], "schema_version": N}, piece by piece.
 
     It is built from results already encoded and nested one by one (bytes, or
-    spans of a worker's spool file), and is the same bytes as encoding the
-    whole BatchResult at once.
+    entries a worker holds), and is the same bytes as encoding the whole
+    BatchResult at once.
     """
     from auditkit.model.result import RESULT_SCHEMA_VERSION
 
@@ -672,10 +769,17 @@ def json_pieces(nested: Iterable[bytes | Span]) -> Iterator[bytes | Span]:
 
 def join_json(parts: list[bytes]) -> bytes:
     """The batch document from results encoded one by one (json_pieces, joined)."""
-    return b"".join(bytes_of(json_pieces(nest(part) for part in parts)))
+    return b"".join(json_pieces(nest(part) for part in parts))  # type: ignore[arg-type]  # bytes only
 
 
-def bytes_of(pieces: Iterable[bytes | Span]) -> Iterator[bytes]:
-    """The pieces of a document as bytes, spans read from their spool files (to print rather than write)."""
+def write_pieces(stream: BinaryIO, pieces: Iterable[bytes | Held]) -> None:
+    """Write the pieces into ``stream``: bytes here, a held entry by its worker, at the place it takes."""
+    import os
+
     for piece in pieces:
-        yield read_span(piece) if isinstance(piece, Span) else piece
+        if isinstance(piece, Held):
+            stream.flush()
+            piece.place(stream.tell())
+            stream.seek(piece.length, os.SEEK_CUR)  # the bytes after it go after it, whenever it is written
+        else:
+            stream.write(piece)

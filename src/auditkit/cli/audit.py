@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from auditkit.bundled import DEFAULT_EXAMPLE, examples_root
 from auditkit.cli.exits import EXIT_BAD_INPUT, EXIT_BELOW_THRESHOLD
@@ -22,10 +22,9 @@ from auditkit.errors import InputError, Problem, single
 from auditkit.escape import file_label, terminal
 
 if TYPE_CHECKING:  # imported where they are used, to keep start-up light
-    from auditkit.batch import JsonItem
+    from auditkit.batch import Held, JsonItem
     from auditkit.model.load import LoadedDeployment
     from auditkit.model.result import AuditResult
-    from auditkit.outputs import Span
     from auditkit.render import RenderOptions
     from auditkit.rules.model import Framework
 
@@ -155,20 +154,27 @@ def _audit_json_batch(
 
     seen = _JsonBatch()
     jobs_list = [(str(p), file_label(p)) for p in paths]
-    with (
-        progress(streams, len(paths), "auditing") as tick,
-        loading(streams.own_process),
-        closing(
-            batch.audit_json(jobs_list, rule_sets, audit_date, placeholder_warnings, jobs, tick, evidence)
-        ) as items,
-    ):
-        pieces = batch.json_pieces(seen.results(streams, paths, items, strict))
+
+    def write(stream: BinaryIO, tick: Callable[[], None]) -> None:
+        """The document into ``stream``; the workers write their entries into it too (it is open before they start)."""
+        items = batch.audit_json(
+            jobs_list, rule_sets, audit_date, placeholder_warnings, jobs, tick, evidence, out=stream.fileno()
+        )
+        with closing(items):  # stops the workers if writing fails; when the pieces are done, so are they
+            batch.write_pieces(stream, batch.json_pieces(seen.results(streams, paths, items, strict)))
+
+    with progress(streams, len(paths), "auditing") as tick, loading(streams.own_process):
         if output is None:
-            data = b"".join(batch.bytes_of(pieces))
+            import tempfile
+
+            with tempfile.TemporaryFile() as spool:  # printed once complete, as the serial path does
+                write(spool, tick)
+                spool.seek(0)
+                data = spool.read()
         else:
             from auditkit.outputs import write_atomic
 
-            write_atomic(output, pieces)
+            write_atomic(output, lambda stream: write(stream, tick))
     for note in seen.notes:
         streams.err.write(one_line(str(note)) + "\n")
     if output is None:
@@ -191,7 +197,7 @@ class _JsonBatch:
 
     def results(
         self, streams: Streams, paths: list[Path], items: Iterable[JsonItem], strict: bool
-    ) -> Iterator[bytes | Span]:
+    ) -> Iterator[bytes | Held]:
         """Each valid file's nested JSON, in input order; placeholder warnings printed as files arrive."""
         for path, item in zip(paths, items, strict=True):
             for line in item.warnings:
