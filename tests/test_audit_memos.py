@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from test_bounds_soundness import DESCRIPTIONS, EVIDENCE, SETTINGS, audited, framework, original, weakened
 
-from auditkit import engine
+from auditkit import engine, scoring
 from auditkit.model.catalog import catalogue
 from auditkit.model.facts import Missing
 from auditkit.model.result import Status
@@ -52,6 +52,7 @@ def memos_bypassed() -> Iterator[None]:
         patch.setattr(engine, "_ranked", _ranked_afresh)
         patch.setattr(engine, "_BARE", _Forgets())
         patch.setattr(engine, "_JUDGED", _Forgets())
+        patch.setattr(scoring, "narrowing", scoring.narrowing.__wrapped__)
         yield
 
 

@@ -115,7 +115,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
         counts={s.value: all_statuses.count(s) for s in Status},
         principles=principles,
         findings=findings,
-        information_gaps=_gaps(gaps, deployment, opened, total, evidence),
+        information_gaps=_gaps(gaps, deployment, opened, evidence),
         sources=sources,
         fact_texts=_fact_texts(findings, principles),
         scoring=method,
@@ -264,6 +264,8 @@ class _Open:
 
     def __post_init__(self) -> None:
         self._answered: dict[str, list[scoring.PrincipleBounds]] = {}
+        self._ends: dict[str, tuple[scoring.Ends, ...]] = {}
+        self._changes: dict[str, bool] = {}
         self._readers: dict[str, list[tuple[int, dict[State, frozenset[Status]]]]] = {}
         for i, chance in enumerate(self.chances):  # fact -> the rules (by position) whose chances it moves
             if chance is not None:
@@ -288,6 +290,18 @@ class _Open:
             self._answered[path] = out
         return self._answered[path]
 
+    def ends(self, path: str) -> tuple[scoring.Ends, ...]:
+        """What the overall score reads of the principle with ``path`` answered as each of its states in turn."""
+        if path not in self._ends:
+            self._ends[path] = tuple(map(scoring.ends, self.answered(path)))
+        return self._ends[path]
+
+    def changes(self, path: str) -> bool:
+        """True when some answer to ``path`` changes the principle's verdict."""
+        if path not in self._changes:
+            self._changes[path] = any(b.verdict is not self.bounds.verdict for b in self.answered(path))
+        return self._changes[path]
+
     def reads(self, path: str) -> bool:
         return path in self._readers
 
@@ -302,7 +316,7 @@ class _Open:
         for path in self.missing:
             answers = self.answered(path) if self.reads(path) else []
             narrows = max((width - _width(b.low, b.high) for b in answers), default=0.0)
-            changes = any(b.verdict is not self.bounds.verdict for b in answers)
+            changes = self.changes(path) if answers else False
             out.append(SettlingFact(fact=path, narrows=round(narrows, 1), changes_verdict=changes))
         order = _catalogue_order()
         return sorted(out, key=lambda f: (-f.narrows, not f.changes_verdict, order[f.fact]))
@@ -632,14 +646,12 @@ def _gaps(
     gaps: dict[str, dict[str, dict[str, None]]],
     deployment: Deployment,
     opened: list[_Open],
-    total: tuple[float, float] | None,
     evidence: str = DEFAULT_EVIDENCE,
 ) -> list[InformationGap]:
     """The questions for the operator: the answer that narrows the overall score range most first."""
     order = _catalogue_order()
-    width = 0.0 if total is None else total[1] - total[0]
     out = []
-    now = [scoring.ends(o.bounds) for o in opened]
+    now = tuple(scoring.ends(o.bounds) for o in opened)
     readers_of: dict[str, list[int]] = {}
     for i, o in enumerate(opened):
         for path in o.read():
@@ -647,18 +659,8 @@ def _gaps(
     for path in gaps:
         fact = get_fact(deployment, path)
         readers = readers_of.get(path, [])
-        narrows, settles = 0.0, dict[str, None]()
-        answers = [opened[i].answered(path) for i in readers]
-        for i, answered in zip(readers, answers, strict=True):
-            if any(b.verdict is not opened[i].bounds.verdict for b in answered):
-                settles[opened[i].principle] = None
-        # The principles' ends under each answer the fact could take (the overall score reads nothing else).
-        for combo in set(zip(*(map(scoring.ends, answered) for answered in answers), strict=True)):
-            ends = list(now)
-            for i, fixed in zip(readers, combo, strict=True):
-                ends[i] = fixed
-            after = scoring.overall_of(tuple(ends))
-            narrows = max(narrows, width - (0.0 if after is None else after[1] - after[0]))
+        narrows = scoring.narrowing(now, tuple((i, opened[i].ends(path)) for i in readers))
+        settles = [opened[i].principle for i in readers if opened[i].changes(path)]
         out.append(
             InformationGap(
                 fact=path,
@@ -667,7 +669,7 @@ def _gaps(
                 principles=list(gaps[path]["principles"]),
                 rules=list(gaps[path]["rules"]),
                 narrows=round(narrows, 1),
-                settles=list(settles),
+                settles=settles,
                 known_as=_known_as(deployment, path, evidence),
             )
         )
