@@ -35,7 +35,7 @@ from auditkit.model.result import (
     principle_key,
 )
 from auditkit.model.scoring import Scoring
-from auditkit.rules.bounds import Possible, State, answers, possible, sided
+from auditkit.rules.bounds import Plain, Possible, State, answers, possible, sided
 from auditkit.rules.bounds import states as bounds_states
 from auditkit.rules.logic import Outcome, decide, explanation, lookup_for, not_applicable, rule_status, word_lines
 from auditkit.rules.model import Framework, Principle, Rule
@@ -332,7 +332,7 @@ def possible_statuses(
     status = rule_status(rule, lookup)[0]
     if status is not Status.UNKNOWN:
         return frozenset({status})
-    candidates = _candidates(tuple(frameworks))
+    candidates = _candidates(tuple(frameworks))[0]
     states = {}
     for p in rule.facts:
         plain = bounds_states(lookup(p), candidates[p])
@@ -345,38 +345,45 @@ def _fact_states(
 ) -> tuple[dict[str, tuple[State, ...]], frozenset[str]]:
     """Every fact the rules read, with the states it could be in; and those stating law and practice apart.
 
-    ``logic.decide`` reads a rule on each side when it reads a fact of the second kind. ``lookup`` is the audit's own (lookup_for at its evidence threshold, remembered), so a fact below the
-    threshold reads as unknown, as it does for the verdict, and each fact is looked up once for both. A fact
-    stating law and practice as two statements has a state for each side.
+    ``logic.decide`` reads a rule on each side when it reads a fact of the second kind. ``lookup`` is the
+    audit's own (lookup_for at its evidence threshold, remembered), so a fact below the threshold reads as
+    unknown, as it does for the verdict, and each fact is looked up once for both. A fact stating law and
+    practice as two statements has a state for each side.
     """
-    candidates = _candidates(tuple(frameworks))
+    candidates, unanswered = _candidates(tuple(frameworks))
+
+    def states_of(path: str, value: Any) -> tuple[Plain, ...]:
+        return unanswered[path] if value is None or value is Missing.UNKNOWN else bounds_states(value, candidates[path])
+
     out: dict[str, tuple[State, ...]] = {}
     split = []
-    for path, values in candidates.items():
+    for path in candidates:
         fact = get_fact(deployment, path)
         if fact is not None and fact.split:
             split.append(path)
         if fact is not None and fact.side("law") is not fact.side("practice"):
-            out[path] = sided(
-                bounds_states(lookup(path, "law"), values), bounds_states(lookup(path, "practice"), values)
-            )
+            out[path] = sided(states_of(path, lookup(path, "law")), states_of(path, lookup(path, "practice")))
         else:
-            out[path] = bounds_states(lookup(path), values)
+            out[path] = states_of(path, lookup(path))
     return out, frozenset(split)
 
 
-_CANDIDATES: dict[tuple[int, ...], tuple[tuple[Framework, ...], dict[str, tuple[Any, ...]]]] = {}
+# Per set of frameworks: the representative answers of each fact they read, and the states of a fact nobody
+# has answered (the same tuple for every description, so the memos keyed by states compare it at once).
+_Candidates = tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Plain, ...]]]
+_CANDIDATES: dict[tuple[int, ...], tuple[tuple[Framework, ...], _Candidates]] = {}
 
 
-def _candidates(frameworks: tuple[Framework, ...]) -> dict[str, tuple[Any, ...]]:
-    """Representative answers of every fact the frameworks read (memoised per set of frameworks)."""
+def _candidates(frameworks: tuple[Framework, ...]) -> _Candidates:
+    """Representative answers of every fact the frameworks read, and its states unanswered (memoised)."""
     key = tuple(id(f) for f in frameworks)
     hit = _CANDIDATES.get(key)
     if hit is not None and all(a is b for a, b in zip(hit[0], frameworks, strict=True)):
         return hit[1]
     found = answers(r for f in frameworks for r in f.rules)
-    _CANDIDATES[key] = (frameworks, found)
-    return found
+    unanswered = {path: bounds_states(None, values) for path, values in found.items()}
+    _CANDIDATES[key] = (frameworks, (found, unanswered))
+    return found, unanswered
 
 
 def _num(value: float) -> str:
