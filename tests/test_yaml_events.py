@@ -44,6 +44,14 @@ CORNERS = {
     "a tagged document": "--- !!map\na: 1\n",
     "a foreign-tagged document": "--- !thing\na: 1\n",
     "over-long text": "a: " + "x" * (yamlio.MAX_SCALAR_CHARS + 1) + "\nb: 1\n",
+    "dropped values in lists and sections": "a:\n  - !foo [1, {b: 2}]\n  - 3\n  - !bar {c: [4]}\nd: !baz {e: [5]}\nf: 6\n",
+    "standard tags on lists and sections": "a: !!seq [1, {b: !!map {c: 2}}]\nd: !!str 3\n",
+    "keys that only look odd": "<a: 1\n'<<': 2\n!!str k: 3\n=x: 4\n'=': 5\n",
+    "dropped keys before sections and lists": (
+        '"k\\u202e":\n  a: [1, 2]\nk: 1\na: {x: 1}\na:\n  - 1\n  - {y: 2}\nb: [{c: 3}, {c: 3, c: 4}]\n'
+    ),
+    "plain words in lists": "- 1\n- [2, 3.5, true, ~, '', -0]\n- {a: null, b: }\n-\n- - x\n  -\n",
+    "a list of sections with repeats": "- a: 1\n  a: 2\n- a: [1]\n  a: {b: 1}\n- ? [x]\n  : 1\n  a: 3\n",
 }
 
 
@@ -61,41 +69,56 @@ def by_nodes(text: str) -> yamlio.Loaded | str:
 
 
 def by_events(text: str) -> yamlio.Loaded | str:
-    events = yamlio._prescan(text, "f.yaml")
-    assert events is not None, "a document without anchors or aliases is built from its events"
-    builder = yamlio._EventBuilder("f.yaml", events)
+    """The way taken: the events read in one go and built, the pre-scan's checks run only when needed."""
     try:
+        events = yamlio._events(text, "f.yaml")
+        if events is None:
+            return "composed"
+        builder = yamlio._EventBuilder("f.yaml", events)
         data = builder.document("hint")
     except InputError as exc:
         text = "\n".join(map(str, exc.problems))
         return "no data" if "holds no data" in text else text
+    except yaml.YAMLError as exc:
+        return f"{type(exc).__name__}: {exc}"
     return yamlio.Loaded("f.yaml", data, builder.marks, b"", builder.problems, builder.broken, builder.plain)
+
+
+def by_prescan(text: str) -> tuple[str, yamlio.Loaded | str]:
+    """The old way: the whole pre-scan as the text is parsed, then the nodes composed and built.
+
+    Returns how it ended ('refused' by the pre-scan, 'unparsable', 'composed' for anchors or aliases, or
+    'built') and what came out.
+    """
+    try:
+        events = yamlio._prescan(text, "f.yaml")
+    except InputError as exc:
+        return "refused", "\n".join(map(str, exc.problems))
+    except yaml.YAMLError as exc:
+        return "unparsable", f"{type(exc).__name__}: {exc}"
+    if events is None:
+        return "composed", "composed"
+    return "built", by_nodes(text)
 
 
 def same(text: str) -> str:
     """Both ways give equal values (with their types), marks, problems, dropped paths and plain texts.
 
-    Returns what was compared: 'refused' (by the pre-scan or the parser, before anything is built either way),
-    'composed' (anchors or aliases: the events are not used), or 'built'.
+    Or the same refusal, the same syntax error, or both leave the text to the composer. Returns how the
+    old way ended (see ``by_prescan``).
     """
-    try:
-        events = yamlio._prescan(text, "f.yaml")
-    except (InputError, yaml.YAMLError):
-        return "refused"
-    if events is None:
-        return "composed"
-    old = by_nodes(text)
+    how, old = by_prescan(text)
     new = by_events(text)
     assert type(new) is type(old)
     if isinstance(old, str):
         assert new == old
-        return "built"
+        return how
     assert isinstance(new, yamlio.Loaded)
     assert typed(new.data) == typed(old.data)
     assert new.marks == old.marks and list(new.marks) == list(old.marks)
     assert [str(p) for p in new.problems] == [str(p) for p in old.problems]
     assert new.broken == old.broken and new.plain == old.plain
-    return "built"
+    return how
 
 
 def typed(value: Any) -> Any:
@@ -134,12 +157,79 @@ def test_the_bundled_files_are_read_from_events() -> None:
     """The fast way is the way taken: no bundled description or rule uses anchors."""
     bundled = [p for p in FILES if "examples" in p.parts or "principles" in p.parts]
     assert len(bundled) > 20
-    assert all(yamlio._prescan(p.read_text(encoding="utf-8"), p.name) is not None for p in bundled)
+    assert all(yamlio._events(p.read_text(encoding="utf-8"), p.name) is not None for p in bundled)
 
 
 @pytest.mark.parametrize("name", sorted(CORNERS))
 def test_corner_cases_build_the_same_from_events(name: str) -> None:
     assert same(CORNERS[name]) == "built"
+
+
+_DEEP = "[" * (yamlio.MAX_DEPTH + 1) + "]" * (yamlio.MAX_DEPTH + 1)
+_BLOCK_DEEP = "".join(" " * i + "k:\n" for i in range(yamlio.MAX_DEPTH + 2))
+# The pre-scan's refusals (and syntax errors) come before any problem found while building, as when the
+# whole text was pre-scanned first: the builder runs the checks when it meets what could fail them.
+LIMITS = {
+    "nesting after a dropped value": (f"a: !foo x\nb: {_DEEP}\n", "refused", "nested too deeply"),
+    "nesting inside a dropped value": (f"a: !foo {_DEEP}\nb: 1\n", "refused", "nested too deeply"),
+    "nesting inside a repeated key's value": (f"a: 1\na: {_DEEP}\n", "refused", "nested too deeply"),
+    "nesting after too many problems": (
+        "".join(f"k: {i}\n" for i in range(yamlio.MAX_PROBLEMS + 2)) + f"z: {_DEEP}\n",
+        "refused",
+        "nested too deeply",
+    ),
+    "block nesting after a problem": ("a: 1\na: 2\n" + _BLOCK_DEEP, "refused", "nested too deeply"),
+    "flow nesting past the bracket guard": (
+        "a: " + "[" * (yamlio._MOST_FLOW + 1) + "]" * (yamlio._MOST_FLOW + 1),
+        "refused",
+        "nested too deeply",
+    ),
+    "a second document": ("a: 1\n---\nb: 1\n", "refused", "more than one YAML document"),
+    "a second document after a problem": ("a: 1\na: 2\n--- !foo\nb: 1\n", "refused", "more than one YAML document"),
+    "keys and values past the limit": (
+        "".join(f"k{i}: {i}\n" for i in range(yamlio.MAX_NODES)),
+        "refused",
+        "keys and values",
+    ),
+    "values past the builder's limit": ("- 1\n" * (yamlio.MAX_NODES + 1), "built", "more than 20000 values"),
+    "a syntax error after a problem": ("a: 1\na: 2\nb: [\n", "unparsable", "ParserError"),
+    "a syntax error after deep nesting": (f"a: {_DEEP}\nb: [\n", "refused", "nested too deeply"),
+    "anchors and a problem": ("a: &x 1\na: 2\nb: [*x]\n", "composed", "composed"),
+    "anchors and deep nesting": (f"a: &x 1\nb: {_DEEP}\n", "refused", "nested too deeply"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LIMITS))
+def test_limits_and_syntax_errors_come_first_as_before(name: str) -> None:
+    text, how, needle = LIMITS[name]
+    assert same(text) == how
+    outcome = by_events(text)
+    assert isinstance(outcome, str) and needle in outcome
+
+
+def test_a_text_with_more_events_than_a_document_may_hold_is_pre_scanned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading in one go stops after _MOST_EVENTS; past it the pre-scan reads the text again, as before."""
+    text = "a: [1, 2, 3]\nb: {c: [4, 5]}\n" * 3 + "b: 6\n"
+    monkeypatch.setattr(yamlio, "_MOST_EVENTS", 12)
+    prescans: list[str] = []
+    prescan = yamlio._prescan
+    monkeypatch.setattr(yamlio, "_prescan", lambda text, name: prescans.append(name) or prescan(text, name))
+    assert same(text) == "built" and len(prescans) == 2  # the old way's and the new way's
+    outcome = by_events(text)
+    assert (
+        isinstance(outcome, yamlio.Loaded) and [p.message.count("is given twice") for p in outcome.problems] == [1] * 5
+    )
+
+
+def test_the_bundled_files_are_read_in_one_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A description is not pre-scanned event by event: the builder's checks stand in for it."""
+    calls: list[str] = []
+    monkeypatch.setattr(yamlio, "_check", lambda events, name: calls.append(name) or list(events))
+    loaded = yamlio.parse_bytes((ROOT / "examples" / "moscow-safe-city-frt.yaml").read_bytes(), "m.yaml")
+    assert loaded.data["format_version"] == 2 and not calls
+    with pytest.raises(InputError):
+        yamlio.parse_bytes(b"a: 1\na: 2\n", "d.yaml")
+    assert calls == ["d.yaml"]  # a problem: the checks ran
 
 
 def test_the_corner_cases_are_not_trivial() -> None:
@@ -161,12 +251,21 @@ def test_the_corner_cases_are_not_trivial() -> None:
     assert "U+202E" in messages["hidden characters"] and "U+0007" in messages["hidden characters"]
     assert "characters long" in messages["over-long text"]
     assert "'!thing' is not allowed" in messages["a foreign-tagged document"]
+    dropped = messages["dropped values in lists and sections"]
+    assert all(f"'!{tag}' is not allowed" in dropped for tag in ("foo", "bar", "baz"))
+    assert messages["standard tags on lists and sections"] == ""
+    odd = problems["keys that only look odd"]
+    assert isinstance(odd, yamlio.Loaded) and not odd.problems and list(odd.data) == ["<a", "<<", "k", "=x", "="]
+    before = messages["dropped keys before sections and lists"]
+    assert "U+202E" in before and before.count("is given twice") == 2
+    assert messages["a list of sections with repeats"].count("is given twice") == 2
+    assert "a key must be plain text" in messages["a list of sections with repeats"]
 
 
 def test_anchors_and_aliases_go_through_the_composer() -> None:
-    assert yamlio._prescan("a: &x 1\nb: *x\n", "f.yaml") is None
-    assert yamlio._prescan("a: &x 1\n", "f.yaml") is None
-    assert yamlio._prescan("a: 'R&D *costs*'\n", "f.yaml") is not None
+    assert yamlio._events("a: &x 1\nb: *x\n", "f.yaml") is None
+    assert yamlio._events("a: &x 1\n", "f.yaml") is None
+    assert yamlio._events("a: 'R&D *costs*'\n", "f.yaml") is not None
     assert yamlio.parse_bytes(b"a: &x [1, 2]\nb: *x\n", "f.yaml").data == {"a": [1, 2], "b": [1, 2]}
 
 

@@ -7,17 +7,19 @@ abuse so that no input can cost more than a fraction of a second:
 
 1. bytes: size cap, binary and encoding checks (UTF-8, with or without a
    byte-order mark; UTF-16 with a byte-order mark is accepted as well);
-2. a pre-scan of libyaml's event stream (an iterative C parser, so deep
-   nesting cannot exhaust the Python stack) that refuses too many values,
-   too deep nesting and several documents before anything is built;
+2. libyaml's event stream (an iterative C parser, so deep nesting cannot
+   exhaust the Python stack), checked for too many values, too deep nesting
+   and several documents: those are refused before any other problem is
+   reported (``_check``; for a description within the limits the builder
+   stands in for it, see ``_events``);
 3. building the Python values ourselves rather than calling ``safe_load``:
    that is where line marks come from, and it lets us refuse duplicate keys,
    foreign tags (such as ``!!python/object``) and alias bombs, and keep YAML
    1.1 words such as ``no`` or ``on`` as the text the author typed (fields
    that want a yes/no answer accept them; text fields keep them). The values
-   are built straight from the events the pre-scan kept, so the text is
-   parsed once; a document with anchors or aliases (rare in a description)
-   is composed into nodes by the safe composer instead, which resolves them.
+   are built straight from the events, so the text is parsed once; a
+   document with anchors or aliases (rare in a description) is composed into
+   nodes by the safe composer instead, which resolves them.
 
 Nothing here ever constructs an object from a tag: only plain mappings,
 lists, text, numbers, booleans and null come out. See docs/limits.md.
@@ -27,8 +29,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -42,6 +45,11 @@ MAX_NODES = 20_000  # values after expanding aliases; a deployment has ~1,000
 MAX_DEPTH = 40  # nesting levels; a deployment needs 5, a rule condition ~10
 MAX_SCALAR_CHARS = 20_000  # one text value: about eight pages
 MAX_PROBLEMS = 100  # problems listed for one file; past that, fixing the first ones comes first
+# More events than a document within the limits can hold (keys and values, the ends of lists and sections).
+_MOST_EVENTS = 4 * MAX_NODES + 8
+_MOST_FLOW = (
+    2_000  # '[' and '{' in a text read in one go: nested, libyaml takes ~10 ms over them (a deployment has ~200)
+)
 
 PathKey = tuple[str | int, ...]
 TEMPLATE_HINT = "run 'auditkit init' for a template to fill in"
@@ -125,6 +133,8 @@ class Loaded:
 
     def is_broken(self, path: PathKey) -> bool:
         """True when ``path`` or one of its ancestors was dropped while reading."""
+        if not self.broken:  # as in most files
+            return False
         return any(tuple(path[:end]) in self.broken for end in range(len(path) + 1))
 
 
@@ -241,7 +251,7 @@ def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False, hint: str
         raise single(name, f"the file is empty; {hint}")
     text = _json_text(text, name)
     try:
-        events = _prescan(text, name)
+        events = _events(text, name)
         node = yaml.compose(text, Loader=_SafeLoader) if events is None else None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, name) from None
@@ -355,60 +365,96 @@ def _json_words(msg: str) -> str:
     return hints.get(msg, msg[:1].lower() + msg[1:] + "; check the brackets, quotes and commas")
 
 
+def _events(text: str, name: str) -> list[Any] | None:
+    """libyaml's events for ``text``, refused as ``_prescan`` refuses them; None when it has anchors or aliases.
+
+    The events are read in one go (libyaml's own loop, no Python per event) and handed to the builder,
+    which runs the pre-scan's checks (``_check``) only when it meets what could fail them: nesting
+    deeper than MAX_DEPTH, too many values, a dropped value, anything after the document. A text that
+    does not parse, or holds more events than a document within the limits can, is read again by
+    ``_prescan``, so that its refusal or syntax error comes exactly as before. So is a text with many
+    '[' and '{': libyaml's time grows with the square of their nesting, which only the pre-scan,
+    stopping at the first level too deep, keeps short.
+    """
+    if text.count("[") + text.count("{") > _MOST_FLOW:
+        return _prescan(text, name)
+    loader = _SafeLoader(text)
+    events: list[Any] = []
+    try:
+        events.extend(islice(iter(loader.get_event, None), _MOST_EVENTS))
+    except yaml.YAMLError:
+        return _prescan(text, name)
+    finally:
+        loader.dispose()
+    if type(events[-1]) is not yaml.StreamEndEvent:
+        return _prescan(text, name)
+    if _anchored(text, events):
+        _check(events, name)
+        return None
+    return events
+
+
 def _prescan(text: str, name: str) -> list[Any] | None:
-    """Walk libyaml's event stream (no recursion, stops early) and refuse abusive structure.
+    """Walk libyaml's event stream as it is parsed (stops early) and refuse abusive structure.
 
     Returns the events, from which the values are then built without parsing the text again;
     or None when the document has anchors or aliases, which the safe composer resolves.
-    The events are read from the parser directly, compared by their exact type (a tenth of a
-    description's loading time went on the generator and isinstance checks of yaml.parse).
     """
-    depth = events = documents = 0
+    loader = _SafeLoader(text)
+    try:
+        events = _check(iter(loader.get_event, None), name)
+    finally:
+        loader.dispose()
+    return None if _anchored(text, events) else events
+
+
+def _check(events: Iterable[Any], name: str) -> list[Any]:
+    """Refuse too deep nesting, too many values and a second document, at the first event that passes a limit.
+
+    Returns the events walked. The loop runs without recursion, so deep nesting cannot exhaust the
+    Python stack; the events are compared by their exact type (a tenth of a description's loading
+    time went on the generator and isinstance checks of yaml.parse).
+    """
+    depth = nodes = documents = 0
     kept: list[Any] = []
     keep = kept.append
     limit = 2 * MAX_NODES
     scalar, alias, document, end = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent, yaml.StreamEndEvent
     opens, closes = {yaml.MappingStartEvent, yaml.SequenceStartEvent}, {yaml.MappingEndEvent, yaml.SequenceEndEvent}
-    loader = _SafeLoader(text)
-    try:
-        get = loader.get_event
-        while True:
-            event = get()
-            keep(event)
-            kind = type(event)
-            if kind is scalar or kind is alias:
-                events += 1
-            elif kind in opens:
-                events += 1
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _refuse(
-                        name,
-                        event,
-                        f"the document is nested too deeply (more than {MAX_DEPTH} levels "
-                        "of lists or sections); a deployment needs about five",
-                    )
-            elif kind in closes:
-                depth -= 1
-            elif kind is document:
-                documents += 1
-                if documents > 1:
-                    raise _refuse(
-                        name,
-                        event,
-                        "the file holds more than one YAML document (a second '---'); keep one document per file",
-                    )
-            elif event is None or kind is end:
-                return None if _anchored(text, kept) else kept
-            if events > limit:
+    for event in events:
+        keep(event)
+        kind = type(event)
+        if kind is scalar or kind is alias:
+            nodes += 1
+        elif kind in opens:
+            nodes += 1
+            depth += 1
+            if depth > MAX_DEPTH:
                 raise _refuse(
                     name,
                     event,
-                    f"the document holds more than {limit} keys and values; a "
-                    "deployment description has about a thousand",
+                    f"the document is nested too deeply (more than {MAX_DEPTH} levels "
+                    "of lists or sections); a deployment needs about five",
                 )
-    finally:
-        loader.dispose()
+        elif kind in closes:
+            depth -= 1
+        elif kind is document:
+            documents += 1
+            if documents > 1:
+                raise _refuse(
+                    name,
+                    event,
+                    "the file holds more than one YAML document (a second '---'); keep one document per file",
+                )
+        elif kind is end:
+            break
+        if nodes > limit:
+            raise _refuse(
+                name,
+                event,
+                f"the document holds more than {limit} keys and values; a deployment description has about a thousand",
+            )
+    return kept
 
 
 def _anchored(text: str, events: list[Any]) -> bool:
@@ -659,24 +705,173 @@ _ODD_FIRST = {
 _ALL_ODD = None in _ODD_FIRST  # a resolver for scalars of any first character
 
 
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+
 class _EventBuilder(_Builder):
-    """Builds the values straight from the pre-scan's events (a document without anchors or aliases).
+    """Builds the values straight from libyaml's events (a document without anchors or aliases).
 
     The same values, marks and problems, in the same order, as composing the nodes and building them
-    (``_Builder.build``); tests/test_limits.py and tests/test_input_errors.py compare the two.
+    (``_Builder.build``); tests/test_yaml_events.py compares the two.
     """
 
     def __init__(self, name: str, events: list[Any]) -> None:
         super().__init__(name)
         self.events = events
-        self.at = 0
+        self.at = 0  # where the document's events end, once built
 
     def document(self, hint: str) -> Any:
-        """The document's value; an InputError when it holds none (only comments)."""
+        """The document's value; an InputError when it holds none (only comments).
+
+        One loop over the events with a stack of the open sections and lists, rather than a call per
+        value as ``_Builder.build`` makes: the calls, and asking each key and value for its tag, cost
+        more than libyaml's parsing (0.9 against 0.8 ms for a Moscow-sized description). Keys and
+        values that need more than the common case (a tag, a first character the resolver may read as
+        something else, a hidden character, a repeated key, over-long text) go to the methods below.
+        Where the pre-scan's checks could fail (nesting deeper than MAX_DEPTH, too many values, a
+        dropped value whose events were skipped, anything after the document), they are run over all
+        the events: their refusal comes before any problem found while building, as it always has.
+        """
         if [type(e) for e in self.events[:2]] != [yaml.StreamStartEvent, yaml.DocumentStartEvent]:
             raise single(self.name, f"the file holds no data, only comments; {hint}")
-        self.at = 2
-        return self.value((), 0)
+        try:
+            value = self.values()
+        except InputError:
+            self.check()
+            raise
+        if self.problems or self.at + 2 != len(self.events):  # a dropped value, or more after the document
+            self.check()
+        return value
+
+    def check(self) -> None:
+        """The pre-scan's checks, whose refusal comes before any problem found while building."""
+        _check(self.events, self.name)
+
+    def values(self) -> Any:
+        """The document's value, built in one loop (see ``document``)."""
+        events, marks, broken = self.events, self.marks, self.broken
+        # The section or list being filled, its path, and in a section the path of the value whose key came
+        # last (None when a key comes next); the enclosing ones wait on the stack. The document's value is
+        # the one item of the list ``top``.
+        into: Any = []
+        into_path: PathKey = ()
+        key_path: PathKey | None = None
+        stack: list[tuple[Any, PathKey, PathKey | None]] = []
+        top, count, at = into, self.count, 2
+        while not top:
+            event = events[at]
+            at += 1
+            kind = type(event)
+            if kind is _MAP_END or kind is _SEQ_END:
+                value = into
+                into, into_path, key_path = stack.pop()
+            elif key_path is None and type(into) is dict:
+                key = event.value if kind is _SCALAR else None
+                if (
+                    key is None
+                    or event.tag is not None
+                    or _ALL_ODD
+                    or key[:1] in _ODD_FIRST
+                    or _HIDDEN.search(key)
+                    or key in into
+                    or (broken and (*into_path, key) in broken)
+                ):
+                    at, key_path = self.key(at, event, into, into_path)
+                else:
+                    key_path = (*into_path, key)
+                    mark = event.start_mark
+                    marks[key_path] = (mark.line + 1, mark.column + 1)
+                continue
+            else:
+                # A section's value has its key's mark; an item of a list (or the document) its own.
+                path = key_path or self.item(event, (*into_path, len(into)) if stack else ())
+                count += 1
+                if count > MAX_NODES:
+                    raise self.fail(event, _TOO_MANY)
+                if (
+                    event.tag is not None or _ALL_ODD or (kind is _SCALAR and event.value[:1] in _ODD_FIRST)
+                ) and self.refused(event, path):
+                    at, value = _skip(events, at - 1), None
+                elif kind is _SCALAR:
+                    value = event.value
+                    if (
+                        len(value) > MAX_SCALAR_CHARS
+                        or _HIDDEN.search(value)
+                        or (not event.style and (not value or value[0] in _NOT_TEXT_FIRST))
+                    ):  # dropped, or a number, a boolean or null: worked out the whole way
+                        value = self.scalar(event, path)
+                else:  # a section or list opens: fill it next (a refusal when it nests too deeply)
+                    stack.append((into, into_path, key_path))
+                    into = ({} if kind is _MAP_START else []) if len(stack) <= MAX_DEPTH else self.too_deep(event)
+                    into_path, key_path = path, None
+                    continue
+            if key_path is None:
+                into.append(value)
+            else:
+                into[key_path[-1]] = value
+                key_path = None
+        self.count, self.at = count, at
+        return top[0]
+
+    def too_deep(self, event: Any) -> Any:
+        """Stop building: ``document`` then finds the pre-scan's refusal of the nesting, which comes first."""
+        raise self.fail(event, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
+
+    def item(self, event: Any, path: PathKey) -> PathKey:
+        """``path``, the path of an item of a list (or of the document), with its mark recorded."""
+        mark = event.start_mark
+        self.marks.setdefault(path, (mark.line + 1, mark.column + 1))
+        return path
+
+    def refused(self, event: Any, path: PathKey) -> bool:
+        """True, with the problem recorded, when a node's tag is not a standard one (the node is then dropped)."""
+        tag = self.tag(event)
+        if tag in _STANDARD_TAGS:
+            return False
+        self.drop(
+            event,
+            path,
+            f"the tag '{_short_tag(tag)}' is not allowed; remove it "
+            "(auditkit reads plain values only and never runs code from a file)",
+        )
+        return True
+
+    def key(self, at: int, event: Any, into: dict[str, Any], path: PathKey) -> tuple[int, PathKey | None]:
+        """A section's key, the whole way (``_Builder.mapping``), for the keys that are not the common case.
+
+        Merge keys, lists or sections as keys, hidden characters and repeated keys are dropped with their values.
+        ``at`` is where the events go on after the key; returns where they go on and the path of the key's
+        value, or None when it was dropped.
+        """
+        events = self.events
+        if self.tag(event) == "tag:yaml.org,2002:merge":
+            self.drop(event, path, "YAML merge keys ('<<') are not supported; write the keys out")
+            return _skip(events, _skip(events, at - 1)), None
+        if type(event) is not _SCALAR:
+            self.drop(event, path, "a key must be plain text, not a list or section")
+            return _skip(events, _skip(events, at - 1)), None
+        key = str(event.value)
+        hidden = _HIDDEN.search(key)
+        if hidden:
+            self.drop(
+                event,
+                (*path, key),
+                f"this key holds an invisible control character "
+                f"(U+{ord(hidden[0]):04X}) that could hide or reorder what a report shows; remove it",
+            )
+            return _skip(events, at), None
+        if key in into or (*path, key) in self.broken:
+            first = self.marks.get((*path, key), (0, 0))[0]
+            self.add(
+                self._problem(
+                    event, (*path, key), f"the key '{key}' is given twice (first on line {first}); keep one of them"
+                )
+            )
+            return _skip(events, at), None
+        mark: Any = event.start_mark
+        self.marks[(*path, key)] = (mark.line + 1, mark.column + 1)
+        return at, (*path, key)
 
     def tag(self, event: Any) -> str:
         """The node's tag as the safe composer resolves it."""
@@ -684,104 +879,29 @@ class _EventBuilder(_Builder):
         if tag is not None and tag != "!":
             return str(tag)
         kind = type(event)
-        if kind is yaml.ScalarEvent:  # most often: checked first
+        if kind is _SCALAR:  # most often: checked first
             value = event.value
             if event.implicit[0] and (_ALL_ODD or value[:1] in _ODD_FIRST):
                 return str(_RESOLVER.resolve(yaml.ScalarNode, value, event.implicit))  # type: ignore[no-untyped-call]
             return _STR  # or another standard tag: only whether it is one matters here
-        return _MAP if kind is yaml.MappingStartEvent else _SEQ
+        return _MAP if kind is _MAP_START else _SEQ
 
-    def skip(self) -> None:
-        """Pass over the next node's events (a value that was dropped)."""
-        event = self.events[self.at]
-        self.at += 1
-        if type(event) is yaml.ScalarEvent:
-            return
-        depth = 1
-        while depth:
-            kind = type(self.events[self.at])
-            self.at += 1
-            if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-                depth += 1
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                depth -= 1
 
-    def value(self, path: PathKey, depth: int) -> Any:
-        """The next node's value (``_Builder.build`` for events)."""
-        event = self.events[self.at]
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise self.fail(event, _TOO_MANY)
-        if depth > MAX_DEPTH:
-            raise self.fail(event, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
-        mark = event.start_mark
-        self.marks.setdefault(path, (mark.line + 1, mark.column + 1))
-        tag = self.tag(event)
-        if tag not in _STANDARD_TAGS:
-            self.skip()
-            self.drop(
-                event,
-                path,
-                f"the tag '{_short_tag(tag)}' is not allowed; remove it "
-                "(auditkit reads plain values only and never runs code from a file)",
-            )
-            return None
-        self.at += 1
-        kind = type(event)
-        if kind is yaml.MappingStartEvent:
-            return self.entries(path, depth)
-        if kind is yaml.SequenceStartEvent:
-            items: list[Any] = []
-            while type(self.events[self.at]) is not yaml.SequenceEndEvent:
-                items.append(self.value((*path, len(items)), depth + 1))
-            self.at += 1
-            return items
-        return self.scalar(event, path)
-
-    def entries(self, path: PathKey, depth: int) -> dict[str, Any]:
-        """A mapping's keys and values (``_Builder.mapping`` for events)."""
-        out: dict[str, Any] = {}
-        events = self.events
-        while type(events[self.at]) is not yaml.MappingEndEvent:
-            key_event = events[self.at]
-            if self.tag(key_event) == "tag:yaml.org,2002:merge":
-                self.skip()
-                self.skip()
-                self.drop(key_event, path, "YAML merge keys ('<<') are not supported; write the keys out")
-                continue
-            if type(key_event) is not yaml.ScalarEvent:
-                self.skip()
-                self.skip()
-                self.drop(key_event, path, "a key must be plain text, not a list or section")
-                continue
-            self.at += 1
-            key = str(key_event.value)
-            hidden = _HIDDEN.search(key)
-            if hidden:
-                self.skip()
-                self.drop(
-                    key_event,
-                    (*path, key),
-                    f"this key holds an invisible control character "
-                    f"(U+{ord(hidden[0]):04X}) that could hide or reorder what a report shows; remove it",
-                )
-                continue
-            if key in out or (*path, key) in self.broken:
-                self.skip()
-                first = self.marks.get((*path, key), (0, 0))[0]
-                self.add(
-                    self._problem(
-                        key_event,
-                        (*path, key),
-                        f"the key '{key}' is given twice (first on line {first}); keep one of them",
-                    )
-                )
-                continue
-            mark: Any = key_event.start_mark
-            self.marks[(*path, key)] = (mark.line + 1, mark.column + 1)
-            out[key] = self.value((*path, key), depth + 1)
-        self.at += 1
-        return out
+def _skip(events: list[Any], at: int) -> int:
+    """Where the events go on after the node that starts at ``at`` (a value that was dropped)."""
+    kind = type(events[at])
+    at += 1
+    if kind is not _MAP_START and kind is not _SEQ_START:
+        return at
+    depth = 1
+    while depth:
+        kind = type(events[at])
+        at += 1
+        if kind is _MAP_START or kind is _SEQ_START:
+            depth += 1
+        elif kind is _MAP_END or kind is _SEQ_END:
+            depth -= 1
+    return at
 
 
 _NOT_TEXT_FIRST = frozenset("tTfFnN~+-.0123456789")  # how true, false, null, ~, numbers can start

@@ -201,10 +201,9 @@ def source_problems(doc: Loaded) -> list[Problem]:
     ids = list(declared)
     suggester = Suggester(ids)
     problems += _instrument_problems(doc)
-    for where, ref in _citations_of(doc):
-        if ref not in declared:
-            at = doc.problem(where, _undeclared(ref, ids, ""))
-            problems.append(_Undeclared(**vars(at), ref=ref, ids=ids, suggester=suggester))
+    for where, ref in _undeclared_citations(doc, declared):
+        at = doc.problem(where, _undeclared(ref, ids, ""))
+        problems.append(_Undeclared(**vars(at), ref=ref, ids=ids, suggester=suggester))
     return problems
 
 
@@ -233,22 +232,25 @@ def _declared_sources(doc: Loaded) -> tuple[dict[str, int], list[Problem]]:
     return declared, problems
 
 
-def _citations_of(doc: Loaded) -> list[tuple[PathKey, str]]:
-    """Every source id the instruments and the facts cite, where; parts the model found broken are skipped."""
+def _undeclared_citations(doc: Loaded, declared: dict[str, int]) -> list[tuple[PathKey, str]]:
+    """Every source id the instruments and the facts cite that is not ``declared``, where.
+
+    Parts the model found broken are skipped.
+    """
     data = doc.data
     cited: list[tuple[PathKey, str]] = []
     for key in ("instruments", "contractors"):
         entries = data.get(key)
         for index, entry in enumerate(entries if isinstance(entries, list) else []):
             if not doc.is_broken((key, index)):
-                cited += _citations(entry, (key, index))
+                cited += _citations(entry, (key, index), declared)
     for section in SECTIONS:
         facts = data.get(section)
         if not isinstance(facts, dict):
             continue
         for name, fact in facts.items():
             if not doc.is_broken((section, name)):
-                cited += _citations(fact, (section, name))
+                cited += _citations(fact, (section, name), declared)
     return cited
 
 
@@ -342,26 +344,34 @@ def _loop(entries: list[dict[str, Any]], ids: dict[str, int], start: int) -> lis
     return []
 
 
-def _citations(fact: Any, where: PathKey) -> list[tuple[PathKey, str]]:
-    """Every source id a raw fact cites as text (sources and contested_by, on either side), with its place.
+def _citations(fact: Any, where: PathKey, declared: dict[str, int]) -> list[tuple[PathKey, str]]:
+    """The source ids a raw fact cites as text that are not ``declared``, each with its place.
 
-    A number where an id belongs is reported by the model (put it in quotes), not here.
+    Citations are read from sources and contested_by, on either side (law, practice). A number where an id belongs is reported by the model (put it in quotes), not here.
     """
     if not isinstance(fact, dict):
         return []
     out: list[tuple[PathKey, str]] = []
     for key in ("sources", "contested_by"):
         refs = fact.get(key)
-        if not isinstance(refs, list):
-            continue
-        for i, ref in enumerate(refs):
-            if isinstance(ref, str):
-                out.append(((*where, key, i), ref))
-            elif isinstance(ref, dict) and isinstance(ref.get("id"), str):
-                out.append(((*where, key, i, "id"), ref["id"]))
-    for side in ("law", "practice"):
-        if isinstance(fact.get(side), dict) and where[-1] not in ("law", "practice"):
-            out += _citations(fact[side], (*where, side))
+        if isinstance(refs, list):
+            out += _undeclared_refs(refs, (*where, key), declared)
+    if ("law" in fact or "practice" in fact) and where[-1] not in ("law", "practice"):
+        for side in ("law", "practice"):
+            if isinstance(fact.get(side), dict):
+                out += _citations(fact[side], (*where, side), declared)
+    return out
+
+
+def _undeclared_refs(refs: list[Any], where: PathKey, declared: dict[str, int]) -> list[tuple[PathKey, str]]:
+    """The ids in a list of citations (plain ids or {id, at}) that are not ``declared``, each with its place."""
+    out: list[tuple[PathKey, str]] = []
+    for i, ref in enumerate(refs):
+        if isinstance(ref, str):
+            if ref not in declared:
+                out.append(((*where, i), ref))
+        elif isinstance(ref, dict) and isinstance(ref.get("id"), str) and ref["id"] not in declared:
+            out.append(((*where, i, "id"), ref["id"]))
     return out
 
 
