@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 from pathlib import Path
@@ -310,3 +311,150 @@ def test_a_large_json_batch_keeps_the_evidence_level_warnings_and_strict(tmp_pat
     assert one == two and one[0] == 2 and "no url or archive" in one[2]
     assert not (tmp_path / "a.json").exists() and not (tmp_path / "b.json").exists()
     assert not list(tmp_path.glob(".*.part"))  # what was written while the workers went on is removed
+
+
+# --- the JSON batch's worker processes ------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def many(tmp_path: Path) -> list[Path]:
+    """Eighteen valid programmes, enough for the JSON batch to use worker processes."""
+    return [write(tmp_path, f"p{i:02d}", f"Programme {i}", days=10 * i) for i in range(18)]
+
+
+def _no_children_left() -> bool:
+    import os
+
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_workers_taking_several_files_at_a_time_give_the_same_document(
+    many: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from auditkit import batch
+
+    serial = tmp_path / "serial.json"
+    assert cli("audit", *map(str, many), "-f", MINI, "-o", str(serial), "--jobs", "1")[0] == 0
+    monkeypatch.setattr(batch, "_MAX_TASKS", 4)  # 18 files: task numbers 0, 5, 10, 15, five files each
+    parallel = tmp_path / "parallel.json"
+    assert cli("audit", *map(str, many), "-f", MINI, "-o", str(parallel), "--jobs", "3") == (
+        0,
+        "",
+        f"wrote {parallel}\n",
+    )
+    assert parallel.read_bytes() == serial.read_bytes()
+    assert _no_children_left()
+
+
+def test_a_parallel_batch_to_standard_output_is_the_same_document(many: list[Path], tmp_path: Path) -> None:
+    serial = tmp_path / "serial.json"
+    assert cli("audit", *map(str, many), "-f", MINI, "-o", str(serial), "--jobs", "1")[0] == 0
+    code, out, err = cli("audit", *map(str, many), "-f", MINI, "--format", "json", "--jobs", "2")
+    assert (code, err) == (0, "")
+    assert out.encode("utf-8") == serial.read_bytes()
+
+
+@pytest.mark.parametrize("refusal", [errno.EXDEV, None])
+def test_spans_are_copied_the_same_when_the_kernel_will_not_copy_them(
+    many: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusal: int | None
+) -> None:
+    """copy_file_range refused (another file system) or missing: the spans are read and written instead."""
+    from auditkit import outputs
+
+    serial = tmp_path / "serial.json"
+    assert cli("audit", *map(str, many), "-f", MINI, "-o", str(serial), "--jobs", "1")[0] == 0
+    calls = []
+
+    def refuse(*args: object) -> int:
+        calls.append(args)
+        raise OSError(refusal, "refused")
+
+    if refusal is None:
+        monkeypatch.delattr(outputs.os, "copy_file_range")
+    else:
+        monkeypatch.setattr(outputs.os, "copy_file_range", refuse)
+    monkeypatch.setattr(outputs, "_KERNEL_COPY", [True])
+    parallel = tmp_path / "parallel.json"
+    assert cli("audit", *map(str, many), "-f", MINI, "-o", str(parallel), "--jobs", "2")[0] == 0
+    assert parallel.read_bytes() == serial.read_bytes()
+    assert len(calls) == (0 if refusal is None else 1) and outputs._KERNEL_COPY == [False]
+
+
+def test_an_error_in_a_worker_is_an_internal_error_and_writes_nothing(
+    many: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in serial auditing: the warnings of the files before it, one line naming the error, exit 3."""
+    from auditkit import batch
+
+    real = batch._audit_json
+
+    def failing(job: tuple[str, str]) -> batch.JsonItem:
+        if job[0].endswith("p07.yaml"):
+            raise ValueError("the engine tripped over p07")
+        return real(job)
+
+    monkeypatch.setattr(batch, "_audit_json", failing)  # the workers are forked with it
+    target = tmp_path / "out.json"
+    code, out, err = cli("audit", *map(str, many), "-f", MINI, "-o", str(target), "--jobs", "2")
+    assert (code, out) == (3, "")
+    assert err.splitlines() == [
+        "auditkit: internal error (ValueError: the engine tripped over p07); please report it with the input file"
+    ]
+    assert not target.exists() and not list(tmp_path.glob(".*.part"))
+    assert _no_children_left()
+
+
+def test_a_worker_that_dies_is_an_internal_error_and_writes_nothing(
+    many: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from auditkit import batch
+
+    real = batch._audit_json
+
+    def dying(job: tuple[str, str]) -> batch.JsonItem:
+        if job[0].endswith("p11.yaml"):
+            os._exit(9)  # as if killed: no record of this file ever comes
+        return real(job)
+
+    monkeypatch.setattr(batch, "_audit_json", dying)
+    target = tmp_path / "out.json"
+    code, out, err = cli("audit", *map(str, many), "-f", MINI, "-o", str(target), "--jobs", "2")
+    assert (code, out) == (3, "")
+    assert err == (
+        f"auditkit: internal error (WorkerLost: a worker process ended before it audited {many[11]}); "
+        "please report it with the input file\n"
+    )
+    assert not target.exists() and not list(tmp_path.glob(".*.part"))
+    assert _no_children_left()
+
+
+def test_sigterm_during_a_parallel_batch_ends_every_process_and_leaves_no_file(
+    many: list[Path], tmp_path: Path
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    target = tmp_path / "out.json"
+    code = (
+        "import sys, time; from auditkit import batch; real = batch._audit_json; "
+        "batch._audit_json = lambda job: (time.sleep(0.3), real(job))[1]; "
+        f"sys.argv = ['auditkit', 'audit', *{[str(p) for p in many]!r}, '-f', {str(MINI)!r}, '-o', {str(target)!r}, "
+        "'--jobs', '2']; from auditkit.entry import entry; entry()"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, start_new_session=True)
+    time.sleep(2.0)  # start-up, then the workers are some files in (18 files at 0.3 s each take 2.7 s on two)
+    process.send_signal(signal.SIGTERM)  # to the parent alone: it stops its workers itself
+    _, err = process.communicate(timeout=30)
+    assert (process.returncode, err) == (143, b"auditkit: terminated\n")
+    assert not target.exists() and not list(tmp_path.glob(".*.part"))
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)  # no worker is left running

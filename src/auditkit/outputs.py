@@ -15,12 +15,14 @@ removes the leftovers of processes that are no longer running.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 from auditkit.errors import InputError, single
 from auditkit.escape import file_label
@@ -148,7 +150,62 @@ def _running(pid: int) -> bool:
     return True
 
 
-def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:
+class Span(NamedTuple):
+    """Bytes already in an open file (a worker process's spool), copied into an output by the kernel unread."""
+
+    fd: int
+    offset: int
+    length: int
+
+
+def read_span(span: Span) -> bytes:
+    """The bytes of ``span``, read into this process (where they are printed rather than written to a file)."""
+    data = os.pread(span.fd, span.length, span.offset)
+    if len(data) != span.length:
+        raise OSError(f"{span.length - len(data)} bytes missing from a spool file")
+    return data
+
+
+def copy_span(span: Span, out: int) -> None:
+    """Append ``span`` to the file open as ``out``, kernel to kernel where the system can (copy_file_range).
+
+    Where it cannot (another file system on an older kernel, another system), the bytes are read and written.
+    """
+    offset, left = span.offset, span.length
+    while left and _KERNEL_COPY[0]:
+        try:
+            done = os.copy_file_range(span.fd, out, left, offset)
+        except (AttributeError, OSError) as exc:
+            if isinstance(exc, OSError) and exc.errno not in _NO_KERNEL_COPY:
+                raise
+            _KERNEL_COPY[0] = False
+            break
+        if not done:
+            raise OSError(f"{left} bytes missing from a spool file")
+        offset, left = offset + done, left - done
+    if left:
+        data = memoryview(read_span(Span(span.fd, offset, left)))
+        while data:
+            data = data[os.write(out, data) :]
+
+
+_KERNEL_COPY = [hasattr(os, "copy_file_range")]  # set to False by the first refusal (see copy_span)
+_NO_KERNEL_COPY = {errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EPERM}
+
+
+def _write_pieces(stream: BinaryIO, data: bytes | Iterable[bytes | Span]) -> None:
+    if isinstance(data, bytes):
+        stream.write(data)
+        return
+    for piece in data:
+        if isinstance(piece, Span):
+            stream.flush()  # what is buffered goes before the span
+            copy_span(piece, stream.fileno())
+        else:
+            stream.write(piece)
+
+
+def write_atomic(target: Path, data: bytes | Iterable[bytes | Span]) -> None:
     """Write ``data`` (bytes, or pieces written as they come) beside ``target``, then rename it into place.
 
     A failure, Ctrl-C or SIGTERM leaves any earlier file untouched and no
@@ -166,11 +223,7 @@ def write_atomic(target: Path, data: bytes | Iterable[bytes]) -> None:
         raise single(file_label(target), f"cannot write here ({exc.strerror or exc}); choose another folder") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            if isinstance(data, bytes):
-                stream.write(data)
-            else:
-                for piece in data:
-                    stream.write(piece)
+            _write_pieces(stream, data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, 0o644)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported where they are used, to keep start-up light
     from auditkit.batch import JsonItem
     from auditkit.model.load import LoadedDeployment
     from auditkit.model.result import AuditResult
+    from auditkit.outputs import Span
     from auditkit.render import RenderOptions
     from auditkit.rules.model import Framework
 
@@ -148,16 +149,22 @@ def _audit_json_batch(
     Standard error and the exit code are those of the serial path: placeholder warnings as each file
     loads, then the files' own warnings (problems with --strict), then the invalid files.
     """
+    from contextlib import closing
+
     from auditkit import batch
 
     seen = _JsonBatch()
-    with progress(streams, len(paths), "auditing") as tick, loading(streams.own_process):
-        items = batch.audit_json(
-            [(str(p), file_label(p)) for p in paths], rule_sets, audit_date, placeholder_warnings, jobs, tick, evidence
-        )
+    jobs_list = [(str(p), file_label(p)) for p in paths]
+    with (
+        progress(streams, len(paths), "auditing") as tick,
+        loading(streams.own_process),
+        closing(
+            batch.audit_json(jobs_list, rule_sets, audit_date, placeholder_warnings, jobs, tick, evidence)
+        ) as items,
+    ):
         pieces = batch.json_pieces(seen.results(streams, paths, items, strict))
         if output is None:
-            data = b"".join(pieces)
+            data = b"".join(batch.bytes_of(pieces))
         else:
             from auditkit.outputs import write_atomic
 
@@ -182,7 +189,9 @@ class _JsonBatch:
     notes: list[Problem] = field(default_factory=list)
     scores: list[float | None] = field(default_factory=list)
 
-    def results(self, streams: Streams, paths: list[Path], items: Iterable[JsonItem], strict: bool) -> Iterator[bytes]:
+    def results(
+        self, streams: Streams, paths: list[Path], items: Iterable[JsonItem], strict: bool
+    ) -> Iterator[bytes | Span]:
         """Each valid file's nested JSON, in input order; placeholder warnings printed as files arrive."""
         for path, item in zip(paths, items, strict=True):
             for line in item.warnings:
