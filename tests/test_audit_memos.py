@@ -3,7 +3,7 @@
 The audit works some things out once and shares them (a fact's rows under every finding that shows it, a
 set of possible statuses ranked once); here the same audit is run with each of those worked out afresh at
 every use, and findings showing no fact and principles' bounds and results built afresh instead of shared
-across descriptions (and the facts' states worked out afresh), on the bundled descriptions and on weakened ones (facts hidden or weakened, law and practice
+across descriptions (and the facts' states and the rules' statuses worked out afresh), on the bundled descriptions and on weakened ones (facts hidden or weakened, law and practice
 apart), and the results must be equal.
 """
 
@@ -52,6 +52,7 @@ def memos_bypassed() -> Iterator[None]:
         patch.setattr(engine, "_ranked", _ranked_afresh)
         patch.setattr(engine, "_BARE", _Forgets())
         patch.setattr(engine, "_JUDGED", _Forgets())
+        patch.setattr(engine, "_DECIDED", _Forgets())
         patch.setattr(scoring, "narrowing", scoring.narrowing.__wrapped__)
         yield
 
@@ -184,3 +185,34 @@ def test_each_bundled_descriptions_fact_states_as_worked_out_afresh(name: str, e
 def test_weakened_descriptions_fact_states_as_worked_out_afresh(case: tuple[str, dict[str, Any], str]) -> None:
     _, doc, evidence = case
     check_fact_states(doc, evidence)
+
+
+def test_a_kept_rule_status_is_kept_only_for_the_same_values_of_the_same_type_on_the_same_sides() -> None:
+    """A rule decided for every mix of the values its tests read and of the sides read, each as decided afresh.
+
+    Missing.UNKNOWN equals the text 'unknown' (a StrEnum), but a test reads one as open and the other as an
+    answer: the memo must tell them apart.
+    """
+    rule = next(r for r in framework().rules if r.id == "P1-01")  # one choice: statute, decree, agency order
+    path = rule.facts[0]
+    assert Missing.UNKNOWN == "unknown"
+    mixes = list(
+        itertools.product(
+            (Missing.UNKNOWN, "unknown", "statute", Missing.NOT_APPLICABLE),  # the fact as written
+            ("agency_order", Missing.UNDISCLOSED),  # its law side, when it states law and practice apart
+            (frozenset(), frozenset({path})),  # whether it does
+        )
+    )
+
+    def decided(written: Any, law: Any, split: frozenset[str]) -> Any:
+        lookups = {
+            None: lambda p, a=None: written,
+            "law": lambda p, a=None: law,
+            "practice": lambda p, a=None: written,
+        }
+        return engine._decide(rule, case_deployment({}), "reported", lookups, split)
+
+    kept = [decided(*mix) for mix in mixes]
+    with memos_bypassed():
+        for mix, status in zip(mixes, kept, strict=True):
+            assert status == decided(*mix), mix
