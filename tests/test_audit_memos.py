@@ -216,3 +216,20 @@ def test_a_kept_rule_status_is_kept_only_for_the_same_values_of_the_same_type_on
     with memos_bypassed():
         for mix, status in zip(mixes, kept, strict=True):
             assert status == decided(*mix), mix
+
+
+def test_the_memos_that_outlive_a_description_stay_within_their_limits() -> None:
+    """Audits of several descriptions at every evidence level with tiny limits: no memo grows past its limit."""
+    memos = {"_JUDGED": "JUDGED_LIMIT", "_DECIDED": "DECIDED_LIMIT", "_BARE": "BARE_LIMIT"}
+    with pytest.MonkeyPatch.context() as patch:
+        for memo, limit in memos.items():
+            patch.setattr(engine, memo, {})
+            patch.setattr(engine, limit, 5)
+        seen = dict.fromkeys(memos, 0)
+        for name in DESCRIPTIONS[:3]:
+            for evidence in EVIDENCE:
+                audited(original(name), evidence)
+                for memo in memos:
+                    assert len(getattr(engine, memo)) <= 5, memo
+                    seen[memo] = max(seen[memo], len(getattr(engine, memo)))
+        assert all(most == 5 for most in seen.values()), seen  # each filled up, so each was emptied on the way

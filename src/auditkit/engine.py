@@ -126,12 +126,21 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
     )
 
 
+def _keep(memo: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    """Keep ``value`` in a memo that outlives a description, emptying it first when it holds ``limit`` entries."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+
+
 # Each principle's bounds and result, by (framework, principle, its key in the result, its rules' statuses,
 # its missing facts, the states of the facts its undecided rules read). They are a pure function of those and
 # the rule set, so descriptions alike in a principle share them, and the answers tried for its facts to settle
 # (worked out when first asked for). Real descriptions are often alike there: a principle whose rules are
 # open on facts nobody has published looks the same from one programme to the next (30 of the 81 principles
-# of the nine bundled descriptions and format-2 fixtures repeat one seen before). Bounded: cleared when full.
+# of the nine bundled descriptions and format-2 fixtures repeat one seen before). Bounded: emptied at
+# JUDGED_LIMIT entries (about 8 KiB each with the answers filled in, so ~16 MB at most).
+JUDGED_LIMIT = 2_000
 _JUDGED: dict[tuple[Any, ...], tuple[Framework, Principle, _Open, PrincipleResult]] = {}
 
 
@@ -172,9 +181,7 @@ def _judged(
         counts={s.value: statuses.count(s) for s in Status},
         to_settle=item.settling() if bounds.verdict in OPEN_VERDICTS else [],
     )
-    if len(_JUDGED) >= 10_000:
-        _JUDGED.clear()
-    _JUDGED[memo] = (framework, principle, item, result)  # keeping them alive keeps their ids from being reused
+    _keep(_JUDGED, memo, (framework, principle, item, result), JUDGED_LIMIT)  # alive, so their ids stay theirs
     return item, result
 
 
@@ -183,7 +190,8 @@ def _judged(
 # function of the rule and those values, as the rule's possible statuses are of its facts' states
 # (rules.bounds.possible). Real descriptions share many: of the 522 rule readings of the nine bundled
 # descriptions and format-2 fixtures, 289 repeat one seen before (yes/no answers, choices and unknowns
-# recur). Bounded: cleared when full.
+# recur). Bounded: emptied at DECIDED_LIMIT entries (under 1 KiB each).
+DECIDED_LIMIT = 20_000
 _DECIDED: dict[tuple[Any, ...], tuple[Rule, tuple[Status, Outcome]]] = {}
 
 
@@ -203,9 +211,7 @@ def _decide(
     if hit is not None and hit[0] is rule:
         return hit[1]
     decided = decide(rule, deployment, evidence, lookups, split)
-    if len(_DECIDED) >= 100_000:
-        _DECIDED.clear()
-    _DECIDED[key] = (rule, decided)  # keeping the rule alive keeps its id from being reused
+    _keep(_DECIDED, key, (rule, decided), DECIDED_LIMIT)  # keeping the rule alive keeps its id from being reused
     return decided
 
 
@@ -617,7 +623,8 @@ def _ranked(can: frozenset[Status]) -> tuple[Status, Status, tuple[Status, ...]]
 # such a finding is a pure function of the rule set and those few values, so two descriptions leaving a rule
 # open on the same facts share it. Real descriptions show no fact under about half their findings (30-44 of
 # 58 for the bundled ones: most rules are open on facts nobody has published), so the sharing is common
-# whatever the corpus. Bounded: cleared when full.
+# whatever the corpus. Bounded: emptied at BARE_LIMIT entries (about 4 KiB each).
+BARE_LIMIT = 4_000
 _BARE: dict[tuple[Any, ...], tuple[Rule, Finding]] = {}
 
 
@@ -676,9 +683,7 @@ def _finding(
         references=_references(rule, text, shown.bound),
     )
     if bare is not None:
-        if len(_BARE) >= 10_000:
-            _BARE.clear()
-        _BARE[bare] = (rule, finding)  # keeping the rule alive keeps its id from being reused
+        _keep(_BARE, bare, (rule, finding), BARE_LIMIT)  # keeping the rule alive keeps its id from being reused
     return finding
 
 

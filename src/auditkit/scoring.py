@@ -142,7 +142,7 @@ def overall_of(principles: tuple[Ends, ...]) -> tuple[float, float] | None:
     return ends[0], ends[1]
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=10_000)
 def narrowing(now: tuple[Ends, ...], moves: tuple[tuple[int, tuple[Ends, ...]], ...]) -> float:
     """How far one answer to a fact can narrow the overall score range, at most (unrounded).
 
