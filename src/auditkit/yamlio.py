@@ -28,12 +28,13 @@ lists, text, numbers, booleans and null come out. See docs/limits.md.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import yaml
 
@@ -228,7 +229,7 @@ def read_file(
         raise single(name, "this is a folder, not a file; give the path of a .yaml or .json file")
     try:
         with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            raw = _read_capped(handle)
     except FileNotFoundError:
         raise single(name, "no such file; check the path and spelling") from None
     except PermissionError:
@@ -236,6 +237,20 @@ def read_file(
     except OSError as exc:
         raise single(name, f"the file cannot be read ({exc.strerror or exc})") from None
     return parse_bytes(raw, name, keep_problems=keep_problems, hint=hint)
+
+
+def _read_capped(handle: BinaryIO) -> bytes:
+    """The file's bytes, or its first MAX_BYTES + 1 when it is larger (then refused without parsing).
+
+    Asking for MAX_BYTES + 1 at once allocates 2 MiB for every file, a ~22 KB description included:
+    that cost 0.05 ms a file, read and parse. So the read is sized by the file; a file that grew since,
+    or has no size (a pipe), is read on up to the cap.
+    """
+    size = os.fstat(handle.fileno()).st_size
+    raw = handle.read(min(size, MAX_BYTES) + 1)
+    if len(raw) > size:
+        raw += handle.read(MAX_BYTES + 1 - len(raw))
+    return raw
 
 
 def parse_bytes(raw: bytes, name: str, *, keep_problems: bool = False, hint: str = TEMPLATE_HINT) -> Loaded:
