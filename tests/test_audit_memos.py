@@ -57,11 +57,29 @@ def memos_bypassed() -> Iterator[None]:
         yield
 
 
+def plain_fact_states(deployment: Any, evidence: str) -> dict[str, Any]:
+    """Each fact's states worked out from its value at the threshold every time (no states kept)."""
+    lookup = lookup_for(deployment, evidence)
+    out = {}
+    for path, values in engine._candidates((framework(),))[0].items():
+        fact = get_fact(deployment, path)
+        if fact is not None and fact.side("law") is not fact.side("practice"):
+            out[path] = sided(
+                bounds_states(lookup(path, "law"), values), bounds_states(lookup(path, "practice"), values)
+            )
+        else:
+            out[path] = bounds_states(lookup(path), values)
+    return out
+
+
 def check_same(doc: dict[str, Any], evidence: str) -> None:
-    _, fast = audited(doc, evidence)
+    """The audit, and its facts' states, as with every memo bypassed and every state worked out afresh."""
+    deployment, fast = audited(doc, evidence)
     with memos_bypassed():
         _, plain = audited(doc, evidence)
     assert fast.model_dump(mode="json") == plain.model_dump(mode="json")
+    states, _ = engine._fact_states(deployment, [framework()], lookup_for(deployment, evidence))
+    assert states == plain_fact_states(deployment, evidence)
 
 
 @pytest.mark.parametrize("evidence", EVIDENCE)
@@ -151,40 +169,6 @@ def test_a_shared_principle_is_shared_only_for_the_same_key_statuses_missing_fac
     with memos_bypassed():
         for (key, statuses, missing, known), judged in zip(mixes, shared, strict=True):
             assert judged == _judge(principle, key, statuses, missing, known), (key, statuses, missing, known)
-
-
-def plain_fact_states(deployment: Any, evidence: str) -> dict[str, Any]:
-    """Each fact's states worked out from its value at the threshold every time (no states kept)."""
-    lookup = lookup_for(deployment, evidence)
-    out = {}
-    for path, values in engine._candidates((framework(),))[0].items():
-        fact = get_fact(deployment, path)
-        if fact is not None and fact.side("law") is not fact.side("practice"):
-            out[path] = sided(
-                bounds_states(lookup(path, "law"), values), bounds_states(lookup(path, "practice"), values)
-            )
-        else:
-            out[path] = bounds_states(lookup(path), values)
-    return out
-
-
-def check_fact_states(doc: dict[str, Any], evidence: str) -> None:
-    deployment, _ = audited(doc, evidence)
-    states, _ = engine._fact_states(deployment, [framework()], lookup_for(deployment, evidence))
-    assert states == plain_fact_states(deployment, evidence)
-
-
-@pytest.mark.parametrize("evidence", EVIDENCE)
-@pytest.mark.parametrize("name", DESCRIPTIONS)
-def test_each_bundled_descriptions_fact_states_as_worked_out_afresh(name: str, evidence: str) -> None:
-    check_fact_states(original(name), evidence)
-
-
-@SETTINGS
-@given(weakened())
-def test_weakened_descriptions_fact_states_as_worked_out_afresh(case: tuple[str, dict[str, Any], str]) -> None:
-    _, doc, evidence = case
-    check_fact_states(doc, evidence)
 
 
 def test_a_kept_rule_status_is_kept_only_for_the_same_values_of_the_same_type_on_the_same_sides() -> None:
