@@ -2,8 +2,8 @@
 
 The audit works some things out once and shares them (a fact's rows under every finding that shows it, a
 set of possible statuses ranked once); here the same audit is run with each of those worked out afresh at
-every use, and findings showing no fact built afresh instead of shared across descriptions, on the
-bundled descriptions and on weakened ones (facts hidden or weakened, law and practice
+every use, and findings showing no fact and principles' bounds and results built afresh instead of shared
+across descriptions (and the facts' states and the rules' statuses worked out afresh), on the bundled descriptions and on weakened ones (facts hidden or weakened, law and practice
 apart), and the results must be equal.
 """
 
@@ -18,11 +18,14 @@ import pytest
 from hypothesis import given
 from test_bounds_soundness import DESCRIPTIONS, EVIDENCE, SETTINGS, audited, framework, original, weakened
 
-from auditkit import engine
-from auditkit.model.catalog import catalogue
+from auditkit import engine, scoring
+from auditkit.model.catalog import catalogue, get_fact
+from auditkit.model.facts import Missing
 from auditkit.model.result import Status
+from auditkit.rules.bounds import possible, sided
+from auditkit.rules.bounds import states as bounds_states
 from auditkit.rules.lint import case_deployment
-from auditkit.rules.logic import Outcome
+from auditkit.rules.logic import Outcome, lookup_for
 
 
 def _ranked_afresh(can: frozenset[Status]) -> tuple[Status, Status, tuple[Status, ...]]:
@@ -48,14 +51,35 @@ def memos_bypassed() -> Iterator[None]:
         )
         patch.setattr(engine, "_ranked", _ranked_afresh)
         patch.setattr(engine, "_BARE", _Forgets())
+        patch.setattr(engine, "_JUDGED", _Forgets())
+        patch.setattr(engine, "_DECIDED", _Forgets())
+        patch.setattr(scoring, "narrowing", scoring.narrowing.__wrapped__)
         yield
 
 
+def plain_fact_states(deployment: Any, evidence: str) -> dict[str, Any]:
+    """Each fact's states worked out from its value at the threshold every time (no states kept)."""
+    lookup = lookup_for(deployment, evidence)
+    out = {}
+    for path, values in engine._candidates((framework(),))[0].items():
+        fact = get_fact(deployment, path)
+        if fact is not None and fact.side("law") is not fact.side("practice"):
+            out[path] = sided(
+                bounds_states(lookup(path, "law"), values), bounds_states(lookup(path, "practice"), values)
+            )
+        else:
+            out[path] = bounds_states(lookup(path), values)
+    return out
+
+
 def check_same(doc: dict[str, Any], evidence: str) -> None:
-    _, fast = audited(doc, evidence)
+    """The audit, and its facts' states, as with every memo bypassed and every state worked out afresh."""
+    deployment, fast = audited(doc, evidence)
     with memos_bypassed():
         _, plain = audited(doc, evidence)
     assert fast.model_dump(mode="json") == plain.model_dump(mode="json")
+    states, _ = engine._fact_states(deployment, [framework()], lookup_for(deployment, evidence))
+    assert states == plain_fact_states(deployment, evidence)
 
 
 @pytest.mark.parametrize("evidence", EVIDENCE)
@@ -108,3 +132,88 @@ def test_a_shared_finding_is_shared_only_for_the_same_rule_status_statuses_missi
             shown.bound = bound
             afresh = engine._finding(rule, name, status, Outcome(None, missing=frozenset(missing)), shown, can)
             assert finding == afresh, (name, status, can, missing, bound)
+
+
+def _judge(principle: Any, key: str, statuses: list[Status], missing: list[str], known: dict[str, Any]) -> Any:
+    """engine._judged for a principle whose rules have these statuses, its other facts open (as audit calls it)."""
+    candidates = engine._candidates((framework(),))[0]
+    states = {path: bounds_states(known.get(path, Missing.UNKNOWN), values) for path, values in candidates.items()}
+    chances = [
+        possible(r, states) if s is Status.UNKNOWN else None for r, s in zip(principle.rules, statuses, strict=True)
+    ]
+    views = [
+        (r.weight, c.statuses if c else frozenset({s}), r.red_line or r.decisive)
+        for r, s, c in zip(principle.rules, statuses, chances, strict=True)
+    ]
+    item, result = engine._judged(framework(), principle, key, views, chances, statuses, missing, states)
+    answered = {path: item.answered(path) for path in item.read()}
+    return item.principle, item.bounds, item.missing, answered, result
+
+
+def test_a_shared_principle_is_shared_only_for_the_same_key_statuses_missing_facts_and_fact_states() -> None:
+    """A principle judged for every mix of the values its sharing is keyed by, each as judged afresh."""
+    principle = next(p for p in framework().principles if p.id == "P3")
+    first, second = principle.rules[0], principle.rules[1]
+    opened = [Status.UNKNOWN] * (len(principle.rules) - 1)
+    answer = engine._candidates((framework(),))[0][second.facts[0]][0]  # one of the answers the rules tell apart
+    mixes = list(
+        itertools.product(
+            ("P3", "framework:P3"),
+            ([Status.MET, *opened], [Status.NOT_MET, *opened]),
+            ([], [second.facts[0]]),
+            ({}, {second.facts[0]: answer}),
+        )
+    )
+    assert first.facts[0] not in second.facts
+    shared = [_judge(principle, key, statuses, missing, known) for key, statuses, missing, known in mixes]
+    with memos_bypassed():
+        for (key, statuses, missing, known), judged in zip(mixes, shared, strict=True):
+            assert judged == _judge(principle, key, statuses, missing, known), (key, statuses, missing, known)
+
+
+def test_a_kept_rule_status_is_kept_only_for_the_same_values_of_the_same_type_on_the_same_sides() -> None:
+    """A rule decided for every mix of the values its tests read and of the sides read, each as decided afresh.
+
+    Missing.UNKNOWN equals the text 'unknown' (a StrEnum), but a test reads one as open and the other as an
+    answer: the memo must tell them apart.
+    """
+    rule = next(r for r in framework().rules if r.id == "P1-01")  # one choice: statute, decree, agency order
+    path = rule.facts[0]
+    assert Missing.UNKNOWN == "unknown"
+    mixes = list(
+        itertools.product(
+            (Missing.UNKNOWN, "unknown", "statute", Missing.NOT_APPLICABLE),  # the fact as written
+            ("agency_order", Missing.UNDISCLOSED),  # its law side, when it states law and practice apart
+            (frozenset(), frozenset({path})),  # whether it does
+        )
+    )
+
+    def decided(written: Any, law: Any, split: frozenset[str]) -> Any:
+        lookups = {
+            None: lambda p, a=None: written,
+            "law": lambda p, a=None: law,
+            "practice": lambda p, a=None: written,
+        }
+        return engine._decide(rule, case_deployment({}), "reported", lookups, split)
+
+    kept = [decided(*mix) for mix in mixes]
+    with memos_bypassed():
+        for mix, status in zip(mixes, kept, strict=True):
+            assert status == decided(*mix), mix
+
+
+def test_the_memos_that_outlive_a_description_stay_within_their_limits() -> None:
+    """Audits of several descriptions at every evidence level with tiny limits: no memo grows past its limit."""
+    memos = {"_JUDGED": "JUDGED_LIMIT", "_DECIDED": "DECIDED_LIMIT", "_BARE": "BARE_LIMIT"}
+    with pytest.MonkeyPatch.context() as patch:
+        for memo, limit in memos.items():
+            patch.setattr(engine, memo, {})
+            patch.setattr(engine, limit, 5)
+        seen = dict.fromkeys(memos, 0)
+        for name in DESCRIPTIONS[:3]:
+            for evidence in EVIDENCE:
+                audited(original(name), evidence)
+                for memo in memos:
+                    assert len(getattr(engine, memo)) <= 5, memo
+                    seen[memo] = max(seen[memo], len(getattr(engine, memo)))
+        assert all(most == 5 for most in seen.values()), seen  # each filled up, so each was emptied on the way

@@ -7,6 +7,8 @@ The inputs come from benchmarks/edges.py, which the benchmark times too.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -57,6 +59,57 @@ def test_file_size_edge() -> None:
     pad = yamlio.MAX_BYTES - len(body) - 3
     _accepted(body + b"# " + b"x" * pad + b"\n")
     _refused(body + b"# " + b"x" * (pad + 1) + b"\n", "the file is larger than 2 MiB")
+
+
+def test_file_size_edge_on_disk(tmp_path: Path) -> None:
+    """A file is read whole up to the cap and refused one byte past it, as the bytes above are."""
+    body = HEAD.encode()
+    at_cap = body + b"# " + b"x" * (yamlio.MAX_BYTES - len(body) - 3) + b"\n"
+    path = tmp_path / "edge.yaml"
+    path.write_bytes(at_cap)
+    assert yamlio.read_file(path).text == at_cap
+    path.write_bytes(at_cap + b"\n")
+    with pytest.raises(InputError, match="the file is larger than 2 MiB"):
+        yamlio.read_file(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+@pytest.mark.parametrize("extra", [0, yamlio.MAX_BYTES])
+def test_a_pipe_is_read_whole_up_to_the_cap(tmp_path: Path, extra: int) -> None:
+    """A pipe has no size to go by: it is read on until it ends, or one byte past the cap."""
+    import threading
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    text = HEAD.encode() + b"# " + b"x" * extra + b"\n"
+
+    def write() -> None:
+        with contextlib.suppress(BrokenPipeError):  # the reader stops one byte past the cap
+            fifo.write_bytes(text)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        outcome: yamlio.Loaded | InputError = yamlio.read_file(fifo)
+    except InputError as exc:
+        outcome = exc
+    writer.join()
+    if extra:
+        assert isinstance(outcome, InputError) and "larger than 2 MiB" in str(outcome)
+    else:
+        assert isinstance(outcome, yamlio.Loaded) and outcome.text == text
+
+
+def test_a_file_that_grew_since_its_size_was_taken_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    path = tmp_path / "grown.yaml"
+    path.write_bytes(HEAD.encode() + b"  description: " + b"x" * 5000 + b"\n")
+    fstat = os.fstat
+    monkeypatch.setattr(yamlio.os, "fstat", lambda fd: SimpleNamespace(st_size=fstat(fd).st_size // 3))
+    assert yamlio.read_file(path).text == path.read_bytes()
 
 
 def test_text_length_edge() -> None:

@@ -51,6 +51,9 @@ CORNERS = {
         '"k\\u202e":\n  a: [1, 2]\nk: 1\na: {x: 1}\na:\n  - 1\n  - {y: 2}\nb: [{c: 3}, {c: 3, c: 4}]\n'
     ),
     "plain words in lists": "- 1\n- [2, 3.5, true, ~, '', -0]\n- {a: null, b: }\n-\n- - x\n  -\n",
+    "hidden characters as typed": "a: x\u202ey\n\u2066k: 1\nb: 'q\u2067'\nc: |\n  \u202a\nd: [\u2069]\ne: ok\n",
+    "hidden characters from escapes in ASCII text": 'a: "x\\e"\nb: \'x\\e\'\n"k\\x9b": 1\nc: "\\u2066"\nd: x\\e\n',
+    "escapes in text with other characters": 'a: "x\\u202e"\nb: "\u00e9t\u00e9"\n"k\\u0007\u00e9": 1\nc: d\u00e9j\u00e0\n',
     "a list of sections with repeats": "- a: 1\n  a: 2\n- a: [1]\n  a: {b: 1}\n- ? [x]\n  : 1\n  a: 3\n",
 }
 
@@ -74,7 +77,7 @@ def by_events(text: str) -> yamlio.Loaded | str:
         events = yamlio._events(text, "f.yaml")
         if events is None:
             return "composed"
-        builder = yamlio._EventBuilder("f.yaml", events)
+        builder = yamlio._EventBuilder("f.yaml", events, text)
         data = builder.document("hint")
     except InputError as exc:
         text = "\n".join(map(str, exc.problems))
@@ -256,6 +259,9 @@ def test_the_corner_cases_are_not_trivial() -> None:
     assert messages["standard tags on lists and sections"] == ""
     odd = problems["keys that only look odd"]
     assert isinstance(odd, yamlio.Loaded) and not odd.problems and list(odd.data) == ["<a", "<<", "k", "=x", "="]
+    assert messages["hidden characters as typed"].count("invisible control character") == 5
+    assert messages["hidden characters from escapes in ASCII text"].count("invisible control character") == 3
+    assert messages["escapes in text with other characters"].count("invisible control character") == 2
     before = messages["dropped keys before sections and lists"]
     assert "U+202E" in before and before.count("is given twice") == 2
     assert messages["a list of sections with repeats"].count("is given twice") == 2
@@ -291,6 +297,22 @@ def test_mutated_files_build_the_same_from_events(text: str) -> None:
 @given(st.lists(YAML_BITS | st.text(max_size=5), max_size=200))
 def test_punctuation_soup_builds_the_same_from_events(parts: list[str]) -> None:
     same(as_read("".join(parts)))
+
+
+@pytest.mark.parametrize("code", [c for c in range(128) if yamlio._HIDDEN.match(chr(c))])
+def test_hidden_ascii_characters_as_typed_are_refused_by_the_parser(code: int) -> None:
+    """The premise of looking only at double-quoted scalars in ASCII text: libyaml refuses these typed anywhere."""
+    char = chr(code)
+    for text in (
+        f"a: x{char}y\n",
+        f"k{char}: 1\n",
+        f"a: '{char}'\n",
+        f'a: "{char}"\n',
+        f"a: |\n  {char}\n",
+        f"# {char}\na: 1\n",
+    ):
+        with pytest.raises(InputError, match="control character|binary file"):
+            yamlio.parse_bytes(text.encode(), "f.yaml")
 
 
 def test_plain_text_is_recognised_by_its_first_character() -> None:

@@ -35,10 +35,10 @@ from auditkit.model.result import (
     principle_key,
 )
 from auditkit.model.scoring import Scoring
-from auditkit.rules.bounds import Possible, State, answers, possible, sided
+from auditkit.rules.bounds import Plain, Possible, State, answers, possible, sided
 from auditkit.rules.bounds import states as bounds_states
 from auditkit.rules.logic import Outcome, decide, explanation, lookup_for, not_applicable, rule_status, word_lines
-from auditkit.rules.model import Framework, Rule
+from auditkit.rules.model import Framework, Principle, Rule
 
 # Statuses from best to worst for a principle's score: not applicable sits between, as it leaves the rule out.
 RANK = {Status.MET: 0, Status.PARTIAL: 1, Status.NOT_APPLICABLE: 2, Status.UNKNOWN: 3, Status.NOT_MET: 4}
@@ -70,7 +70,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
             statuses: list[Status] = []
             missing: dict[str, None] = {}
             for rule in principle.rules:
-                status, outcome = decide(rule, deployment, evidence, lookups, split)
+                status, outcome = _decide(rule, deployment, evidence, lookups, split)
                 chance = possible(rule, states) if status is Status.UNKNOWN else None
                 can = chance.statuses if chance is not None else frozenset({status})
                 finding = _finding(rule, framework.id, status, outcome, shown, can)
@@ -91,31 +91,9 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
                     entry = gaps.setdefault(path, {"principles": {}, "rules": {}})
                     entry["principles"].setdefault(key, None)
                     entry["rules"].setdefault(rule.id, None)
-            bounds = scoring.principle_bounds(views, framework.scoring)
-            item = _Open(key, framework.scoring, views, chances, bounds, states, list(missing))
+            item, result = _judged(framework, principle, key, views, chances, statuses, list(missing), states)
             opened.append(item)
-            counts = {s.value: statuses.count(s) for s in Status}
-            breaches = [
-                f"red line {r.id}" if r.red_line else f"decisive rule {r.id}"
-                for r, (_, can, breaks) in zip(principle.rules, views, strict=True)
-                if breaks and can == {Status.NOT_MET}
-            ]
-            principles.append(
-                PrincipleResult(
-                    framework=framework.id,
-                    id=principle.id,
-                    title=principle.title,
-                    demand=principle.demand,
-                    source_locator=principle.source_locator,
-                    score=_range(bounds.low, bounds.high),
-                    verdict=bounds.verdict,
-                    verdict_reason=_reason(bounds, breaches, item, framework.scoring),
-                    applies=bounds.applies,
-                    coverage=_coverage(statuses, principle.rules),
-                    counts=counts,
-                    to_settle=item.settling() if bounds.verdict in OPEN_VERDICTS else [],
-                )
-            )
+            principles.append(result)
     sources = _sources(deployment, cited)
     findings = attribute(findings, sources)
     method = frameworks[0].scoring
@@ -137,7 +115,7 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
         counts={s.value: all_statuses.count(s) for s in Status},
         principles=principles,
         findings=findings,
-        information_gaps=_gaps(gaps, deployment, opened, total, evidence),
+        information_gaps=_gaps(gaps, deployment, opened, evidence),
         sources=sources,
         fact_texts=_fact_texts(findings, principles),
         scoring=method,
@@ -146,6 +124,95 @@ def audit(loaded: LoadedDeployment, frameworks: list[Framework], evidence: str =
         instruments=_instruments(deployment),
         contractors=_contractors(deployment),
     )
+
+
+def _keep(memo: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    """Keep ``value`` in a memo that outlives a description, emptying it first when it holds ``limit`` entries."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+
+
+# Each principle's bounds and result, by (framework, principle, its key in the result, its rules' statuses,
+# its missing facts, the states of the facts its undecided rules read). They are a pure function of those and
+# the rule set, so descriptions alike in a principle share them, and the answers tried for its facts to settle
+# (worked out when first asked for). Real descriptions are often alike there: a principle whose rules are
+# open on facts nobody has published looks the same from one programme to the next (30 of the 81 principles
+# of the nine bundled descriptions and format-2 fixtures repeat one seen before). Bounded: emptied at
+# JUDGED_LIMIT entries (about 8 KiB each with the answers filled in, so ~16 MB at most).
+JUDGED_LIMIT = 2_000
+_JUDGED: dict[tuple[Any, ...], tuple[Framework, Principle, _Open, PrincipleResult]] = {}
+
+
+def _judged(
+    framework: Framework,
+    principle: Principle,
+    key: str,
+    views: list[scoring.RuleView],
+    chances: list[Possible | None],
+    statuses: list[Status],
+    missing: list[str],
+    states: dict[str, tuple[State, ...]],
+) -> tuple[_Open, PrincipleResult]:
+    """A principle's bounds (with how its open facts move them) and its result, from its rules' statuses."""
+    read = {p: states[p] for rule, chance in zip(principle.rules, chances, strict=True) if chance for p in rule.facts}
+    memo = (id(framework), id(principle), key, tuple(statuses), tuple(missing), tuple(read.values()))
+    hit = _JUDGED.get(memo)
+    if hit is not None and hit[0] is framework and hit[1] is principle:
+        return hit[2], hit[3]
+    bounds = scoring.principle_bounds(views, framework.scoring)
+    item = _Open(key, framework.scoring, views, chances, bounds, read, missing)
+    breaches = [
+        f"red line {r.id}" if r.red_line else f"decisive rule {r.id}"
+        for r, (_, can, breaks) in zip(principle.rules, views, strict=True)
+        if breaks and can == {Status.NOT_MET}
+    ]
+    result = PrincipleResult(
+        framework=framework.id,
+        id=principle.id,
+        title=principle.title,
+        demand=principle.demand,
+        source_locator=principle.source_locator,
+        score=_range(bounds.low, bounds.high),
+        verdict=bounds.verdict,
+        verdict_reason=_reason(bounds, breaches, item, framework.scoring),
+        applies=bounds.applies,
+        coverage=_coverage(statuses, principle.rules),
+        counts={s.value: statuses.count(s) for s in Status},
+        to_settle=item.settling() if bounds.verdict in OPEN_VERDICTS else [],
+    )
+    _keep(_JUDGED, memo, (framework, principle, item, result), JUDGED_LIMIT)  # alive, so their ids stay theirs
+    return item, result
+
+
+# Rule statuses by (rule, sides read, the value each of its tests reads at the evidence threshold, with its type,
+# since an answer such as Missing.UNKNOWN equals its text). A status and the facts it rests on are a pure
+# function of the rule and those values, as the rule's possible statuses are of its facts' states
+# (rules.bounds.possible). Real descriptions share many: of the 522 rule readings of the nine bundled
+# descriptions and format-2 fixtures, 289 repeat one seen before (yes/no answers, choices and unknowns
+# recur). Bounded: emptied at DECIDED_LIMIT entries (under 1 KiB each).
+DECIDED_LIMIT = 20_000
+_DECIDED: dict[tuple[Any, ...], tuple[Rule, tuple[Status, Outcome]]] = {}
+
+
+def _decide(
+    rule: Rule, deployment: Deployment, evidence: str, lookups: dict[str | None, Any], split: frozenset[str]
+) -> tuple[Status, Outcome]:
+    """``logic.decide``, kept for the values the rule reads (see _DECIDED)."""
+    sides = ("law", "practice") if not split.isdisjoint(rule.facts) else (None,)
+    read = []
+    for side in sides:
+        lookup = lookups[side]
+        for path, aspect in _text(rule).reads:
+            value = lookup(path, aspect)
+            read.append((type(value), value))
+    key = (id(rule), sides, tuple(read))
+    hit = _DECIDED.get(key)
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    decided = decide(rule, deployment, evidence, lookups, split)
+    _keep(_DECIDED, key, (rule, decided), DECIDED_LIMIT)  # keeping the rule alive keeps its id from being reused
+    return decided
 
 
 #: The facts a report words the programme with (the cover): what technology, and who runs it.
@@ -234,6 +301,8 @@ class _Open:
 
     def __post_init__(self) -> None:
         self._answered: dict[str, list[scoring.PrincipleBounds]] = {}
+        self._ends: dict[str, tuple[scoring.Ends, ...]] = {}
+        self._changes: dict[str, bool] = {}
         self._readers: dict[str, list[tuple[int, dict[State, frozenset[Status]]]]] = {}
         for i, chance in enumerate(self.chances):  # fact -> the rules (by position) whose chances it moves
             if chance is not None:
@@ -258,6 +327,18 @@ class _Open:
             self._answered[path] = out
         return self._answered[path]
 
+    def ends(self, path: str) -> tuple[scoring.Ends, ...]:
+        """What the overall score reads of the principle with ``path`` answered as each of its states in turn."""
+        if path not in self._ends:
+            self._ends[path] = tuple(map(scoring.ends, self.answered(path)))
+        return self._ends[path]
+
+    def changes(self, path: str) -> bool:
+        """True when some answer to ``path`` changes the principle's verdict."""
+        if path not in self._changes:
+            self._changes[path] = any(b.verdict is not self.bounds.verdict for b in self.answered(path))
+        return self._changes[path]
+
     def reads(self, path: str) -> bool:
         return path in self._readers
 
@@ -272,7 +353,7 @@ class _Open:
         for path in self.missing:
             answers = self.answered(path) if self.reads(path) else []
             narrows = max((width - _width(b.low, b.high) for b in answers), default=0.0)
-            changes = any(b.verdict is not self.bounds.verdict for b in answers)
+            changes = self.changes(path) if answers else False
             out.append(SettlingFact(fact=path, narrows=round(narrows, 1), changes_verdict=changes))
         order = _catalogue_order()
         return sorted(out, key=lambda f: (-f.narrows, not f.changes_verdict, order[f.fact]))
@@ -288,7 +369,7 @@ def possible_statuses(
     status = rule_status(rule, lookup)[0]
     if status is not Status.UNKNOWN:
         return frozenset({status})
-    candidates = _candidates(tuple(frameworks))
+    candidates = _candidates(tuple(frameworks))[0]
     states = {}
     for p in rule.facts:
         plain = bounds_states(lookup(p), candidates[p])
@@ -301,38 +382,45 @@ def _fact_states(
 ) -> tuple[dict[str, tuple[State, ...]], frozenset[str]]:
     """Every fact the rules read, with the states it could be in; and those stating law and practice apart.
 
-    ``logic.decide`` reads a rule on each side when it reads a fact of the second kind. ``lookup`` is the audit's own (lookup_for at its evidence threshold, remembered), so a fact below the
-    threshold reads as unknown, as it does for the verdict, and each fact is looked up once for both. A fact
-    stating law and practice as two statements has a state for each side.
+    ``logic.decide`` reads a rule on each side when it reads a fact of the second kind. ``lookup`` is the
+    audit's own (lookup_for at its evidence threshold, remembered), so a fact below the threshold reads as
+    unknown, as it does for the verdict, and each fact is looked up once for both. A fact stating law and
+    practice as two statements has a state for each side.
     """
-    candidates = _candidates(tuple(frameworks))
+    candidates, unanswered = _candidates(tuple(frameworks))
+
+    def states_of(path: str, value: Any) -> tuple[Plain, ...]:
+        return unanswered[path] if value is None or value is Missing.UNKNOWN else bounds_states(value, candidates[path])
+
     out: dict[str, tuple[State, ...]] = {}
     split = []
-    for path, values in candidates.items():
+    for path in candidates:
         fact = get_fact(deployment, path)
         if fact is not None and fact.split:
             split.append(path)
         if fact is not None and fact.side("law") is not fact.side("practice"):
-            out[path] = sided(
-                bounds_states(lookup(path, "law"), values), bounds_states(lookup(path, "practice"), values)
-            )
+            out[path] = sided(states_of(path, lookup(path, "law")), states_of(path, lookup(path, "practice")))
         else:
-            out[path] = bounds_states(lookup(path), values)
+            out[path] = states_of(path, lookup(path))
     return out, frozenset(split)
 
 
-_CANDIDATES: dict[tuple[int, ...], tuple[tuple[Framework, ...], dict[str, tuple[Any, ...]]]] = {}
+# Per set of frameworks: the representative answers of each fact they read, and the states of a fact nobody
+# has answered (the same tuple for every description, so the memos keyed by states compare it at once).
+_Candidates = tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Plain, ...]]]
+_CANDIDATES: dict[tuple[int, ...], tuple[tuple[Framework, ...], _Candidates]] = {}
 
 
-def _candidates(frameworks: tuple[Framework, ...]) -> dict[str, tuple[Any, ...]]:
-    """Representative answers of every fact the frameworks read (memoised per set of frameworks)."""
+def _candidates(frameworks: tuple[Framework, ...]) -> _Candidates:
+    """Representative answers of every fact the frameworks read, and its states unanswered (memoised)."""
     key = tuple(id(f) for f in frameworks)
     hit = _CANDIDATES.get(key)
     if hit is not None and all(a is b for a, b in zip(hit[0], frameworks, strict=True)):
         return hit[1]
     found = answers(r for f in frameworks for r in f.rules)
-    _CANDIDATES[key] = (frameworks, found)
-    return found
+    unanswered = {path: bounds_states(None, values) for path, values in found.items()}
+    _CANDIDATES[key] = (frameworks, (found, unanswered))
+    return found, unanswered
 
 
 def _num(value: float) -> str:
@@ -458,6 +546,7 @@ class _RuleText:
     order: dict[str, int]
     requirement: tuple[RequirementLine, ...]  # frozen, so every finding of the rule can hold the same lines
     references: dict[frozenset[str] | None, tuple[dict[str, str], ...]]  # by the legal orders a description names
+    reads: tuple[tuple[str, str | None], ...]  # (fact, side it names) of each of its tests, once each
 
 
 _RULE_TEXT: dict[int, tuple[Rule, _RuleText]] = {}
@@ -477,7 +566,8 @@ def _text(rule: Rule) -> _RuleText:
         ]
     lines += [(0, str(threshold)) for threshold in rule.thresholds]
     requirement = tuple(RequirementLine(depth=depth, text=line) for depth, line in lines)
-    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, requirement, {})
+    reads = tuple(dict.fromkeys((leaf.fact, leaf.aspect) for leaf in rule.leaves))
+    text = _RuleText({path: i for i, path in enumerate(rule.facts)}, requirement, {}, reads)
     _RULE_TEXT[id(rule)] = (rule, text)
     return text
 
@@ -533,7 +623,8 @@ def _ranked(can: frozenset[Status]) -> tuple[Status, Status, tuple[Status, ...]]
 # such a finding is a pure function of the rule set and those few values, so two descriptions leaving a rule
 # open on the same facts share it. Real descriptions show no fact under about half their findings (30-44 of
 # 58 for the bundled ones: most rules are open on facts nobody has published), so the sharing is common
-# whatever the corpus. Bounded: cleared when full.
+# whatever the corpus. Bounded: emptied at BARE_LIMIT entries (about 4 KiB each).
+BARE_LIMIT = 4_000
 _BARE: dict[tuple[Any, ...], tuple[Rule, Finding]] = {}
 
 
@@ -592,9 +683,7 @@ def _finding(
         references=_references(rule, text, shown.bound),
     )
     if bare is not None:
-        if len(_BARE) >= 10_000:
-            _BARE.clear()
-        _BARE[bare] = (rule, finding)  # keeping the rule alive keeps its id from being reused
+        _keep(_BARE, bare, (rule, finding), BARE_LIMIT)  # keeping the rule alive keeps its id from being reused
     return finding
 
 
@@ -602,14 +691,12 @@ def _gaps(
     gaps: dict[str, dict[str, dict[str, None]]],
     deployment: Deployment,
     opened: list[_Open],
-    total: tuple[float, float] | None,
     evidence: str = DEFAULT_EVIDENCE,
 ) -> list[InformationGap]:
     """The questions for the operator: the answer that narrows the overall score range most first."""
     order = _catalogue_order()
-    width = 0.0 if total is None else total[1] - total[0]
     out = []
-    now = [scoring.ends(o.bounds) for o in opened]
+    now = tuple(scoring.ends(o.bounds) for o in opened)
     readers_of: dict[str, list[int]] = {}
     for i, o in enumerate(opened):
         for path in o.read():
@@ -617,18 +704,8 @@ def _gaps(
     for path in gaps:
         fact = get_fact(deployment, path)
         readers = readers_of.get(path, [])
-        narrows, settles = 0.0, dict[str, None]()
-        answers = [opened[i].answered(path) for i in readers]
-        for i, answered in zip(readers, answers, strict=True):
-            if any(b.verdict is not opened[i].bounds.verdict for b in answered):
-                settles[opened[i].principle] = None
-        # The principles' ends under each answer the fact could take (the overall score reads nothing else).
-        for combo in set(zip(*(map(scoring.ends, answered) for answered in answers), strict=True)):
-            ends = list(now)
-            for i, fixed in zip(readers, combo, strict=True):
-                ends[i] = fixed
-            after = scoring.overall_of(tuple(ends))
-            narrows = max(narrows, width - (0.0 if after is None else after[1] - after[0]))
+        narrows = scoring.narrowing(now, tuple((i, opened[i].ends(path)) for i in readers))
+        settles = [opened[i].principle for i in readers if opened[i].changes(path)]
         out.append(
             InformationGap(
                 fact=path,
@@ -637,7 +714,7 @@ def _gaps(
                 principles=list(gaps[path]["principles"]),
                 rules=list(gaps[path]["rules"]),
                 narrows=round(narrows, 1),
-                settles=list(settles),
+                settles=settles,
                 known_as=_known_as(deployment, path, evidence),
             )
         )

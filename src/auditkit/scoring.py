@@ -142,6 +142,26 @@ def overall_of(principles: tuple[Ends, ...]) -> tuple[float, float] | None:
     return ends[0], ends[1]
 
 
+@lru_cache(maxsize=10_000)
+def narrowing(now: tuple[Ends, ...], moves: tuple[tuple[int, tuple[Ends, ...]], ...]) -> float:
+    """How far one answer to a fact can narrow the overall score range, at most (unrounded).
+
+    ``now``: every principle's ends. ``moves``: for each principle the fact moves, its position and its ends
+    with the fact answered as each of its states in turn (the same states, in the same order, for all).
+    """
+    total = overall_of(now)
+    width = 0.0 if total is None else total[1] - total[0]
+    narrows = 0.0
+    positions = [i for i, _ in moves]
+    for combo in set(zip(*(answered for _, answered in moves), strict=True)):  # equal combinations tried once
+        ends = list(now)
+        for i, fixed in zip(positions, combo, strict=True):
+            ends[i] = fixed
+        after = overall_of(tuple(ends))
+        narrows = max(narrows, width - (0.0 if after is None else after[1] - after[0]))
+    return narrows
+
+
 def grade_range(
     score: tuple[float, float] | None, red_line_crossed: bool, red_line_open: bool, scoring: Scoring
 ) -> tuple[str, str, bool]:
