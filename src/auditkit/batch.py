@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, Self
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn, Self, TypeVar
 
 from auditkit import summary
 from auditkit.errors import Problem, single
@@ -749,7 +749,10 @@ def nest(part: bytes) -> bytes:
     return b"    " + part.rstrip(b"\n").replace(b"\n", b"\n    ")
 
 
-def json_pieces(nested: Iterable[bytes | Held]) -> Iterator[bytes | Held]:
+_Part = TypeVar("_Part", bytes, bytes | Held)
+
+
+def json_pieces(nested: Iterable[_Part]) -> Iterator[bytes | _Part]:
     """The batch document {"results": [...], "schema_version": N}, piece by piece.
 
     It is built from results already encoded and nested one by one (bytes, or
@@ -769,7 +772,7 @@ def json_pieces(nested: Iterable[bytes | Held]) -> Iterator[bytes | Held]:
 
 def join_json(parts: list[bytes]) -> bytes:
     """The batch document from results encoded one by one (json_pieces, joined)."""
-    return b"".join(json_pieces(nest(part) for part in parts))  # type: ignore[arg-type]  # bytes only
+    return b"".join(json_pieces(nest(part) for part in parts))
 
 
 def write_pieces(stream: BinaryIO, pieces: Iterable[bytes | Held]) -> None:
