@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -358,28 +359,40 @@ def test_a_parallel_batch_to_standard_output_is_the_same_document(many: list[Pat
     assert out.encode("utf-8") == serial.read_bytes()
 
 
-def test_an_error_in_a_worker_is_an_internal_error_and_writes_nothing(
-    many: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """As in serial auditing: the warnings of the files before it, one line naming the error, exit 3."""
+def _batch_with_a_file_that(
+    fails: Callable[[], None], stem: str, many: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str, str]:
+    """Run the parallel JSON batch of ``many`` with ``fails()`` called in the worker that takes ``stem``."""
     from auditkit import batch
 
     real = batch._audit_json
 
-    def failing(job: tuple[str, str]) -> batch.JsonItem:
-        if job[0].endswith("p07.yaml"):
-            raise ValueError("the engine tripped over p07")
+    def audit_json(job: tuple[str, str]) -> batch.JsonItem:
+        if Path(job[0]).stem == stem:
+            fails()
         return real(job)
 
-    monkeypatch.setattr(batch, "_audit_json", failing)  # the workers are forked with it
+    monkeypatch.setattr(batch, "_audit_json", audit_json)  # the workers are forked with it
     target = tmp_path / "out.json"
-    code, out, err = cli("audit", *map(str, many), "-f", MINI, "-o", str(target), "--jobs", "2")
-    assert (code, out) == (3, "")
-    assert err.splitlines() == [
-        "auditkit: internal error (ValueError: the engine tripped over p07); please report it with the input file"
-    ]
+    result = cli("audit", *map(str, many), "-f", MINI, "-o", str(target), "--jobs", "2")
     assert not target.exists() and not list(tmp_path.glob(".*.part"))
     assert _no_children_left()
+    return result
+
+
+def test_an_error_in_a_worker_is_an_internal_error_and_writes_nothing(
+    many: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in serial auditing: one line naming the error, exit 3."""
+
+    def fails() -> None:
+        raise ValueError("the engine tripped over p07")
+
+    assert _batch_with_a_file_that(fails, "p07", many, tmp_path, monkeypatch) == (
+        3,
+        "",
+        "auditkit: internal error (ValueError: the engine tripped over p07); please report it with the input file\n",
+    )
 
 
 def test_a_worker_that_dies_is_an_internal_error_and_writes_nothing(
@@ -387,18 +400,7 @@ def test_a_worker_that_dies_is_an_internal_error_and_writes_nothing(
 ) -> None:
     import os
 
-    from auditkit import batch
-
-    real = batch._audit_json
-
-    def dying(job: tuple[str, str]) -> batch.JsonItem:
-        if job[0].endswith("p11.yaml"):
-            os._exit(9)  # as if killed: no record of this file ever comes
-        return real(job)
-
-    monkeypatch.setattr(batch, "_audit_json", dying)
-    target = tmp_path / "out.json"
-    code, out, err = cli("audit", *map(str, many), "-f", MINI, "-o", str(target), "--jobs", "2")
+    code, out, err = _batch_with_a_file_that(lambda: os._exit(9), "p11", many, tmp_path, monkeypatch)  # as if killed
     assert (code, out) == (3, "")
     # Which file the parent misses first depends on timing: p11, or one the dead worker held, not yet written.
     lines = err.splitlines()
@@ -406,8 +408,6 @@ def test_a_worker_that_dies_is_an_internal_error_and_writes_nothing(
     assert re.fullmatch(
         r"auditkit: internal error \(WorkerLost: a worker process ended before it (audited|wrote) .*", lines[0]
     )
-    assert not target.exists() and not list(tmp_path.glob(".*.part"))
-    assert _no_children_left()
 
 
 def test_sigterm_during_a_parallel_batch_ends_every_process_and_leaves_no_file(
