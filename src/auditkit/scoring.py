@@ -7,7 +7,7 @@ range [low, high] over what the unknown facts could be; the ends are exact.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -105,13 +105,14 @@ def principle_bounds(rules: list[RuleView], scoring: Scoring) -> PrincipleBounds
     return _principle(tuple(rules), float(scoring.met_at), float(scoring.partially_met_at))
 
 
-# What the overall mean reads of a principle: (low, high, applies).
-Ends = tuple[float | None, float | None, bool | None]
+# What the overall mean reads of a principle: (low, high, applies), the scores in tenths of a point.
+Ends = tuple[int | None, int | None, bool | None]
 
 
 def ends(principle: PrincipleBounds) -> Ends:
     """The part of a principle's bounds that the overall score reads."""
-    return principle.low, principle.high, principle.applies
+    low, high = principle.low, principle.high
+    return (None if low is None else round(low * 10)), (None if high is None else round(high * 10)), principle.applies
 
 
 def overall(principles: list[PrincipleBounds]) -> tuple[float, float] | None:
@@ -122,24 +123,43 @@ def overall(principles: list[PrincipleBounds]) -> tuple[float, float] | None:
 @lru_cache(maxsize=100_000)
 def overall_of(principles: tuple[Ends, ...]) -> tuple[float, float] | None:
     """``overall`` from each principle's ends: callers trying many answers keep the ends and skip the bounds."""
-    ends = []
-    for attr, sign in (("low", -1), ("high", 1)):
-        fixed_e = fixed_w = 0
-        items: list[list[Option]] = []
-        for low, high, applies in principles:
-            value = low if attr == "low" else high
-            if value is None:
-                continue
-            option = (round(value * 10), 1)
-            if applies:
-                fixed_e, fixed_w = fixed_e + option[0], fixed_w + 1
-            else:
-                items.append([option, (0, 0)])
-        found = _extreme((fixed_e, fixed_w), items, sign)
-        if found is None:
-            return None
-        ends.append(tenths(found[0], found[1]))
-    return ends[0], ends[1]
+    return _mean_range(principles)
+
+
+def _mean_range(principles: Iterable[Ends]) -> tuple[float, float] | None:
+    """``overall_of`` unkept. The principles' order does not matter: only which scores, and which may not apply."""
+    certain_lows: list[int] = []  # the principles that apply
+    certain_highs: list[int] = []
+    optional_lows: list[int] = []  # those that may not: each is in the mean or out of it
+    optional_highs: list[int] = []
+    for low, high, applies in principles:
+        lows, highs = (certain_lows, certain_highs) if applies else (optional_lows, optional_highs)
+        if low is not None:
+            lows.append(low)
+        if high is not None:
+            highs.append(high)
+    lowest = _extreme_mean(certain_lows, optional_lows, -1)
+    highest = _extreme_mean(certain_highs, optional_highs, 1)
+    if lowest is None or highest is None:
+        return None
+    return tenths(*lowest), tenths(*highest)
+
+
+def _extreme_mean(certain: list[int], optional: list[int], sign: int) -> Option | None:
+    """The largest (sign 1) or smallest (sign -1) mean of ``certain`` with any of ``optional`` added.
+
+    ``_extreme`` for items that are each one value or nothing, in closed form: whatever the count k of
+    optional values taken, the k highest (lowest) give the highest (lowest) mean, so the optimum is the
+    best of those n + 1 means. Fractions are compared in whole numbers, as ``_extreme`` does. None when
+    nothing is scored.
+    """
+    num, den = sum(certain), len(certain)
+    best = (num, den) if den else None
+    for value in sorted(optional, reverse=sign > 0):
+        num, den = num + value, den + 1
+        if best is None or sign * (num * best[1] - best[0] * den) > 0:
+            best = (num, den)
+    return best
 
 
 @lru_cache(maxsize=10_000)
@@ -152,12 +172,11 @@ def narrowing(now: tuple[Ends, ...], moves: tuple[tuple[int, tuple[Ends, ...]], 
     total = overall_of(now)
     width = 0.0 if total is None else total[1] - total[0]
     narrows = 0.0
-    positions = [i for i, _ in moves]
-    for combo in set(zip(*(answered for _, answered in moves), strict=True)):  # equal combinations tried once
-        ends = list(now)
-        for i, fixed in zip(positions, combo, strict=True):
-            ends[i] = fixed
-        after = overall_of(tuple(ends))
+    moved = {i for i, _ in moves}
+    unmoved = tuple(ends for i, ends in enumerate(now) if i not in moved)
+    unchanged = tuple(now[i] for i, _ in moves)  # an answer that moves no principle narrows nothing
+    for combo in set(zip(*(answered for _, answered in moves), strict=True)) - {unchanged}:  # each once
+        after = _mean_range(unmoved + combo)  # the moved principles last: the mean does not mind the order
         narrows = max(narrows, width - (0.0 if after is None else after[1] - after[0]))
     return narrows
 
