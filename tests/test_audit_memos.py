@@ -10,17 +10,19 @@ apart), and the results must be equal.
 from __future__ import annotations
 
 import itertools
+import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from hypothesis import given
-from test_bounds_soundness import DESCRIPTIONS, EVIDENCE, SETTINGS, audited, framework, original, weakened
+from test_bounds_soundness import DESCRIPTIONS, EVIDENCE, SETTINGS, audited, framework, load, original, weakened
 
-from auditkit import engine, scoring
+from auditkit import attribution, engine, scoring
 from auditkit.model.catalog import catalogue, get_fact
-from auditkit.model.facts import Missing
+from auditkit.model.deployment import Deployment
+from auditkit.model.facts import STANDING_RANK, Missing, Standing
 from auditkit.model.result import Status
 from auditkit.rules.bounds import possible, sided
 from auditkit.rules.bounds import states as bounds_states
@@ -54,7 +56,25 @@ def memos_bypassed() -> Iterator[None]:
         patch.setattr(engine, "_JUDGED", _Forgets())
         patch.setattr(engine, "_DECIDED", _Forgets())
         patch.setattr(scoring, "narrowing", scoring.narrowing.__wrapped__)
+        patch.setattr(Deployment, "standing", _standing_afresh)
+        patch.setattr(attribution, "_WEAKEST", _Forgets())
         yield
+
+
+def _standing_afresh(self: Deployment, fact: Any) -> Standing | None:
+    """``Deployment.standing`` worked out from the sources at every call (nothing remembered)."""
+    if fact.standing is not None:
+        return fact.standing
+    by_id = {s.id: s for s in self.sources}
+    found = [by_id[c.id].standing for c in fact.sources if c.id in by_id]
+    return max(found, key=STANDING_RANK.__getitem__) if found else None
+
+
+def _weakest_afresh(standings: list[str | None]) -> str | None:
+    """The weakest standing, by its rank, disputed before alleged (they rank equal)."""
+    order = [Standing.DISPUTED, Standing.ALLEGED, Standing.REPORTED, Standing.ESTABLISHED]
+    known = sorted((Standing(s) for s in standings if s is not None), key=lambda s: (STANDING_RANK[s], order.index(s)))
+    return known[0].value if known else None
 
 
 def plain_fact_states(deployment: Any, evidence: str) -> dict[str, Any]:
@@ -217,3 +237,48 @@ def test_the_memos_that_outlive_a_description_stay_within_their_limits() -> None
                     assert len(getattr(engine, memo)) <= 5, memo
                     seen[memo] = max(seen[memo], len(getattr(engine, memo)))
         assert all(most == 5 for most in seen.values()), seen  # each filled up, so each was emptied on the way
+
+
+def test_a_kept_weakest_standing_is_the_one_worked_out_for_every_mix_of_standings() -> None:
+    """Every list of standings (each value once or twice, in every order): the kept answer is the plain one."""
+    values: list[str | None] = [None, *(s.value for s in Standing)]
+    for size in range(len(values) + 2):
+        for mix in itertools.product(values, repeat=size) if size <= 3 else itertools.combinations(values * 2, size):
+            assert attribution.weakest(list(mix)) == _weakest_afresh(list(mix)), mix
+    assert attribution.weakest(["reported", "disputed", "alleged"]) == "disputed"
+    assert attribution.weakest(["alleged", "disputed"]) == "disputed"  # equal rank: disputed first
+    assert attribution.weakest([None, None]) is None
+
+
+def _statements(deployment: Deployment) -> list[Any]:
+    """Every statement of a description (a fact, and each side of one stating law and practice apart)."""
+    out = []
+    for path in catalogue():
+        fact = get_fact(deployment, path)
+        if fact is not None:
+            out += [s for s in (fact, fact.law, fact.practice) if s is not None]
+    return out
+
+
+@pytest.mark.parametrize("name", DESCRIPTIONS)
+def test_a_remembered_standing_is_the_statements_own_under_its_descriptions_sources(name: str) -> None:
+    """A statement's standing, remembered for one tuple of sources, never answers for other sources."""
+    deployment = load(original(name))
+    statements = _statements(deployment)
+    assert any(s.standing is None and s.sources for s in statements)  # some standings come from the sources
+    first = [deployment.standing(s) for s in statements]
+    assert first == [_standing_afresh(deployment, s) for s in statements]
+    assert [deployment.standing(s) for s in statements] == first  # asked again (remembered): the same
+    # The same statements under other sources: every source a party's claim, or the description's without kinds.
+    kinds = type(deployment.sources[0]).model_fields["kind"].annotation
+    claim = next(k for k in typing.get_args(kinds) if k is not type(None))("party_claim")
+    for sources, differs in (
+        (tuple(s.model_copy(update={"kind": claim}) for s in deployment.sources), True),
+        (tuple(s.model_copy(update={"kind": None}) for s in deployment.sources), False),
+        ((), True),
+    ):
+        other = deployment.model_copy(update={"sources": sources})
+        again = [other.standing(s) for s in statements]
+        assert again == [_standing_afresh(other, s) for s in statements]
+        assert again != first or not differs
+    assert [deployment.standing(s) for s in statements] == first

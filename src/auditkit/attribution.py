@@ -8,6 +8,8 @@ can name them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from auditkit.model.facts import STANDING_RANK, Standing
 from auditkit.model.result import Finding, SourceInfo, Status
 
@@ -15,8 +17,23 @@ DEFAULT_EVIDENCE = "reported"
 PARTLY = "Partly met: "  # how the engine opens a partial finding's explanation
 
 
-def weakest(standings: list[str | None]) -> str | None:
+def weakest(standings: Iterable[str | None]) -> str | None:
     """The weakest standing among those given (disputed before alleged), or None when none is known."""
+    return _weakest(frozenset(standings))
+
+
+_WEAKEST: dict[frozenset[str | None], str | None] = {}
+
+
+def _weakest(standings: frozenset[str | None]) -> str | None:
+    """``weakest`` by the set of standings given, kept: it reads nothing else, and there are 32 sets at most."""
+    if standings in _WEAKEST:
+        return _WEAKEST[standings]
+    found = _WEAKEST[standings] = _plain_weakest(standings)
+    return found
+
+
+def _plain_weakest(standings: Iterable[str | None]) -> str | None:
     known = [Standing(s) for s in standings if s is not None]
     if not known:
         return None

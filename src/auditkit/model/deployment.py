@@ -986,9 +986,16 @@ class Deployment(BaseModel):
         """
         if fact.standing is not None:
             return fact.standing
-        by_id = _sources_by_id(self.sources)
-        found = [by_id[c.id].standing for c in fact.sources if c.id in by_id]
-        return max(found, key=STANDING_RANK.__getitem__) if found else None
+        if not self.sources:  # () is one shared tuple: nothing is remembered for it
+            return None
+        given, known = _standings(self.sources)
+        hit = known.get(id(fact))
+        if hit is not None and hit[0] is fact:
+            return hit[1]
+        found = [given[c.id] for c in fact.sources if c.id in given]
+        standing = max(found, key=STANDING_RANK.__getitem__) if found else None
+        known[id(fact)] = (fact, standing)  # the entry holds the statement, so its id is not reused meanwhile
+        return standing
 
     def meets(self, fact: Fact | Contractor, evidence: str) -> bool:
         """True when a statement is sure enough to decide rules at this evidence threshold."""
@@ -999,20 +1006,22 @@ class Deployment(BaseModel):
         return STANDING_RANK[standing] >= (need if need is not None else STANDING_RANK[Standing(evidence)])
 
 
-_BY_ID: tuple[Any, dict[str, Source]] = ((), {})
+_Standings = dict[int, tuple[Any, "Standing | None"]]
+_GIVEN: tuple[Any, dict[str, Standing], _Standings] = ((), {}, {})
 
 
-def _sources_by_id(sources: tuple[Source, ...]) -> dict[str, Source]:
-    """Sources by id, remembered for the last tuple of sources asked about.
+def _standings(sources: tuple[Source, ...]) -> tuple[dict[str, Standing], _Standings]:
+    """Each source's standing by its id, and statements' standings by theirs, for the last sources asked about.
 
-    An audit asks hundreds of times; the tuple and its sources are frozen, and the pair is replaced
-    whole, so threads never mix two.
+    An audit asks hundreds of times, about the same statements (a statement's standing depends only on it
+    and the sources); the tuple, its sources and the statements are frozen, and the triple is replaced
+    whole, so threads never mix two. Nothing outlives the next description's sources.
     """
-    global _BY_ID
-    last = _BY_ID
+    global _GIVEN
+    last = _GIVEN
     if last[0] is not sources:
-        last = _BY_ID = (sources, {s.id: s for s in sources})
-    return last[1]
+        last = _GIVEN = (sources, {s.id: s.standing for s in sources}, {})
+    return last[1], last[2]
 
 
 #: The fact sections of a description, in the order of the format: every field of Deployment that is a Section.
