@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cli_support import MINI, cli
@@ -434,3 +435,46 @@ def test_sigterm_during_a_parallel_batch_ends_every_process_and_leaves_no_file(
     assert not target.exists() and not list(tmp_path.glob(".*.part"))
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)  # no worker is left running
+
+
+def test_the_output_s_writing_to_disk_is_started_behind_where_it_has_got(
+    many: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output (fsynced at the end) is written back as it grows, always a stretch behind; standard output not."""
+    import os
+
+    from auditkit import batch
+
+    serial = tmp_path / "serial.json"
+    assert cli("audit", *map(str, many), "-f", MINI, "-o", str(serial), "--jobs", "1")[0] == 0
+    size = serial.stat().st_size
+    behind = size // 8
+    monkeypatch.setattr(batch, "_WRITE_BACK", behind)
+    started: list[tuple[int, int, int]] = []  # offset, length, where the document had got then
+    got = [0]
+    real_fadvise, real_write_back = os.posix_fadvise, batch._write_back
+
+    def fadvise(fd: int, offset: int, length: int, advice: int) -> None:
+        assert advice == os.POSIX_FADV_DONTNEED
+        started.append((offset, length, got[0]))
+        real_fadvise(fd, offset, length, advice)
+
+    def write_back(stream: Any, done: int) -> int:
+        got[0] = stream.tell()
+        return real_write_back(stream, done)
+
+    monkeypatch.setattr(os, "posix_fadvise", fadvise)
+    monkeypatch.setattr(batch, "_write_back", write_back)
+    for jobs in ("2", "3"):  # the batch in worker processes (with one, the document is written at once)
+        started.clear()
+        parallel = tmp_path / f"jobs{jobs}.json"
+        assert cli("audit", *map(str, many), "-f", MINI, "-o", str(parallel), "--jobs", jobs)[0] == 0
+        assert parallel.read_bytes() == serial.read_bytes()
+        assert len(started) >= 3 and started[0][0] == 0
+        for (offset, length, now), following in zip(started, [*started[1:], None], strict=True):
+            assert length >= behind and offset + length + behind <= now  # a stretch behind where the file got
+            assert following is None or following[0] == offset + length  # one after the other, no gap
+        assert started[-1][0] + started[-1][1] >= size - 3 * behind
+    started.clear()
+    code, out, _ = cli("audit", *map(str, many), "-f", MINI, "--format", "json", "--jobs", "2")
+    assert code == 0 and out.encode("utf-8") == serial.read_bytes() and started == []

@@ -776,10 +776,14 @@ def join_json(parts: list[bytes]) -> bytes:
     return b"".join(json_pieces(nest(part) for part in parts))
 
 
-def write_pieces(stream: BinaryIO, pieces: Iterable[bytes | memoryview | Held]) -> None:
-    """Write the pieces into ``stream``: bytes here, a held entry by its worker, at the place it takes."""
+def write_pieces(stream: BinaryIO, pieces: Iterable[bytes | memoryview | Held], write_back: bool = False) -> None:
+    """Write the pieces into ``stream``: bytes here, a held entry by its worker, at the place it takes.
+
+    ``write_back``: the file is to be fsynced once complete; its writing to disk is started as it grows.
+    """
     import os
 
+    written_back = 0
     for piece in pieces:
         if isinstance(piece, Held):
             stream.flush()
@@ -787,3 +791,26 @@ def write_pieces(stream: BinaryIO, pieces: Iterable[bytes | memoryview | Held]) 
             stream.seek(piece.length, os.SEEK_CUR)  # the bytes after it go after it, whenever it is written
         else:
             stream.write(piece)
+        if write_back:
+            written_back = _write_back(stream, written_back)
+
+
+_WRITE_BACK = 16 << 20
+
+
+def _write_back(stream: BinaryIO, done: int) -> int:
+    """Start writing the file to disk, without waiting, up to 16 MB behind where it has got; where that is.
+
+    The fsync that ends a batch of 1,000 results waited 0.07-0.1 s for their 240 MB, alone after the workers
+    had finished. Started here, every 16 MB, the writing goes on while the workers do: the fsync is left the
+    last 16-32 MB. The 16 MB behind are entries placed some 60 files earlier, which their workers have written
+    by now (one written later is simply written again by the fsync). Linux starts the writeback of a dirty
+    range a program says it will not need again; the pages being written stay cached.
+    """
+    import os
+
+    end = stream.tell() - _WRITE_BACK
+    if end - done < _WRITE_BACK or not hasattr(os, "posix_fadvise"):
+        return done
+    os.posix_fadvise(stream.fileno(), done, end - done, os.POSIX_FADV_DONTNEED)
+    return end

@@ -160,8 +160,9 @@ def _audit_json_batch(
         items = batch.audit_json(
             jobs_list, rule_sets, audit_date, placeholder_warnings, jobs, tick, evidence, out=stream.fileno()
         )
+        pieces = batch.json_pieces(seen.results(streams, paths, items, strict))
         with closing(items):  # stops the workers if writing fails; when the pieces are done, so are they
-            batch.write_pieces(stream, batch.json_pieces(seen.results(streams, paths, items, strict)))
+            batch.write_pieces(stream, pieces, write_back=output is not None)  # the output is fsynced
 
     with progress(streams, len(paths), "auditing") as tick, loading(streams.own_process):
         if output is None:
