@@ -724,12 +724,20 @@ def _gaps(
 def _fact_texts(findings: list[Finding], principles: list[PrincipleResult]) -> dict[str, FactText]:
     """The words of every fact the findings name as missing or the principles as to settle, in catalogue order."""
     named = {path for f in findings for path in f.missing} | {s.fact for p in principles for s in p.to_settle}
-    out = {}
-    for path, info in catalogue().items():
-        if path in named:
-            establish = f"whether {info.label}" if issubclass(info.kind, YesNo) else info.label
-            out[path] = FactText(label=info.label, question=info.question, establish=establish)
-    return out
+    order = _catalogue_order()
+    return {path: _fact_text(path) for path in sorted(named & order.keys(), key=order.__getitem__)}
+
+
+_FACT_TEXT: dict[str, FactText] = {}
+
+
+def _fact_text(path: str) -> FactText:
+    """A fact's words, from the catalogue (made once per fact and process: results share the frozen model)."""
+    if path not in _FACT_TEXT:
+        info = catalogue()[path]
+        establish = f"whether {info.label}" if issubclass(info.kind, YesNo) else info.label
+        _FACT_TEXT[path] = FactText(label=info.label, question=info.question, establish=establish)
+    return _FACT_TEXT[path]
 
 
 def _known_as(deployment: Deployment, path: str, evidence: str) -> str | None:
