@@ -782,7 +782,21 @@ def _sources(deployment: Deployment, cited: dict[str, None]) -> list[SourceInfo]
     return [SourceInfo(number=n, **by_id[i].model_dump()) for n, i in enumerate(ordered, start=1)]
 
 
+# The sets of frameworks found to have unique ids, by identity (kept alive, so their ids stay theirs): the check
+# reads nothing but the rule sets, and walked every rule of every audit (0.03 ms of a Moscow-sized one).
+_UNIQUE: dict[tuple[int, ...], tuple[Framework, ...]] = {}
+
+
 def _check_unique_ids(frameworks: list[Framework]) -> None:
+    key = tuple(map(id, frameworks))
+    hit = _UNIQUE.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit, frameworks, strict=True)):
+        return
+    _check_unique_ids_afresh(frameworks)
+    _keep(_UNIQUE, key, tuple(frameworks), 64)
+
+
+def _check_unique_ids_afresh(frameworks: list[Framework]) -> None:
     ids = [f.id for f in frameworks]
     problems = [
         Problem(file="--framework", message=f"the framework '{f.id}' is given twice; give it once")
