@@ -260,3 +260,71 @@ def test_a_result_holds_only_types_orjson_writes_as_their_json_form() -> None:
     found = leaves(AuditResult, set())
     plain = {str, int, float, bool, type(None)}
     assert all(t in plain or (issubclass(t, enum.Enum) and issubclass(t, str)) for t in found), found - plain
+
+
+def test_every_result_takes_the_fast_encoding_and_its_entry_is_a_view() -> None:
+    """No result of the examples and fixtures falls back to the slow path unnoticed, nor copies its entry."""
+    for result in _audits():
+        assert jsonout._encoded(result, depth=3, wrap=lambda data: data) is not None
+        entry = jsonout.result_entry(result)
+        assert isinstance(entry, memoryview) and entry.tobytes() == nest(reference(result.model_dump(mode="json")))
+
+
+def test_a_model_whose_dump_is_not_its_fields_is_refused() -> None:
+    """The fast path writes a model's fields as they are: a class whose dump is something else is refused."""
+    from functools import cached_property
+
+    from pydantic import BaseModel, ConfigDict, Field, computed_field, field_serializer
+
+    class Serialized(BaseModel):
+        x: int
+
+        @field_serializer("x")
+        def _twice(self, x: int) -> int:
+            return 2 * x
+
+    class Aliased(BaseModel):
+        x: int = Field(serialization_alias="y")
+
+    class Excluded(BaseModel):
+        x: int = Field(exclude=True)
+
+    class Extra(BaseModel):
+        model_config = ConfigDict(extra="allow")
+
+    class Cached(BaseModel):
+        x: int
+
+        @cached_property
+        def double(self) -> int:
+            return 2 * self.x
+
+    class Computed(BaseModel):
+        x: float
+
+        @computed_field  # type: ignore[prop-decorator]
+        @property
+        def half(self) -> float:
+            return self.x / 2
+
+    for refused in (Serialized, Aliased, Excluded, Extra, Cached, int, dict):
+        assert jsonout._shape(refused) is None, refused
+    shape = jsonout._shape(Computed)
+    assert shape is not None and shape.computed == ("half",) and set(shape.floats) == {"x", "half"}
+    fields = jsonout._fields(3, lambda data: data)
+    assert fields(Computed(x=3.0)) == {"x": 3.0, "half": 1.5}
+    for odd in (Computed(x=1.5e-4), Computed.model_construct()):  # a computed float orjson writes otherwise; no x
+        with pytest.raises(TypeError):
+            fields(odd)
+
+
+@pytest.mark.parametrize("model", ["DeploymentInfo", "Finding", "ScoreRange", "AuditResult"])
+def test_a_refused_model_anywhere_in_a_result_is_encoded_as_before(model: str, monkeypatch: Any) -> None:
+    """When one model is refused, the whole result is encoded the old way, to the same bytes."""
+    from auditkit.model import result as models
+
+    result = moscow()
+    monkeypatch.setitem(jsonout._SHAPES, getattr(models, model), None)
+    assert jsonout._encoded(result, depth=3, wrap=lambda data: data) is None
+    _both_ways(result)
+    assert isinstance(jsonout.result_entry(result), bytes)

@@ -118,10 +118,15 @@ def same(text: str) -> str:
         return how
     assert isinstance(new, yamlio.Loaded)
     assert typed(new.data) == typed(old.data)
-    assert new.marks == old.marks and list(new.marks) == list(old.marks)
+    assert places(new) == places(old) and list(new.marks) == list(old.marks)
     assert [str(p) for p in new.problems] == [str(p) for p in old.problems]
     assert new.broken == old.broken and new.plain == old.plain
     return how
+
+
+def places(loaded: yamlio.Loaded) -> dict[Any, tuple[int, int] | None]:
+    """Where each marked value stands (the marks hold events on one side and nodes on the other)."""
+    return {path: loaded.locate(path) for path in loaded.marks}
 
 
 def typed(value: Any) -> Any:
@@ -325,7 +330,26 @@ def test_plain_text_is_recognised_by_its_first_character() -> None:
     starts = {chr(i) for i in range(sys.maxunicode + 1) if chr(i).lower()[:1] in ("t", "f", "n")}
     assert starts == set("tTfFnN")
     assert starts <= yamlio._NOT_TEXT_FIRST
-    for word in ("True", "FALSE", "Null", "~", "-1_0", "+.5", ".5e3", "0", "text", "No", "ñ", "1x"):
+    words = (
+        "True",
+        "FALSE",
+        "Null",
+        "~",
+        "-1_0",
+        "+.5",
+        ".5e3",
+        "0",
+        "text",
+        "No",
+        "ñ",
+        "1x",
+        "none",
+        "~1",
+        "t1",
+        "n.5",
+    )
+    assert yamlio._NUMBER_FIRST <= yamlio._NOT_TEXT_FIRST  # a word that is not true, false or null is text
+    for word in words:
         assert yamlio._plain_scalar(word) == yaml_core(word), word
 
 

@@ -428,11 +428,11 @@ _STATE: _WorkerState | None = None  # set by audit_json before the workers are f
 class JsonItem:
     """One file of a JSON batch, audited in a worker: its result as JSON bytes, or its problems.
 
-    The bytes are indented as an entry of the batch document's results (see ``nest``); a worker process
-    holds them and writes them into the output itself, where it is told (see ``Held``).
+    The bytes (or a view of them) are indented as an entry of the batch document's results (see ``nest``); a
+    worker process holds them and writes them into the output itself, where it is told (see ``Held``).
     """
 
-    data: bytes | Held | None
+    data: bytes | memoryview | Held | None
     problems: list[Problem]
     warnings: list[str]  # the placeholder warnings, printed as the file is loaded
     score: float | None
@@ -696,7 +696,7 @@ class _Holding:
         import os
 
         self.out, self.answers = out, answers
-        self.entries: dict[int, bytes] = {}
+        self.entries: dict[int, bytes | memoryview] = {}
         self.unread = b""
         os.set_blocking(answers, False)
 
@@ -720,14 +720,15 @@ class _Holding:
         self.unread = self.unread[whole:]
 
 
-def _audited(job: tuple[str, str]) -> tuple[bytes, bytes]:
+def _audited(job: tuple[str, str]) -> tuple[bytes | memoryview, bytes]:
     """A file's JSON entry (empty when it is invalid) and its JsonItem without it, pickled; or its error."""
     import pickle
     from dataclasses import replace
 
     try:
         item = _audit_json(job)
-        return (item.data if isinstance(item.data, bytes) else b""), pickle.dumps(replace(item, data=None))
+        entry = item.data if isinstance(item.data, bytes | memoryview) else b""
+        return entry, pickle.dumps(replace(item, data=None))
     except Exception as exc:  # noqa: BLE001 - raised again in the parent, which reports it as serial auditing would
         try:
             return b"", pickle.dumps(pickle.loads(pickle.dumps(exc)))
@@ -735,7 +736,7 @@ def _audited(job: tuple[str, str]) -> tuple[bytes, bytes]:
             return b"", pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
 
 
-def _pwrite(fd: int, data: bytes, offset: int) -> None:
+def _pwrite(fd: int, data: bytes | memoryview, offset: int) -> None:
     import os
 
     view = memoryview(data)
@@ -749,7 +750,7 @@ def nest(part: bytes) -> bytes:
     return b"    " + part.rstrip(b"\n").replace(b"\n", b"\n    ")
 
 
-_Part = TypeVar("_Part", bytes, bytes | Held)
+_Part = TypeVar("_Part", bytes, bytes | memoryview | Held)
 
 
 def json_pieces(nested: Iterable[_Part]) -> Iterator[bytes | _Part]:
@@ -775,7 +776,7 @@ def join_json(parts: list[bytes]) -> bytes:
     return b"".join(json_pieces(nest(part) for part in parts))
 
 
-def write_pieces(stream: BinaryIO, pieces: Iterable[bytes | Held]) -> None:
+def write_pieces(stream: BinaryIO, pieces: Iterable[bytes | memoryview | Held]) -> None:
     """Write the pieces into ``stream``: bytes here, a held entry by its worker, at the place it takes."""
     import os
 

@@ -107,11 +107,13 @@ class Loaded:
     does not report a second, confusing problem at the same place.
     ``plain`` keeps the text as typed of unquoted scalars that were read as
     numbers, booleans or null, so a text field can take them back as text.
+    ``marks`` holds where each value (or its key) starts, as libyaml marks it
+    (0-based line and column): a message turns it into 1-based numbers.
     """
 
     file: str
     data: Any
-    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    marks: dict[PathKey, Any] = field(default_factory=dict)
     text: bytes = b""
     problems: list[Problem] = field(default_factory=list)
     broken: set[PathKey] = field(default_factory=set)
@@ -122,7 +124,7 @@ class Loaded:
         for end in range(len(path), -1, -1):
             mark = self.marks.get(tuple(path[:end]))
             if mark is not None:
-                return mark
+                return mark.line + 1, mark.column + 1
         return None
 
     def problem(self, path: PathKey, message: str) -> Problem:
@@ -601,7 +603,7 @@ class _Builder:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.marks: dict[PathKey, tuple[int, int]] = {}
+        self.marks: dict[PathKey, Any] = {}  # libyaml's marks, see Loaded
         self.problems: list[Problem] = []
         self.broken: set[PathKey] = set()
         self.plain: dict[PathKey, str] = {}
@@ -626,13 +628,21 @@ class _Builder:
         if len(self.problems) > MAX_PROBLEMS:
             raise InputError(cap_problems(self.problems))
 
+    def twice(self, node: _Marked, path: PathKey, key: str) -> Problem:
+        """The problem of a key given twice in the section at ``path``."""
+        first = self.marks.get((*path, key))
+        line = first.line + 1 if first is not None else 0
+        return self._problem(
+            node, (*path, key), f"the key '{key}' is given twice (first on line {line}); keep one of them"
+        )
+
     def build(self, node: yaml.Node, path: PathKey, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise self.fail(node, _TOO_MANY)
         if depth > MAX_DEPTH:  # aliases can nest what the pre-scan saw as shallow
             raise self.fail(node, f"the document is nested too deeply (more than {MAX_DEPTH} levels)")
-        self.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        self.marks.setdefault(path, node.start_mark)
         if node.tag not in _STANDARD_TAGS:
             self.drop(
                 node,
@@ -668,16 +678,9 @@ class _Builder:
                 )
                 continue
             if key in out or (*path, key) in self.broken:
-                first = self.marks.get((*path, key), (0, 0))[0]
-                self.add(
-                    self._problem(
-                        key_node,
-                        (*path, key),
-                        f"the key '{key}' is given twice (first on line {first}); keep one of them",
-                    )
-                )
+                self.add(self.twice(key_node, path, key))
                 continue
-            self.marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.marks[(*path, key)] = key_node.start_mark
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
 
@@ -740,6 +743,8 @@ class _EventBuilder(_Builder):
         # ASCII or holds none, only double-quoted scalars need looking at (searching every scalar took
         # 0.12 of 0.6 ms building a Moscow-sized description).
         self.typed_hidden = not text.isascii() and _HIDDEN.search(text) is not None
+        # Every tag ('!name', '!!str', '!<...>') is written with a '!': without one, no event has a tag.
+        self.tagged = "!" in text
 
     def document(self, hint: str) -> Any:
         """The document's value; an InputError when it holds none (only comments).
@@ -770,7 +775,13 @@ class _EventBuilder(_Builder):
 
     def values(self) -> Any:
         """The document's value, built in one loop (see ``document``)."""
-        events, marks, broken, typed_hidden = self.events, self.marks, self.broken, self.typed_hidden
+        events, marks, broken, typed_hidden, tagged = (
+            self.events,
+            self.marks,
+            self.broken,
+            self.typed_hidden,
+            self.tagged,
+        )
         # The section or list being filled, its path, and in a section the path of the value whose key came
         # last (None when a key comes next); the enclosing ones wait on the stack. The document's value is
         # the one item of the list ``top``.
@@ -790,7 +801,7 @@ class _EventBuilder(_Builder):
                 key = event.value if kind is _SCALAR else None
                 if (
                     key is None
-                    or event.tag is not None
+                    or (tagged and event.tag is not None)
                     or _ALL_ODD
                     or key[:1] in _ODD_FIRST
                     or ((typed_hidden or event.style == '"') and _HIDDEN.search(key))
@@ -800,8 +811,7 @@ class _EventBuilder(_Builder):
                     at, key_path = self.key(at, event, into, into_path)
                 else:
                     key_path = (*into_path, key)
-                    mark = event.start_mark
-                    marks[key_path] = (mark.line + 1, mark.column + 1)
+                    marks[key_path] = event.start_mark
                 continue
             else:
                 # A section's value has its key's mark; an item of a list (or the document) its own.
@@ -810,7 +820,9 @@ class _EventBuilder(_Builder):
                 if count > MAX_NODES:
                     raise self.fail(event, _TOO_MANY)
                 if (
-                    event.tag is not None or _ALL_ODD or (kind is _SCALAR and event.value[:1] in _ODD_FIRST)
+                    (tagged and event.tag is not None)
+                    or _ALL_ODD
+                    or (kind is _SCALAR and event.value[:1] in _ODD_FIRST)
                 ) and self.refused(event, path):
                     at, value = _skip(events, at - 1), None
                 elif kind is _SCALAR:
@@ -840,8 +852,7 @@ class _EventBuilder(_Builder):
 
     def item(self, event: Any, path: PathKey) -> PathKey:
         """``path``, the path of an item of a list (or of the document), with its mark recorded."""
-        mark = event.start_mark
-        self.marks.setdefault(path, (mark.line + 1, mark.column + 1))
+        self.marks[path] = event.start_mark
         return path
 
     def refused(self, event: Any, path: PathKey) -> bool:
@@ -882,15 +893,9 @@ class _EventBuilder(_Builder):
             )
             return _skip(events, at), None
         if key in into or (*path, key) in self.broken:
-            first = self.marks.get((*path, key), (0, 0))[0]
-            self.add(
-                self._problem(
-                    event, (*path, key), f"the key '{key}' is given twice (first on line {first}); keep one of them"
-                )
-            )
+            self.add(self.twice(event, path, key))
             return _skip(events, at), None
-        mark: Any = event.start_mark
-        self.marks[(*path, key)] = (mark.line + 1, mark.column + 1)
+        self.marks[(*path, key)] = event.start_mark
         return at, (*path, key)
 
     def tag(self, event: Any) -> str:
@@ -924,7 +929,8 @@ def _skip(events: list[Any], at: int) -> int:
     return at
 
 
-_NOT_TEXT_FIRST = frozenset("tTfFnN~+-.0123456789")  # how true, false, null, ~, numbers can start
+_NUMBER_FIRST = frozenset("+-.0123456789")  # how _INT and _FLOAT can start
+_NOT_TEXT_FIRST = _NUMBER_FIRST | frozenset("tTfFnN~")  # how true, false, null, ~ and numbers can start
 
 
 def _plain_scalar(value: str) -> Any:
@@ -936,6 +942,8 @@ def _plain_scalar(value: str) -> Any:
         return lowered == "true"
     if lowered in ("null", "~", ""):
         return None
+    if value[0] not in _NUMBER_FIRST:  # a word such as no, none or forklog-2021 (a source id) stays text
+        return value
     if _INT.fullmatch(value):
         return int(value.replace("_", ""))
     if _FLOAT.fullmatch(value):

@@ -197,7 +197,7 @@ class _JsonBatch:
 
     def results(
         self, streams: Streams, paths: list[Path], items: Iterable[JsonItem], strict: bool
-    ) -> Iterator[bytes | Held]:
+    ) -> Iterator[bytes | memoryview | Held]:
         """Each valid file's nested JSON, in input order; placeholder warnings printed as files arrive."""
         for path, item in zip(paths, items, strict=True):
             for line in item.warnings:
