@@ -128,9 +128,19 @@ def overall_of(principles: tuple[Ends, ...]) -> tuple[float, float] | None:
 
 def _mean_range(principles: Iterable[Ends]) -> tuple[float, float] | None:
     """``overall_of`` unkept. The principles' order does not matter: only which scores, and which may not apply."""
-    certain_lows: list[int] = []  # the principles that apply
+    lows, highs, optional_lows, optional_highs = _gathered(principles)
+    lowest = _extreme_mean(sum(lows), len(lows), optional_lows, -1)
+    highest = _extreme_mean(sum(highs), len(highs), optional_highs, 1)
+    if lowest is None or highest is None:
+        return None
+    return tenths(*lowest), tenths(*highest)
+
+
+def _gathered(principles: Iterable[Ends]) -> tuple[list[int], list[int], list[int], list[int]]:
+    """The low and high scores of the principles that apply, and those of the principles that may not."""
+    certain_lows: list[int] = []
     certain_highs: list[int] = []
-    optional_lows: list[int] = []  # those that may not: each is in the mean or out of it
+    optional_lows: list[int] = []  # each is in the mean or out of it
     optional_highs: list[int] = []
     for low, high, applies in principles:
         lows, highs = (certain_lows, certain_highs) if applies else (optional_lows, optional_highs)
@@ -138,22 +148,17 @@ def _mean_range(principles: Iterable[Ends]) -> tuple[float, float] | None:
             lows.append(low)
         if high is not None:
             highs.append(high)
-    lowest = _extreme_mean(certain_lows, optional_lows, -1)
-    highest = _extreme_mean(certain_highs, optional_highs, 1)
-    if lowest is None or highest is None:
-        return None
-    return tenths(*lowest), tenths(*highest)
+    return certain_lows, certain_highs, optional_lows, optional_highs
 
 
-def _extreme_mean(certain: list[int], optional: list[int], sign: int) -> Option | None:
-    """The largest (sign 1) or smallest (sign -1) mean of ``certain`` with any of ``optional`` added.
+def _extreme_mean(num: int, den: int, optional: list[int], sign: int) -> Option | None:
+    """The largest (sign 1) or smallest (sign -1) mean of ``den`` scores adding up to ``num`` and any of ``optional``.
 
     ``_extreme`` for items that are each one value or nothing, in closed form: whatever the count k of
     optional values taken, the k highest (lowest) give the highest (lowest) mean, so the optimum is the
     best of those n + 1 means. Fractions are compared in whole numbers, as ``_extreme`` does. None when
     nothing is scored.
     """
-    num, den = sum(certain), len(certain)
     best = (num, den) if den else None
     for value in sorted(optional, reverse=sign > 0):
         num, den = num + value, den + 1
@@ -168,16 +173,35 @@ def narrowing(now: tuple[Ends, ...], moves: tuple[tuple[int, tuple[Ends, ...]], 
 
     ``now``: every principle's ends. ``moves``: for each principle the fact moves, its position and its ends
     with the fact answered as each of its states in turn (the same states, in the same order, for all).
+    The principles the fact does not move are summed once; each answer adds the moved ones to those sums
+    (the mean does not mind the principles' order), which is all the varied part of a batch asks for: a
+    description is asked this for each of its open facts (35 of them for a Moscow-sized one).
     """
     total = overall_of(now)
     width = 0.0 if total is None else total[1] - total[0]
-    narrows = 0.0
     moved = {i for i, _ in moves}
-    unmoved = tuple(ends for i, ends in enumerate(now) if i not in moved)
+    lows, highs, optional_lows, optional_highs = _gathered(e for i, e in enumerate(now) if i not in moved)
+    low_sum, low_count, high_sum, high_count = sum(lows), len(lows), sum(highs), len(highs)
     unchanged = tuple(now[i] for i, _ in moves)  # an answer that moves no principle narrows nothing
+    narrows = 0.0
     for combo in set(zip(*(answered for _, answered in moves), strict=True)) - {unchanged}:  # each once
-        after = _mean_range(unmoved + combo)  # the moved principles last: the mean does not mind the order
-        narrows = max(narrows, width - (0.0 if after is None else after[1] - after[0]))
+        num_low, den_low, more_lows = low_sum, low_count, optional_lows
+        num_high, den_high, more_highs = high_sum, high_count, optional_highs
+        for low, high, applies in combo:
+            if applies:
+                if low is not None:
+                    num_low, den_low = num_low + low, den_low + 1
+                if high is not None:
+                    num_high, den_high = num_high + high, den_high + 1
+            else:
+                if low is not None:
+                    more_lows = [*more_lows, low]
+                if high is not None:
+                    more_highs = [*more_highs, high]
+        lowest = _extreme_mean(num_low, den_low, more_lows, -1)
+        highest = _extreme_mean(num_high, den_high, more_highs, 1)
+        spread = 0.0 if lowest is None or highest is None else tenths(*highest) - tenths(*lowest)
+        narrows = max(narrows, width - spread)
     return narrows
 
 

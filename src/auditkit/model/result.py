@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 from auditkit.model.scoring import Scoring
 
@@ -164,7 +164,9 @@ class Finding(_Frozen):
     missing: list[str] = Field(description="Fact paths whose absence left the rule undecided.")
     sources: list[str] = Field(description="Ids of the sources behind the facts that decided it.")
     remedy: str
-    references: list[dict[str, str]]
+    # Made by the engine from the rule set's own references (validated when the rule set is loaded), not read
+    # from input: validating them again copied every reference of every finding (a fifth of building one).
+    references: SkipValidation[list[dict[str, str]]]
     standing: str | None = Field(default=None, description="The weakest standing among the facts that decided it.")
 
 
