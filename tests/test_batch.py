@@ -459,9 +459,9 @@ def test_the_output_s_writing_to_disk_is_started_behind_where_it_has_got(
         started.append((offset, length, got[0]))
         real_fadvise(fd, offset, length, advice)
 
-    def write_back(stream: Any, done: int) -> int:
+    def write_back(stream: Any, done: int, target: Path) -> int:
         got[0] = stream.tell()
-        return real_write_back(stream, done)
+        return real_write_back(stream, done, target)
 
     monkeypatch.setattr(os, "posix_fadvise", fadvise)
     monkeypatch.setattr(batch, "_write_back", write_back)
@@ -478,3 +478,59 @@ def test_the_output_s_writing_to_disk_is_started_behind_where_it_has_got(
     started.clear()
     code, out, _ = cli("audit", *map(str, many), "-f", MINI, "--format", "json", "--jobs", "2")
     assert code == 0 and out.encode("utf-8") == serial.read_bytes() and started == []
+
+
+def test_the_document_an_output_replaces_is_let_go_of_from_the_cache_and_kept_until_then(
+    many: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The earlier output's cached pages are dropped while the workers go on; its contents stay until the rename."""
+    import os
+
+    from auditkit import batch
+
+    output = tmp_path / "out.json"
+    output.write_bytes(b"the earlier document")
+    earlier = output.stat().st_ino
+    monkeypatch.setattr(batch, "_WRITE_BACK", 1024)
+    dropped: list[int] = []  # the inode of each file whose pages are dropped whole
+    real = os.posix_fadvise
+
+    def fadvise(fd: int, offset: int, length: int, advice: int) -> None:
+        if (offset, length) == (0, 0):
+            dropped.append(os.fstat(fd).st_ino)
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", fadvise)
+    # refused (--strict and a file's own warning): the earlier document is untouched, though let go of
+    text = (
+        many[3]
+        .read_text(encoding="utf-8")
+        .replace("sources:\n", "sources:\n  - {id: blog, publisher: A blog, title: A post, date: 2024}\n", 1)
+    )
+    many[3].write_text(text, encoding="utf-8")
+    code, _, err = cli("audit", *map(str, many), "-f", MINI, "--strict", "-o", str(output), "--jobs", "2")
+    assert code == 2 and "no url or archive" in err
+    assert output.read_bytes() == b"the earlier document" and dropped == [earlier]
+    dropped.clear()
+    assert cli("audit", *map(str, many), "-f", MINI, "-o", str(output), "--jobs", "2")[0] == 0
+    assert dropped == [earlier] and output.stat().st_ino != earlier
+    assert json.loads(output.read_bytes())["results"][0]["deployment"]["name"] == "Programme 0"
+
+
+def test_only_a_regular_file_is_let_go_of_and_nothing_waits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from auditkit import batch
+
+    touched: list[int] = []
+    real = os.posix_fadvise
+    monkeypatch.setattr(os, "posix_fadvise", lambda fd, *a: touched.append(os.fstat(fd).st_ino) or real(fd, *a))
+    fifo, link, regular = tmp_path / "fifo", tmp_path / "link", tmp_path / "regular"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer
+    regular.write_bytes(b"x")
+    link.symlink_to(regular)
+    for path in (fifo, link, tmp_path / "missing", tmp_path):
+        batch._uncache(path)
+    assert touched == []
+    batch._uncache(regular)
+    assert touched == [regular.stat().st_ino]

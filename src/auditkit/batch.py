@@ -25,6 +25,8 @@ from auditkit.model.result import AuditResult, Verdict
 from auditkit.render.labels import verdict_colour, verdict_label
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from auditkit.model.load import LoadedDeployment
     from auditkit.render import RenderOptions
     from auditkit.rules.model import Framework
@@ -776,10 +778,11 @@ def join_json(parts: list[bytes]) -> bytes:
     return b"".join(json_pieces(nest(part) for part in parts))
 
 
-def write_pieces(stream: BinaryIO, pieces: Iterable[bytes | memoryview | Held], write_back: bool = False) -> None:
+def write_pieces(stream: BinaryIO, pieces: Iterable[bytes | memoryview | Held], target: Path | None = None) -> None:
     """Write the pieces into ``stream``: bytes here, a held entry by its worker, at the place it takes.
 
-    ``write_back``: the file is to be fsynced once complete; its writing to disk is started as it grows.
+    ``target``: the file the document is renamed to once complete and fsynced (None: a spool that is not);
+    both are prepared as the document grows (``_write_back``).
     """
     import os
 
@@ -791,26 +794,52 @@ def write_pieces(stream: BinaryIO, pieces: Iterable[bytes | memoryview | Held], 
             stream.seek(piece.length, os.SEEK_CUR)  # the bytes after it go after it, whenever it is written
         else:
             stream.write(piece)
-        if write_back:
-            written_back = _write_back(stream, written_back)
+        if target is not None:
+            written_back = _write_back(stream, written_back, target)
 
 
 _WRITE_BACK = 16 << 20
 
 
-def _write_back(stream: BinaryIO, done: int) -> int:
+def _write_back(stream: BinaryIO, done: int, target: Path) -> int:
     """Start writing the file to disk, without waiting, up to 16 MB behind where it has got; where that is.
 
     The fsync that ends a batch of 1,000 results waited 0.07-0.1 s for their 240 MB, alone after the workers
     had finished. Started here, every 16 MB, the writing goes on while the workers do: the fsync is left the
     last 16-32 MB. The 16 MB behind are entries placed some 60 files earlier, which their workers have written
     by now (one written later is simply written again by the fsync). Linux starts the writeback of a dirty
-    range a program says it will not need again; the pages being written stay cached.
+    range a program says it will not need again; the pages being written stay cached. The first time, the
+    cached pages of the file ``target`` replaces are let go of too (``_uncache``).
     """
     import os
 
     end = stream.tell() - _WRITE_BACK
     if end - done < _WRITE_BACK or not hasattr(os, "posix_fadvise"):
         return done
+    if done == 0:
+        _uncache(target)
     os.posix_fadvise(stream.fileno(), done, end - done, os.POSIX_FADV_DONTNEED)
     return end
+
+
+def _uncache(path: Path) -> None:
+    """Drop the cached pages of the regular file at ``path``, if there is one; its contents stay as they are.
+
+    Renaming a new document over an earlier one frees the earlier one's pages: a third of the 0.045 s that
+    renaming over a 240 MB document took, alone at the end of the batch (0.027 s with them gone). Done while
+    the workers go on, it costs the parent some 0.015 s of CPU there instead. The file is opened without
+    following a link and without waiting (a FIFO), and only a regular file is touched; whatever cannot be
+    opened is left alone. Should the batch fail, the earlier document is still there, only no longer cached.
+    """
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return
+    try:
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)

@@ -162,7 +162,7 @@ def _audit_json_batch(
         )
         pieces = batch.json_pieces(seen.results(streams, paths, items, strict))
         with closing(items):  # stops the workers if writing fails; when the pieces are done, so are they
-            batch.write_pieces(stream, pieces, write_back=output is not None)  # the output is fsynced
+            batch.write_pieces(stream, pieces, target=output)
 
     with progress(streams, len(paths), "auditing") as tick, loading(streams.own_process):
         if output is None:
