@@ -320,6 +320,49 @@ def test_hidden_ascii_characters_as_typed_are_refused_by_the_parser(code: int) -
             yamlio.parse_bytes(text.encode(), "f.yaml")
 
 
+def test_only_the_listed_escapes_can_write_a_hidden_character() -> None:
+    """The premise of not looking for hidden characters in ASCII text without such an escape (_HIDDEN_ESCAPE)."""
+    import string
+
+    for char in string.printable:
+        for digits in ("", "1b", "001b", "0000001b", "85", "0085", "202e", "0000202e"):
+            try:
+                value = yaml.load(f'"\\{char}{digits}"', Loader=yamlio._SafeLoader)
+            except yaml.YAMLError:
+                continue  # not an escape
+            if yamlio._HIDDEN.search(value):
+                assert yamlio._HIDDEN_ESCAPE.fullmatch(f"\\{char}"), char
+
+
+def test_a_hidden_character_from_an_escape_is_found_in_any_style_of_text() -> None:
+    """Keys and values, in ASCII and in other text, beside text that holds no such escape."""
+    for text in (
+        '"k\\x1b": 1\n',
+        'a: "\\e"\n',
+        'a: "x\\u202ey"\nb: ñ\n',
+        'a: [b, "\\N"]\n',
+        "a: '\\x1b'\nb: \"\\a\"\n",
+    ):
+        with pytest.raises(InputError, match="invisible control character"):
+            yamlio.parse_bytes(text.encode(), "f.yaml")
+    assert yamlio.parse_bytes(b"a: 'x\\x1b'\nb: \"\\\\x1b\"\n", "f.yaml").data == {"a": "x\\x1b", "b": "\\x1b"}
+
+
+def test_the_words_that_are_not_text_are_every_casing_of_true_false_and_null() -> None:
+    """The builder reads a plain scalar the whole way only if it is one of _CORE_WORDS or could be a number."""
+    import sys
+
+    for word in yamlio._CORE_WORDS:
+        assert not isinstance(yamlio._plain_scalar(word), str), word
+    others = [
+        chr(i) + rest for i in range(sys.maxunicode + 1) if chr(i) not in yamlio._NUMBER_FIRST for rest in ("", "rue")
+    ]
+    others += ["tRuEs", "nul", "no", "none", "forklog-2021", "Nan", "~x", "FALSE!"]
+    for word in others:
+        if word not in yamlio._CORE_WORDS:
+            assert yamlio._plain_scalar(word) == word, word
+
+
 def test_plain_text_is_recognised_by_its_first_character() -> None:
     """_plain_scalar returns text at once when the first character cannot start true, false, null, ~ or a number.
 

@@ -32,7 +32,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, product
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -74,6 +74,8 @@ _STANDARD_TAGS = {
 # in a report or a terminal they can hide or rewrite text) and the bidirectional overrides and isolates
 # that make text display in another order than it is written ("Trojan Source").
 _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The escapes of double-quoted YAML that can write one: \0 \a \b \e \f \v, \N (U+0085) and any code (\x \u \U).
+_HIDDEN_ESCAPE = re.compile(r"\\[0abefvNxuU]")
 _BINARY_MAGIC = {
     b"%PDF": "a PDF document",
     b"PK\x03\x04": "a Word, OpenDocument, Excel or zip file",
@@ -738,11 +740,14 @@ class _EventBuilder(_Builder):
         super().__init__(name)
         self.events = events
         self.at = 0  # where the document's events end, once built
-        # A hidden character reaches a key or a value only as typed, or from an escape such as "\x1b" inside
-        # double quotes. Typed, libyaml refuses the ASCII ones (C0 controls and DEL); so when the text is
-        # ASCII or holds none, only double-quoted scalars need looking at (searching every scalar took
-        # 0.12 of 0.6 ms building a Moscow-sized description).
-        self.typed_hidden = not text.isascii() and _HIDDEN.search(text) is not None
+        # A hidden character reaches a key or a value only as typed, or from an escape inside double quotes
+        # (_HIDDEN_ESCAPE). Typed, libyaml refuses the ASCII ones (C0 controls and DEL); so when the text is
+        # ASCII or holds none, and holds no such escape, no key or value can hold one and none is searched
+        # (searching every scalar took 0.12 of 0.6 ms building a Moscow-sized description, looking at the
+        # style of each 0.02).
+        self.hidden = (not text.isascii() and _HIDDEN.search(text) is not None) or (
+            _HIDDEN_ESCAPE.search(text) is not None
+        )
         # Every tag ('!name', '!!str', '!<...>') is written with a '!': without one, no event has a tag.
         self.tagged = "!" in text
 
@@ -775,13 +780,7 @@ class _EventBuilder(_Builder):
 
     def values(self) -> Any:
         """The document's value, built in one loop (see ``document``)."""
-        events, marks, broken, typed_hidden, tagged = (
-            self.events,
-            self.marks,
-            self.broken,
-            self.typed_hidden,
-            self.tagged,
-        )
+        events, marks, broken, hidden, tagged = self.events, self.marks, self.broken, self.hidden, self.tagged
         # The section or list being filled, its path, and in a section the path of the value whose key came
         # last (None when a key comes next); the enclosing ones wait on the stack. The document's value is
         # the one item of the list ``top``.
@@ -804,7 +803,7 @@ class _EventBuilder(_Builder):
                     or (tagged and event.tag is not None)
                     or _ALL_ODD
                     or key[:1] in _ODD_FIRST
-                    or ((typed_hidden or event.style == '"') and _HIDDEN.search(key))
+                    or (hidden and _HIDDEN.search(key))
                     or key in into
                     or (broken and (*into_path, key) in broken)
                 ):
@@ -829,8 +828,8 @@ class _EventBuilder(_Builder):
                     value = event.value
                     if (
                         len(value) > MAX_SCALAR_CHARS
-                        or ((typed_hidden or event.style == '"') and _HIDDEN.search(value))
-                        or (not event.style and (not value or value[0] in _NOT_TEXT_FIRST))
+                        or (hidden and _HIDDEN.search(value))
+                        or (not event.style and (not value or value[0] in _NUMBER_FIRST or value in _CORE_WORDS))
                     ):  # dropped, or a number, a boolean or null: worked out the whole way
                         value = self.scalar(event, path)
                 else:  # a section or list opens: fill it next (a refusal when it nests too deeply)
@@ -931,6 +930,11 @@ def _skip(events: list[Any], at: int) -> int:
 
 _NUMBER_FIRST = frozenset("+-.0123456789")  # how _INT and _FLOAT can start
 _NOT_TEXT_FIRST = _NUMBER_FIRST | frozenset("tTfFnN~")  # how true, false, null, ~ and numbers can start
+# true, false and null in every mix of cases, and ~: the unquoted words that are not text.
+_CORE_WORDS = frozenset(
+    {"".join(chars) for word in ("true", "false", "null") for chars in product(*zip(word, word.upper(), strict=True))}
+    | {"~"}
+)
 
 
 def _plain_scalar(value: str) -> Any:
