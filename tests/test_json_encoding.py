@@ -217,6 +217,23 @@ def test_a_finding_encoded_whole_is_reused_for_that_very_object_only() -> None:
     _both_ways(result)
 
 
+def test_a_whole_number_put_unvalidated_into_a_float_field_is_written_as_pydantic_writes_it() -> None:
+    """model_copy(update=...) does not validate: 3 in a float field is 3.0 in pydantic's JSON mode, so here too.
+
+    A threshold typed int | float keeps a whole number whole (85 stays 85), on both paths.
+    """
+    result = moscow()
+    principles = [p.model_copy(update={"coverage": 1}) if i == 2 else p for i, p in enumerate(result.principles)]
+    for changed in (
+        result.model_copy(update={"score": result.score.model_copy(update={"low": 3})}),  # type: ignore[union-attr]
+        result.model_copy(update={"principles": principles}),
+    ):
+        assert jsonout._encoded(changed, depth=3, wrap=lambda data: data) is None
+        _both_ways(changed)
+    assert isinstance(result.scoring.met_at, int)
+    assert jsonout._encoded(result, depth=3, wrap=lambda data: data) is not None
+
+
 def test_odd_floats_in_a_result_are_written_as_the_json_module_writes_them() -> None:
     from auditkit.model.result import ScoreRange
 
@@ -311,6 +328,7 @@ def test_a_model_whose_dump_is_not_its_fields_is_refused() -> None:
         assert jsonout._shape(refused) is None, refused
     shape = jsonout._shape(Computed)
     assert shape is not None and shape.computed == ("half",) and set(shape.floats) == {"x", "half"}
+    assert shape.only_floats == {"x", "half"}
     fields = jsonout._fields(3, lambda data: data)
     assert fields(Computed(x=3.0)) == {"x": 3.0, "half": 1.5}
     for odd in (Computed(x=1.5e-4), Computed.model_construct()):  # a computed float orjson writes otherwise; no x

@@ -133,6 +133,7 @@ class _Shape:
     computed: tuple[str, ...]
     floats: tuple[str, ...]  # fields (computed ones too) that may hold a float, checked here
     walks: tuple[str, ...]  # fields whose value is looked through for floats (its models come to _fields)
+    only_floats: frozenset[str]  # fields typed float (or float | None): pydantic's JSON mode writes 3 as 3.0
 
 
 _SHAPES: dict[type, _Shape | None] = {}  # per model class: a function of the code only
@@ -157,11 +158,14 @@ def _shape(model: type) -> _Shape | None:
     ):
         return None
     plan = float_plan(model)
+    types = {name: info.annotation for name, info in fields.items()}
+    types.update({name: info.return_type for name, info in model.model_computed_fields.items()})
     return _Shape(
         size=len(fields),
         computed=tuple(model.model_computed_fields),
         floats=tuple(name for name, where in plan.items() if where == "float"),
         walks=tuple(name for name, where in plan.items() if where == "walk"),
+        only_floats=frozenset(name for name, tp in types.items() if tp in (float, float | None)),
     )
 
 
@@ -173,19 +177,17 @@ def _fields(depth: int, fragment: Callable[[bytes], Any]) -> Callable[[Any], Any
         shape = _SHAPES[model] if model in _SHAPES else _SHAPES.setdefault(model, _shape(model))
         if shape is None or len(obj.__dict__) != shape.size:
             raise _Refused(model.__name__)
-        values = obj.__dict__
-        if shape.computed:
-            values = {**values, **{name: getattr(obj, name) for name in shape.computed}}
+        values = {**obj.__dict__, **{n: getattr(obj, n) for n in shape.computed}} if shape.computed else obj.__dict__
         for name in shape.floats:
             value = values[name]
-            if type(value) is float and value and not 1e-4 <= abs(value) < 1e16:
+            if type(value) is float:
+                if value and not 1e-4 <= abs(value) < 1e16:
+                    raise _Refused(name)
+            elif value is not None and name in shape.only_floats:  # a whole number put there unvalidated: 3, not 3.0
                 raise _Refused(name)
-        for name in shape.walks:
-            if not _floats_as_python_writes_them(values[name]):
-                raise _Refused(name)
-        if model is Finding:
-            return _finding(obj, values, depth, fragment)
-        return values
+        if shape.walks and not all(_floats_as_python_writes_them(values[name]) for name in shape.walks):
+            raise _Refused(model.__name__)
+        return _finding(obj, values, depth, fragment) if model is Finding else values
 
     return fields
 
